@@ -1,0 +1,68 @@
+/**
+ * The seam between the broker's sign-in/token core (MSAL, cache persistence, accounts) and the
+ * rest of the broker (IPC server, approvals, CLI, tray). The IPC layer and the tray only ever see
+ * this interface; `createAuthService` (auth/create-auth-service.ts) is the production implementation.
+ *
+ * Tokens returned here go to authenticated bridges only — never to logs, the window or stdout.
+ */
+import type { AccountSummary, CacheBackend, Result, TokenGetResult } from '../protocol.ts';
+
+export interface TokenRequest {
+  scopes: readonly string[];
+  forceRefresh?: boolean;
+  minValiditySeconds?: number;
+  claims?: string;
+}
+
+export interface DeviceCodePrompt {
+  userCode: string;
+  verificationUri: string;
+  expiresOn: Date;
+  /** Entra's one-line instruction, shown verbatim. */
+  message: string;
+}
+
+export interface SignInOptions {
+  /** Scopes to request besides the OIDC ones (default: the enabled groups' scopes). */
+  scopes?: readonly string[];
+  loginHint?: string;
+  /** Force the account picker / a fresh sign-in. */
+  prompt?: 'select_account' | 'login' | 'consent';
+  signal?: AbortSignal;
+}
+
+export interface DeviceCodeOptions extends SignInOptions {
+  onCode(prompt: DeviceCodePrompt): void;
+}
+
+export interface AuthSnapshot {
+  account: AccountSummary | null;
+  accounts: AccountSummary[];
+  cache: { backend: CacheBackend; detail: string };
+  /** Scopes the active account's tokens carry (from the last token response), for status. */
+  grantedScopes: string[];
+  tokenExpiresOn: Date | null;
+  lastRefresh: Date | null;
+}
+
+export interface AuthService {
+  /**
+   * Silent acquisition for the active account. Single-flight per (account, scope set): concurrent
+   * callers share one request to Entra. Never opens a browser: a missing scope yields
+   * CONSENT_REQUIRED {missingScopes}; a dead refresh token yields NOT_SIGNED_IN / INTERACTION_REQUIRED.
+   */
+  getToken(request: TokenRequest): Promise<Result<TokenGetResult>>;
+  /** System browser + loopback + PKCE (or the OS broker when enabled and available). */
+  signInInteractive(options?: SignInOptions): Promise<Result<AccountSummary>>;
+  signInDeviceCode(options: DeviceCodeOptions): Promise<Result<AccountSummary>>;
+  /** Incremental consent for scopes (an explicit user action: CLI `consent` or the tray's Grant). */
+  grantConsent(scopes: readonly string[], options?: { signal?: AbortSignal }): Promise<Result<string[]>>;
+  /** Removes the account (default: active) from the MSAL cache and the keychain. */
+  signOut(homeAccountId?: string): Promise<Result<void>>;
+  /** Switch the active account; tokens never cross accounts. */
+  useAccount(homeAccountIdOrUsername: string): Promise<Result<AccountSummary>>;
+  snapshot(): AuthSnapshot;
+  /** Called whenever the snapshot may have changed. Returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,442 @@
+/**
+ * Broker <-> bridge contract, protocol v1.
+ *
+ * The ONLY module in `app/` that `bridge/` may import. Everything that crosses the local IPC
+ * channel is defined here as a zod schema; TypeScript types are inferred from the schemas.
+ * Both sides parse every frame they receive with these schemas.
+ *
+ * Wire format: newline-delimited JSON-RPC 2.0 over a Unix domain socket (Windows: named pipe).
+ * One frame <= MAX_FRAME_BYTES. The first request on a connection must be `hello`, which proves
+ * possession of the broker key; nothing else is served before it succeeds.
+ *
+ * Two error channels:
+ *  - protocol errors (malformed JSON, unknown method, params that fail the schema, no hello yet)
+ *    are JSON-RPC `error` objects (see RPC_ERROR) and may close the connection;
+ *  - everything else is a normal JSON-RPC `result` shaped `{ok:false, error:{code, message, ...}}`
+ *    with a stable `code` from BROKER_ERROR_CODES and a message that tells the user what to do.
+ */
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+/** Largest frame (one JSON line, excluding the newline) either side accepts. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+/** Requests a single connection may have in flight before the broker refuses more. */
+export const MAX_IN_FLIGHT_PER_CONNECTION = 32;
+
+// ---------------------------------------------------------------------------------------------
+// Tool groups and the least-privilege Graph scopes each needs.
+// Shared here because the broker (consent model, status) and the bridge (tool catalog) both need
+// them and the bridge may import nothing else from app/.
+
+export const TOOL_GROUPS = ['profile', 'mail', 'calendar', 'files', 'teams', 'tasks', 'graph', 'api'] as const;
+export const toolGroupSchema = z.enum(TOOL_GROUPS);
+export type ToolGroup = z.infer<typeof toolGroupSchema>;
+
+export interface GroupScopes {
+  /** Scopes every read tool of the group needs. */
+  readonly read: readonly string[];
+  /** Extra scopes the group's write tools need (not requested in read-only mode). */
+  readonly write: readonly string[];
+  /** One line for the consent screen. */
+  readonly description: string;
+}
+
+export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
+  profile: {
+    read: ['User.Read', 'User.ReadBasic.All', 'People.Read'],
+    write: [],
+    description: 'Your profile, people you work with, and the directory',
+  },
+  mail: { read: ['Mail.Read'], write: ['Mail.ReadWrite', 'Mail.Send'], description: 'Read, draft and send mail' },
+  calendar: {
+    read: ['Calendars.Read'],
+    write: ['Calendars.ReadWrite'],
+    description: 'Read events, create events, respond to invitations',
+  },
+  files: { read: ['Files.Read'], write: ['Files.ReadWrite'], description: 'OneDrive files' },
+  teams: {
+    read: ['Chat.Read', 'Team.ReadBasic.All', 'ChannelMessage.Read.All'],
+    write: ['ChatMessage.Send'],
+    description: 'Teams chats and channel messages',
+  },
+  tasks: { read: ['Tasks.Read'], write: ['Tasks.ReadWrite'], description: 'Microsoft To Do lists and tasks' },
+  graph: {
+    read: ['User.Read'],
+    write: [],
+    description: 'Generic Microsoft Graph requests (uses whatever you have granted)',
+  },
+  api: { read: [], write: [], description: 'Your own Entra-protected API (configured in settings)' },
+};
+
+/** Scopes a group needs in the given mode. */
+export function scopesForGroup(group: ToolGroup, readOnly: boolean): string[] {
+  const g = GROUP_SCOPES[group];
+  return readOnly ? [...g.read] : [...g.read, ...g.write];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error codes
+
+export const BROKER_ERROR_CODES = [
+  'NOT_SIGNED_IN',
+  'CONSENT_REQUIRED',
+  'INTERACTION_REQUIRED',
+  'CLIENT_NOT_APPROVED',
+  'APPROVAL_DENIED',
+  'PAUSED',
+  'KEYCHAIN_UNAVAILABLE',
+  'PROTOCOL_MISMATCH',
+  'BAD_REQUEST',
+  /** Entra ID could not be reached or answered 5xx/429; retrying later may help. */
+  'ENTRA_UNAVAILABLE',
+  /** Bug or unexpected state inside the broker; the message says where to look (log path). */
+  'INTERNAL',
+] as const;
+export const brokerErrorCodeSchema = z.enum(BROKER_ERROR_CODES);
+export type BrokerErrorCode = z.infer<typeof brokerErrorCodeSchema>;
+
+export const brokerErrorSchema = z.object({
+  code: brokerErrorCodeSchema,
+  /** User-facing: what happened and how to fix it. Never contains a token. */
+  message: z.string().max(4000),
+  /** CONSENT_REQUIRED: the scopes the user has not granted yet. */
+  missingScopes: z.array(z.string().max(200)).max(100).optional(),
+  /** CONSENT_REQUIRED: true when only a tenant admin can grant them. */
+  adminConsentRequired: z.boolean().optional(),
+});
+export type BrokerError = z.infer<typeof brokerErrorSchema>;
+
+/** A typed result: the domain error channel. */
+export function resultSchema<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: brokerErrorSchema }),
+  ]);
+}
+export type Result<T> = { ok: true; value: T } | { ok: false; error: BrokerError };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+export function fail<T = never>(
+  code: BrokerErrorCode,
+  message: string,
+  extra?: Pick<BrokerError, 'missingScopes' | 'adminConsentRequired'>,
+): Result<T> {
+  return { ok: false, error: { code, message, ...extra } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON-RPC framing
+
+/** JSON-RPC protocol error codes (the protocol channel). */
+export const RPC_ERROR = {
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  /** A request other than hello before hello succeeded, or a bad key. The connection is closed. */
+  UNAUTHENTICATED: -32001,
+  /** Too many requests in flight on this connection. */
+  BUSY: -32002,
+} as const;
+
+export const rpcIdSchema = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().max(64)]);
+export type RpcId = z.infer<typeof rpcIdSchema>;
+
+export const rpcRequestSchema = z
+  .object({
+    jsonrpc: z.literal('2.0'),
+    id: rpcIdSchema,
+    method: z.string().min(1).max(64),
+    params: z.unknown().optional(),
+  })
+  .strict();
+export type RpcRequest = z.infer<typeof rpcRequestSchema>;
+
+export const rpcErrorObjectSchema = z.object({
+  code: z.number().int(),
+  message: z.string().max(4000),
+});
+
+export const rpcResponseSchema = z.union([
+  z.object({ jsonrpc: z.literal('2.0'), id: rpcIdSchema, result: z.unknown() }).strict(),
+  z.object({ jsonrpc: z.literal('2.0'), id: rpcIdSchema.nullable(), error: rpcErrorObjectSchema }).strict(),
+]);
+export type RpcResponse = z.infer<typeof rpcResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+
+export const accountSummarySchema = z.object({
+  /** MSAL homeAccountId (`<oid>.<tid>`); stable id used by `graph-bridge use`. */
+  homeAccountId: z.string().max(300),
+  username: z.string().max(300),
+  name: z.string().max(300).optional(),
+  tenantId: z.string().max(100),
+  /** Authority host the account belongs to, e.g. `login.microsoftonline.com`. */
+  environment: z.string().max(300),
+});
+export type AccountSummary = z.infer<typeof accountSummarySchema>;
+
+const scopeSchema = z.string().min(1).max(300);
+const toolNameSchema = z.string().min(1).max(100);
+
+export const toolCatalogEntrySchema = z.object({
+  name: toolNameSchema,
+  group: toolGroupSchema,
+  scopes: z.array(scopeSchema).max(20),
+  readOnly: z.boolean(),
+});
+export type ToolCatalogEntry = z.infer<typeof toolCatalogEntrySchema>;
+
+export const clientApprovalSchema = z.enum(['approved', 'pending', 'denied']);
+export type ClientApproval = z.infer<typeof clientApprovalSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Methods
+
+export const helloParamsSchema = z.object({
+  protocolVersion: z.number().int().positive(),
+  /** The broker key (hex, 64 chars) read from broker.key in the private dir. Compared in constant time. */
+  key: z.string().regex(/^[0-9a-f]{64}$/),
+  client: z.object({
+    /** From MCP initialize.clientInfo.name, e.g. "claude-ai", "cursor-vscode". */
+    name: z.string().min(1).max(100),
+    version: z.string().max(100),
+    pid: z.number().int().positive(),
+  }),
+  tools: z.array(toolCatalogEntrySchema).max(200),
+});
+export type HelloParams = z.infer<typeof helloParamsSchema>;
+
+export const helloResultSchema = z.object({
+  protocolVersion: z.number().int().positive(),
+  brokerVersion: z.string().max(100),
+  account: accountSummarySchema.nullable(),
+  approval: clientApprovalSchema,
+  /** Microsoft Graph base URL for the configured cloud, e.g. `https://graph.microsoft.com/`. */
+  graphBaseUrl: z.url(),
+  /** Defaults from the broker settings; the bridge's --tools/--read-only override them. */
+  toolGroups: z.array(toolGroupSchema),
+  readOnly: z.boolean(),
+  /** The user-configured API for `api_request`, when set. */
+  api: z.object({ baseUrl: z.url(), scope: scopeSchema }).nullable(),
+});
+export type HelloResult = z.infer<typeof helloResultSchema>;
+
+export const tokenGetParamsSchema = z.object({
+  scopes: z.array(scopeSchema).min(1).max(50),
+  tool: toolNameSchema.optional(),
+  /** The token must stay valid at least this long (default 300 s). */
+  minValiditySeconds: z.number().int().min(0).max(3600).optional(),
+  /** Skip every cache (after a 401 from Graph). */
+  forceRefresh: z.boolean().optional(),
+  /** A claims challenge from a Graph 401 (`WWW-Authenticate … claims=`), base64-decoded JSON. */
+  claims: z.string().max(8000).optional(),
+});
+export type TokenGetParams = z.infer<typeof tokenGetParamsSchema>;
+
+export const tokenGetResultSchema = z.object({
+  accessToken: z.string().min(1).max(20000),
+  /** ISO 8601. */
+  expiresOn: z.iso.datetime(),
+  grantedScopes: z.array(scopeSchema),
+  account: accountSummarySchema,
+});
+export type TokenGetResult = z.infer<typeof tokenGetResultSchema>;
+
+export const approvalRequestParamsSchema = z.object({
+  tool: toolNameSchema,
+  /** One human line: "Send mail to ada@contoso.com: 'Q3 plan'". */
+  summary: z.string().min(1).max(1000),
+  /** Labelled details shown under the summary (recipients, subject, target path, method). */
+  details: z.record(z.string().max(100), z.string().max(2000)).optional(),
+});
+export type ApprovalRequestParams = z.infer<typeof approvalRequestParamsSchema>;
+
+export const approvalRequestResultSchema = z.object({
+  approved: z.boolean(),
+  /** True when the user chose "always for this tool". */
+  remember: z.boolean().optional(),
+  /** Why it was not approved (denied by user, policy, timeout, headless). */
+  reason: z.string().max(1000).optional(),
+});
+export type ApprovalRequestResult = z.infer<typeof approvalRequestResultSchema>;
+
+export const auditRecordParamsSchema = z.object({
+  tool: toolNameSchema,
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+  /** Path with ids replaced by placeholders: `/me/messages/{id}`. Never a query string or body. */
+  pathTemplate: z.string().max(500),
+  status: z.number().int().min(0).max(999),
+  durationMs: z.number().min(0).max(3_600_000),
+  requestId: z.string().max(100).optional(),
+});
+export type AuditRecordParams = z.infer<typeof auditRecordParamsSchema>;
+
+export const cacheBackendSchema = z.enum(['keychain', 'memory', 'plaintext']);
+export type CacheBackend = z.infer<typeof cacheBackendSchema>;
+
+export const statusSchema = z.object({
+  brokerVersion: z.string(),
+  /** Socket path or pipe name bridges connect to. */
+  endpoint: z.string(),
+  paused: z.boolean(),
+  account: accountSummarySchema.nullable(),
+  accounts: z.array(accountSummarySchema),
+  cache: z.object({
+    backend: cacheBackendSchema,
+    /** Why this backend (e.g. "Secret Service not available: …"); shown as a warning unless keychain. */
+    detail: z.string(),
+  }),
+  token: z.object({
+    /** Expiry of the newest access token the broker holds for the active account (ISO), if any. */
+    expiresOn: z.iso.datetime().nullable(),
+    lastRefresh: z.iso.datetime().nullable(),
+  }),
+  grantedScopes: z.array(z.string()),
+  consent: z.array(
+    z.object({
+      group: toolGroupSchema,
+      enabled: z.boolean(),
+      scopes: z.array(z.object({ scope: z.string(), granted: z.boolean(), write: z.boolean() })),
+    }),
+  ),
+  clients: z.array(
+    z.object({
+      name: z.string(),
+      approval: clientApprovalSchema,
+      firstSeen: z.iso.datetime(),
+      lastSeen: z.iso.datetime(),
+      calls: z.number().int().nonnegative(),
+      connected: z.number().int().nonnegative(),
+    }),
+  ),
+  pendingApprovals: z.array(
+    z.object({
+      id: z.string(),
+      client: z.string(),
+      tool: z.string(),
+      summary: z.string(),
+      details: z.record(z.string(), z.string()),
+      requestedAt: z.iso.datetime(),
+      expiresAt: z.iso.datetime(),
+    }),
+  ),
+  pendingConsent: z.array(
+    z.object({
+      id: z.string(),
+      scopes: z.array(z.string()),
+      requestedBy: z.string(),
+      requestedAt: z.iso.datetime(),
+    }),
+  ),
+});
+export type BrokerStatus = z.infer<typeof statusSchema>;
+
+/** Method name -> params and (ok) value schemas. Both sides dispatch and parse through this table. */
+export const METHODS = {
+  hello: { params: helloParamsSchema, result: helloResultSchema },
+  'token.get': { params: tokenGetParamsSchema, result: tokenGetResultSchema },
+  'approval.request': { params: approvalRequestParamsSchema, result: approvalRequestResultSchema },
+  'audit.record': { params: auditRecordParamsSchema, result: z.object({}) },
+  'status.get': { params: z.object({}).optional(), result: statusSchema },
+} as const;
+export type MethodName = keyof typeof METHODS;
+export type MethodParams<M extends MethodName> = z.infer<(typeof METHODS)[M]['params']>;
+export type MethodValue<M extends MethodName> = z.infer<(typeof METHODS)[M]['result']>;
+
+// ---------------------------------------------------------------------------------------------
+// Where the broker listens. Pure: callers pass the OS facts in (app/platform for the broker, the
+// bridge's entry point for the bridge), so both sides agree on the same path.
+
+export interface EndpointInput {
+  platform: NodeJS.Platform;
+  env: Readonly<Record<string, string | undefined>>;
+  homedir: string;
+  /** OS user name (Windows pipe name is derived from it). */
+  username: string;
+}
+
+export interface BrokerEndpoint {
+  /** Private 0700 directory holding the socket (POSIX) and the key file. */
+  dir: string;
+  /** Socket path (POSIX) or pipe name (Windows) */
+  path: string;
+  /** 0600 file with the hex key. */
+  keyPath: string;
+}
+
+/** Join without importing node:path (keeps this module platform-neutral). */
+function join(sep: '/' | '\\', ...parts: string[]): string {
+  return parts.map((p, i) => (i === 0 ? p.replace(/[\\/]+$/, '') : p.replace(/^[\\/]+|[\\/]+$/g, ''))).join(sep);
+}
+
+/** FNV-1a 32-bit, hex; only to make a stable, non-identifying pipe suffix from the user name. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+export function resolveBrokerEndpoint(input: EndpointInput): BrokerEndpoint {
+  const { platform, env, homedir, username } = input;
+  const home = env.GRAPH_BRIDGE_HOME;
+  if (platform === 'win32') {
+    const base = home ?? join('\\', env.LOCALAPPDATA ?? join('\\', homedir, 'AppData', 'Local'), 'Graph Bridge');
+    const dir = join('\\', base, 'run');
+    const suffix = home === undefined ? fnv1a(username.toLowerCase()) : fnv1a(`${username.toLowerCase()}|${home}`);
+    return { dir, path: `\\\\.\\pipe\\graph-bridge-${suffix}`, keyPath: join('\\', dir, 'broker.key') };
+  }
+  let dir: string;
+  if (home !== undefined) dir = join('/', home, 'run');
+  else if (platform === 'darwin') dir = join('/', homedir, 'Library', 'Application Support', 'Graph Bridge', 'run');
+  else if (env.XDG_RUNTIME_DIR) dir = join('/', env.XDG_RUNTIME_DIR, 'graph-bridge');
+  else dir = join('/', env.XDG_STATE_HOME ?? join('/', homedir, '.local', 'state'), 'graph-bridge', 'run');
+  return { dir, path: join('/', dir, 'broker.sock'), keyPath: join('/', dir, 'broker.key') };
+}
+
+/** Environment variables the bridge reads (set in the editor's MCP entry by `graph-bridge connect`). */
+export const BRIDGE_ENV = {
+  /** Comma-separated tool groups. */
+  tools: 'GRAPH_BRIDGE_TOOLS',
+  /** "1" for read-only. */
+  readOnly: 'GRAPH_BRIDGE_READ_ONLY',
+  /** Config/state root override (tests, portable installs). */
+  home: 'GRAPH_BRIDGE_HOME',
+  /** Command line that starts Graph Bridge (the tray) when the broker is absent, as a JSON array. */
+  launch: 'GRAPH_BRIDGE_LAUNCH',
+  /** Directory where read_file saves large/binary downloads. */
+  downloadDir: 'GRAPH_BRIDGE_DOWNLOAD_DIR',
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Redaction: the one helper every log line (broker and bridge) goes through before it is written.
+
+const REDACTIONS: readonly [RegExp, string][] = [
+  // JWTs (access tokens, id tokens): header.payload.signature
+  [/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, '[REDACTED_JWT]'],
+  // Authorization headers
+  [/\b(Bearer|Basic|PoP)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [REDACTED]'],
+  // key=value / "key": "value" forms of secret fields
+  [
+    /(["']?\b(?:access_?token|refresh_?token|id_?token|client_?secret|code_?verifier|code|password|key|secret|assertion|device_?code)\b["']?\s*[:=]\s*["']?)([^"'&\s,}]{6,})/gi,
+    '$1[REDACTED]',
+  ],
+  // Long hex strings (the broker key and similar)
+  [/\b[0-9a-f]{48,}\b/gi, '[REDACTED_HEX]'],
+];
+
+/** Removes token-shaped strings and secret fields from a log line. Extra known secrets are masked too. */
+export function redactSecrets(text: string, knownSecrets: Iterable<string> = []): string {
+  let out = text;
+  for (const secret of knownSecrets) {
+    if (secret.length >= 8) out = out.split(secret).join('[REDACTED]');
+  }
+  for (const [re, replacement] of REDACTIONS) out = out.replace(re, replacement);
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * What a bridge tool is. One module per area (mail.ts, calendar.ts, …) exports an array of
+ * ToolDefinitions; the server factory registers the enabled ones with the MCP server.
+ *
+ * Tools never see the broker, tokens or HTTP details: they get a ToolContext whose `graph` asks the
+ * broker for a token with the tool's scopes, retries/maps errors, and whose `approve` runs the
+ * broker's write approval. A tool reports failure by throwing ToolError (message says what to do).
+ */
+import type { z } from 'zod';
+import type { ToolGroup } from '../../app/broker/protocol.ts';
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface GraphCall {
+  method: HttpMethod;
+  /** Relative to the version root, e.g. `/me/messages/{id}` already filled in: `/me/messages/AAMk…`. */
+  path: string;
+  /** For the audit log: the path with ids as placeholders, e.g. `/me/messages/{id}`. */
+  pathTemplate: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Least-privilege scopes for this call (normally the tool's scopes). */
+  scopes: readonly string[];
+}
+
+export interface GraphPage<T> {
+  items: T[];
+  /** Opaque cursor for the next page, or null at the end. */
+  nextCursor: string | null;
+}
+
+export interface Download {
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+export interface GraphApi {
+  /** JSON request; 204/202 resolve to undefined. Throws ToolError with a user-facing message. */
+  request<T = unknown>(call: GraphCall): Promise<T>;
+  /** A collection page; `cursor` (from a previous page) replaces path+query when given. */
+  page<T = unknown>(call: GraphCall, cursor?: string): Promise<GraphPage<T>>;
+  /** Binary content (follows the pre-authenticated download redirect). */
+  download(call: GraphCall): Promise<Download>;
+}
+
+export interface ApiClient {
+  /** Calls the user-configured API (hello.api) with a token for its scope. */
+  request(call: { method: HttpMethod; path: string; query?: Record<string, string>; body?: unknown }): Promise<{
+    status: number;
+    contentType: string;
+    body: string;
+  }>;
+}
+
+export interface ToolContext {
+  graph: GraphApi;
+  api: ApiClient;
+  /**
+   * Asks the broker (and so the user) before a write. Resolves only when approved; throws ToolError
+   * (APPROVAL_DENIED) otherwise — so code after `await ctx.approve(…)` runs only for approved writes.
+   */
+  approve(summary: string, details?: Record<string, string>): Promise<void>;
+  /** Saves bytes under the download dir with a safe unique name; returns the absolute path. */
+  saveDownload(fileName: string, bytes: Uint8Array): Promise<string>;
+  limits: { maxResultChars: number; maxInlineFileBytes: number };
+}
+
+export interface ToolResult {
+  /** What the model reads. Compact. */
+  text: string;
+  /** When the tool declares an output schema: data matching it. */
+  structured?: Record<string, unknown>;
+}
+
+export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O extends z.ZodRawShape = z.ZodRawShape> {
+  name: string;
+  group: ToolGroup;
+  title: string;
+  /** What it does, when to use it, what it returns — written for a model. */
+  description: string;
+  /** Least-privilege delegated scopes. */
+  scopes: readonly string[];
+  /** Write tools are not listed in read-only mode and always call ctx.approve first. */
+  write: boolean;
+  inputSchema: I;
+  outputSchema?: O;
+  annotations: ToolAnnotations;
+  run(input: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<ToolResult>;
+}
+
+export class ToolError extends Error {
+  constructor(
+    /** Stable code, e.g. a broker code (CONSENT_REQUIRED) or GRAPH_FORBIDDEN, GRAPH_NOT_FOUND, THROTTLED. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ToolError';
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Seams inside the Entra ID + Microsoft Graph emulator (test/demo infrastructure only; the
+ * packaged app never ships it and production code never imports it).
+ *
+ * The Entra half (server, TLS, JWT, /authorize, /token, control plane) owns the process and the
+ * clock; the Graph half is a request handler it mounts on the Graph origin. Spec:
+ * ../shared/design/entra-graph-emulator-spec.md.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Injectable clock: the control plane advances it; nothing in the emulator reads Date.now(). */
+export interface EmulatorClock {
+  nowMs(): number;
+  advance(seconds: number): void;
+}
+
+/** Claims of a verified Graph access token (§5.3). */
+export interface AccessTokenClaims {
+  aud: string;
+  iss: string;
+  tid: string;
+  oid: string;
+  upn: string;
+  name: string;
+  appid: string;
+  /** Space-separated short Graph scope names. */
+  scp: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  xms_cc?: string[];
+  [claim: string]: unknown;
+}
+
+export type TokenVerification =
+  | { ok: true; claims: AccessTokenClaims }
+  | { ok: false; reason: 'empty' | 'malformed' | 'expired' | 'invalid_audience' | 'bad_signature' | 'revoked' };
+
+/** A user in the emulated tenant (fixture + runtime state). */
+export interface EmulatorUser {
+  oid: string;
+  upn: string;
+  password: string;
+  displayName: string;
+  givenName: string;
+  surname: string;
+  mail: string;
+  jobTitle?: string;
+  department?: string;
+  officeLocation?: string;
+  isAdmin?: boolean;
+}
+
+/** One entry of the request log (both origins). Bodies are kept for assertions in tests. */
+export interface RequestLogEntry {
+  seq: number;
+  time: string;
+  host: 'entra' | 'graph';
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  form?: Record<string, string>;
+  body?: unknown;
+  status: number;
+}
+
+/** What the Entra half gives the Graph half. */
+export interface GraphServiceDeps {
+  clock: EmulatorClock;
+  verifyAccessToken(authorizationHeader: string | undefined): TokenVerification;
+  /** e.g. https://localhost:8445 — nextLinks and @odata.context are built from it. */
+  graphOrigin: string;
+  /** A different host name for pre-authenticated downloads, e.g. https://127.0.0.1:8445 */
+  downloadOrigin: string;
+  /** Entra authorize URI, used in WWW-Authenticate. */
+  authorizeUri: string;
+  tenantId: string;
+  users(): readonly EmulatorUser[];
+}
+
+/** The Graph half: handles every request on the Graph origin (`/v1.0/…`, `/beta/…`, `/_dl/…`). */
+export interface GraphService {
+  handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void>;
+  /** Back to the seeded, deterministic data. */
+  reset(): void;
+}
+
+export type CreateGraphService = (deps: GraphServiceDeps) => GraphService;

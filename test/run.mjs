@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Test entry point for every tier: `node test/run.mjs unit|integration|e2e|all [file filter…]`.
+// Runs node's built-in test runner (with tsx for TypeScript) over test/<tier>/**/*.test.ts.
+// Integration and e2e tests need a Secret Service (the real OS keychain on Linux): when no session
+// bus is present, this re-runs itself inside `dbus-run-session` with an unlocked gnome-keyring.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const [tierArg = 'all', ...filters] = process.argv.slice(2);
+const tiers = tierArg === 'all' ? ['unit', 'integration', 'e2e'] : [tierArg];
+for (const t of tiers) {
+  if (!['unit', 'integration', 'e2e'].includes(t)) {
+    console.error(`Unknown test tier "${t}". Use unit, integration, e2e or all.`);
+    process.exit(2);
+  }
+}
+
+const needsKeyring = tiers.some((t) => t !== 'unit');
+if (needsKeyring && process.platform === 'linux' && !process.env.GRAPH_BRIDGE_TEST_KEYRING) {
+  const script = join(root, 'test/helpers/keyring-session.sh');
+  const r = spawnSync('dbus-run-session', ['--', 'bash', script, process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
+  if (r.error) {
+    console.error(
+      `Could not start dbus-run-session (${r.error.message}). Install the keychain test prerequisites: ` +
+        `sudo apt-get install -y dbus gnome-keyring libsecret-1-dev`,
+    );
+    process.exit(1);
+  }
+  process.exit(r.status ?? 1);
+}
+
+function walk(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return name === 'fixtures' ? [] : walk(p);
+    return name.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+let failed = false;
+for (const tier of tiers) {
+  const files = walk(join(root, 'test', tier))
+    .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+    .sort();
+  if (files.length === 0) {
+    console.log(`# ${tier}: no test files`);
+    continue;
+  }
+  console.log(`# ${tier}: ${files.length} file(s)`);
+  const args = [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${tier === 'unit' ? 2 : 1}`,
+    `--test-timeout=${tier === 'unit' ? 30_000 : 180_000}`,
+    ...files.map((f) => relative(root, f)),
+  ];
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env: process.env });
+  if (r.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
