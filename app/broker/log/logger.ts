@@ -1,0 +1,95 @@
+/**
+ * The broker's leveled logger. Every line goes through redactSecrets() (protocol.ts) plus masking of
+ * secrets the broker knows at runtime (its keys, access tokens it issued), then to the log file in the
+ * log dir (`broker.log`, appended, 0600) and to stderr. Format: `ISO-time LEVEL [pid] message {json}`.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { redactSecrets } from '../protocol.ts';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Secrets to mask in every line; the broker adds its keys and issued tokens (bounded). */
+export interface SecretRegistry {
+  add(secret: string): void;
+  values(): Iterable<string>;
+}
+
+export function createSecretRegistry(limit = 256): SecretRegistry {
+  const set = new Set<string>();
+  return {
+    add(secret) {
+      if (secret.length < 8 || set.has(secret)) return;
+      set.add(secret);
+      if (set.size > limit) {
+        const first = set.values().next();
+        if (first.done !== true) set.delete(first.value);
+      }
+    },
+    values: () => set.values(),
+  };
+}
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** Directory for broker.log; omit for stderr only. */
+  logDir?: string;
+  fileName?: string;
+  /** Defaults to process.stderr; pass null to silence the console sink. */
+  stderr?: { write(text: string): unknown } | null;
+  secrets?: SecretRegistry;
+  now?: () => Date;
+  pid?: number;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger & { readonly filePath: string | null } {
+  const threshold = LOG_LEVELS.indexOf(options.level ?? 'info');
+  const stderr = options.stderr === undefined ? process.stderr : options.stderr;
+  const now = options.now ?? (() => new Date());
+  const pid = options.pid ?? process.pid;
+  let filePath: string | null = null;
+  if (options.logDir !== undefined) {
+    mkdirSync(options.logDir, { recursive: true, mode: 0o700 });
+    filePath = join(options.logDir, options.fileName ?? 'broker.log');
+  }
+  const write = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
+    if (LOG_LEVELS.indexOf(level) < threshold) return;
+    const extra = fields === undefined ? '' : ` ${safeJson(fields)}`;
+    const raw = `${now().toISOString()} ${level.toUpperCase()} [${pid}] ${message}${extra}`;
+    const line = `${redactSecrets(raw, options.secrets?.values() ?? [])}\n`;
+    if (filePath !== null) {
+      try {
+        appendFileSync(filePath, line, { mode: 0o600 });
+      } catch {
+        // A full disk must not take the broker down; stderr still gets the line.
+      }
+    }
+    stderr?.write(line);
+  };
+  return {
+    filePath,
+    debug: (m, f) => write('debug', m, f),
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+  };
+}
+
+function safeJson(fields: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(fields, (_k, v: unknown) => (v instanceof Error ? `${v.name}: ${v.message}` : v));
+  } catch {
+    return '{"unserializable":true}';
+  }
+}
+
+/** A logger that drops everything (unit tests). */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,0 +1,82 @@
+/**
+ * The ONE place in the code base that reads `process.platform` (and the other process-wide OS facts:
+ * env, home directory, user). Everything OS-specific is chosen here, in `createPlatform`, and handed
+ * to the rest of the app as plain data and functions. Tests pass `deps` to impersonate another OS.
+ */
+import { homedir as osHomedir, userInfo } from 'node:os';
+import { osKindOf, resolveAppPaths, type AppPaths, type OsKind } from './paths.ts';
+import { createOpenBrowser, type SpawnFn } from './open-browser.ts';
+
+export type { AppPaths, OsKind } from './paths.ts';
+
+/** Which OS secret store backs the MSAL token cache (msal-node-extensions picks the same per OS). */
+export interface KeychainChoice {
+  kind: 'dpapi' | 'macos-keychain' | 'libsecret';
+  /** For status text: "Windows DPAPI", "macOS Keychain", "Secret Service (libsecret)". */
+  label: string;
+  /** A plaintext cache file may be opted into only on Linux (settings.allowPlaintextCache). */
+  plaintextOptInSupported: boolean;
+}
+
+export interface Platform {
+  os: OsKind;
+  paths: AppPaths;
+  homedir: string;
+  username: string;
+  /** POSIX uid, or null on Windows. */
+  uid: number | null;
+  env: Readonly<Record<string, string | undefined>>;
+  keychain: KeychainChoice;
+  /** Opens an http(s) URL in the default browser (argv, never a shell string). */
+  openBrowser(url: string): Promise<void>;
+}
+
+export interface PlatformDeps {
+  platform?: NodeJS.Platform;
+  env?: Readonly<Record<string, string | undefined>>;
+  homedir?: string;
+  username?: string;
+  uid?: number | null;
+  spawn?: SpawnFn;
+}
+
+export function keychainFor(os: OsKind): KeychainChoice {
+  switch (os) {
+    case 'win32':
+      return { kind: 'dpapi', label: 'Windows DPAPI (user-protected file)', plaintextOptInSupported: false };
+    case 'darwin':
+      return { kind: 'macos-keychain', label: 'macOS Keychain', plaintextOptInSupported: false };
+    case 'linux':
+      return { kind: 'libsecret', label: 'Secret Service (libsecret)', plaintextOptInSupported: true };
+  }
+}
+
+function currentUid(): number | null {
+  return typeof process.getuid === 'function' ? process.getuid() : null;
+}
+
+function currentUsername(env: Readonly<Record<string, string | undefined>>): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER ?? env.USERNAME ?? 'user';
+  }
+}
+
+export function createPlatform(deps: PlatformDeps = {}): Platform {
+  const os = osKindOf(deps.platform ?? process.platform);
+  const env = deps.env ?? process.env;
+  const homedir = deps.homedir ?? osHomedir();
+  const username = deps.username ?? currentUsername(env);
+  const uid = deps.uid !== undefined ? deps.uid : os === 'win32' ? null : currentUid();
+  return {
+    os,
+    paths: resolveAppPaths({ os, env, homedir, username }),
+    homedir,
+    username,
+    uid,
+    env,
+    keychain: keychainFor(os),
+    openBrowser: createOpenBrowser(os, deps.spawn),
+  };
+}

@@ -1,0 +1,156 @@
+// Lint enforces the dependency table in ARCHITECTURE.md (and ../shared/design/architecture.md).
+// test/unit/lint/boundaries.test.ts runs this config over violating fixtures so each rule is proven
+// to fire — change a rule there too.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'crypto', 'http', 'https', 'url', 'util'];
+const electronBan = { name: 'electron', message: 'Only app/main and app/preload may import electron.' };
+const ipcBan = {
+  name: 'electron',
+  importNames: ['ipcMain', 'ipcRenderer'],
+  message: 'Use the typed wrapper (app/main/ipc-main.ts or app/preload/ipc-renderer.ts) instead of raw ipcMain/ipcRenderer.',
+};
+const platformBan = {
+  selector: "MemberExpression[object.name='process'][property.name='platform']",
+  message: 'Only app/platform reads process.platform: add the difference to app/platform and inject it.',
+};
+
+/** no-restricted-imports patterns for a folder. */
+function restrict({ paths = [], patterns = [] }) {
+  return ['error', { paths, patterns }];
+}
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'release/**',
+      'test-artifacts/**',
+      'test/fixtures/**',
+      '**/*.d.ts',
+      '.graph-bridge-demo/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', '*.js', 'build/*.mjs', 'test/*.mjs'] } },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      'no-restricted-syntax': ['error', platformBan],
+      'no-restricted-imports': restrict({ paths: [electronBan] }),
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  // --- per-folder boundaries -------------------------------------------------------------------
+  {
+    files: ['app/platform/**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['app/broker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict({
+        paths: [electronBan],
+        patterns: [
+          { group: ['**/app/main/**', '**/main/**', '../main/*'], message: 'app/broker must not import app/main.' },
+          { group: ['**/window/**'], message: 'app/broker must not import app/window.' },
+          { group: ['**/bridge/**'], message: 'app/broker must not import bridge/.' },
+        ],
+      }),
+    },
+  },
+  {
+    files: ['app/main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict({
+        paths: [ipcBan],
+        patterns: [
+          { group: ['**/bridge/**'], message: 'app/main launches the bridge bundle; it never imports bridge/.' },
+          { group: ['**/window/**'], message: 'app/main must not import app/window (the renderer).' },
+        ],
+      }),
+    },
+  },
+  {
+    files: ['app/main/ipc-main.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['app/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict({
+        paths: [ipcBan],
+        patterns: [
+          { group: nodeBuiltins, message: 'The preload runs sandboxed: no Node built-ins.' },
+          {
+            regex: '(^|/)(app/)?broker/(?!protocol(\\.ts)?$)',
+            message: 'app/preload may import only app/broker/protocol.ts (types) from the broker.',
+          },
+        ],
+      }),
+    },
+  },
+  {
+    files: ['app/preload/ipc-renderer.ts'],
+    rules: {
+      'no-restricted-imports': restrict({
+        patterns: [{ group: nodeBuiltins, message: 'The preload runs sandboxed: no Node built-ins.' }],
+      }),
+    },
+  },
+  {
+    files: ['app/window/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict({
+        paths: [{ name: 'electron', message: 'The window is an untrusted renderer: no electron import.' }],
+        patterns: [
+          { group: nodeBuiltins, message: 'The window is an untrusted renderer: no Node built-ins.' },
+          {
+            group: ['**/app/broker/**', '../broker/**', '**/app/main/**', '../main/**'],
+            message: 'The window talks to main only through the preload API (type-only import from app/preload).',
+          },
+        ],
+      }),
+      'no-restricted-globals': ['error', 'process', 'require', 'Buffer', '__dirname'],
+    },
+  },
+  {
+    files: ['bridge/**/*.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': restrict({
+        paths: [{ name: 'electron', message: 'bridge/ runs in the editor process: no electron.' }],
+        patterns: [
+          {
+            regex: '(^|/)app/(?!broker/protocol(\\.ts)?$)',
+            message: 'bridge/ may import only app/broker/protocol.ts from app/ (the broker<->bridge contract).',
+          },
+        ],
+      }),
+    },
+  },
+  {
+    files: ['bridge/main.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['test/**/*.ts', 'build/**', '*.config.*'],
+    rules: {
+      'no-restricted-syntax': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);
