@@ -52,6 +52,11 @@ export interface GraphApi {
 }
 
 export interface ApiClient {
+  /**
+   * Base URL of the user-configured API (settings `api.baseUrl`), or null when none is configured.
+   * (Additive, for api_request's "not configured" message; undefined = unknown, the call decides.)
+   */
+  baseUrl?: string | null;
   /** Calls the user-configured API (hello.api) with a token for its scope. */
   request(call: { method: HttpMethod; path: string; query?: Record<string, string>; body?: unknown }): Promise<{
     status: number;
@@ -71,6 +76,11 @@ export interface ToolContext {
   /** Saves bytes under the download dir with a safe unique name; returns the absolute path. */
   saveDownload(fileName: string, bytes: Uint8Array): Promise<string>;
   limits: { maxResultChars: number; maxInlineFileBytes: number };
+  /**
+   * True when the bridge runs read-only (flag/env or broker settings). Write tools are not listed
+   * then; graph_request/api_request use it to refuse non-GET methods. (Additive; undefined = false.)
+   */
+  readOnly?: boolean;
 }
 
 export interface ToolResult {

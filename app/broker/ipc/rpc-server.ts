@@ -1,0 +1,117 @@
+/**
+ * A local JSON-RPC server on a Unix domain socket (mode 0600, inside the private 0700 dir) or a
+ * Windows named pipe. Serves one RpcProtocol (bridge or admin); each connection is independent.
+ *
+ * Stale sockets: if the path exists, we try to connect. A live peer means another broker is running
+ * (refuse); a refused connection means a crashed broker left it behind (remove it, then listen).
+ */
+import { createConnection, createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { chmod, lstat, unlink } from 'node:fs/promises';
+import type { Result } from '../protocol.ts';
+import { fail, ok } from '../protocol.ts';
+import type { Logger } from '../log/logger.ts';
+import { attachRpcConnection } from './rpc-connection.ts';
+import type { RpcProtocol } from './rpc-connection.ts';
+import { isErrno } from './private-dir.ts';
+
+export interface RpcServerOptions<S> {
+  /** Socket path or pipe name. */
+  path: string;
+  /** Windows named pipe: no file to chmod or unlink. */
+  isPipe: boolean;
+  protocol: RpcProtocol<S>;
+  expectedKey: string;
+  logger: Logger;
+  maxFrameBytes: number;
+  maxInFlight: number;
+}
+
+export interface RpcServer {
+  listen(): Promise<Result<void>>;
+  close(): Promise<void>;
+  connectionCount(): number;
+}
+
+export function createRpcServer<S>(options: RpcServerOptions<S>): RpcServer {
+  const sockets = new Set<Socket>();
+  let nextId = 1;
+  let server: Server | null = null;
+
+  const onConnection = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    attachRpcConnection({
+      socket,
+      id: nextId++,
+      protocol: options.protocol,
+      expectedKey: options.expectedKey,
+      logger: options.logger,
+      maxFrameBytes: options.maxFrameBytes,
+      maxInFlight: options.maxInFlight,
+    });
+  };
+
+  return {
+    async listen() {
+      if (!options.isPipe) {
+        const stale = await removeStaleSocket(options.path);
+        if (!stale.ok) return stale;
+      }
+      const srv = createServer(onConnection);
+      const listened = await new Promise<Result<void>>((resolve) => {
+        srv.once('error', (e) => {
+          if (isErrno(e, 'EADDRINUSE')) {
+            resolve(
+              fail(
+                'INTERNAL',
+                `Another Graph Bridge broker is already listening on ${options.path}. Stop it (quit the tray or ` +
+                  `the other "graph-bridge agent") and try again.`,
+              ),
+            );
+          } else resolve(fail('INTERNAL', `Could not listen on ${options.path}: ${(e as Error).message}`));
+        });
+        srv.listen(options.path, () => resolve(ok(undefined)));
+      });
+      if (!listened.ok) return listened;
+      if (!options.isPipe) await chmod(options.path, 0o600);
+      srv.on('error', (e) => options.logger.error(`${options.protocol.name} server error`, { error: e }));
+      server = srv;
+      return ok(undefined);
+    },
+    async close() {
+      const srv = server;
+      server = null;
+      if (srv === null) return;
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => srv.close(() => resolve()));
+    },
+    connectionCount: () => sockets.size,
+  };
+}
+
+/** Removes a socket file nobody answers on; refuses when a live broker answers. */
+export async function removeStaleSocket(path: string): Promise<Result<void>> {
+  const st = await lstat(path).catch((e: unknown) => (isErrno(e, 'ENOENT') ? null : Promise.reject(e)));
+  if (st === null) return ok(undefined);
+  if (!st.isSocket()) {
+    return fail('INTERNAL', `${path} exists and is not a socket. Remove it and start Graph Bridge again.`);
+  }
+  const alive = await new Promise<boolean>((resolve) => {
+    const probe = createConnection(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (alive) {
+    return fail(
+      'INTERNAL',
+      `Another Graph Bridge broker is running (it answers on ${path}). Quit the tray or stop the other ` +
+        `"graph-bridge agent" first, or use it instead.`,
+    );
+  }
+  await unlink(path).catch(() => undefined);
+  return ok(undefined);
+}

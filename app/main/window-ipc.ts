@@ -1,0 +1,200 @@
+/**
+ * Status window <-> Electron main contract (the window's ONE boundary).
+ *
+ * Every request the window may make (`WINDOW_REQUESTS`) and every event main pushes to it
+ * (`WINDOW_EVENTS`) is a zod schema here. Main parses each request payload with it before acting
+ * (app/main/ipc-router.ts) and parses each response/event with it before sending — zod objects strip
+ * unknown keys, so a field that is not in the contract (a token, say) can never reach the renderer.
+ *
+ * The preload imports this module TYPE-ONLY (`WindowRequestMap`, `WindowEventMap`); the window derives
+ * its types from the preload API. Responses always travel as `WindowResult` values, never as thrown
+ * errors (Electron keeps only `message` of an error thrown in a handler).
+ */
+import { z } from 'zod';
+import { accountSummarySchema, BROKER_ERROR_CODES, statusSchema, toolGroupSchema } from '../broker/protocol.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+export const WINDOW_ERROR_CODES = [
+  ...BROKER_ERROR_CODES,
+  /** The request did not come from our window's main frame at our URL. */
+  'FORBIDDEN_SENDER',
+  /** The payload failed the request schema, or the channel is unknown. */
+  'INVALID_PAYLOAD',
+  /** Settings failed validation; `issues` names each field. */
+  'SETTINGS_INVALID',
+  /** The feature is not available in this build (e.g. the demo tenant outside a checkout). */
+  'NOT_AVAILABLE',
+  /** An editor config could not be read or written. */
+  'EDITOR_FAILED',
+] as const;
+export const windowErrorCodeSchema = z.enum(WINDOW_ERROR_CODES);
+export type WindowErrorCode = z.infer<typeof windowErrorCodeSchema>;
+
+export const fieldIssueSchema = z.object({ field: z.string().max(100), message: z.string().max(1000) });
+export type FieldIssue = z.infer<typeof fieldIssueSchema>;
+
+export const windowErrorSchema = z.object({
+  code: windowErrorCodeSchema,
+  message: z.string().max(4000),
+  missingScopes: z.array(z.string().max(200)).max(100).optional(),
+  adminConsentRequired: z.boolean().optional(),
+  issues: z.array(fieldIssueSchema).max(50).optional(),
+});
+export type WindowError = z.infer<typeof windowErrorSchema>;
+
+export type WindowResult<T> = { ok: true; value: T } | { ok: false; error: WindowError };
+
+export function windowResultSchema<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: windowErrorSchema }),
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shapes that only the window sees
+
+export const CLOUDS = ['global', 'usgov', 'usgov-dod', 'china'] as const;
+export const APPROVAL_POLICIES = ['ask', 'allow', 'deny'] as const;
+
+/** Settings as the form edits them. Main validates (settings:save) and answers with field issues. */
+export const settingsFormSchema = z.object({
+  clientId: z.string().max(100),
+  tenant: z.string().max(300),
+  cloud: z.enum(CLOUDS),
+  useOsBroker: z.boolean(),
+  toolGroups: z.array(toolGroupSchema).max(20),
+  readOnly: z.boolean(),
+  /** What happens when a write tool asks for approval and no per-tool rule applies. */
+  approvalPolicy: z.enum(APPROVAL_POLICIES),
+});
+export type SettingsForm = z.infer<typeof settingsFormSchema>;
+
+/** What settings:get returns: the values plus the facts the setup guide shows next to them. */
+export const settingsViewSchema = z.object({
+  values: settingsFormSchema,
+  /** False until a client ID is configured: the window opens on first-run setup. */
+  configured: z.boolean(),
+  /** The OS has a broker (WAM / Enterprise SSO) the "use OS broker" checkbox can enable. */
+  osBrokerSupported: z.boolean(),
+  /** Where the settings file lives, for the user to inspect. */
+  path: z.string().max(1000),
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
+
+export const auditEntrySchema = z.object({
+  time: z.string().max(40),
+  client: z.string().max(100),
+  tool: z.string().max(100),
+  method: z.string().max(10),
+  pathTemplate: z.string().max(500),
+  status: z.number().int(),
+  durationMs: z.number(),
+  requestId: z.string().max(100).optional(),
+});
+export type AuditEntryView = z.infer<typeof auditEntrySchema>;
+
+export const auditFilterSchema = z
+  .object({
+    client: z.string().min(1).max(100).optional(),
+    tool: z.string().min(1).max(100).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+export const editorInfoSchema = z.object({
+  id: z.string().max(50),
+  name: z.string().max(100),
+  /** The editor (or its config file) was found on this machine. */
+  detected: z.boolean(),
+  /** Its MCP config already has the graph-bridge entry. */
+  connected: z.boolean(),
+  configPath: z.string().max(1000).nullable(),
+});
+export type EditorInfo = z.infer<typeof editorInfoSchema>;
+
+export const appInfoSchema = z.object({
+  version: z.string().max(50),
+  os: z.enum(['linux', 'darwin', 'win32']),
+  /** Running from a source checkout (not packaged): enables "Try the demo tenant". */
+  fromCheckout: z.boolean(),
+  /** The command editors run (for "copy bridge command" and manual setup). */
+  bridgeCommand: z.string().max(2000),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const deviceCodeEventSchema = z.object({
+  userCode: z.string().max(50),
+  verificationUri: z.url(),
+  expiresOn: z.iso.datetime(),
+  message: z.string().max(1000),
+});
+export type DeviceCodeEvent = z.infer<typeof deviceCodeEventSchema>;
+
+/** Links the window may ask main to open. Main builds each URL itself; the window never sends one. */
+export const EXTERNAL_TARGETS = ['entra-portal', 'admin-consent', 'device-login', 'permissions-docs'] as const;
+export const externalTargetSchema = z.enum(EXTERNAL_TARGETS);
+export type ExternalTarget = z.infer<typeof externalTargetSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Channels
+
+const empty = z.object({}).strict();
+const nothing = z.null();
+
+export const WINDOW_REQUESTS = {
+  'app:info': { request: empty, response: appInfoSchema },
+  'status:get': { request: empty, response: statusSchema },
+  'auth:sign-in': { request: empty, response: accountSummarySchema },
+  'auth:sign-in-code': { request: empty, response: accountSummarySchema },
+  'auth:sign-out': { request: empty, response: nothing },
+  'consent:grant': { request: z.object({ group: toolGroupSchema }).strict(), response: z.array(z.string()) },
+  'client:decide': {
+    request: z.object({ name: z.string().min(1).max(100), decision: z.enum(['approve', 'deny', 'revoke']) }).strict(),
+    response: nothing,
+  },
+  'write:decide': {
+    request: z
+      .object({ id: z.string().min(1).max(100), decision: z.enum(['allow-once', 'allow-always', 'deny']) })
+      .strict(),
+    response: nothing,
+  },
+  'access:set-paused': { request: z.object({ paused: z.boolean() }).strict(), response: nothing },
+  'audit:query': { request: auditFilterSchema, response: z.array(auditEntrySchema) },
+  'audit:open-log': { request: empty, response: nothing },
+  'settings:get': { request: empty, response: settingsViewSchema },
+  'settings:save': { request: settingsFormSchema.strict(), response: settingsViewSchema },
+  'editors:list': { request: empty, response: z.array(editorInfoSchema) },
+  'editors:connect': { request: z.object({ id: z.string().min(1).max(50) }).strict(), response: editorInfoSchema },
+  'external:open': { request: z.object({ target: externalTargetSchema }).strict(), response: nothing },
+  'demo:try': { request: empty, response: z.object({ message: z.string().max(2000) }) },
+} as const;
+
+export const WINDOW_EVENTS = {
+  'status:changed': statusSchema,
+  'auth:device-code': deviceCodeEventSchema,
+} as const;
+
+export type WindowChannel = keyof typeof WINDOW_REQUESTS;
+export type WindowEventChannel = keyof typeof WINDOW_EVENTS;
+export type WindowRequest<C extends WindowChannel> = z.infer<(typeof WINDOW_REQUESTS)[C]['request']>;
+export type WindowResponse<C extends WindowChannel> = z.infer<(typeof WINDOW_REQUESTS)[C]['response']>;
+export type WindowEvent<E extends WindowEventChannel> = z.infer<(typeof WINDOW_EVENTS)[E]>;
+
+/** The preload's view: `invoke(channel, request) → WindowResult<response>`. */
+export type WindowInvoke = <C extends WindowChannel>(
+  channel: C,
+  request: WindowRequest<C>,
+) => Promise<WindowResult<WindowResponse<C>>>;
+/** The preload's view of events: subscribe and get an unsubscribe function back. */
+export type WindowSubscribe = <E extends WindowEventChannel>(
+  channel: E,
+  listener: (event: WindowEvent<E>) => void,
+) => () => void;
+
+export function isWindowChannel(value: unknown): value is WindowChannel {
+  return typeof value === 'string' && Object.hasOwn(WINDOW_REQUESTS, value);
+}
