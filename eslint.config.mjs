@@ -9,7 +9,8 @@ const electronBan = { name: 'electron', message: 'Only app/main and app/preload 
 const ipcBan = {
   name: 'electron',
   importNames: ['ipcMain', 'ipcRenderer'],
-  message: 'Use the typed wrapper (app/main/ipc-main.ts or app/preload/ipc-renderer.ts) instead of raw ipcMain/ipcRenderer.',
+  message:
+    'Use the typed wrapper (app/main/ipc-main.ts or app/preload/ipc-renderer.ts) instead of raw ipcMain/ipcRenderer.',
 };
 const platformBan = {
   selector: "MemberExpression[object.name='process'][property.name='platform']",
