@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { accountSummarySchema, BROKER_ERROR_CODES, statusSchema, toolGroupSchema } from '../broker/protocol.ts';
+import { CLOUD_NAMES } from '../broker/settings/clouds.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -56,31 +57,47 @@ export function windowResultSchema<T extends z.ZodType>(value: T) {
 // ---------------------------------------------------------------------------------------------
 // Shapes that only the window sees
 
-export const CLOUDS = ['global', 'usgov', 'usgov-dod', 'china'] as const;
-export const APPROVAL_POLICIES = ['ask', 'allow', 'deny'] as const;
+/** Named clouds plus 'custom' (an authority/Graph pair set in the file or environment, e.g. the demo). */
+export const FORM_CLOUDS = [...CLOUD_NAMES, 'custom'] as const;
 
-/** Settings as the form edits them. Main validates (settings:save) and answers with field issues. */
+/** Settings as the form edits them; main maps them onto settings.json (app/broker/settings) and validates. */
 export const settingsFormSchema = z.object({
   clientId: z.string().max(100),
   tenant: z.string().max(300),
-  cloud: z.enum(CLOUDS),
-  useOsBroker: z.boolean(),
+  /** 'custom' keeps the configured custom cloud unchanged. */
+  cloud: z.enum(FORM_CLOUDS),
+  /** Use the OS broker (WAM / Enterprise SSO) where available. */
+  useBroker: z.boolean(),
   toolGroups: z.array(toolGroupSchema).max(20),
   readOnly: z.boolean(),
-  /** What happens when a write tool asks for approval and no per-tool rule applies. */
-  approvalPolicy: z.enum(APPROVAL_POLICIES),
+  /** A write tool asks for approval and no per-tool rule applies: ask, allow or deny. */
+  writeApproval: z.enum(['ask', 'allow', 'deny']),
+  /** A new editor connects: ask the user, or allow automatically. */
+  clientApproval: z.enum(['ask', 'allow']),
 });
 export type SettingsForm = z.infer<typeof settingsFormSchema>;
 
-/** What settings:get returns: the values plus the facts the setup guide shows next to them. */
+/** The exact values to enter in the Entra portal for a new app registration. */
+export const appRegistrationSchema = z.object({
+  platform: z.string().max(100),
+  redirectUri: z.string().max(200),
+  allowPublicClientFlows: z.boolean(),
+  /** Delegated Microsoft Graph permissions, per enabled tool group. */
+  permissions: z.array(z.object({ group: toolGroupSchema, scopes: z.array(z.string().max(200)) })),
+});
+export type AppRegistration = z.infer<typeof appRegistrationSchema>;
+
+/** What settings:get returns: the values plus the facts the form and setup guide show next to them. */
 export const settingsViewSchema = z.object({
   values: settingsFormSchema,
-  /** False until a client ID is configured: the window opens on first-run setup. */
+  /** False until a settings file exists: the window opens on first-run setup. */
   configured: z.boolean(),
-  /** The OS has a broker (WAM / Enterprise SSO) the "use OS broker" checkbox can enable. */
-  osBrokerSupported: z.boolean(),
   /** Where the settings file lives, for the user to inspect. */
   path: z.string().max(1000),
+  /** Settings keys an environment variable overrides (shown as such; saving does not change them). */
+  envOverrides: z.array(z.object({ key: z.string().max(100), variable: z.string().max(100) })),
+  groups: z.array(z.object({ group: toolGroupSchema, description: z.string().max(300) })),
+  registration: appRegistrationSchema,
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 

@@ -29,6 +29,11 @@ export interface GraphCall {
   body?: unknown;
   /** Least-privilege scopes for this call (normally the tool's scopes). */
   scopes: readonly string[];
+  /**
+   * A POST that only reads (e.g. `/me/calendar/getSchedule`): the write gate lets it through without
+   * approval. Only fixed tool code sets it, never from model input. (Additive; undefined = false.)
+   */
+  readOnly?: boolean;
 }
 
 export interface GraphPage<T> {

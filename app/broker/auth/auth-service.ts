@@ -12,6 +12,17 @@ export interface TokenRequest {
   forceRefresh?: boolean;
   minValiditySeconds?: number;
   claims?: string;
+  /** Who asked (e.g. "claude-ai / mail_list"), recorded on a consent item when consent is missing. */
+  requestedBy?: string;
+}
+
+/** Consent the user has not given yet (recorded by getToken on CONSENT_REQUIRED; see consent-queue.ts). */
+export interface ConsentItem {
+  id: string;
+  scopes: string[];
+  requestedBy: string;
+  /** ISO 8601. */
+  requestedAt: string;
 }
 
 export interface DeviceCodePrompt {
@@ -65,4 +76,12 @@ export interface AuthService {
   /** Called whenever the snapshot may have changed. Returns an unsubscribe function. */
   onChange(listener: () => void): () => void;
   close(): Promise<void>;
+
+  // Additive (optional so existing fakes still compile); the production service implements all of them.
+  /** Consent items waiting for the user, oldest first. Cleared by grantConsent for the scopes granted. */
+  pendingConsent?(): ConsentItem[];
+  /** Called when getToken records a NEW consent item. Returns an unsubscribe function. */
+  onConsentNeeded?(listener: (item: ConsentItem) => void): () => void;
+  /** Drops a consent item without granting (the user dismissed it). */
+  dismissConsent?(id: string): boolean;
 }

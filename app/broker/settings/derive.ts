@@ -31,9 +31,13 @@ const GRAPH_HOSTS = new Set([
 
 export function deriveEndpoints(settings: Settings): EndpointConfig {
   const cloud = typeof settings.cloud === 'string' ? CLOUDS[settings.cloud] : settings.cloud;
-  const authority = withoutTrailingSlash(settings.authority ?? `${withoutTrailingSlash(cloud.authorityHost)}/${settings.tenant}`);
+  const authority = withoutTrailingSlash(
+    settings.authority ?? `${withoutTrailingSlash(cloud.authorityHost)}/${settings.tenant}`,
+  );
   const authorityUrl = new URL(authority);
-  const knownAuthorities = MICROSOFT_AUTHORITY_HOSTS.has(authorityUrl.hostname.toLowerCase()) ? [] : [authorityUrl.host];
+  const knownAuthorities = MICROSOFT_AUTHORITY_HOSTS.has(authorityUrl.hostname.toLowerCase())
+    ? []
+    : [authorityUrl.host];
   const graphBaseUrl = withTrailingSlash(cloud.graphBaseUrl);
   const graphHost = new URL(graphBaseUrl).hostname.toLowerCase();
   return {

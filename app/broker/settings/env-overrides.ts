@@ -45,7 +45,10 @@ export interface EnvOverlay {
   origins: Record<string, string>;
 }
 
-export function applyEnvOverrides(fileRaw: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): EnvOverlay {
+export function applyEnvOverrides(
+  fileRaw: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+): EnvOverlay {
   const raw: Record<string, unknown> = { ...fileRaw };
   const origins: Record<string, string> = {};
   const put = (key: string, variable: string, value: unknown) => {
@@ -69,7 +72,7 @@ export function applyEnvOverrides(fileRaw: Record<string, unknown>, env: Readonl
     let authorityHost: string = CLOUDS.global.authorityHost;
     if (typeof current === 'string' && current in CLOUDS) authorityHost = CLOUDS[current as CloudName].authorityHost;
     else if (current !== null && typeof current === 'object' && 'authorityHost' in current)
-      authorityHost = String((current as { authorityHost: unknown }).authorityHost);
+      authorityHost = String(current.authorityHost);
     if (typeof raw.authority === 'string') {
       try {
         authorityHost = new URL(raw.authority).origin;

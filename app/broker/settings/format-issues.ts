@@ -51,7 +51,7 @@ function flattenUnion(issue: Issue & { code: 'invalid_union' }, input: unknown):
   const errors = issue.errors as Issue[][];
   const meant = errors.find((branch) => branch.length > 0 && !branch.some((i) => i.path.length === 0));
   if (meant === undefined || valueAt(input, issue.path) === null) return null;
-  return meant.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue);
+  return meant.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
 }
 
 export interface FormatContext {

@@ -28,9 +28,7 @@ export const tenantSchema = z
   .string()
   .refine((t) => GUID.test(t) || DOMAIN.test(t) || (TENANT_ALIASES as readonly string[]).includes(t));
 
-export const customCloudSchema = z
-  .object({ authorityHost: httpsOrigin, graphBaseUrl: httpsUrl })
-  .strict();
+export const customCloudSchema = z.object({ authorityHost: httpsOrigin, graphBaseUrl: httpsUrl }).strict();
 
 export const cloudSchema = z.union([z.enum(CLOUD_NAMES), customCloudSchema]);
 
@@ -71,7 +69,11 @@ export const settingsSchema = z
     /** Linux only: keep the token cache in a 0600 plaintext file when no Secret Service exists. */
     allowPlaintextCache: z.boolean().default(false),
     /** Your own Entra-protected API for the `api` tool group. */
-    api: z.object({ baseUrl: httpsUrl, scope: z.string().min(1).max(300) }).strict().nullable().default(null),
+    api: z
+      .object({ baseUrl: httpsUrl, scope: z.string().min(1).max(300) })
+      .strict()
+      .nullable()
+      .default(null),
   })
   .strict();
 

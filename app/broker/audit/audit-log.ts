@@ -1,0 +1,113 @@
+/**
+ * Audit trail of Graph calls made on the user's behalf.
+ *
+ * Files (state dir): `audit.jsonl` (current) and `audit.jsonl.1` … `audit.jsonl.<files-1>` (older),
+ * rotated by size. One JSON object per line, mode 0600:
+ *   {"time":ISO,"client":"cursor","tool":"mail_send","method":"POST","pathTemplate":"/me/sendMail",
+ *    "status":202,"durationMs":312,"requestId":"…"}
+ * Never tokens, query strings or bodies: only the fields above (pathTemplate is also redacted).
+ */
+import { appendFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { redactSecrets } from '../protocol.ts';
+import type { AuditEntry, AuditQuery } from '../broker-api.ts';
+import { createSerialQueue } from '../state/atomic-write.ts';
+
+export const auditEntrySchema = z.object({
+  time: z.string(),
+  client: z.string(),
+  tool: z.string(),
+  method: z.string(),
+  pathTemplate: z.string(),
+  status: z.number(),
+  durationMs: z.number(),
+  requestId: z.string().optional(),
+});
+
+export interface AuditLogOptions {
+  /** Path of the current file, e.g. <stateDir>/audit.jsonl. */
+  filePath: string;
+  maxBytes?: number;
+  /** Total files kept including the current one. */
+  files?: number;
+}
+
+export type AuditLog = ReturnType<typeof createAuditLog>;
+
+export const AUDIT_MAX_BYTES = 5 * 1024 * 1024;
+export const AUDIT_FILES = 3;
+
+export function createAuditLog(options: AuditLogOptions) {
+  const maxBytes = options.maxBytes ?? AUDIT_MAX_BYTES;
+  const files = Math.max(1, options.files ?? AUDIT_FILES);
+  const serial = createSerialQueue();
+  let size: number | null = null;
+
+  const rotate = async (): Promise<void> => {
+    for (let i = files - 1; i >= 1; i--) {
+      const from = i === 1 ? options.filePath : `${options.filePath}.${i - 1}`;
+      await rename(from, `${options.filePath}.${i}`).catch(() => undefined);
+    }
+    size = 0;
+  };
+
+  return {
+    path: () => options.filePath,
+    record(entry: AuditEntry): Promise<void> {
+      const clean: AuditEntry = {
+        time: entry.time,
+        client: entry.client,
+        tool: entry.tool,
+        method: entry.method,
+        pathTemplate: redactSecrets(entry.pathTemplate),
+        status: entry.status,
+        durationMs: Math.round(entry.durationMs),
+        ...(entry.requestId === undefined ? {} : { requestId: entry.requestId }),
+      };
+      const line = `${JSON.stringify(clean)}\n`;
+      return serial(async () => {
+        if (size === null) {
+          await mkdir(dirname(options.filePath), { recursive: true, mode: 0o700 });
+          size = await stat(options.filePath).then(
+            (s) => s.size,
+            () => 0,
+          );
+        }
+        const bytes = Buffer.byteLength(line);
+        if (size > 0 && size + bytes > maxBytes) {
+          if (files === 1) size = 0;
+          else await rotate();
+        }
+        await appendFile(options.filePath, line, { mode: 0o600 });
+        size += bytes;
+      });
+    },
+    /** Oldest first; `limit` keeps the newest N. Unparsable lines are skipped. */
+    async query(q: AuditQuery = {}): Promise<AuditEntry[]> {
+      await serial(() => Promise.resolve());
+      const paths = [];
+      for (let i = files - 1; i >= 1; i--) paths.push(`${options.filePath}.${i}`);
+      paths.push(options.filePath);
+      const out: AuditEntry[] = [];
+      for (const p of paths) {
+        const text = await readFile(p, 'utf8').catch(() => '');
+        for (const line of text.split('\n')) {
+          if (line === '') continue;
+          let parsed;
+          try {
+            parsed = auditEntrySchema.safeParse(JSON.parse(line));
+          } catch {
+            continue;
+          }
+          if (!parsed.success) continue;
+          const e = parsed.data;
+          if (q.client !== undefined && e.client !== q.client) continue;
+          if (q.tool !== undefined && e.tool !== q.tool) continue;
+          out.push(e);
+        }
+      }
+      return q.limit !== undefined ? out.slice(Math.max(0, out.length - q.limit)) : out;
+    },
+  };
+}

@@ -1,0 +1,503 @@
+/**
+ * The production AuthService: MSAL PublicClientApplication + keychain-backed token cache + accounts.
+ *
+ *   const auth = await createAuthService({ settings, endpoints, platform, log });
+ *
+ * - Token cache: verified at start (token-cache.ts) → backend 'keychain' | 'memory' | 'plaintext'.
+ * - Network: node:https with system roots + settings.extraCaFile (network-client.ts).
+ * - Sign-in: browser (loopback + PKCE, MSAL), the OS broker when enabled/available with fallback to the
+ *   browser, or device code. Never from getToken.
+ * - getToken: silent only, single-flight per (account, scope set, forceRefresh, claims).
+ * - Accounts: every account in the MSAL cache; the active one is persisted in <stateDir>/accounts.json.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AccountInfo, AuthenticationResult, INativeBrokerPlugin } from '@azure/msal-node';
+import { scopesForGroup, type AccountSummary, type Result, type TokenGetResult } from '../protocol.ts';
+import type { EndpointConfig } from '../settings/derive.ts';
+import type { Settings } from '../settings/settings-schema.ts';
+import type { AppPaths, OsKind } from '../../platform/platform.ts';
+import type {
+  AuthService,
+  AuthSnapshot,
+  ConsentItem,
+  DeviceCodeOptions,
+  SignInOptions,
+  TokenRequest,
+} from './auth-service.ts';
+import { createAccountStateStore, type AccountStateStore } from './account-state.ts';
+import { createConsentQueue } from './consent-queue.ts';
+import { failure, mapSignInError, mapSilentError, notSignedIn, describeMsalError } from './error-mapping.ts';
+import { SIGN_IN_ERROR_PAGE, SIGN_IN_SUCCESS_PAGE } from './login-pages.ts';
+import { msalLoggerOptions, redactingSink, silentSink, type LogSink } from './msal-logger.ts';
+import { createPublicClient, type MsalClient, type MsalClientFactory } from './msal-client.ts';
+import { selectNativeBroker, withBrokerFallback } from './native-broker.ts';
+import { createNetworkClient, type ClosableNetworkModule } from './network-client.ts';
+import { runInteractive, SignInAbortedError } from './interactive.ts';
+import { normalizeScopes, OIDC_SCOPES, scopeKey } from './scopes.ts';
+import { createSingleFlight } from './single-flight.ts';
+import { openTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache.ts';
+
+export const TOKEN_CACHE_DIR = 'token-cache';
+
+export interface AuthServiceDeps {
+  settings: Settings;
+  endpoints: EndpointConfig;
+  platform: { os: OsKind; paths: AppPaths; openBrowser(url: string): Promise<void> };
+  /** Log sink; every line is redacted before it reaches it. */
+  log?: LogSink;
+  /** Keychain service name for the token cache (tests: unique per run). Default "Graph Bridge". */
+  keychainService?: string;
+  /** Overrides platform.openBrowser (tests: a headless Chromium driver). */
+  openBrowser?: (url: string) => Promise<void>;
+  /** The MSAL edge (unit tests pass a fake). */
+  createMsalClient?: MsalClientFactory;
+  /** A pre-opened cache (unit tests); default: openTokenCache() with the options below. */
+  tokenCache?: TokenCache;
+  tokenCacheOptions?: Partial<Pick<TokenCacheOptions, 'createPersistence' | 'verifyTimeoutMs' | 'lockDeps'>>;
+  /** Factory for the OS broker plugin (OS edge). Default: msal-node-extensions NativeBrokerPlugin. */
+  createNativeBroker?: () => INativeBrokerPlugin;
+  accountState?: AccountStateStore;
+  now?: () => number;
+  /** Verbose MSAL logging (still redacted). */
+  verboseMsal?: boolean;
+}
+
+/** The production service plus diagnostics the host may show. */
+export interface ProductionAuthService extends AuthService {
+  pendingConsent(): ConsentItem[];
+  onConsentNeeded(listener: (item: ConsentItem) => void): () => void;
+  dismissConsent(id: string): boolean;
+  /** Why the OS broker is or is not used. */
+  readonly brokerDetail: string;
+  /** Paths of the cache marker/lock files (for diagnostics and tests). */
+  readonly cacheFiles: { cachePath: string; lockPath: string };
+}
+
+interface AccountTokenState {
+  granted: Set<string>;
+  expiresOn: Date | null;
+  lastRefresh: Date | null;
+}
+
+interface SilentOutcome {
+  result: Result<TokenGetResult>;
+  fromCache: boolean;
+}
+
+export function summarizeAccount(a: AccountInfo): AccountSummary {
+  return {
+    homeAccountId: a.homeAccountId,
+    username: a.username,
+    ...(a.name !== undefined && a.name !== '' ? { name: a.name } : {}),
+    tenantId: a.tenantId,
+    environment: a.environment,
+  };
+}
+
+/** Scopes asked for at sign-in: the enabled groups' scopes (Graph only; the custom API is a separate resource). */
+export function defaultSignInScopes(settings: Settings): string[] {
+  return normalizeScopes(settings.toolGroups.flatMap((g) => scopesForGroup(g, settings.readOnly)));
+}
+
+async function readCaFile(path: string | null): Promise<string | undefined> {
+  if (path === null) return undefined;
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new Error(
+      `Cannot read the extra CA file ${path} (settings "extraCaFile" / GRAPH_BRIDGE_CA_FILE): ${(err as Error).message}.`,
+      { cause: err },
+    );
+  }
+}
+
+export async function createAuthService(deps: AuthServiceDeps): Promise<ProductionAuthService> {
+  const { settings, endpoints, platform } = deps;
+  const log = redactingSink(deps.log ?? silentSink);
+  const now = deps.now ?? Date.now;
+  const openBrowser = deps.openBrowser ?? ((url: string) => platform.openBrowser(url));
+  const accountState = deps.accountState ?? createAccountStateStore(platform.paths.stateDir);
+
+  const cache =
+    deps.tokenCache ??
+    (await openTokenCache({
+      os: platform.os,
+      cacheDir: join(platform.paths.stateDir, TOKEN_CACHE_DIR),
+      serviceName: deps.keychainService,
+      allowPlaintextCache: settings.allowPlaintextCache,
+      sink: log,
+      ...deps.tokenCacheOptions,
+    }));
+
+  const extraCa = await readCaFile(settings.extraCaFile);
+  let network: ClosableNetworkModule | null = null;
+  const broker = selectNativeBroker(settings.useBroker, deps.createNativeBroker);
+  log('info', `auth: cache backend ${cache.backend}; ${broker.detail}`);
+  const factory = deps.createMsalClient ?? createPublicClient;
+  const makeClient = (nativeBrokerPlugin?: INativeBrokerPlugin): MsalClient => {
+    network ??= createNetworkClient({ extraCaPem: extraCa });
+    return factory({
+      clientId: settings.clientId,
+      authority: endpoints.authority,
+      knownAuthorities: endpoints.knownAuthorities,
+      cachePlugin: cache.plugin,
+      networkClient: network,
+      loggerOptions: msalLoggerOptions(log, deps.verboseMsal),
+      ...(nativeBrokerPlugin !== undefined ? { nativeBrokerPlugin } : {}),
+    });
+  };
+  // One PCA per authority (accounts of the same authority share it); a second, broker-less one
+  // for the browser fallback and device code when the OS broker is in use.
+  const browserClient = makeClient();
+  const brokeredClient = broker.plugin !== null ? makeClient(broker.plugin) : null;
+  const primary = brokeredClient ?? browserClient;
+
+  const listeners = new Set<() => void>();
+  const consentListeners = new Set<(item: ConsentItem) => void>();
+  const consent = createConsentQueue(now);
+  const flights = createSingleFlight<SilentOutcome>();
+  const tokenState = new Map<string, AccountTokenState>();
+  let accounts: AccountInfo[] = [];
+  let activeId: string | null = null;
+  let closed = false;
+
+  const emit = () => {
+    for (const l of listeners) {
+      try {
+        l();
+      } catch (err) {
+        log('error', `auth: change listener threw: ${(err as Error).message}`);
+      }
+    }
+  };
+
+  const stateFor = (homeAccountId: string): AccountTokenState => {
+    let s = tokenState.get(homeAccountId);
+    if (s === undefined) {
+      s = { granted: new Set(), expiresOn: null, lastRefresh: null };
+      tokenState.set(homeAccountId, s);
+    }
+    return s;
+  };
+
+  async function refreshAccounts(): Promise<void> {
+    const list = await withBrokerFallback(
+      brokeredClient !== null ? () => brokeredClient.getAllAccounts() : null,
+      () => browserClient.getAllAccounts(),
+      (err) => log('warn', `auth: OS broker unavailable for account listing (${describeMsalError(err)})`),
+    );
+    accounts = list;
+    for (const a of list) {
+      const s = stateFor(a.homeAccountId);
+      if (s.granted.size === 0) for (const scope of browserClient.cachedScopes(a.homeAccountId)) s.granted.add(scope);
+    }
+    for (const id of [...tokenState.keys()]) if (!list.some((a) => a.homeAccountId === id)) tokenState.delete(id);
+  }
+
+  function activeAccount(): AccountInfo | null {
+    return accounts.find((a) => a.homeAccountId === activeId) ?? accounts[0] ?? null;
+  }
+
+  async function setActive(homeAccountId: string | null): Promise<void> {
+    activeId = homeAccountId;
+    try {
+      await accountState.writeActive(homeAccountId);
+    } catch (err) {
+      log('warn', `auth: could not save the active account: ${(err as Error).message}`);
+    }
+  }
+
+  function recordResult(result: AuthenticationResult, fromNetwork: boolean): void {
+    if (result.account === null) return;
+    const s = stateFor(result.account.homeAccountId);
+    for (const scope of result.scopes) s.granted.add(scope);
+    s.expiresOn = result.expiresOn;
+    if (fromNetwork) s.lastRefresh = new Date(now());
+  }
+
+  function toTokenResult(result: AuthenticationResult, account: AccountInfo): TokenGetResult {
+    return {
+      accessToken: result.accessToken,
+      expiresOn: (result.expiresOn ?? new Date(now() + 3600_000)).toISOString(),
+      grantedScopes: [...result.scopes],
+      account: summarizeAccount(result.account ?? account),
+    };
+  }
+
+  async function silent(
+    account: AccountInfo,
+    scopes: string[],
+    forceRefresh: boolean,
+    claims?: string,
+    requestedBy?: string,
+  ) {
+    const key = [account.homeAccountId, scopeKey(scopes), forceRefresh ? 'force' : '', claims ?? ''].join('\n');
+    return flights.run(key, async (): Promise<SilentOutcome> => {
+      const request = { account, scopes, forceRefresh, ...(claims !== undefined ? { claims } : {}) };
+      try {
+        const result = await withBrokerFallback(
+          brokeredClient !== null ? () => brokeredClient.acquireTokenSilent(request) : null,
+          () => browserClient.acquireTokenSilent(request),
+          (err) => log('warn', `auth: OS broker unavailable for silent token (${describeMsalError(err)})`),
+        );
+        recordResult(result, !result.fromCache);
+        emit();
+        return { result: { ok: true, value: toTokenResult(result, account) }, fromCache: result.fromCache };
+      } catch (err) {
+        log('warn', `auth: silent token failed: ${describeMsalError(err)}`);
+        const mapped = mapSilentError(err, {
+          requestedScopes: scopes,
+          grantedScopes: stateFor(account.homeAccountId).granted,
+        });
+        if (mapped.error.code === 'CONSENT_REQUIRED') {
+          const { item, added } = consent.record(mapped.error.missingScopes ?? scopes, requestedBy);
+          if (added) for (const l of consentListeners) l(item);
+        }
+        if (mapped.error.code === 'NOT_SIGNED_IN') {
+          // The refresh token is gone or dead; the cache may have changed (MSAL deletes bad RTs).
+          await refreshAccounts().catch(() => undefined);
+        }
+        emit();
+        return { result: mapped, fromCache: false };
+      }
+    });
+  }
+
+  async function afterSignIn(result: AuthenticationResult | null, what: string): Promise<Result<AccountSummary>> {
+    if (result === null || result.account === null) {
+      return failure('INTERACTION_REQUIRED', `${what} returned no account. Try again.`);
+    }
+    recordResult(result, true);
+    await refreshAccounts().catch((err: unknown) =>
+      log('warn', `auth: listing accounts failed: ${describeMsalError(err)}`),
+    );
+    if (!accounts.some((a) => a.homeAccountId === result.account?.homeAccountId)) accounts.push(result.account);
+    await setActive(result.account.homeAccountId);
+    consent.resolve(result.scopes);
+    emit();
+    return { ok: true, value: summarizeAccount(result.account) };
+  }
+
+  const ensureOpen = (): Result<never> | null =>
+    closed ? failure('INTERNAL', 'The sign-in service has been stopped. Restart Graph Bridge.') : null;
+
+  async function interactive(scopes: string[], options: SignInOptions & { account?: AccountInfo }, what: string) {
+    const request = {
+      scopes,
+      successTemplate: SIGN_IN_SUCCESS_PAGE,
+      errorTemplate: SIGN_IN_ERROR_PAGE,
+      ...(options.prompt !== undefined ? { prompt: options.prompt } : {}),
+      ...(options.loginHint !== undefined ? { loginHint: options.loginHint } : {}),
+      ...(options.account !== undefined ? { account: options.account } : {}),
+    };
+    const run = (client: MsalClient) => runInteractive({ client, request, openBrowser, signal: options.signal });
+    try {
+      const result = await withBrokerFallback(
+        brokeredClient !== null ? () => run(brokeredClient) : null,
+        () => run(browserClient),
+        (err) => log('warn', `auth: OS broker unavailable (${describeMsalError(err)}); falling back to the browser`),
+      );
+      return { ok: true as const, result };
+    } catch (err) {
+      if (err instanceof SignInAbortedError)
+        return { ok: false as const, fail: failure('INTERACTION_REQUIRED', `${what} was cancelled.`) };
+      log('warn', `auth: ${what} failed: ${describeMsalError(err)}`);
+      return { ok: false as const, fail: mapSignInError(err, what) };
+    }
+  }
+
+  // Start-up: load accounts from the cache and the persisted active account.
+  try {
+    await refreshAccounts();
+  } catch (err) {
+    log('error', `auth: reading the token cache failed: ${describeMsalError(err)}`);
+  }
+  activeId = await accountState.readActive();
+  if (activeId !== null && !accounts.some((a) => a.homeAccountId === activeId))
+    activeId = accounts[0]?.homeAccountId ?? null;
+
+  const service: ProductionAuthService = {
+    brokerDetail: broker.detail,
+    cacheFiles: { cachePath: cache.cachePath, lockPath: cache.lockPath },
+
+    async getToken(request: TokenRequest) {
+      const closedErr = ensureOpen();
+      if (closedErr) return closedErr;
+      const scopes = normalizeScopes(request.scopes);
+      if (scopes.length === 0) return failure('BAD_REQUEST', 'A token request needs at least one scope.');
+      if (accounts.length === 0) await refreshAccounts().catch(() => undefined);
+      const account = activeAccount();
+      if (account === null) return notSignedIn();
+      const force = request.forceRefresh === true;
+      const first = await silent(account, scopes, force, request.claims, request.requestedBy);
+      const minValidityMs = (request.minValiditySeconds ?? 300) * 1000;
+      if (!first.result.ok || force || !first.fromCache) return first.result;
+      if (Date.parse(first.result.value.expiresOn) - now() >= minValidityMs) return first.result;
+      return (await silent(account, scopes, true, request.claims, request.requestedBy)).result;
+    },
+
+    async signInInteractive(options: SignInOptions = {}) {
+      const closedErr = ensureOpen();
+      if (closedErr) return closedErr;
+      const scopes = normalizeScopes(options.scopes ?? defaultSignInScopes(settings));
+      const r = await interactive(scopes, { prompt: 'select_account', ...options }, 'Sign-in');
+      return r.ok ? afterSignIn(r.result, 'Sign-in') : r.fail;
+    },
+
+    async signInDeviceCode(options: DeviceCodeOptions) {
+      const closedErr = ensureOpen();
+      if (closedErr) return closedErr;
+      if (options.signal?.aborted) return failure('INTERACTION_REQUIRED', 'Device-code sign-in was cancelled.');
+      const scopes = normalizeScopes(options.scopes ?? defaultSignInScopes(settings));
+      const request = {
+        scopes,
+        cancel: false,
+        deviceCodeCallback: (r: { userCode: string; verificationUri: string; expiresIn: number; message: string }) =>
+          options.onCode({
+            userCode: r.userCode,
+            verificationUri: r.verificationUri,
+            expiresOn: new Date(now() + r.expiresIn * 1000),
+            message: r.message,
+          }),
+      };
+      let onAbort: (() => void) | undefined;
+      const aborted = new Promise<'aborted'>((resolve) => {
+        onAbort = () => {
+          request.cancel = true; // MSAL stops polling at its next interval
+          resolve('aborted');
+        };
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+      });
+      try {
+        const acquisition = browserClient.acquireTokenByDeviceCode(request);
+        acquisition.catch(() => undefined); // observed below, or abandoned after an abort
+        const outcome = await Promise.race([acquisition, aborted]);
+        if (outcome === 'aborted') return failure('INTERACTION_REQUIRED', 'Device-code sign-in was cancelled.');
+        return await afterSignIn(outcome, 'Device-code sign-in');
+      } catch (err) {
+        log('warn', `auth: device-code sign-in failed: ${describeMsalError(err)}`);
+        return mapSignInError(err, 'Device-code sign-in');
+      } finally {
+        if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort);
+      }
+    },
+
+    async grantConsent(scopes, options = {}) {
+      const closedErr = ensureOpen();
+      if (closedErr) return closedErr;
+      const wanted = normalizeScopes(scopes).filter((s) => !OIDC_SCOPES.has(s.toLowerCase()));
+      if (wanted.length === 0) return failure('BAD_REQUEST', 'Name at least one scope to grant.');
+      const account = activeAccount();
+      const r = await interactive(
+        wanted,
+        {
+          ...(options.signal !== undefined ? { signal: options.signal } : {}),
+          ...(account !== null ? { account, loginHint: account.username } : {}),
+        },
+        'Granting consent',
+      );
+      if (!r.ok) return r.fail;
+      const signedIn = await afterSignIn(r.result, 'Granting consent');
+      if (!signedIn.ok) return signedIn;
+      return { ok: true, value: [...r.result.scopes] };
+    },
+
+    async signOut(homeAccountId) {
+      const closedErr = ensureOpen();
+      if (closedErr) return closedErr;
+      await refreshAccounts().catch(() => undefined);
+      const target =
+        homeAccountId !== undefined ? accounts.find((a) => a.homeAccountId === homeAccountId) : activeAccount();
+      if (target === undefined || target === null) {
+        return homeAccountId !== undefined
+          ? failure(
+              'BAD_REQUEST',
+              `No signed-in account has the id ${homeAccountId}. Run \`graph-bridge status\` to list accounts.`,
+            )
+          : notSignedIn('No account is signed in, so there is nothing to sign out.');
+      }
+      try {
+        await primary.signOut(target);
+        if (primary !== browserClient) await browserClient.signOut(target).catch(() => undefined);
+      } catch (err) {
+        log('error', `auth: sign-out failed: ${describeMsalError(err)}`);
+        return failure(
+          'KEYCHAIN_UNAVAILABLE',
+          `Could not remove the account from the token cache (${describeMsalError(err)}).`,
+        );
+      }
+      const persisted = await cache.readPersisted().catch(() => null);
+      if (persisted !== null && persisted.includes(`"${target.homeAccountId}`)) {
+        return failure(
+          'KEYCHAIN_UNAVAILABLE',
+          `The account was signed out here but is still in the ${cache.backend} token cache. Remove the "${deps.keychainService ?? 'Graph Bridge'}" entry from the OS keychain.`,
+        );
+      }
+      tokenState.delete(target.homeAccountId);
+      await refreshAccounts().catch(() => undefined);
+      accounts = accounts.filter((a) => a.homeAccountId !== target.homeAccountId);
+      if (activeId === target.homeAccountId || activeId === null) await setActive(accounts[0]?.homeAccountId ?? null);
+      emit();
+      return { ok: true, value: undefined };
+    },
+
+    async useAccount(idOrUsername) {
+      const closedErr = ensureOpen();
+      if (closedErr) return closedErr;
+      await refreshAccounts().catch(() => undefined);
+      const needle = idOrUsername.trim().toLowerCase();
+      const found =
+        accounts.find((a) => a.homeAccountId === idOrUsername.trim()) ??
+        accounts.find((a) => a.username.toLowerCase() === needle);
+      if (found === undefined) {
+        const known = accounts.map((a) => a.username).join(', ') || 'none';
+        return failure(
+          'NOT_SIGNED_IN',
+          `No signed-in account matches "${idOrUsername}" (signed in: ${known}). Sign in with that account first.`,
+        );
+      }
+      await setActive(found.homeAccountId);
+      emit();
+      return { ok: true, value: summarizeAccount(found) };
+    },
+
+    snapshot(): AuthSnapshot {
+      const active = activeAccount();
+      const s = active !== null ? tokenState.get(active.homeAccountId) : undefined;
+      return {
+        account: active !== null ? summarizeAccount(active) : null,
+        accounts: accounts.map(summarizeAccount),
+        cache: { backend: cache.backend, detail: cache.detail },
+        grantedScopes: s !== undefined ? normalizeScopes([...s.granted]) : [],
+        tokenExpiresOn: s?.expiresOn ?? null,
+        lastRefresh: s?.lastRefresh ?? null,
+      };
+    },
+
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    pendingConsent: () => consent.list(),
+    onConsentNeeded(listener) {
+      consentListeners.add(listener);
+      return () => consentListeners.delete(listener);
+    },
+    dismissConsent(id) {
+      const removed = consent.dismiss(id);
+      if (removed) emit();
+      return removed;
+    },
+
+    close() {
+      closed = true;
+      listeners.clear();
+      consentListeners.clear();
+      network?.close();
+      return Promise.resolve();
+    },
+  };
+  return service;
+}

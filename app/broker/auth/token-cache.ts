@@ -1,0 +1,180 @@
+/**
+ * Where the MSAL token cache lives, chosen and VERIFIED once at start:
+ *
+ *  - 'keychain'  — msal-node-extensions persistence: libsecret (Linux), macOS Keychain, DPAPI file
+ *                  (Windows). `PersistenceCreator.createPersistence` runs `verifyPersistence()` (a
+ *                  write/read/delete round trip) before we use it.
+ *  - 'memory'    — keychain unusable and no opt-in: the cache lives in this process only and is gone on
+ *                  exit. NO file is written (anything the failed verification created is removed).
+ *  - 'plaintext' — keychain unusable, Linux, and `allowPlaintextCache` is on: a 0600 JSON file.
+ *
+ * Files (all under `cacheDir`, 0700): `msal-cache.json` — on Linux/macOS an empty marker whose mtime
+ * tells other processes to reload (the secret is in the keychain); on Windows the DPAPI-encrypted
+ * cache; in plaintext mode the cache itself. `msal-cache.json.lockfile` — cross-process lock holding
+ * the holder's PID (see stale-lock.ts). Never silent: the backend and its reason are reported.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
+import {
+  DataProtectionScope,
+  FilePersistence,
+  PersistenceCachePlugin,
+  PersistenceCreator,
+  type IPersistence,
+  type IPersistenceConfiguration,
+} from '@azure/msal-node-extensions';
+import type { CacheBackend } from '../protocol.ts';
+import type { OsKind } from '../../platform/platform.ts';
+import { clearStaleLock, type StaleLockDeps } from './stale-lock.ts';
+import type { LogSink } from './msal-logger.ts';
+
+export const CACHE_FILE = 'msal-cache.json';
+export const DEFAULT_KEYCHAIN_SERVICE = 'Graph Bridge';
+export const DEFAULT_KEYCHAIN_ACCOUNT = 'msal-token-cache';
+
+export interface TokenCache {
+  plugin: ICachePlugin;
+  backend: CacheBackend;
+  /** Why this backend; shown in status (a warning unless 'keychain'). */
+  detail: string;
+  cachePath: string;
+  lockPath: string;
+  /** Reads what is persisted right now (keychain/file), or the in-memory copy. For verification. */
+  readPersisted(): Promise<string | null>;
+}
+
+export interface TokenCacheOptions {
+  os: OsKind;
+  /** Directory for the marker/lock (and the plaintext or DPAPI file). */
+  cacheDir: string;
+  /** Keychain service name; tests use a unique one per run. */
+  serviceName?: string;
+  accountName?: string;
+  allowPlaintextCache: boolean;
+  sink: LogSink;
+  /** Injectable for unit tests (OS edge). Default: PersistenceCreator.createPersistence. */
+  createPersistence?: (config: IPersistenceConfiguration) => Promise<IPersistence>;
+  createPlaintextPersistence?: (cachePath: string) => Promise<IPersistence>;
+  /** How long the keychain round trip may take before we give up on it. Default 20 s. */
+  verifyTimeoutMs?: number;
+  lockDeps?: StaleLockDeps;
+}
+
+/** In-memory cache plugin: one serialized copy shared by this service's MSAL clients, never on disk. */
+export function createMemoryCachePlugin(): ICachePlugin & { snapshot(): string | null } {
+  let data: string | null = null;
+  return {
+    beforeCacheAccess(ctx: TokenCacheContext) {
+      if (data !== null) ctx.tokenCache.deserialize(data);
+      return Promise.resolve();
+    },
+    afterCacheAccess(ctx: TokenCacheContext) {
+      if (ctx.cacheHasChanged) data = ctx.tokenCache.serialize();
+      return Promise.resolve();
+    },
+    snapshot: () => data,
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${Math.round(ms / 1000)} s`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function reasonOf(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/\s+/g, ' ').slice(0, 300);
+}
+
+/** Removes files the failed keychain verification created, so memory mode leaves nothing on disk. */
+async function removeLeftovers(cacheDir: string, existedBefore: { dir: boolean; cache: boolean }): Promise<void> {
+  await rm(join(cacheDir, 'test.cache'), { force: true });
+  await rm(join(cacheDir, 'test.cache.lockfile'), { force: true });
+  if (!existedBefore.cache) await rm(join(cacheDir, CACHE_FILE), { force: true });
+  if (!existedBefore.dir) {
+    const left = await readdir(cacheDir).catch(() => null);
+    if (left !== null && left.length === 0) await rmdir(cacheDir).catch(() => undefined);
+  }
+}
+
+export async function openTokenCache(options: TokenCacheOptions): Promise<TokenCache> {
+  const { os, cacheDir, sink } = options;
+  const cachePath = join(cacheDir, CACHE_FILE);
+  const lockPath = `${cachePath}.lockfile`;
+  const existedBefore = { dir: existsSync(cacheDir), cache: existsSync(cachePath) };
+
+  if (existedBefore.dir) {
+    const lock = await clearStaleLock(lockPath, options.lockDeps);
+    if (lock.state === 'removed-dead-pid')
+      sink('warn', `Removed a stale token-cache lock left by dead process ${lock.pid}.`);
+    if (lock.state === 'removed-empty') sink('warn', 'Removed an abandoned (empty) token-cache lock file.');
+  }
+
+  const create = options.createPersistence ?? ((c) => PersistenceCreator.createPersistence(c));
+  const config: IPersistenceConfiguration = {
+    cachePath,
+    dataProtectionScope: DataProtectionScope.CurrentUser,
+    serviceName: options.serviceName ?? DEFAULT_KEYCHAIN_SERVICE,
+    accountName: options.accountName ?? DEFAULT_KEYCHAIN_ACCOUNT,
+    usePlaintextFileOnLinux: false,
+  };
+  let keychainError: string;
+  try {
+    const persistence = await withTimeout(create(config), options.verifyTimeoutMs ?? 20_000, 'The OS keychain');
+    return {
+      plugin: new PersistenceCachePlugin(persistence),
+      backend: 'keychain',
+      detail: `Token cache in the OS keychain (service "${config.serviceName}").`,
+      cachePath,
+      lockPath,
+      readPersisted: () => persistence.load(),
+    };
+  } catch (err) {
+    keychainError = reasonOf(err);
+    await removeLeftovers(cacheDir, existedBefore);
+  }
+
+  if (options.allowPlaintextCache && os === 'linux') {
+    const createPlain = options.createPlaintextPersistence ?? ((p: string) => FilePersistence.create(p));
+    try {
+      const persistence = await createPlain(cachePath);
+      await persistence.verifyPersistence();
+      const detail =
+        `The OS keychain is unavailable (${keychainError}); the token cache is stored UNENCRYPTED in ` +
+        `${cachePath} (mode 0600) because allowPlaintextCache is on.`;
+      sink('warn', detail);
+      return {
+        plugin: new PersistenceCachePlugin(persistence),
+        backend: 'plaintext',
+        detail,
+        cachePath,
+        lockPath,
+        readPersisted: () => persistence.load(),
+      };
+    } catch (err) {
+      keychainError = `${keychainError}; plaintext file also failed: ${reasonOf(err)}`;
+      await removeLeftovers(cacheDir, existedBefore);
+    }
+  }
+
+  const memory = createMemoryCachePlugin();
+  const detail =
+    `The OS keychain is unavailable (${keychainError}). Sign-ins are kept in memory for this session only ` +
+    `and are lost when Graph Bridge stops.` +
+    (os === 'linux' ? ' Start a Secret Service (e.g. gnome-keyring) or set allowPlaintextCache to persist them.' : '');
+  sink('warn', detail);
+  return {
+    plugin: memory,
+    backend: 'memory',
+    detail,
+    cachePath,
+    lockPath,
+    readPersisted: () => Promise.resolve(memory.snapshot()),
+  };
+}

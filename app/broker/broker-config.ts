@@ -1,0 +1,55 @@
+/**
+ * What the broker core needs from the settings (app/broker/settings owns the file and its parsing;
+ * the host maps Settings -> BrokerConfig). Read through a getter so tray edits apply at once.
+ */
+import type { ToolGroup } from './protocol.ts';
+import type { ClientPolicy } from './approvals/client-registry.ts';
+import type { WritePolicy } from './approvals/write-approvals.ts';
+import type { Settings } from './settings/settings-schema.ts';
+import type { EndpointConfig } from './settings/derive.ts';
+
+export interface BrokerConfig {
+  toolGroups: readonly ToolGroup[];
+  readOnly: boolean;
+  /** e.g. https://graph.microsoft.com/ */
+  graphBaseUrl: string;
+  api: { baseUrl: string; scope: string } | null;
+  /** Unknown clients: 'ask' (pending until the user approves) or 'allow'. */
+  clientPolicy: ClientPolicy;
+  /** Write approval policy: per-tool overrides, then the default. */
+  writePolicy: { default: WritePolicy; tools: Readonly<Record<string, WritePolicy>> };
+  /** How long an 'ask' approval waits before it is denied. */
+  approvalTimeoutSeconds: number;
+}
+
+export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 120;
+
+export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): BrokerConfig {
+  return {
+    toolGroups: ['profile', 'mail', 'calendar', 'files', 'teams', 'tasks', 'graph'],
+    readOnly: false,
+    graphBaseUrl: 'https://graph.microsoft.com/',
+    api: null,
+    clientPolicy: 'ask',
+    writePolicy: { default: 'ask', tools: {} },
+    approvalTimeoutSeconds: DEFAULT_APPROVAL_TIMEOUT_SECONDS,
+    ...overrides,
+  };
+}
+
+/** Maps loaded settings (app/broker/settings) onto what the broker core reads. */
+export function brokerConfigFromSettings(
+  settings: Pick<Settings, 'toolGroups' | 'readOnly' | 'api' | 'approvalPolicy'>,
+  endpoints: Pick<EndpointConfig, 'graphBaseUrl'>,
+  approvalTimeoutSeconds = DEFAULT_APPROVAL_TIMEOUT_SECONDS,
+): BrokerConfig {
+  return {
+    toolGroups: settings.toolGroups,
+    readOnly: settings.readOnly,
+    graphBaseUrl: endpoints.graphBaseUrl,
+    api: settings.api,
+    clientPolicy: settings.approvalPolicy.clients,
+    writePolicy: { default: settings.approvalPolicy.writes.default, tools: settings.approvalPolicy.writes.tools },
+    approvalTimeoutSeconds,
+  };
+}

@@ -1,0 +1,290 @@
+/**
+ * createBroker(deps): the broker composition root shared by the headless agent and the tray.
+ *
+ * Files it owns (private run dir from resolveBrokerEndpoint, 0700, checked at start):
+ *   broker.sock / admin.sock   Unix sockets (0600) — Windows: named pipes `<pipe>` and `<pipe>-admin`
+ *   broker.key / admin.key     64 hex chars + "\n" (0600), fresh random 256-bit keys at every start,
+ *                              removed at stop
+ * and in the state dir: clients.json (client approvals, see approvals/client-registry.ts) and
+ * audit.jsonl[.1|.2] (see audit/audit-log.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MAX_FRAME_BYTES, MAX_IN_FLIGHT_PER_CONNECTION, scopesForGroup } from './protocol.ts';
+import type { BrokerEndpoint, BrokerStatus, Result } from './protocol.ts';
+import type { AuthService } from './auth/auth-service.ts';
+import type { Broker } from './broker-api.ts';
+import type { BrokerConfig } from './broker-config.ts';
+import type { AdminStatus } from './admin-protocol.ts';
+import { ADMIN_KEY_NAME, ADMIN_SOCKET_NAME } from './admin-protocol.ts';
+import { createAuditLog } from './audit/audit-log.ts';
+import { createClientRegistry } from './approvals/client-registry.ts';
+import { createWriteApprovals } from './approvals/write-approvals.ts';
+import type { WritePolicy } from './approvals/write-approvals.ts';
+import { createConsentQueue } from './consent/consent-queue.ts';
+import { composeStatus } from './status/compose-status.ts';
+import { createBridgeProtocol } from './ipc/bridge-protocol.ts';
+import { createAdminProtocol } from './admin/admin-server-protocol.ts';
+import { createRpcServer, removeStaleSocket } from './ipc/rpc-server.ts';
+import type { RpcServer } from './ipc/rpc-server.ts';
+import { ensurePrivateDir } from './ipc/private-dir.ts';
+import { generateKey, writeKeyFile } from './ipc/key.ts';
+import type { Logger, SecretRegistry } from './log/logger.ts';
+
+export interface BrokerDeps {
+  auth: AuthService;
+  endpoint: BrokerEndpoint;
+  /** Windows named pipes: no POSIX file modes, no socket files. */
+  isPipe: boolean;
+  /** Current uid for the private-dir owner check (undefined on Windows). */
+  uid: number | undefined;
+  /** clients.json and audit.jsonl live here. */
+  stateDir: string;
+  config: () => BrokerConfig;
+  version: string;
+  logger: Logger;
+  /** Shared with the logger so the keys and issued tokens are masked in every line. */
+  secrets: SecretRegistry;
+  /** Path of the log file, shown in status and INTERNAL error messages. */
+  logPath?: string | null;
+  host?: 'agent' | 'tray';
+  /** Can a human answer write approvals (tray: yes; agent: only with --approvals=ask)? */
+  interactiveApprovals: boolean;
+  now?: () => Date;
+  newId?: () => string;
+  maxFrameBytes?: number;
+  maxInFlight?: number;
+}
+
+/** What createBroker returns: the Broker facade plus host-only extras. */
+export interface BrokerCore extends Broker {
+  readonly endpoint: BrokerEndpoint;
+  readonly adminEndpoint: { path: string; keyPath: string };
+  adminStatus(): AdminStatus;
+  /** Loads persisted state (clients.json) without listening: for CLI commands run in-process. */
+  loadState(): Promise<void>;
+  neededScopes(): string[];
+  connectionCount(): number;
+}
+
+export class BrokerStartError extends Error {
+  override readonly name = 'BrokerStartError';
+}
+
+export function adminEndpointFor(endpoint: BrokerEndpoint, isPipe: boolean): { path: string; keyPath: string } {
+  const sep = isPipe ? '\\' : '/';
+  return {
+    path: isPipe ? `${endpoint.path}-admin` : `${endpoint.dir}${sep}${ADMIN_SOCKET_NAME}`,
+    keyPath: `${endpoint.dir}${sep}${ADMIN_KEY_NAME}`,
+  };
+}
+
+export function createBroker(deps: BrokerDeps): BrokerCore {
+  const { auth, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? (() => randomUUID().slice(0, 8));
+  const adminEndpoint = adminEndpointFor(deps.endpoint, deps.isPipe);
+  const listeners = new Set<(status: BrokerStatus) => void>();
+  let paused = false;
+  let emitScheduled = false;
+  let servers: RpcServer[] = [];
+  let unsubscribeAuth: (() => void) | null = null;
+
+  const changed = (): void => {
+    if (emitScheduled || listeners.size === 0) return;
+    emitScheduled = true;
+    queueMicrotask(() => {
+      emitScheduled = false;
+      const s = broker.status();
+      for (const l of listeners) {
+        try {
+          l(s);
+        } catch (e) {
+          logger.error('status listener failed', { error: e });
+        }
+      }
+    });
+  };
+
+  const clients = createClientRegistry({
+    filePath: join(deps.stateDir, 'clients.json'),
+    now,
+    policy: () => deps.config().clientPolicy,
+    logger,
+    onChange: changed,
+  });
+  const writePolicy = (tool: string): WritePolicy => {
+    const cfg = deps.config();
+    const configured = cfg.writePolicy.tools[tool] ?? cfg.writePolicy.default;
+    if (configured === 'deny') return 'deny';
+    return clients.isToolAlwaysAllowed(tool) ? 'allow' : configured;
+  };
+  const writes = createWriteApprovals({
+    now,
+    newId,
+    timeoutMs: () => deps.config().approvalTimeoutSeconds * 1000,
+    policy: writePolicy,
+    interactive: deps.interactiveApprovals,
+    rememberAllowed: (tool) => clients.rememberToolAllowed(tool),
+    onChange: changed,
+  });
+  const consent = createConsentQueue({ now, newId, onChange: changed });
+  const audit = createAuditLog({ filePath: join(deps.stateDir, 'audit.jsonl') });
+
+  const startError = (r: Result<unknown>): void => {
+    if (!r.ok) throw new BrokerStartError(r.error.message);
+  };
+
+  const broker: BrokerCore = {
+    auth,
+    endpoint: deps.endpoint,
+    adminEndpoint,
+
+    async start() {
+      startError(await ensurePrivateDir(deps.endpoint.dir, { uid: deps.uid }));
+      await clients.load();
+      if (!deps.isPipe) {
+        // Refuse before touching the key files of a live broker.
+        startError(await removeStaleSocket(deps.endpoint.path));
+        startError(await removeStaleSocket(adminEndpoint.path));
+      }
+      const bridgeKey = generateKey();
+      const adminKey = generateKey();
+      deps.secrets.add(bridgeKey);
+      deps.secrets.add(adminKey);
+      const common = {
+        isPipe: deps.isPipe,
+        logger,
+        maxFrameBytes: deps.maxFrameBytes ?? MAX_FRAME_BYTES,
+        maxInFlight: deps.maxInFlight ?? MAX_IN_FLIGHT_PER_CONNECTION,
+      };
+      const bridgeServer = createRpcServer({
+        ...common,
+        path: deps.endpoint.path,
+        expectedKey: bridgeKey,
+        protocol: createBridgeProtocol({
+          version: deps.version,
+          auth,
+          clients,
+          writes,
+          consent,
+          audit,
+          config: deps.config,
+          isPaused: () => paused,
+          status: () => broker.status(),
+          secrets: deps.secrets,
+          logger,
+          now,
+        }),
+      });
+      const adminServer = createRpcServer({
+        ...common,
+        path: adminEndpoint.path,
+        expectedKey: adminKey,
+        protocol: createAdminProtocol({ broker, version: deps.version, adminStatus: () => broker.adminStatus() }),
+      });
+      if (!deps.isPipe) {
+        await writeKeyFile(deps.endpoint.keyPath, bridgeKey);
+        await writeKeyFile(adminEndpoint.keyPath, adminKey);
+      }
+      startError(await bridgeServer.listen());
+      servers.push(bridgeServer);
+      const adminListen = await adminServer.listen();
+      if (!adminListen.ok) {
+        await bridgeServer.close();
+        servers = [];
+        startError(adminListen);
+      }
+      servers.push(adminServer);
+      if (deps.isPipe) {
+        await writeKeyFile(deps.endpoint.keyPath, bridgeKey);
+        await writeKeyFile(adminEndpoint.keyPath, adminKey);
+      }
+      unsubscribeAuth = auth.onChange(changed);
+      logger.info(`Broker listening on ${deps.endpoint.path}`);
+    },
+
+    loadState: () => clients.load(),
+
+    status() {
+      const cfg = deps.config();
+      return composeStatus({
+        brokerVersion: deps.version,
+        endpoint: deps.endpoint.path,
+        paused,
+        auth: auth.snapshot(),
+        toolGroups: cfg.toolGroups,
+        readOnly: cfg.readOnly,
+        clients: clients.list(),
+        pendingApprovals: writes.list(),
+        pendingConsent: auth.pendingConsent?.() ?? consent.list(),
+      });
+    },
+    adminStatus() {
+      return {
+        status: broker.status(),
+        neededScopes: broker.neededScopes(),
+        logPath: deps.logPath ?? null,
+        auditPath: audit.path(),
+        host: deps.host ?? 'agent',
+        interactiveApprovals: deps.interactiveApprovals,
+      };
+    },
+    neededScopes() {
+      const cfg = deps.config();
+      const all = new Set(clients.neededScopes());
+      for (const g of cfg.toolGroups) for (const s of scopesForGroup(g, cfg.readOnly)) all.add(s);
+      return [...all].sort();
+    },
+    connectionCount: () => servers.reduce((n, s) => n + s.connectionCount(), 0),
+    onStatusChanged(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    signIn: (options) => auth.signInInteractive(options),
+    signInWithDeviceCode: (options) => auth.signInDeviceCode(options),
+    signOut: (homeAccountId) => auth.signOut(homeAccountId),
+    useAccount: (id) => auth.useAccount(id),
+    async grantConsent(target) {
+      const cfg = deps.config();
+      const scopes = 'group' in target ? scopesForGroup(target.group, cfg.readOnly) : target.scopes;
+      if (scopes.length === 0) {
+        return { ok: false, error: { code: 'BAD_REQUEST', message: 'That group needs no Graph scopes; nothing to grant.' } };
+      }
+      const result = await auth.grantConsent(scopes);
+      if (result.ok) consent.resolveGranted([...auth.snapshot().grantedScopes, ...result.value]);
+      changed();
+      return result;
+    },
+    decideClient: (name, decision) => clients.decide(name, decision),
+    decideWrite: (id, decision) => writes.decide(id, decision),
+    setPaused(value) {
+      if (paused === value) return;
+      paused = value;
+      if (value) writes.denyAll('Graph Bridge access was paused. Resume it from the tray or run: graph-bridge resume');
+      logger.info(value ? 'Access paused' : 'Access resumed');
+      changed();
+    },
+    audit: (query) => audit.query(query),
+    auditLogPath: () => audit.path(),
+
+    async stop() {
+      unsubscribeAuth?.();
+      unsubscribeAuth = null;
+      writes.denyAll('Graph Bridge is shutting down.');
+      const running = servers;
+      servers = [];
+      await Promise.all(running.map((s) => s.close()));
+      if (running.length > 0) {
+        await unlink(deps.endpoint.keyPath).catch(() => undefined);
+        await unlink(adminEndpoint.keyPath).catch(() => undefined);
+      }
+      await clients.flush();
+      await auth.close();
+      logger.info('Broker stopped');
+    },
+  };
+  return broker;
+}

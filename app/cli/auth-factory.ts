@@ -1,0 +1,28 @@
+/**
+ * How the CLI host obtains the production AuthService (app/broker/auth). Kept in one file so the
+ * host composition reads cleanly and tests can pass their own factory.
+ */
+import type { AuthService } from '../broker/auth/auth-service.ts';
+import { createAuthService } from '../broker/auth/create-auth-service.ts';
+import type { LoadedSettings } from '../broker/settings/settings-store.ts';
+import type { Logger } from '../broker/log/logger.ts';
+import type { Platform } from '../platform/platform.ts';
+
+export interface AuthFactoryInput {
+  platform: Platform;
+  loaded: LoadedSettings;
+  logger: Logger;
+  /** Keychain service name override (tests: unique per run). */
+  keychainService?: string;
+}
+
+export type AuthFactory = (input: AuthFactoryInput) => Promise<AuthService>;
+
+export const defaultAuthFactory: AuthFactory = (input) =>
+  createAuthService({
+    settings: input.loaded.settings,
+    endpoints: input.loaded.endpoints,
+    platform: input.platform,
+    log: (level, line) => input.logger[level](line),
+    ...(input.keychainService === undefined ? {} : { keychainService: input.keychainService }),
+  });

@@ -1,0 +1,106 @@
+/**
+ * `graph-bridge agent`: the headless broker in the foreground (Linux without a tray, SSH, WSL, CI).
+ * Prints the endpoint, account and cache backend; Ctrl-C (SIGINT/SIGTERM) stops it cleanly.
+ */
+import { resolve } from 'node:path';
+import { createPlatform } from '../../platform/platform.ts';
+import type { AccountSummary, Result } from '../../broker/protocol.ts';
+import type { BrokerCore } from '../../broker/broker.ts';
+import { parseCommandArgs } from '../args.ts';
+import { errorText } from '../broker-access.ts';
+import { EXIT, usageError } from '../command.ts';
+import type { CliDeps, CommandSpec } from '../command.ts';
+import type { AuthFactory } from '../auth-factory.ts';
+import { createHost } from '../host.ts';
+
+const USAGE = `Usage: graph-bridge agent [--device-code] [--approvals=ask|none] [--demo]
+
+Runs the Graph Bridge broker in this terminal until Ctrl-C.
+  --device-code      if nobody is signed in, sign in with a device code printed here
+  --approvals=ask    hold write approvals for "graph-bridge approvals allow|deny <id>"
+                     (default none: writes need the policy "allow" in settings)
+  --demo             use the demo profile (GRAPH_BRIDGE_HOME defaults to ./.graph-bridge-demo)`;
+
+/** --demo: point GRAPH_BRIDGE_HOME at ./.graph-bridge-demo unless it is already set. */
+export function withDemoProfile(deps: CliDeps): CliDeps {
+  if (deps.env.GRAPH_BRIDGE_HOME !== undefined && deps.env.GRAPH_BRIDGE_HOME !== '') return deps;
+  const env = { ...deps.env, GRAPH_BRIDGE_HOME: resolve(deps.cwd, '.graph-bridge-demo') };
+  return { ...deps, env, platform: createPlatform({ env, platform: deps.platform.os, homedir: deps.platform.homedir }) };
+}
+
+export function describeAccount(a: AccountSummary | null): string {
+  return a === null ? 'not signed in' : `${a.username} (tenant ${a.tenantId})`;
+}
+
+async function deviceCodeSignIn(broker: BrokerCore, deps: CliDeps): Promise<Result<AccountSummary>> {
+  return broker.signInWithDeviceCode({
+    signal: deps.signal,
+    onCode: (p) => deps.stdout.write(`\n${p.message}\n  URL:  ${p.verificationUri}\n  Code: ${p.userCode}\n\n`),
+  });
+}
+
+export function createAgentCommand(authFactory: AuthFactory): CommandSpec {
+  return {
+    name: 'agent',
+    summary: 'Run the broker headless in this terminal (Ctrl-C stops it)',
+    async run(argv, rawDeps) {
+      const args = parseCommandArgs(argv, {
+        'device-code': { type: 'boolean' },
+        approvals: { type: 'string' },
+        demo: { type: 'boolean' },
+      });
+      if (!args.ok) return usageError(rawDeps, args.message, USAGE);
+      if (args.values.help === true) return (rawDeps.stdout.write(`${USAGE}\n`), EXIT.OK);
+      if (args.positionals.length > 0) return usageError(rawDeps, 'agent takes no arguments.', USAGE);
+      const approvals = args.values.approvals ?? 'none';
+      if (approvals !== 'ask' && approvals !== 'none') {
+        return usageError(rawDeps, `--approvals must be "ask" or "none", not "${approvals}".`, USAGE);
+      }
+      const deps = args.values.demo === true ? withDemoProfile(rawDeps) : rawDeps;
+
+      const host = await createHost(deps, {
+        kind: 'agent',
+        interactiveApprovals: approvals === 'ask',
+        authFactory,
+        consoleLevel: 'warn',
+      });
+      if (!host.ok) {
+        deps.stderr.write(`graph-bridge: ${host.error.message}\n`);
+        return EXIT.FAILURE;
+      }
+      const { broker } = host.value;
+      try {
+        await broker.start();
+      } catch (e) {
+        deps.stderr.write(`graph-bridge: ${errorText(e)}\n`);
+        await broker.auth.close().catch(() => undefined);
+        return EXIT.FAILURE;
+      }
+      const status = broker.status();
+      deps.stdout.write(
+        `Graph Bridge agent ${deps.version} running.\n` +
+          `  Endpoint: ${status.endpoint}\n` +
+          `  Account:  ${describeAccount(status.account)}\n` +
+          `  Cache:    ${status.cache.backend} (${status.cache.detail})\n` +
+          `  Log:      ${host.value.logPath ?? 'stderr'}\n` +
+          `Press Ctrl-C to stop.\n`,
+      );
+      if (status.account === null) {
+        if (args.values['device-code'] === true) {
+          const r = await deviceCodeSignIn(broker, deps);
+          deps.stdout.write(r.ok ? `Signed in as ${describeAccount(r.value)}.\n` : '');
+          if (!r.ok && !deps.signal.aborted) deps.stderr.write(`graph-bridge: sign-in failed: ${r.error.message}\n`);
+        } else {
+          deps.stdout.write('Nobody is signed in: run "graph-bridge login" (or "graph-bridge login --device-code") in another terminal.\n');
+        }
+      }
+      if (!deps.signal.aborted) {
+        await new Promise<void>((done) => deps.signal.addEventListener('abort', () => done(), { once: true }));
+      }
+      deps.stdout.write('Stopping…\n');
+      await broker.stop();
+      deps.stdout.write('Stopped.\n');
+      return EXIT.OK;
+    },
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * `graph-bridge consent | clients | approvals | pause | resume | audit`: the user's decisions about
+ * scopes, editors and writes, sent to the running broker over the admin channel (or applied
+ * in-process when the command can work without one).
+ */
+import { TOOL_GROUPS } from '../../broker/protocol.ts';
+import type { Result, ToolGroup } from '../../broker/protocol.ts';
+import { parseCommandArgs } from '../args.ts';
+import { reportResult, withBroker } from '../broker-access.ts';
+import { EXIT, usageError } from '../command.ts';
+import type { CliDeps, CommandSpec } from '../command.ts';
+import type { AuthFactory } from '../auth-factory.ts';
+import { createAuditLog } from '../../broker/audit/audit-log.ts';
+import { join } from 'node:path';
+
+const CONSENT_USAGE = `Usage: graph-bridge consent <group|scope>…
+
+Grants Microsoft Graph permissions (incremental consent; opens your browser).
+Groups: ${TOOL_GROUPS.join(', ')}. Anything else is taken as a scope, e.g. Mail.Send.`;
+const CLIENTS_USAGE = `Usage: graph-bridge clients list
+       graph-bridge clients approve <name>
+       graph-bridge clients deny <name>
+       graph-bridge clients forget <name>
+
+Editors (MCP clients) must be approved before they can use your account.`;
+const APPROVALS_USAGE = `Usage: graph-bridge approvals                    list pending write approvals
+       graph-bridge approvals allow [--always] <id>
+       graph-bridge approvals deny <id>`;
+const PAUSE_USAGE = `Usage: graph-bridge pause | resume
+
+Pause stops the broker handing out tokens and approving writes until you resume.`;
+const AUDIT_USAGE = `Usage: graph-bridge audit [--client <name>] [--tool <tool>] [--limit <n>] [--json]
+
+Shows the Graph calls made on your behalf (no bodies, no tokens).`;
+
+const isGroup = (x: string): x is ToolGroup => (TOOL_GROUPS as readonly string[]).includes(x);
+
+function helpOr(deps: CliDeps, help: boolean | undefined, usage: string): number | null {
+  if (help !== true) return null;
+  deps.stdout.write(`${usage}\n`);
+  return EXIT.OK;
+}
+
+export function createConsentCommand(authFactory: AuthFactory): CommandSpec {
+  return {
+    name: 'consent',
+    summary: 'Grant Graph permissions for a tool group or scopes',
+    async run(argv, deps) {
+      const args = parseCommandArgs(argv, {});
+      if (!args.ok) return usageError(deps, args.message, CONSENT_USAGE);
+      const h = helpOr(deps, args.values.help, CONSENT_USAGE);
+      if (h !== null) return h;
+      if (args.positionals.length === 0) return usageError(deps, 'name at least one group or scope.', CONSENT_USAGE);
+      const groups = args.positionals.filter(isGroup);
+      const scopes = args.positionals.filter((x) => !isGroup(x));
+      const targets: ({ group: ToolGroup } | { scopes: string[] })[] = [
+        ...groups.map((group) => ({ group })),
+        ...(scopes.length > 0 ? [{ scopes }] : []),
+      ];
+      const apply = async (grant: (t: (typeof targets)[number]) => Promise<Result<string[]>>): Promise<number> => {
+        for (const t of targets) {
+          const r = await grant(t);
+          if (!r.ok) return reportResult(deps, r);
+          deps.stdout.write(`Granted. Scopes now: ${r.value.join(' ')}\n`);
+        }
+        return EXIT.OK;
+      };
+      return withBroker(deps, authFactory, {
+        running: (admin) => apply((t) => admin.call('consent.grant', t)),
+        local: (host) => apply((t) => host.broker.grantConsent(t)),
+      });
+    },
+  };
+}
+
+export function createClientsCommand(authFactory: AuthFactory): CommandSpec {
+  return {
+    name: 'clients',
+    summary: 'List, approve or deny editors that use Graph Bridge',
+    async run(argv, deps) {
+      const args = parseCommandArgs(argv, { json: { type: 'boolean' } });
+      if (!args.ok) return usageError(deps, args.message, CLIENTS_USAGE);
+      const h = helpOr(deps, args.values.help, CLIENTS_USAGE);
+      if (h !== null) return h;
+      const [sub = 'list', name, ...rest] = args.positionals;
+      if (sub === 'list') {
+        if (name !== undefined) return usageError(deps, 'clients list takes no name.', CLIENTS_USAGE);
+        const print = (clients: { name: string; approval: string; connected: number; calls: number; lastSeen: string }[]): number => {
+          if (args.values.json === true) deps.stdout.write(`${JSON.stringify(clients, null, 2)}\n`);
+          else if (clients.length === 0) deps.stdout.write('No clients yet. Editors appear here after they first connect.\n');
+          else for (const c of clients) deps.stdout.write(`${c.name}\t${c.approval}\tconnected ${c.connected}\tcalls ${c.calls}\tlast seen ${c.lastSeen}\n`);
+          return EXIT.OK;
+        };
+        return withBroker(deps, authFactory, {
+          running: async (admin) => {
+            const r = await admin.call('status', {});
+            return r.ok ? print(r.value.status.clients) : reportResult(deps, r);
+          },
+          local: async (host) => print(host.broker.status().clients),
+        });
+      }
+      const decisions = { approve: 'approve', deny: 'deny', forget: 'revoke' } as const;
+      if (!Object.hasOwn(decisions, sub)) return usageError(deps, `unknown clients command "${sub}".`, CLIENTS_USAGE);
+      if (name === undefined || rest.length > 0) return usageError(deps, `clients ${sub} needs exactly one name.`, CLIENTS_USAGE);
+      const decision = decisions[sub as keyof typeof decisions];
+      const done = (r: Result<unknown>): number => {
+        if (!r.ok) return reportResult(deps, r);
+        deps.stdout.write(`${name}: ${sub === 'forget' ? 'forgotten (it will ask again)' : `${decision === 'approve' ? 'approved' : 'denied'}`}.\n`);
+        return EXIT.OK;
+      };
+      return withBroker(deps, authFactory, {
+        running: async (admin) => done(await admin.call('clients.decide', { name, decision })),
+        local: async (host) => done(host.broker.decideClient(name, decision)),
+      });
+    },
+  };
+}
+
+export function createApprovalsCommand(authFactory: AuthFactory): CommandSpec {
+  return {
+    name: 'approvals',
+    summary: 'List or decide pending write approvals',
+    async run(argv, deps) {
+      const args = parseCommandArgs(argv, { always: { type: 'boolean' }, json: { type: 'boolean' } });
+      if (!args.ok) return usageError(deps, args.message, APPROVALS_USAGE);
+      const h = helpOr(deps, args.values.help, APPROVALS_USAGE);
+      if (h !== null) return h;
+      const [sub, id, ...rest] = args.positionals;
+      if (sub === undefined || sub === 'list') {
+        return withBroker(deps, authFactory, {
+          running: async (admin) => {
+            const r = await admin.call('status', {});
+            if (!r.ok) return reportResult(deps, r);
+            const list = r.value.status.pendingApprovals;
+            if (args.values.json === true) deps.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+            else if (list.length === 0) deps.stdout.write('No pending approvals.\n');
+            else
+              for (const a of list) {
+                deps.stdout.write(`[${a.id}] ${a.client} / ${a.tool}: ${a.summary}\n`);
+                for (const [k, v] of Object.entries(a.details)) deps.stdout.write(`    ${k}: ${v}\n`);
+              }
+            return EXIT.OK;
+          },
+        });
+      }
+      if (sub !== 'allow' && sub !== 'deny') return usageError(deps, `unknown approvals command "${sub}".`, APPROVALS_USAGE);
+      if (id === undefined || rest.length > 0) return usageError(deps, `approvals ${sub} needs exactly one id.`, APPROVALS_USAGE);
+      const decision = sub === 'deny' ? 'deny' : args.values.always === true ? 'allow-always' : 'allow-once';
+      return withBroker(deps, authFactory, {
+        running: async (admin) => {
+          const r = await admin.call('approvals.decide', { id, decision });
+          if (!r.ok) return reportResult(deps, r);
+          deps.stdout.write(`${id}: ${decision}.\n`);
+          return EXIT.OK;
+        },
+      });
+    },
+  };
+}
+
+export function createPauseCommand(authFactory: AuthFactory, paused: boolean): CommandSpec {
+  return {
+    name: paused ? 'pause' : 'resume',
+    summary: paused ? 'Pause all access to your account' : 'Resume access after pause',
+    async run(argv, deps) {
+      const args = parseCommandArgs(argv, {});
+      if (!args.ok) return usageError(deps, args.message, PAUSE_USAGE);
+      const h = helpOr(deps, args.values.help, PAUSE_USAGE);
+      if (h !== null) return h;
+      if (args.positionals.length > 0) return usageError(deps, 'no arguments expected.', PAUSE_USAGE);
+      return withBroker(deps, authFactory, {
+        running: async (admin) => {
+          const r = await admin.call('pause', { paused });
+          if (!r.ok) return reportResult(deps, r);
+          deps.stdout.write(paused ? 'Access paused. Resume with: graph-bridge resume\n' : 'Access resumed.\n');
+          return EXIT.OK;
+        },
+      });
+    },
+  };
+}
+
+export function createAuditCommand(): CommandSpec {
+  return {
+    name: 'audit',
+    summary: 'Show the audit trail of Graph calls',
+    async run(argv, deps) {
+      const args = parseCommandArgs(argv, {
+        client: { type: 'string' },
+        tool: { type: 'string' },
+        limit: { type: 'string' },
+        json: { type: 'boolean' },
+      });
+      if (!args.ok) return usageError(deps, args.message, AUDIT_USAGE);
+      const h = helpOr(deps, args.values.help, AUDIT_USAGE);
+      if (h !== null) return h;
+      const limit = args.values.limit === undefined ? 50 : Number(args.values.limit);
+      if (!Number.isInteger(limit) || limit <= 0) return usageError(deps, '--limit must be a positive integer.', AUDIT_USAGE);
+      const log = createAuditLog({ filePath: join(deps.platform.paths.stateDir, 'audit.jsonl') });
+      const entries = await log.query({
+        limit,
+        ...(args.values.client === undefined ? {} : { client: args.values.client }),
+        ...(args.values.tool === undefined ? {} : { tool: args.values.tool }),
+      });
+      if (args.values.json === true) deps.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+      else if (entries.length === 0) deps.stdout.write(`No audit entries in ${log.path()}.\n`);
+      else
+        for (const e of entries) {
+          deps.stdout.write(`${e.time}  ${e.client}  ${e.tool}  ${e.method} ${e.pathTemplate} -> ${e.status} (${e.durationMs} ms)\n`);
+        }
+      return EXIT.OK;
+    },
+  };
+}

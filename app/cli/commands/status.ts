@@ -1,0 +1,41 @@
+/** `graph-bridge status [--json]`: the running broker's status, or the local view when none runs. */
+import { parseCommandArgs } from '../args.ts';
+import { withBroker, reportResult } from '../broker-access.ts';
+import { EXIT, usageError } from '../command.ts';
+import type { CommandSpec } from '../command.ts';
+import type { AuthFactory } from '../auth-factory.ts';
+import { formatStatus } from '../format-status.ts';
+import type { StatusView } from '../format-status.ts';
+
+const USAGE = `Usage: graph-bridge status [--json]
+
+Shows the signed-in account, tenant, token cache backend, token expiry, granted vs needed scopes,
+clients, pending approvals and the IPC endpoint. --json prints the same as one JSON object.`;
+
+export function createStatusCommand(authFactory: AuthFactory): CommandSpec {
+  return {
+    name: 'status',
+    summary: 'Show account, token cache, scopes, clients and pending approvals',
+    async run(argv, deps) {
+      const args = parseCommandArgs(argv, { json: { type: 'boolean' } });
+      if (!args.ok) return usageError(deps, args.message, USAGE);
+      if (args.values.help === true) return (deps.stdout.write(`${USAGE}\n`), EXIT.OK);
+      if (args.positionals.length > 0) return usageError(deps, 'status takes no arguments.', USAGE);
+      const print = (view: StatusView): number => {
+        deps.stdout.write(args.values.json === true ? `${JSON.stringify(view, null, 2)}\n` : formatStatus(view));
+        return EXIT.OK;
+      };
+      return withBroker(deps, authFactory, {
+        async running(admin) {
+          const r = await admin.call('status', {});
+          if (!r.ok) return reportResult(deps, r);
+          return print({ ...r.value, running: true, host: r.value.host });
+        },
+        async local(host) {
+          const a = host.broker.adminStatus();
+          return print({ status: a.status, neededScopes: a.neededScopes, logPath: host.logPath, auditPath: a.auditPath, running: false, host: null });
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Composition root of the broker inside the CLI process: settings -> logger -> AuthService ->
+ * createBroker. Used by `graph-bridge agent` (serving IPC) and by commands that run the broker core
+ * in-process when no agent/tray is running (login, logout, use, status).
+ */
+import { join } from 'node:path';
+import { createBroker } from '../broker/broker.ts';
+import type { BrokerCore } from '../broker/broker.ts';
+import { brokerConfigFromSettings } from '../broker/broker-config.ts';
+import type { BrokerConfig } from '../broker/broker-config.ts';
+import { createLogger, createSecretRegistry } from '../broker/log/logger.ts';
+import type { LogLevel, Logger } from '../broker/log/logger.ts';
+import { loadSettings } from '../broker/settings/settings-store.ts';
+import type { LoadedSettings } from '../broker/settings/settings-store.ts';
+import { fail, ok } from '../broker/protocol.ts';
+import type { Result } from '../broker/protocol.ts';
+import type { CliDeps } from './command.ts';
+import type { AuthFactory } from './auth-factory.ts';
+
+export interface HostOptions {
+  kind: 'agent' | 'cli';
+  interactiveApprovals: boolean;
+  authFactory: AuthFactory;
+  /** Echo log lines to the terminal's stderr (agent: yes; one-shot commands: warnings only). */
+  logLevel?: LogLevel;
+  consoleLevel?: LogLevel;
+}
+
+export interface Host {
+  broker: BrokerCore;
+  loaded: LoadedSettings;
+  config: BrokerConfig;
+  logger: Logger;
+  logPath: string | null;
+}
+
+export async function createHost(deps: CliDeps, options: HostOptions): Promise<Result<Host>> {
+  const { platform } = deps;
+  const loaded = await loadSettings({ configDir: platform.paths.configDir, env: deps.env });
+  if (!loaded.ok) return fail('BAD_REQUEST', loaded.error.message);
+  const secrets = createSecretRegistry();
+  const level = options.logLevel ?? (deps.env.GRAPH_BRIDGE_LOG_LEVEL as LogLevel | undefined) ?? 'info';
+  const fileLogger = createLogger({
+    level,
+    logDir: platform.paths.logDir,
+    fileName: options.kind === 'agent' ? 'agent.log' : 'cli.log',
+    stderr: null,
+    secrets,
+  });
+  const consoleLogger = createLogger({ level: options.consoleLevel ?? 'warn', stderr: deps.stderr, secrets });
+  const logger: Logger = {
+    debug: (m, f) => (fileLogger.debug(m, f), consoleLogger.debug(m, f)),
+    info: (m, f) => (fileLogger.info(m, f), consoleLogger.info(m, f)),
+    warn: (m, f) => (fileLogger.warn(m, f), consoleLogger.warn(m, f)),
+    error: (m, f) => (fileLogger.error(m, f), consoleLogger.error(m, f)),
+  };
+  let auth;
+  try {
+    auth = await options.authFactory({
+      platform,
+      loaded: loaded.value,
+      logger,
+      ...(deps.env.GRAPH_BRIDGE_KEYCHAIN_SERVICE === undefined ? {} : { keychainService: deps.env.GRAPH_BRIDGE_KEYCHAIN_SERVICE }),
+    });
+  } catch (e) {
+    return fail('INTERNAL', `Could not start the sign-in core: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const config = brokerConfigFromSettings(loaded.value.settings, loaded.value.endpoints);
+  const broker = createBroker({
+    auth,
+    endpoint: platform.paths.endpoint,
+    isPipe: platform.os === 'win32',
+    uid: platform.uid ?? undefined,
+    stateDir: platform.paths.stateDir,
+    config: () => config,
+    version: deps.version,
+    logger,
+    secrets,
+    logPath: fileLogger.filePath ?? join(platform.paths.logDir, 'agent.log'),
+    host: 'agent',
+    interactiveApprovals: options.interactiveApprovals,
+  });
+  return ok({ broker, loaded: loaded.value, config, logger, logPath: fileLogger.filePath });
+}

@@ -1,0 +1,228 @@
+/**
+ * Connect / disconnect / inspect editors. The one API the CLI (`graph-bridge connect`) and the tray's
+ * "Connect editors" panel share. Every OS fact arrives in `ClientsContext` (paths from app/platform,
+ * the launcher from the host), every file goes through editConfigFile (lock, backup, atomic write).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { editorLocation, EDITOR_IDS, type EditorId, type EditorPathInput } from '../platform/editor-paths.ts';
+import { bridgeServerSpec, type BridgeLauncher, type BridgeOptions } from './bridge-launcher.ts';
+import { editConfigFile, type ConfigEditDeps, type ConfigEditOutcome } from './config-file-editor.ts';
+import { EDITORS, type EditorDefinition } from './editors/index.ts';
+import { stdioEntrySchema } from './editors/editor.ts';
+import { errnoOf } from './fs/config-fs.ts';
+import { entryNames, readEntry, removeEntry, setEntry, type EntryPath } from './jsonc/entry-edits.ts';
+import { parseConfig } from './jsonc/parse-config.ts';
+import { okResult, type ClientsResult } from './result.ts';
+
+/** Our entry's name in every editor. Stable: connect/disconnect/status find it by this name. */
+export const ENTRY_NAME = 'graph-bridge';
+/** Folders we create for an editor get the mode the editor itself would use. */
+const EDITOR_DIR_MODE = 0o755;
+
+export interface ClientsContext extends ConfigEditDeps {
+  paths: EditorPathInput;
+  launcher: BridgeLauncher;
+}
+
+export interface EntryOptions {
+  /** Defaults to ENTRY_NAME (tests and side-by-side installs use others). */
+  entryName?: string;
+}
+
+export interface ConnectOutcome extends ConfigEditOutcome {
+  editor: EditorId;
+  displayName: string;
+  entryName: string;
+  afterConnect: string;
+}
+
+export type ConnectionState = 'connected' | 'outdated' | 'not-connected' | 'unreadable';
+
+export interface EditorStatus {
+  editor: EditorId;
+  displayName: string;
+  configPath: string;
+  installed: boolean;
+  configExists: boolean;
+  state: ConnectionState;
+  /** Why `unreadable`; what the entry runs when `outdated`; its extra flags when `connected`. */
+  detail: string | null;
+  /** Every server name in the editor's config (ours included). */
+  servers: string[];
+}
+
+export function isEditorId(value: string): value is EditorId {
+  return (EDITOR_IDS as readonly string[]).includes(value);
+}
+
+function entryPath(def: EditorDefinition, options: EntryOptions): EntryPath {
+  return { container: def.container, name: options.entryName ?? ENTRY_NAME };
+}
+
+function manualHint(editor: EditorId): string {
+  return `add it by hand with the snippet from \`graph-bridge connect --print ${editor}\``;
+}
+
+/** The entry this editor should contain for the current launcher and options. */
+export function desiredEntry(ctx: Pick<ClientsContext, 'launcher'>, editor: EditorId, bridge: BridgeOptions) {
+  return EDITORS[editor].toEntry(bridgeServerSpec(ctx.launcher, bridge));
+}
+
+/** JSON the user can paste into the editor's file by hand (the whole container, in that editor's shape). */
+export function editorSnippet(
+  ctx: Pick<ClientsContext, 'launcher'>,
+  editor: EditorId,
+  bridge: BridgeOptions,
+  options: EntryOptions = {},
+): string {
+  const def = EDITORS[editor];
+  const doc = def.container.reduceRight<unknown>((acc, key) => ({ [key]: acc }), {
+    [options.entryName ?? ENTRY_NAME]: desiredEntry(ctx, editor, bridge),
+  });
+  return JSON.stringify(doc, null, 2);
+}
+
+export async function connectEditor(
+  ctx: ClientsContext,
+  editor: EditorId,
+  bridge: BridgeOptions,
+  options: EntryOptions = {},
+): Promise<ClientsResult<ConnectOutcome>> {
+  const def = EDITORS[editor];
+  const { configPath } = editorLocation(editor, ctx.paths);
+  const path = entryPath(def, options);
+  const entry = desiredEntry(ctx, editor, bridge);
+  const result = await editConfigFile(
+    {
+      file: configPath,
+      syntax: def.syntax,
+      dirMode: EDITOR_DIR_MODE,
+      manualHint: manualHint(editor),
+      transform: (parsed) =>
+        isDeepStrictEqual(readEntry(parsed, path), entry) ? okResult(null) : setEntry(parsed, path, entry, configPath),
+    },
+    ctx,
+  );
+  if (!result.ok) return result;
+  return okResult({
+    ...result.value,
+    editor,
+    displayName: def.displayName,
+    entryName: path.name,
+    afterConnect: def.afterConnect,
+  });
+}
+
+export async function disconnectEditor(
+  ctx: ClientsContext,
+  editor: EditorId,
+  options: EntryOptions = {},
+): Promise<ClientsResult<ConnectOutcome>> {
+  const def = EDITORS[editor];
+  const { configPath } = editorLocation(editor, ctx.paths);
+  const path = entryPath(def, options);
+  const base = { editor, displayName: def.displayName, entryName: path.name, afterConnect: def.afterConnect };
+  try {
+    await ctx.fs.stat(configPath);
+  } catch (err) {
+    // Nothing to disconnect, and no reason to create the editor's folder.
+    if (errnoOf(err) === 'ENOENT') {
+      return okResult({ ...base, file: configPath, changed: false, created: false, backup: null });
+    }
+  }
+  const result = await editConfigFile(
+    {
+      file: configPath,
+      syntax: def.syntax,
+      dirMode: EDITOR_DIR_MODE,
+      manualHint: `remove "${path.name}" from "${def.container.join('.')}" by hand`,
+      transform: (parsed) => okResult(removeEntry(parsed, path)),
+    },
+    ctx,
+  );
+  return result.ok ? okResult({ ...result.value, ...base }) : result;
+}
+
+async function exists(ctx: ClientsContext, path: string): Promise<boolean> {
+  try {
+    await ctx.fs.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Installed? (any install marker exists) and connected? — `connected` when our entry runs the current
+ * launcher (whatever its flags), `outdated` when it runs something else (a moved or older install).
+ */
+export async function editorStatus(
+  ctx: ClientsContext,
+  editor: EditorId,
+  options: EntryOptions = {},
+): Promise<EditorStatus> {
+  const def = EDITORS[editor];
+  const location = editorLocation(editor, ctx.paths);
+  const base = { editor, displayName: def.displayName, configPath: location.configPath };
+  let installed = false;
+  for (const marker of location.installMarkers) if (!installed) installed = await exists(ctx, marker);
+  let text: string;
+  try {
+    text = await ctx.fs.readFile(location.configPath, 'utf8');
+  } catch (err) {
+    const missing = errnoOf(err) === 'ENOENT';
+    return {
+      ...base,
+      installed,
+      configExists: !missing,
+      state: missing ? 'not-connected' : 'unreadable',
+      detail: missing ? null : `cannot read the file (${errnoOf(err) ?? String(err)})`,
+      servers: [],
+    };
+  }
+  const parsed = parseConfig(text, def.syntax, location.configPath);
+  if (!parsed.ok) {
+    return {
+      ...base,
+      installed: true,
+      configExists: true,
+      state: 'unreadable',
+      detail: parsed.error.message,
+      servers: [],
+    };
+  }
+  const servers = entryNames(parsed.value, def.container);
+  const current = readEntry(parsed.value, entryPath(def, options));
+  if (current === undefined)
+    return { ...base, installed: true, configExists: true, state: 'not-connected', detail: null, servers };
+  const shaped = stdioEntrySchema.safeParse(current);
+  if (!shaped.success) {
+    return {
+      ...base,
+      installed: true,
+      configExists: true,
+      state: 'outdated',
+      detail: 'the entry is not a stdio command',
+      servers,
+    };
+  }
+  const args = shaped.data.args ?? [];
+  const ours = ctx.launcher.args;
+  const isCurrent = shaped.data.command === ctx.launcher.command && ours.every((a, i) => args[i] === a);
+  const extra = args.slice(ours.length).join(' ');
+  return {
+    ...base,
+    installed: true,
+    configExists: true,
+    state: isCurrent ? 'connected' : 'outdated',
+    detail: isCurrent ? extra || null : `runs ${[shaped.data.command, ...args].join(' ')}`,
+    servers,
+  };
+}
+
+/** Status of every editor, in EDITOR_IDS order. */
+export async function listEditors(ctx: ClientsContext, options: EntryOptions = {}): Promise<EditorStatus[]> {
+  const out: EditorStatus[] = [];
+  for (const id of EDITOR_IDS) out.push(await editorStatus(ctx, id, options));
+  return out;
+}

@@ -1,0 +1,121 @@
+/**
+ * The only links the app opens in the user's browser. The window names a TARGET
+ * (`external:open {target}`), never a URL; main builds the URL here from settings and then checks it
+ * against an allow-list of https origins (the configured authority, the cloud's Entra portal, the
+ * Graph permissions docs, and the device-login page Entra handed us) before calling shell.openExternal.
+ */
+import type { CloudName } from '../broker/settings/clouds.ts';
+import type { ExternalTarget, WindowResult } from './window-ipc.ts';
+
+/** Where app registrations are managed, per national cloud (a custom cloud uses the global portal). */
+export const ENTRA_PORTALS: Readonly<Record<CloudName, string>> = {
+  global: 'https://entra.microsoft.com/',
+  usgov: 'https://portal.azure.us/',
+  'usgov-dod': 'https://portal.azure.us/',
+  china: 'https://portal.azure.cn/',
+};
+
+export function portalFor(cloud: CloudName | 'custom'): string {
+  return cloud === 'custom' ? ENTRA_PORTALS.global : ENTRA_PORTALS[cloud];
+}
+
+export const PERMISSIONS_DOCS_URL = 'https://learn.microsoft.com/graph/permissions-reference';
+/** Redirect URI registered for the app (public client, loopback). */
+export const REDIRECT_URI = 'http://localhost';
+
+export interface LinkContext {
+  /** Entra portal origin for the configured cloud (see portalFor). */
+  portal: string;
+  /** Authority origin from the settings, e.g. `https://login.microsoftonline.com`. */
+  authorityHost: string;
+  /** Graph base URL from the settings; scopes are qualified with it for admin consent. */
+  graphBaseUrl: string;
+  tenant: string;
+  clientId: string;
+  /** Graph scopes the enabled groups need but the account has not been granted. */
+  missingScopes: readonly string[];
+  /** verificationUri of the device-code prompt in progress, if any. */
+  deviceLoginUrl: string | null;
+}
+
+function withSlash(base: string): string {
+  return base.endsWith('/') ? base : `${base}/`;
+}
+
+export function adminConsentUrl(ctx: LinkContext): string {
+  const resource = withSlash(ctx.graphBaseUrl);
+  const scopes = ctx.missingScopes.length > 0 ? ctx.missingScopes : ['User.Read'];
+  const url = new URL(`${encodeURIComponent(ctx.tenant)}/v2.0/adminconsent`, withSlash(ctx.authorityHost));
+  url.searchParams.set('client_id', ctx.clientId);
+  url.searchParams.set('scope', scopes.map((s) => `${resource}${s}`).join(' '));
+  url.searchParams.set('redirect_uri', REDIRECT_URI);
+  return url.toString();
+}
+
+/** Builds the URL for a target, or null when it cannot be built (e.g. no device login in progress). */
+export function buildExternalUrl(target: ExternalTarget, ctx: LinkContext): string | null {
+  switch (target) {
+    case 'entra-portal':
+      return new URL('#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade', ctx.portal).toString();
+    case 'admin-consent':
+      return ctx.clientId === '' ? null : adminConsentUrl(ctx);
+    case 'device-login':
+      return ctx.deviceLoginUrl;
+    case 'permissions-docs':
+      return PERMISSIONS_DOCS_URL;
+  }
+}
+
+/** Origins we ever open: https only, and only these hosts. */
+export function allowedOrigins(ctx: LinkContext): Set<string> {
+  const origins = [
+    ctx.portal,
+    PERMISSIONS_DOCS_URL,
+    ctx.authorityHost,
+    ...(ctx.deviceLoginUrl === null ? [] : [ctx.deviceLoginUrl]),
+  ];
+  const out = new Set<string>();
+  for (const o of origins) {
+    try {
+      const u = new URL(o);
+      if (u.protocol === 'https:') out.add(u.origin);
+    } catch {
+      // not a URL: never allowed
+    }
+  }
+  return out;
+}
+
+export function isAllowedExternalUrl(url: string, ctx: LinkContext): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && u.username === '' && u.password === '' && allowedOrigins(ctx).has(u.origin);
+  } catch {
+    return false;
+  }
+}
+
+export interface ExternalOpenerDeps {
+  /** shell.openExternal in production. */
+  openExternal(url: string): Promise<void>;
+  context(): LinkContext;
+}
+
+export function createExternalOpener(deps: ExternalOpenerDeps) {
+  return async (target: ExternalTarget): Promise<WindowResult<null>> => {
+    const ctx = deps.context();
+    const url = buildExternalUrl(target, ctx);
+    if (url === null) {
+      const message =
+        target === 'device-login'
+          ? 'No code sign-in is in progress. Choose "Sign in with a code…" first.'
+          : 'Set the client ID in Settings first.';
+      return { ok: false, error: { code: 'NOT_AVAILABLE', message } };
+    }
+    if (!isAllowedExternalUrl(url, ctx)) {
+      return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: `Refusing to open ${new URL(url).origin}.` } };
+    }
+    await deps.openExternal(url);
+    return { ok: true, value: null };
+  };
+}

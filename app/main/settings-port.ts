@@ -1,0 +1,136 @@
+/**
+ * The window's settings form over settings.json (owned by app/broker/settings). Reads through
+ * loadSettings (so environment overrides are shown), writes through saveSettings (which validates
+ * and writes atomically). Keys the form does not edit (authority, extraCaFile, api, per-tool write
+ * rules, a custom cloud) are carried over from the file untouched, and keys an environment variable
+ * overrides are never written from the form.
+ */
+import { readFile } from 'node:fs/promises';
+import { GROUP_SCOPES, scopesForGroup, TOOL_GROUPS } from '../broker/protocol.ts';
+import { loadSettings, saveSettings, settingsPath } from '../broker/settings/settings-store.ts';
+import type { Settings } from '../broker/settings/settings-schema.ts';
+import type { SettingsPort } from './window-handlers.ts';
+import type { AppRegistration, FieldIssue, SettingsForm, SettingsView, WindowResult } from './window-ipc.ts';
+
+export interface SettingsPortDeps {
+  configDir: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Called after a successful save so the host can apply the new settings. */
+  onSaved?(settings: Settings): void;
+  readText?(path: string): Promise<string>;
+}
+
+export const ENTRA_PLATFORM = 'Mobile and desktop applications';
+export const ENTRA_REDIRECT_URI = 'http://localhost';
+
+export function appRegistrationFor(settings: Pick<Settings, 'toolGroups' | 'readOnly'>): AppRegistration {
+  return {
+    platform: ENTRA_PLATFORM,
+    redirectUri: ENTRA_REDIRECT_URI,
+    allowPublicClientFlows: true,
+    permissions: settings.toolGroups
+      .map((group) => ({ group, scopes: scopesForGroup(group, settings.readOnly) }))
+      .filter((p) => p.scopes.length > 0),
+  };
+}
+
+export function formFromSettings(settings: Settings): SettingsForm {
+  return {
+    clientId: settings.clientId,
+    tenant: settings.tenant,
+    cloud: typeof settings.cloud === 'string' ? settings.cloud : 'custom',
+    useBroker: settings.useBroker,
+    toolGroups: [...settings.toolGroups],
+    readOnly: settings.readOnly,
+    writeApproval: settings.approvalPolicy.writes.default,
+    clientApproval: settings.approvalPolicy.clients,
+  };
+}
+
+/** The file's object with the form's values applied (env-overridden keys and 'custom' cloud left alone). */
+export function mergeForm(
+  raw: Record<string, unknown>,
+  form: SettingsForm,
+  envOverridden: ReadonlySet<string>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  const put = (key: string, value: unknown) => {
+    if (!envOverridden.has(key)) out[key] = value;
+  };
+  put('clientId', form.clientId.trim());
+  put('tenant', form.tenant.trim());
+  if (form.cloud !== 'custom') put('cloud', form.cloud);
+  put('useBroker', form.useBroker);
+  put('toolGroups', form.toolGroups);
+  put('readOnly', form.readOnly);
+  const policy = (typeof raw.approvalPolicy === 'object' && raw.approvalPolicy !== null ? raw.approvalPolicy : {}) as Record<
+    string,
+    unknown
+  >;
+  const writes = (typeof policy.writes === 'object' && policy.writes !== null ? policy.writes : {}) as Record<string, unknown>;
+  out.approvalPolicy = { ...policy, clients: form.clientApproval, writes: { ...writes, default: form.writeApproval } };
+  return out;
+}
+
+function invalid(message: string, issues: FieldIssue[]): WindowResult<never> {
+  return { ok: false, error: { code: 'SETTINGS_INVALID', message, issues } };
+}
+
+export function createSettingsPort(deps: SettingsPortDeps): SettingsPort {
+  const readText = deps.readText ?? ((path: string) => readFile(path, 'utf8'));
+  const path = settingsPath(deps.configDir);
+
+  async function readRaw(): Promise<Record<string, unknown>> {
+    let text: string;
+    try {
+      text = await readText(path);
+    } catch {
+      return {};
+    }
+    const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  }
+
+  async function view(): Promise<WindowResult<SettingsView>> {
+    const loaded = await loadSettings({ configDir: deps.configDir, env: deps.env });
+    if (!loaded.ok) {
+      return invalid(
+        loaded.error.message,
+        loaded.error.problems.map((p) => ({ field: p.key, message: p.message })),
+      );
+    }
+    const { settings, fileExists, envOrigins } = loaded.value;
+    return {
+      ok: true,
+      value: {
+        values: formFromSettings(settings),
+        configured: fileExists,
+        path,
+        envOverrides: Object.entries(envOrigins).map(([key, variable]) => ({ key, variable })),
+        groups: TOOL_GROUPS.map((group) => ({ group, description: GROUP_SCOPES[group].description })),
+        registration: appRegistrationFor(settings),
+      },
+    };
+  }
+
+  return {
+    view,
+    async save(form) {
+      const loaded = await loadSettings({ configDir: deps.configDir, env: deps.env });
+      const overridden = new Set(loaded.ok ? Object.keys(loaded.value.envOrigins) : []);
+      let raw: Record<string, unknown>;
+      try {
+        raw = await readRaw();
+      } catch (err: unknown) {
+        return invalid(`${path} is not valid JSON (${(err as Error).message}). Fix or delete it, then save again.`, []);
+      }
+      const saved = await saveSettings(deps.configDir, mergeForm(raw, form, overridden));
+      if (!saved.ok) {
+        const issues = saved.problems.map((p) => ({ field: p.key, message: p.message }));
+        return invalid(`Settings not saved: ${issues.map((i) => i.message).join(' ')}`, issues);
+      }
+      deps.onSaved?.(saved.settings);
+      return view();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * What each status-window request does. Pure over injected ports (broker, settings, editors, shell),
+ * so the unit tests and the e2e harness run exactly the handlers the app runs.
+ */
+import type { Broker } from '../broker/broker-api.ts';
+import type { Result } from '../broker/protocol.ts';
+import type { WindowHandlers } from './ipc-router.ts';
+import type { SignInController } from './sign-in-controller.ts';
+import type {
+  AppInfo,
+  EditorInfo,
+  ExternalTarget,
+  SettingsForm,
+  SettingsView,
+  WindowResult,
+} from './window-ipc.ts';
+
+export interface SettingsPort {
+  view(): Promise<WindowResult<SettingsView>>;
+  save(form: SettingsForm): Promise<WindowResult<SettingsView>>;
+}
+
+export interface EditorsPort {
+  list(): Promise<EditorInfo[]>;
+  connect(id: string): Promise<WindowResult<EditorInfo>>;
+}
+
+export interface DemoPort {
+  /** Only from a source checkout: starts the emulator tenant and points this app at it. */
+  start(): Promise<WindowResult<{ message: string }>>;
+}
+
+export interface WindowHandlerDeps {
+  broker: Broker;
+  signIn: SignInController;
+  settings: SettingsPort;
+  editors: EditorsPort;
+  appInfo(): AppInfo;
+  openExternal(target: ExternalTarget): Promise<WindowResult<null>>;
+  /** shell.openPath: resolves to '' on success or an error message. */
+  openPath(path: string): Promise<string>;
+  demo: DemoPort | null;
+}
+
+function ok<T>(value: T): WindowResult<T> {
+  return { ok: true, value };
+}
+
+/** Broker results are window results (broker codes are a subset); `void` becomes `null`. */
+function fromBroker<T>(result: Result<T>): WindowResult<T> {
+  return result;
+}
+
+function toNull(result: Result<void>): WindowResult<null> {
+  return result.ok ? ok(null) : result;
+}
+
+export function createWindowHandlers(deps: WindowHandlerDeps): WindowHandlers {
+  const { broker } = deps;
+  return {
+    'app:info': () => ok(deps.appInfo()),
+    'status:get': () => ok(broker.status()),
+    'auth:sign-in': async () => fromBroker(await deps.signIn.signIn()),
+    'auth:sign-in-code': async () => fromBroker(await deps.signIn.signInWithCode()),
+    'auth:sign-out': async () => toNull(await broker.signOut()),
+    'consent:grant': async ({ group }) => fromBroker(await broker.grantConsent({ group })),
+    'client:decide': ({ name, decision }) => toNull(broker.decideClient(name, decision)),
+    'write:decide': ({ id, decision }) => toNull(broker.decideWrite(id, decision)),
+    'access:set-paused': ({ paused }) => {
+      broker.setPaused(paused);
+      return ok(null);
+    },
+    'audit:query': async (filter) => ok(await broker.audit({ limit: 200, ...filter })),
+    'audit:open-log': async () => {
+      const error = await deps.openPath(broker.auditLogPath());
+      if (error === '') return ok(null);
+      return { ok: false, error: { code: 'INTERNAL', message: `Could not open the audit log: ${error}` } };
+    },
+    'settings:get': () => deps.settings.view(),
+    'settings:save': (form) => deps.settings.save(form),
+    'editors:list': async () => ok(await deps.editors.list()),
+    'editors:connect': ({ id }) => deps.editors.connect(id),
+    'external:open': ({ target }) => deps.openExternal(target),
+    'demo:try': () =>
+      deps.demo === null
+        ? { ok: false, error: { code: 'NOT_AVAILABLE', message: 'The demo tenant is available only when run from a source checkout.' } }
+        : deps.demo.start(),
+  };
+}

@@ -1,0 +1,47 @@
+/** State the window renders from, and the context every section renderer receives. */
+import type { AppInfo, AuditEntry, DeviceCode, EditorInfo, SettingsView, Status, StatusApi, WindowError } from './types.ts';
+
+export interface ViewState {
+  appInfo: AppInfo | null;
+  status: Status | null;
+  settings: SettingsView | null;
+  editors: EditorInfo[];
+  audit: AuditEntry[];
+  auditFilter: { client?: string; tool?: string };
+  deviceCode: DeviceCode | null;
+  /** Field → message from the last failed settings save. */
+  settingsIssues: Record<string, string>;
+  /** Groups whose last Grant failed because an admin must consent. */
+  adminConsentNeeded: boolean;
+}
+
+export interface Ctx {
+  api: StatusApi;
+  state: ViewState;
+  now(): number;
+  /**
+   * Runs a user action: disables the button while it runs, announces success, shows the error (with
+   * its remedy) in the alert region, then refreshes. Resolves to the error, if any.
+   */
+  act(
+    button: HTMLButtonElement | null,
+    work: () => Promise<{ ok: true } | { ok: false; error: WindowError }>,
+    success?: string,
+  ): Promise<WindowError | null>;
+  rerender(): void;
+  refreshAudit(): Promise<void>;
+}
+
+export function emptyState(): ViewState {
+  return {
+    appInfo: null,
+    status: null,
+    settings: null,
+    editors: [],
+    audit: [],
+    auditFilter: {},
+    deviceCode: null,
+    settingsIssues: {},
+    adminConsentNeeded: false,
+  };
+}

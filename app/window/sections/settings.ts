@@ -1,0 +1,195 @@
+/**
+ * Settings and first-run setup: the form (validated here, then by main with messages per field) and
+ * the exact values to enter in the Entra portal for a new app registration.
+ */
+import { h } from '../dom.ts';
+import { formFieldForKey, validateSettingsForm, type FormField } from '../validate.ts';
+import type { Ctx } from '../context.ts';
+import type { SettingsForm, SettingsView } from '../types.ts';
+
+const CLOUD_LABELS: Record<SettingsForm['cloud'], string> = {
+  global: 'Global (login.microsoftonline.com)',
+  usgov: 'US Government (GCC High)',
+  'usgov-dod': 'US Government (DoD)',
+  china: 'China (21Vianet)',
+  custom: 'Custom (from settings file or environment)',
+};
+
+function errorSlot(ctx: Ctx, field: FormField): HTMLElement {
+  const message = ctx.state.settingsIssues[field];
+  return h('p', { class: 'field-error', attrs: { id: `settings-${field}-error`, role: message === undefined ? undefined : 'alert', hidden: message === undefined } }, message ?? '');
+}
+
+function textField(ctx: Ctx, field: 'clientId' | 'tenant', label: string, value: string, hint: string, overridden: string | undefined): HTMLElement {
+  const invalid = ctx.state.settingsIssues[field] !== undefined;
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { attrs: { for: `settings-${field}` } }, label),
+    h('input', {
+      attrs: {
+        id: `settings-${field}`,
+        name: field,
+        type: 'text',
+        value,
+        spellcheck: 'false',
+        autocomplete: 'off',
+        disabled: overridden !== undefined,
+        'aria-invalid': invalid ? 'true' : undefined,
+        'aria-describedby': `settings-${field}-hint settings-${field}-error`,
+      },
+    }),
+    h('p', { class: 'hint', attrs: { id: `settings-${field}-hint` } }, overridden === undefined ? hint : `Set by the environment variable ${overridden}.`),
+    errorSlot(ctx, field),
+  );
+}
+
+function select<T extends string>(ctx: Ctx, field: FormField, label: string, value: T, options: [T, string, boolean?][]): HTMLElement {
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { attrs: { for: `settings-${field}` } }, label),
+    h(
+      'select',
+      { attrs: { id: `settings-${field}`, name: field, 'aria-describedby': `settings-${field}-error` } },
+      options.map(([v, text, disabled]) => h('option', { attrs: { value: v, selected: v === value, disabled: disabled === true } }, text)),
+    ),
+    errorSlot(ctx, field),
+  );
+}
+
+function checkbox(field: 'useBroker' | 'readOnly', label: string, checked: boolean, hint: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'field check' },
+    h('input', { attrs: { id: `settings-${field}`, name: field, type: 'checkbox', checked, 'aria-describedby': `settings-${field}-hint` } }),
+    h('label', { attrs: { for: `settings-${field}` } }, label),
+    h('p', { class: 'hint', attrs: { id: `settings-${field}-hint` } }, hint),
+  );
+}
+
+function groupsFieldset(ctx: Ctx, view: SettingsView): HTMLElement {
+  return h(
+    'fieldset',
+    { class: 'groups', attrs: { 'aria-describedby': 'settings-toolGroups-error' } },
+    h('legend', {}, 'Tool groups'),
+    view.groups.map(({ group, description }) =>
+      h(
+        'div',
+        { class: 'check' },
+        h('input', { attrs: { id: `settings-group-${group}`, type: 'checkbox', name: 'toolGroups', value: group, checked: view.values.toolGroups.includes(group) } }),
+        h('label', { attrs: { for: `settings-group-${group}` } }, group, h('span', { class: 'muted small' }, ` — ${description}`)),
+      ),
+    ),
+    errorSlot(ctx, 'toolGroups'),
+  );
+}
+
+function readForm(form: HTMLFormElement): SettingsForm {
+  const value = (name: string) => form.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`)?.value ?? '';
+  const checked = (name: string) => form.querySelector<HTMLInputElement>(`[name="${name}"]`)?.checked ?? false;
+  const groups = [...form.querySelectorAll<HTMLInputElement>('input[name="toolGroups"]')].filter((i) => i.checked).map((i) => i.value);
+  return {
+    clientId: value('clientId'),
+    tenant: value('tenant'),
+    cloud: value('cloud') as SettingsForm['cloud'],
+    useBroker: checked('useBroker'),
+    readOnly: checked('readOnly'),
+    toolGroups: groups as SettingsForm['toolGroups'],
+    writeApproval: value('writeApproval') as SettingsForm['writeApproval'],
+    clientApproval: value('clientApproval') as SettingsForm['clientApproval'],
+  };
+}
+
+async function submit(ctx: Ctx, form: HTMLFormElement, view: SettingsView): Promise<void> {
+  const values = readForm(form);
+  const local = validateSettingsForm(values);
+  ctx.state.settingsIssues = { ...local };
+  if (Object.keys(local).length > 0) {
+    ctx.rerender();
+    form.querySelector<HTMLElement>('[aria-invalid="true"], .field-error[role="alert"]')?.scrollIntoView();
+    const first = Object.keys(local)[0];
+    if (first !== undefined) document.getElementById(`settings-${first}`)?.focus();
+    return;
+  }
+  const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
+  const error = await ctx.act(button, async () => {
+    const r = await ctx.api.saveSettings(values);
+    if (r.ok) ctx.state.settings = r.value;
+    return r;
+  }, 'Settings saved.');
+  if (error?.issues !== undefined) {
+    const issues: Record<string, string> = {};
+    for (const i of error.issues) {
+      const field = formFieldForKey(i.field);
+      if (field !== null) issues[field] = i.message;
+    }
+    ctx.state.settingsIssues = issues;
+    ctx.rerender();
+  }
+}
+
+function registrationGuide(view: SettingsView): HTMLElement {
+  const r = view.registration;
+  const row = (k: string, v: string) => [h('dt', {}, k), h('dd', {}, h('code', {}, v))];
+  return h(
+    'details',
+    { class: 'guide', attrs: { open: !view.configured } },
+    h('summary', {}, 'Register your own app in Microsoft Entra ID'),
+    h('p', {}, 'In the Entra admin center: App registrations → New registration. Then enter exactly these values:'),
+    h(
+      'dl',
+      { class: 'facts', attrs: { 'data-testid': 'registration' } },
+      row('Platform', r.platform),
+      row('Redirect URI', r.redirectUri),
+      row('Allow public client flows', r.allowPublicClientFlows ? 'Yes' : 'No'),
+      h('dt', {}, 'Delegated permissions (Microsoft Graph)'),
+      h('dd', {}, h('ul', { class: 'plain' }, r.permissions.map((p) => h('li', {}, h('strong', {}, `${p.group}: `), h('code', {}, p.scopes.join(', ')))))),
+    ),
+    h('p', {}, 'Copy the "Application (client) ID" and "Directory (tenant) ID" from the Overview page into the form.'),
+  );
+}
+
+export function renderSettings(ctx: Ctx): HTMLElement[] {
+  const view = ctx.state.settings;
+  if (view === null) return [h('p', {}, 'Loading settings…')];
+  const env = new Map(view.envOverrides.map((o) => [o.key, o.variable]));
+  const v = view.values;
+  const portal = h('button', { class: 'link', key: 'open-portal', attrs: { type: 'button' } }, 'Open the Entra admin center');
+  portal.addEventListener('click', () => void ctx.act(portal, () => ctx.api.openExternal('entra-portal')));
+  const form = h(
+    'form',
+    { attrs: { novalidate: true, 'aria-label': 'Settings' } },
+    textField(ctx, 'clientId', 'Application (client) ID', v.clientId, 'From your app registration (or the default public client).', env.get('clientId')),
+    textField(ctx, 'tenant', 'Tenant', v.tenant, 'Tenant ID, domain, or "organizations" / "common".', env.get('tenant')),
+    select(ctx, 'cloud', 'Cloud', v.cloud, (Object.keys(CLOUD_LABELS) as SettingsForm['cloud'][]).map((c) => [c, CLOUD_LABELS[c], c === 'custom' && v.cloud !== 'custom'])),
+    checkbox('useBroker', 'Use the OS account broker (Windows WAM / macOS Enterprise SSO) where available', v.useBroker, 'Falls back to the browser when the broker is unavailable.'),
+    groupsFieldset(ctx, view),
+    checkbox('readOnly', 'Read-only: list no write tools at all', v.readOnly, 'Editors can read mail, files and calendars but never send, write or delete.'),
+    select(ctx, 'writeApproval', 'When an editor wants to write', v.writeApproval, [['ask', 'Ask me every time'], ['allow', 'Allow without asking'], ['deny', 'Always deny']]),
+    select(ctx, 'clientApproval', 'When a new editor connects', v.clientApproval, [['ask', 'Ask me'], ['allow', 'Allow automatically']]),
+    h('div', { class: 'actions' }, h('button', { class: 'primary', key: 'save-settings', attrs: { type: 'submit' } }, 'Save settings')),
+    h('p', { class: 'muted small' }, `Stored in ${view.path}`),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void submit(ctx, form, view);
+  });
+  const demo =
+    ctx.state.appInfo?.fromCheckout === true
+      ? (() => {
+          const b = h('button', { key: 'try-demo', attrs: { type: 'button' } }, 'Try the demo tenant');
+          b.addEventListener('click', () =>
+            void ctx.act(b, () => ctx.api.tryDemoTenant(), 'Demo tenant ready: sign in as the demo user.'),
+          );
+          return h('p', {}, 'Running from a source checkout: ', b);
+        })()
+      : null;
+  return [
+    view.configured ? null : h('p', { class: 'lead' }, 'Welcome! Choose how Graph Bridge signs you in. The defaults work for most work and school accounts.'),
+    form,
+    registrationGuide(view),
+    h('p', {}, portal),
+    demo,
+  ].filter((x): x is HTMLElement => x !== null);
+}

@@ -1,0 +1,167 @@
+/**
+ * Runs one tool call: checks the broker session and the broker's settings, builds the tool's
+ * ToolContext (graph with the tool's scopes, approval, downloads, API), runs the tool.
+ *
+ * Write gate: a context refuses any non-GET Graph/API call until `approve()` succeeded in this call,
+ * so a tool that forgot to ask cannot write; a denied approval throws APPROVAL_DENIED before Graph.
+ */
+import type { HelloResult } from '../app/broker/protocol.ts';
+import type { BridgeConfig } from './config.ts';
+import type { BrokerClient } from './broker/broker-client.ts';
+import type { TokenSource } from './broker/token-source.ts';
+import { createGraphApi, type AuthRequest, type GraphApiOptions, type GraphTransport } from './graph/graph-api.ts';
+import { brokerFailureToToolError } from './graph/errors.ts';
+import type { Logger } from './log.ts';
+import { describeError } from './log.ts';
+import { ToolError, type ApiClient, type GraphApi, type ToolContext, type ToolDefinition, type ToolResult } from './tools/tool.ts';
+
+export const DEFAULT_LIMITS: ToolContext['limits'] = { maxResultChars: 20_000, maxInlineFileBytes: 256 * 1024 };
+
+export interface ToolRunnerDeps {
+  broker: Pick<BrokerClient, 'session' | 'call'>;
+  tokens: TokenSource;
+  config: BridgeConfig;
+  /** One transport per Graph base URL (it can change when the broker restarts with other settings). */
+  createTransport(graphBaseUrl: string, getToken: (request: AuthRequest) => Promise<string>): GraphTransport;
+  createApiClient(getHello: () => Promise<HelloResult>, getToken: (scope: string, tool: string) => Promise<string>): ApiClient;
+  saveDownload(fileName: string, bytes: Uint8Array): Promise<string>;
+  clientName(): string;
+  log: Logger;
+  sleep(ms: number): Promise<void>;
+  now(): number;
+  limits?: ToolContext['limits'];
+  graphPolicy?: Pick<GraphApiOptions, 'throttleBudgetMs' | 'maxThrottleRetries' | 'defaultRetryDelayMs'>;
+}
+
+export interface ToolRunner {
+  run(tool: ToolDefinition, input: unknown): Promise<ToolResult>;
+}
+
+function truncateDetails(details: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!details) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(details).slice(0, 20)) out[k.slice(0, 100)] = v.length > 2000 ? `${v.slice(0, 1990)}…` : v;
+  return out;
+}
+
+export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
+  const transports = new Map<string, GraphTransport>();
+  /** Tools seen so far, so a token failure is explained in terms of the tool that asked. */
+  const toolsByName = new Map<string, ToolDefinition>();
+
+  const session = async (tool: ToolDefinition): Promise<HelloResult> => {
+    const s = await deps.broker.session();
+    if (!s.ok) throw brokerFailureToToolError(s.error, { tool: tool.name, group: tool.group, clientName: deps.clientName() });
+    return s.value;
+  };
+
+  const tokenFor = (tool: ToolDefinition) => async (request: AuthRequest | { scopes: string[]; tool: string }) => {
+    const outcome = await deps.tokens.get(request);
+    if (!outcome.ok) throw brokerFailureToToolError(outcome.error, { tool: tool.name, group: tool.group, clientName: deps.clientName() });
+    return outcome.value.accessToken;
+  };
+
+  const checkSettings = (tool: ToolDefinition, hello: HelloResult): void => {
+    if (!deps.config.groupsExplicit && !hello.toolGroups.includes(tool.group)) {
+      throw new ToolError(
+        'GROUP_DISABLED',
+        `The ${tool.group} tools are turned off in Graph Bridge settings. Enable "${tool.group}" in the status window (Settings → Tool groups), or pass --tools in this editor's MCP entry.`,
+      );
+    }
+    if (tool.write && !deps.config.readOnlyExplicit && hello.readOnly) {
+      throw new ToolError(
+        'READ_ONLY',
+        `Graph Bridge is in read-only mode, so ${tool.name} cannot run. Turn read-only off in the status window (Settings) if you want to allow writes.`,
+      );
+    }
+  };
+
+  return {
+    async run(tool, input) {
+      const hello = await session(tool);
+      checkSettings(tool, hello);
+      toolsByName.set(tool.name, tool);
+      const getToken = tokenFor(tool);
+      let transport = transports.get(hello.graphBaseUrl);
+      if (!transport) {
+        transport = deps.createTransport(hello.graphBaseUrl, (request) =>
+          tokenFor(toolsByName.get(request.tool) ?? tool)(request),
+        );
+        transports.clear();
+        transports.set(hello.graphBaseUrl, transport);
+      }
+      const scopedTransport = transport;
+      let approved = false;
+      const gateWrites = (method: string, what: string): void => {
+        if (method !== 'GET' && !approved) {
+          throw new ToolError('APPROVAL_REQUIRED', `${tool.name} tried to ${method} ${what} without asking for approval first; nothing was sent.`);
+        }
+      };
+      const baseGraph = createGraphApi({
+        transport: scopedTransport,
+        graphBaseUrl: hello.graphBaseUrl,
+        tool: tool.name,
+        group: tool.group,
+        sleep: deps.sleep,
+        now: deps.now,
+        ...deps.graphPolicy,
+        audit: (record) => {
+          deps.broker.call('audit.record', record).then(
+            (o) => {
+              if (!o.ok) deps.log.debug(`audit.record: ${o.error.code}`);
+            },
+            (e: unknown) => deps.log.debug(`audit.record failed: ${describeError(e)}`),
+          );
+        },
+      });
+      const graph: GraphApi = {
+        request: (call) => {
+          gateWrites(call.method, call.pathTemplate);
+          return baseGraph.request(call);
+        },
+        page: (call, cursor) => {
+          gateWrites(call.method, call.pathTemplate);
+          return baseGraph.page(call, cursor);
+        },
+        download: (call) => {
+          gateWrites(call.method, call.pathTemplate);
+          return baseGraph.download(call);
+        },
+      };
+      const api = deps.createApiClient(
+        () => session(tool),
+        (scope, toolName) => getToken({ scopes: [scope], tool: toolName }),
+      );
+      const ctx: ToolContext = {
+        graph,
+        api: {
+          request: (call) => {
+            gateWrites(call.method, call.path);
+            return api.request(call);
+          },
+        },
+        async approve(summary, details) {
+          const outcome = await deps.broker.call('approval.request', {
+            tool: tool.name,
+            summary: summary.length > 1000 ? `${summary.slice(0, 999)}…` : summary,
+            ...(details ? { details: truncateDetails(details) } : {}),
+          });
+          if (!outcome.ok) {
+            throw brokerFailureToToolError(outcome.error, { tool: tool.name, group: tool.group, clientName: deps.clientName() });
+          }
+          if (!outcome.value.approved) {
+            const why = outcome.value.reason ? ` (${outcome.value.reason})` : '';
+            throw new ToolError(
+              'APPROVAL_DENIED',
+              `The user did not approve this action${why}, so nothing was sent or changed. Do not retry unless the user asks you to.`,
+            );
+          }
+          approved = true;
+        },
+        saveDownload: deps.saveDownload,
+        limits: deps.limits ?? DEFAULT_LIMITS,
+      };
+      return tool.run(input as never, ctx);
+    },
+  };
+}

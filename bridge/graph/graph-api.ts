@@ -1,0 +1,205 @@
+/**
+ * GraphApi (bridge/tools/tool.ts) for one tool: builds the URL, asks the transport (the Microsoft
+ * Graph JS client, see graph-client.ts) to send it with a broker token for the tool's scopes, and
+ * applies the call policy:
+ *   - 401: one retry with a forced token refresh, or with the claims of a CAE claims challenge;
+ *   - 429 (any method) and 503/504 (not POST): honour Retry-After within a total waiting budget
+ *     (default 30 s), then a clear THROTTLED error;
+ *   - every other failure -> ToolError (errors.ts); every HTTP exchange -> audit.record.
+ * Paging cursors are encoded nextLinks, validated to stay on the Graph origin (cursor.ts).
+ */
+import type { AuditRecordParams, ToolGroup } from '../../app/broker/protocol.ts';
+import { ToolError, type Download, type GraphApi, type GraphCall, type GraphPage, type HttpMethod } from '../tools/tool.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { graphFailureToToolError, throttledError } from './errors.ts';
+
+export interface AuthRequest {
+  scopes: readonly string[];
+  tool: string;
+  forceRefresh?: boolean;
+  /** Decoded claims challenge JSON. */
+  claims?: string;
+}
+
+export interface TransportRequest {
+  method: HttpMethod;
+  /** `/me/messages?$top=10` (relative to the version root, query already encoded) or an absolute Graph URL. */
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  binary: boolean;
+  auth: AuthRequest;
+}
+
+export interface TransportResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON (or text) for non-binary requests and for every error response. */
+  body?: unknown;
+  bytes?: Uint8Array;
+}
+
+/** Sends one request. Token failures throw ToolError; network failures throw anything else. */
+export interface GraphTransport {
+  send(request: TransportRequest): Promise<TransportResponse>;
+}
+
+export interface GraphApiOptions {
+  transport: GraphTransport;
+  graphBaseUrl: string;
+  tool: string;
+  group: ToolGroup;
+  audit(record: AuditRecordParams): void;
+  sleep(ms: number): Promise<void>;
+  now(): number;
+  /** Total time spent waiting on throttling per call (default 30 s). */
+  throttleBudgetMs?: number;
+  /** Retries on throttling per call (default 5). */
+  maxThrottleRetries?: number;
+  /** Delay when a throttled answer has no Retry-After (default 1 s, doubling). */
+  defaultRetryDelayMs?: number;
+}
+
+export function buildUrl(path: string, query?: GraphCall['query']): string {
+  const normalized = path.startsWith('/') ? path : `/${path}`;
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined) continue;
+    parts.push(`${encodeURIComponent(key).replace(/^%24/, '$')}=${encodeURIComponent(String(value))}`);
+  }
+  return parts.length ? `${normalized}${normalized.includes('?') ? '&' : '?'}${parts.join('&')}` : normalized;
+}
+
+/** Retry-After in seconds (delta-seconds or HTTP-date); undefined when absent/unparseable. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - nowMs) / 1000));
+}
+
+/** The base64-decoded `claims` of a `WWW-Authenticate: Bearer … error="insufficient_claims", claims="…"`. */
+export function parseClaimsChallenge(header: string | null): string | undefined {
+  if (!header || !/error="insufficient_claims"/i.test(header)) return undefined;
+  const match = /claims="([^"]+)"/i.exec(header);
+  if (!match?.[1]) return undefined;
+  try {
+    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+    JSON.parse(decoded);
+    return decoded;
+  } catch {
+    return undefined;
+  }
+}
+
+const THROTTLE_STATUSES = new Set([429, 503, 504]);
+
+export function createGraphApi(options: GraphApiOptions): GraphApi {
+  const budget = options.throttleBudgetMs ?? 30_000;
+  const maxRetries = options.maxThrottleRetries ?? 5;
+  const baseDelay = options.defaultRetryDelayMs ?? 1000;
+
+  const audit = (call: GraphCall, status: number, started: number, requestId: string | null): void => {
+    options.audit({
+      tool: options.tool,
+      method: call.method,
+      pathTemplate: call.pathTemplate.slice(0, 500),
+      status,
+      durationMs: Math.max(0, Math.min(3_600_000, options.now() - started)),
+      ...(requestId ? { requestId: requestId.slice(0, 100) } : {}),
+    });
+  };
+
+  const execute = async (call: GraphCall, url: string, binary: boolean): Promise<TransportResponse> => {
+    let auth: AuthRequest = { scopes: call.scopes, tool: options.tool };
+    let reauthorized = false;
+    let waited = 0;
+    let retries = 0;
+    for (;;) {
+      const started = options.now();
+      let response: TransportResponse;
+      try {
+        response = await options.transport.send({
+          method: call.method,
+          url,
+          binary,
+          auth,
+          ...(call.headers ? { headers: call.headers } : {}),
+          ...(call.body !== undefined ? { body: call.body } : {}),
+        });
+      } catch (error) {
+        if (error instanceof ToolError) throw error;
+        const cause = error instanceof Error ? error.message : String(error);
+        throw new ToolError(
+          'GRAPH_UNREACHABLE',
+          `Could not reach Microsoft Graph at ${new URL(options.graphBaseUrl).host} (${cause}). Check the network connection and try again.`,
+        );
+      }
+      const requestId = response.headers.get('request-id');
+      audit(call, response.status, started, requestId);
+      const { status } = response;
+      if (status < 300 || status === 304 || (binary && status < 400)) return response;
+
+      if (status === 401 && !reauthorized) {
+        reauthorized = true;
+        const claims = parseClaimsChallenge(response.headers.get('www-authenticate'));
+        auth = claims !== undefined ? { ...auth, claims } : { ...auth, forceRefresh: true };
+        continue;
+      }
+      if (THROTTLE_STATUSES.has(status) && (status === 429 || call.method !== 'POST')) {
+        const retryAfterS = parseRetryAfter(response.headers.get('retry-after'), options.now());
+        const delay = retryAfterS !== undefined ? retryAfterS * 1000 : baseDelay * 2 ** retries;
+        if (retries < maxRetries && waited + delay <= budget) {
+          retries++;
+          waited += delay;
+          await options.sleep(delay);
+          continue;
+        }
+        throw throttledError({
+          status,
+          body: response.body,
+          waitedMs: waited,
+          retries,
+          ...(retryAfterS !== undefined ? { retryAfterS } : {}),
+        });
+      }
+      throw graphFailureToToolError({
+        status,
+        body: response.body,
+        method: call.method,
+        pathTemplate: call.pathTemplate,
+        scopes: call.scopes,
+        ...(requestId ? { requestId } : {}),
+      });
+    }
+  };
+
+  return {
+    async request<T>(call: GraphCall): Promise<T> {
+      const response = await execute(call, buildUrl(call.path, call.query), false);
+      return (response.status === 204 || response.status === 202 ? undefined : response.body) as T;
+    },
+    async page<T>(call: GraphCall, cursor?: string): Promise<GraphPage<T>> {
+      let url = buildUrl(call.path, call.query);
+      if (cursor !== undefined && cursor !== '') {
+        const checked = decodeCursor(cursor, options.graphBaseUrl);
+        if (!checked.ok) throw new ToolError('BAD_CURSOR', checked.message);
+        url = checked.url;
+      }
+      const response = await execute(call, url, false);
+      const body = (response.body ?? {}) as { value?: unknown; '@odata.nextLink'?: unknown };
+      const items = Array.isArray(body.value) ? (body.value as T[]) : [];
+      const next = body['@odata.nextLink'];
+      return { items, nextCursor: typeof next === 'string' && next !== '' ? encodeCursor(next) : null };
+    },
+    async download(call: GraphCall): Promise<Download> {
+      const response = await execute(call, buildUrl(call.path, call.query), true);
+      return {
+        bytes: response.bytes ?? new Uint8Array(),
+        contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+      };
+    },
+  };
+}

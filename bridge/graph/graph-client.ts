@@ -1,0 +1,103 @@
+/**
+ * GraphTransport backed by @microsoft/microsoft-graph-client: a custom AuthenticationProvider asks
+ * the broker (via getToken) for a token with the call's scopes; the middleware chain is
+ * Authentication -> Redirect -> Telemetry -> HTTPMessage. The client's own RetryHandler is left out
+ * because graph-api.ts applies the (bounded) retry policy. `customHosts` holds the hostname of the
+ * configured Graph base URL so the client attaches Authorization to it (configuration, e.g. a
+ * sovereign cloud or the test emulator) — see emulator spec §1.11/§15.
+ */
+import {
+  AuthenticationHandler,
+  AuthenticationHandlerOptions,
+  Client,
+  HTTPMessageHandler,
+  RedirectHandler,
+  RedirectHandlerOptions,
+  ResponseType,
+  TelemetryHandler,
+  type AuthenticationProvider,
+  type AuthenticationProviderOptions,
+} from '@microsoft/microsoft-graph-client';
+import type { AuthRequest, GraphTransport, TransportRequest, TransportResponse } from './graph-api.ts';
+
+interface ScopedAuthOptions extends AuthenticationProviderOptions {
+  request: AuthRequest;
+  /** The real failure of getToken (the client wraps thrown errors in GraphError). */
+  failure?: unknown;
+}
+
+export interface GraphClientTransportOptions {
+  graphBaseUrl: string;
+  /** Resolves to an access token or throws ToolError (consent, sign-in, broker absent…). */
+  getToken(request: AuthRequest): Promise<string>;
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === '') return undefined;
+  const type = response.headers.get('content-type') ?? '';
+  if (type.includes('json')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+export function createGraphClientTransport(options: GraphClientTransportOptions): GraphTransport {
+  const base = new URL(options.graphBaseUrl);
+  const provider: AuthenticationProvider = {
+    async getAccessToken(authOptions?: AuthenticationProviderOptions) {
+      const scoped = authOptions as ScopedAuthOptions | undefined;
+      if (!scoped?.request) throw new Error('graph-bridge: request without scopes');
+      try {
+        return await options.getToken(scoped.request);
+      } catch (error) {
+        scoped.failure = error;
+        throw error;
+      }
+    },
+  };
+  const client = Client.initWithMiddleware({
+    baseUrl: `${base.origin}/`,
+    customHosts: new Set([base.hostname]),
+    middleware: [
+      new AuthenticationHandler(provider),
+      new RedirectHandler(new RedirectHandlerOptions()),
+      new TelemetryHandler(),
+      new HTTPMessageHandler(),
+    ],
+  });
+
+  return {
+    async send(request: TransportRequest): Promise<TransportResponse> {
+      const authOptions: ScopedAuthOptions = { scopes: [...request.auth.scopes], request: request.auth };
+      let builder = client
+        .api(request.url)
+        .responseType(ResponseType.RAW)
+        .middlewareOptions([new AuthenticationHandlerOptions(undefined, authOptions)]);
+      if (request.headers) builder = builder.headers(request.headers);
+      let response: Response;
+      try {
+        const m = request.method;
+        response = (await (m === 'GET'
+          ? builder.get()
+          : m === 'POST'
+            ? builder.post(request.body ?? {})
+            : m === 'PUT'
+              ? builder.put(request.body ?? {})
+              : m === 'PATCH'
+                ? builder.patch(request.body ?? {})
+                : builder.delete())) as Response;
+      } catch (error) {
+        throw authOptions.failure ?? error;
+      }
+      if (request.binary && response.ok) {
+        return { status: response.status, headers: response.headers, bytes: new Uint8Array(await response.arrayBuffer()) };
+      }
+      return { status: response.status, headers: response.headers, body: await readBody(response) };
+    },
+  };
+}

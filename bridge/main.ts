@@ -1,0 +1,89 @@
+/**
+ * Graph Bridge — the stdio MCP server editors spawn. Composition root: the only bridge module that
+ * reads process.* (argv, env, platform, pid, uid, stdio); everything else receives what it needs.
+ *
+ *   node dist/bridge.js [--read-only] [--tools mail,calendar,…]
+ *
+ * stdout carries MCP JSON-RPC only; logs go to stderr (log.ts).
+ */
+import { homedir, tmpdir, userInfo } from 'node:os';
+import process from 'node:process';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { BRIDGE_ENV, resolveBrokerEndpoint } from '../app/broker/protocol.ts';
+import { selectTools, toCatalog, ALL_TOOLS } from './catalog.ts';
+import { parseBridgeConfig } from './config.ts';
+import { createLogger, describeError, type LogLevel } from './log.ts';
+import type { Runtime } from './runtime.ts';
+import { createBridgeServer } from './server.ts';
+
+function currentUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'user';
+  }
+}
+
+async function main(): Promise<void> {
+  let runtime: Runtime | undefined;
+  const level = process.env.GRAPH_BRIDGE_LOG_LEVEL as LogLevel | undefined;
+  const log = createLogger({
+    write: (line) => process.stderr.write(line),
+    pid: process.pid,
+    ...(level && ['debug', 'info', 'warn', 'error'].includes(level) ? { level } : {}),
+    secrets: () => runtime?.heldSecrets() ?? [],
+  });
+
+  const parsed = parseBridgeConfig(process.argv.slice(2), process.env);
+  if (!parsed.ok) {
+    log.error(parsed.message);
+    process.exitCode = 2;
+    return;
+  }
+  const { config } = parsed;
+  const username = currentUserName();
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  const endpoint = resolveBrokerEndpoint({ platform: process.platform, env: process.env, homedir: homedir(), username });
+  const tools = selectTools(ALL_TOOLS, config);
+  const catalog = toCatalog(tools);
+
+  const server = createBridgeServer({
+    tools,
+    log,
+    readOnly: config.readOnly,
+    loadRunner: async (mcp) => {
+      const { createRuntime } = await import('./runtime.ts');
+      runtime = createRuntime({
+        endpoint,
+        pid: process.pid,
+        uid,
+        userTag: uid !== undefined ? String(uid) : username,
+        tmpdir: tmpdir(),
+        ...(process.env[BRIDGE_ENV.launch] !== undefined ? { launchCommand: process.env[BRIDGE_ENV.launch] } : {}),
+        ...(process.env[BRIDGE_ENV.downloadDir] ? { downloadDir: process.env[BRIDGE_ENV.downloadDir] } : {}),
+        config,
+        catalog,
+        clientInfo: () => {
+          const info = mcp.server.getClientVersion();
+          return { name: info?.name ?? 'unknown-editor', version: info?.version ?? '' };
+        },
+        log,
+      });
+      return runtime;
+    },
+  });
+
+  const shutdown = (): void => {
+    runtime?.close();
+    void server.close().finally(() => process.exit(0));
+  };
+  process.stdin.once('end', shutdown);
+  process.stdin.once('close', shutdown);
+  await server.connect(new StdioServerTransport(process.stdin, process.stdout));
+  log.debug(`ready: ${tools.length} tools (${config.groups.join(',')}${config.readOnly ? ', read-only' : ''}), broker ${endpoint.path}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[graph-bridge ${process.pid}] fatal: ${describeError(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,364 @@
+/**
+ * OneDrive tools: list_files, search_files, read_file, upload_file.
+ * Graph: /me/drive/root/children, /me/drive/root:/{path}:/children, /me/drive/root/search(q=…),
+ * /me/drive/items/{id}, /me/drive/root:/{path}, /me/drive/items/{id}/content,
+ * PUT /me/drive/root:/{path}:/content (simple upload, ≤ 4 MB).
+ *
+ * File content never goes into the model's context as base64: text up to the inline limit is shown
+ * as text; anything larger or binary is saved under the download dir and its local path returned.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import { z } from 'zod';
+import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { ToolError, type GraphCall, type ToolDefinition } from './tool.ts';
+import { READ_ANNOTATIONS, defineTool, moreNote } from './shared/define.ts';
+import { contentTypeFor, decodeUtf8Text, formatBytes, looksTextual } from './shared/file-types.ts';
+import { encodeDrivePath, pathSegment } from './shared/paths.ts';
+import { capText, clip } from './shared/text.ts';
+
+const READ = GROUP_SCOPES.files.read;
+const WRITE = GROUP_SCOPES.files.write;
+/** Graph's simple upload (PUT …/content) accepts up to 4 MB; bigger files need an upload session. */
+export const MAX_SIMPLE_UPLOAD_BYTES = 4 * 1024 * 1024;
+/** read_file refuses to pull bigger files into memory. */
+export const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+const ITEM_SELECT = 'id,name,size,lastModifiedDateTime,webUrl,file,folder,parentReference';
+
+interface DriveItem {
+  id: string;
+  name?: string;
+  size?: number;
+  lastModifiedDateTime?: string;
+  webUrl?: string;
+  file?: { mimeType?: string } | null;
+  folder?: { childCount?: number } | null;
+  parentReference?: { path?: string } | null;
+}
+
+const itemShape = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['file', 'folder']),
+  size: z.number().optional(),
+  modified: z.string().optional(),
+  mimeType: z.string().optional(),
+  childCount: z.number().optional(),
+  path: z.string().optional().describe('Path in OneDrive, usable as list_files/read_file path'),
+  webUrl: z.string().optional(),
+});
+type ShapedItem = z.infer<typeof itemShape>;
+
+function shapeItem(item: DriveItem): ShapedItem {
+  const name = item.name ?? '(unnamed)';
+  const out: ShapedItem = { id: item.id, name, kind: item.folder ? 'folder' : 'file' };
+  if (item.size !== undefined) out.size = item.size;
+  if (item.lastModifiedDateTime) out.modified = item.lastModifiedDateTime;
+  if (item.file?.mimeType) out.mimeType = item.file.mimeType;
+  if (item.folder?.childCount !== undefined) out.childCount = item.folder.childCount;
+  const parent = item.parentReference?.path;
+  if (parent !== undefined) {
+    const rel = decodeURIComponent(parent.replace(/^\/drive\/root:?/, '')).replace(/^\/+/, '');
+    out.path = rel ? `${rel}/${name}` : name;
+  }
+  if (item.webUrl) out.webUrl = item.webUrl;
+  return out;
+}
+
+function itemLine(i: ShapedItem): string {
+  const what =
+    i.kind === 'folder'
+      ? `folder${i.childCount !== undefined ? `, ${i.childCount} item(s)` : ''}`
+      : `${i.size !== undefined ? formatBytes(i.size) : 'file'}`;
+  const modified = i.modified ? `, modified ${i.modified.slice(0, 16).replace('T', ' ')}` : '';
+  return `- ${i.kind === 'folder' ? `${i.path ?? i.name}/` : (i.path ?? i.name)} (${what}${modified})\n  id: ${i.id}`;
+}
+
+function listResult(items: ShapedItem[], nextCursor: string | null, head: string, max: number) {
+  const note = moreNote(nextCursor);
+  const body = capText([head, ...items.map(itemLine)].join('\n'), max - note.length, 'use a smaller top');
+  return { text: body.text + note, structured: { items, nextCursor } };
+}
+
+const listOutput = { items: z.array(itemShape), nextCursor: z.string().nullable() };
+
+export interface FileToolDeps {
+  /** Size in bytes of a local file; throws when it does not exist. */
+  localFileSize(path: string): Promise<number>;
+  readLocalFile(path: string): Promise<Uint8Array>;
+}
+
+export const nodeFileDeps: FileToolDeps = {
+  async localFileSize(path) {
+    const s = await stat(path);
+    if (!s.isFile()) throw new Error(`${path} is not a regular file`);
+    return s.size;
+  },
+  readLocalFile: (path) => readFile(path),
+};
+
+// ------------------------------------------------------------------------------------------------
+
+const listFiles = defineTool({
+  name: 'list_files',
+  group: 'files',
+  title: 'List OneDrive files',
+  description:
+    "Lists the files and folders in a OneDrive folder of the signed-in user (default: the root). Give path like 'Documents/Reports'. " +
+    'Returns name, path, kind, size, modified time and id. Pages with a cursor.',
+  scopes: READ,
+  write: false,
+  inputSchema: {
+    path: z
+      .string()
+      .max(1000)
+      .default('')
+      .describe("Folder path from the OneDrive root, e.g. 'Documents/Reports'. Empty = root."),
+    top: z.number().int().min(1).max(200).default(50).describe('Items per page (1–200).'),
+    cursor: z.string().optional().describe('Cursor from a previous call to get the next page.'),
+  },
+  outputSchema: listOutput,
+  annotations: READ_ANNOTATIONS,
+  async run(input, ctx) {
+    const encoded = encodeDrivePath(input.path);
+    const call: GraphCall = {
+      method: 'GET',
+      path: encoded === '' ? '/me/drive/root/children' : `/me/drive/root:/${encoded}:/children`,
+      pathTemplate: encoded === '' ? '/me/drive/root/children' : '/me/drive/root:{path}:/children',
+      query: { $select: ITEM_SELECT, $top: input.top },
+      scopes: READ,
+    };
+    const page = await ctx.graph.page<DriveItem>(call, input.cursor);
+    const items = page.items.map(shapeItem);
+    const where = encoded === '' ? 'the OneDrive root' : `'${input.path}'`;
+    return listResult(items, page.nextCursor, `${items.length} item(s) in ${where}:`, ctx.limits.maxResultChars);
+  },
+});
+
+const searchFiles = defineTool({
+  name: 'search_files',
+  group: 'files',
+  title: 'Search OneDrive',
+  description:
+    "Searches the signed-in user's OneDrive for files and folders whose name, metadata or content matches the text. " +
+    'Returns name, path, kind, size and id (use read_file with the id). Pages with a cursor.',
+  scopes: READ,
+  write: false,
+  inputSchema: {
+    query: z.string().min(1).max(200).describe('Text to search for, e.g. "budget 2026".'),
+    top: z.number().int().min(1).max(200).default(25).describe('Results per page (1–200).'),
+    cursor: z.string().optional().describe('Cursor from a previous call to get the next page.'),
+  },
+  outputSchema: listOutput,
+  annotations: READ_ANNOTATIONS,
+  async run(input, ctx) {
+    const q = encodeURIComponent(input.query.replace(/'/g, "''"));
+    const page = await ctx.graph.page<DriveItem>(
+      {
+        method: 'GET',
+        path: `/me/drive/root/search(q='${q}')`,
+        pathTemplate: '/me/drive/root/search(q={q})',
+        query: { $select: ITEM_SELECT, $top: input.top },
+        scopes: READ,
+      },
+      input.cursor,
+    );
+    const items = page.items.map(shapeItem);
+    return listResult(
+      items,
+      page.nextCursor,
+      `${items.length} match(es) for "${input.query}":`,
+      ctx.limits.maxResultChars,
+    );
+  },
+});
+
+function itemTarget(input: { itemId?: string | undefined; path?: string | undefined }): {
+  path: string;
+  template: string;
+} {
+  if ((input.itemId === undefined) === (input.path === undefined)) {
+    throw new ToolError('INVALID_INPUT', 'Give exactly one of itemId or path.');
+  }
+  if (input.itemId !== undefined) {
+    return { path: `/me/drive/items/${pathSegment(input.itemId)}`, template: '/me/drive/items/{id}' };
+  }
+  const encoded = encodeDrivePath(input.path ?? '');
+  if (encoded === '') throw new ToolError('INVALID_INPUT', 'path must name a file, e.g. Documents/notes.md.');
+  return { path: `/me/drive/root:/${encoded}`, template: '/me/drive/root:{path}' };
+}
+
+const readFileTool = defineTool({
+  name: 'read_file',
+  group: 'files',
+  title: 'Read a OneDrive file',
+  description:
+    'Reads a OneDrive file by id (from list_files/search_files) or path. Small text files (txt, md, csv, json, …) are returned ' +
+    'inline as text. Larger or binary files (PDF, Office, images) are downloaded to a local folder and the local file path is ' +
+    'returned instead — open that path with your own file tools.',
+  scopes: READ,
+  write: false,
+  inputSchema: {
+    itemId: z.string().min(1).max(500).optional().describe('Drive item id.'),
+    path: z.string().max(1000).optional().describe("Path from the OneDrive root, e.g. 'Documents/notes.md'."),
+  },
+  outputSchema: {
+    item: itemShape,
+    inline: z.boolean().describe('True when content holds the text'),
+    content: z.string().optional(),
+    savedPath: z.string().optional().describe('Local path of the downloaded file when not inline'),
+  },
+  annotations: READ_ANNOTATIONS,
+  async run(input, ctx) {
+    const target = itemTarget(input);
+    const meta = await ctx.graph.request<DriveItem>({
+      method: 'GET',
+      path: target.path,
+      pathTemplate: target.template,
+      query: { $select: ITEM_SELECT },
+      scopes: READ,
+    });
+    const item = shapeItem(meta);
+    if (item.kind === 'folder') {
+      throw new ToolError('INVALID_INPUT', `'${item.name}' is a folder; use list_files to see what is in it.`);
+    }
+    if ((item.size ?? 0) > MAX_DOWNLOAD_BYTES) {
+      throw new ToolError(
+        'FILE_TOO_LARGE',
+        `'${item.name}' is ${formatBytes(item.size ?? 0)}; read_file downloads at most ${formatBytes(MAX_DOWNLOAD_BYTES)}. ` +
+          `Open it in the browser instead: ${item.webUrl ?? '(no link)'}`,
+      );
+    }
+    const download = await ctx.graph.download({
+      method: 'GET',
+      path: `/me/drive/items/${pathSegment(meta.id)}/content`,
+      pathTemplate: '/me/drive/items/{id}/content',
+      scopes: READ,
+    });
+    const bytes = download.bytes;
+    const header = `${item.path ?? item.name} (${formatBytes(bytes.length)}${item.mimeType ? `, ${item.mimeType}` : ''})`;
+    const text =
+      looksTextual(item.name, item.mimeType ?? download.contentType) && bytes.length <= ctx.limits.maxInlineFileBytes
+        ? decodeUtf8Text(bytes)
+        : null;
+    if (text !== null) {
+      return { text: `${header}\n\n${text}`, structured: { item, inline: true, content: text } };
+    }
+    const savedPath = await ctx.saveDownload(item.name, bytes);
+    const why = !looksTextual(item.name, item.mimeType ?? download.contentType)
+      ? 'binary file'
+      : bytes.length > ctx.limits.maxInlineFileBytes
+        ? `too large to show inline (limit ${formatBytes(ctx.limits.maxInlineFileBytes)})`
+        : 'not UTF-8 text';
+    return {
+      text: `${header}: ${why}; saved to ${savedPath}`,
+      structured: { item, inline: false, savedPath },
+    };
+  },
+});
+
+const uploadFile = (deps: FileToolDeps): ToolDefinition =>
+  defineTool({
+    name: 'upload_file',
+    group: 'files',
+    title: 'Upload a file to OneDrive',
+    description:
+      'Uploads a file of at most 4 MB to OneDrive at the given path, either from text content or from a local file (absolute ' +
+      "path). By default fails if a file already exists there (conflictBehavior 'replace' overwrites, 'rename' keeps both). " +
+      'The user is asked to approve first. Returns the new item.',
+    scopes: WRITE,
+    write: true,
+    inputSchema: {
+      path: z.string().min(1).max(1000).describe("Destination path including file name, e.g. 'Documents/notes.md'."),
+      content: z.string().optional().describe('Text to upload (UTF-8). Give this or localPath.'),
+      localPath: z
+        .string()
+        .max(4000)
+        .optional()
+        .describe('Absolute path of a local file to upload. Give this or content.'),
+      conflictBehavior: z
+        .enum(['fail', 'replace', 'rename'])
+        .default('fail')
+        .describe("What to do if the file exists: 'fail' (default), 'replace' (overwrite) or 'rename'."),
+    },
+    outputSchema: { item: itemShape },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    async run(input, ctx) {
+      if ((input.content === undefined) === (input.localPath === undefined)) {
+        throw new ToolError('INVALID_INPUT', 'Give exactly one of content or localPath.');
+      }
+      const encoded = encodeDrivePath(input.path);
+      const name = input.path.replace(/\\/g, '/').split('/').filter(Boolean).pop() ?? '';
+      if (encoded === '' || name === '') throw new ToolError('INVALID_INPUT', 'path must end with a file name.');
+
+      let size: number;
+      if (input.localPath !== undefined) {
+        if (!isAbsolute(input.localPath)) throw new ToolError('INVALID_INPUT', 'localPath must be an absolute path.');
+        try {
+          size = await deps.localFileSize(input.localPath);
+        } catch (err) {
+          throw new ToolError(
+            'INVALID_INPUT',
+            `Cannot read ${input.localPath}: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        }
+      } else {
+        size = Buffer.byteLength(input.content ?? '', 'utf8');
+      }
+      tooLargeCheck(size);
+
+      const source = input.localPath !== undefined ? `local file ${input.localPath}` : 'text content';
+      const overwrite = {
+        fail: ' (fails if it exists)',
+        replace: ', REPLACING any existing file',
+        rename: ' (renamed if it exists)',
+      }[input.conflictBehavior];
+      const details: Record<string, string> = {
+        Destination: `OneDrive: ${input.path}`,
+        Source: source,
+        Size: formatBytes(size),
+        'If it exists': input.conflictBehavior,
+      };
+      if (input.content !== undefined) details.Content = clip(input.content, 1000);
+      await ctx.approve(
+        clip(`Upload ${source} (${formatBytes(size)}) to OneDrive "${input.path}"${overwrite}`, 1000),
+        details,
+      );
+
+      const bytes =
+        input.localPath !== undefined
+          ? await deps.readLocalFile(input.localPath)
+          : Buffer.from(input.content ?? '', 'utf8');
+      tooLargeCheck(bytes.length);
+      const created = await ctx.graph.request<DriveItem>({
+        method: 'PUT',
+        path: `/me/drive/root:/${encoded}:/content`,
+        pathTemplate: '/me/drive/root:{path}:/content',
+        query: { '@microsoft.graph.conflictBehavior': input.conflictBehavior },
+        headers: { 'Content-Type': contentTypeFor(name) },
+        body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        scopes: WRITE,
+      });
+      const item = shapeItem(created);
+      return {
+        text: `Uploaded ${formatBytes(bytes.length)} to ${item.path ?? item.name}\nid: ${item.id}${item.webUrl ? `\nLink: ${item.webUrl}` : ''}`,
+        structured: { item },
+      };
+    },
+  });
+
+function tooLargeCheck(size: number): void {
+  if (size > MAX_SIMPLE_UPLOAD_BYTES) {
+    throw new ToolError(
+      'FILE_TOO_LARGE',
+      `The file is ${formatBytes(size)}; upload_file supports at most 4 MB (Graph simple upload). ` +
+        'Upload larger files with the OneDrive app or website.',
+    );
+  }
+}
+
+export function createFileTools(deps: FileToolDeps = nodeFileDeps): ToolDefinition[] {
+  return [listFiles, searchFiles, readFileTool, uploadFile(deps)];
+}
+
+export const filesTools: ToolDefinition[] = createFileTools();

@@ -1,0 +1,192 @@
+/**
+ * graph_request: any Microsoft Graph v1.0 call the dedicated tools do not cover.
+ *
+ * The path is relative to the version root and validated (no scheme/host, no `..`). GET runs
+ * directly; every other method is refused in read-only mode and otherwise goes through the user's
+ * approval (summary: method + path) before anything is sent. Binary GETs (`…/content`, `…/$value`)
+ * are saved under the download dir. Output is capped at ctx.limits.maxResultChars.
+ */
+import { z } from 'zod';
+import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { ToolError, type GraphCall, type ToolDefinition } from './tool.ts';
+import { defineTool } from './shared/define.ts';
+import { parseRelativePath, templatePath } from './shared/paths.ts';
+import { capText, clip } from './shared/text.ts';
+
+const DEFAULT_SCOPES = GROUP_SCOPES.graph.read;
+/** Headers a caller may set; everything else (Authorization, Host, …) is the bridge's business. */
+const ALLOWED_HEADERS = new Map(
+  ['ConsistencyLevel', 'Prefer', 'If-Match', 'If-None-Match'].map((h) => [h.toLowerCase(), h]),
+);
+const SCOPE_RE = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
+const RESERVED_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
+
+export function validateScopes(scopes: readonly string[] | undefined): readonly string[] {
+  if (scopes === undefined || scopes.length === 0) return DEFAULT_SCOPES;
+  for (const scope of scopes) {
+    if (!SCOPE_RE.test(scope) || scope.toLowerCase().endsWith('.default') || RESERVED_SCOPES.has(scope.toLowerCase())) {
+      throw new ToolError(
+        'INVALID_INPUT',
+        `"${scope}" is not a delegated Graph permission name such as Mail.Read (no URLs, no .default, no OpenID scopes).`,
+      );
+    }
+  }
+  return scopes;
+}
+
+export function validateHeaders(headers: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (headers === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const canonical = ALLOWED_HEADERS.get(name.toLowerCase());
+    if (canonical === undefined) {
+      throw new ToolError(
+        'INVALID_INPUT',
+        `Header "${name}" cannot be set; allowed: ${[...ALLOWED_HEADERS.values()].join(', ')}.`,
+      );
+    }
+    // eslint-disable-next-line no-control-regex
+    if (/[\r\n\u0000]/.test(value)) throw new ToolError('INVALID_INPUT', `Header "${name}" has an invalid value.`);
+    out[canonical] = value;
+  }
+  return out;
+}
+
+/** `https://graph…/v1.0/me/messages?$skip=10` → `/me/messages?$skip=10` (for the next graph_request call). */
+export function nextPathOf(nextLink: unknown): string | undefined {
+  if (typeof nextLink !== 'string') return undefined;
+  try {
+    const url = new URL(nextLink);
+    return `${url.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, '')}${url.search}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function queryText(query: Record<string, string>): string {
+  return Object.entries(query)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+}
+
+export const graphRequestTool: ToolDefinition = defineTool({
+  name: 'graph_request',
+  group: 'graph',
+  title: 'Call Microsoft Graph',
+  description:
+    'Calls any Microsoft Graph v1.0 endpoint as the signed-in user, for things the other tools do not cover. ' +
+    'path is relative to https://graph.microsoft.com/v1.0 (e.g. /me/contacts, /me/onenote/notebooks). ' +
+    'Pass scopes with the delegated permission the endpoint needs (e.g. ["Contacts.Read"]); default User.Read. ' +
+    'GET runs directly; POST/PUT/PATCH/DELETE ask the user to approve first and are refused in read-only mode. ' +
+    'Returns the JSON response (capped); for collections, nextPath is the path for the next page.',
+  scopes: DEFAULT_SCOPES,
+  write: false,
+  inputSchema: {
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET').describe('HTTP method.'),
+    path: z
+      .string()
+      .min(1)
+      .max(2000)
+      .describe('Path under the v1.0 root, e.g. /me/mailFolders/inbox/messages. A ?query is allowed.'),
+    query: z
+      .record(z.string().max(100), z.string().max(2000))
+      .optional()
+      .describe('Query parameters, e.g. {"$select":"id,subject","$top":"5"}.'),
+    body: z.unknown().optional().describe('JSON request body for POST/PUT/PATCH.'),
+    headers: z
+      .record(z.string().max(100), z.string().max(1000))
+      .optional()
+      .describe('Optional headers: ConsistencyLevel, Prefer, If-Match, If-None-Match.'),
+    scopes: z
+      .array(z.string().max(200))
+      .max(10)
+      .optional()
+      .describe('Delegated permissions this call needs, e.g. ["Mail.Read"]. Default ["User.Read"].'),
+  },
+  outputSchema: {
+    method: z.string(),
+    path: z.string(),
+    json: z.unknown().optional().describe('The response body (omitted when it did not fit the cap)'),
+    truncated: z.boolean(),
+    nextPath: z.string().optional().describe('Path for the next page of a collection'),
+    savedPath: z.string().optional().describe('Local file path for binary content'),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  async run(input, ctx) {
+    const target = parseRelativePath(input.path, { what: 'Graph', graphVersionRoot: true });
+    const query = { ...target.query, ...input.query };
+    const scopes = validateScopes(input.scopes);
+    const headers = validateHeaders(input.headers);
+    const call: GraphCall = {
+      method: input.method,
+      path: target.path,
+      pathTemplate: templatePath(target.path),
+      ...(Object.keys(query).length > 0 ? { query } : {}),
+      ...(headers ? { headers } : {}),
+      ...(input.body !== undefined && input.method !== 'GET' ? { body: input.body } : {}),
+      scopes,
+    };
+    const shownPath = Object.keys(query).length > 0 ? `${target.path}?${queryText(query)}` : target.path;
+
+    if (input.method !== 'GET') {
+      if (ctx.readOnly) {
+        throw new ToolError(
+          'READ_ONLY',
+          `Graph Bridge is in read-only mode, so graph_request can only GET; ${input.method} ${target.path} was not sent.`,
+        );
+      }
+      const details: Record<string, string> = {
+        Method: input.method,
+        Path: clip(shownPath, 2000),
+        Scopes: scopes.join(' '),
+      };
+      if (input.body !== undefined) details.Body = clip(JSON.stringify(input.body, null, 1) ?? '', 2000);
+      await ctx.approve(clip(`Microsoft Graph ${input.method} ${shownPath}`, 1000), details);
+    } else if (input.body !== undefined) {
+      throw new ToolError('INVALID_INPUT', 'A GET request cannot have a body; use query parameters instead.');
+    }
+
+    if (input.method === 'GET' && /\/(content|\$value)$/i.test(target.path)) {
+      const download = await ctx.graph.download(call);
+      const name = `${target.path.split('/').filter(Boolean).slice(-2, -1)[0] ?? 'download'}.bin`;
+      const savedPath = await ctx.saveDownload(name, download.bytes);
+      return {
+        text: `${download.bytes.length} bytes (${download.contentType || 'unknown type'}) saved to ${savedPath}`,
+        structured: { method: input.method, path: target.path, truncated: false, savedPath },
+      };
+    }
+
+    const result = await ctx.graph.request<unknown>(call);
+    let json: unknown = result;
+    let nextPath: string | undefined;
+    if (result !== null && typeof result === 'object' && !Array.isArray(result)) {
+      const {
+        ['@odata.context']: _context,
+        ['@odata.nextLink']: nextLink,
+        ...rest
+      } = result as Record<string, unknown>;
+      nextPath = nextPathOf(nextLink);
+      json = rest;
+    }
+    const full = result === undefined ? '' : JSON.stringify(json, null, 1);
+    const note = nextPath ? `\nMore results: call graph_request again with path "${nextPath}".` : '';
+    const head = `${input.method} ${target.path}: ${result === undefined ? 'done (no content)' : 'OK'}\n`;
+    const capped = capText(
+      full,
+      ctx.limits.maxResultChars - head.length - note.length,
+      'use $select/$top to ask for less',
+    );
+    return {
+      text: head + capped.text + note,
+      structured: {
+        method: input.method,
+        path: target.path,
+        ...(capped.truncated || result === undefined ? {} : { json }),
+        truncated: capped.truncated,
+        ...(nextPath ? { nextPath } : {}),
+      },
+    };
+  },
+});
+
+export const graphRequestTools: ToolDefinition[] = [graphRequestTool];

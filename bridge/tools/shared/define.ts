@@ -1,0 +1,46 @@
+/**
+ * Small helpers shared by the calendar, files, teams, tasks, graph_request and api_request tools.
+ */
+import type { z } from 'zod';
+import type { ToolAnnotations, ToolDefinition } from '../tool.ts';
+
+/** Keeps the input/output generics while the module exports a plain ToolDefinition[]. */
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  def: ToolDefinition<I, O>,
+): ToolDefinition {
+  return def;
+}
+
+/** Reads an external system; safe to repeat. */
+export const READ_ANNOTATIONS: ToolAnnotations = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: true,
+};
+
+/** Creates something new (repeating creates another). */
+export const CREATE_ANNOTATIONS: ToolAnnotations = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+  openWorldHint: true,
+};
+
+/** "Name <address>" for a Graph emailAddress, or whichever part exists. */
+export function formatAddress(value: { name?: string | null; address?: string | null } | null | undefined): string {
+  const name = value?.name?.trim() ?? '';
+  const address = value?.address?.trim() ?? '';
+  if (name && address && name.toLowerCase() !== address.toLowerCase()) return `${name} <${address}>`;
+  return address || name || '(unknown)';
+}
+
+/** Header-safe value for `Prefer: outlook.timezone="…"` (IANA or Windows zone names). */
+export function safeZoneName(tz: string): boolean {
+  return /^[A-Za-z0-9_+\-/ ().]{1,100}$/.test(tz);
+}
+
+/** Note appended to list results when more pages exist. */
+export function moreNote(nextCursor: string | null): string {
+  return nextCursor ? `\nMore results: call again with the same arguments and cursor "${nextCursor}".` : '';
+}

@@ -1,0 +1,268 @@
+/**
+ * Microsoft To Do tools: list_task_lists, list_tasks, create_task, complete_task.
+ * Graph: /me/todo/lists, /me/todo/lists/{id}/tasks, POST …/tasks, PATCH …/tasks/{id}.
+ */
+import { z } from 'zod';
+import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { ToolError, type ToolContext, type ToolDefinition } from './tool.ts';
+import { CREATE_ANNOTATIONS, READ_ANNOTATIONS, defineTool, moreNote, safeZoneName } from './shared/define.ts';
+import { pathSegment } from './shared/paths.ts';
+import { bodyToText, capText, clip, oneLine } from './shared/text.ts';
+import { toWallDateTime } from './shared/time.ts';
+
+const READ = GROUP_SCOPES.tasks.read;
+const WRITE = GROUP_SCOPES.tasks.write;
+
+interface GraphTaskList {
+  id: string;
+  displayName?: string | null;
+  isOwner?: boolean;
+  isShared?: boolean;
+  wellknownListName?: string;
+}
+
+interface GraphTask {
+  id: string;
+  title?: string | null;
+  status?: string;
+  importance?: string;
+  createdDateTime?: string;
+  lastModifiedDateTime?: string;
+  completedDateTime?: { dateTime?: string; timeZone?: string } | null;
+  dueDateTime?: { dateTime?: string; timeZone?: string } | null;
+  body?: { contentType?: string; content?: string } | null;
+}
+
+const listShape = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  wellknownListName: z.string().optional(),
+  isShared: z.boolean().optional(),
+});
+type ShapedList = z.infer<typeof listShape>;
+
+const taskShape = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: z.string(),
+  importance: z.string().optional(),
+  due: z.string().optional().describe('Due date-time with its zone, e.g. "2026-05-04T00:00:00 UTC"'),
+  completed: z.string().optional(),
+  notes: z.string().optional(),
+  created: z.string().optional(),
+});
+type ShapedTask = z.infer<typeof taskShape>;
+
+function shapeList(l: GraphTaskList): ShapedList {
+  const out: ShapedList = { id: l.id, displayName: l.displayName ?? '(unnamed)' };
+  if (l.wellknownListName && l.wellknownListName !== 'none') out.wellknownListName = l.wellknownListName;
+  if (l.isShared !== undefined) out.isShared = l.isShared;
+  return out;
+}
+
+function shapeTask(t: GraphTask, notesChars: number): ShapedTask {
+  const out: ShapedTask = { id: t.id, title: t.title ?? '(untitled)', status: t.status ?? 'notStarted' };
+  if (t.importance && t.importance !== 'normal') out.importance = t.importance;
+  if (t.dueDateTime?.dateTime)
+    out.due = `${t.dueDateTime.dateTime.replace(/\.\d+$/, '')} ${t.dueDateTime.timeZone ?? 'UTC'}`;
+  if (t.completedDateTime?.dateTime) out.completed = t.completedDateTime.dateTime.replace(/\.\d+$/, '');
+  const notes = bodyToText(t.body);
+  if (notes) out.notes = clip(notes, notesChars);
+  if (t.createdDateTime) out.created = t.createdDateTime;
+  return out;
+}
+
+function taskLine(t: ShapedTask): string {
+  const box = t.status === 'completed' ? '[x]' : '[ ]';
+  const extra = [
+    t.status !== 'completed' && t.status !== 'notStarted' ? t.status : '',
+    t.importance ? `${t.importance} importance` : '',
+    t.due ? `due ${t.due.slice(0, 10)}` : '',
+  ].filter(Boolean);
+  const notes = t.notes ? `\n  notes: ${clip(oneLine(t.notes), 200)}` : '';
+  return `- ${box} ${t.title}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}${notes}\n  id: ${t.id}`;
+}
+
+function tasksPath(listId: string): string {
+  return `/me/todo/lists/${pathSegment(listId)}/tasks`;
+}
+
+/** The list's display name for approval summaries (the first pages of lists; falls back to the id). */
+async function listName(ctx: ToolContext, listId: string): Promise<string> {
+  let cursor: string | undefined;
+  for (let i = 0; i < 5; i++) {
+    const page = await ctx.graph.page<GraphTaskList>(
+      { method: 'GET', path: '/me/todo/lists', pathTemplate: '/me/todo/lists', scopes: WRITE },
+      cursor,
+    );
+    const found = page.items.find((l) => l.id === listId);
+    if (found) return `"${found.displayName ?? '(unnamed)'}"`;
+    if (page.nextCursor === null) break;
+    cursor = page.nextCursor;
+  }
+  return `list ${listId}`;
+}
+
+const cursorInput = z.string().optional().describe('Cursor from a previous call to get the next page.');
+
+// ------------------------------------------------------------------------------------------------
+
+const listTaskLists = defineTool({
+  name: 'list_task_lists',
+  group: 'tasks',
+  title: 'List To Do lists',
+  description:
+    "Lists the signed-in user's Microsoft To Do task lists (name, id; the default list is marked). Use the id with list_tasks or create_task.",
+  scopes: READ,
+  write: false,
+  inputSchema: { cursor: cursorInput },
+  outputSchema: { lists: z.array(listShape), nextCursor: z.string().nullable() },
+  annotations: READ_ANNOTATIONS,
+  async run(input, ctx) {
+    const page = await ctx.graph.page<GraphTaskList>(
+      { method: 'GET', path: '/me/todo/lists', pathTemplate: '/me/todo/lists', scopes: READ },
+      input.cursor,
+    );
+    const lists = page.items.map(shapeList);
+    const lines = lists.map(
+      (l) =>
+        `- ${l.displayName}${l.wellknownListName === 'defaultList' ? ' (default)' : ''}${l.isShared ? ' (shared)' : ''}\n  id: ${l.id}`,
+    );
+    const note = moreNote(page.nextCursor);
+    return {
+      text:
+        capText(
+          [`${lists.length} list(s):`, ...lines].join('\n'),
+          ctx.limits.maxResultChars - note.length,
+          'use the cursor',
+        ).text + note,
+      structured: { lists, nextCursor: page.nextCursor },
+    };
+  },
+});
+
+const listTasks = defineTool({
+  name: 'list_tasks',
+  group: 'tasks',
+  title: 'List To Do tasks',
+  description:
+    'Lists tasks in one To Do list (list id from list_task_lists): title, status, importance, due date, notes and id. ' +
+    'Open tasks only unless includeCompleted is true. Pages with a cursor.',
+  scopes: READ,
+  write: false,
+  inputSchema: {
+    listId: z.string().min(1).max(500).describe('Task list id from list_task_lists.'),
+    includeCompleted: z.boolean().default(false).describe('Also list completed tasks.'),
+    top: z.number().int().min(1).max(100).default(50).describe('Tasks per page (1–100).'),
+    cursor: cursorInput,
+  },
+  outputSchema: { tasks: z.array(taskShape), nextCursor: z.string().nullable() },
+  annotations: READ_ANNOTATIONS,
+  async run(input, ctx) {
+    const query: Record<string, string | number> = { $top: input.top };
+    if (!input.includeCompleted) query.$filter = "status ne 'completed'";
+    const page = await ctx.graph.page<GraphTask>(
+      { method: 'GET', path: tasksPath(input.listId), pathTemplate: '/me/todo/lists/{id}/tasks', query, scopes: READ },
+      input.cursor,
+    );
+    const tasks = page.items.map((t) => shapeTask(t, 500));
+    const head = `${tasks.length} ${input.includeCompleted ? '' : 'open '}task(s):`;
+    const note = moreNote(page.nextCursor);
+    return {
+      text:
+        capText([head, ...tasks.map(taskLine)].join('\n'), ctx.limits.maxResultChars - note.length, 'use a smaller top')
+          .text + note,
+      structured: { tasks, nextCursor: page.nextCursor },
+    };
+  },
+});
+
+const createTask = defineTool({
+  name: 'create_task',
+  group: 'tasks',
+  title: 'Create a To Do task',
+  description:
+    'Creates a task in a To Do list (list id from list_task_lists) with optional notes, due date and importance. ' +
+    'The user is asked to approve first. Returns the new task.',
+  scopes: WRITE,
+  write: true,
+  inputSchema: {
+    listId: z.string().min(1).max(500).describe('Task list id from list_task_lists.'),
+    title: z.string().min(1).max(255).describe('Task title.'),
+    notes: z.string().max(10000).optional().describe('Task notes (plain text).'),
+    dueDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
+      .optional()
+      .describe('Due date, YYYY-MM-DD.'),
+    timeZone: z.string().default('UTC').describe('Time zone of the due date (IANA or Windows name). Default UTC.'),
+    importance: z.enum(['low', 'normal', 'high']).default('normal').describe('Importance.'),
+  },
+  outputSchema: { task: taskShape, listId: z.string() },
+  annotations: CREATE_ANNOTATIONS,
+  async run(input, ctx) {
+    if (!safeZoneName(input.timeZone))
+      throw new ToolError('INVALID_INPUT', `timeZone "${input.timeZone}" is not a time zone name.`);
+    const due =
+      input.dueDate !== undefined ? toWallDateTime(`${input.dueDate}T00:00:00`, input.timeZone, 'dueDate') : undefined;
+    const list = await listName(ctx, input.listId);
+    const details: Record<string, string> = { List: list, Title: input.title };
+    if (input.dueDate) details.Due = input.dueDate;
+    if (input.importance !== 'normal') details.Importance = input.importance;
+    if (input.notes) details.Notes = clip(input.notes, 1000);
+    await ctx.approve(
+      clip(`Create To Do task "${input.title}" in ${list}${input.dueDate ? `, due ${input.dueDate}` : ''}`, 1000),
+      details,
+    );
+    const body: Record<string, unknown> = { title: input.title, importance: input.importance };
+    if (input.notes) body.body = { contentType: 'text', content: input.notes };
+    if (due) body.dueDateTime = due;
+    const created = await ctx.graph.request<GraphTask>({
+      method: 'POST',
+      path: tasksPath(input.listId),
+      pathTemplate: '/me/todo/lists/{id}/tasks',
+      body,
+      scopes: WRITE,
+    });
+    const task = shapeTask(created, 1000);
+    return { text: `Created task in ${list}:\n${taskLine(task)}`, structured: { task, listId: input.listId } };
+  },
+});
+
+const completeTask = defineTool({
+  name: 'complete_task',
+  group: 'tasks',
+  title: 'Complete a To Do task',
+  description:
+    'Marks a To Do task as completed (list id and task id from list_tasks). The user is asked to approve first.',
+  scopes: WRITE,
+  write: true,
+  inputSchema: {
+    listId: z.string().min(1).max(500).describe('Task list id.'),
+    taskId: z.string().min(1).max(500).describe('Task id from list_tasks.'),
+  },
+  outputSchema: { task: taskShape, listId: z.string() },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async run(input, ctx) {
+    const path = `${tasksPath(input.listId)}/${pathSegment(input.taskId)}`;
+    const current = await ctx.graph.request<GraphTask>({
+      method: 'GET',
+      path,
+      pathTemplate: '/me/todo/lists/{id}/tasks/{id}',
+      scopes: WRITE,
+    });
+    const title = current.title ?? '(untitled)';
+    await ctx.approve(clip(`Mark To Do task "${title}" as completed`, 1000), { Task: title, Status: 'completed' });
+    const updated = await ctx.graph.request<GraphTask | undefined>({
+      method: 'PATCH',
+      path,
+      pathTemplate: '/me/todo/lists/{id}/tasks/{id}',
+      body: { status: 'completed' },
+      scopes: WRITE,
+    });
+    const task = shapeTask(updated ?? { ...current, status: 'completed' }, 1000);
+    return { text: `Completed: ${task.title}`, structured: { task, listId: input.listId } };
+  },
+});
+
+export const tasksTools: ToolDefinition[] = [listTaskLists, listTasks, createTask, completeTask];

@@ -1,0 +1,262 @@
+/**
+ * The test-only control plane (spec §11): an in-process API (`RunningEmulator.control`) and the same
+ * operations over HTTP at `/_emulator/*` on the Entra origin, guarded by `x-emulator-key`.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { approveDevice, declineDevice, type DeviceDecision } from './entra/device.ts';
+import type { EntraContext } from './entra/context.ts';
+import { createFault, faultSpecSchema, type FaultInput } from './faults.ts';
+import type { EmulatorApp } from './fixtures.ts';
+import { parseJson, sendJson } from './http.ts';
+import { createSigningKey } from './jwt.ts';
+import { canonicalGraphScope } from './scopes.ts';
+import type { EmulatorSettings, UserPolicy } from './state.ts';
+import type { EmulatorUser, GraphService, RequestLogEntry } from './types.ts';
+
+export const CONTROL_KEY_HEADER = 'x-emulator-key';
+
+export const settingsPatchSchema = z
+  .object({
+    interactiveMode: z.enum(['auto', 'page']),
+    autoConsent: z.boolean(),
+    currentUser: z.string().min(1),
+    tokenLifetime: z.number().int().positive(),
+    rtInactivity: z.number().int().positive(),
+    rtGrace: z.number().int().min(0),
+    deviceInterval: z.number().int().positive(),
+    deviceExpiresIn: z.number().int().positive(),
+    scopeEcho: z.enum(['granted', 'requested']),
+  })
+  .partial()
+  .strict();
+
+export const userSchema = z.object({
+  oid: z.string().uuid(),
+  upn: z.string().min(3),
+  password: z.string().min(1),
+  displayName: z.string().min(1),
+  givenName: z.string(),
+  surname: z.string(),
+  mail: z.string(),
+  jobTitle: z.string().optional(),
+  department: z.string().optional(),
+  officeLocation: z.string().optional(),
+  isAdmin: z.boolean().optional(),
+});
+
+export const appSchema = z.object({
+  clientId: z.string().min(1),
+  displayName: z.string().min(1),
+  publicClient: z.boolean().default(true),
+  redirectUris: z.array(z.string()).default(['http://localhost']),
+  requiredScopes: z.array(z.string()).default(['User.Read']),
+});
+
+export const policySchema = z
+  .object({ mfaRequired: z.boolean(), mfaEnrollmentRequired: z.boolean(), claimsChallenge: z.string() })
+  .partial()
+  .strict();
+
+const grantBodySchema = z.object({ scopes: z.array(z.string()) });
+const clockBodySchema = z.object({ advanceSeconds: z.number() });
+const deviceBodySchema = z.object({ action: z.enum(['approve', 'decline']), user: z.string().optional() });
+
+export class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface PendingDeviceCode {
+  userCode: string;
+  clientId: string;
+  scope: string;
+  status: string;
+}
+
+/** Typed twin of the HTTP control plane. */
+export interface EmulatorControl {
+  reset(): void;
+  requests(since?: number): RequestLogEntry[];
+  advanceClock(seconds: number): void;
+  addUser(user: EmulatorUser): void;
+  addApp(app: EmulatorApp): void;
+  /** Replaces the (user, client) grant; scopes are Graph permission names. */
+  setGrant(oid: string, clientId: string, scopes: readonly string[]): void;
+  deleteGrant(oid: string, clientId: string): void;
+  grants(oid: string): Record<string, string[]>;
+  /** `tokensValidFrom = now` and browser sessions ended (→ 50173 on refresh, 401 at Graph). */
+  revokeSessions(oid: string): void;
+  setPolicy(oid: string, policy: Partial<UserPolicy>): void;
+  /** Approve (as `user`, default the settings' currentUser) or decline a device code. */
+  device(userCode: string, action: 'approve' | 'decline', user?: string): DeviceDecision;
+  deviceCodes(): PendingDeviceCode[];
+  settings(patch?: Partial<EmulatorSettings>): EmulatorSettings;
+  addFault(fault: FaultInput): number;
+  clearFaults(): void;
+  /** New signing key; the previous one stays in JWKS and still verifies. */
+  rotateSigningKey(): string;
+}
+
+function userOrThrow(ctx: EntraContext, idOrUpn: string) {
+  const user = ctx.state.findUser(idOrUpn);
+  if (!user) throw new ControlError(404, 'unknown_user', `No user '${idOrUpn}' in the emulated tenant.`);
+  return user;
+}
+
+export function createControl(ctx: EntraContext, graph: GraphService): EmulatorControl {
+  const { state } = ctx;
+  return {
+    reset() {
+      state.reset();
+      graph.reset();
+    },
+    requests(since = 0) {
+      return state.log.filter((e) => e.seq > since);
+    },
+    advanceClock(seconds) {
+      ctx.clock.advance(seconds);
+    },
+    addUser(user) {
+      state.addUser(userSchema.parse(user));
+    },
+    addApp(app) {
+      const parsed = appSchema.parse(app);
+      state.apps.set(parsed.clientId, parsed);
+    },
+    setGrant(oid, clientId, scopes) {
+      const user = userOrThrow(ctx, oid);
+      const names = scopes.map((s) => {
+        const c = canonicalGraphScope(s.replace(/^https:\/\/graph\.microsoft\.com\//i, ''));
+        if (!c) throw new ControlError(400, 'unknown_scope', `Unknown Graph scope '${s}'.`);
+        return c;
+      });
+      user.grants.set(clientId, new Set(names));
+    },
+    deleteGrant(oid, clientId) {
+      userOrThrow(ctx, oid).grants.delete(clientId);
+    },
+    grants(oid) {
+      const user = userOrThrow(ctx, oid);
+      return Object.fromEntries([...user.grants].map(([k, v]) => [k, [...v]]));
+    },
+    revokeSessions(oid) {
+      const user = userOrThrow(ctx, oid);
+      user.tokensValidFrom = ctx.clock.nowMs();
+      for (const [id, s] of state.sessions) if (s.oid === user.user.oid) state.sessions.delete(id);
+    },
+    setPolicy(oid, policy) {
+      const user = userOrThrow(ctx, oid);
+      user.policy = { ...user.policy, ...policySchema.parse(policy) };
+    },
+    device(userCode, action, user) {
+      if (action === 'decline') return declineDevice(ctx, userCode);
+      const who = userOrThrow(ctx, user ?? state.settings.currentUser);
+      return approveDevice(ctx, userCode, {
+        oid: who.user.oid,
+        consent: state.settings.autoConsent ? 'grant' : 'require',
+      });
+    },
+    deviceCodes() {
+      return [...state.deviceCodes.values()].map((r) => ({
+        userCode: r.userCode,
+        clientId: r.clientId,
+        scope: r.scope,
+        status: r.status,
+      }));
+    },
+    settings(patch) {
+      if (patch) state.settings = { ...state.settings, ...settingsPatchSchema.parse(patch) };
+      return { ...state.settings };
+    },
+    addFault(fault) {
+      const f = createFault(faultSpecSchema.parse(fault), ++state.faultSeq);
+      state.faults.push(f);
+      return f.id;
+    },
+    clearFaults() {
+      state.faults = [];
+    },
+    rotateSigningKey() {
+      const key = createSigningKey();
+      ctx.keys.unshift(key);
+      ctx.keys.splice(2);
+      return key.kid;
+    },
+  };
+}
+
+function keyMatches(expected: string, given: string | string[] | undefined): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function ok(res: ServerResponse, body: unknown = { ok: true }): void {
+  sendJson(res, 200, body);
+}
+
+/** Routes `/_emulator/*`. */
+export function handleControlHttp(
+  control: EmulatorControl,
+  key: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  input: { path: string; query: URLSearchParams; body: Buffer },
+): void {
+  if (!keyMatches(key, req.headers[CONTROL_KEY_HEADER])) {
+    return sendJson(res, 401, {
+      error: { code: 'unauthorized', message: `Send the control key (printed at start) in the ${CONTROL_KEY_HEADER} header.` },
+    });
+  }
+  const method = req.method ?? 'GET';
+  const seg = input.path.split('/').filter(Boolean).slice(1).map(decodeURIComponent);
+  const json = parseJson(input.body) ?? {};
+  try {
+    const [a, b, c, d] = seg;
+    if (method === 'POST' && a === 'reset' && !b) return ok(res, (control.reset(), { ok: true }));
+    if (method === 'GET' && a === 'requests') return ok(res, control.requests(Number(input.query.get('since') ?? 0)));
+    if (method === 'POST' && a === 'clock') {
+      control.advanceClock(clockBodySchema.parse(json).advanceSeconds);
+      return ok(res);
+    }
+    if (method === 'POST' && a === 'users' && !b) return ok(res, (control.addUser(userSchema.parse(json)), { ok: true }));
+    if (method === 'POST' && a === 'apps' && !b) return ok(res, (control.addApp(appSchema.parse(json)), { ok: true }));
+    if (a === 'users' && b && c === 'grants' && d) {
+      if (method === 'PUT') return ok(res, (control.setGrant(b, d, grantBodySchema.parse(json).scopes), { ok: true }));
+      if (method === 'DELETE') return ok(res, (control.deleteGrant(b, d), { ok: true }));
+    }
+    if (method === 'GET' && a === 'users' && b && c === 'grants' && !d) return ok(res, control.grants(b));
+    if (method === 'POST' && a === 'users' && b && c === 'revoke') return ok(res, (control.revokeSessions(b), { ok: true }));
+    if (method === 'PUT' && a === 'users' && b && c === 'policy') {
+      return ok(res, (control.setPolicy(b, policySchema.parse(json)), { ok: true }));
+    }
+    if (method === 'GET' && a === 'device' && !b) return ok(res, control.deviceCodes());
+    if (method === 'POST' && a === 'device' && b) {
+      const body = deviceBodySchema.parse(json);
+      const result = control.device(b, body.action, body.user);
+      return result.ok ? ok(res) : sendJson(res, 409, { error: { code: result.reason, message: `Device code ${b}: ${result.reason}`, scopes: result.scopes } });
+    }
+    if (a === 'settings' && !b) {
+      if (method === 'GET') return ok(res, control.settings());
+      if (method === 'PUT') return ok(res, control.settings(settingsPatchSchema.parse(json)));
+    }
+    if (a === 'faults' && !b) {
+      if (method === 'POST') return ok(res, { id: control.addFault(faultSpecSchema.parse(json)) });
+      if (method === 'DELETE') return ok(res, (control.clearFaults(), { ok: true }));
+    }
+    if (method === 'POST' && a === 'keys' && b === 'rotate') return ok(res, { kid: control.rotateSigningKey() });
+    sendJson(res, 404, { error: { code: 'not_found', message: `No control route ${method} ${input.path}` } });
+  } catch (err: unknown) {
+    if (err instanceof ControlError) return sendJson(res, err.status, { error: { code: err.code, message: err.message } });
+    if (err instanceof z.ZodError) return sendJson(res, 400, { error: { code: 'invalid_body', message: z.prettifyError(err) } });
+    throw err;
+  }
+}

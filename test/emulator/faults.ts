@@ -1,0 +1,54 @@
+/**
+ * Fault injection (spec §11): one-shot or sticky canned responses, delays and dropped connections
+ * for requests on either origin, matched by host, method and a path regex.
+ */
+import { z } from 'zod';
+
+export const faultSpecSchema = z.object({
+  host: z.enum(['entra', 'graph']),
+  method: z.string().min(1).optional(),
+  /** Regular expression (source text) tested against the path (without query). */
+  pathPattern: z.string().min(1).optional(),
+  /** How many matching requests fail (default 1); ignored with `always`. */
+  count: z.number().int().positive().optional(),
+  always: z.boolean().optional(),
+  status: z.number().int().min(100).max(599).optional(),
+  /** JSON value (sent as JSON) or a string (sent verbatim). */
+  body: z.unknown().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  delayMs: z.number().int().min(0).max(600_000).optional(),
+  /** Destroy the connection instead of answering. */
+  drop: z.boolean().optional(),
+});
+export type FaultInput = z.infer<typeof faultSpecSchema>;
+
+export interface FaultSpec extends FaultInput {
+  id: number;
+  remaining: number;
+}
+
+export function createFault(input: FaultInput, id: number): FaultSpec {
+  return { ...input, id, remaining: input.always ? Number.POSITIVE_INFINITY : (input.count ?? 1) };
+}
+
+/** Finds the first matching fault and consumes one use of it. */
+export function takeFault(
+  faults: FaultSpec[],
+  host: 'entra' | 'graph',
+  method: string,
+  path: string,
+): FaultSpec | undefined {
+  const index = faults.findIndex(
+    (f) =>
+      f.host === host &&
+      f.remaining > 0 &&
+      (f.method === undefined || f.method.toUpperCase() === method.toUpperCase()) &&
+      (f.pathPattern === undefined || new RegExp(f.pathPattern).test(path)),
+  );
+  if (index < 0) return undefined;
+  const fault = faults[index];
+  if (!fault) return undefined;
+  fault.remaining -= 1;
+  if (fault.remaining <= 0) faults.splice(index, 1);
+  return fault;
+}

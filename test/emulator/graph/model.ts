@@ -1,0 +1,286 @@
+/**
+ * In-memory state of the emulated tenant. Mailbox, calendar, drive, To Do and people ranking are per
+ * user (keyed by oid, seeded lazily on first use); directory, Teams and chats are tenant-wide.
+ * Entities are stored in their Graph JSON shape so $filter/$select/$orderby run on them directly.
+ */
+
+export interface EmailAddress {
+  name: string;
+  address: string;
+}
+export interface Recipient {
+  emailAddress: EmailAddress;
+}
+
+export interface DirectoryUser {
+  id: string;
+  displayName: string;
+  givenName: string;
+  surname: string;
+  mail: string;
+  userPrincipalName: string;
+  jobTitle: string | null;
+  department: string | null;
+  officeLocation: string | null;
+  businessPhones: string[];
+  mobilePhone: string | null;
+  preferredLanguage: string | null;
+  accountEnabled: boolean;
+  city: string | null;
+  country: string | null;
+  companyName: string | null;
+  usageLocation: string | null;
+}
+
+export interface MailFolder {
+  id: string;
+  displayName: string;
+  parentFolderId: string;
+  childFolderCount: number;
+  unreadItemCount: number;
+  totalItemCount: number;
+  isHidden: boolean;
+  /** Internal: the well-known name (`inbox`, `sentitems`, …). */
+  wellKnownName: string;
+}
+
+export interface Message {
+  '@odata.etag': string;
+  id: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  changeKey: string;
+  categories: string[];
+  receivedDateTime: string;
+  sentDateTime: string;
+  hasAttachments: boolean;
+  internetMessageId: string;
+  subject: string;
+  bodyPreview: string;
+  importance: 'low' | 'normal' | 'high';
+  parentFolderId: string;
+  conversationId: string;
+  conversationIndex: string;
+  isDeliveryReceiptRequested: boolean;
+  isReadReceiptRequested: boolean;
+  isRead: boolean;
+  isDraft: boolean;
+  webLink: string;
+  inferenceClassification: 'focused' | 'other';
+  body: { contentType: 'html' | 'text'; content: string };
+  sender: Recipient | null;
+  from: Recipient | null;
+  toRecipients: Recipient[];
+  ccRecipients: Recipient[];
+  bccRecipients: Recipient[];
+  replyTo: Recipient[];
+  flag: { flagStatus: 'notFlagged' | 'flagged' | 'complete' };
+}
+
+export interface FileAttachment {
+  '@odata.type': '#microsoft.graph.fileAttachment';
+  '@odata.mediaContentType': string;
+  id: string;
+  lastModifiedDateTime: string;
+  name: string;
+  contentType: string;
+  size: number;
+  isInline: boolean;
+  contentId: string | null;
+  contentLocation: string | null;
+  contentBytes: string;
+}
+
+export interface DateTimeTimeZone {
+  dateTime: string;
+  timeZone: string;
+}
+
+export interface Attendee {
+  type: 'required' | 'optional' | 'resource';
+  status: { response: ResponseType; time: string };
+  emailAddress: EmailAddress;
+}
+export type ResponseType = 'none' | 'organizer' | 'tentativelyAccepted' | 'accepted' | 'declined' | 'notResponded';
+
+export interface CalendarEvent {
+  '@odata.etag': string;
+  id: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  changeKey: string;
+  categories: string[];
+  iCalUId: string;
+  subject: string;
+  bodyPreview: string;
+  importance: 'low' | 'normal' | 'high';
+  sensitivity: 'normal' | 'personal' | 'private' | 'confidential';
+  isAllDay: boolean;
+  isCancelled: boolean;
+  isOrganizer: boolean;
+  responseRequested: boolean;
+  showAs: 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
+  type: 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
+  webLink: string;
+  isOnlineMeeting: boolean;
+  onlineMeetingProvider: 'teamsForBusiness' | 'unknown';
+  onlineMeeting: { joinUrl: string } | null;
+  isReminderOn: boolean;
+  reminderMinutesBeforeStart: number;
+  hasAttachments: boolean;
+  responseStatus: { response: ResponseType; time: string };
+  body: { contentType: 'html' | 'text'; content: string };
+  start: DateTimeTimeZone;
+  end: DateTimeTimeZone;
+  location: { displayName: string; locationType: string };
+  locations: { displayName: string; locationType: string }[];
+  attendees: Attendee[];
+  organizer: Recipient;
+}
+
+export interface DriveItem {
+  id: string;
+  name: string;
+  size: number;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  eTag: string;
+  cTag: string;
+  webUrl: string;
+  parentReference: { driveType: 'business'; driveId: string; id?: string; path?: string };
+  createdBy: { user: { displayName: string; email: string } };
+  lastModifiedBy: { user: { displayName: string; email: string } };
+  file?: { mimeType: string; hashes: { quickXorHash: string } };
+  folder?: { childCount: number };
+  root?: Record<string, never>;
+  fileSystemInfo: { createdDateTime: string; lastModifiedDateTime: string };
+}
+
+export interface DriveNode {
+  item: DriveItem;
+  parentId: string | null;
+  content?: Buffer;
+}
+
+export interface TodoTaskList {
+  '@odata.etag': string;
+  id: string;
+  displayName: string;
+  isOwner: boolean;
+  isShared: boolean;
+  wellknownListName: 'none' | 'defaultList' | 'flaggedEmails' | 'unknownFutureValue';
+}
+
+export interface TodoTask {
+  '@odata.etag': string;
+  id: string;
+  title: string;
+  status: 'notStarted' | 'inProgress' | 'completed' | 'waitingOnOthers' | 'deferred';
+  importance: 'low' | 'normal' | 'high';
+  isReminderOn: boolean;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  hasAttachments: boolean;
+  categories: string[];
+  body: { content: string; contentType: 'text' | 'html' };
+  dueDateTime?: DateTimeTimeZone;
+  completedDateTime?: DateTimeTimeZone;
+}
+
+export interface Person {
+  id: string;
+  displayName: string;
+  givenName: string;
+  surname: string;
+  birthday: string;
+  personNotes: string;
+  isFavorite: boolean;
+  jobTitle: string | null;
+  companyName: string | null;
+  yomiCompany: string;
+  department: string | null;
+  officeLocation: string | null;
+  profession: string;
+  userPrincipalName: string;
+  imAddress: string;
+  scoredEmailAddresses: { address: string; relevanceScore: number; selectionLikelihood: string }[];
+  phones: { type: string; number: string }[];
+  personType: { class: 'Person' | 'Group'; subclass: string };
+}
+
+export interface Team {
+  id: string;
+  displayName: string;
+  description: string;
+  isArchived: boolean;
+  tenantId: string;
+  memberIds: string[];
+}
+
+export interface Channel {
+  id: string;
+  createdDateTime: string;
+  displayName: string;
+  description: string;
+  isFavoriteByDefault: boolean | null;
+  email: string;
+  webUrl: string;
+  membershipType: 'standard' | 'private' | 'shared';
+  tenantId: string;
+}
+
+export interface ChatMessage {
+  id: string;
+  replyToId: string | null;
+  etag: string;
+  messageType: 'message';
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  lastEditedDateTime: string | null;
+  deletedDateTime: string | null;
+  subject: string | null;
+  summary: string | null;
+  chatId: string | null;
+  importance: 'normal' | 'high' | 'urgent';
+  locale: string;
+  webUrl: string | null;
+  channelIdentity: { teamId: string; channelId: string } | null;
+  from: { application: null; device: null; user: { id: string; displayName: string; userIdentityType: 'aadUser'; tenantId: string } };
+  body: { contentType: 'html' | 'text'; content: string };
+  attachments: unknown[];
+  mentions: unknown[];
+  reactions: unknown[];
+}
+
+export interface Chat {
+  id: string;
+  topic: string | null;
+  createdDateTime: string;
+  lastUpdatedDateTime: string;
+  chatType: 'oneOnOne' | 'group' | 'meeting';
+  webUrl: string;
+  tenantId: string;
+  onlineMeetingInfo: null;
+  memberIds: string[];
+}
+
+export interface UserState {
+  folders: MailFolder[];
+  messages: Message[];
+  attachments: Map<string, FileAttachment[]>;
+  events: CalendarEvent[];
+  driveId: string;
+  drive: Map<string, DriveNode>;
+  rootId: string;
+  todoLists: TodoTaskList[];
+  todoTasks: Map<string, TodoTask[]>;
+  people: Person[];
+}
+
+export interface TenantState {
+  teams: Team[];
+  channels: Map<string, Channel[]>;
+  channelMessages: Map<string, ChatMessage[]>;
+  chats: Chat[];
+  chatMessages: Map<string, ChatMessage[]>;
+}

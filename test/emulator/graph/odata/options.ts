@@ -1,0 +1,111 @@
+/**
+ * `$top`, `$skip`, `$select`, `$orderby`, `$count` parsing and application (spec §8.3).
+ * Error codes differ per workload, so callers pass the code to use.
+ */
+import { badRequest, GraphHttpError } from '../errors.ts';
+import { getProp } from './filter.ts';
+
+export interface OrderBy {
+  path: string[];
+  desc: boolean;
+}
+
+export function parseTop(query: Map<string, string>, limits: { def: number; max: number }, code = 'BadRequest'): number {
+  const raw = query.get('$top');
+  if (raw === undefined) return limits.def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw badRequest(code, `Invalid value '${raw}' for query parameter $top.`);
+  return Math.min(n, limits.max);
+}
+
+export function parseSkip(query: Map<string, string>, code = 'BadRequest'): number {
+  const raw = query.get('$skip');
+  if (raw === undefined) return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw badRequest(code, `Invalid value '${raw}' for query parameter $skip.`);
+  return n;
+}
+
+/**
+ * `$select=a,b` → the list (or undefined). Unknown properties → 400 with the workload's code and the
+ * OData "Could not find a property" text.
+ */
+export function parseSelect(
+  query: Map<string, string>,
+  opts: { known: ReadonlySet<string>; typeName: string; code: string },
+): string[] | undefined {
+  const raw = query.get('$select');
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const props = raw.split(',').map((s) => s.trim());
+  const knownLower = new Map([...opts.known].map((k) => [k.toLowerCase(), k]));
+  return props.map((p) => {
+    const k = knownLower.get(p.toLowerCase());
+    if (!k) throw badRequest(opts.code, `Could not find a property named '${p}' on type '${opts.typeName}'.`);
+    return k;
+  });
+}
+
+/** Keeps only the selected properties (plus `id` and OData annotations). */
+export function applySelect<T extends object>(entity: T, select: readonly string[] | undefined): Record<string, unknown> {
+  const rec = entity as Record<string, unknown>;
+  if (!select) return { ...rec };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rec)) {
+    if (k.startsWith('@odata.') || k === 'id' || select.includes(k)) out[k] = v;
+  }
+  for (const s of select) if (!(s in out)) out[s] = null;
+  return out;
+}
+
+export function parseOrderBy(query: Map<string, string>, code = 'BadRequest'): OrderBy[] | undefined {
+  const raw = query.get('$orderby');
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw.split(',').map((clause) => {
+    const m = /^\s*([\w/.]+)(?:\s+(asc|desc))?\s*$/i.exec(clause);
+    if (!m?.[1]) throw badRequest(code, `Invalid $orderby clause '${clause.trim()}'.`);
+    return { path: m[1].split('/'), desc: (m[2] ?? '').toLowerCase() === 'desc' };
+  });
+}
+
+function cmp(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === undefined || a === null) return -1;
+  if (b === undefined || b === null) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  const x = String(a).toLowerCase();
+  const y = String(b).toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Stable sort by a list of order clauses. */
+export function sortBy<T>(items: readonly T[], order: readonly OrderBy[]): T[] {
+  return [...items].sort((a, b) => {
+    for (const o of order) {
+      const c = cmp(getProp(a, o.path), getProp(b, o.path));
+      if (c !== 0) return o.desc ? -c : c;
+    }
+    return 0;
+  });
+}
+
+/** `$count=true` → true; anything else but `false` is a 400. */
+export function parseCount(query: Map<string, string>): boolean {
+  const raw = query.get('$count');
+  if (raw === undefined) return false;
+  if (raw.toLowerCase() === 'true') return true;
+  if (raw.toLowerCase() === 'false') return false;
+  throw badRequest('BadRequest', `Invalid value '${raw}' for query parameter $count.`);
+}
+
+/** `$search="a b"` → `a b` (quotes optional, as Graph tolerates single words). */
+export function parseSearch(query: Map<string, string>): string | undefined {
+  const raw = query.get('$search');
+  if (raw === undefined) return undefined;
+  const t = raw.trim();
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
+}
+
+export function isGraphHttpError(e: unknown): e is GraphHttpError {
+  return e instanceof GraphHttpError;
+}

@@ -1,0 +1,97 @@
+/**
+ * Holds all Graph state and seeds it lazily: the directory and Teams on first use after reset(),
+ * each user's mailbox/calendar/drive/To Do/people on that user's first request. Everything is
+ * derived from a seeded PRNG and the seed base date (UTC midnight of the emulator clock at reset, or
+ * a fixed `baseDateMs`), so two emulators seeded the same day hold identical data.
+ */
+import type { GraphServiceDeps } from '../types.ts';
+import type { DirectoryUser, TenantState, UserState } from './model.ts';
+import { seedEvents } from './seed/calendar.ts';
+import { seedDirectory } from './seed/directory.ts';
+import { seedDrive } from './seed/drive.ts';
+import { seedMailbox } from './seed/mail.ts';
+import { seedPeople } from './seed/people.ts';
+import { createRng, DAY_MS, type Rng } from './seed/prng.ts';
+import { seedTenant } from './seed/teams.ts';
+import { seedTodo } from './seed/todo.ts';
+
+export interface DownloadGrant {
+  oid: string;
+  itemId: string;
+  expiresMs: number;
+  singleUse: boolean;
+}
+
+export interface GraphStore {
+  /** UTC midnight the seed data is arranged around. */
+  baseMs(): number;
+  directory(): DirectoryUser[];
+  fixtureIds(): string[];
+  findUser(idOrUpn: string): DirectoryUser | undefined;
+  tenant(): TenantState;
+  user(oid: string): UserState;
+  /** Randomness for ids of entities created by writes (deterministic sequence per reset). */
+  rng(): Rng;
+  downloads: Map<string, DownloadGrant>;
+  reset(): void;
+}
+
+export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number } = {}): GraphStore {
+  let base = 0;
+  let directory: DirectoryUser[] | undefined;
+  let tenant: TenantState | undefined;
+  let users = new Map<string, UserState>();
+  let writeRng = createRng('writes');
+  const downloads = new Map<string, DownloadGrant>();
+
+  const reset = (): void => {
+    base = opts.baseDateMs ?? Math.floor(deps.clock.nowMs() / DAY_MS) * DAY_MS;
+    directory = undefined;
+    tenant = undefined;
+    users = new Map();
+    writeRng = createRng(`writes:${base}`);
+    downloads.clear();
+  };
+  reset();
+
+  const fixtureIds = (): string[] => deps.users().map((u) => u.oid);
+  const dir = (): DirectoryUser[] => (directory ??= seedDirectory(deps.users()));
+  const findUser = (idOrUpn: string): DirectoryUser | undefined => {
+    const key = idOrUpn.toLowerCase();
+    return dir().find((u) => u.id.toLowerCase() === key || u.userPrincipalName.toLowerCase() === key || u.mail.toLowerCase() === key);
+  };
+
+  return {
+    baseMs: () => base,
+    directory: dir,
+    fixtureIds,
+    findUser,
+    tenant: () => (tenant ??= seedTenant(fixtureIds(), dir(), deps.tenantId, base)),
+    user(oid) {
+      const existing = users.get(oid);
+      if (existing) return existing;
+      const me = findUser(oid);
+      if (!me) throw new Error(`No directory user ${oid}`);
+      const mail = seedMailbox(me, dir(), base);
+      const drive = seedDrive(me, base);
+      const todo = seedTodo(oid, base);
+      const state: UserState = {
+        folders: mail.folders,
+        messages: mail.messages,
+        attachments: mail.attachments,
+        events: seedEvents(me, dir(), base),
+        driveId: drive.driveId,
+        rootId: drive.rootId,
+        drive: drive.nodes,
+        todoLists: todo.lists,
+        todoTasks: todo.tasks,
+        people: seedPeople(me, dir(), fixtureIds()),
+      };
+      users.set(oid, state);
+      return state;
+    },
+    rng: () => writeRng,
+    downloads,
+    reset,
+  };
+}

@@ -1,0 +1,72 @@
+/** Starts a real broker core (real sockets in a temp dir) over the fake AuthService, for unit tests. */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBroker } from '../../../app/broker/broker.ts';
+import type { BrokerCore } from '../../../app/broker/broker.ts';
+import { defaultBrokerConfig } from '../../../app/broker/broker-config.ts';
+import type { BrokerConfig } from '../../../app/broker/broker-config.ts';
+import { createSecretRegistry, silentLogger } from '../../../app/broker/log/logger.ts';
+import { PROTOCOL_VERSION, resolveBrokerEndpoint } from '../../../app/broker/protocol.ts';
+import { connectRpc } from '../../../app/broker/ipc/rpc-client.ts';
+import type { RpcClient } from '../../../app/broker/ipc/rpc-client.ts';
+import { createFakeAuth } from './fake-auth-service.ts';
+import type { FakeAuth } from './fake-auth-service.ts';
+
+export interface Harness {
+  home: string;
+  broker: BrokerCore;
+  auth: FakeAuth;
+  config: BrokerConfig;
+  key(): Promise<string>;
+  /** Connects and says hello as `name`. */
+  bridge(name?: string): Promise<{ client: RpcClient; hello: unknown }>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  options: { config?: Partial<BrokerConfig>; interactiveApprovals?: boolean; auth?: FakeAuth } = {},
+): Promise<Harness> {
+  const home = await mkdtemp(join(tmpdir(), 'gb-broker-'));
+  const endpoint = resolveBrokerEndpoint({ platform: 'linux', env: { GRAPH_BRIDGE_HOME: home }, homedir: home, username: 'u' });
+  const auth = options.auth ?? createFakeAuth();
+  const config = defaultBrokerConfig(options.config);
+  const broker = createBroker({
+    auth,
+    endpoint,
+    isPipe: false,
+    uid: process.getuid?.(),
+    stateDir: join(home, 'state'),
+    config: () => config,
+    version: '0.0.0-test',
+    logger: silentLogger,
+    secrets: createSecretRegistry(),
+    interactiveApprovals: options.interactiveApprovals ?? true,
+  });
+  await broker.start();
+  const key = async (): Promise<string> => (await readFile(endpoint.keyPath, 'utf8')).trim();
+  const open: RpcClient[] = [];
+  return {
+    home,
+    broker,
+    auth,
+    config,
+    key,
+    async bridge(name = 'test-editor') {
+      const client = await connectRpc(endpoint.path);
+      open.push(client);
+      const hello = await client.call('hello', {
+        protocolVersion: PROTOCOL_VERSION,
+        key: await key(),
+        client: { name, version: '1', pid: process.pid },
+        tools: [{ name: 'mail_list', group: 'mail', scopes: ['Mail.Read'], readOnly: true }],
+      });
+      return { client, hello };
+    },
+    async close() {
+      for (const c of open) c.close();
+      await broker.stop();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { notificationsFor } from '../../../app/main/notifications.ts';
+import { client, consentRequest, signedIn, status, writeApproval } from './status-fixture.ts';
+
+const kinds = (ns: { kind: string; id: string }[]) => ns.map((n) => `${n.kind}:${n.id}`);
+
+test('first status: everything pending notifies, except sign-in (nothing was lost)', () => {
+  const s = status({
+    clients: [client('cursor', 'pending')],
+    pendingConsent: [consentRequest('c1')],
+    pendingApprovals: [writeApproval('w1')],
+  });
+  assert.deepEqual(kinds(notificationsFor(null, s)), [
+    'client-approval:client:cursor',
+    'consent-needed:consent:c1',
+    'write-approval:write:w1',
+  ]);
+});
+
+test('no change, no notification (items already pending do not repeat)', () => {
+  const s = signedIn({ clients: [client('cursor', 'pending')], pendingApprovals: [writeApproval('w1')] });
+  assert.deepEqual(notificationsFor(s, s), []);
+});
+
+test('losing the account asks to sign in again, naming the account', () => {
+  const [n, ...rest] = notificationsFor(signedIn(), status());
+  assert.equal(rest.length, 0);
+  assert.equal(n?.kind, 'sign-in-needed');
+  assert.match(n?.body ?? '', /ada@contoso\.com is no longer signed in/);
+  assert.deepEqual(notificationsFor(status(), status()), []);
+});
+
+test('only NEW items notify; approved clients and resolved items do not', () => {
+  const before = signedIn({ pendingApprovals: [writeApproval('w1')], pendingConsent: [consentRequest('c1')] });
+  const after = signedIn({
+    clients: [client('claude-ai', 'approved'), client('cursor', 'pending')],
+    pendingApprovals: [writeApproval('w1'), writeApproval('w2', 'files_delete')],
+    pendingConsent: [],
+  });
+  const ns = notificationsFor(before, after);
+  assert.deepEqual(kinds(ns), ['client-approval:client:cursor', 'write-approval:write:w2']);
+  assert.equal(ns[1]?.title, 'Graph Bridge: claude-ai wants to run files_delete');
+  assert.match(ns[1]?.body ?? '', /Send mail to bob@contoso\.com/);
+});
