@@ -9,7 +9,7 @@
 import { homedir, tmpdir, userInfo } from 'node:os';
 import process from 'node:process';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { BRIDGE_ENV, resolveBrokerEndpoint } from '../app/broker/protocol.ts';
+import { BRIDGE_ENV, redactSecrets, resolveBrokerEndpoint } from '../app/broker/protocol.ts';
 import { selectTools, toCatalog, ALL_TOOLS } from './catalog.ts';
 import { parseBridgeConfig } from './config.ts';
 import { createLogger, describeError, type LogLevel } from './log.ts';
@@ -22,6 +22,12 @@ function currentUserName(): string {
   } catch {
     return process.env.USER ?? process.env.USERNAME ?? 'user';
   }
+}
+
+/** GRAPH_BRIDGE_THROTTLE_BUDGET_MS: how long one call may wait on Graph throttling (default 30 s). */
+function throttleBudget(value: string | undefined): { throttleBudgetMs?: number } {
+  const ms = Number(value);
+  return value !== undefined && Number.isInteger(ms) && ms >= 0 && ms <= 300_000 ? { throttleBudgetMs: ms } : {};
 }
 
 async function main(): Promise<void> {
@@ -68,6 +74,7 @@ async function main(): Promise<void> {
           return { name: info?.name ?? 'unknown-editor', version: info?.version ?? '' };
         },
         log,
+        ...throttleBudget(process.env.GRAPH_BRIDGE_THROTTLE_BUDGET_MS),
       });
       return runtime;
     },
@@ -84,6 +91,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`[graph-bridge ${process.pid}] fatal: ${describeError(error)}\n`);
+  process.stderr.write(`[graph-bridge ${process.pid}] fatal: ${redactSecrets(describeError(error))}\n`);
   process.exit(1);
 });

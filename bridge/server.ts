@@ -6,10 +6,11 @@
  * reported as an internal error.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolRunner } from './context.ts';
 import type { Logger } from './log.ts';
 import { describeError } from './log.ts';
+import { buildToolList } from './tool-list.ts';
 import { ToolError, type ToolDefinition, type ToolResult } from './tools/tool.ts';
 import { BRIDGE_NAME, BRIDGE_VERSION } from './version.ts';
 
@@ -73,10 +74,13 @@ export function createBridgeServer(options: BridgeServerOptions): McpServer {
         description: tool.description,
         inputSchema: tool.inputSchema,
         ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
-        annotations: { title: tool.title, ...tool.annotations },
+        annotations: tool.annotations,
       },
       call as never,
     );
   }
+  // McpServer validates calls against the zod shapes; the listing itself is built once, compactly.
+  let listed: Tool[] | undefined;
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: (listed ??= buildToolList(options.tools)) }));
   return server;
 }

@@ -251,7 +251,10 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
       const cfg = deps.config();
       const scopes = 'group' in target ? scopesForGroup(target.group, cfg.readOnly) : target.scopes;
       if (scopes.length === 0) {
-        return { ok: false, error: { code: 'BAD_REQUEST', message: 'That group needs no Graph scopes; nothing to grant.' } };
+        return {
+          ok: false,
+          error: { code: 'BAD_REQUEST', message: 'That group needs no Graph scopes; nothing to grant.' },
+        };
       }
       const result = await auth.grantConsent(scopes);
       if (result.ok) consent.resolveGranted([...auth.snapshot().grantedScopes, ...result.value]);

@@ -16,8 +16,11 @@ export function parseCommandArgs<O extends OptionSpec>(
       allowPositionals: true,
       strict: true,
     });
-    return { ok: true, values: r.values as never, positionals: r.positionals };
+    return { ok: true, values: r.values, positionals: r.positionals };
   } catch (e) {
-    return { ok: false, message: e instanceof Error ? e.message.replace(/\. To specify a positional.*$/s, '.') : String(e) };
+    return {
+      ok: false,
+      message: e instanceof Error ? e.message.replace(/\. To specify a positional.*$/s, '.') : String(e),
+    };
   }
 }

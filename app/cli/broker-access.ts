@@ -13,7 +13,7 @@ import type { Host } from './host.ts';
 
 export interface BrokerAccess {
   running?: (admin: AdminClient) => Promise<number>;
-  local?: (host: Host) => Promise<number>;
+  local?: (host: Host) => number | Promise<number>;
 }
 
 export async function withBroker(deps: CliDeps, authFactory: AuthFactory, access: BrokerAccess): Promise<number> {
@@ -26,7 +26,9 @@ export async function withBroker(deps: CliDeps, authFactory: AuthFactory, access
       try {
         return await access.running(admin);
       } catch (e) {
-        deps.stderr.write(`graph-bridge: lost the connection to the running broker (${errorText(e)}). Is it still running?\n`);
+        deps.stderr.write(
+          `graph-bridge: lost the connection to the running broker (${errorText(e)}). Is it still running?\n`,
+        );
         return EXIT.FAILURE;
       } finally {
         deps.signal.removeEventListener('abort', onAbort);
@@ -58,7 +60,10 @@ export function errorText(e: unknown): string {
 }
 
 /** Prints a failed Result's message and returns 1; prints nothing and returns 0 otherwise. */
-export function reportResult(deps: Pick<CliDeps, 'stderr'>, r: { ok: true } | { ok: false; error: { message: string } }): number {
+export function reportResult(
+  deps: Pick<CliDeps, 'stderr'>,
+  r: { ok: true } | { ok: false; error: { message: string } },
+): number {
   if (r.ok) return EXIT.OK;
   deps.stderr.write(`graph-bridge: ${r.error.message}\n`);
   return EXIT.FAILURE;

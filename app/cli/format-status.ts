@@ -9,25 +9,38 @@ export interface StatusView extends Omit<AdminStatus, 'host' | 'interactiveAppro
 export function formatStatus(view: StatusView): string {
   const s = view.status;
   const lines: string[] = [];
-  lines.push(`Broker:        ${view.running ? `running (${view.host ?? 'agent'}) on ${s.endpoint}` : `not running (would listen on ${s.endpoint})`}`);
+  lines.push(
+    `Broker:        ${view.running ? `running (${view.host ?? 'agent'}) on ${s.endpoint}` : `not running (would listen on ${s.endpoint})`}`,
+  );
   if (s.paused) lines.push('Access:        PAUSED (resume with: graph-bridge resume)');
   lines.push(
     `Account:       ${s.account === null ? 'not signed in (run: graph-bridge login)' : `${s.account.username}${s.account.name === undefined ? '' : ` (${s.account.name})`}`}`,
   );
   if (s.account !== null) lines.push(`Tenant:        ${s.account.tenantId} @ ${s.account.environment}`);
-  if (s.accounts.length > 1) lines.push(`Other accounts: ${s.accounts.filter((a) => a.homeAccountId !== s.account?.homeAccountId).map((a) => a.username).join(', ')}`);
+  if (s.accounts.length > 1)
+    lines.push(
+      `Other accounts: ${s.accounts
+        .filter((a) => a.homeAccountId !== s.account?.homeAccountId)
+        .map((a) => a.username)
+        .join(', ')}`,
+    );
   const warn = s.cache.backend === 'keychain' ? '' : '  <- tokens are NOT kept in the OS keychain';
   lines.push(`Token cache:   ${s.cache.backend} — ${s.cache.detail}${warn}`);
-  lines.push(`Token expiry:  ${s.token.expiresOn ?? 'no access token yet'}${s.token.lastRefresh === null ? '' : ` (last refresh ${s.token.lastRefresh})`}`);
+  lines.push(
+    `Token expiry:  ${s.token.expiresOn ?? 'no access token yet'}${s.token.lastRefresh === null ? '' : ` (last refresh ${s.token.lastRefresh})`}`,
+  );
   const granted = new Set(s.grantedScopes.map((x) => x.toLowerCase()));
   const missing = view.neededScopes.filter((x) => !granted.has(x.toLowerCase()));
   lines.push(`Granted:       ${s.grantedScopes.length === 0 ? '(none)' : s.grantedScopes.join(' ')}`);
   lines.push(`Needed:        ${view.neededScopes.join(' ') || '(none)'}`);
-  if (missing.length > 0) lines.push(`Missing:       ${missing.join(' ')} (grant with: graph-bridge consent <group|scope…>)`);
+  if (missing.length > 0)
+    lines.push(`Missing:       ${missing.join(' ')} (grant with: graph-bridge consent <group|scope…>)`);
   lines.push('Clients:');
   if (s.clients.length === 0) lines.push('  (none yet)');
   for (const c of s.clients) {
-    lines.push(`  ${c.name.padEnd(24)} ${c.approval.padEnd(9)} connected ${c.connected}, calls ${c.calls}, last seen ${c.lastSeen}`);
+    lines.push(
+      `  ${c.name.padEnd(24)} ${c.approval.padEnd(9)} connected ${c.connected}, calls ${c.calls}, last seen ${c.lastSeen}`,
+    );
   }
   lines.push('Pending approvals:');
   if (s.pendingApprovals.length === 0) lines.push('  (none)');
@@ -36,7 +49,10 @@ export function formatStatus(view: StatusView): string {
   }
   if (s.pendingConsent.length > 0) {
     lines.push('Consent requested:');
-    for (const c of s.pendingConsent) lines.push(`  ${c.scopes.join(' ')} (by ${c.requestedBy}; grant with: graph-bridge consent ${c.scopes.join(' ')})`);
+    for (const c of s.pendingConsent)
+      lines.push(
+        `  ${c.scopes.join(' ')} (by ${c.requestedBy}; grant with: graph-bridge consent ${c.scopes.join(' ')})`,
+      );
   }
   if (view.logPath !== null) lines.push(`Log:           ${view.logPath}`);
   lines.push(`Audit log:     ${view.auditPath}`);

@@ -60,7 +60,9 @@ export async function createHost(deps: CliDeps, options: HostOptions): Promise<R
       platform,
       loaded: loaded.value,
       logger,
-      ...(deps.env.GRAPH_BRIDGE_KEYCHAIN_SERVICE === undefined ? {} : { keychainService: deps.env.GRAPH_BRIDGE_KEYCHAIN_SERVICE }),
+      ...(deps.env.GRAPH_BRIDGE_KEYCHAIN_SERVICE === undefined
+        ? {}
+        : { keychainService: deps.env.GRAPH_BRIDGE_KEYCHAIN_SERVICE }),
     });
   } catch (e) {
     return fail('INTERNAL', `Could not start the sign-in core: ${e instanceof Error ? e.message : String(e)}`);

@@ -8,6 +8,7 @@
  * `<file>.graph-bridge-backup-<UTC>` (before each change, newest 5 kept), `.<file>.graph-bridge-*.tmp`
  * (during the rename only).
  */
+import { constants as fsConstants } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from './fs/atomic-write.ts';
 import { pruneBackups, writeBackup } from './fs/backup.ts';
@@ -88,6 +89,21 @@ function decodeUtf8(bytes: Buffer, file: string): ClientsResult<string> {
   return okResult(text);
 }
 
+/**
+ * A rename would replace even a file we may not write, so ask first: no write bit at all (a file the
+ * user locked, honoured even for root), or no write access for this user (owned by someone else,
+ * marked immutable). Returns why not, or null when writable.
+ */
+async function whyNotWritable(fs: ConfigFs, file: string, mode: number): Promise<string | null> {
+  const octal = mode.toString(8).padStart(4, '0');
+  if ((mode & 0o222) === 0) return `is read-only (mode ${octal})`;
+  return fs.access(file, fsConstants.W_OK).then(
+    () => null,
+    (err: unknown) =>
+      `is not writable for you (${errnoOf(err) ?? 'no access'}; mode ${octal}): it belongs to another user or is marked immutable`,
+  );
+}
+
 async function attempt(
   req: ConfigEditRequest,
   deps: ConfigEditDeps,
@@ -104,11 +120,12 @@ async function attempt(
   if (nextText === null || (snap.bytes !== null && nextText === decoded.value)) {
     return okResult({ file, changed: false, created: false, backup: null });
   }
-  if (snap.bytes !== null && (snap.mode & 0o222) === 0) {
+  const notWritable = snap.bytes === null ? null : await whyNotWritable(deps.fs, file, snap.mode);
+  if (notWritable !== null) {
     return errResult(
       'PERMISSION_DENIED',
-      `${file} is read-only (mode ${snap.mode.toString(8).padStart(4, '0')}), so Graph Bridge left it alone. ` +
-        `Make it writable (e.g. \`chmod u+w "${file}"\`) and run the command again, or ${req.manualHint}.`,
+      `${file} ${notWritable}, so Graph Bridge left it alone. Make it writable (e.g. \`chmod u+w "${file}"\`, ` +
+        `or \`chattr -i\` if immutable) and run the command again, or ${req.manualHint}.`,
       { file },
     );
   }

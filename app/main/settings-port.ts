@@ -17,6 +17,8 @@ export interface SettingsPortDeps {
   env: Readonly<Record<string, string | undefined>>;
   /** Called after a successful save so the host can apply the new settings. */
   onSaved?(settings: Settings): void;
+  /** True when saved settings differ from those the running sign-in core was built with. */
+  restartNeeded?(): boolean;
   readText?(path: string): Promise<string>;
 }
 
@@ -109,6 +111,7 @@ export function createSettingsPort(deps: SettingsPortDeps): SettingsPort {
         envOverrides: Object.entries(envOrigins).map(([key, variable]) => ({ key, variable })),
         groups: TOOL_GROUPS.map((group) => ({ group, description: GROUP_SCOPES[group].description })),
         registration: appRegistrationFor(settings),
+        restartNeeded: deps.restartNeeded?.() ?? false,
       },
     };
   }

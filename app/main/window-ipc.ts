@@ -98,6 +98,8 @@ export const settingsViewSchema = z.object({
   envOverrides: z.array(z.object({ key: z.string().max(100), variable: z.string().max(100) })),
   groups: z.array(z.object({ group: toolGroupSchema, description: z.string().max(300) })),
   registration: appRegistrationSchema,
+  /** Saved sign-in settings (client, tenant, cloud, broker) take effect after a restart of the app. */
+  restartNeeded: z.boolean(),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 

@@ -74,7 +74,8 @@ export function startWindow(api: StatusApi, now: () => number = Date.now): Ctx {
   };
 
   const refreshSideData = async () => {
-    const [editors, settings] = await Promise.all([api.listEditors(), api.getSettings()]);
+    const [status, editors, settings] = await Promise.all([api.getStatus(), api.listEditors(), api.getSettings()]);
+    if (status.ok) state.status = status.value;
     if (editors.ok) state.editors = editors.value;
     if (settings.ok) state.settings = settings.value;
     else announce(errorText(settings.error), 'error');
@@ -120,10 +121,9 @@ export function startWindow(api: StatusApi, now: () => number = Date.now): Ctx {
   pause.addEventListener('click', () => void ctx.act(pause, () => api.setPaused(!(state.status?.paused ?? false))));
 
   void (async () => {
-    const [info, status] = await Promise.all([api.getAppInfo(), api.getStatus()]);
+    const info = await api.getAppInfo();
     if (info.ok) state.appInfo = info.value;
-    if (status.ok) state.status = status.value;
-    else announce(errorText(status.error), 'error');
+    else announce(errorText(info.error), 'error');
     await refreshSideData();
     if (state.settings !== null && !state.settings.configured) byId('settings').scrollIntoView();
     document.body.dataset.ready = 'true';

@@ -16,8 +16,9 @@ export interface FailureContext {
 
 /** The broker's own message when it has one (it says how to fix it), plus our remedy if it lacks one. */
 function withRemedy(failure: BridgeFailure, mentions: RegExp, fallback: string, remedy: string): ToolError {
-  const base = failure.message.trim() || fallback;
-  return new ToolError(failure.code, mentions.test(base) ? base : `${base} ${remedy}`);
+  const said = failure.message.trim();
+  if (said === '') return new ToolError(failure.code, `${fallback} ${remedy}`);
+  return new ToolError(failure.code, mentions.test(said) ? said : `${said} ${remedy}`);
 }
 
 export function brokerFailureToToolError(failure: BridgeFailure, ctx: FailureContext): ToolError {

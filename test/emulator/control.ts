@@ -101,7 +101,7 @@ export interface EmulatorControl {
   addFault(fault: FaultInput): number;
   clearFaults(): void;
   /** New signing key; the previous one stays in JWKS and still verifies. */
-  rotateSigningKey(): string;
+  rotateSigningKey(): Promise<string>;
 }
 
 function userOrThrow(ctx: EntraContext, idOrUpn: string) {
@@ -183,8 +183,8 @@ export function createControl(ctx: EntraContext, graph: GraphService): EmulatorC
     clearFaults() {
       state.faults = [];
     },
-    rotateSigningKey() {
-      const key = createSigningKey();
+    async rotateSigningKey() {
+      const key = await createSigningKey();
       ctx.keys.unshift(key);
       ctx.keys.splice(2);
       return key.kid;
@@ -213,7 +213,10 @@ export function handleControlHttp(
 ): void {
   if (!keyMatches(key, req.headers[CONTROL_KEY_HEADER])) {
     return sendJson(res, 401, {
-      error: { code: 'unauthorized', message: `Send the control key (printed at start) in the ${CONTROL_KEY_HEADER} header.` },
+      error: {
+        code: 'unauthorized',
+        message: `Send the control key (printed at start) in the ${CONTROL_KEY_HEADER} header.`,
+      },
     });
   }
   const method = req.method ?? 'GET';
@@ -227,14 +230,16 @@ export function handleControlHttp(
       control.advanceClock(clockBodySchema.parse(json).advanceSeconds);
       return ok(res);
     }
-    if (method === 'POST' && a === 'users' && !b) return ok(res, (control.addUser(userSchema.parse(json)), { ok: true }));
+    if (method === 'POST' && a === 'users' && !b)
+      return ok(res, (control.addUser(userSchema.parse(json)), { ok: true }));
     if (method === 'POST' && a === 'apps' && !b) return ok(res, (control.addApp(appSchema.parse(json)), { ok: true }));
     if (a === 'users' && b && c === 'grants' && d) {
       if (method === 'PUT') return ok(res, (control.setGrant(b, d, grantBodySchema.parse(json).scopes), { ok: true }));
       if (method === 'DELETE') return ok(res, (control.deleteGrant(b, d), { ok: true }));
     }
     if (method === 'GET' && a === 'users' && b && c === 'grants' && !d) return ok(res, control.grants(b));
-    if (method === 'POST' && a === 'users' && b && c === 'revoke') return ok(res, (control.revokeSessions(b), { ok: true }));
+    if (method === 'POST' && a === 'users' && b && c === 'revoke')
+      return ok(res, (control.revokeSessions(b), { ok: true }));
     if (method === 'PUT' && a === 'users' && b && c === 'policy') {
       return ok(res, (control.setPolicy(b, policySchema.parse(json)), { ok: true }));
     }
@@ -242,7 +247,11 @@ export function handleControlHttp(
     if (method === 'POST' && a === 'device' && b) {
       const body = deviceBodySchema.parse(json);
       const result = control.device(b, body.action, body.user);
-      return result.ok ? ok(res) : sendJson(res, 409, { error: { code: result.reason, message: `Device code ${b}: ${result.reason}`, scopes: result.scopes } });
+      return result.ok
+        ? ok(res)
+        : sendJson(res, 409, {
+            error: { code: result.reason, message: `Device code ${b}: ${result.reason}`, scopes: result.scopes },
+          });
     }
     if (a === 'settings' && !b) {
       if (method === 'GET') return ok(res, control.settings());
@@ -252,11 +261,19 @@ export function handleControlHttp(
       if (method === 'POST') return ok(res, { id: control.addFault(faultSpecSchema.parse(json)) });
       if (method === 'DELETE') return ok(res, (control.clearFaults(), { ok: true }));
     }
-    if (method === 'POST' && a === 'keys' && b === 'rotate') return ok(res, { kid: control.rotateSigningKey() });
+    if (method === 'POST' && a === 'keys' && b === 'rotate') {
+      control.rotateSigningKey().then(
+        (kid) => ok(res, { kid }),
+        (err: unknown) => sendJson(res, 500, { error: { code: 'rotate_failed', message: String(err) } }),
+      );
+      return;
+    }
     sendJson(res, 404, { error: { code: 'not_found', message: `No control route ${method} ${input.path}` } });
   } catch (err: unknown) {
-    if (err instanceof ControlError) return sendJson(res, err.status, { error: { code: err.code, message: err.message } });
-    if (err instanceof z.ZodError) return sendJson(res, 400, { error: { code: 'invalid_body', message: z.prettifyError(err) } });
+    if (err instanceof ControlError)
+      return sendJson(res, err.status, { error: { code: err.code, message: err.message } });
+    if (err instanceof z.ZodError)
+      return sendJson(res, 400, { error: { code: 'invalid_body', message: z.prettifyError(err) } });
     throw err;
   }
 }

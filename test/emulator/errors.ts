@@ -23,7 +23,8 @@ const AADSTS_TEXT: Readonly<Record<number, string>> = {
   65001:
     "The user or administrator has not consented to use the application with ID '{clientId}' named '{appName}'. Send an interactive authorization request for this user and resource.",
   65004: 'User declined to consent to access the app.',
-  70000: 'The request was denied because one or more scopes requested are unauthorized or expired. The user must first sign in and grant the client application access to the requested scope.',
+  70000:
+    'The request was denied because one or more scopes requested are unauthorized or expired. The user must first sign in and grant the client application access to the requested scope.',
   70003: "The app requested an unsupported grant type '{grantType}'.",
   70004: 'The redirect URI does not match the one used in the authorization request.',
   70008:
@@ -35,14 +36,15 @@ const AADSTS_TEXT: Readonly<Record<number, string>> = {
   90002:
     "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.",
   90033: 'A transient error has occurred. Please try again.',
-  90055: 'The tenant is being throttled due to too many requests. Please retry after the time in the Retry-After header.',
+  90055:
+    'The tenant is being throttled due to too many requests. Please retry after the time in the Retry-After header.',
   90094: 'The grant requires admin permission.',
   90120: 'The device code was already redeemed or declined.',
   501481: "The Code_Verifier doesn't match the code_challenge supplied in the authorization request.",
   700016:
     "Application with identifier '{clientId}' was not found in the directory '{tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",
   700082:
-    "The refresh token has expired due to inactivity. The token was issued on {issuedAt} and was inactive for {inactivity}.",
+    'The refresh token has expired due to inactivity. The token was issued on {issuedAt} and was inactive for {inactivity}.',
   900144: "The request body must contain the following parameter: '{parameter}'.",
   9002313: 'Invalid request. Request is malformed or invalid.',
 };
@@ -76,7 +78,10 @@ export interface AadErrorBody {
 
 /** `yyyy-MM-dd HH:mm:ssZ`, as Entra prints it. */
 export function aadTimestamp(nowMs: number): string {
-  return new Date(nowMs).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(nowMs)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function aadText(code: number, vars: Record<string, string> = {}): string {

@@ -19,6 +19,8 @@ export const faultSpecSchema = z.object({
   delayMs: z.number().int().min(0).max(600_000).optional(),
   /** Destroy the connection instead of answering. */
   drop: z.boolean().optional(),
+  /** Entra only: answer with a real AADSTS body (§6) instead of `body`, e.g. {error:'temporarily_unavailable', code:90055}. */
+  aad: z.object({ error: z.string().min(1), code: z.number().int(), suberror: z.string().optional() }).optional(),
 });
 export type FaultInput = z.infer<typeof faultSpecSchema>;
 

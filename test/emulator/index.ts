@@ -81,7 +81,7 @@ export interface RunningEmulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const clock = options.clock ?? createClock();
-  const tls = createTlsMaterial(clock.nowMs());
+  const [tls, signingKey] = await Promise.all([createTlsMaterial(clock.nowMs()), createSigningKey()]);
   const caDir = options.caDir ?? (await mkdtemp(join(tmpdir(), 'graph-bridge-emulator-')));
   await mkdir(caDir, { recursive: true });
   const caPath = join(caDir, 'ca.pem');
@@ -96,8 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const controlKey = options.controlKey ?? randomBytes(24).toString('hex');
 
   // Handlers are bound after both ports are known (origins are built from them).
-  let entraHandler: OriginHandler | undefined;
-  let graphHandler: OriginHandler | undefined;
+  const handlers: { entra?: OriginHandler; graph?: OriginHandler } = {};
   let entraOrigin = '';
   let graphOrigin = '';
   const common = { state, clock, ...(options.log ? { log: options.log } : {}) };
@@ -106,13 +105,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     host: 'entra',
     origin: () => entraOrigin || 'https://localhost',
     isInternal: (path) => path.startsWith('/_emulator/'),
-    handler: () => entraHandler,
+    handler: () => handlers.entra,
   });
   const graphServer = createOriginServer(tls, {
     ...common,
     host: 'graph',
     origin: () => graphOrigin || 'https://localhost',
-    handler: () => graphHandler,
+    handler: () => handlers.graph,
   });
   const entraPort = await listen(entraServer, options.entraPort ?? 0);
   let graphPort: number;
@@ -133,7 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     graphOrigin,
     tenantId: TENANT_ID,
     tenantDomain: TENANT_DOMAIN,
-    keys: [createSigningKey()],
+    keys: [signingKey],
   };
   const graph: GraphService = createGraphService({
     clock,
@@ -153,7 +152,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
   };
 
-  entraHandler = (req, res, input) => {
+  handlers.entra = (req, res, input) => {
     if (input.url.pathname.startsWith('/_emulator/')) {
       return handleControlHttp(control, controlKey, req, res, {
         path: input.url.pathname,
@@ -163,7 +162,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     return routeEntra(ctx, req, res, input);
   };
-  graphHandler = (req, res, input) => graph.handle(req, res, input.body);
+  handlers.graph = (req, res, input) => graph.handle(req, res, input.body);
 
   return {
     entraOrigin,

@@ -2,7 +2,8 @@
  * Compact RS256 JWTs with node:crypto: signing (id tokens, Graph access tokens) and verification
  * (the Graph half checks access tokens with it). No third-party JOSE library.
  */
-import { createPublicKey, generateKeyPairSync, createHash, sign, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPair, createHash, sign, verify, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 
 export function base64url(input: Buffer | string): string {
   return Buffer.from(input).toString('base64url');
@@ -27,8 +28,10 @@ export interface Jwk {
   e: string;
 }
 
-export function createSigningKey(): SigningKey {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+export async function createSigningKey(): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPairAsync('rsa', { modulusLength: 2048 });
   const der = publicKey.export({ type: 'spki', format: 'der' });
   const kid = createHash('sha1').update(der).digest('base64url');
   return { kid, privateKey, publicKey };
@@ -39,11 +42,7 @@ export function toJwk(key: SigningKey): Jwk {
   return { kty: 'RSA', use: 'sig', kid: key.kid, x5t: key.kid, n: String(jwk.n), e: String(jwk.e) };
 }
 
-export function signJwt(
-  header: Record<string, unknown>,
-  payload: Record<string, unknown>,
-  key: SigningKey,
-): string {
+export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, key: SigningKey): string {
   const fullHeader = { typ: 'JWT', ...header, alg: 'RS256', kid: key.kid };
   const signingInput = `${base64urlJson(fullHeader)}.${base64urlJson(payload)}`;
   const signature = sign('sha256', Buffer.from(signingInput), key.privateKey);

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { buildAadError } from './errors.ts';
 import { takeFault, type FaultSpec } from './faults.ts';
 import { flatHeaders, isFormRequest, isJsonRequest, parseForm, parseJson, readBody, sendJson } from './http.ts';
 import type { EmulatorState } from './state.ts';
@@ -19,7 +20,11 @@ export interface RequestHandlerInput {
   body: Buffer;
 }
 
-export type OriginHandler = (req: IncomingMessage, res: ServerResponse, input: RequestHandlerInput) => void | Promise<void>;
+export type OriginHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  input: RequestHandlerInput,
+) => void | Promise<void>;
 
 export interface PipelineDeps {
   host: OriginName;
@@ -50,7 +55,12 @@ function record(deps: PipelineDeps, req: IncomingMessage, url: URL, body: Buffer
   return entry;
 }
 
-async function applyFault(fault: FaultSpec, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+async function applyFault(
+  deps: PipelineDeps,
+  fault: FaultSpec,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
   if (fault.delayMs) await delay(fault.delayMs);
   if (fault.drop) {
     req.socket.destroy();
@@ -58,6 +68,11 @@ async function applyFault(fault: FaultSpec, req: IncomingMessage, res: ServerRes
   }
   if (fault.status === undefined) return false;
   const headers = { ...(fault.headers ?? {}) };
+  if (fault.aad) {
+    const body = buildAadError({ ...fault.aad, nowMs: deps.clock.nowMs(), origin: deps.origin() });
+    sendJson(res, fault.status, body, { 'x-ms-request-id': body.trace_id, ...headers });
+    return true;
+  }
   if (typeof fault.body === 'string' || fault.body === undefined) {
     res.writeHead(fault.status, headers);
     res.end(fault.body ?? '');
@@ -78,7 +93,7 @@ async function pipeline(deps: PipelineDeps, req: IncomingMessage, res: ServerRes
       deps.log?.(`${deps.host} ${entry.method} ${entry.path} -> ${res.statusCode}`);
     });
     const fault = takeFault(deps.state.faults, deps.host, entry.method, url.pathname);
-    if (fault && (await applyFault(fault, req, res))) return;
+    if (fault && (await applyFault(deps, fault, req, res))) return;
   }
   const handler = deps.handler();
   if (!handler) return sendJson(res, 503, { error: 'starting', error_description: 'The emulator is starting.' });
@@ -89,7 +104,8 @@ export function createOriginServer(tls: TlsMaterial, deps: PipelineDeps): Server
   return createServer({ key: tls.leafKeyPem, cert: tls.leafCertPem }, (req, res) => {
     pipeline(deps, req, res).catch((err: unknown) => {
       deps.log?.(`${deps.host} ${req.method ?? ''} ${req.url?.split('?')[0] ?? ''} failed: ${String(err)}`);
-      if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'Emulator internal error.' });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: 'server_error', error_description: 'Emulator internal error.' });
       else res.destroy();
     });
   });

@@ -3,7 +3,8 @@
  * `DNS:localhost, IP:127.0.0.1`. Keys come from node:crypto (fast, native); node-forge only builds
  * and signs the X.509 structures.
  */
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPair, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
 
 export interface TlsMaterial {
@@ -14,8 +15,11 @@ export interface TlsMaterial {
   leafSpkiSha256: string;
 }
 
-function rsaPair(): { privatePem: string; publicPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** RSA key generation runs on the libuv pool, so the CA, leaf and signing keys generate in parallel. */
+async function rsaPair(): Promise<{ privatePem: string; publicPem: string }> {
+  const { privateKey, publicKey } = await generateKeyPairAsync('rsa', { modulusLength: 2048 });
   return {
     privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
@@ -34,9 +38,8 @@ function validity(cert: forge.pki.Certificate, nowMs: number, days: number): voi
   cert.validity.notAfter = new Date(nowMs + days * 24 * 3600 * 1000);
 }
 
-export function createTlsMaterial(nowMs: number = Date.now()): TlsMaterial {
-  const caKeys = rsaPair();
-  const leafKeys = rsaPair();
+export async function createTlsMaterial(nowMs: number = Date.now()): Promise<TlsMaterial> {
+  const [caKeys, leafKeys] = await Promise.all([rsaPair(), rsaPair()]);
   const caPriv = forge.pki.privateKeyFromPem(caKeys.privatePem);
 
   const ca = forge.pki.createCertificate();

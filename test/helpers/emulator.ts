@@ -35,7 +35,8 @@ function send<T>(
       res.on('error', reject);
       res.on('end', () => {
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
         try {
           const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
           resolve({ headers, body, status: res.statusCode ?? 0 });

@@ -99,7 +99,10 @@ export function createWriteApprovals(options: WriteApprovalsOptions) {
     decide(id: string, decision: WriteDecision): Result<void> {
       const item = pending.get(id);
       if (item === undefined) {
-        return fail('BAD_REQUEST', `No pending approval "${id}" (it may have timed out). Run "graph-bridge approvals" to list them.`);
+        return fail(
+          'BAD_REQUEST',
+          `No pending approval "${id}" (it may have timed out). Run "graph-bridge approvals" to list them.`,
+        );
       }
       if (decision === 'allow-always') options.rememberAllowed(item.tool);
       settle(
@@ -111,7 +114,15 @@ export function createWriteApprovals(options: WriteApprovalsOptions) {
       return ok(undefined);
     },
     list(): BrokerStatus['pendingApprovals'] {
-      return [...pending.values()].map(({ resolve: _r, timer: _t, ...rest }) => rest);
+      return [...pending.values()].map((p) => ({
+        id: p.id,
+        client: p.client,
+        tool: p.tool,
+        summary: p.summary,
+        details: p.details,
+        requestedAt: p.requestedAt,
+        expiresAt: p.expiresAt,
+      }));
     },
     /** Denies everything pending (pause, shutdown). */
     denyAll(reason: string): void {

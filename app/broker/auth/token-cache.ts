@@ -15,7 +15,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir, rm, rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
 import {
   DataProtectionScope,
@@ -82,7 +82,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} did not answer within ${Math.round(ms / 1000)} s`)), ms);
-    timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -92,14 +91,28 @@ function reasonOf(err: unknown): string {
   return text.replace(/\s+/g, ' ').slice(0, 300);
 }
 
-/** Removes files the failed keychain verification created, so memory mode leaves nothing on disk. */
-async function removeLeftovers(cacheDir: string, existedBefore: { dir: boolean; cache: boolean }): Promise<void> {
+/** Directories from `dir` up to (and including) the first one that exists, excluding it: what mkdir -p would create. */
+function missingDirs(dir: string): string[] {
+  const missing: string[] = [];
+  let cur = dir;
+  while (!existsSync(cur)) {
+    missing.push(cur);
+    const parent = dirname(cur);
+    if (parent === cur) break;
+    cur = parent;
+  }
+  return missing;
+}
+
+/** Removes what the failed keychain verification created, so memory mode leaves nothing on disk. */
+async function removeLeftovers(cacheDir: string, existedBefore: { dirs: string[]; cache: boolean }): Promise<void> {
   await rm(join(cacheDir, 'test.cache'), { force: true });
   await rm(join(cacheDir, 'test.cache.lockfile'), { force: true });
   if (!existedBefore.cache) await rm(join(cacheDir, CACHE_FILE), { force: true });
-  if (!existedBefore.dir) {
-    const left = await readdir(cacheDir).catch(() => null);
-    if (left !== null && left.length === 0) await rmdir(cacheDir).catch(() => undefined);
+  for (const dir of existedBefore.dirs) {
+    const left = await readdir(dir).catch(() => null);
+    if (left === null || left.length > 0) break;
+    await rmdir(dir).catch(() => undefined);
   }
 }
 
@@ -107,9 +120,9 @@ export async function openTokenCache(options: TokenCacheOptions): Promise<TokenC
   const { os, cacheDir, sink } = options;
   const cachePath = join(cacheDir, CACHE_FILE);
   const lockPath = `${cachePath}.lockfile`;
-  const existedBefore = { dir: existsSync(cacheDir), cache: existsSync(cachePath) };
+  const existedBefore = { dirs: missingDirs(cacheDir), cache: existsSync(cachePath) };
 
-  if (existedBefore.dir) {
+  if (existedBefore.dirs.length === 0) {
     const lock = await clearStaleLock(lockPath, options.lockDeps);
     if (lock.state === 'removed-dead-pid')
       sink('warn', `Removed a stale token-cache lock left by dead process ${lock.pid}.`);

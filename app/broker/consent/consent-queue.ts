@@ -18,7 +18,8 @@ export type ConsentQueue = ReturnType<typeof createConsentQueue>;
 export function createConsentQueue(options: ConsentQueueOptions) {
   const items = new Map<string, BrokerStatus['pendingConsent'][number]>();
   const limit = options.limit ?? 50;
-  const keyOf = (scopes: readonly string[]): string => [...new Set(scopes.map((s) => s.toLowerCase()))].sort().join(' ');
+  const keyOf = (scopes: readonly string[]): string =>
+    [...new Set(scopes.map((s) => s.toLowerCase()))].sort().join(' ');
   return {
     add(scopes: readonly string[], requestedBy: string): void {
       const key = keyOf(scopes);

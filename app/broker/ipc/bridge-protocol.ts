@@ -58,8 +58,7 @@ export function clientNotApproved(name: string, approval: 'pending' | 'denied'):
       );
 }
 
-const PAUSED_MESSAGE =
-  'Graph Bridge access is paused. Resume it from the tray menu or run: graph-bridge resume';
+const PAUSED_MESSAGE = 'Graph Bridge access is paused. Resume it from the tray menu or run: graph-bridge resume';
 
 export function createBridgeProtocol(deps: BridgeProtocolDeps): RpcProtocol<BridgeSession> {
   const gate = (s: BridgeSession): Result<never> | null => {
@@ -88,7 +87,9 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): RpcProtocol<Brid
       if (result.error.code === 'CONSENT_REQUIRED' && deps.auth.pendingConsent === undefined) {
         deps.consent.add(result.error.missingScopes ?? p.scopes, s.client);
       }
-      deps.logger.info(`token.get for "${s.client}"${p.tool === undefined ? '' : ` (${p.tool})`}: ${result.error.code}`);
+      deps.logger.info(
+        `token.get for "${s.client}"${p.tool === undefined ? '' : ` (${p.tool})`}: ${result.error.code}`,
+      );
     }
     return result;
   };
@@ -143,10 +144,13 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): RpcProtocol<Brid
           readOnly: cfg.readOnly,
           api: cfg.api,
         };
-        deps.logger.info(`Bridge connected: "${params.client.name}" ${params.client.version} pid ${params.client.pid} (${approval})`, {
-          connection: peer.id,
-          tools: params.tools.length,
-        });
+        deps.logger.info(
+          `Bridge connected: "${params.client.name}" ${params.client.version} pid ${params.client.pid} (${approval})`,
+          {
+            connection: peer.id,
+            tools: params.tools.length,
+          },
+        );
         return { session: { peerId: peer.id, client: params.client.name, pid: params.client.pid }, result: ok(value) };
       },
     },

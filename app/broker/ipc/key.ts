@@ -10,7 +10,11 @@ export function generateKey(random: (n: number) => Buffer = randomBytes): string
 }
 
 /** Writes `key` to `path` with mode 0600 via a temp file in the same directory and an atomic rename. */
-export async function writeKeyFile(path: string, key: string, random: (n: number) => Buffer = randomBytes): Promise<void> {
+export async function writeKeyFile(
+  path: string,
+  key: string,
+  random: (n: number) => Buffer = randomBytes,
+): Promise<void> {
   const tmp = `${path}.${random(6).toString('hex')}.tmp`;
   try {
     await writeFile(tmp, `${key}\n`, { mode: 0o600, flag: 'wx' });

@@ -19,7 +19,7 @@ export async function ensurePrivateDir(dir: string, deps: PrivateDirDeps): Promi
     await mkdir(dir, { recursive: true });
     return ok(undefined);
   }
-  let st = await lstat(dir).catch((e: unknown) => (isErrno(e, 'ENOENT') ? null : Promise.reject(e)));
+  let st = await lstatOrNull(dir);
   if (st === null) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     st = await lstat(dir);
@@ -36,7 +36,10 @@ export interface DirFacts {
 /** Pure check, separated for unit tests. */
 export function checkPrivateDirStat(dir: string, st: DirFacts, uid: number): Result<void> {
   if (!st.isDirectory) {
-    return fail('INTERNAL', `${dir} is not a directory (or is a symbolic link). Remove it and start Graph Bridge again.`);
+    return fail(
+      'INTERNAL',
+      `${dir} is not a directory (or is a symbolic link). Remove it and start Graph Bridge again.`,
+    );
   }
   if (st.uid !== uid) {
     return fail(
@@ -58,4 +61,14 @@ export function checkPrivateDirStat(dir: string, st: DirFacts, uid: number): Res
 
 export function isErrno(e: unknown, code: string): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === code;
+}
+
+/** lstat that maps ENOENT to null and rethrows anything else. */
+export async function lstatOrNull(path: string): Promise<import('node:fs').Stats | null> {
+  try {
+    return await lstat(path);
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return null;
+    throw e;
+  }
 }

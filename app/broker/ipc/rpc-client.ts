@@ -96,7 +96,9 @@ function wrap(socket: Socket): RpcClient {
       return new Promise((resolve, reject) => {
         if (socket.destroyed) return reject(new RpcCallError('The connection to the broker is closed.', null));
         pending.set(id, { resolve, reject });
-        socket.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) })}\n`);
+        socket.write(
+          `${JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) })}\n`,
+        );
       });
     },
     onNotification: (l) => void notify.push(l),

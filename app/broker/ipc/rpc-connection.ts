@@ -36,7 +36,10 @@ export interface RpcProtocol<S> {
      * Called synchronously once the key matched, so requests pipelined after hello see the session.
      * A failed result is sent and the connection closed.
      */
-    open(params: never, peer: RpcPeer): { session: S; result: Result<unknown> } | { session: null; result: Result<unknown> };
+    open(
+      params: never,
+      peer: RpcPeer,
+    ): { session: S; result: Result<unknown> } | { session: null; result: Result<unknown> };
   };
   methods: Readonly<Record<string, RpcMethod<S>>>;
   onClose?(session: S): void;
@@ -139,7 +142,11 @@ export function attachRpcConnection<S>(options: RpcConnectionOptions<S>): void {
       return handleHello(id, params);
     }
     if (method === 'hello') {
-      send({ jsonrpc: '2.0', id, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'Already said hello.' } } });
+      send({
+        jsonrpc: '2.0',
+        id,
+        result: { ok: false, error: { code: 'BAD_REQUEST', message: 'Already said hello.' } },
+      });
       return;
     }
     dispatch(id, method, params, session);

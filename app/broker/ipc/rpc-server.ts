@@ -7,13 +7,13 @@
  */
 import { createConnection, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import { chmod, lstat, unlink } from 'node:fs/promises';
+import { chmod, unlink } from 'node:fs/promises';
 import type { Result } from '../protocol.ts';
 import { fail, ok } from '../protocol.ts';
 import type { Logger } from '../log/logger.ts';
 import { attachRpcConnection } from './rpc-connection.ts';
 import type { RpcProtocol } from './rpc-connection.ts';
-import { isErrno } from './private-dir.ts';
+import { isErrno, lstatOrNull } from './private-dir.ts';
 
 export interface RpcServerOptions<S> {
   /** Socket path or pipe name. */
@@ -69,7 +69,7 @@ export function createRpcServer<S>(options: RpcServerOptions<S>): RpcServer {
                   `the other "graph-bridge agent") and try again.`,
               ),
             );
-          } else resolve(fail('INTERNAL', `Could not listen on ${options.path}: ${(e as Error).message}`));
+          } else resolve(fail('INTERNAL', `Could not listen on ${options.path}: ${e.message}`));
         });
         srv.listen(options.path, () => resolve(ok(undefined)));
       });
@@ -92,7 +92,7 @@ export function createRpcServer<S>(options: RpcServerOptions<S>): RpcServer {
 
 /** Removes a socket file nobody answers on; refuses when a live broker answers. */
 export async function removeStaleSocket(path: string): Promise<Result<void>> {
-  const st = await lstat(path).catch((e: unknown) => (isErrno(e, 'ENOENT') ? null : Promise.reject(e)));
+  const st = await lstatOrNull(path);
   if (st === null) return ok(undefined);
   if (!st.isSocket()) {
     return fail('INTERNAL', `${path} exists and is not a socket. Remove it and start Graph Bridge again.`);

@@ -20,7 +20,9 @@ const USE_USAGE = `Usage: graph-bridge use <account>
 Makes <account> (username or home account id, see "graph-bridge status") the active account.`;
 
 function printCode(deps: CliDeps, p: { message: string; verificationUri: string; userCode: string }): void {
-  deps.stdout.write(`${p.message}\n  URL:  ${p.verificationUri}\n  Code: ${p.userCode}\nWaiting for you to finish signing in (Ctrl-C cancels)…\n`);
+  deps.stdout.write(
+    `${p.message}\n  URL:  ${p.verificationUri}\n  Code: ${p.userCode}\nWaiting for you to finish signing in (Ctrl-C cancels)…\n`,
+  );
 }
 
 function signedIn(deps: CliDeps, r: Result<AccountSummary>): number {
@@ -78,7 +80,9 @@ export function createLogoutCommand(authFactory: AuthFactory): CommandSpec {
       const account = args.positionals[0];
       const done = (r: Result<unknown>): number => {
         if (!r.ok) return reportResult(deps, r);
-        deps.stdout.write(`Signed out${account === undefined ? '' : ` ${account}`}. Bridges keep tokens they already hold until they expire (at most about an hour).\n`);
+        deps.stdout.write(
+          `Signed out${account === undefined ? '' : ` ${account}`}. Bridges keep tokens they already hold until they expire (at most about an hour).\n`,
+        );
         return EXIT.OK;
       };
       return withBroker(deps, authFactory, {
@@ -98,7 +102,8 @@ export function createUseCommand(authFactory: AuthFactory): CommandSpec {
       if (!args.ok) return usageError(deps, args.message, USE_USAGE);
       if (args.values.help === true) return (deps.stdout.write(`${USE_USAGE}\n`), EXIT.OK);
       const account = args.positionals[0];
-      if (account === undefined || args.positionals.length > 1) return usageError(deps, 'use needs exactly one account.', USE_USAGE);
+      if (account === undefined || args.positionals.length > 1)
+        return usageError(deps, 'use needs exactly one account.', USE_USAGE);
       const done = (r: Result<AccountSummary>): number => {
         if (!r.ok) return reportResult(deps, r);
         deps.stdout.write(`Now using ${describeAccount(r.value)}.\n`);

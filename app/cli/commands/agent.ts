@@ -25,7 +25,11 @@ Runs the Graph Bridge broker in this terminal until Ctrl-C.
 export function withDemoProfile(deps: CliDeps): CliDeps {
   if (deps.env.GRAPH_BRIDGE_HOME !== undefined && deps.env.GRAPH_BRIDGE_HOME !== '') return deps;
   const env = { ...deps.env, GRAPH_BRIDGE_HOME: resolve(deps.cwd, '.graph-bridge-demo') };
-  return { ...deps, env, platform: createPlatform({ env, platform: deps.platform.os, homedir: deps.platform.homedir }) };
+  return {
+    ...deps,
+    env,
+    platform: createPlatform({ env, platform: deps.platform.os, homedir: deps.platform.homedir }),
+  };
 }
 
 export function describeAccount(a: AccountSummary | null): string {
@@ -91,7 +95,9 @@ export function createAgentCommand(authFactory: AuthFactory): CommandSpec {
           deps.stdout.write(r.ok ? `Signed in as ${describeAccount(r.value)}.\n` : '');
           if (!r.ok && !deps.signal.aborted) deps.stderr.write(`graph-bridge: sign-in failed: ${r.error.message}\n`);
         } else {
-          deps.stdout.write('Nobody is signed in: run "graph-bridge login" (or "graph-bridge login --device-code") in another terminal.\n');
+          deps.stdout.write(
+            'Nobody is signed in: run "graph-bridge login" (or "graph-bridge login --device-code") in another terminal.\n',
+          );
         }
       }
       if (!deps.signal.aborted) {

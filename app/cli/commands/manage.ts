@@ -85,10 +85,17 @@ export function createClientsCommand(authFactory: AuthFactory): CommandSpec {
       const [sub = 'list', name, ...rest] = args.positionals;
       if (sub === 'list') {
         if (name !== undefined) return usageError(deps, 'clients list takes no name.', CLIENTS_USAGE);
-        const print = (clients: { name: string; approval: string; connected: number; calls: number; lastSeen: string }[]): number => {
+        const print = (
+          clients: { name: string; approval: string; connected: number; calls: number; lastSeen: string }[],
+        ): number => {
           if (args.values.json === true) deps.stdout.write(`${JSON.stringify(clients, null, 2)}\n`);
-          else if (clients.length === 0) deps.stdout.write('No clients yet. Editors appear here after they first connect.\n');
-          else for (const c of clients) deps.stdout.write(`${c.name}\t${c.approval}\tconnected ${c.connected}\tcalls ${c.calls}\tlast seen ${c.lastSeen}\n`);
+          else if (clients.length === 0)
+            deps.stdout.write('No clients yet. Editors appear here after they first connect.\n');
+          else
+            for (const c of clients)
+              deps.stdout.write(
+                `${c.name}\t${c.approval}\tconnected ${c.connected}\tcalls ${c.calls}\tlast seen ${c.lastSeen}\n`,
+              );
           return EXIT.OK;
         };
         return withBroker(deps, authFactory, {
@@ -96,21 +103,24 @@ export function createClientsCommand(authFactory: AuthFactory): CommandSpec {
             const r = await admin.call('status', {});
             return r.ok ? print(r.value.status.clients) : reportResult(deps, r);
           },
-          local: async (host) => print(host.broker.status().clients),
+          local: (host) => print(host.broker.status().clients),
         });
       }
       const decisions = { approve: 'approve', deny: 'deny', forget: 'revoke' } as const;
       if (!Object.hasOwn(decisions, sub)) return usageError(deps, `unknown clients command "${sub}".`, CLIENTS_USAGE);
-      if (name === undefined || rest.length > 0) return usageError(deps, `clients ${sub} needs exactly one name.`, CLIENTS_USAGE);
+      if (name === undefined || rest.length > 0)
+        return usageError(deps, `clients ${sub} needs exactly one name.`, CLIENTS_USAGE);
       const decision = decisions[sub as keyof typeof decisions];
       const done = (r: Result<unknown>): number => {
         if (!r.ok) return reportResult(deps, r);
-        deps.stdout.write(`${name}: ${sub === 'forget' ? 'forgotten (it will ask again)' : `${decision === 'approve' ? 'approved' : 'denied'}`}.\n`);
+        deps.stdout.write(
+          `${name}: ${sub === 'forget' ? 'forgotten (it will ask again)' : `${decision === 'approve' ? 'approved' : 'denied'}`}.\n`,
+        );
         return EXIT.OK;
       };
       return withBroker(deps, authFactory, {
         running: async (admin) => done(await admin.call('clients.decide', { name, decision })),
-        local: async (host) => done(host.broker.decideClient(name, decision)),
+        local: (host) => done(host.broker.decideClient(name, decision)),
       });
     },
   };
@@ -143,8 +153,10 @@ export function createApprovalsCommand(authFactory: AuthFactory): CommandSpec {
           },
         });
       }
-      if (sub !== 'allow' && sub !== 'deny') return usageError(deps, `unknown approvals command "${sub}".`, APPROVALS_USAGE);
-      if (id === undefined || rest.length > 0) return usageError(deps, `approvals ${sub} needs exactly one id.`, APPROVALS_USAGE);
+      if (sub !== 'allow' && sub !== 'deny')
+        return usageError(deps, `unknown approvals command "${sub}".`, APPROVALS_USAGE);
+      if (id === undefined || rest.length > 0)
+        return usageError(deps, `approvals ${sub} needs exactly one id.`, APPROVALS_USAGE);
       const decision = sub === 'deny' ? 'deny' : args.values.always === true ? 'allow-always' : 'allow-once';
       return withBroker(deps, authFactory, {
         running: async (admin) => {
@@ -195,7 +207,8 @@ export function createAuditCommand(): CommandSpec {
       const h = helpOr(deps, args.values.help, AUDIT_USAGE);
       if (h !== null) return h;
       const limit = args.values.limit === undefined ? 50 : Number(args.values.limit);
-      if (!Number.isInteger(limit) || limit <= 0) return usageError(deps, '--limit must be a positive integer.', AUDIT_USAGE);
+      if (!Number.isInteger(limit) || limit <= 0)
+        return usageError(deps, '--limit must be a positive integer.', AUDIT_USAGE);
       const log = createAuditLog({ filePath: join(deps.platform.paths.stateDir, 'audit.jsonl') });
       const entries = await log.query({
         limit,
@@ -206,7 +219,9 @@ export function createAuditCommand(): CommandSpec {
       else if (entries.length === 0) deps.stdout.write(`No audit entries in ${log.path()}.\n`);
       else
         for (const e of entries) {
-          deps.stdout.write(`${e.time}  ${e.client}  ${e.tool}  ${e.method} ${e.pathTemplate} -> ${e.status} (${e.durationMs} ms)\n`);
+          deps.stdout.write(
+            `${e.time}  ${e.client}  ${e.tool}  ${e.method} ${e.pathTemplate} -> ${e.status} (${e.durationMs} ms)\n`,
+          );
         }
       return EXIT.OK;
     },

@@ -31,9 +31,16 @@ export function createStatusCommand(authFactory: AuthFactory): CommandSpec {
           if (!r.ok) return reportResult(deps, r);
           return print({ ...r.value, running: true, host: r.value.host });
         },
-        async local(host) {
+        local(host) {
           const a = host.broker.adminStatus();
-          return print({ status: a.status, neededScopes: a.neededScopes, logPath: host.logPath, auditPath: a.auditPath, running: false, host: null });
+          return print({
+            status: a.status,
+            neededScopes: a.neededScopes,
+            logPath: host.logPath,
+            auditPath: a.auditPath,
+            running: false,
+            host: null,
+          });
         },
       });
     },

@@ -138,7 +138,8 @@ function nestedValue(path: readonly string[], leaf: unknown): unknown {
 export function readEntry(parsed: ParsedConfig, path: EntryPath): unknown {
   if (parsed.root === null) return undefined;
   const node = findNodeAtLocation(parsed.root, [...path.container, path.name]);
-  return node === undefined ? undefined : (getNodeValue(node) as unknown);
+  // getNodeValue builds null-prototype objects; a JSON round trip gives plain ones (deep-equal works).
+  return node === undefined ? undefined : (JSON.parse(JSON.stringify(getNodeValue(node))) as unknown);
 }
 
 /** Names of every entry in the container (ours and others'), for status output. */

@@ -187,6 +187,9 @@ export function renderSettings(ctx: Ctx): HTMLElement[] {
       : null;
   return [
     view.configured ? null : h('p', { class: 'lead' }, 'Welcome! Choose how Graph Bridge signs you in. The defaults work for most work and school accounts.'),
+    view.restartNeeded
+      ? h('p', { class: 'cache warning', attrs: { role: 'status' } }, 'Restart Graph Bridge (Quit from the tray menu, then start it again) to use the new sign-in settings.')
+      : null,
     form,
     registrationGuide(view),
     h('p', {}, portal),

@@ -118,7 +118,7 @@ function showSignIn(step: Step, ix: Interaction, username?: string, error?: stri
   const page = signInPage({
     interactionId: ix.id,
     appName: appName(step.ctx, ix.clientId),
-    ...(username ?? hinted ? { username: username ?? hinted } : {}),
+    ...((username ?? hinted) ? { username: username ?? hinted } : {}),
     ...(error ? { error } : {}),
   });
   sendHtml(step.res, 200, page, step.headers);
@@ -312,30 +312,49 @@ export function handleAuthorize(
 function takeInteraction(step: Step, id: string | undefined): Interaction | undefined {
   const ix = id === undefined ? undefined : step.ctx.state.interactions.get(id);
   if (!ix || ix.expiresAtMs < step.ctx.clock.nowMs()) {
-    sendHtml(step.res, 400, errorPage('Session expired', 'This sign-in request has expired. Start again from the app.'));
+    sendHtml(
+      step.res,
+      400,
+      errorPage('Session expired', 'This sign-in request has expired. Start again from the app.'),
+    );
     return undefined;
   }
   return ix;
 }
 
 /** `POST /login` — username + password from the sign-in page. */
-export function handleLoginPost(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, form: Record<string, string>): void {
+export function handleLoginPost(
+  ctx: EntraContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  form: Record<string, string>,
+): void {
   const step: Step = { ctx, req, res, headers: {} };
   const ix = takeInteraction(step, form.ix);
   if (!ix) return;
   const user = ctx.state.findUser(form.username ?? '');
   if (!user) {
-    return showSignIn(step, ix, form.username, "This username may be incorrect. Make sure you typed it correctly.");
+    return showSignIn(step, ix, form.username, 'This username may be incorrect. Make sure you typed it correctly.');
   }
   if (user.user.password !== form.password) {
-    return showSignIn(step, ix, form.username, 'Your account or password is incorrect. If you don\'t remember your password, reset it now.');
+    return showSignIn(
+      step,
+      ix,
+      form.username,
+      "Your account or password is incorrect. If you don't remember your password, reset it now.",
+    );
   }
   signInAs(step, ix, user);
   advance(step, ix);
 }
 
 /** `POST /consent` — Accept or Cancel on the consent / admin-approval page. */
-export function handleConsentPost(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, form: Record<string, string>): void {
+export function handleConsentPost(
+  ctx: EntraContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  form: Record<string, string>,
+): void {
   const step: Step = { ctx, req, res, headers: {} };
   const ix = takeInteraction(step, form.ix);
   if (!ix || ix.oid === undefined) {
@@ -383,7 +402,12 @@ export function handleDeviceLogin(
 }
 
 /** `GET /{tenant}/oauth2/v2.0/logout` — ends the browser session. */
-export function handleLogout(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, params: Record<string, string>): void {
+export function handleLogout(
+  ctx: EntraContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: Record<string, string>,
+): void {
   const id = parseCookies(req)[SESSION_COOKIE];
   if (id !== undefined) ctx.state.sessions.delete(id);
   const headers = { 'Set-Cookie': `${SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=None; Max-Age=0` };

@@ -67,7 +67,12 @@ export function findByUserCode(ctx: EntraContext, userCode: string): DeviceCodeR
 
 export type DeviceDecision =
   | { ok: true; record: DeviceCodeRecord }
-  | { ok: false; reason: 'unknown_code' | 'not_pending' | 'expired' | 'unknown_user' | 'consent_required' | 'admin_consent_required'; scopes?: string[] };
+  | {
+      ok: false;
+      reason:
+        'unknown_code' | 'not_pending' | 'expired' | 'unknown_user' | 'consent_required' | 'admin_consent_required';
+      scopes?: string[];
+    };
 
 /**
  * Approves a pending device code as `oid`. With `consent: 'grant'` missing user-consentable scopes are
@@ -89,7 +94,8 @@ export function approveDevice(
     const missing = missingScopes(ctx, input.oid, record.clientId, parsed.scopes);
     const adminOnly = adminOnlyFor(ctx, input.oid, missing);
     if (adminOnly.length > 0) return { ok: false, reason: 'admin_consent_required', scopes: adminOnly };
-    if (missing.length > 0 && input.consent === 'require') return { ok: false, reason: 'consent_required', scopes: missing };
+    if (missing.length > 0 && input.consent === 'require')
+      return { ok: false, reason: 'consent_required', scopes: missing };
     ctx.state.grant(input.oid, record.clientId, missing);
   }
   record.status = 'approved';

@@ -51,7 +51,10 @@ ${error}
 
 function scopeList(scopes: readonly string[]): string {
   return scopes
-    .map((s) => `<li data-scope="${escapeHtml(s)}">${escapeHtml(GRAPH_SCOPES[s] ?? s)} <span class="note">(${escapeHtml(s)})</span></li>`)
+    .map(
+      (s) =>
+        `<li data-scope="${escapeHtml(s)}">${escapeHtml(GRAPH_SCOPES[s] ?? s)} <span class="note">(${escapeHtml(s)})</span></li>`,
+    )
     .join('\n');
 }
 
@@ -143,5 +146,8 @@ export function deviceDeclinedPage(appName: string): string {
 }
 
 export function signedOutPage(): string {
-  return layout('Signed out', '<h1>You signed out of your account</h1>\n<p>It\'s a good idea to close all browser windows.</p>');
+  return layout(
+    'Signed out',
+    "<h1>You signed out of your account</h1>\n<p>It's a good idea to close all browser windows.</p>",
+  );
 }

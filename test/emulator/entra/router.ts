@@ -33,7 +33,11 @@ export function routeEntra(ctx: EntraContext, req: IncomingMessage, res: ServerR
     case 'devicelogin':
       return handleDeviceLogin(ctx, req, res, method === 'POST' ? form : undefined);
     case 'error':
-      return sendHtml(res, 200, errorPage(`AADSTS${escapeHtml(query.code ?? '')}`, 'See the error description returned with this link.'));
+      return sendHtml(
+        res,
+        200,
+        errorPage(`AADSTS${escapeHtml(query.code ?? '')}`, 'See the error description returned with this link.'),
+      );
     default:
       break;
   }

@@ -56,8 +56,10 @@ function policyError(ctx: EntraContext, oid: string, mfaDone: boolean): Outcome 
   const policy = ctx.state.users.get(oid)?.policy;
   if (!policy || mfaDone) return undefined;
   const claims = policy.claimsChallenge ?? DEFAULT_MFA_CLAIMS;
-  if (policy.mfaEnrollmentRequired) return { ok: false, error: { error: 'invalid_grant', code: 50079, suberror: 'basic_action', claims } };
-  if (policy.mfaRequired) return { ok: false, error: { error: 'invalid_grant', code: 50076, suberror: 'basic_action', claims } };
+  if (policy.mfaEnrollmentRequired)
+    return { ok: false, error: { error: 'invalid_grant', code: 50079, suberror: 'basic_action', claims } };
+  if (policy.mfaRequired)
+    return { ok: false, error: { error: 'invalid_grant', code: 50076, suberror: 'basic_action', claims } };
   return undefined;
 }
 

@@ -93,7 +93,9 @@ export function mintTokens(ctx: EntraContext, input: TokenMintInput): TokenRespo
   const now = nowSeconds(ctx.clock);
   const lifetime = ctx.state.settings.tokenLifetime;
   const graphScopes = tokenGraphScopes(ctx, grant, scopes);
-  const oidcEcho = scopes.oidc.has('openid') ? ['profile', 'openid', 'email'] : [...scopes.oidc].filter((s) => s !== 'offline_access');
+  const oidcEcho = scopes.oidc.has('openid')
+    ? ['profile', 'openid', 'email']
+    : [...scopes.oidc].filter((s) => s !== 'offline_access');
   const claims = input.claims ?? grant.claims;
   const xmsCc = requestedClientCapabilities(claims);
 

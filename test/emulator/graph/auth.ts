@@ -38,9 +38,9 @@ export function authenticate(deps: GraphServiceDeps, authorization: string | und
   let extra = '';
   if (v.reason === 'revoked') {
     const nbf = Math.floor(deps.clock.nowMs() / 1000);
-    const claims = Buffer.from(JSON.stringify({ access_token: { nbf: { essential: true, value: String(nbf) } } })).toString(
-      'base64',
-    );
+    const claims = Buffer.from(
+      JSON.stringify({ access_token: { nbf: { essential: true, value: String(nbf) } } }),
+    ).toString('base64');
     extra = `, error="insufficient_claims", claims="${claims}"`;
   }
   throw new GraphHttpError({
@@ -76,7 +76,11 @@ export function forbidden(rule: ScopeRule, scp: string): GraphHttpError {
     case 'outlook':
     case 'todo':
     case 'people':
-      return new GraphHttpError({ status: 403, code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' });
+      return new GraphHttpError({
+        status: 403,
+        code: 'ErrorAccessDenied',
+        message: 'Access is denied. Check credentials and try again.',
+      });
     case 'directory':
       return new GraphHttpError({
         status: 403,

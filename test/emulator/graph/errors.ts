@@ -10,7 +10,13 @@ export class GraphHttpError extends Error {
   /** OneDrive-style nested innerError.code (e.g. throttledRequest). */
   readonly innerCode: string | undefined;
 
-  constructor(opts: { status: number; code: string; message: string; headers?: Record<string, string>; innerCode?: string }) {
+  constructor(opts: {
+    status: number;
+    code: string;
+    message: string;
+    headers?: Record<string, string>;
+    innerCode?: string;
+  }) {
     super(opts.message);
     this.status = opts.status;
     this.code = opts.code;

@@ -245,7 +245,11 @@ export interface ChatMessage {
   locale: string;
   webUrl: string | null;
   channelIdentity: { teamId: string; channelId: string } | null;
-  from: { application: null; device: null; user: { id: string; displayName: string; userIdentityType: 'aadUser'; tenantId: string } };
+  from: {
+    application: null;
+    device: null;
+    user: { id: string; displayName: string; userIdentityType: 'aadUser'; tenantId: string };
+  };
   body: { contentType: 'html' | 'text'; content: string };
   attachments: unknown[];
   mentions: unknown[];

@@ -43,7 +43,11 @@ export interface RouteMatch {
 }
 
 /** First route whose pattern and method match; `methodMismatch` when only the path matched. */
-export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch | 'methodMismatch' | undefined {
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  path: string,
+): RouteMatch | 'methodMismatch' | undefined {
   let pathMatched = false;
   for (const route of routes) {
     const m = route.pattern.exec(path);

@@ -5,7 +5,14 @@
 import type { ScopeRule } from './auth.ts';
 
 const DIR_READ_ALL = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
-const FILES_READ = ['Files.Read', 'Files.ReadWrite', 'Files.Read.All', 'Files.ReadWrite.All', 'Sites.Read.All', 'Sites.ReadWrite.All'];
+const FILES_READ = [
+  'Files.Read',
+  'Files.ReadWrite',
+  'Files.Read.All',
+  'Files.ReadWrite.All',
+  'Sites.Read.All',
+  'Sites.ReadWrite.All',
+];
 
 export const SCOPES = {
   me: { workload: 'directory', anyOf: ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', ...DIR_READ_ALL] },

@@ -58,7 +58,9 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
   const dir = (): DirectoryUser[] => (directory ??= seedDirectory(deps.users()));
   const findUser = (idOrUpn: string): DirectoryUser | undefined => {
     const key = idOrUpn.toLowerCase();
-    return dir().find((u) => u.id.toLowerCase() === key || u.userPrincipalName.toLowerCase() === key || u.mail.toLowerCase() === key);
+    return dir().find(
+      (u) => u.id.toLowerCase() === key || u.userPrincipalName.toLowerCase() === key || u.mail.toLowerCase() === key,
+    );
   };
 
   return {

@@ -33,7 +33,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export async function startFakeGraph(): Promise<FakeGraph> {
-  const tls = createTlsMaterial();
+  const tls = await createTlsMaterial();
   const dir = await mkdtemp(join(tmpdir(), 'gb-fake-graph-'));
   const caPath = join(dir, 'ca.pem');
   await writeFile(caPath, tls.caCertPem);

@@ -28,7 +28,12 @@ export async function startHarness(
   options: { config?: Partial<BrokerConfig>; interactiveApprovals?: boolean; auth?: FakeAuth } = {},
 ): Promise<Harness> {
   const home = await mkdtemp(join(tmpdir(), 'gb-broker-'));
-  const endpoint = resolveBrokerEndpoint({ platform: 'linux', env: { GRAPH_BRIDGE_HOME: home }, homedir: home, username: 'u' });
+  const endpoint = resolveBrokerEndpoint({
+    platform: 'linux',
+    env: { GRAPH_BRIDGE_HOME: home },
+    homedir: home,
+    username: 'u',
+  });
   const auth = options.auth ?? createFakeAuth();
   const config = defaultBrokerConfig(options.config);
   const broker = createBroker({

@@ -1,12 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectRpc, RpcCallError } from '../../../app/broker/ipc/rpc-client.ts';
-import { PROTOCOL_VERSION, RPC_ERROR, resultSchema, statusSchema, tokenGetResultSchema } from '../../../app/broker/protocol.ts';
+import {
+  PROTOCOL_VERSION,
+  RPC_ERROR,
+  resultSchema,
+  statusSchema,
+  tokenGetResultSchema,
+} from '../../../app/broker/protocol.ts';
 import { startHarness } from './broker-harness.ts';
 
 const tokenResult = resultSchema(tokenGetResultSchema);
 
-test('a pending client is refused until approved, then served; a denied client gets CLIENT_NOT_APPROVED', async () => {
+void test('a pending client is refused until approved, then served; a denied client gets CLIENT_NOT_APPROVED', async () => {
   const h = await startHarness();
   try {
     const { client, hello } = await h.bridge('cursor');
@@ -30,7 +36,7 @@ test('a pending client is refused until approved, then served; a denied client g
   }
 });
 
-test('the "allow" client policy approves new clients at hello', async () => {
+void test('the "allow" client policy approves new clients at hello', async () => {
   const h = await startHarness({ config: { clientPolicy: 'allow' } });
   try {
     const { client, hello } = await h.bridge('ci');
@@ -42,7 +48,7 @@ test('the "allow" client policy approves new clients at hello', async () => {
   }
 });
 
-test('a wrong key or a request before hello is disconnected with nothing served', async () => {
+void test('a wrong key or a request before hello is disconnected with nothing served', async () => {
   const h = await startHarness({ config: { clientPolicy: 'allow' } });
   try {
     const wrong = await connectRpc(h.broker.endpoint.path);
@@ -69,7 +75,7 @@ test('a wrong key or a request before hello is disconnected with nothing served'
   }
 });
 
-test('paused access returns PAUSED; CONSENT_REQUIRED queues a consent item that grantConsent clears', async () => {
+void test('paused access returns PAUSED; CONSENT_REQUIRED queues a consent item that grantConsent clears', async () => {
   const h = await startHarness({ config: { clientPolicy: 'allow' } });
   try {
     const { client } = await h.bridge('vscode');
@@ -95,7 +101,7 @@ test('paused access returns PAUSED; CONSENT_REQUIRED queues a consent item that 
   }
 });
 
-test('status.get over IPC matches statusSchema and lists the connected client', async () => {
+void test('status.get over IPC matches statusSchema and lists the connected client', async () => {
   const h = await startHarness({ config: { clientPolicy: 'allow' } });
   try {
     const { client } = await h.bridge('claude-ai');

@@ -48,7 +48,12 @@ export function createFakeAuth(options: { granted?: string[]; signedIn?: boolean
       return Promise.resolve(ok(FAKE_ACCOUNT));
     },
     signInDeviceCode: (o) => {
-      o.onCode({ userCode: 'ABCD-EFGH', verificationUri: 'https://microsoft.com/devicelogin', expiresOn: new Date(0), message: 'Go' });
+      o.onCode({
+        userCode: 'ABCD-EFGH',
+        verificationUri: 'https://microsoft.com/devicelogin',
+        expiresOn: new Date(0),
+        message: 'Go',
+      });
       fake.signedIn = true;
       return Promise.resolve(ok(FAKE_ACCOUNT));
     },

@@ -19,7 +19,12 @@ export type FilterExpr =
 
 export class FilterSyntaxError extends Error {}
 
-type Token = { t: 'punc'; v: string } | { t: 'str'; v: string } | { t: 'num'; v: number } | { t: 'date'; v: string } | { t: 'id'; v: string };
+type Token =
+  | { t: 'punc'; v: string }
+  | { t: 'str'; v: string }
+  | { t: 'num'; v: number }
+  | { t: 'date'; v: string }
+  | { t: 'id'; v: string };
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?/;
 const COMPARE_OPS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);

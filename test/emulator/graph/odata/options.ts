@@ -10,7 +10,11 @@ export interface OrderBy {
   desc: boolean;
 }
 
-export function parseTop(query: Map<string, string>, limits: { def: number; max: number }, code = 'BadRequest'): number {
+export function parseTop(
+  query: Map<string, string>,
+  limits: { def: number; max: number },
+  code = 'BadRequest',
+): number {
   const raw = query.get('$top');
   if (raw === undefined) return limits.def;
   const n = Number(raw);
@@ -46,7 +50,10 @@ export function parseSelect(
 }
 
 /** Keeps only the selected properties (plus `id` and OData annotations). */
-export function applySelect<T extends object>(entity: T, select: readonly string[] | undefined): Record<string, unknown> {
+export function applySelect<T extends object>(
+  entity: T,
+  select: readonly string[] | undefined,
+): Record<string, unknown> {
   const rec = entity as Record<string, unknown>;
   if (!select) return { ...rec };
   const out: Record<string, unknown> = {};

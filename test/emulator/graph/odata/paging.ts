@@ -19,7 +19,10 @@ function link(base: string, req: GraphRequest, replace: Record<string, string>, 
 }
 
 /** `$skip`-style page of `all` starting at `skip`. `base` = `${graphOrigin}/${version}`. */
-export function skipPage<T>(all: readonly T[], opts: { req: GraphRequest; base: string; skip: number; top: number }): Page<T> {
+export function skipPage<T>(
+  all: readonly T[],
+  opts: { req: GraphRequest; base: string; skip: number; top: number },
+): Page<T> {
   const items = all.slice(opts.skip, opts.skip + opts.top);
   const next = opts.skip + opts.top;
   if (next >= all.length) return { items };

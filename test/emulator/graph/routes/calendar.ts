@@ -18,10 +18,37 @@ import { isoZ, outlookDateTime } from '../seed/prng.ts';
 
 const EVENT_TYPE = 'microsoft.graph.event';
 const EVENT_PROPS: ReadonlySet<string> = new Set([
-  'id', 'createdDateTime', 'lastModifiedDateTime', 'changeKey', 'categories', 'iCalUId', 'subject', 'bodyPreview',
-  'importance', 'sensitivity', 'isAllDay', 'isCancelled', 'isOrganizer', 'responseRequested', 'showAs', 'type',
-  'webLink', 'isOnlineMeeting', 'onlineMeetingProvider', 'onlineMeeting', 'isReminderOn', 'reminderMinutesBeforeStart',
-  'hasAttachments', 'responseStatus', 'body', 'start', 'end', 'location', 'locations', 'attendees', 'organizer',
+  'id',
+  'createdDateTime',
+  'lastModifiedDateTime',
+  'changeKey',
+  'categories',
+  'iCalUId',
+  'subject',
+  'bodyPreview',
+  'importance',
+  'sensitivity',
+  'isAllDay',
+  'isCancelled',
+  'isOrganizer',
+  'responseRequested',
+  'showAs',
+  'type',
+  'webLink',
+  'isOnlineMeeting',
+  'onlineMeetingProvider',
+  'onlineMeeting',
+  'isReminderOn',
+  'reminderMinutesBeforeStart',
+  'hasAttachments',
+  'responseStatus',
+  'body',
+  'start',
+  'end',
+  'location',
+  'locations',
+  'attendees',
+  'organizer',
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -49,7 +76,12 @@ function zoneOffset(tz: string, ms: number): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: tz,
     hourCycle: 'h23',
-    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   }).formatToParts(new Date(ms));
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
@@ -87,7 +119,11 @@ function eventEnd(e: CalendarEvent): number {
 // ---------------------------------------------------------------------------------------------
 // reads
 
-function renderEvent(ctx: RouteContext, e: CalendarEvent, select: readonly string[] | undefined): Record<string, unknown> {
+function renderEvent(
+  ctx: RouteContext,
+  e: CalendarEvent,
+  select: readonly string[] | undefined,
+): Record<string, unknown> {
   const tz = preferredZone(ctx);
   const out = applySelect({ ...e, start: inZone(e.start, tz), end: inZone(e.end, tz) }, select);
   if (!hasAnyScope(ctx.claims, ['Calendars.Read', 'Calendars.ReadWrite'])) {
@@ -140,10 +176,19 @@ function listEvents(ctx: RouteContext, view: boolean): GraphResponse {
   const order = parseOrderBy(q);
   all = order ? sortBy(all, order) : [...all].sort((a, b) => eventStart(a) - eventStart(b));
   const select = parseSelect(q, { known: EVENT_PROPS, typeName: EVENT_TYPE, code: 'RequestBroker--ParseUri' });
-  const page = skipPage(all, { req: ctx.req, base: ctx.base, skip: parseSkip(q), top: parseTop(q, { def: 10, max: 1000 }) });
+  const page = skipPage(all, {
+    req: ctx.req,
+    base: ctx.base,
+    skip: parseSkip(q),
+    top: parseTop(q, { def: 10, max: 1000 }),
+  });
   const path = view ? 'calendarView' : 'events';
   const context = meContext(ctx, select ? `${path}(${select.join(',')})` : path);
-  return jsonResponse(200, collection(context, { ...page, items: page.items.map((e) => renderEvent(ctx, e, select)) }), headersFor(ctx));
+  return jsonResponse(
+    200,
+    collection(context, { ...page, items: page.items.map((e) => renderEvent(ctx, e, select)) }),
+    headersFor(ctx),
+  );
 }
 
 function eventOrThrow(ctx: RouteContext): CalendarEvent {
@@ -154,14 +199,25 @@ function eventOrThrow(ctx: RouteContext): CalendarEvent {
 
 function getEvent(ctx: RouteContext): GraphResponse {
   const e = eventOrThrow(ctx);
-  const select = parseSelect(ctx.req.query, { known: EVENT_PROPS, typeName: EVENT_TYPE, code: 'RequestBroker--ParseUri' });
-  return jsonResponse(200, { '@odata.context': meContext(ctx, 'events/$entity'), ...renderEvent(ctx, e, select) }, headersFor(ctx));
+  const select = parseSelect(ctx.req.query, {
+    known: EVENT_PROPS,
+    typeName: EVENT_TYPE,
+    code: 'RequestBroker--ParseUri',
+  });
+  return jsonResponse(
+    200,
+    { '@odata.context': meContext(ctx, 'events/$entity'), ...renderEvent(ctx, e, select) },
+    headersFor(ctx),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // writes
 
-function attendeeUsers(ctx: RouteContext, v: unknown): { users: DirectoryUser[]; external: { name: string; address: string }[] } {
+function attendeeUsers(
+  ctx: RouteContext,
+  v: unknown,
+): { users: DirectoryUser[]; external: { name: string; address: string }[] } {
   const users: DirectoryUser[] = [];
   const external: { name: string; address: string }[] = [];
   if (!Array.isArray(v)) return { users, external };
@@ -180,12 +236,20 @@ function createEvent(ctx: RouteContext): GraphResponse {
   const startMs = toUtcMs(json.start as DateTimeTimeZone | undefined);
   const endMs = toUtcMs(json.end as DateTimeTimeZone | undefined);
   if (startMs === undefined || endMs === undefined)
-    throw badRequest('ErrorInvalidRequest', "Your request can't be completed. The start and end date-times are required.");
-  if (endMs < startMs) throw badRequest('ErrorInvalidRequest', "Your request can't be completed. The end time must be after the start time.");
+    throw badRequest(
+      'ErrorInvalidRequest',
+      "Your request can't be completed. The start and end date-times are required.",
+    );
+  if (endMs < startMs)
+    throw badRequest(
+      'ErrorInvalidRequest',
+      "Your request can't be completed. The end time must be after the start time.",
+    );
   const { users, external } = attendeeUsers(ctx, json.attendees);
   const body = json.body as { contentType?: unknown; content?: unknown } | undefined;
   const content = typeof body?.content === 'string' ? body.content : '';
-  const html = typeof body?.contentType === 'string' && body.contentType.toLowerCase() === 'html' ? content : htmlBody([content]);
+  const html =
+    typeof body?.contentType === 'string' && body.contentType.toLowerCase() === 'html' ? content : htmlBody([content]);
   const location = (json.location as { displayName?: unknown } | undefined)?.displayName;
   const input = {
     subject: typeof json.subject === 'string' ? json.subject : '',
@@ -201,7 +265,11 @@ function createEvent(ctx: RouteContext): GraphResponse {
   };
   const event = newEvent(ctx.store.rng(), { ...input, isOrganizer: true });
   for (const x of external)
-    event.attendees.push({ type: 'required', status: { response: 'none', time: '0001-01-01T00:00:00Z' }, emailAddress: x });
+    event.attendees.push({
+      type: 'required',
+      status: { response: 'none', time: '0001-01-01T00:00:00Z' },
+      emailAddress: x,
+    });
   event.bodyPreview = bodyPreview(html);
   ctx.store.user(ctx.me.id).events.push(event);
   for (const u of input.attendees) {
@@ -223,7 +291,8 @@ function patchEvent(ctx: RouteContext): GraphResponse {
   if (end !== undefined) e.end = { dateTime: outlookDateTime(end), timeZone: 'UTC' };
   const loc = (json.location as { displayName?: unknown } | undefined)?.displayName;
   if (typeof loc === 'string') e.location = { displayName: loc, locationType: 'default' };
-  if (json.showAs === 'free' || json.showAs === 'busy' || json.showAs === 'tentative' || json.showAs === 'oof') e.showAs = json.showAs;
+  if (json.showAs === 'free' || json.showAs === 'busy' || json.showAs === 'tentative' || json.showAs === 'oof')
+    e.showAs = json.showAs;
   e.lastModifiedDateTime = isoZ(ctx.nowMs);
   return jsonResponse(200, { '@odata.context': meContext(ctx, 'events/$entity'), ...e });
 }
@@ -271,17 +340,30 @@ const STATUS_CODE: Record<CalendarEvent['showAs'], string> = {
   workingElsewhere: '4',
   unknown: '0',
 };
-const STATUS_RANK: Record<CalendarEvent['showAs'], number> = { free: 0, unknown: 0, workingElsewhere: 1, tentative: 2, busy: 3, oof: 4 };
+const STATUS_RANK: Record<CalendarEvent['showAs'], number> = {
+  free: 0,
+  unknown: 0,
+  workingElsewhere: 1,
+  tentative: 2,
+  busy: 3,
+  oof: 4,
+};
 
 function getSchedule(ctx: RouteContext): GraphResponse {
   const json = readJsonBody(ctx.req.body, invalidJsonPayload);
-  const schedules = Array.isArray(json.schedules) ? json.schedules.filter((s): s is string => typeof s === 'string') : [];
+  const schedules = Array.isArray(json.schedules)
+    ? json.schedules.filter((s): s is string => typeof s === 'string')
+    : [];
   const start = toUtcMs(json.startTime as DateTimeTimeZone | undefined);
   const end = toUtcMs(json.endTime as DateTimeTimeZone | undefined);
   if (schedules.length === 0 || start === undefined || end === undefined || end <= start)
-    throw badRequest('ErrorInvalidParameter', 'Schedules, StartTime and EndTime are required, and EndTime must be after StartTime.');
+    throw badRequest(
+      'ErrorInvalidParameter',
+      'Schedules, StartTime and EndTime are required, and EndTime must be after StartTime.',
+    );
   const interval = typeof json.availabilityViewInterval === 'number' ? json.availabilityViewInterval : 30;
-  if (interval < 5 || interval > 1440) throw badRequest('ErrorInvalidParameter', 'The availabilityViewInterval must be between 5 and 1440.');
+  if (interval < 5 || interval > 1440)
+    throw badRequest('ErrorInvalidParameter', 'The availabilityViewInterval must be between 5 and 1440.');
   const value = schedules.map((scheduleId) => {
     const user = ctx.store.findUser(scheduleId);
     if (!user)
@@ -290,7 +372,10 @@ function getSchedule(ctx: RouteContext): GraphResponse {
         availabilityView: '',
         scheduleItems: [],
         workingHours: null,
-        error: { message: `The specified recipient(s) could not be found: ${scheduleId}`, responseCode: 'ErrorMailRecipientNotFound' },
+        error: {
+          message: `The specified recipient(s) could not be found: ${scheduleId}`,
+          responseCode: 'ErrorMailRecipientNotFound',
+        },
       };
     const events = ctx.store
       .user(user.id)
@@ -301,7 +386,10 @@ function getSchedule(ctx: RouteContext): GraphResponse {
       const slotEnd = t + interval * 60_000;
       const best = events
         .filter((e) => eventStart(e) < slotEnd && eventEnd(e) > t)
-        .reduce<CalendarEvent['showAs']>((acc, e) => (STATUS_RANK[e.showAs] > STATUS_RANK[acc] ? e.showAs : acc), 'free');
+        .reduce<CalendarEvent['showAs']>(
+          (acc, e) => (STATUS_RANK[e.showAs] > STATUS_RANK[acc] ? e.showAs : acc),
+          'free',
+        );
       view += STATUS_CODE[best];
     }
     return {
@@ -327,17 +415,40 @@ function getSchedule(ctx: RouteContext): GraphResponse {
       },
     };
   });
-  return jsonResponse(200, { '@odata.context': `${ctx.base}/$metadata#Collection(microsoft.graph.scheduleInformation)`, value });
+  return jsonResponse(200, {
+    '@odata.context': `${ctx.base}/$metadata#Collection(microsoft.graph.scheduleInformation)`,
+    value,
+  });
 }
 
 const EV = '([^/]+)';
 export const calendarRoutes: Route[] = [
-  { method: 'GET', pattern: /^\/me\/(?:calendar\/)?calendarView\/?$/i, scope: SCOPES.calendarRead, handler: (ctx) => listEvents(ctx, true) },
-  { method: 'GET', pattern: /^\/me\/(?:calendar\/)?events\/?$/, scope: SCOPES.calendarRead, handler: (ctx) => listEvents(ctx, false) },
+  {
+    method: 'GET',
+    pattern: /^\/me\/(?:calendar\/)?calendarView\/?$/i,
+    scope: SCOPES.calendarRead,
+    handler: (ctx) => listEvents(ctx, true),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/me\/(?:calendar\/)?events\/?$/,
+    scope: SCOPES.calendarRead,
+    handler: (ctx) => listEvents(ctx, false),
+  },
   { method: 'POST', pattern: /^\/me\/(?:calendar\/)?events\/?$/, scope: SCOPES.calendarWrite, handler: createEvent },
   { method: 'POST', pattern: /^\/me\/calendar\/getSchedule\/?$/i, scope: SCOPES.calendarRead, handler: getSchedule },
-  { method: 'POST', pattern: new RegExp(`^/me/events/${EV}/accept$`), scope: SCOPES.calendarWrite, handler: (ctx) => respond(ctx, 'accepted') },
-  { method: 'POST', pattern: new RegExp(`^/me/events/${EV}/decline$`), scope: SCOPES.calendarWrite, handler: (ctx) => respond(ctx, 'declined') },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/me/events/${EV}/accept$`),
+    scope: SCOPES.calendarWrite,
+    handler: (ctx) => respond(ctx, 'accepted'),
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/me/events/${EV}/decline$`),
+    scope: SCOPES.calendarWrite,
+    handler: (ctx) => respond(ctx, 'declined'),
+  },
   {
     method: 'POST',
     pattern: new RegExp(`^/me/events/${EV}/tentativelyAccept$`),

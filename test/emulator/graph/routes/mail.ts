@@ -111,7 +111,10 @@ function parseMailFilter(raw: string | undefined): FilterExpr | undefined {
   for (const p of filterUsage(expr).properties) {
     const top = p.split('/')[0] ?? '';
     if (![...MESSAGE_PROPS].some((k) => k.toLowerCase() === top.toLowerCase()))
-      throw badRequest('RequestBroker--ParseUri', `Could not find a property named '${top}' on type '${MESSAGE_TYPE}'.`);
+      throw badRequest(
+        'RequestBroker--ParseUri',
+        `Could not find a property named '${top}' on type '${MESSAGE_TYPE}'.`,
+      );
   }
   return expr;
 }
@@ -125,7 +128,8 @@ function listMessages(ctx: RouteContext, folderId?: string): GraphResponse {
   const folder = folderId === undefined ? undefined : folderOrThrow(state, folderId);
   const search = parseSearch(q);
   const order = parseOrderBy(q);
-  if (search !== undefined && order) throw badRequest('SearchWithOrderBy', "The query parameter '$orderBy' is not supported with '$search'.");
+  if (search !== undefined && order)
+    throw badRequest('SearchWithOrderBy', "The query parameter '$orderBy' is not supported with '$search'.");
   if (search !== undefined && q.has('$filter'))
     throw badRequest('SearchWithFilter', "The query parameter '$filter' is not supported with '$search'.");
   const filter = parseMailFilter(q.get('$filter'));
@@ -159,7 +163,11 @@ function listMessages(ctx: RouteContext, folderId?: string): GraphResponse {
 function getMessage(ctx: RouteContext): GraphResponse {
   const state = ctx.store.user(ctx.me.id);
   const m = messageOrThrow(state, ctx.params[0] ?? '');
-  const select = parseSelect(ctx.req.query, { known: MESSAGE_PROPS, typeName: MESSAGE_TYPE, code: 'RequestBroker--ParseUri' });
+  const select = parseSelect(ctx.req.query, {
+    known: MESSAGE_PROPS,
+    typeName: MESSAGE_TYPE,
+    code: 'RequestBroker--ParseUri',
+  });
   const context = meContext(ctx, select ? `messages(${select.join(',')})/$entity` : 'messages/$entity');
   return jsonResponse(200, { '@odata.context': context, ...renderMessage(ctx, m, select) }, preferenceHeaders(ctx));
 }
@@ -192,19 +200,33 @@ function folderJson(state: UserState, f: MailFolder, select: readonly string[] |
 
 function listFolders(ctx: RouteContext): GraphResponse {
   const state = ctx.store.user(ctx.me.id);
-  const select = parseSelect(ctx.req.query, { known: FOLDER_PROPS, typeName: 'microsoft.graph.mailFolder', code: 'RequestBroker--ParseUri' });
+  const select = parseSelect(ctx.req.query, {
+    known: FOLDER_PROPS,
+    typeName: 'microsoft.graph.mailFolder',
+    code: 'RequestBroker--ParseUri',
+  });
   const top = parseTop(ctx.req.query, { def: 10, max: 1000 });
   const includeHidden = (ctx.req.query.get('includeHiddenFolders') ?? '').toLowerCase() === 'true';
   const all = state.folders.filter((f) => includeHidden || !f.isHidden);
   const page = skipPage(all, { req: ctx.req, base: ctx.base, skip: parseSkip(ctx.req.query), top });
-  return jsonResponse(200, collection(meContext(ctx, 'mailFolders'), { ...page, items: page.items.map((f) => folderJson(state, f, select)) }));
+  return jsonResponse(
+    200,
+    collection(meContext(ctx, 'mailFolders'), { ...page, items: page.items.map((f) => folderJson(state, f, select)) }),
+  );
 }
 
 function getFolder(ctx: RouteContext): GraphResponse {
   const state = ctx.store.user(ctx.me.id);
   const f = folderOrThrow(state, ctx.params[0] ?? '');
-  const select = parseSelect(ctx.req.query, { known: FOLDER_PROPS, typeName: 'microsoft.graph.mailFolder', code: 'RequestBroker--ParseUri' });
-  return jsonResponse(200, { '@odata.context': meContext(ctx, 'mailFolders/$entity'), ...folderJson(state, f, select) });
+  const select = parseSelect(ctx.req.query, {
+    known: FOLDER_PROPS,
+    typeName: 'microsoft.graph.mailFolder',
+    code: 'RequestBroker--ParseUri',
+  });
+  return jsonResponse(200, {
+    '@odata.context': meContext(ctx, 'mailFolders/$entity'),
+    ...folderJson(state, f, select),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,9 +303,20 @@ function meRecipient(ctx: RouteContext): Recipient {
 function deliver(ctx: RouteContext, msg: Message, atts: FileAttachment[], save: boolean): void {
   const state = ctx.store.user(ctx.me.id);
   const all = [...msg.toRecipients, ...msg.ccRecipients, ...msg.bccRecipients];
-  if (all.length === 0) throw badRequest('ErrorInvalidRecipients', 'At least one recipient is not valid., A message can\'t be sent because it contains no recipients.');
+  if (all.length === 0)
+    throw badRequest(
+      'ErrorInvalidRecipients',
+      "At least one recipient is not valid., A message can't be sent because it contains no recipients.",
+    );
   const now = isoZ(ctx.nowMs);
-  Object.assign(msg, { isDraft: false, isRead: true, from: meRecipient(ctx), sender: meRecipient(ctx), sentDateTime: now, receivedDateTime: now });
+  Object.assign(msg, {
+    isDraft: false,
+    isRead: true,
+    from: meRecipient(ctx),
+    sender: meRecipient(ctx),
+    sentDateTime: now,
+    receivedDateTime: now,
+  });
   state.messages = state.messages.filter((m) => m.id !== msg.id);
   if (save) {
     msg.parentFolderId = folderOrThrow(state, 'sentitems').id;
@@ -304,7 +337,11 @@ function deliver(ctx: RouteContext, msg: Message, atts: FileAttachment[], save: 
       bccRecipients: [],
     });
     theirs.messages.push(copy);
-    if (atts.length) theirs.attachments.set(copy.id, atts.map((a) => ({ ...a })));
+    if (atts.length)
+      theirs.attachments.set(
+        copy.id,
+        atts.map((a) => ({ ...a })),
+      );
   }
 }
 
@@ -325,7 +362,11 @@ function sendMimeMail(ctx: RouteContext): GraphResponse {
     .filter(Boolean)
     .map((address) => ({ emailAddress: { name: address, address } }));
   const state = ctx.store.user(ctx.me.id);
-  const msg = messageFromJson(ctx, { subject: header('Subject'), body: { contentType: 'text', content: split.slice(1).join('\n\n') } }, folderOrThrow(state, 'drafts'));
+  const msg = messageFromJson(
+    ctx,
+    { subject: header('Subject'), body: { contentType: 'text', content: split.slice(1).join('\n\n') } },
+    folderOrThrow(state, 'drafts'),
+  );
   msg.toRecipients = to;
   deliver(ctx, msg, [], true);
   return emptyResponse(202);
@@ -390,7 +431,8 @@ function replyMessage(ctx: RouteContext, kind: 'reply' | 'replyAll', draft: bool
     folderOrThrow(state, 'drafts'),
   );
   msg.toRecipients = recipients(extra.toRecipients).length ? recipients(extra.toRecipients) : to;
-  msg.ccRecipients = kind === 'replyAll' ? original.ccRecipients.filter((r) => r.emailAddress.address.toLowerCase() !== meAddr) : [];
+  msg.ccRecipients =
+    kind === 'replyAll' ? original.ccRecipients.filter((r) => r.emailAddress.address.toLowerCase() !== meAddr) : [];
   msg.conversationId = original.conversationId;
   if (draft) {
     Object.assign(msg, { isDraft: true, from: null, sender: null });
@@ -407,8 +449,10 @@ function patchMessage(ctx: RouteContext): GraphResponse {
   const json = jsonBody(ctx);
   if (typeof json.isRead === 'boolean') msg.isRead = json.isRead;
   if (typeof json.subject === 'string') msg.subject = json.subject;
-  if (json.importance === 'low' || json.importance === 'normal' || json.importance === 'high') msg.importance = json.importance;
-  if (Array.isArray(json.categories)) msg.categories = json.categories.filter((c): c is string => typeof c === 'string');
+  if (json.importance === 'low' || json.importance === 'normal' || json.importance === 'high')
+    msg.importance = json.importance;
+  if (Array.isArray(json.categories))
+    msg.categories = json.categories.filter((c): c is string => typeof c === 'string');
   const flag = (json.flag as { flagStatus?: unknown } | undefined)?.flagStatus;
   if (flag === 'notFlagged' || flag === 'flagged' || flag === 'complete') msg.flag = { flagStatus: flag };
   if (json.inferenceClassification === 'focused' || json.inferenceClassification === 'other')
@@ -418,7 +462,8 @@ function patchMessage(ctx: RouteContext): GraphResponse {
       msg.body = bodyOf(json.body);
       msg.bodyPreview = bodyPreview(msg.body.content);
     }
-    for (const k of ['toRecipients', 'ccRecipients', 'bccRecipients'] as const) if (json[k] !== undefined) msg[k] = recipients(json[k]);
+    for (const k of ['toRecipients', 'ccRecipients', 'bccRecipients'] as const)
+      if (json[k] !== undefined) msg[k] = recipients(json[k]);
   }
   msg.lastModifiedDateTime = isoZ(ctx.nowMs);
   msg.changeKey = ctx.store.rng().b64(18);
@@ -448,12 +493,37 @@ export const mailRoutes: Route[] = [
     handler: (ctx) => listMessages(ctx, ctx.params[0]),
   },
   { method: 'POST', pattern: /^\/me\/sendMail\/?$/i, scope: SCOPES.mailSend, handler: sendMail },
-  { method: 'GET', pattern: new RegExp(`^/me/messages/${MSG}/attachments/?$`), scope: SCOPES.mailReadFull, handler: listAttachments },
-  { method: 'GET', pattern: new RegExp(`^/me/messages/${MSG}/attachments/([^/]+)$`), scope: SCOPES.mailReadFull, handler: getAttachment },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/me/messages/${MSG}/attachments/?$`),
+    scope: SCOPES.mailReadFull,
+    handler: listAttachments,
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/me/messages/${MSG}/attachments/([^/]+)$`),
+    scope: SCOPES.mailReadFull,
+    handler: getAttachment,
+  },
   { method: 'POST', pattern: new RegExp(`^/me/messages/${MSG}/send$`), scope: SCOPES.mailSend, handler: sendDraft },
-  { method: 'POST', pattern: new RegExp(`^/me/messages/${MSG}/reply$`), scope: SCOPES.mailSend, handler: (ctx) => replyMessage(ctx, 'reply', false) },
-  { method: 'POST', pattern: new RegExp(`^/me/messages/${MSG}/replyAll$`), scope: SCOPES.mailSend, handler: (ctx) => replyMessage(ctx, 'replyAll', false) },
-  { method: 'POST', pattern: new RegExp(`^/me/messages/${MSG}/createReply$`), scope: SCOPES.mailWrite, handler: (ctx) => replyMessage(ctx, 'reply', true) },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/me/messages/${MSG}/reply$`),
+    scope: SCOPES.mailSend,
+    handler: (ctx) => replyMessage(ctx, 'reply', false),
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/me/messages/${MSG}/replyAll$`),
+    scope: SCOPES.mailSend,
+    handler: (ctx) => replyMessage(ctx, 'replyAll', false),
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/me/messages/${MSG}/createReply$`),
+    scope: SCOPES.mailWrite,
+    handler: (ctx) => replyMessage(ctx, 'reply', true),
+  },
   { method: 'GET', pattern: new RegExp(`^/me/messages/${MSG}/?$`), scope: SCOPES.mailRead, handler: getMessage },
   { method: 'PATCH', pattern: new RegExp(`^/me/messages/${MSG}/?$`), scope: SCOPES.mailWrite, handler: patchMessage },
   { method: 'DELETE', pattern: new RegExp(`^/me/messages/${MSG}/?$`), scope: SCOPES.mailWrite, handler: deleteMessage },

@@ -4,7 +4,16 @@ import { badRequest, directoryNotFound, GraphHttpError } from '../errors.ts';
 import { jsonResponse } from '../http.ts';
 import type { DirectoryUser, Person } from '../model.ts';
 import { evaluateFilter, filterUsage, FilterSyntaxError, parseFilter, type FilterExpr } from '../odata/filter.ts';
-import { applySelect, parseCount, parseOrderBy, parseSearch, parseSelect, parseSkip, parseTop, sortBy } from '../odata/options.ts';
+import {
+  applySelect,
+  parseCount,
+  parseOrderBy,
+  parseSearch,
+  parseSelect,
+  parseSkip,
+  parseTop,
+  sortBy,
+} from '../odata/options.ts';
 import { collection, skipPage, tokenPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
 import { SCOPES } from '../scopes.ts';
@@ -43,7 +52,22 @@ const DEFAULT_PROPS = [
   'id',
 ];
 const BASIC_PROPS = new Set(['id', 'displayName', 'givenName', 'surname', 'mail', 'userPrincipalName']);
-const DEFAULT_FILTER_PROPS = new Set(['displayname', 'givenname', 'surname', 'mail', 'userprincipalname', 'id', 'accountenabled', 'jobtitle', 'department', 'city', 'country', 'companyname', 'officelocation', 'usagelocation']);
+const DEFAULT_FILTER_PROPS = new Set([
+  'displayname',
+  'givenname',
+  'surname',
+  'mail',
+  'userprincipalname',
+  'id',
+  'accountenabled',
+  'jobtitle',
+  'department',
+  'city',
+  'country',
+  'companyname',
+  'officelocation',
+  'usagelocation',
+]);
 const ADVANCED_HINT =
   'required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information';
 
@@ -52,7 +76,11 @@ function unsupported(message: string): GraphHttpError {
 }
 
 /** Shapes a user for output: $select or the default set; basic-only tokens see other props as null. */
-function renderUser(u: DirectoryUser, select: readonly string[] | undefined, basicOnly: boolean): Record<string, unknown> {
+function renderUser(
+  u: DirectoryUser,
+  select: readonly string[] | undefined,
+  basicOnly: boolean,
+): Record<string, unknown> {
   const props = select ?? DEFAULT_PROPS;
   const rec = u as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {};
@@ -69,12 +97,19 @@ function selectFor(ctx: RouteContext): string[] | undefined {
 }
 
 function basicOnly(ctx: RouteContext): boolean {
-  return !hasAnyScope(ctx.claims, ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All']);
+  return !hasAnyScope(ctx.claims, [
+    'User.Read.All',
+    'User.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ]);
 }
 
 function getMe(ctx: RouteContext): ReturnType<Route['handler']> {
   const select = selectFor(ctx);
-  const context = select ? `${ctx.base}/$metadata#users(${select.join(',')})/$entity` : `${ctx.base}/$metadata#users/$entity`;
+  const context = select
+    ? `${ctx.base}/$metadata#users(${select.join(',')})/$entity`
+    : `${ctx.base}/$metadata#users/$entity`;
   return jsonResponse(200, { '@odata.context': context, ...renderUser(ctx.me, select, false) });
 }
 
@@ -83,13 +118,18 @@ function getUser(ctx: RouteContext): ReturnType<Route['handler']> {
   const user = ctx.store.findUser(key);
   if (!user) throw directoryNotFound(key);
   const select = selectFor(ctx);
-  const context = select ? `${ctx.base}/$metadata#users(${select.join(',')})/$entity` : `${ctx.base}/$metadata#users/$entity`;
+  const context = select
+    ? `${ctx.base}/$metadata#users(${select.join(',')})/$entity`
+    : `${ctx.base}/$metadata#users/$entity`;
   const self = user.id === ctx.me.id;
   return jsonResponse(200, { '@odata.context': context, ...renderUser(user, select, !self && basicOnly(ctx)) });
 }
 
 function isAdvanced(ctx: RouteContext): { eventual: boolean; count: boolean } {
-  return { eventual: (ctx.req.headers.consistencylevel ?? '').toLowerCase() === 'eventual', count: parseCount(ctx.req.query) };
+  return {
+    eventual: (ctx.req.headers.consistencylevel ?? '').toLowerCase() === 'eventual',
+    count: parseCount(ctx.req.query),
+  };
 }
 
 /** Directory $search: `"displayName:ade" AND "mail:contoso"` — tokenised prefix match. */
@@ -105,7 +145,11 @@ export function parseDirectorySearch(raw: string): (u: DirectoryUser) => boolean
     const m = /^"?([A-Za-z]+):(.*?)"?$/.exec(c.trim());
     if (!m?.[1]) throw badRequest('Request_UnsupportedQuery', 'Invalid search query. Use the syntax "property:value".');
     const prop = m[1];
-    if (!['displayName', 'description', 'mail', 'userPrincipalName', 'givenName', 'surname'].some((p) => p.toLowerCase() === prop.toLowerCase()))
+    if (
+      !['displayName', 'description', 'mail', 'userPrincipalName', 'givenName', 'surname'].some(
+        (p) => p.toLowerCase() === prop.toLowerCase(),
+      )
+    )
       throw badRequest('Request_UnsupportedQuery', `Unsupported property '${prop}' in $search.`);
     terms.push({ prop, value: (m[2] ?? '').toLowerCase() });
   }
@@ -113,10 +157,12 @@ export function parseDirectorySearch(raw: string): (u: DirectoryUser) => boolean
     const key = Object.keys(u).find((k) => k.toLowerCase() === t.prop.toLowerCase());
     const v = key ? (u as unknown as Record<string, unknown>)[key] : undefined;
     if (typeof v !== 'string') return false;
-    return v
-      .toLowerCase()
-      .split(/[\s@._-]+/)
-      .some((tok) => tok.startsWith(t.value)) || v.toLowerCase().startsWith(t.value);
+    return (
+      v
+        .toLowerCase()
+        .split(/[\s@._-]+/)
+        .some((tok) => tok.startsWith(t.value)) || v.toLowerCase().startsWith(t.value)
+    );
   };
   return (u) => {
     let acc = terms[0] ? test(u, terms[0]) : true;
@@ -151,7 +197,8 @@ function parseDirectoryFilter(raw: string | undefined, advanced: boolean): Filte
       ['not', 'not'],
       ['contains', 'contains'],
     ] as const) {
-      if (usage.operators.has(op)) throw unsupported(`Operator '${name}' is not supported because the ${ADVANCED_HINT}`);
+      if (usage.operators.has(op))
+        throw unsupported(`Operator '${name}' is not supported because the ${ADVANCED_HINT}`);
     }
   }
   return expr;
@@ -175,7 +222,10 @@ function listUsers(ctx: RouteContext): ReturnType<Route['handler']> {
   }
   const rawTop = q.get('$top');
   if (rawTop !== undefined && Number(rawTop) > 999)
-    throw badRequest('Request_BadRequest', `Invalid page size specified: '${rawTop}'. Must be between 1 and 999 inclusive.`);
+    throw badRequest(
+      'Request_BadRequest',
+      `Invalid page size specified: '${rawTop}'. Must be between 1 and 999 inclusive.`,
+    );
   const top = parseTop(q, { def: 100, max: 999 }, 'Request_BadRequest');
   const select = selectFor(ctx);
   let all = [...ctx.store.directory()].sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -189,7 +239,11 @@ function listUsers(ctx: RouteContext): ReturnType<Route['handler']> {
   const context = select ? `${ctx.base}/$metadata#users(${select.join(',')})` : `${ctx.base}/$metadata#users`;
   return jsonResponse(
     200,
-    collection(context, { ...page, items: page.items.map((u) => renderUser(u, select, basic && u.id !== ctx.me.id)) }, extra),
+    collection(
+      context,
+      { ...page, items: page.items.map((u) => renderUser(u, select, basic && u.id !== ctx.me.id)) },
+      extra,
+    ),
   );
 }
 
@@ -242,11 +296,18 @@ function listPeople(ctx: RouteContext): ReturnType<Route['handler']> {
     throw badRequest('ErrorInvalidArgument', "The query parameter '$skip' is not supported with '$search'.");
   const top = parseTop(q, { def: 10, max: 1000 });
   const skip = parseSkip(q);
-  const select = parseSelect(q, { known: PERSON_PROPS, typeName: 'microsoft.graph.person', code: 'ErrorInvalidProperty' });
+  const select = parseSelect(q, {
+    known: PERSON_PROPS,
+    typeName: 'microsoft.graph.person',
+    code: 'ErrorInvalidProperty',
+  });
   let all = ctx.store.user(ctx.me.id).people;
   if (search !== undefined) all = all.filter((p) => personMatches(p, search)).slice(0, 250);
   const page = skipPage(all, { req: ctx.req, base: ctx.base, skip, top });
-  return jsonResponse(200, collection(meContext(ctx, 'people'), { ...page, items: page.items.map((p) => applySelect(p, select)) }));
+  return jsonResponse(
+    200,
+    collection(meContext(ctx, 'people'), { ...page, items: page.items.map((p) => applySelect(p, select)) }),
+  );
 }
 
 export const userRoutes: Route[] = [

@@ -135,7 +135,11 @@ export function seedEvents(me: DirectoryUser, directory: readonly DirectoryUser[
           isOrganizer: organizedByMe,
           online,
           location: online ? 'Microsoft Teams Meeting' : rng.pick(ROOMS),
-          response: organizedByMe ? 'organizer' : past ? 'accepted' : rng.pick(['none', 'accepted', 'tentativelyAccepted']),
+          response: organizedByMe
+            ? 'organizer'
+            : past
+              ? 'accepted'
+              : rng.pick(['none', 'accepted', 'tentativelyAccepted']),
           nowMs: startMs - 7 * DAY_MS,
         }),
       );

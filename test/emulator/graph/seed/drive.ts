@@ -97,7 +97,13 @@ export function createDriveBuilder(me: DirectoryUser, rng: Rng, drive: SeededDri
 function bigLog(rng: Rng, baseMs: number): Buffer {
   const lines: string[] = [];
   const levels = ['INFO', 'INFO', 'INFO', 'WARN', 'DEBUG', 'ERROR'];
-  const msgs = ['order synced', 'inventory refreshed', 'cache miss for store', 'retrying upstream call', 'report generated'];
+  const msgs = [
+    'order synced',
+    'inventory refreshed',
+    'cache miss for store',
+    'retrying upstream call',
+    'report generated',
+  ];
   let size = 0;
   for (let i = 0; size < 1_300_000; i++) {
     const line = `${isoZ(baseMs - 7 * DAY_MS + i * 1000)} ${rng.pick(levels)} [retail-sync] ${rng.pick(msgs)} id=${i} store=${rng.int(100, 999)}`;
@@ -123,7 +129,9 @@ export function seedDrive(me: DirectoryUser, baseMs: number): SeededDrive {
   b.file(
     drive.rootId,
     'README.md',
-    Buffer.from(`# ${me.givenName}'s OneDrive\n\n- Documents/Project Falcon: plan, budget, requirements\n- Documents/Reports: quarterly sales\n- Notes: meeting notes\n`),
+    Buffer.from(
+      `# ${me.givenName}'s OneDrive\n\n- Documents/Project Falcon: plan, budget, requirements\n- Documents/Reports: quarterly sales\n- Notes: meeting notes\n`,
+    ),
     t(250),
   );
   b.file(
@@ -151,21 +159,41 @@ export function seedDrive(me: DirectoryUser, baseMs: number): SeededDrive {
   b.file(
     falcon,
     'requirements.txt',
-    Buffer.from('Falcon requirements\n1. Offline mode for store tablets\n2. Sign in with Entra ID\n3. Sync inventory every 15 minutes\n'),
+    Buffer.from(
+      'Falcon requirements\n1. Offline mode for store tablets\n2. Sign in with Entra ID\n3. Sync inventory every 15 minutes\n',
+    ),
     t(30),
   );
-  b.file(falcon, 'notes.md', Buffer.from('## Falcon notes\n\n* Pilot store: Redmond #112\n* Owner: ' + me.displayName + '\n'), t(5));
+  b.file(
+    falcon,
+    'notes.md',
+    Buffer.from('## Falcon notes\n\n* Pilot store: Redmond #112\n* Owner: ' + me.displayName + '\n'),
+    t(5),
+  );
   const salesRows = (q: number): string =>
-    ['region,month,revenue,units', ...['North', 'South', 'East', 'West'].flatMap((r) => [1, 2, 3].map((m) => `${r},${(q - 1) * 3 + m},${rng.int(20_000, 90_000)},${rng.int(100, 900)}`))].join('\n') + '\n';
+    [
+      'region,month,revenue,units',
+      ...['North', 'South', 'East', 'West'].flatMap((r) =>
+        [1, 2, 3].map((m) => `${r},${(q - 1) * 3 + m},${rng.int(20_000, 90_000)},${rng.int(100, 900)}`),
+      ),
+    ].join('\n') + '\n';
   b.file(reports, 'Q1 sales.csv', Buffer.from(salesRows(1)), t(80));
   b.file(reports, 'Q2 sales.csv', Buffer.from(salesRows(2)), t(40));
   b.file(
     reports,
     'summary.json',
-    Buffer.from(JSON.stringify({ owner: me.userPrincipalName, quarters: ['Q1', 'Q2'], currency: 'USD', stores: 12 }, null, 2) + '\n'),
+    Buffer.from(
+      JSON.stringify({ owner: me.userPrincipalName, quarters: ['Q1', 'Q2'], currency: 'USD', stores: 12 }, null, 2) +
+        '\n',
+    ),
     t(39),
   );
-  b.file(notes, 'meeting-notes.md', Buffer.from('# Weekly sync\n\n- Budget review moved to Thursday\n- Security review: done\n'), t(3));
+  b.file(
+    notes,
+    'meeting-notes.md',
+    Buffer.from('# Weekly sync\n\n- Budget review moved to Thursday\n- Security review: done\n'),
+    t(3),
+  );
   b.file(notes, 'todo.txt', Buffer.from('- call Northwind\n- send Q2 summary\n- book offsite venue\n'), t(2));
   b.file(logs, 'retail-sync.log', bigLog(rng, baseMs), t(1));
   return drive;

@@ -163,7 +163,9 @@ function attachmentFor(rng: Rng, topic: string, atMs: number): FileAttachment {
     bytes = Buffer.from(rows.join('\n') + '\n');
     contentType = 'text/csv';
   } else {
-    bytes = Buffer.from(`%PDF-1.4\n% ${topic}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+    bytes = Buffer.from(
+      `%PDF-1.4\n% ${topic}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
+    );
     contentType = 'application/pdf';
   }
   return {

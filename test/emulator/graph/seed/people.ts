@@ -25,10 +25,16 @@ export function personOf(u: DirectoryUser, score: number): Person {
   };
 }
 
-export function seedPeople(me: DirectoryUser, directory: readonly DirectoryUser[], fixtureIds: readonly string[]): Person[] {
+export function seedPeople(
+  me: DirectoryUser,
+  directory: readonly DirectoryUser[],
+  fixtureIds: readonly string[],
+): Person[] {
   const rng = createRng(`people:${me.id}`);
   return directory
     .filter((u) => u.id !== me.id)
     .map((u) => personOf(u, Math.round((fixtureIds.includes(u.id) ? 20 : 0) + rng.next() * 10 * 10) / 10))
-    .sort((a, b) => (b.scoredEmailAddresses[0]?.relevanceScore ?? 0) - (a.scoredEmailAddresses[0]?.relevanceScore ?? 0));
+    .sort(
+      (a, b) => (b.scoredEmailAddresses[0]?.relevanceScore ?? 0) - (a.scoredEmailAddresses[0]?.relevanceScore ?? 0),
+    );
 }

@@ -6,7 +6,11 @@ import type { Channel, Chat, ChatMessage, DirectoryUser, TenantState } from '../
 import { createRng, HOUR_MS, isoZ, type Rng } from './prng.ts';
 
 const TEAMS: readonly (readonly [string, string, readonly string[]])[] = [
-  ['Mark 8 Project Team', 'Welcome to the team that we have assembled to create the Mark 8.', ['General', 'Design', 'Research and Development']],
+  [
+    'Mark 8 Project Team',
+    'Welcome to the team that we have assembled to create the Mark 8.',
+    ['General', 'Design', 'Research and Development'],
+  ],
   ['Retail', 'Retail operations, store rollouts and Project Falcon.', ['General', 'Store Rollout', 'Falcon Pilot']],
   ['Sales and Marketing', 'Campaigns, leads and the quarterly business review.', ['General', 'Campaigns', 'Leads']],
 ];
@@ -25,7 +29,14 @@ const LINES = [
 
 export function chatMessage(
   rng: Rng,
-  opts: { from: DirectoryUser; tenantId: string; atMs: number; html: string; chatId?: string; channel?: { teamId: string; channelId: string } },
+  opts: {
+    from: DirectoryUser;
+    tenantId: string;
+    atMs: number;
+    html: string;
+    chatId?: string;
+    channel?: { teamId: string; channelId: string };
+  },
 ): ChatMessage {
   const id = String(opts.atMs);
   return {
@@ -49,7 +60,12 @@ export function chatMessage(
     from: {
       application: null,
       device: null,
-      user: { id: opts.from.id, displayName: opts.from.displayName, userIdentityType: 'aadUser', tenantId: opts.tenantId },
+      user: {
+        id: opts.from.id,
+        displayName: opts.from.displayName,
+        userIdentityType: 'aadUser',
+        tenantId: opts.tenantId,
+      },
     },
     body: { contentType: 'html', content: opts.html },
     attachments: [],
@@ -58,25 +74,52 @@ export function chatMessage(
   };
 }
 
-function messages(rng: Rng, people: readonly DirectoryUser[], tenantId: string, baseMs: number, n: number, ctx: { chatId?: string; channel?: { teamId: string; channelId: string } }): ChatMessage[] {
+function messages(
+  rng: Rng,
+  people: readonly DirectoryUser[],
+  tenantId: string,
+  baseMs: number,
+  n: number,
+  ctx: { chatId?: string; channel?: { teamId: string; channelId: string } },
+): ChatMessage[] {
   const out: ChatMessage[] = [];
   let at = baseMs - n * 5 * HOUR_MS;
   for (let i = 0; i < n; i++) {
     at += rng.int(1, 9) * HOUR_MS + rng.int(0, 3_599_000);
-    out.push(chatMessage(rng, { from: rng.pick(people), tenantId, atMs: at, html: `<p>${rng.pick(LINES)}</p>`, ...ctx }));
+    out.push(
+      chatMessage(rng, { from: rng.pick(people), tenantId, atMs: at, html: `<p>${rng.pick(LINES)}</p>`, ...ctx }),
+    );
   }
   return out.reverse();
 }
 
-export function seedTenant(fixtureIds: readonly string[], directory: readonly DirectoryUser[], tenantId: string, baseMs: number): TenantState {
+export function seedTenant(
+  fixtureIds: readonly string[],
+  directory: readonly DirectoryUser[],
+  tenantId: string,
+  baseMs: number,
+): TenantState {
   const rng = createRng(`tenant:${tenantId}`);
   const fixtures = directory.filter((u) => fixtureIds.includes(u.id));
   const colleagues = directory.filter((u) => !fixtureIds.includes(u.id));
-  const state: TenantState = { teams: [], channels: new Map(), channelMessages: new Map(), chats: [], chatMessages: new Map() };
+  const state: TenantState = {
+    teams: [],
+    channels: new Map(),
+    channelMessages: new Map(),
+    chats: [],
+    chatMessages: new Map(),
+  };
   for (const [displayName, description, channelNames] of TEAMS) {
     const teamId = rng.uuid();
     const members = [...fixtures, ...colleagues.filter(() => rng.chance(0.3))];
-    state.teams.push({ id: teamId, displayName, description, isArchived: false, tenantId, memberIds: members.map((m) => m.id) });
+    state.teams.push({
+      id: teamId,
+      displayName,
+      description,
+      isArchived: false,
+      tenantId,
+      memberIds: members.map((m) => m.id),
+    });
     const channels: Channel[] = channelNames.map((name, i) => {
       const id = i === 0 ? `19:${rng.b64(24)}@thread.tacv2` : `19:${rng.b64(16).replace(/[-_]/g, 'a')}@thread.tacv2`;
       return {
@@ -93,12 +136,21 @@ export function seedTenant(fixtureIds: readonly string[], directory: readonly Di
     });
     state.channels.set(teamId, channels);
     for (const ch of channels) {
-      state.channelMessages.set(ch.id, messages(rng, members, tenantId, baseMs, rng.int(12, 30), { channel: { teamId, channelId: ch.id } }));
+      state.channelMessages.set(
+        ch.id,
+        messages(rng, members, tenantId, baseMs, rng.int(12, 30), { channel: { teamId, channelId: ch.id } }),
+      );
     }
   }
-  const addChat = (chatType: Chat['chatType'], topic: string | null, members: readonly DirectoryUser[], n: number): void => {
+  const addChat = (
+    chatType: Chat['chatType'],
+    topic: string | null,
+    members: readonly DirectoryUser[],
+    n: number,
+  ): void => {
     const ids = members.map((m) => m.id);
-    const id = chatType === 'oneOnOne' ? `19:${[...ids].sort().join('_')}@unq.gbl.spaces` : `19:${rng.b64(24)}@thread.v2`;
+    const id =
+      chatType === 'oneOnOne' ? `19:${[...ids].sort().join('_')}@unq.gbl.spaces` : `19:${rng.b64(24)}@thread.v2`;
     const msgs = messages(rng, members, tenantId, baseMs, n, { chatId: id });
     state.chats.push({
       id,
@@ -114,7 +166,13 @@ export function seedTenant(fixtureIds: readonly string[], directory: readonly Di
     state.chatMessages.set(id, msgs);
   };
   for (let i = 0; i < fixtures.length; i++) {
-    for (let j = i + 1; j < fixtures.length; j++) addChat('oneOnOne', null, [fixtures[i], fixtures[j]].filter((u) => !!u), rng.int(5, 25));
+    for (let j = i + 1; j < fixtures.length; j++)
+      addChat(
+        'oneOnOne',
+        null,
+        [fixtures[i], fixtures[j]].filter((u) => !!u),
+        rng.int(5, 25),
+      );
     const f = fixtures[i];
     if (f) for (const c of colleagues.slice(i * 2, i * 2 + 2)) addChat('oneOnOne', null, [f, c], rng.int(3, 15));
   }

@@ -3,9 +3,32 @@ import type { TodoTask, TodoTaskList } from '../model.ts';
 import { createRng, DAY_MS, isoZ, outlookDateTime, type Rng } from './prng.ts';
 
 const LISTS: readonly (readonly [string, TodoTaskList['wellknownListName'], readonly string[]])[] = [
-  ['Tasks', 'defaultList', ['Send Q2 summary to Patti', 'Book offsite venue', 'Review Falcon budget', 'Renew parking permit', 'Reply to Northwind', 'Update expense report', 'Prepare QBR slides', 'Call the vendor about delivery']],
+  [
+    'Tasks',
+    'defaultList',
+    [
+      'Send Q2 summary to Patti',
+      'Book offsite venue',
+      'Review Falcon budget',
+      'Renew parking permit',
+      'Reply to Northwind',
+      'Update expense report',
+      'Prepare QBR slides',
+      'Call the vendor about delivery',
+    ],
+  ],
   ['Flagged Emails', 'flaggedEmails', ['Action required: Security review', 'Quick question about Hiring plan']],
-  ['Project Falcon', 'none', ['Pilot store checklist', 'Tablet provisioning', 'Inventory sync test', 'Training plan for store staff', 'Go/no-go meeting']],
+  [
+    'Project Falcon',
+    'none',
+    [
+      'Pilot store checklist',
+      'Tablet provisioning',
+      'Inventory sync test',
+      'Training plan for store staff',
+      'Go/no-go meeting',
+    ],
+  ],
   ['Groceries', 'none', ['Coffee beans', 'Oat milk', 'Apples']],
 ];
 
@@ -45,8 +68,10 @@ export function seedTodo(oid: string, baseMs: number): { lists: TodoTaskList[]; 
         const createdMs = baseMs - rng.int(1, 40) * DAY_MS;
         const status: TodoTask['status'] = i % 4 === 3 ? 'completed' : rng.chance(0.2) ? 'inProgress' : 'notStarted';
         const task = newTask(rng, { title, status, importance: rng.chance(0.2) ? 'high' : 'normal' }, createdMs);
-        if (rng.chance(0.5)) task.dueDateTime = { dateTime: outlookDateTime(baseMs + rng.int(-3, 14) * DAY_MS), timeZone: 'UTC' };
-        if (status === 'completed') task.completedDateTime = { dateTime: outlookDateTime(createdMs + DAY_MS), timeZone: 'UTC' };
+        if (rng.chance(0.5))
+          task.dueDateTime = { dateTime: outlookDateTime(baseMs + rng.int(-3, 14) * DAY_MS), timeZone: 'UTC' };
+        if (status === 'completed')
+          task.completedDateTime = { dateTime: outlookDateTime(createdMs + DAY_MS), timeZone: 'UTC' };
         task.lastModifiedDateTime = isoZ(createdMs);
         return task;
       }),

@@ -1,0 +1,188 @@
+/**
+ * The status window page in REAL headless Chromium, driven like a user (roles and labels), against a
+ * REAL tray host (production settings, MSAL, broker sockets) signed in to the emulator, with a REAL
+ * bridge broker client standing in for an editor. Every state is screenshotted into
+ * test-artifacts/status-window/.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStatusHarness, type StatusHarness } from '../helpers/status-harness.ts';
+
+describe('status window against a real broker and the emulator', () => {
+  let h: StatusHarness;
+  before(async () => {
+    h = await startStatusHarness({
+      settings: { toolGroups: ['profile'], approvalPolicy: { clients: 'ask', writes: { default: 'ask', tools: {} } } },
+    });
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  test('signed out: says so, offers both sign-in methods, shows the keychain cache', async () => {
+    const { page } = h;
+    await page.getByText('Not signed in. Editors cannot use Microsoft 365 until you sign in.').waitFor();
+    assert.equal(await page.locator('#header-account').innerText(), 'Not signed in');
+    assert.match(await page.getByTestId('cache-backend').innerText(), /OS keychain/);
+    assert.equal(await page.getByRole('button', { name: 'Sign in with a code…' }).isEnabled(), true);
+    await h.screenshot('01-signed-out');
+  });
+
+  test('sign in with a code: the code is shown, approved at the emulator, then the account appears', async () => {
+    const { page } = h;
+    await page.getByRole('button', { name: 'Sign in with a code…' }).click();
+    const code = page.locator('.device-code .code');
+    await code.waitFor();
+    assert.match(await code.innerText(), /\S{4,}/);
+    await h.screenshot('02-device-code');
+    await h.approveDeviceCode();
+    const user = h.emulator.users[0]?.upn ?? '';
+    await page.locator('#header-account', { hasText: user }).waitFor({ timeout: 30_000 });
+    await page.getByText('Access token expires in').waitFor();
+    assert.match(await page.locator('#account-body').innerText(), new RegExp(user.replace('.', '\\.')));
+    await h.screenshot('03-signed-in');
+  });
+
+  test('consent missing after enabling a group → Grant runs incremental consent → granted', async () => {
+    const { page } = h;
+    await page.locator('#settings-group-mail').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('#announce', { hasText: 'Settings saved.' }).waitFor();
+    const mailRow = page.locator('tr[data-group="mail"]');
+    await mailRow.getByRole('button', { name: 'Grant mail' }).waitFor();
+    assert.match(await mailRow.innerText(), /Mail\.Send/);
+    assert.equal(await mailRow.locator('.scope.missing').count(), 3);
+    await page.locator('#consent').scrollIntoViewIfNeeded();
+    await h.screenshot('04-consent-missing');
+    await mailRow.getByRole('button', { name: 'Grant mail' }).click();
+    await mailRow.getByText('Granted').waitFor({ timeout: 60_000 });
+    assert.equal(await mailRow.locator('.scope.missing').count(), 0);
+    await h.screenshot('05-consent-granted');
+  });
+
+  test('a new editor is held pending until allowed in the window', async () => {
+    const { page } = h;
+    const bridge = h.bridgeClient('claude-ai');
+    const hello = await bridge.session();
+    assert.equal(hello.ok && hello.value.approval, 'pending');
+    const card = page.locator('article[data-client="claude-ai"]');
+    await card.waitFor();
+    assert.match(await page.locator('#pending-count').innerText(), /^1$/);
+    await h.screenshot('06-client-pending');
+    await card.getByRole('button', { name: 'Allow' }).click();
+    await page.locator('tr[data-client-row="claude-ai"] .pill.approved').waitFor();
+    assert.equal(h.host.broker.status().clients.find((c) => c.name === 'claude-ai')?.approval, 'approved');
+  });
+
+  test('write approval prompt: Allow once approves, Deny denies — the bridge gets the answer', async () => {
+    const { page } = h;
+    const bridge = h.bridgeClient('claude-ai');
+    const first = bridge.call('approval.request', {
+      tool: 'mail_send',
+      summary: "Send mail to megan@contoso.example: 'Q3 plan'",
+      details: { To: 'megan@contoso.example', Subject: 'Q3 plan' },
+    });
+    const card = page.locator('article.approval');
+    await card.waitFor();
+    assert.match(await card.innerText(), /claude-ai wants to run mail_send/);
+    assert.match(await card.innerText(), /Denied automatically in/);
+    await h.screenshot('07-write-approval');
+    await card.getByRole('button', { name: 'Allow once' }).click();
+    const allowed = await first;
+    assert.equal(allowed.ok && allowed.value.approved, true);
+
+    const second = bridge.call('approval.request', { tool: 'mail_send', summary: 'Send mail to alex@contoso.example' });
+    await page.locator('article.approval', { hasText: 'alex@contoso.example' }).getByRole('button', { name: 'Deny' }).click();
+    const denied = await second;
+    assert.equal(denied.ok && denied.value.approved, false);
+    await page.getByText('Nothing is waiting for you.').waitFor();
+  });
+
+  test('audit trail lists calls and filters by tool; the log file opens', async () => {
+    const { page } = h;
+    const bridge = h.bridgeClient('claude-ai');
+    for (const [tool, path, status] of [
+      ['mail_list', '/me/messages', 200],
+      ['calendar_list', '/me/events', 200],
+      ['mail_send', '/me/sendMail', 403],
+    ] as const) {
+      const r = await bridge.call('audit.record', { tool, method: tool === 'mail_send' ? 'POST' : 'GET', pathTemplate: path, status, durationMs: 42 });
+      assert.equal(r.ok, true);
+    }
+    await page.getByLabel('Editor', { exact: true }).selectOption('claude-ai');
+    const rows = page.locator('table.audit tbody tr');
+    await rows.nth(2).waitFor();
+    assert.equal(await rows.count(), 3);
+    await page.getByLabel('Tool', { exact: true }).selectOption('mail_send');
+    await page.waitForFunction("document.querySelectorAll('table.audit tbody tr').length === 1");
+    assert.match(await rows.first().innerText(), /POST \/me\/sendMail/);
+    await page.getByLabel('Tool', { exact: true }).selectOption('');
+    await rows.nth(2).waitFor();
+    await page.locator('#audit').scrollIntoViewIfNeeded();
+    await h.screenshot('08-audit');
+    await page.getByRole('button', { name: 'Open log file' }).click();
+    await page.waitForFunction("document.body.getAttribute('aria-busy') === null");
+    assert.equal(h.opened.at(-1), h.host.broker.auditLogPath());
+  });
+
+  test('settings: invalid values are refused with messages per field, nothing is written', async () => {
+    const { page } = h;
+    const clientId = page.getByLabel('Application (client) ID');
+    await clientId.fill('not-a-guid');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const error = page.locator('#settings-clientId-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /Application \(client\) ID/);
+    assert.equal(await clientId.getAttribute('aria-invalid'), 'true');
+    await clientId.fill(h.emulator.clientId);
+    await page.getByLabel('Tenant', { exact: true }).fill('not a tenant!');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const tenantError = page.locator('#settings-tenant-error');
+    await tenantError.waitFor();
+    assert.match(await tenantError.innerText(), /Setting "tenant" is "not a tenant!"/);
+    assert.match(await page.locator('#alert').innerText(), /Settings not saved/);
+    await page.locator('#settings').scrollIntoViewIfNeeded();
+    await h.screenshot('09-settings-invalid');
+    const view = await h.services.handlers['settings:get']({});
+    assert.equal(view.ok && view.value.values.tenant, h.emulator.tenantId);
+  });
+
+  test('pause: banner, button state, and the broker refuses tokens meanwhile', async () => {
+    const { page } = h;
+    await page.getByRole('button', { name: 'Pause access' }).click();
+    await page.locator('#paused-banner').waitFor();
+    assert.equal(await page.locator('#pause-toggle').getAttribute('aria-pressed'), 'true');
+    assert.equal(h.host.broker.status().paused, true);
+    const token = await h.bridgeClient('claude-ai').call('token.get', { scopes: ['User.Read'] });
+    assert.equal(token.ok === false && token.error.code, 'PAUSED');
+    await h.screenshot('10-paused');
+    await page.getByRole('button', { name: 'Resume access' }).click();
+    await page.locator('#paused-banner').waitFor({ state: 'hidden' });
+  });
+});
+
+describe('status window on first run without a keychain', () => {
+  test('memory-only cache warning and the first-run setup guide', async () => {
+    const h = await startStatusHarness({ keychainUnavailable: true, writeSettings: false });
+    try {
+      const { page } = h;
+      const cache = page.getByTestId('cache-backend');
+      await cache.waitFor();
+      assert.equal(await cache.getAttribute('role'), 'alert');
+      assert.match(await cache.innerText(), /Memory only/);
+      assert.match(await page.locator('#settings-body').innerText(), /Welcome!/);
+      const registration = page.getByTestId('registration');
+      assert.equal(await registration.isVisible(), true);
+      const text = await registration.innerText();
+      for (const expected of ['Mobile and desktop applications', 'http://localhost', 'Yes', 'Mail.Read', 'Files.Read']) {
+        assert.ok(text.includes(expected), `registration guide shows ${expected}`);
+      }
+      await h.screenshot('11-first-run-memory-cache');
+      await page.getByRole('button', { name: 'Open the Entra admin center' }).click();
+      await page.waitForFunction("document.body.getAttribute('aria-busy') === null");
+      assert.match(h.opened.at(-1) ?? '', /^https:\/\/entra\.microsoft\.com\//);
+    } finally {
+      await h.close();
+    }
+  });
+});

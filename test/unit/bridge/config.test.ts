@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_GROUPS, parseBridgeConfig } from '../../../bridge/config.ts';
+
+test('defaults: every group but api, read-write, nothing explicit', () => {
+  const r = parseBridgeConfig([], {});
+  assert.ok(r.ok);
+  assert.deepEqual(r.config, { groups: [...DEFAULT_GROUPS], readOnly: false, groupsExplicit: false, readOnlyExplicit: false });
+  assert.ok(!r.config.groups.includes('api'));
+});
+
+test('--read-only and --tools (both spellings), de-duplicated', () => {
+  const a = parseBridgeConfig(['--read-only', '--tools', 'mail, Calendar,mail'], {});
+  assert.ok(a.ok);
+  assert.deepEqual(a.config, { groups: ['mail', 'calendar'], readOnly: true, groupsExplicit: true, readOnlyExplicit: true });
+  const b = parseBridgeConfig(['--tools=profile'], {});
+  assert.ok(b.ok);
+  assert.deepEqual(b.config.groups, ['profile']);
+});
+
+test('environment equivalents, and flags win over them', () => {
+  const env = { GRAPH_BRIDGE_TOOLS: 'tasks', GRAPH_BRIDGE_READ_ONLY: '1' };
+  const fromEnv = parseBridgeConfig([], env);
+  assert.ok(fromEnv.ok);
+  assert.deepEqual(fromEnv.config.groups, ['tasks']);
+  assert.equal(fromEnv.config.readOnly, true);
+  const flags = parseBridgeConfig(['--tools', 'files'], { ...env, GRAPH_BRIDGE_READ_ONLY: 'false' });
+  assert.ok(flags.ok);
+  assert.deepEqual(flags.config.groups, ['files']);
+  assert.equal(flags.config.readOnly, false);
+  assert.equal(flags.config.readOnlyExplicit, true);
+});
+
+test('"all" includes api', () => {
+  const r = parseBridgeConfig(['--tools', 'all'], {});
+  assert.ok(r.ok);
+  assert.ok(r.config.groups.includes('api'));
+});
+
+test('errors name the bad value and the allowed values', () => {
+  const bad = parseBridgeConfig(['--tools', 'mail,contacts'], {});
+  assert.equal(bad.ok, false);
+  assert.match(!bad.ok ? bad.message : '', /unknown tool group "contacts".*allowed: profile, mail/);
+  const missing = parseBridgeConfig(['--tools'], {});
+  assert.equal(missing.ok, false);
+  const unknown = parseBridgeConfig(['--verbose'], {});
+  assert.match(!unknown.ok ? unknown.message : '', /unknown argument "--verbose"/);
+  const env = parseBridgeConfig([], { GRAPH_BRIDGE_READ_ONLY: 'maybe' });
+  assert.match(!env.ok ? env.message : '', /GRAPH_BRIDGE_READ_ONLY="maybe"/);
+});

@@ -1,0 +1,265 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MAX_SIMPLE_UPLOAD_BYTES, createFileTools, type FileToolDeps } from '../../../../bridge/tools/files.ts';
+import { assertCatalogRules, byName, fakeContext, rejectsWithCode, runTool } from './shared/fake-context.ts';
+
+const localFiles = new Map<string, Uint8Array>([
+  ['/home/u/report.pdf', new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x00, 0xff])],
+  ['/home/u/huge.bin', new Uint8Array(0)],
+]);
+const deps: FileToolDeps = {
+  localFileSize(path) {
+    if (path === '/home/u/huge.bin') return Promise.resolve(MAX_SIMPLE_UPLOAD_BYTES + 1);
+    const f = localFiles.get(path);
+    return f ? Promise.resolve(f.length) : Promise.reject(new Error('ENOENT: no such file'));
+  },
+  readLocalFile(path) {
+    const f = localFiles.get(path);
+    return f ? Promise.resolve(f) : Promise.reject(new Error('ENOENT'));
+  },
+};
+const tools = createFileTools(deps);
+
+const ITEM = {
+  id: 'item-1',
+  name: 'notes.md',
+  size: 12,
+  lastModifiedDateTime: '2026-05-01T10:00:00Z',
+  file: { mimeType: 'text/markdown' },
+  parentReference: { path: '/drive/root:/Documents' },
+  webUrl: 'https://contoso-my.sharepoint.com/notes.md',
+};
+
+void describe('files tools catalog', () => {
+  void it('follows the catalog rules', () => {
+    assertCatalogRules(tools);
+    assert.deepEqual(byName(tools, 'read_file').scopes, ['Files.Read']);
+    assert.deepEqual(byName(tools, 'upload_file').scopes, ['Files.ReadWrite']);
+    assert.equal(byName(tools, 'upload_file').annotations.destructiveHint, true);
+  });
+});
+
+void describe('list_files / search_files', () => {
+  void it('lists the root by default and a path with /root:/path:/children', async () => {
+    const fake = fakeContext({
+      routes: {
+        'GET /me/drive/root/children': {
+          items: [
+            { id: 'f1', name: 'Documents', folder: { childCount: 3 }, parentReference: { path: '/drive/root:' } },
+          ],
+          nextCursor: null,
+        },
+        'GET /me/drive/root:/Documents/Q3%20Plan:/children': { items: [ITEM], nextCursor: 'gb1.n' },
+      },
+    });
+    const root = await runTool(byName(tools, 'list_files'), {}, fake.ctx);
+    assert.match(root.text, /- Documents\/ \(folder, 3 item\(s\)\)/);
+    const sub = await runTool(
+      byName(tools, 'list_files'),
+      { path: '/Documents/Q3 Plan/', top: 10, cursor: 'gb1.c' },
+      fake.ctx,
+    );
+    const rec = fake.graph[1];
+    assert.equal(rec?.call.pathTemplate, '/me/drive/root:{path}:/children');
+    assert.equal(rec?.call.query?.$top, 10);
+    assert.equal(rec?.cursor, 'gb1.c');
+    assert.deepEqual(rec?.call.scopes, ['Files.Read']);
+    const items = sub.structured?.items as { path: string; kind: string }[];
+    assert.deepEqual(items[0], {
+      id: 'item-1',
+      name: 'notes.md',
+      kind: 'file',
+      size: 12,
+      modified: '2026-05-01T10:00:00Z',
+      mimeType: 'text/markdown',
+      path: 'Documents/notes.md',
+      webUrl: 'https://contoso-my.sharepoint.com/notes.md',
+    });
+    assert.match(sub.text, /cursor "gb1\.n"/);
+  });
+
+  void it('rejects traversal in the folder path', async () => {
+    const fake = fakeContext();
+    await rejectsWithCode(runTool(byName(tools, 'list_files'), { path: 'Documents/../..' }, fake.ctx), 'INVALID_INPUT');
+    assert.equal(fake.graph.length, 0);
+  });
+
+  void it("escapes quotes in the search text (OData '' escaping, URL-encoded)", async () => {
+    const fake = fakeContext({
+      routes: { "GET /me/drive/root/search(q='Bob''s%20plan')": { items: [ITEM], nextCursor: null } },
+    });
+    const result = await runTool(byName(tools, 'search_files'), { query: "Bob's plan" }, fake.ctx);
+    assert.equal(fake.graph[0]?.call.pathTemplate, '/me/drive/root/search(q={q})');
+    assert.match(result.text, /1 match\(es\) for "Bob's plan"/);
+  });
+});
+
+void describe('read_file', () => {
+  void it('returns small text inline', async () => {
+    const content = '# Notes\n\n- one, two\n';
+    const fake = fakeContext({
+      routes: {
+        'GET /me/drive/root:/Documents/notes.md': ITEM,
+        'GET /me/drive/items/item-1/content': {
+          bytes: new TextEncoder().encode(content),
+          contentType: 'text/markdown',
+        },
+      },
+    });
+    const result = await runTool(byName(tools, 'read_file'), { path: 'Documents/notes.md' }, fake.ctx);
+    assert.equal(result.structured?.inline, true);
+    assert.equal(result.structured?.content, content);
+    assert.ok(result.text.endsWith(content));
+    assert.equal(fake.saved.length, 0);
+    assert.equal(fake.graph[1]?.kind, 'download');
+  });
+
+  void it('saves large text and binary files with saveDownload and never puts bytes in the result', async () => {
+    const pdf = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x00, 0x9f, 0x92, 0x96]);
+    const fake = fakeContext({
+      limits: { maxInlineFileBytes: 16 },
+      routes: {
+        'GET /me/drive/items/pdf-1': {
+          ...ITEM,
+          id: 'pdf-1',
+          name: 'report.pdf',
+          size: pdf.length,
+          file: { mimeType: 'application/pdf' },
+        },
+        'GET /me/drive/items/pdf-1/content': { bytes: pdf, contentType: 'application/pdf' },
+        'GET /me/drive/items/big-1': {
+          ...ITEM,
+          id: 'big-1',
+          name: 'big.csv',
+          size: 40,
+          file: { mimeType: 'text/csv' },
+        },
+        'GET /me/drive/items/big-1/content': {
+          bytes: new TextEncoder().encode('a,b\n'.repeat(10)),
+          contentType: 'text/csv',
+        },
+      },
+    });
+    const bin = await runTool(byName(tools, 'read_file'), { itemId: 'pdf-1' }, fake.ctx);
+    assert.equal(bin.structured?.inline, false);
+    assert.equal(bin.structured?.savedPath, '/tmp/downloads/report.pdf');
+    assert.match(bin.text, /binary file; saved to \/tmp\/downloads\/report\.pdf/);
+    assert.deepEqual(fake.saved[0]?.bytes, pdf);
+    assert.doesNotMatch(bin.text, /JVBER/, 'no base64 of the PDF');
+    assert.equal(bin.structured?.content, undefined);
+
+    const big = await runTool(byName(tools, 'read_file'), { itemId: 'big-1' }, fake.ctx);
+    assert.equal(big.structured?.inline, false);
+    assert.match(big.text, /too large to show inline \(limit 16 bytes\); saved to \/tmp\/downloads\/big\.csv/);
+  });
+
+  void it('saves text-named files whose bytes are not UTF-8', async () => {
+    const fake = fakeContext({
+      routes: {
+        'GET /me/drive/items/x': { ...ITEM, id: 'x', name: 'latin1.txt' },
+        'GET /me/drive/items/x/content': { bytes: new Uint8Array([0x63, 0x61, 0x66, 0xe9]), contentType: 'text/plain' },
+      },
+    });
+    const result = await runTool(byName(tools, 'read_file'), { itemId: 'x' }, fake.ctx);
+    assert.match(result.text, /not UTF-8 text; saved to/);
+  });
+
+  void it('refuses folders, oversized files and ambiguous input', async () => {
+    const fake = fakeContext({
+      routes: {
+        'GET /me/drive/items/dir': { id: 'dir', name: 'Documents', folder: { childCount: 1 } },
+        'GET /me/drive/items/huge': { ...ITEM, id: 'huge', size: 500 * 1024 * 1024 },
+      },
+    });
+    await rejectsWithCode(
+      runTool(byName(tools, 'read_file'), { itemId: 'dir' }, fake.ctx),
+      'INVALID_INPUT',
+      /list_files/,
+    );
+    await rejectsWithCode(runTool(byName(tools, 'read_file'), { itemId: 'huge' }, fake.ctx), 'FILE_TOO_LARGE');
+    await rejectsWithCode(runTool(byName(tools, 'read_file'), {}, fake.ctx), 'INVALID_INPUT');
+    await rejectsWithCode(runTool(byName(tools, 'read_file'), { itemId: 'a', path: 'b' }, fake.ctx), 'INVALID_INPUT');
+    assert.ok(fake.graph.every((g) => g.kind !== 'download'));
+  });
+});
+
+void describe('upload_file', () => {
+  void it('asks first, then PUTs the text with conflictBehavior and a content type', async () => {
+    const fake = fakeContext({
+      routes: { 'PUT /me/drive/root:/Documents/new%20note.md:/content': { ...ITEM, id: 'new-1', name: 'new note.md' } },
+    });
+    const result = await runTool(
+      byName(tools, 'upload_file'),
+      { path: 'Documents/new note.md', content: 'héllo' },
+      fake.ctx,
+    );
+    assert.deepEqual(fake.log, ['approve', 'request PUT /me/drive/root:/Documents/new%20note.md:/content']);
+    assert.match(
+      fake.approvals[0]?.summary ?? '',
+      /Upload text content \(6 bytes\) to OneDrive "Documents\/new note\.md" \(fails if it exists\)/,
+    );
+    const call = fake.graph[0]?.call;
+    assert.equal(call?.query?.['@microsoft.graph.conflictBehavior'], 'fail');
+    assert.equal(call?.headers?.['Content-Type'], 'text/markdown');
+    const body = call?.body;
+    assert.ok(Buffer.isBuffer(body));
+    assert.equal(body.toString('utf8'), 'héllo');
+    assert.deepEqual(call?.scopes, ['Files.ReadWrite']);
+    assert.match(result.text, /Uploaded 6 bytes/);
+  });
+
+  void it('uploads a local file by absolute path and names it in the approval', async () => {
+    const fake = fakeContext({ routes: { 'PUT /me/drive/root:/r.pdf:/content': { id: 'p', name: 'r.pdf' } } });
+    await runTool(
+      byName(tools, 'upload_file'),
+      { path: 'r.pdf', localPath: '/home/u/report.pdf', conflictBehavior: 'replace' },
+      fake.ctx,
+    );
+    assert.match(fake.approvals[0]?.summary ?? '', /local file \/home\/u\/report\.pdf .*REPLACING/);
+    assert.deepEqual([...(fake.graph[0]?.call.body as Buffer)], [...(localFiles.get('/home/u/report.pdf') ?? [])]);
+    assert.equal(fake.graph[0]?.call.headers?.['Content-Type'], 'application/pdf');
+  });
+
+  void it('refuses > 4 MB, relative or missing local paths before asking', async () => {
+    const fake = fakeContext();
+    await rejectsWithCode(
+      runTool(
+        byName(tools, 'upload_file'),
+        { path: 'a.txt', content: 'x'.repeat(MAX_SIMPLE_UPLOAD_BYTES + 1) },
+        fake.ctx,
+      ),
+      'FILE_TOO_LARGE',
+      /at most 4 MB/,
+    );
+    await rejectsWithCode(
+      runTool(byName(tools, 'upload_file'), { path: 'a.bin', localPath: '/home/u/huge.bin' }, fake.ctx),
+      'FILE_TOO_LARGE',
+    );
+    await rejectsWithCode(
+      runTool(byName(tools, 'upload_file'), { path: 'a.bin', localPath: 'rel/x.bin' }, fake.ctx),
+      'INVALID_INPUT',
+      /absolute/,
+    );
+    await rejectsWithCode(
+      runTool(byName(tools, 'upload_file'), { path: 'a.bin', localPath: '/nope' }, fake.ctx),
+      'INVALID_INPUT',
+      /ENOENT/,
+    );
+    await rejectsWithCode(
+      runTool(byName(tools, 'upload_file'), { path: '../a.txt', content: 'x' }, fake.ctx),
+      'INVALID_INPUT',
+    );
+    await rejectsWithCode(runTool(byName(tools, 'upload_file'), { path: 'a.txt' }, fake.ctx), 'INVALID_INPUT');
+    assert.equal(fake.approvals.length, 0);
+    assert.equal(fake.graph.length, 0);
+  });
+
+  void it('sends nothing when denied', async () => {
+    const fake = fakeContext({ deny: true, routes: { 'PUT /me/drive/root:/a.txt:/content': {} } });
+    await rejectsWithCode(
+      runTool(byName(tools, 'upload_file'), { path: 'a.txt', content: 'x' }, fake.ctx),
+      'APPROVAL_DENIED',
+    );
+    assert.equal(fake.graph.length, 0);
+  });
+});

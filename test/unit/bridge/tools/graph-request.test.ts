@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { graphRequestTool, graphRequestTools, nextPathOf } from '../../../../bridge/tools/graph-request.ts';
+import {
+  encodeDrivePath,
+  parseRelativePath,
+  pathSegment,
+  templatePath,
+} from '../../../../bridge/tools/shared/paths.ts';
+import { ToolError } from '../../../../bridge/tools/tool.ts';
+import { assertCatalogRules, fakeContext, rejectsWithCode, runTool } from './shared/fake-context.ts';
+
+const g = (path: string) => parseRelativePath(path, { what: 'Graph', graphVersionRoot: true });
+
+void describe('path validation', () => {
+  for (const bad of [
+    'https://evil.example/v1.0/me',
+    'http://localhost/me',
+    '//evil.example/me',
+    'javascript:alert(1)',
+    '/me/../users',
+    '/me/%2e%2e/users',
+    '/me/%2E%2E%2fusers',
+    '/me/./messages',
+    '..',
+    '/me\\messages',
+    '/me/messages#frag',
+    '/me/\u0000',
+    '/me//messages',
+    '/me/%zz',
+    '/beta/me',
+    '',
+  ]) {
+    void it(`rejects ${JSON.stringify(bad)}`, () => {
+      assert.throws(
+        () => g(bad),
+        (e: unknown) => e instanceof ToolError && e.code === 'INVALID_INPUT',
+      );
+    });
+  }
+
+  void it('accepts relative paths, strips /v1.0 and splits the query', () => {
+    assert.deepEqual(g('me'), { path: '/me', query: {} });
+    assert.deepEqual(g('/v1.0/me/messages?$top=5&$select=id,subject'), {
+      path: '/me/messages',
+      query: { $top: '5', $select: 'id,subject' },
+    });
+    assert.deepEqual(g('/me/drive/root:/Docs/a b.txt:/content'), {
+      path: '/me/drive/root:/Docs/a b.txt:/content',
+      query: {},
+    });
+    assert.deepEqual(g('/chats/19:abc@thread.v2/messages'), { path: '/chats/19:abc@thread.v2/messages', query: {} });
+  });
+
+  void it('makes id-free templates for the audit log', () => {
+    assert.equal(templatePath('/me/messages/AAMkAGI2TG93AAA=/attachments'), '/me/messages/{id}/attachments');
+    assert.equal(templatePath('/me/drive/root:/Docs/secret plan.docx:/content'), '/me/drive/root:{path}:/content');
+    assert.equal(templatePath('/me/drive/root:/Docs/x.txt'), '/me/drive/root:{path}');
+    assert.equal(templatePath("/me/drive/root/search(q='salary')"), '/me/drive/root/search({args})');
+    assert.equal(templatePath('/users/ada@contoso.com/events?$top=1'), '/users/{id}/events');
+    assert.equal(templatePath('/chats/19:abc@thread.v2/messages'), '/chats/{id}/messages');
+    assert.equal(templatePath('/me/photo/$value'), '/me/photo/$value');
+  });
+
+  void it('encodes OneDrive paths and ids safely', () => {
+    assert.equal(encodeDrivePath('/Docs/Q3 #1?.md'), 'Docs/Q3%20%231%3F.md');
+    assert.throws(() => encodeDrivePath('Docs/../../x'), ToolError);
+    assert.equal(pathSegment('19:a@thread.v2'), '19:a@thread.v2');
+    assert.equal(pathSegment('a/b?c'), 'a%2Fb%3Fc');
+    assert.throws(() => pathSegment('..'), ToolError);
+  });
+
+  void it('turns nextLinks into relative paths', () => {
+    assert.equal(nextPathOf('https://graph.microsoft.com/v1.0/me/messages?$skip=10'), '/me/messages?$skip=10');
+    assert.equal(nextPathOf(undefined), undefined);
+  });
+});
+
+void describe('graph_request', () => {
+  void it('is listed with openWorld/destructive hints and the graph group', () => {
+    assertCatalogRules(graphRequestTools);
+    assert.equal(graphRequestTool.group, 'graph');
+    assert.equal(graphRequestTool.write, false, 'listed in read-only mode for GETs');
+    assert.equal(graphRequestTool.annotations.destructiveHint, true);
+  });
+
+  void it('GETs without approval, with default scopes, merged query, and strips @odata.context', async () => {
+    const fake = fakeContext({
+      routes: {
+        'GET /me/contacts': {
+          '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#contacts',
+          value: [{ id: 'c1', displayName: 'Ada' }],
+          '@odata.nextLink': 'https://graph.microsoft.com/v1.0/me/contacts?$top=1&$skip=1',
+        },
+      },
+    });
+    const result = await runTool(
+      graphRequestTool,
+      { path: '/v1.0/me/contacts?$top=1', query: { $select: 'id,displayName' }, scopes: ['Contacts.Read'] },
+      fake.ctx,
+    );
+    assert.equal(fake.approvals.length, 0);
+    const call = fake.graph[0]?.call;
+    assert.equal(call?.path, '/me/contacts');
+    assert.equal(call?.pathTemplate, '/me/contacts');
+    assert.deepEqual(call?.query, { $top: '1', $select: 'id,displayName' });
+    assert.deepEqual(call?.scopes, ['Contacts.Read']);
+    assert.deepEqual(result.structured?.json, { value: [{ id: 'c1', displayName: 'Ada' }] });
+    assert.equal(result.structured?.nextPath, '/me/contacts?$top=1&$skip=1');
+    assert.doesNotMatch(result.text, /odata\.context/);
+    assert.match(result.text, /call graph_request again with path "\/me\/contacts\?\$top=1&\$skip=1"/);
+
+    await runTool(graphRequestTool, { path: 'me/contacts' }, fake.ctx);
+    assert.deepEqual(fake.graph[1]?.call.scopes, ['User.Read']);
+  });
+
+  void it('asks before any non-GET with method and path in the summary', async () => {
+    const fake = fakeContext({ routes: { 'POST /me/contacts': { id: 'new' } } });
+    await runTool(
+      graphRequestTool,
+      { method: 'POST', path: '/me/contacts', body: { givenName: 'Ada' }, scopes: ['Contacts.ReadWrite'] },
+      fake.ctx,
+    );
+    assert.deepEqual(fake.log, ['approve', 'request POST /me/contacts']);
+    assert.equal(fake.approvals[0]?.summary, 'Microsoft Graph POST /me/contacts');
+    assert.equal(fake.approvals[0]?.details?.Method, 'POST');
+    assert.match(fake.approvals[0]?.details?.Body ?? '', /"givenName": "Ada"/);
+    assert.deepEqual(fake.graph[0]?.call.body, { givenName: 'Ada' });
+  });
+
+  void it('sends nothing when the approval is denied', async () => {
+    const fake = fakeContext({ deny: true, routes: { 'DELETE /me/events/e1': undefined } });
+    await rejectsWithCode(
+      runTool(graphRequestTool, { method: 'DELETE', path: '/me/events/e1', scopes: ['Calendars.ReadWrite'] }, fake.ctx),
+      'APPROVAL_DENIED',
+    );
+    assert.equal(fake.graph.length, 0);
+  });
+
+  void it('refuses non-GET in read-only mode without asking', async () => {
+    const fake = fakeContext({ readOnly: true, routes: { 'PATCH /me': {} } });
+    await rejectsWithCode(
+      runTool(graphRequestTool, { method: 'PATCH', path: '/me', body: { jobTitle: 'x' } }, fake.ctx),
+      'READ_ONLY',
+    );
+    assert.equal(fake.approvals.length, 0);
+    assert.equal(fake.graph.length, 0);
+  });
+
+  void it('rejects bad scopes, headers, traversal and GET bodies before anything is sent', async () => {
+    const fake = fakeContext();
+    for (const scopes of [
+      ['https://graph.microsoft.com/.default'],
+      ['.default'],
+      ['Mail.Read', 'offline_access'],
+      ['a b'],
+    ]) {
+      await rejectsWithCode(runTool(graphRequestTool, { path: '/me', scopes }, fake.ctx), 'INVALID_INPUT');
+    }
+    await rejectsWithCode(
+      runTool(graphRequestTool, { path: '/me', headers: { Authorization: 'Bearer x' } }, fake.ctx),
+      'INVALID_INPUT',
+    );
+    await rejectsWithCode(runTool(graphRequestTool, { path: '/me/../../x' }, fake.ctx), 'INVALID_INPUT');
+    await rejectsWithCode(
+      runTool(graphRequestTool, { method: 'POST', path: 'https://evil.example/x' }, fake.ctx),
+      'INVALID_INPUT',
+    );
+    await rejectsWithCode(runTool(graphRequestTool, { path: '/me', body: { a: 1 } }, fake.ctx), 'INVALID_INPUT');
+    assert.equal(fake.approvals.length, 0);
+    assert.equal(fake.graph.length, 0);
+  });
+
+  void it('passes allowed headers with canonical names', async () => {
+    const fake = fakeContext({ routes: { 'GET /users': { value: [] } } });
+    await runTool(
+      graphRequestTool,
+      { path: '/users', query: { $count: 'true' }, headers: { consistencylevel: 'eventual' } },
+      fake.ctx,
+    );
+    assert.deepEqual(fake.graph[0]?.call.headers, { ConsistencyLevel: 'eventual' });
+  });
+
+  void it('caps large output and says so', async () => {
+    const big = { value: Array.from({ length: 500 }, (_, i) => ({ id: `id-${i}`, text: 'lorem ipsum '.repeat(5) })) };
+    const fake = fakeContext({ limits: { maxResultChars: 2000 }, routes: { 'GET /me/messages': big } });
+    const result = await runTool(graphRequestTool, { path: '/me/messages', scopes: ['Mail.Read'] }, fake.ctx);
+    assert.ok(result.text.length <= 2000);
+    assert.equal(result.structured?.truncated, true);
+    assert.equal(result.structured?.json, undefined);
+    assert.match(result.text, /truncated: \d+ more characters not shown; use \$select\/\$top/);
+  });
+
+  void it('saves binary content to disk', async () => {
+    const bytes = new Uint8Array([0xff, 0xd8, 0xff]);
+    const fake = fakeContext({ routes: { 'GET /me/photo/$value': { bytes, contentType: 'image/jpeg' } } });
+    const result = await runTool(graphRequestTool, { path: '/me/photo/$value' }, fake.ctx);
+    assert.equal(fake.graph[0]?.kind, 'download');
+    assert.equal(fake.saved[0]?.bytes, bytes);
+    assert.match(result.text, /3 bytes \(image\/jpeg\) saved to \/tmp\/downloads\/photo\.bin/);
+  });
+});

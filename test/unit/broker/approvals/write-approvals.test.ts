@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createWriteApprovals } from '../../../../app/broker/approvals/write-approvals.ts';
+import type { WritePolicy } from '../../../../app/broker/approvals/write-approvals.ts';
+
+function setup(options: { policy?: WritePolicy; interactive?: boolean } = {}) {
+  const timers: { fn: () => void; ms: number; cleared: boolean }[] = [];
+  const remembered: string[] = [];
+  let n = 0;
+  const approvals = createWriteApprovals({
+    now: () => new Date(Date.UTC(2026, 0, 1)),
+    newId: () => `id${++n}`,
+    timeoutMs: () => 120_000,
+    policy: () => options.policy ?? 'ask',
+    interactive: options.interactive ?? true,
+    rememberAllowed: (t) => remembered.push(t),
+    onChange: () => undefined,
+    setTimer: (fn, ms) => {
+      const t = { fn, ms, cleared: false };
+      timers.push(t);
+      return { clear: () => (t.cleared = true) };
+    },
+  });
+  return { approvals, timers, remembered };
+}
+const params = { tool: 'mail_send', summary: "Send mail to ada@contoso.com: 'Q3'", details: { To: 'ada@contoso.com' } };
+
+void test("'ask' holds a pending approval in the list until the user allows it", async () => {
+  const { approvals, timers } = setup();
+  const p = approvals.request('cursor', params);
+  const [item] = approvals.list();
+  assert.equal(item?.tool, 'mail_send');
+  assert.equal(item?.client, 'cursor');
+  assert.equal(item?.expiresAt, '2026-01-01T00:02:00.000Z');
+  assert.deepEqual(approvals.decide('id1', 'allow-once'), { ok: true, value: undefined });
+  assert.deepEqual(await p, { approved: true, remember: false });
+  assert.deepEqual(approvals.list(), []);
+  assert.equal(timers[0]?.cleared, true);
+});
+
+void test('deny and timeout both resolve to not approved with a reason', async () => {
+  const { approvals, timers } = setup();
+  const denied = approvals.request('cursor', params);
+  approvals.decide('id1', 'deny');
+  assert.equal((await denied).approved, false);
+  const timedOut = approvals.request('cursor', params);
+  assert.equal(timers[1]?.ms, 120_000);
+  timers[1]?.fn();
+  const r = await timedOut;
+  assert.equal(r.approved, false);
+  assert.match(r.reason ?? '', /within 120 s/);
+});
+
+void test('allow-always remembers the tool; an unknown id says how to list approvals', async () => {
+  const { approvals, remembered } = setup();
+  const p = approvals.request('cursor', params);
+  approvals.decide('id1', 'allow-always');
+  assert.deepEqual(await p, { approved: true, remember: true });
+  assert.deepEqual(remembered, ['mail_send']);
+  const r = approvals.decide('nope', 'deny');
+  assert.ok(!r.ok && /graph-bridge approvals/.test(r.error.message));
+});
+
+void test("policy 'allow'/'deny' answer at once; headless without an approver denies with how to allow it", async () => {
+  assert.deepEqual(await setup({ policy: 'allow' }).approvals.request('c', params), { approved: true });
+  const deny = await setup({ policy: 'deny' }).approvals.request('c', params);
+  assert.equal(deny.approved, false);
+  const headless = setup({ interactive: false });
+  const r = await headless.approvals.request('c', params);
+  assert.equal(r.approved, false);
+  assert.match(r.reason ?? '', /--approvals=ask/);
+  assert.match(r.reason ?? '', /"allow"/);
+  assert.deepEqual(headless.approvals.list(), []);
+});
+
+void test('denyAll settles everything pending (pause, shutdown)', async () => {
+  const { approvals } = setup();
+  const a = approvals.request('c', params);
+  const b = approvals.request('c', params);
+  approvals.denyAll('paused');
+  assert.deepEqual(await Promise.all([a, b]), [
+    { approved: false, reason: 'paused' },
+    { approved: false, reason: 'paused' },
+  ]);
+});

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAuditLog } from '../../../../app/broker/audit/audit-log.ts';
+import type { AuditEntry } from '../../../../app/broker/broker-api.ts';
+
+const entry = (i: number, client = 'cursor', tool = 'mail_list'): AuditEntry => ({
+  time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+  client,
+  tool,
+  method: 'GET',
+  pathTemplate: '/me/messages',
+  status: 200,
+  durationMs: 12.4,
+  requestId: `r${i}`,
+});
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'gb-audit-'));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+void test('records JSONL (0600) and reads it back filtered by client and tool, newest N with limit', () =>
+  withDir(async (dir) => {
+    const log = createAuditLog({ filePath: join(dir, 'audit.jsonl') });
+    await Promise.all([entry(1), entry(2, 'zed'), entry(3, 'cursor', 'mail_send'), entry(4)].map((e) => log.record(e)));
+    assert.equal((await stat(log.path())).mode & 0o777, 0o600);
+    assert.deepEqual(
+      (await log.query({ client: 'cursor' })).map((e) => e.requestId),
+      ['r1', 'r3', 'r4'],
+    );
+    assert.deepEqual(
+      (await log.query({ tool: 'mail_send' })).map((e) => e.requestId),
+      ['r3'],
+    );
+    assert.deepEqual(
+      (await log.query({ limit: 2 })).map((e) => e.requestId),
+      ['r3', 'r4'],
+    );
+    assert.equal((await log.query())[0]?.durationMs, 12);
+  }));
+
+void test('rotates by size keeping at most N files, and queries across them in order', () =>
+  withDir(async (dir) => {
+    const log = createAuditLog({ filePath: join(dir, 'audit.jsonl'), maxBytes: 600, files: 3 });
+    for (let i = 0; i < 30; i++) await log.record(entry(i));
+    const files = (await readdir(dir)).sort();
+    assert.deepEqual(files, ['audit.jsonl', 'audit.jsonl.1', 'audit.jsonl.2']);
+    for (const f of files) assert.ok((await stat(join(dir, f))).size <= 600, `${f} within the cap`);
+    const ids = (await log.query()).map((e) => Number(e.requestId?.slice(1)));
+    assert.ok(ids.length < 30, 'oldest entries rotated away');
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => a - b),
+    );
+    assert.equal(ids.at(-1), 29);
+  }));
+
+void test('never writes a token: only the whitelisted fields, and the path template is redacted', () =>
+  withDir(async (dir) => {
+    const log = createAuditLog({ filePath: join(dir, 'audit.jsonl') });
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    await log.record({ ...entry(1), pathTemplate: `/me?access_token=${jwt}`, ...({ body: 'secret body' } as object) });
+    const text = await readFile(log.path(), 'utf8');
+    assert.doesNotMatch(text, /eyJ/);
+    assert.doesNotMatch(text, /secret body/);
+  }));

@@ -1,0 +1,352 @@
+/**
+ * createAuthService with a hand-written fake at the MSAL edge (MsalClient) and an in-memory cache:
+ * single-flight, account isolation, consent queue, cancellation, sign-out. Errors are REAL MSAL classes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  InteractionRequiredAuthError,
+  type AccountInfo,
+  type AuthenticationResult,
+  type DeviceCodeRequest,
+  type InteractiveRequest,
+  type SilentFlowRequest,
+} from '@azure/msal-node';
+import { createAuthService } from '../../../../app/broker/auth/create-auth-service.ts';
+import type { MsalClient } from '../../../../app/broker/auth/msal-client.ts';
+import { createMemoryCachePlugin, type TokenCache } from '../../../../app/broker/auth/token-cache.ts';
+import type { AccountStateStore } from '../../../../app/broker/auth/account-state.ts';
+import { parseSettings } from '../../../../app/broker/settings/settings-store.ts';
+
+const NOW = Date.parse('2026-01-01T12:00:00Z');
+
+function account(n: number): AccountInfo {
+  return {
+    homeAccountId: `oid-${n}.tid`,
+    environment: 'login.microsoftonline.com',
+    tenantId: 'tid',
+    username: `user${n}@contoso.com`,
+    localAccountId: `oid-${n}`,
+    name: `User ${n}`,
+  };
+}
+
+function result(
+  acc: AccountInfo,
+  scopes: string[],
+  opts: { fromCache?: boolean; ttlSec?: number } = {},
+): AuthenticationResult {
+  return {
+    authority: 'https://login.microsoftonline.com/tid',
+    uniqueId: acc.localAccountId,
+    tenantId: 'tid',
+    scopes,
+    account: acc,
+    idToken: '',
+    idTokenClaims: {},
+    accessToken: `at-for-${acc.homeAccountId}-${scopes.join('+')}`,
+    fromCache: opts.fromCache ?? false,
+    expiresOn: new Date(NOW + (opts.ttlSec ?? 3600) * 1000),
+    tokenType: 'Bearer',
+    correlationId: 'c',
+  };
+}
+
+class FakeMsal implements MsalClient {
+  accounts: AccountInfo[] = [];
+  silent: SilentFlowRequest[] = [];
+  interactive: InteractiveRequest[] = [];
+  onSilent: (r: SilentFlowRequest) => Promise<AuthenticationResult> = (r) =>
+    Promise.resolve(result(r.account, r.scopes));
+  onInteractive: (r: InteractiveRequest) => Promise<AuthenticationResult> = () =>
+    Promise.reject(new Error('unexpected'));
+  onDevice: (r: DeviceCodeRequest) => Promise<AuthenticationResult | null> = () =>
+    Promise.reject(new Error('unexpected'));
+  acquireTokenSilent(r: SilentFlowRequest) {
+    this.silent.push(r);
+    return this.onSilent(r);
+  }
+  acquireTokenInteractive(r: InteractiveRequest) {
+    this.interactive.push(r);
+    return this.onInteractive(r);
+  }
+  acquireTokenByDeviceCode(r: DeviceCodeRequest) {
+    return this.onDevice(r);
+  }
+  getAllAccounts() {
+    return Promise.resolve([...this.accounts]);
+  }
+  signOut(a: AccountInfo) {
+    this.accounts = this.accounts.filter((x) => x.homeAccountId !== a.homeAccountId);
+    return Promise.resolve();
+  }
+  cachedScopes() {
+    return [];
+  }
+}
+
+function memoryStore(initial: string | null = null): AccountStateStore & { value: string | null } {
+  const store = {
+    value: initial,
+    readActive: () => Promise.resolve(store.value),
+    writeActive: (id: string | null) => {
+      store.value = id;
+      return Promise.resolve();
+    },
+  };
+  return store;
+}
+
+async function setup(fake: FakeMsal, state = memoryStore()) {
+  const parsed = parseSettings({ toolGroups: ['profile', 'mail'], readOnly: true }, { source: 'test' });
+  assert.ok(parsed.ok);
+  const plugin = createMemoryCachePlugin();
+  const tokenCache: TokenCache = {
+    plugin,
+    backend: 'memory',
+    detail: 'test',
+    cachePath: '/nonexistent/c',
+    lockPath: '/nonexistent/c.lockfile',
+    readPersisted: () =>
+      Promise.resolve(JSON.stringify({ Account: Object.fromEntries(fake.accounts.map((a) => [a.homeAccountId, {}])) })),
+  };
+  const opened: string[] = [];
+  const auth = await createAuthService({
+    settings: parsed.settings,
+    endpoints: parsed.endpoints,
+    platform: {
+      os: 'linux',
+      paths: { configDir: '/x', stateDir: '/x', logDir: '/x', endpoint: { dir: '/x', path: '/x/s', keyPath: '/x/k' } },
+      openBrowser: () => Promise.reject(new Error('no browser in unit tests')),
+    },
+    openBrowser: (url) => {
+      opened.push(url);
+      return Promise.resolve();
+    },
+    createMsalClient: () => fake,
+    tokenCache,
+    accountState: state,
+    now: () => NOW,
+  });
+  return { auth, opened, state };
+}
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+void test('N concurrent getToken calls for the same account and scope set share ONE acquisition', async () => {
+  const fake = new FakeMsal();
+  fake.accounts = [account(1)];
+  const gate = deferred<void>();
+  fake.onSilent = async (r) => {
+    await gate.promise;
+    return result(r.account, ['User.Read', 'Mail.Read']);
+  };
+  const { auth } = await setup(fake);
+  const calls = Array.from({ length: 10 }, (_, i) =>
+    auth.getToken({ scopes: i % 2 === 0 ? ['User.Read', 'Mail.Read'] : [' mail.read', 'USER.READ', 'Mail.Read'] }),
+  );
+  const other = auth.getToken({ scopes: ['User.Read'] });
+  const forced = auth.getToken({ scopes: ['User.Read', 'Mail.Read'], forceRefresh: true });
+  gate.resolve();
+  const results = await Promise.all([...calls, other, forced]);
+  assert.ok(results.every((r) => r.ok));
+  assert.equal(fake.silent.length, 3, 'one per (scope set, forceRefresh)');
+  assert.equal(new Set(results.slice(0, 10).map((r) => (r.ok ? r.value.accessToken : ''))).size, 1);
+  await auth.getToken({ scopes: ['User.Read', 'Mail.Read'] });
+  assert.equal(fake.silent.length, 4, 'the flight ends when it settles');
+});
+
+void test('a cached token expiring within minValiditySeconds is refreshed once', async () => {
+  const fake = new FakeMsal();
+  fake.accounts = [account(1)];
+  fake.onSilent = (r) =>
+    Promise.resolve(result(r.account, r.scopes, { fromCache: !r.forceRefresh, ttlSec: r.forceRefresh ? 3600 : 400 }));
+  const { auth } = await setup(fake);
+  const r = await auth.getToken({ scopes: ['User.Read'], minValiditySeconds: 600 });
+  assert.ok(r.ok);
+  assert.deepEqual(
+    fake.silent.map((s) => s.forceRefresh),
+    [false, true],
+  );
+  assert.equal(r.value.expiresOn, new Date(NOW + 3600_000).toISOString());
+  fake.silent = [];
+  await auth.getToken({ scopes: ['User.Read'], minValiditySeconds: 300 });
+  assert.deepEqual(
+    fake.silent.map((s) => s.forceRefresh),
+    [false],
+    'valid long enough: no refresh',
+  );
+});
+
+void test('no account → NOT_SIGNED_IN; getToken never opens a browser or goes interactive', async () => {
+  const fake = new FakeMsal();
+  const { auth, opened } = await setup(fake);
+  const r = await auth.getToken({ scopes: ['User.Read'] });
+  assert.equal(r.ok ? '' : r.error.code, 'NOT_SIGNED_IN');
+  fake.accounts = [account(1)];
+  fake.onSilent = () =>
+    Promise.reject(new InteractionRequiredAuthError('invalid_grant', 'c', 'AADSTS50076', 'basic_action'));
+  const mfa = await auth.getToken({ scopes: ['User.Read'] });
+  assert.equal(mfa.ok ? '' : mfa.error.code, 'INTERACTION_REQUIRED');
+  assert.equal(fake.interactive.length, 0);
+  assert.deepEqual(opened, []);
+});
+
+void test('tokens never cross accounts: useAccount switches the account MSAL is asked for', async () => {
+  const fake = new FakeMsal();
+  fake.accounts = [account(1), account(2)];
+  const state = memoryStore(account(1).homeAccountId);
+  const { auth } = await setup(fake, state);
+  const a = await auth.getToken({ scopes: ['User.Read'] });
+  const switched = await auth.useAccount('USER2@contoso.com');
+  assert.ok(switched.ok);
+  assert.equal(state.value, account(2).homeAccountId, 'active account persisted');
+  const b = await auth.getToken({ scopes: ['User.Read'] });
+  assert.ok(a.ok && b.ok);
+  assert.deepEqual(
+    fake.silent.map((s) => s.account.homeAccountId),
+    [account(1).homeAccountId, account(2).homeAccountId],
+  );
+  assert.equal(b.value.account.username, 'user2@contoso.com');
+  assert.notEqual(a.value.accessToken, b.value.accessToken);
+  const unknown = await auth.useAccount('nobody@contoso.com');
+  assert.equal(unknown.ok ? '' : unknown.error.code, 'NOT_SIGNED_IN');
+  assert.equal(auth.snapshot().account?.homeAccountId, account(2).homeAccountId);
+});
+
+void test('consent: CONSENT_REQUIRED lists requested − granted, queues one item, grantConsent clears it', async () => {
+  const fake = new FakeMsal();
+  fake.accounts = [account(1)];
+  const { auth, opened } = await setup(fake);
+  assert.ok((await auth.getToken({ scopes: ['User.Read'] })).ok); // granted: User.Read
+  fake.onSilent = () =>
+    Promise.reject(
+      new InteractionRequiredAuthError(
+        'invalid_grant',
+        'c',
+        'AADSTS65001: consent',
+        'consent_required',
+        '',
+        '',
+        '',
+        '65001',
+      ),
+    );
+  const items: string[][] = [];
+  auth.onConsentNeeded((i) => items.push(i.scopes));
+  for (let i = 0; i < 2; i++) {
+    const r = await auth.getToken({
+      scopes: ['User.Read', 'Mail.Send', 'Mail.ReadWrite'],
+      requestedBy: 'cursor / mail_send',
+    });
+    assert.equal(r.ok ? '' : r.error.code, 'CONSENT_REQUIRED');
+    assert.deepEqual(r.ok ? [] : r.error.missingScopes, ['Mail.ReadWrite', 'Mail.Send']);
+  }
+  assert.deepEqual(items, [['Mail.ReadWrite', 'Mail.Send']], 'recorded once');
+  assert.equal(auth.pendingConsent()[0]?.requestedBy, 'cursor / mail_send');
+
+  fake.onInteractive = async (r) => {
+    await r.openBrowser('https://login.microsoftonline.com/tid/oauth2/v2.0/authorize?x=1');
+    return result(account(1), ['User.Read', 'Mail.ReadWrite', 'Mail.Send']);
+  };
+  const granted = await auth.grantConsent(['Mail.Send', 'Mail.ReadWrite']);
+  assert.ok(granted.ok);
+  assert.equal(fake.interactive[0]?.loginHint, 'user1@contoso.com', 'consent for the active account');
+  assert.equal(opened.length, 1);
+  assert.deepEqual(auth.pendingConsent(), []);
+});
+
+void test('interactive sign-in uses the enabled groups scopes, our pages, and becomes the active account', async () => {
+  const fake = new FakeMsal();
+  fake.onInteractive = async (r) => {
+    await r.openBrowser('https://login.microsoftonline.com/tid/oauth2/v2.0/authorize');
+    fake.accounts = [account(3)];
+    return result(account(3), r.scopes ?? []);
+  };
+  const { auth, state } = await setup(fake);
+  let changes = 0;
+  auth.onChange(() => changes++);
+  const r = await auth.signInInteractive();
+  assert.ok(r.ok);
+  assert.deepEqual(fake.interactive[0]?.scopes, ['Mail.Read', 'People.Read', 'User.Read', 'User.ReadBasic.All']);
+  assert.equal(fake.interactive[0]?.prompt, 'select_account');
+  assert.match(fake.interactive[0]?.successTemplate ?? '', /return to Graph Bridge/);
+  assert.equal(state.value, account(3).homeAccountId);
+  assert.ok(changes > 0);
+  assert.deepEqual(auth.snapshot().grantedScopes, ['Mail.Read', 'People.Read', 'User.Read', 'User.ReadBasic.All']);
+});
+
+void test('aborting an interactive sign-in resolves at once with a cancellation', async () => {
+  const fake = new FakeMsal();
+  const reached = deferred<void>();
+  fake.onInteractive = async (r) => {
+    await r.openBrowser('https://login.example/authorize?redirect_uri=http%3A%2F%2Flocalhost%3A1&state=s');
+    reached.resolve();
+    return new Promise<AuthenticationResult>(() => undefined);
+  };
+  const { auth } = await setup(fake);
+  const controller = new AbortController();
+  const pending = auth.signInInteractive({ signal: controller.signal });
+  await reached.promise;
+  controller.abort();
+  const r = await pending;
+  assert.equal(r.ok ? '' : r.error.code, 'INTERACTION_REQUIRED');
+  assert.match(r.ok ? '' : r.error.message, /cancelled/);
+});
+
+void test('device code: the prompt reaches onCode; abort sets MSAL cancel and returns at once', async () => {
+  const fake = new FakeMsal();
+  let request: DeviceCodeRequest | undefined;
+  fake.onDevice = (r) => {
+    request = r;
+    r.deviceCodeCallback({
+      userCode: 'ABCD-EFGH',
+      deviceCode: 'dc',
+      verificationUri: 'https://microsoft.com/devicelogin',
+      expiresIn: 900,
+      interval: 5,
+      message: 'Go there',
+    });
+    return new Promise(() => undefined);
+  };
+  const { auth } = await setup(fake);
+  const controller = new AbortController();
+  const prompts: string[] = [];
+  const pending = auth.signInDeviceCode({
+    signal: controller.signal,
+    onCode: (p) => {
+      prompts.push(`${p.userCode} ${p.verificationUri} ${p.expiresOn.toISOString()}`);
+      controller.abort();
+    },
+  });
+  const r = await pending;
+  assert.deepEqual(prompts, [`ABCD-EFGH https://microsoft.com/devicelogin ${new Date(NOW + 900_000).toISOString()}`]);
+  assert.equal(r.ok ? '' : r.error.code, 'INTERACTION_REQUIRED');
+  assert.equal(request?.cancel, true);
+});
+
+void test('sign-out removes the account, forgets its tokens and activates the next one', async () => {
+  const fake = new FakeMsal();
+  fake.accounts = [account(1), account(2)];
+  const state = memoryStore(account(1).homeAccountId);
+  const { auth } = await setup(fake, state);
+  assert.ok((await auth.getToken({ scopes: ['User.Read'] })).ok);
+  const out = await auth.signOut();
+  assert.ok(out.ok, JSON.stringify(out));
+  assert.deepEqual(
+    fake.accounts.map((a) => a.homeAccountId),
+    [account(2).homeAccountId],
+  );
+  assert.equal(state.value, account(2).homeAccountId);
+  assert.deepEqual(
+    auth.snapshot().accounts.map((a) => a.username),
+    ['user2@contoso.com'],
+  );
+  assert.deepEqual(auth.snapshot().grantedScopes, [], 'no tokens state carried over to the other account');
+  const missing = await auth.signOut('nope');
+  assert.equal(missing.ok ? '' : missing.error.code, 'BAD_REQUEST');
+});

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { composeStatus, consentMatrix } from '../../../../app/broker/status/compose-status.ts';
+import { TOOL_GROUPS, statusSchema } from '../../../../app/broker/protocol.ts';
+
+void test('the consent matrix lists every group with its scopes, write flags and granted state', () => {
+  const m = consentMatrix(['mail'], false, ['mail.read', 'User.Read']);
+  assert.deepEqual(
+    m.map((g) => g.group),
+    [...TOOL_GROUPS],
+  );
+  const mail = m.find((g) => g.group === 'mail');
+  assert.deepEqual(mail, {
+    group: 'mail',
+    enabled: true,
+    scopes: [
+      { scope: 'Mail.Read', granted: true, write: false },
+      { scope: 'Mail.ReadWrite', granted: false, write: true },
+      { scope: 'Mail.Send', granted: false, write: true },
+    ],
+  });
+  assert.equal(m.find((g) => g.group === 'files')?.enabled, false);
+  const readOnly = consentMatrix(['mail'], true, []);
+  assert.deepEqual(
+    readOnly.find((g) => g.group === 'mail')?.scopes.map((s) => s.scope),
+    ['Mail.Read'],
+  );
+});
+
+void test('composeStatus produces the exact statusSchema shape', () => {
+  const s = composeStatus({
+    brokerVersion: '1.0.0',
+    endpoint: '/run/gb/broker.sock',
+    paused: false,
+    auth: {
+      account: null,
+      accounts: [],
+      cache: { backend: 'memory', detail: 'no Secret Service' },
+      grantedScopes: [],
+      tokenExpiresOn: new Date(Date.UTC(2026, 0, 1)),
+      lastRefresh: null,
+    },
+    toolGroups: ['profile'],
+    readOnly: false,
+    clients: [],
+    pendingApprovals: [],
+    pendingConsent: [],
+  });
+  assert.deepEqual(statusSchema.parse(s), s);
+  assert.equal(s.token.expiresOn, '2026-01-01T00:00:00.000Z');
+});

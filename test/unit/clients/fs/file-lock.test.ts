@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { readFile, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { nodeConfigFs } from '../../../../app/clients/fs/config-fs.ts';
+import { withFileLock, type LockDeps } from '../../../../app/clients/fs/file-lock.ts';
+import { tempHome } from '../helpers.ts';
+
+function deps(overrides: Partial<LockDeps> = {}): LockDeps {
+  return {
+    fs: nodeConfigFs,
+    pid: 4242,
+    host: 'this-host',
+    isProcessAlive: () => true,
+    now: () => new Date(),
+    sleep: () => Promise.resolve(),
+    ...overrides,
+  };
+}
+
+void test('holds the lock file (with our pid) while running and removes it after', async () => {
+  const { home, cleanup } = await tempHome();
+  try {
+    const lock = join(home, 'f.lock');
+    const r = await withFileLock(lock, deps(), async () => JSON.parse(await readFile(lock, 'utf8')) as { pid: number });
+    assert.ok(r.acquired);
+    assert.equal(r.value.pid, 4242);
+    await assert.rejects(readFile(lock), { code: 'ENOENT' });
+  } finally {
+    await cleanup();
+  }
+});
+
+void test('a lock whose pid is dead is stale and broken at once', async () => {
+  const { home, cleanup } = await tempHome();
+  try {
+    const lock = join(home, 'f.lock');
+    await writeFile(lock, JSON.stringify({ pid: 999999, host: 'this-host', createdAt: new Date().toISOString() }));
+    const checked: number[] = [];
+    const r = await withFileLock(lock, deps({ isProcessAlive: (pid) => (checked.push(pid), false) }), () =>
+      Promise.resolve('ran'),
+    );
+    assert.deepEqual(r, { acquired: true, value: 'ran' });
+    assert.deepEqual(checked, [999999]);
+  } finally {
+    await cleanup();
+  }
+});
+
+void test('a live holder makes us wait, then time out naming the holder', async () => {
+  const { home, cleanup } = await tempHome();
+  try {
+    const lock = join(home, 'f.lock');
+    await writeFile(lock, JSON.stringify({ pid: 77, host: 'this-host', createdAt: new Date().toISOString() }));
+    let t = 0;
+    const r = await withFileLock(lock, deps({ now: () => new Date((t += 1000)), timeoutMs: 5000 }), () =>
+      Promise.resolve(1),
+    );
+    assert.deepEqual(r, { acquired: false, holder: 'process 77 on this-host' });
+    assert.ok((await readFile(lock, 'utf8')).includes('"pid":77'), 'a live lock is never removed');
+  } finally {
+    await cleanup();
+  }
+});
+
+void test('an empty lock (crash between create and write) is broken only once it is old', async () => {
+  const { home, cleanup } = await tempHome();
+  try {
+    const lock = join(home, 'f.lock');
+    await writeFile(lock, '');
+    const young = await withFileLock(lock, deps({ timeoutMs: 0 }), () => Promise.resolve(1));
+    assert.equal(young.acquired, false);
+    const old = new Date(Date.now() - 120_000);
+    await utimes(lock, old, old);
+    const r = await withFileLock(lock, deps(), () => Promise.resolve(2));
+    assert.deepEqual(r, { acquired: true, value: 2 });
+  } finally {
+    await cleanup();
+  }
+});
+
+void test("another host's lock is not judged by pid", async () => {
+  const { home, cleanup } = await tempHome();
+  try {
+    const lock = join(home, 'f.lock');
+    await writeFile(lock, JSON.stringify({ pid: 1, host: 'other-host', createdAt: new Date().toISOString() }));
+    const r = await withFileLock(lock, deps({ isProcessAlive: () => false, timeoutMs: 0 }), () => Promise.resolve(1));
+    assert.deepEqual(r, { acquired: false, holder: 'process 1 on other-host' });
+  } finally {
+    await cleanup();
+  }
+});

@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { createPlatform, keychainFor } from '../../../app/platform/platform.ts';
+import { browserCommand, createOpenBrowser, type SpawnFn } from '../../../app/platform/open-browser.ts';
+
+interface Spawned {
+  command: string;
+  args: readonly string[];
+  shell: unknown;
+}
+
+function fakeSpawn(calls: Spawned[], fail?: Error): SpawnFn {
+  return (command, args, options) => {
+    calls.push({ command, args, shell: options.shell });
+    const child = new EventEmitter() as EventEmitter & { unref(): void };
+    child.unref = () => undefined;
+    if (fail) process.nextTick(() => child.emit('error', fail));
+    return child;
+  };
+}
+
+void test('createPlatform takes every OS fact from deps', () => {
+  const p = createPlatform({ platform: 'darwin', env: {}, homedir: '/Users/ada', username: 'ada', uid: 501 });
+  assert.equal(p.os, 'darwin');
+  assert.equal(p.uid, 501);
+  assert.equal(p.keychain.kind, 'macos-keychain');
+  assert.equal(p.paths.configDir, '/Users/ada/Library/Application Support/Graph Bridge');
+  const w = createPlatform({ platform: 'win32', env: {}, homedir: 'C:\\Users\\ada', username: 'ada' });
+  assert.equal(w.uid, null);
+  assert.equal(w.keychain.kind, 'dpapi');
+});
+
+void test('only Linux offers the plaintext-cache opt-in', () => {
+  assert.equal(keychainFor('linux').plaintextOptInSupported, true);
+  assert.equal(keychainFor('darwin').plaintextOptInSupported, false);
+  assert.equal(keychainFor('win32').plaintextOptInSupported, false);
+});
+
+void test('the browser is opened with the URL as a single argv element, never through a shell', async () => {
+  const url = 'https://login.example/authorize?a=1&b=2;rm -rf /&c="x"';
+  for (const os of ['linux', 'darwin', 'win32'] as const) {
+    const calls: Spawned[] = [];
+    await createOpenBrowser(os, fakeSpawn(calls))(url);
+    const expected = browserCommand(os, url);
+    assert.deepEqual(calls, [{ command: expected.command, args: expected.args, shell: false }]);
+    assert.equal(calls[0]?.args.at(-1), url);
+  }
+  assert.equal(browserCommand('linux', url).command, 'xdg-open');
+  assert.equal(browserCommand('darwin', url).command, 'open');
+  assert.equal(browserCommand('win32', url).command, 'rundll32');
+});
+
+void test('non-web URLs are refused and a missing launcher is reported', async () => {
+  const calls: Spawned[] = [];
+  await assert.rejects(createOpenBrowser('linux', fakeSpawn(calls))('file:///etc/passwd'), /only http\(s\)/);
+  assert.equal(calls.length, 0);
+  await assert.rejects(
+    createOpenBrowser('linux', fakeSpawn(calls, new Error('spawn xdg-open ENOENT')))('https://example.com/'),
+    /Could not start xdg-open/,
+  );
+});
