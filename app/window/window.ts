@@ -3,7 +3,7 @@
  * each section, re-renders on status events, and ticks countdowns once a second.
  */
 import { keepFocus } from './dom.ts';
-import { emptyState, type Ctx } from './context.ts';
+import { emptyState, type Ctx, type ViewState } from './context.ts';
 import { renderAccount, tickCountdowns } from './sections/account.ts';
 import { renderAudit } from './sections/audit.ts';
 import { renderConsent } from './sections/consent.ts';
@@ -12,13 +12,15 @@ import { pendingCount, renderPending } from './sections/pending.ts';
 import { renderSettings } from './sections/settings.ts';
 import type { StatusApi, WindowError } from './types.ts';
 
-const SECTIONS: [string, (ctx: Ctx) => HTMLElement[]][] = [
-  ['pending-body', renderPending],
-  ['account-body', renderAccount],
-  ['consent-body', renderConsent],
-  ['editors-body', renderEditors],
-  ['audit-body', renderAudit],
-  ['settings-body', renderSettings],
+type Section = [id: string, render: (ctx: Ctx) => HTMLElement[], dependsOn: (s: ViewState) => unknown];
+const SECTIONS: Section[] = [
+  ['pending-body', renderPending, (s) => s.status],
+  ['account-body', renderAccount, (s) => [s.status, s.deviceCode, s.settings?.values.useBroker]],
+  ['consent-body', renderConsent, (s) => [s.status, s.settings?.groups, s.adminConsentNeeded]],
+  ['editors-body', renderEditors, (s) => [s.status?.clients, s.editors]],
+  ['audit-body', renderAudit, (s) => [s.audit, s.auditFilter, s.status?.clients]],
+  // Not on status changes: that would wipe what the user is typing.
+  ['settings-body', renderSettings, (s) => [s.settings, s.settingsIssues, s.appInfo]],
 ];
 
 function byId(id: string): HTMLElement {
@@ -49,8 +51,14 @@ function errorText(error: WindowError): string {
 export function startWindow(api: StatusApi, now: () => number = Date.now): Ctx {
   const state = emptyState();
 
-  const render = () => {
-    for (const [id, section] of SECTIONS) {
+  const rendered = new Map<string, string>();
+  const render = (force = false) => {
+    // Re-render a section only when its data changed: replacing buttons under the pointer or a screen
+    // reader for nothing is hostile (countdowns tick in place, see tickCountdowns).
+    for (const [id, section, dependsOn] of SECTIONS) {
+      const signature = JSON.stringify(dependsOn(state)) ?? '';
+      if (!force && rendered.get(id) === signature) continue;
+      rendered.set(id, signature);
       const el = byId(id);
       keepFocus(el, () => el.replaceChildren(...section(ctx)));
     }
@@ -86,7 +94,7 @@ export function startWindow(api: StatusApi, now: () => number = Date.now): Ctx {
     api,
     state,
     now,
-    rerender: render,
+    rerender: () => render(true),
     refreshAudit,
     async act(button, work, success) {
       if (button !== null) button.disabled = true;

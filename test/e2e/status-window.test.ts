@@ -109,14 +109,14 @@ describe('status window against a real broker and the emulator', () => {
       const r = await bridge.call('audit.record', { tool, method: tool === 'mail_send' ? 'POST' : 'GET', pathTemplate: path, status, durationMs: 42 });
       assert.equal(r.ok, true);
     }
-    await page.getByLabel('Editor', { exact: true }).selectOption('claude-ai');
+    await page.locator('#audit-client').selectOption('claude-ai');
     const rows = page.locator('table.audit tbody tr');
     await rows.nth(2).waitFor();
     assert.equal(await rows.count(), 3);
-    await page.getByLabel('Tool', { exact: true }).selectOption('mail_send');
+    await page.locator('#audit-tool').selectOption('mail_send');
     await page.waitForFunction("document.querySelectorAll('table.audit tbody tr').length === 1");
     assert.match(await rows.first().innerText(), /POST \/me\/sendMail/);
-    await page.getByLabel('Tool', { exact: true }).selectOption('');
+    await page.locator('#audit-tool').selectOption('');
     await rows.nth(2).waitFor();
     await page.locator('#audit').scrollIntoViewIfNeeded();
     await h.screenshot('08-audit');

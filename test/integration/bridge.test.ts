@@ -160,7 +160,7 @@ describe('mail tools', () => {
   });
 });
 
-describe('failure modes', () => {
+describe('failure modes', { concurrency: false }, () => {
   test('a 429 storm is retried, then reported clearly', async () => {
     const storm = await startBridgeClient({
       home: broker.home,
@@ -256,7 +256,7 @@ describe('failure modes', () => {
   test('missing consent: isError naming the scopes and the Grant button', async () => {
     const oid = emulator.users.find((u) => u.upn.startsWith('adele@'))!.oid;
     const home = await mkdtemp(join(tmpdir(), 'gb-consent-'));
-    emulator.control.settings({ autoConsent: false });
+    const grantsBefore = emulator.control.grants(oid)[emulator.clientId] ?? [];
     emulator.control.setGrant(oid, emulator.clientId, ['User.Read']);
     let limited: TestBroker | undefined;
     let client: BridgeClient | undefined;
@@ -268,7 +268,7 @@ describe('failure modes', () => {
       assert.match(resultText(r), /Mail\.Read/);
       assert.match(resultText(r), /Grant/);
     } finally {
-      emulator.control.settings({ autoConsent: true });
+      emulator.control.setGrant(oid, emulator.clientId, grantsBefore);
       await client?.close();
       await limited?.stop();
       await rm(home, { recursive: true, force: true });

@@ -110,10 +110,14 @@ describe('emulator: device code flow', () => {
     });
     const code = JSON.parse(issued.text) as { device_code: string; expires_in: number; message: string };
     assert.equal(code.expires_in, 900);
-    const pending = JSON.parse((await emulatorRequest(emu.caPem, tokenUrl, { form: form(code.device_code) })).text) as Record<string, unknown>;
+    const pending = JSON.parse(
+      (await emulatorRequest(emu.caPem, tokenUrl, { form: form(code.device_code) })).text,
+    ) as Record<string, unknown>;
     assert.equal(pending.error, 'authorization_pending');
     emu.control.advanceClock(901);
-    const expired = JSON.parse((await emulatorRequest(emu.caPem, tokenUrl, { form: form(code.device_code) })).text) as Record<string, unknown>;
+    const expired = JSON.parse(
+      (await emulatorRequest(emu.caPem, tokenUrl, { form: form(code.device_code) })).text,
+    ) as Record<string, unknown>;
     assert.equal(expired.error, 'expired_token');
     assert.deepEqual(expired.error_codes, [70019]);
   });

@@ -48,9 +48,16 @@ describe('emulator: interactive sign-in (headless Chromium)', () => {
 
   it('incremental consent: silent for an unconsented scope needs interaction; after consent the token lists every grant', async () => {
     const alex = emu.users[2]!;
-    const browser = chromiumOpenBrowser({ username: alex.upn, password: alex.password, spkiSha256: emu.leafSpkiSha256 });
+    const browser = chromiumOpenBrowser({
+      username: alex.upn,
+      password: alex.password,
+      spkiSha256: emu.leafSpkiSha256,
+    });
     const pca = createEmulatorPca(emu);
-    const first = await pca.acquireTokenInteractive({ scopes: ['User.Read', 'Mail.Read'], openBrowser: browser.openBrowser });
+    const first = await pca.acquireTokenInteractive({
+      scopes: ['User.Read', 'Mail.Read'],
+      openBrowser: browser.openBrowser,
+    });
     const account = first.account!;
     const before = emu.requestLog().length;
 
@@ -61,7 +68,10 @@ describe('emulator: interactive sign-in (headless Chromium)', () => {
       assert.match(err.errorMessage, /AADSTS65001/);
       return true;
     });
-    const refreshes = emu.requestLog().slice(before).filter((e) => e.form?.grant_type === 'refresh_token');
+    const refreshes = emu
+      .requestLog()
+      .slice(before)
+      .filter((e) => e.form?.grant_type === 'refresh_token');
     assert.equal(refreshes.length, 1);
     assert.equal(refreshes[0]?.status, 400);
 
@@ -70,7 +80,14 @@ describe('emulator: interactive sign-in (headless Chromium)', () => {
       account,
       openBrowser: browser.openBrowser,
     });
-    assert.deepEqual([...consented.scopes].sort(), ['Mail.Read', 'Mail.Send', 'User.Read', 'email', 'openid', 'profile']);
+    assert.deepEqual([...consented.scopes].sort(), [
+      'Mail.Read',
+      'Mail.Send',
+      'User.Read',
+      'email',
+      'openid',
+      'profile',
+    ]);
     const silent = await pca.acquireTokenSilent({ account, scopes: ['Mail.Send'] });
     assert.equal(silent.fromCache, true);
   });
@@ -84,18 +101,25 @@ describe('emulator: interactive sign-in (headless Chromium)', () => {
       spkiSha256: emu.leafSpkiSha256,
     });
     const pca = createEmulatorPca(emu);
-    await assert.rejects(pca.acquireTokenInteractive({ scopes: ['Files.Read'], openBrowser: browser.openBrowser }), (err: unknown) => {
-      assert.ok(err instanceof ServerError);
-      assert.equal(err.errorCode, 'access_denied');
-      assert.match(err.errorMessage, /AADSTS65004/);
-      return true;
-    });
+    await assert.rejects(
+      pca.acquireTokenInteractive({ scopes: ['Files.Read'], openBrowser: browser.openBrowser }),
+      (err: unknown) => {
+        assert.ok(err instanceof ServerError);
+        assert.equal(err.errorCode, 'access_denied');
+        assert.match(err.errorMessage, /AADSTS65004/);
+        return true;
+      },
+    );
     assert.match(browser.results[0]?.text ?? '', /Error occurred: access_denied/);
   });
 
   it('refuses admin-only scopes for a non-admin user with AADSTS90094', async () => {
     const adele = emu.users[0]!;
-    const browser = chromiumOpenBrowser({ username: adele.upn, password: adele.password, spkiSha256: emu.leafSpkiSha256 });
+    const browser = chromiumOpenBrowser({
+      username: adele.upn,
+      password: adele.password,
+      spkiSha256: emu.leafSpkiSha256,
+    });
     const pca = createEmulatorPca(emu);
     await assert.rejects(
       pca.acquireTokenInteractive({ scopes: ['User.Read', 'User.Read.All'], openBrowser: browser.openBrowser }),
@@ -112,7 +136,11 @@ describe('emulator: interactive sign-in (headless Chromium)', () => {
 
   it('lets an admin consent to admin-only scopes', async () => {
     const megan = emu.users[1]!;
-    const browser = chromiumOpenBrowser({ username: megan.upn, password: megan.password, spkiSha256: emu.leafSpkiSha256 });
+    const browser = chromiumOpenBrowser({
+      username: megan.upn,
+      password: megan.password,
+      spkiSha256: emu.leafSpkiSha256,
+    });
     const result = await createEmulatorPca(emu).acquireTokenInteractive({
       scopes: ['User.Read.All'],
       openBrowser: browser.openBrowser,
@@ -170,7 +198,12 @@ describe('emulator: authorize and code redemption checks', () => {
     );
     // A fresh code with the right verifier works (the failed one is burnt: single use).
     const again = field((await authorize({ code_challenge: challenge, code_challenge_method: 'S256' })).text, 'code');
-    const ok = await createEmulatorPca(emu).acquireTokenByCode({ code: again!, redirectUri, scopes: ['User.Read'], codeVerifier: verifier });
+    const ok = await createEmulatorPca(emu).acquireTokenByCode({
+      code: again!,
+      redirectUri,
+      scopes: ['User.Read'],
+      codeVerifier: verifier,
+    });
     assert.equal(ok.account?.username, emu.users[0]!.upn);
   });
 

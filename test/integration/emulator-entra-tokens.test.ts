@@ -3,7 +3,12 @@
 // policy (basic_action + claims), RT inactivity, rotation, and a 429 from the token endpoint.
 import { after, before, beforeEach, describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { InteractionRequiredAuthError, ServerError, type AccountInfo, type PublicClientApplication } from '@azure/msal-node';
+import {
+  InteractionRequiredAuthError,
+  ServerError,
+  type AccountInfo,
+  type PublicClientApplication,
+} from '@azure/msal-node';
 import { createEmulatorPca, startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
 import { emulatorRequest } from '../helpers/emulator-control.ts';
 
@@ -76,21 +81,27 @@ describe('emulator: tokens and refresh', () => {
     emu.control.revokeSessions(account.localAccountId);
     assert.deepEqual(emu.verifyAccessToken(`Bearer ${result.accessToken}`), { ok: false, reason: 'revoked' });
 
-    await assert.rejects(pca.acquireTokenSilent({ account, scopes: ['User.Read'], forceRefresh: true }), (err: unknown) => {
-      assert.ok(err instanceof InteractionRequiredAuthError);
-      assert.equal(err.errorCode, 'invalid_grant');
-      assert.equal(err.subError, 'bad_token');
-      assert.match(err.errorMessage, /AADSTS50173/);
-      return true;
-    });
+    await assert.rejects(
+      pca.acquireTokenSilent({ account, scopes: ['User.Read'], forceRefresh: true }),
+      (err: unknown) => {
+        assert.ok(err instanceof InteractionRequiredAuthError);
+        assert.equal(err.errorCode, 'invalid_grant');
+        assert.equal(err.subError, 'bad_token');
+        assert.match(err.errorMessage, /AADSTS50173/);
+        return true;
+      },
+    );
     assert.equal(refreshTokenCount(pca), 0);
 
     const since = lastSeq(emu);
-    await assert.rejects(pca.acquireTokenSilent({ account, scopes: ['User.Read'], forceRefresh: true }), (err: unknown) => {
-      assert.ok(err instanceof InteractionRequiredAuthError);
-      assert.equal(err.errorCode, 'no_tokens_found');
-      return true;
-    });
+    await assert.rejects(
+      pca.acquireTokenSilent({ account, scopes: ['User.Read'], forceRefresh: true }),
+      (err: unknown) => {
+        assert.ok(err instanceof InteractionRequiredAuthError);
+        assert.equal(err.errorCode, 'no_tokens_found');
+        return true;
+      },
+    );
     assert.equal(emu.requestLog(since).length, 0);
   });
 
@@ -98,14 +109,17 @@ describe('emulator: tokens and refresh', () => {
     const pca = createEmulatorPca(emu);
     const { account } = await signIn(emu, pca);
     emu.control.setPolicy(account.localAccountId, { mfaRequired: true });
-    await assert.rejects(pca.acquireTokenSilent({ account, scopes: ['User.Read'], forceRefresh: true }), (err: unknown) => {
-      assert.ok(err instanceof InteractionRequiredAuthError);
-      assert.equal(err.subError, 'basic_action');
-      assert.match(err.errorMessage, /AADSTS50076/);
-      const claims = JSON.parse(err.claims) as { access_token?: { capolids?: unknown } };
-      assert.ok(claims.access_token?.capolids);
-      return true;
-    });
+    await assert.rejects(
+      pca.acquireTokenSilent({ account, scopes: ['User.Read'], forceRefresh: true }),
+      (err: unknown) => {
+        assert.ok(err instanceof InteractionRequiredAuthError);
+        assert.equal(err.subError, 'basic_action');
+        assert.match(err.errorMessage, /AADSTS50076/);
+        const claims = JSON.parse(err.claims) as { access_token?: { capolids?: unknown } };
+        assert.ok(claims.access_token?.capolids);
+        return true;
+      },
+    );
     assert.equal(refreshTokenCount(pca), 1);
     // A new sign-in performs MFA; its tokens carry amr mfa and refresh fine.
     const fresh = createEmulatorPca(emu);
@@ -121,12 +135,15 @@ describe('emulator: tokens and refresh', () => {
     const { account } = await signIn(emu, pca);
     emu.control.settings({ rtInactivity: 3600 });
     emu.control.advanceClock(3601);
-    await assert.rejects(pca.acquireTokenSilent({ account, scopes: ['User.Read'], forceRefresh: true }), (err: unknown) => {
-      assert.ok(err instanceof InteractionRequiredAuthError);
-      assert.equal(err.subError, 'bad_token');
-      assert.match(err.errorMessage, /AADSTS700082/);
-      return true;
-    });
+    await assert.rejects(
+      pca.acquireTokenSilent({ account, scopes: ['User.Read'], forceRefresh: true }),
+      (err: unknown) => {
+        assert.ok(err instanceof InteractionRequiredAuthError);
+        assert.equal(err.subError, 'bad_token');
+        assert.match(err.errorMessage, /AADSTS700082/);
+        return true;
+      },
+    );
   });
 
   it('a 429 from the token endpoint surfaces as ServerError and MSAL then throttles itself', async () => {
@@ -160,7 +177,12 @@ describe('emulator: tokens and refresh', () => {
     const oldRt = Object.values(cache.RefreshToken)[0]!.secret;
     const refresh = (rt: string) =>
       emulatorRequest(emu.caPem, `${emu.authority}/oauth2/v2.0/token`, {
-        form: { client_id: emu.clientId, grant_type: 'refresh_token', refresh_token: rt, scope: 'User.Read offline_access openid' },
+        form: {
+          client_id: emu.clientId,
+          grant_type: 'refresh_token',
+          refresh_token: rt,
+          scope: 'User.Read offline_access openid',
+        },
       });
     const first = JSON.parse((await refresh(oldRt)).text) as { refresh_token: string };
     assert.ok(first.refresh_token && first.refresh_token !== oldRt);

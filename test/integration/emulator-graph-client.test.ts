@@ -77,7 +77,7 @@ interface ErrorShape {
   hasDate: boolean;
 }
 
-describe('emulator Graph half with the unmodified Graph JS client', () => {
+void describe('emulator Graph half with the unmodified Graph JS client', () => {
   let emu: RunningEmulator;
   let token = '';
 
@@ -126,7 +126,7 @@ describe('emulator Graph half with the unmodified Graph JS client', () => {
     emu.control.clearFaults();
   });
 
-  it('pages through all messages with PageIterator following absolute @odata.nextLink', async () => {
+  void it('pages through all messages with PageIterator following absolute @odata.nextLink', async () => {
     const since = emu.requestLog().at(-1)?.seq ?? 0;
     const out = await runScenario('paging');
     assert.equal(out.count, 300);
@@ -138,7 +138,7 @@ describe('emulator Graph half with the unmodified Graph JS client', () => {
     assert.ok(calls.every((e) => /^graph-js\//.test(e.headers.sdkversion ?? '')));
   });
 
-  it('enforces scopes: a token without Chat.* gets the Teams 403 body as a GraphError', async () => {
+  void it('enforces scopes: a token without Chat.* gets the Teams 403 body as a GraphError', async () => {
     const out = await runScenario('forbidden');
     const error = out.error as ErrorShape;
     assert.equal(error.statusCode, 403);
@@ -151,7 +151,7 @@ describe('emulator Graph half with the unmodified Graph JS client', () => {
     assert.equal(error.hasDate, true);
   });
 
-  it('answers a bad token with 401 InvalidAuthenticationToken as a GraphError', async () => {
+  void it('answers a bad token with 401 InvalidAuthenticationToken as a GraphError', async () => {
     const since = emu.requestLog().at(-1)?.seq ?? 0;
     const out = await runScenario('unauthorized');
     const error = out.error as ErrorShape;
@@ -160,7 +160,7 @@ describe('emulator Graph half with the unmodified Graph JS client', () => {
     assert.equal(graphLog(since).at(-1)?.status, 401);
   });
 
-  it('retries a 429 with Retry-After (fault injected through the control plane)', async () => {
+  void it('retries a 429 with Retry-After (fault injected through the control plane)', async () => {
     emu.control.addFault({
       host: 'graph',
       method: 'GET',
@@ -190,7 +190,7 @@ describe('emulator Graph half with the unmodified Graph JS client', () => {
     assert.equal(new Set(calls.map((e) => e.headers['client-request-id'])).size, 1);
   });
 
-  it('follows the /content 302 to the download host and drops Authorization there', async () => {
+  void it('follows the /content 302 to the download host and drops Authorization there', async () => {
     const since = emu.requestLog().at(-1)?.seq ?? 0;
     const out = await runScenario('download');
     assert.match(String(out.text), /call Northwind/);
@@ -204,7 +204,7 @@ describe('emulator Graph half with the unmodified Graph JS client', () => {
     assert.equal(dl?.headers.authorization, undefined);
   });
 
-  it('runs a $batch built by BatchRequestContent (dependsOn chain, 424 on failed dependency)', async () => {
+  void it('runs a $batch built by BatchRequestContent (dependsOn chain, 424 on failed dependency)', async () => {
     const since = emu.requestLog().at(-1)?.seq ?? 0;
     const out = await runScenario('batch');
     const chain = out.chain as Record<string, { status: number; body: { value?: unknown[]; displayName?: string } }> & {

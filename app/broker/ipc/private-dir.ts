@@ -4,6 +4,7 @@
  * Like gpg-agent, the broker refuses to start when the directory is owned by another user or has any
  * group/other permission bits: another OS user must never reach the socket or read the key.
  */
+import type { Stats } from 'node:fs';
 import { lstat, mkdir } from 'node:fs/promises';
 import type { Result } from '../protocol.ts';
 import { fail, ok } from '../protocol.ts';
@@ -64,7 +65,7 @@ export function isErrno(e: unknown, code: string): boolean {
 }
 
 /** lstat that maps ENOENT to null and rethrows anything else. */
-export async function lstatOrNull(path: string): Promise<import('node:fs').Stats | null> {
+export async function lstatOrNull(path: string): Promise<Stats | null> {
   try {
     return await lstat(path);
   } catch (e) {

@@ -55,7 +55,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
   const { deps, store, routes } = opts;
 
   const workloadOf = (req: GraphRequest): Workload | undefined => {
-    const m = matchRoute(routes, req.method, req.path.startsWith('/users/') ? req.path : req.path);
+    const m = matchRoute(routes, req.method, req.path);
     return m && m !== 'methodMismatch' ? m.route.scope.workload : undefined;
   };
 

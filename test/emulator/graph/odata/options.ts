@@ -80,8 +80,8 @@ function cmp(a: unknown, b: unknown): number {
   if (b === undefined || b === null) return 1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-  const x = String(a).toLowerCase();
-  const y = String(b).toLowerCase();
+  const x = (typeof a === 'string' ? a : JSON.stringify(a)).toLowerCase();
+  const y = (typeof b === 'string' ? b : JSON.stringify(b)).toLowerCase();
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

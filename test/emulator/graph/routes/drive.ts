@@ -276,7 +276,8 @@ function createFolder(ctx: RouteContext, parent: DriveNode): GraphResponse {
   if (typeof json.name !== 'string' || !json.name || json.folder === undefined)
     throw badRequest('invalidRequest', 'A name and a folder facet are required.');
   const s = state(ctx);
-  const behavior = String(json['@microsoft.graph.conflictBehavior'] ?? 'fail').toLowerCase();
+  const rawBehavior = json['@microsoft.graph.conflictBehavior'];
+  const behavior = (typeof rawBehavior === 'string' ? rawBehavior : 'fail').toLowerCase();
   const existing = childrenOf(s, parent.item.id).find(
     (c) => c.item.name.toLowerCase() === (json.name as string).toLowerCase(),
   );

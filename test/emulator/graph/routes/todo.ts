@@ -95,7 +95,7 @@ function applyTaskFields(ctx: RouteContext, task: TodoTask, json: Record<string,
   if (typeof json.title === 'string') task.title = json.title;
   if (json.status !== undefined) {
     if (!STATUSES.includes(json.status as TodoTask['status']))
-      throw badRequest('invalidRequest', `Invalid value '${String(json.status)}' for property 'status'.`);
+      throw badRequest('invalidRequest', `Invalid value '${JSON.stringify(json.status)}' for property 'status'.`);
     task.status = json.status as TodoTask['status'];
     if (task.status === 'completed') task.completedDateTime = { dateTime: outlookDateTime(ctx.nowMs), timeZone: 'UTC' };
     else delete task.completedDateTime;

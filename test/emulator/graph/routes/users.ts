@@ -1,6 +1,6 @@
 /** /me, /users, /users/{id|upn}, /users/$count, /me/people (spec §9.1, §9.13, §9.14, §9.21). */
 import { hasAnyScope } from '../auth.ts';
-import { badRequest, directoryNotFound, GraphHttpError } from '../errors.ts';
+import { badRequest, directoryNotFound, type GraphHttpError } from '../errors.ts';
 import { jsonResponse } from '../http.ts';
 import type { DirectoryUser, Person } from '../model.ts';
 import { evaluateFilter, filterUsage, FilterSyntaxError, parseFilter, type FilterExpr } from '../odata/filter.ts';

@@ -82,15 +82,16 @@ function messages(
   n: number,
   ctx: { chatId?: string; channel?: { teamId: string; channelId: string } },
 ): ChatMessage[] {
+  // Newest first, all before the seed base date.
   const out: ChatMessage[] = [];
-  let at = baseMs - n * 5 * HOUR_MS;
+  let at = baseMs;
   for (let i = 0; i < n; i++) {
-    at += rng.int(1, 9) * HOUR_MS + rng.int(0, 3_599_000);
+    at -= rng.int(1, 9) * HOUR_MS + rng.int(0, 3_599_000);
     out.push(
       chatMessage(rng, { from: rng.pick(people), tenantId, atMs: at, html: `<p>${rng.pick(LINES)}</p>`, ...ctx }),
     );
   }
-  return out.reverse();
+  return out;
 }
 
 export function seedTenant(

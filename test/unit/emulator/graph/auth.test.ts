@@ -2,10 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADELE, createTestService, list, str } from './fake-deps.ts';
 
-describe('graph emulator: authentication (401)', () => {
+void describe('graph emulator: authentication (401)', () => {
   const { call } = createTestService();
 
-  it('no bearer → InvalidAuthenticationToken "Access token is empty." with WWW-Authenticate', () => {
+  void it('no bearer → InvalidAuthenticationToken "Access token is empty." with WWW-Authenticate', () => {
     const r = call('GET', '/me', { token: null, headers: { 'client-request-id': 'c-1' } });
     assert.equal(r.status, 401);
     assert.equal(r.body.error?.code, 'InvalidAuthenticationToken');
@@ -19,7 +19,7 @@ describe('graph emulator: authentication (401)', () => {
     );
   });
 
-  it('maps every verification failure to its real message', () => {
+  void it('maps every verification failure to its real message', () => {
     const cases: [string, RegExp][] = [
       ['not-a-token', /^CompactToken parsing failed/],
       ['expired', /^Lifetime validation failed, the token is expired\.$/],
@@ -33,7 +33,7 @@ describe('graph emulator: authentication (401)', () => {
     }
   });
 
-  it('revocation carries a CAE claims challenge in WWW-Authenticate', () => {
+  void it('revocation carries a CAE claims challenge in WWW-Authenticate', () => {
     const r = call('GET', '/me', { token: 'revoked' });
     const h = r.headers['WWW-Authenticate'] ?? '';
     assert.match(h, /error="insufficient_claims"/);
@@ -44,7 +44,7 @@ describe('graph emulator: authentication (401)', () => {
     assert.equal(decoded.access_token.nbf.essential, true);
   });
 
-  it('authenticates before routing (unknown path without token is 401, with token 400 segment)', () => {
+  void it('authenticates before routing (unknown path without token is 401, with token 400 segment)', () => {
     assert.equal(call('GET', '/nope', { token: null }).status, 401);
     const r = call('GET', '/me/nope', { scopes: ['User.Read'] });
     assert.equal(r.status, 400);
@@ -52,7 +52,7 @@ describe('graph emulator: authentication (401)', () => {
   });
 });
 
-describe('graph emulator: scope checks (403)', () => {
+void describe('graph emulator: scope checks (403)', () => {
   const { call } = createTestService();
   const expect403 = (url: string, scopes: string[], code: string, method = 'GET', body?: unknown): void => {
     const r = call(method, url, { scopes, ...(body === undefined ? {} : { body }) });
@@ -60,7 +60,7 @@ describe('graph emulator: scope checks (403)', () => {
     assert.equal(r.body.error?.code, code, `${method} ${url}`);
   };
 
-  it('uses each workload\u2019s own 403 body', () => {
+  void it('uses each workload\u2019s own 403 body', () => {
     expect403('/me/messages', ['User.Read'], 'ErrorAccessDenied');
     expect403('/me/calendarView?startDateTime=2026-01-01&endDateTime=2026-01-02', ['User.Read'], 'ErrorAccessDenied');
     expect403('/me/todo/lists', ['User.Read'], 'ErrorAccessDenied');
@@ -80,7 +80,7 @@ describe('graph emulator: scope checks (403)', () => {
     );
   });
 
-  it('accepts the least-privileged scope and any higher one, case-insensitively', () => {
+  void it('accepts the least-privileged scope and any higher one, case-insensitively', () => {
     for (const scopes of [['Mail.ReadBasic'], ['Mail.Read'], ['mail.readwrite']]) {
       assert.equal(call('GET', '/me/messages?$top=1', { scopes }).status, 200, scopes.join());
     }
@@ -89,7 +89,7 @@ describe('graph emulator: scope checks (403)', () => {
     }
   });
 
-  it('writes need a write scope even when a read scope is present', () => {
+  void it('writes need a write scope even when a read scope is present', () => {
     expect403('/me/messages', ['Mail.Read'], 'ErrorAccessDenied', 'POST', { subject: 'x' });
     expect403('/me/sendMail', ['Mail.ReadWrite'], 'ErrorAccessDenied', 'POST', { message: {} });
     expect403('/me/events', ['Calendars.Read'], 'ErrorAccessDenied', 'POST', { subject: 'x' });
@@ -98,7 +98,7 @@ describe('graph emulator: scope checks (403)', () => {
     expect403('/chats/x/messages', ['Chat.Read'], 'Forbidden', 'POST', { body: { content: 'x' } });
   });
 
-  it('Mail.ReadBasic hides bodies; attachments need Mail.Read', () => {
+  void it('Mail.ReadBasic hides bodies; attachments need Mail.Read', () => {
     const r = call('GET', '/me/messages?$top=3', { scopes: ['Mail.ReadBasic'] });
     assert.equal(r.status, 200);
     for (const m of list(r.body.value)) {
@@ -110,7 +110,7 @@ describe('graph emulator: scope checks (403)', () => {
     expect403(`/me/messages/${id}/attachments`, ['Mail.ReadBasic'], 'ErrorAccessDenied');
   });
 
-  it('/users/{my id} is /me (User.Read suffices); other users need directory scopes', () => {
+  void it('/users/{my id} is /me (User.Read suffices); other users need directory scopes', () => {
     assert.equal(call('GET', `/users/${ADELE.oid}`, { scopes: ['User.Read'] }).status, 200);
     assert.equal(
       call('GET', `/users/${encodeURIComponent(ADELE.upn)}/messages?$top=1`, { scopes: ['Mail.Read'] }).status,

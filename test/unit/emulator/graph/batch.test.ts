@@ -5,8 +5,8 @@ import { createTestService, list, str, type J } from './fake-deps.ts';
 const ALL = ['User.Read', 'Mail.Read', 'Mail.ReadWrite', 'Calendars.Read', 'Files.Read'];
 const byId = (body: J): Map<string, J> => new Map(list(body.responses).map((r) => [str(r.id), r]));
 
-describe('graph emulator: $batch', () => {
-  it('runs inner requests with or without /v1.0, each authorised on its own, in a shuffled deterministic order', () => {
+void describe('graph emulator: $batch', () => {
+  void it('runs inner requests with or without /v1.0, each authorised on its own, in a shuffled deterministic order', () => {
     const { call } = createTestService();
     const requests = [
       { id: '1', method: 'GET', url: '/me' },
@@ -34,7 +34,7 @@ describe('graph emulator: $batch', () => {
     );
   });
 
-  it('the outer request needs a valid token', () => {
+  void it('the outer request needs a valid token', () => {
     const { call } = createTestService();
     assert.equal(
       call('POST', '/$batch', { token: null, body: { requests: [{ id: '1', method: 'GET', url: '/me' }] } }).status,
@@ -42,7 +42,7 @@ describe('graph emulator: $batch', () => {
     );
   });
 
-  it('dependsOn orders execution; dependents of a failed request get 424', () => {
+  void it('dependsOn orders execution; dependents of a failed request get 424', () => {
     const { call } = createTestService();
     const r = call('POST', '/$batch', {
       scopes: ALL,
@@ -73,7 +73,7 @@ describe('graph emulator: $batch', () => {
     assert.equal(res.get('d')?.status, 424);
   });
 
-  it('validates the envelope: > 20 requests, duplicate ids, body without Content-Type, unknown dependsOn', () => {
+  void it('validates the envelope: > 20 requests, duplicate ids, body without Content-Type, unknown dependsOn', () => {
     const { call } = createTestService();
     const many = Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/me' }));
     const tooMany = call('POST', '/$batch', { scopes: ALL, body: { requests: many } });
@@ -101,7 +101,7 @@ describe('graph emulator: $batch', () => {
     assert.equal(dep.status, 400);
   });
 
-  it('answers Outlook requests beyond 4 concurrent per mailbox with 429 ApplicationThrottled', () => {
+  void it('answers Outlook requests beyond 4 concurrent per mailbox with 429 ApplicationThrottled', () => {
     const { call } = createTestService();
     const requests = Array.from({ length: 6 }, (_, i) => ({
       id: String(i + 1),

@@ -7,16 +7,16 @@ const RW = ['Calendars.ReadWrite'];
 const DAY = 86_400_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-describe('graph emulator: calendar', () => {
+void describe('graph emulator: calendar', () => {
   const { call } = createTestService();
 
-  it('calendarView requires both bounds', () => {
+  void it('calendarView requires both bounds', () => {
     const r = call('GET', `/me/calendarView?startDateTime=${iso(BASE_MS)}`, { scopes: R });
     assert.equal(r.status, 400);
     assert.equal(r.body.error?.code, 'ErrorInvalidParameter');
   });
 
-  it('calendarView returns events overlapping the window, sorted, paged with $skip', () => {
+  void it('calendarView returns events overlapping the window, sorted, paged with $skip', () => {
     const start = BASE_MS;
     const end = BASE_MS + 7 * DAY;
     const url = `/me/calendarView?startDateTime=${iso(start)}&endDateTime=${iso(end)}&$top=5`;
@@ -47,7 +47,7 @@ describe('graph emulator: calendar', () => {
     assert.ok(list(month.body.value).some((e) => e.isOnlineMeeting === (true as unknown)));
   });
 
-  it('converts to an IANA zone with Prefer: outlook.timezone', () => {
+  void it('converts to an IANA zone with Prefer: outlook.timezone', () => {
     const r = call(
       'GET',
       `/me/calendarView?startDateTime=${iso(BASE_MS)}&endDateTime=${iso(BASE_MS + 3 * DAY)}&$top=1`,
@@ -60,7 +60,7 @@ describe('graph emulator: calendar', () => {
     assert.equal(r.headers['Preference-Applied'], 'outlook.timezone="America/Los_Angeles"');
   });
 
-  it('creates an event (201) that appears in calendarView and in the attendee\u2019s calendar', () => {
+  void it('creates an event (201) that appears in calendarView and in the attendee\u2019s calendar', () => {
     const start = BASE_MS + 2 * DAY + 20 * 3_600_000;
     const r = call('POST', '/me/events', {
       scopes: RW,
@@ -98,7 +98,7 @@ describe('graph emulator: calendar', () => {
     assert.equal(call('POST', '/me/events', { scopes: RW, body: { subject: 'no times' } }).status, 400);
   });
 
-  it('getSchedule returns availabilityView and items per schedule, with an error entry for unknown addresses', () => {
+  void it('getSchedule returns availabilityView and items per schedule, with an error entry for unknown addresses', () => {
     const r = call('POST', '/me/calendar/getSchedule', {
       scopes: R,
       body: {

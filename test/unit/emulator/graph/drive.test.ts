@@ -12,8 +12,8 @@ function tokenOf(location: string | undefined): string {
   return m[1];
 }
 
-describe('graph emulator: OneDrive', () => {
-  it('lists root children and addresses items by path (with and without the trailing colon)', () => {
+void describe('graph emulator: OneDrive', () => {
+  void it('lists root children and addresses items by path (with and without the trailing colon)', () => {
     const { call } = createTestService();
     const root = call('GET', '/me/drive/root/children', { scopes: R });
     assert.deepEqual(
@@ -38,7 +38,7 @@ describe('graph emulator: OneDrive', () => {
     assert.deepEqual([nf.status, nf.body.error?.code], [404, 'itemNotFound']);
   });
 
-  it('has a > 1 MB text file and real zip-based Office files', () => {
+  void it('has a > 1 MB text file and real zip-based Office files', () => {
     const { call, service, deps } = createTestService();
     const log = call('GET', '/me/drive/root:/Logs/retail-sync.log', { scopes: R });
     assert.ok(num(log.body.size) > 1_000_000);
@@ -47,7 +47,7 @@ describe('graph emulator: OneDrive', () => {
     assert.equal(dl.raw?.subarray(0, 4).toString('binary'), 'PK\u0003\u0004');
   });
 
-  it('/content → 302 to a single-use URL on the download host; Range → 206', () => {
+  void it('/content → 302 to a single-use URL on the download host; Range → 206', () => {
     const { call, service, deps } = createTestService();
     const r = call('GET', '/me/drive/root:/Notes/todo.txt:/content', { scopes: R });
     assert.equal(r.status, 302);
@@ -66,7 +66,7 @@ describe('graph emulator: OneDrive', () => {
     assert.equal(folder.status, 400);
   });
 
-  it('simple upload: 201 new (creating folders), 200 replace, 409 with conflictBehavior=fail, 413 over 4 MB', () => {
+  void it('simple upload: 201 new (creating folders), 200 replace, 409 with conflictBehavior=fail, 413 over 4 MB', () => {
     const { call } = createTestService();
     const created = call('PUT', '/me/drive/root:/New Folder/hello.txt:/content', {
       scopes: RW,
@@ -74,7 +74,7 @@ describe('graph emulator: OneDrive', () => {
       headers: { 'content-type': 'text/plain' },
     });
     assert.equal(created.status, 201);
-    assert.equal(created.body.size, 5 as unknown);
+    assert.equal(created.body.size, 5);
     assert.equal(created.body.parentReference?.path, '/drive/root:/New Folder');
     const replaced = call('PUT', '/me/drive/root:/New Folder/hello.txt:/content', {
       scopes: RW,
@@ -98,7 +98,7 @@ describe('graph emulator: OneDrive', () => {
     );
   });
 
-  it('search matches names and text content', () => {
+  void it('search matches names and text content', () => {
     const { call } = createTestService();
     const r = call('GET', "/me/drive/root/search(q='northwind')?$select=name", { scopes: R });
     assert.ok(list(r.body.value).some((i) => i.name === ('todo.txt' as unknown)));

@@ -88,7 +88,7 @@ export function createTestService(opts: { mailboxConcurrency?: number } = {}) {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
     const token = o.token === undefined ? fakeToken(o.oid ?? ADELE.oid, o.scopes ?? []) : o.token;
     if (token !== null) headers.authorization = `Bearer ${token}`;
-    let body = Buffer.alloc(0);
+    let body: Buffer = Buffer.alloc(0);
     if (o.body !== undefined) {
       body = Buffer.isBuffer(o.body) ? o.body : Buffer.from(JSON.stringify(o.body));
       headers['content-type'] ??= 'application/json';

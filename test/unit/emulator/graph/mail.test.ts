@@ -5,10 +5,10 @@ import { ADELE, createTestService, list, MEGAN, str } from './fake-deps.ts';
 const R = ['Mail.Read'];
 const RW = ['Mail.Read', 'Mail.ReadWrite', 'Mail.Send'];
 
-describe('graph emulator: mail reads', () => {
+void describe('graph emulator: mail reads', () => {
   const { call } = createTestService();
 
-  it('lists 10 newest by default with an absolute $skip nextLink and a few hundred in total', () => {
+  void it('lists 10 newest by default with an absolute $skip nextLink and a few hundred in total', () => {
     const r = call('GET', '/me/messages', { scopes: R });
     assert.equal(r.status, 200);
     const items = list(r.body.value);
@@ -26,7 +26,7 @@ describe('graph emulator: mail reads', () => {
     assert.match(str(list(r.body.value)[0]?.body?.content), /^<html>/);
   });
 
-  it('follows $skip pages without duplicates', () => {
+  void it('follows $skip pages without duplicates', () => {
     const ids = new Set<string>();
     let url: string | undefined = '/me/mailFolders/inbox/messages?$top=50&$select=subject';
     let pages = 0;
@@ -40,7 +40,7 @@ describe('graph emulator: mail reads', () => {
     assert.equal(pages, 4);
   });
 
-  it('filters on isRead, sender address and receivedDateTime', () => {
+  void it('filters on isRead, sender address and receivedDateTime', () => {
     const unread = call('GET', '/me/messages?$filter=isRead eq false&$top=1000', { scopes: R });
     assert.ok(list(unread.body.value).length > 5);
     assert.ok(list(unread.body.value).every((m) => m.isRead === (false as unknown)));
@@ -56,7 +56,7 @@ describe('graph emulator: mail reads', () => {
     assert.ok(list(recent.body.value).length > 0);
   });
 
-  it('enforces the $orderby/$filter rule (InefficientFilter) and accepts the allowed shape', () => {
+  void it('enforces the $orderby/$filter rule (InefficientFilter) and accepts the allowed shape', () => {
     const bad = call('GET', '/me/messages?$filter=isRead eq false&$orderby=receivedDateTime desc', { scopes: R });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error?.code, 'InefficientFilter');
@@ -76,7 +76,7 @@ describe('graph emulator: mail reads', () => {
     );
   });
 
-  it('$search: KQL-lite, sorted by sent date, and its two real errors', () => {
+  void it('$search: KQL-lite, sorted by sent date, and its two real errors', () => {
     const r = call('GET', '/me/messages?$search="budget"&$top=1000&$select=subject,sentDateTime', { scopes: R });
     assert.ok(list(r.body.value).length > 0);
     const sent = list(r.body.value).map((m) => str(m.sentDateTime));
@@ -92,7 +92,7 @@ describe('graph emulator: mail reads', () => {
     assert.deepEqual([e2.status, e2.body.error?.code], [400, 'SearchWithFilter']);
   });
 
-  it('returns text bodies with Prefer: outlook.body-content-type="text"', () => {
+  void it('returns text bodies with Prefer: outlook.body-content-type="text"', () => {
     const r = call('GET', '/me/messages?$top=1', {
       scopes: R,
       headers: { prefer: 'outlook.body-content-type="text"' },
@@ -103,7 +103,7 @@ describe('graph emulator: mail reads', () => {
     assert.equal(r.headers['Preference-Applied'], 'outlook.body-content-type="text"');
   });
 
-  it('gets one message, lists attachments, 404s unknown ids', () => {
+  void it('gets one message, lists attachments, 404s unknown ids', () => {
     const withAtt = call('GET', '/me/messages?$filter=hasAttachments eq true&$top=1', { scopes: R });
     const id = str(list(withAtt.body.value)[0]?.id);
     const one = call('GET', `/me/messages/${id}?$select=subject,hasAttachments`, { scopes: R });
@@ -119,7 +119,7 @@ describe('graph emulator: mail reads', () => {
     );
   });
 
-  it('lists mail folders with counts and accepts well-known names as ids', () => {
+  void it('lists mail folders with counts and accepts well-known names as ids', () => {
     const r = call('GET', '/me/mailFolders?$top=20', { scopes: R });
     const names = list(r.body.value).map((f) => f.displayName);
     assert.deepEqual(names, [
@@ -133,14 +133,14 @@ describe('graph emulator: mail reads', () => {
       'Sent Items',
     ]);
     const inbox = call('GET', '/me/mailFolders/Inbox', { scopes: R });
-    assert.equal(inbox.body.totalItemCount, 180 as unknown);
+    assert.equal(inbox.body.totalItemCount, 180);
     const byId = call('GET', `/me/mailFolders/${str(inbox.body.id)}/messages?$top=1`, { scopes: R });
     assert.equal(list(byId.body.value)[0]?.parentFolderId, inbox.body.id);
   });
 });
 
-describe('graph emulator: mail writes', () => {
-  it('sendMail → 202, saved to Sent Items, delivered to a tenant recipient\u2019s Inbox', () => {
+void describe('graph emulator: mail writes', () => {
+  void it('sendMail → 202, saved to Sent Items, delivered to a tenant recipient\u2019s Inbox', () => {
     const { call } = createTestService();
     const r = call('POST', '/me/sendMail', {
       scopes: RW,
@@ -177,7 +177,7 @@ describe('graph emulator: mail writes', () => {
     assert.equal(call('POST', '/me/sendMail', { scopes: RW, body: Buffer.from('{not json') }).status, 400);
   });
 
-  it('creates a draft (201, isDraft, Drafts folder), sends it, replies (202) and createReply (201)', () => {
+  void it('creates a draft (201, isDraft, Drafts folder), sends it, replies (202) and createReply (201)', () => {
     const { call } = createTestService();
     const drafts = call('GET', '/me/mailFolders/drafts', { scopes: R });
     const d = call('POST', '/me/messages', {

@@ -15,8 +15,8 @@ const msg = {
 };
 const test = (f: string): boolean => evaluateFilter(parseFilter(f), msg);
 
-describe('graph emulator: $filter parser and evaluator', () => {
-  it('compares booleans, numbers and strings case-insensitively', () => {
+void describe('graph emulator: $filter parser and evaluator', () => {
+  void it('compares booleans, numbers and strings case-insensitively', () => {
     assert.equal(test('isRead eq false'), true);
     assert.equal(test('isRead eq true'), false);
     assert.equal(test('size gt 41 and size le 42'), true);
@@ -24,18 +24,18 @@ describe('graph emulator: $filter parser and evaluator', () => {
     assert.equal(test("importance ne 'high'"), false);
   });
 
-  it('walks navigation paths and escaped quotes', () => {
+  void it('walks navigation paths and escaped quotes', () => {
     assert.equal(test("from/emailAddress/address eq 'megan@contoso.onmicrosoft.com'"), true);
     assert.equal(test("subject eq 'Q3 budget — O''Brien'"), true);
   });
 
-  it('compares unquoted ISO date-times as instants', () => {
+  void it('compares unquoted ISO date-times as instants', () => {
     assert.equal(test('receivedDateTime ge 2026-03-10T00:00:00Z'), true);
     assert.equal(test('receivedDateTime ge 2026-03-10T10:00:00+00:00'), false);
     assert.equal(test('receivedDateTime lt 2026-03-11'), true);
   });
 
-  it('supports functions, not, or, parentheses and null', () => {
+  void it('supports functions, not, or, parentheses and null', () => {
     assert.equal(test("startswith(subject,'q3')"), true);
     assert.equal(test("endswith(subject,'brien')"), true);
     assert.equal(test("contains(subject,'budget')"), true);
@@ -45,14 +45,14 @@ describe('graph emulator: $filter parser and evaluator', () => {
     assert.equal(test('missingProp eq null'), true);
   });
 
-  it('evaluates any/all lambdas over collections', () => {
+  void it('evaluates any/all lambdas over collections', () => {
     assert.equal(test("categories/any(c:c eq 'Red category')"), true);
     assert.equal(test("categories/any(c:c eq 'Blue category')"), false);
     assert.equal(test("toRecipients/any(r:r/emailAddress/address eq 'adele@contoso.onmicrosoft.com')"), true);
     assert.equal(test("toRecipients/all(r:startswith(r/emailAddress/address,'x'))"), false);
   });
 
-  it('reports properties in order of appearance and the operators used', () => {
+  void it('reports properties in order of appearance and the operators used', () => {
     const u = filterUsage(
       parseFilter("receivedDateTime ge 2026-01-01 and isRead eq false and categories/any(c:c eq 'x')"),
     );
@@ -60,7 +60,7 @@ describe('graph emulator: $filter parser and evaluator', () => {
     assert.deepEqual([...u.operators].sort(), ['and', 'any', 'eq', 'ge']);
   });
 
-  it('rejects malformed filters with FilterSyntaxError', () => {
+  void it('rejects malformed filters with FilterSyntaxError', () => {
     for (const bad of [
       "subject eq 'unterminated",
       'isRead eq',

@@ -21,8 +21,8 @@ const req = (query: string): GraphRequest => ({
   body: Buffer.alloc(0),
 });
 
-describe('graph emulator: OData options', () => {
-  it('parses the query keeping OData syntax and lower-casing $ keys', () => {
+void describe('graph emulator: OData options', () => {
+  void it('parses the query keeping OData syntax and lower-casing $ keys', () => {
     const q = parseQuery("$Filter=startswith(displayName,'a%20b')&$TOP=5&other=X&$search=%22hello+world%22");
     assert.equal(q.get('$filter'), "startswith(displayName,'a b')");
     assert.equal(q.get('$top'), '5');
@@ -31,7 +31,7 @@ describe('graph emulator: OData options', () => {
     assert.equal(parseQuery(formatQuery(q)).get('$filter'), q.get('$filter'));
   });
 
-  it('$top: default, clamp to max, 400 on zero or junk', () => {
+  void it('$top: default, clamp to max, 400 on zero or junk', () => {
     assert.equal(parseTop(new Map(), { def: 10, max: 1000 }), 10);
     assert.equal(parseTop(new Map([['$top', '5000']]), { def: 10, max: 1000 }), 1000);
     for (const bad of ['0', '-1', 'abc', '1.5']) {
@@ -42,7 +42,7 @@ describe('graph emulator: OData options', () => {
     }
   });
 
-  it('$select validates names case-insensitively and keeps id and annotations', () => {
+  void it('$select validates names case-insensitively and keeps id and annotations', () => {
     const known = new Set(['id', 'subject', 'from']);
     const sel = parseSelect(new Map([['$select', 'Subject,from']]), {
       known,
@@ -63,7 +63,7 @@ describe('graph emulator: OData options', () => {
     );
   });
 
-  it('$orderby parses directions and sorts stably by several keys', () => {
+  void it('$orderby parses directions and sorts stably by several keys', () => {
     const order = parseOrderBy(new Map([['$orderby', 'a desc, b/c']]));
     assert.deepEqual(order, [
       { path: ['a'], desc: true },
@@ -77,17 +77,17 @@ describe('graph emulator: OData options', () => {
     assert.deepEqual(sortBy(rows, order ?? []), [rows[1], rows[2], rows[0]]);
   });
 
-  it('$search strips the surrounding double quotes', () => {
+  void it('$search strips the surrounding double quotes', () => {
     assert.equal(parseSearch(new Map([['$search', '"budget review"']])), 'budget review');
     assert.equal(parseSearch(new Map([['$search', 'budget']])), 'budget');
   });
 });
 
-describe('graph emulator: paging', () => {
+void describe('graph emulator: paging', () => {
   const items = Array.from({ length: 25 }, (_, i) => i);
   const base = 'https://localhost:8445/v1.0';
 
-  it('$skip pages link to the next offset, absolute on the Graph origin, keeping the query', () => {
+  void it('$skip pages link to the next offset, absolute on the Graph origin, keeping the query', () => {
     const p1 = skipPage(items, { req: req('$top=10&$select=subject'), base, skip: 0, top: 10 });
     assert.deepEqual(p1.items, items.slice(0, 10));
     const next = new URL(p1.nextLink ?? '');
@@ -99,7 +99,7 @@ describe('graph emulator: paging', () => {
     assert.equal(last.nextLink, undefined);
   });
 
-  it('$skiptoken pages round-trip an opaque token and reject forged ones', () => {
+  void it('$skiptoken pages round-trip an opaque token and reject forged ones', () => {
     const p1 = tokenPage(items, { req: req(''), base, top: 10 });
     const token = new URL(p1.nextLink ?? '').searchParams.get('$skiptoken') ?? '';
     assert.equal(decodeSkipToken(token), 10);

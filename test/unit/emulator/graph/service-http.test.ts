@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createGraphServiceWithOptions } from '../../../emulator/graph/index.ts';
 import { ADELE, BASE_MS, fakeDeps, fakeToken } from './fake-deps.ts';
 
-describe('graph emulator: node:http adapter', () => {
+void describe('graph emulator: node:http adapter', () => {
   let server: Server;
   let origin = '';
   before(async () => {
@@ -28,7 +28,7 @@ describe('graph emulator: node:http adapter', () => {
     authorization: `Bearer ${fakeToken(ADELE.oid, scopes)}`,
   });
 
-  it('sends Graph headers and echoes client-request-id', async () => {
+  void it('sends Graph headers and echoes client-request-id', async () => {
     const res = await fetch(`${origin}/v1.0/me`, {
       headers: { ...auth(['User.Read']), 'client-request-id': 'abc-123' },
     });
@@ -42,13 +42,13 @@ describe('graph emulator: node:http adapter', () => {
     assert.equal(body.displayName, 'Adele Vance');
   });
 
-  it('serves beta like v1.0 and rejects unknown versions', async () => {
+  void it('serves beta like v1.0 and rejects unknown versions', async () => {
     assert.equal((await fetch(`${origin}/beta/me`, { headers: auth(['User.Read']) })).status, 200);
     const bad = await fetch(`${origin}/v2.0/me`, { headers: auth(['User.Read']) });
     assert.equal(bad.status, 400);
   });
 
-  it('302s /content and serves the bytes on /_dl without Authorization', async () => {
+  void it('302s /content and serves the bytes on /_dl without Authorization', async () => {
     const res = await fetch(`${origin}/v1.0/me/drive/root:/README.md:/content`, {
       headers: auth(['Files.Read']),
       redirect: 'manual',
@@ -62,7 +62,7 @@ describe('graph emulator: node:http adapter', () => {
     assert.equal((await fetch(`${origin}${new URL(location).pathname}`)).status, 401);
   });
 
-  it('202 and 204 carry no body', async () => {
+  void it('202 and 204 carry no body', async () => {
     const res = await fetch(`${origin}/v1.0/me/sendMail`, {
       method: 'POST',
       headers: { ...auth(['Mail.Send']), 'content-type': 'application/json' },

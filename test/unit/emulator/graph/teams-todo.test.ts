@@ -4,8 +4,8 @@ import { ADELE, createTestService, list, MEGAN, str } from './fake-deps.ts';
 
 const TEAMS = ['Team.ReadBasic.All', 'Channel.ReadBasic.All', 'ChannelMessage.Read.All', 'Chat.ReadWrite'];
 
-describe('graph emulator: Teams and chats', () => {
-  it('joinedTeams → channels → channel messages (paged with $skiptoken)', () => {
+void describe('graph emulator: Teams and chats', () => {
+  void it('joinedTeams → channels → channel messages (paged with $skiptoken)', () => {
     const { call } = createTestService();
     const teams = call('GET', '/me/joinedTeams', { scopes: TEAMS });
     assert.deepEqual(
@@ -31,7 +31,7 @@ describe('graph emulator: Teams and chats', () => {
     assert.equal(call('GET', '/teams/00000000-0000-0000-0000-000000000000/channels', { scopes: TEAMS }).status, 404);
   });
 
-  it('lists chats with $expand=members, reads and sends chat messages', () => {
+  void it('lists chats with $expand=members, reads and sends chat messages', () => {
     const { call } = createTestService();
     const chats = call('GET', '/me/chats?$expand=members', { scopes: TEAMS });
     const all = list(chats.body.value);
@@ -59,8 +59,8 @@ describe('graph emulator: Teams and chats', () => {
   });
 });
 
-describe('graph emulator: To Do', () => {
-  it('lists lists (defaultList first), filters, creates and completes tasks', () => {
+void describe('graph emulator: To Do', () => {
+  void it('lists lists (defaultList first), filters, creates and completes tasks', () => {
     const { call } = createTestService();
     const lists = call('GET', '/me/todo/lists', { scopes: ['Tasks.ReadWrite'] });
     const def = list(lists.body.value).find((l) => l.wellknownListName === ('defaultList' as unknown));
@@ -94,7 +94,7 @@ describe('graph emulator: To Do', () => {
     assert.equal(call('POST', base, { scopes: ['Tasks.ReadWrite'], body: {} }).status, 400);
   });
 
-  it('reset() restores the seeded state', () => {
+  void it('reset() restores the seeded state', () => {
     const { call, service } = createTestService();
     const before = call('GET', '/me/messages?$top=1&$select=id', { scopes: ['Mail.Read'] }).body;
     call('POST', '/me/sendMail', {

@@ -5,10 +5,10 @@ import { ADELE, createTestService, list, MEGAN, num, str } from './fake-deps.ts'
 const DIR = ['User.ReadBasic.All'];
 const EVENTUAL = { consistencylevel: 'eventual' };
 
-describe('graph emulator: /me and /users', () => {
+void describe('graph emulator: /me and /users', () => {
   const { call } = createTestService();
 
-  it('/me returns the default property set and honours $select', () => {
+  void it('/me returns the default property set and honours $select', () => {
     const me = call('GET', '/me', { scopes: ['User.Read'] });
     assert.equal(me.status, 200);
     assert.equal(me.body.id, ADELE.oid);
@@ -37,7 +37,7 @@ describe('graph emulator: /me and /users', () => {
     assert.equal(call('GET', '/me?$select=nope', { scopes: ['User.Read'] }).status, 400);
   });
 
-  it('lists users with startswith on the default-supported properties', () => {
+  void it('lists users with startswith on the default-supported properties', () => {
     const prefixes = {
       displayName: 'meg',
       givenName: 'Meg',
@@ -49,7 +49,7 @@ describe('graph emulator: /me and /users', () => {
       const r = call('GET', `/users?$filter=startswith(${prop},'${prefix}')`, { scopes: DIR });
       assert.equal(r.status, 200, prop);
       assert.ok(
-        list(r.body.value).some((u) => u.id === MEGAN.oid),
+        list(r.body.value).some((u) => u.id === (MEGAN.oid as unknown)),
         prop,
       );
     }
@@ -57,7 +57,7 @@ describe('graph emulator: /me and /users', () => {
     assert.ok(list(r.body.value).every((u) => /^[am]/i.test(str(u.displayName))));
   });
 
-  it('basic-only tokens see non-basic properties of other users as null', () => {
+  void it('basic-only tokens see non-basic properties of other users as null', () => {
     const r = call('GET', `/users/${MEGAN.oid}`, { scopes: DIR });
     assert.equal(r.body.displayName, 'Megan Bowen');
     assert.equal(r.body.jobTitle, null);
@@ -65,13 +65,13 @@ describe('graph emulator: /me and /users', () => {
     assert.equal(full.body.jobTitle, 'IT Administrator');
   });
 
-  it('unknown users → Request_ResourceNotFound', () => {
+  void it('unknown users → Request_ResourceNotFound', () => {
     const r = call('GET', '/users/nobody@contoso.onmicrosoft.com', { scopes: DIR });
     assert.equal(r.status, 404);
     assert.equal(r.body.error?.code, 'Request_ResourceNotFound');
   });
 
-  it('advanced queries need ConsistencyLevel: eventual (+ $count=true)', () => {
+  void it('advanced queries need ConsistencyLevel: eventual (+ $count=true)', () => {
     const search = call('GET', '/users?$search="displayName:meg"', { scopes: DIR });
     assert.equal(search.status, 400);
     assert.equal(search.body.error?.code, 'Request_UnsupportedQuery');
@@ -100,7 +100,7 @@ describe('graph emulator: /me and /users', () => {
     assert.equal(sort.body.error?.message, 'Sorting not supported for current query.');
   });
 
-  it('$count=true without the header is ignored; /users/$count needs it', () => {
+  void it('$count=true without the header is ignored; /users/$count needs it', () => {
     const r = call('GET', '/users?$count=true', { scopes: DIR });
     assert.equal(r.status, 200);
     assert.equal(r.body['@odata.count'], undefined);
@@ -112,7 +112,7 @@ describe('graph emulator: /me and /users', () => {
     assert.ok(Number(c.raw?.toString()) > 20);
   });
 
-  it('pages with $skiptoken, rejects $skip and oversize $top; nextLink needs the header again', () => {
+  void it('pages with $skiptoken, rejects $skip and oversize $top; nextLink needs the header again', () => {
     assert.equal(call('GET', '/users?$skip=5', { scopes: DIR }).status, 400);
     assert.match(
       str(call('GET', '/users?$top=1000', { scopes: DIR }).body.error?.message),
@@ -135,7 +135,7 @@ describe('graph emulator: /me and /users', () => {
     assert.equal(call('GET', next, { scopes: DIR, headers: EVENTUAL }).status, 200);
   });
 
-  it('/me/people ranks colleagues and supports $search and $top', () => {
+  void it('/me/people ranks colleagues and supports $search and $top', () => {
     const r = call('GET', '/me/people?$top=5', { scopes: ['People.Read'] });
     assert.equal(list(r.body.value).length, 5);
     const scores = list(r.body.value).map((p) => num(list(p.scoredEmailAddresses)[0]?.relevanceScore));

@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildCommands, runCli } from '../../../app/cli/router.ts';
+import type { CliDeps } from '../../../app/cli/command.ts';
+import { createPlatform } from '../../../app/platform/platform.ts';
+import { createFakeAuth } from '../broker/fake-auth-service.ts';
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function withCli(fn: (cli: (...argv: string[]) => Promise<Run>, home: string) => Promise<void>): Promise<void> {
+  const home = await mkdtemp(join(tmpdir(), 'gb-cli-unit-'));
+  const env = { GRAPH_BRIDGE_HOME: home };
+  try {
+    await fn(async (...argv) => {
+      let out = '';
+      let err = '';
+      const deps: CliDeps = {
+        stdout: { write: (t: string) => (out += t) },
+        stderr: { write: (t: string) => (err += t) },
+        env,
+        cwd: home,
+        platform: createPlatform({
+          env,
+          platform: 'linux',
+          homedir: home,
+          username: 'u',
+          uid: process.getuid?.() ?? 0,
+        }),
+        version: '9.9.9',
+        signal: new AbortController().signal,
+        bridgeEntry: '/nowhere/bridge.js',
+        execPath: process.execPath,
+      };
+      const code = await runCli(argv, deps, { authFactory: () => Promise.resolve(createFakeAuth()) });
+      return { code, out, err };
+    }, home);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+void test('--version, --help, no command and unknown commands', () =>
+  withCli(async (cli) => {
+    assert.deepEqual(await cli('--version'), { code: 0, out: '9.9.9\n', err: '' });
+    const help = await cli('--help');
+    assert.equal(help.code, 0);
+    for (const name of ['agent', 'login', 'logout', 'use', 'status', 'consent', 'clients', 'approvals', 'connect']) {
+      assert.match(help.out, new RegExp(`\\n  ${name}\\s`));
+    }
+    assert.equal((await cli()).code, 2);
+    const unknown = await cli('frobnicate');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /unknown command "frobnicate"/);
+  }));
+
+void test('every command answers --help with its usage and exit 0', () =>
+  withCli(async (cli) => {
+    for (const c of buildCommands({ authFactory: () => Promise.resolve(createFakeAuth()) })) {
+      const r = await cli(c.name, '--help');
+      assert.equal(r.code, 0, c.name);
+      assert.match(r.out, /Usage:/, c.name);
+    }
+  }));
+
+void test('usage errors exit 2 and name the problem', () =>
+  withCli(async (cli) => {
+    const cases: [string[], RegExp][] = [
+      [['status', '--bogus'], /bogus/],
+      [['status', 'extra'], /no arguments/],
+      [['clients', 'approve'], /exactly one name/],
+      [['clients', 'explode', 'x'], /unknown clients command/],
+      [['approvals', 'allow'], /exactly one id/],
+      [['use'], /exactly one account/],
+      [['consent'], /at least one group or scope/],
+      [['agent', '--approvals=maybe'], /"ask" or "none"/],
+      [['audit', '--limit', '0'], /positive integer/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await cli(...argv);
+      assert.equal(r.code, 2, argv.join(' '));
+      assert.match(r.err, message, argv.join(' '));
+      assert.match(r.err, /Usage:/);
+    }
+  }));
+
+void test('without a running broker: status and clients run in-process; approvals/pause say how to start one', () =>
+  withCli(async (cli, home) => {
+    const status = await cli('status', '--json');
+    assert.equal(status.code, 0, status.err);
+    const json = JSON.parse(status.out) as { running: boolean; status: { account: { username: string } | null } };
+    assert.equal(json.running, false);
+    assert.equal(json.status.account?.username, 'ada@contoso.com');
+    const human = await cli('status');
+    assert.match(human.out, /Broker: +not running/);
+    assert.match(human.out, /Token cache: +memory/);
+
+    assert.equal((await cli('clients', 'approve', 'cursor')).code, 0);
+    const file = JSON.parse(await readFile(join(home, 'state', 'clients.json'), 'utf8')) as {
+      clients: Record<string, { approval: string }>;
+    };
+    assert.equal(file.clients.cursor?.approval, 'approved');
+    assert.match((await cli('clients', 'list')).out, /cursor\tapproved/);
+
+    for (const argv of [['approvals'], ['pause']]) {
+      const r = await cli(...argv);
+      assert.equal(r.code, 1);
+      assert.match(r.err, /no Graph Bridge broker is running.*graph-bridge agent/s);
+    }
+    const audit = await cli('audit');
+    assert.equal(audit.code, 0);
+    assert.match(audit.out, /No audit entries/);
+  }));
+
+void test('login and logout in-process report the account and the remedy text', () =>
+  withCli(async (cli) => {
+    const login = await cli('login', '--device-code');
+    assert.equal(login.code, 0, login.err);
+    assert.match(login.out, /Code: ABCD-EFGH/);
+    assert.match(login.out, /Signed in as ada@contoso\.com/);
+    const logout = await cli('logout');
+    assert.equal(logout.code, 0);
+    assert.match(logout.out, /until they expire/);
+  }));

@@ -1,0 +1,99 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createClock } from '../../../emulator/clock.ts';
+import type { EntraContext } from '../../../emulator/entra/context.ts';
+import { mintTokens, verifyAccessToken } from '../../../emulator/entra/tokens.ts';
+import { DEMO_CLIENT_ID, TENANT_DOMAIN, TENANT_ID, defaultUsers } from '../../../emulator/fixtures.ts';
+import { createSigningKey, decodeJwt, signJwt, type SigningKey } from '../../../emulator/jwt.ts';
+import { parseScopes } from '../../../emulator/scopes.ts';
+import { EmulatorState } from '../../../emulator/state.ts';
+
+describe('emulator tokens: minting and the Graph-side access-token check', () => {
+  let key: SigningKey;
+  before(async () => {
+    key = await createSigningKey();
+  });
+
+  function setup() {
+    let now = Date.UTC(2026, 0, 1);
+    const clock = createClock(() => now);
+    const ctx: EntraContext = {
+      state: new EmulatorState(),
+      clock,
+      origin: 'https://localhost:8443',
+      graphOrigin: 'https://localhost:8445',
+      tenantId: TENANT_ID,
+      tenantDomain: TENANT_DOMAIN,
+      keys: [key],
+    };
+    const adele = defaultUsers()[0]!;
+    ctx.state.grant(adele.oid, DEMO_CLIENT_ID, ['User.Read', 'Mail.Read']);
+    const mint = (scope = 'User.Read openid profile offline_access', nonce?: string) => {
+      const parsed = parseScopes(scope);
+      assert.ok(parsed.ok);
+      return mintTokens(ctx, {
+        grant: {
+          oid: adele.oid,
+          clientId: DEMO_CLIENT_ID,
+          scope,
+          authTimeMs: now,
+          mfa: false,
+          ...(nonce ? { nonce } : {}),
+        },
+        scopes: parsed.scopes,
+        clientInfo: true,
+      });
+    };
+    return { ctx, adele, mint, tick: (s: number) => (now += s * 1000) };
+  }
+
+  it('mints Entra-shaped responses: all granted scopes, client_info, opaque RT, nonce only when sent', () => {
+    const { mint, adele } = setup();
+    const body = mint();
+    assert.equal(body.scope, 'User.Read Mail.Read profile openid email');
+    assert.equal(body.expires_in, 3599);
+    assert.equal(body.refresh_token?.split('.').length, 2);
+    assert.deepEqual(JSON.parse(Buffer.from(body.client_info!, 'base64url').toString()), {
+      uid: adele.oid,
+      utid: TENANT_ID,
+    });
+    const at = decodeJwt(body.access_token)!;
+    assert.equal(typeof at.header.nonce, 'string');
+    assert.equal(at.payload.aud, '00000003-0000-0000-c000-000000000000');
+    assert.equal(at.payload.scp, 'User.Read Mail.Read profile openid email');
+    const id = decodeJwt(body.id_token!)!;
+    assert.equal('nonce' in id.payload, false);
+    assert.equal(decodeJwt(mint(undefined, 'n-1').id_token!)!.payload.nonce, 'n-1');
+  });
+
+  it('accepts a fresh token and applies a 5-minute skew to expiry', () => {
+    const { ctx, mint, tick } = setup();
+    const header = `Bearer ${mint().access_token}`;
+    assert.equal(verifyAccessToken(ctx, header).ok, true);
+    tick(3599 + 299);
+    assert.equal(verifyAccessToken(ctx, header).ok, true);
+    tick(2);
+    assert.deepEqual(verifyAccessToken(ctx, header), { ok: false, reason: 'expired' });
+  });
+
+  it('rejects empty, malformed, foreign-audience, foreign-tenant and revoked tokens', () => {
+    const { ctx, mint, adele, tick } = setup();
+    assert.deepEqual(verifyAccessToken(ctx, undefined), { ok: false, reason: 'empty' });
+    assert.deepEqual(verifyAccessToken(ctx, 'Bearer '), { ok: false, reason: 'empty' });
+    assert.deepEqual(verifyAccessToken(ctx, 'Bearer abc'), { ok: false, reason: 'malformed' });
+    const claims = decodeJwt(mint().access_token)!.payload;
+    const uriAud = signJwt({}, { ...claims, aud: 'https://graph.microsoft.com' }, key);
+    assert.equal(verifyAccessToken(ctx, `Bearer ${uriAud}`).ok, true);
+    const otherAud = signJwt({}, { ...claims, aud: 'api://something-else' }, key);
+    assert.deepEqual(verifyAccessToken(ctx, `Bearer ${otherAud}`), { ok: false, reason: 'invalid_audience' });
+    const otherTenant = signJwt({}, { ...claims, tid: '00000000-0000-0000-0000-000000000001' }, key);
+    assert.deepEqual(verifyAccessToken(ctx, `Bearer ${otherTenant}`), { ok: false, reason: 'invalid_audience' });
+
+    const header = `Bearer ${mint().access_token}`;
+    tick(0.2);
+    ctx.state.users.get(adele.oid)!.tokensValidFrom = ctx.clock.nowMs();
+    assert.deepEqual(verifyAccessToken(ctx, header), { ok: false, reason: 'revoked' });
+    tick(0.2);
+    assert.equal(verifyAccessToken(ctx, `Bearer ${mint().access_token}`).ok, true, 'issued after the revocation');
+  });
+});
