@@ -92,6 +92,8 @@ describe('status window against a real broker and the emulator', () => {
     assert.equal(allowed.ok && allowed.value.approved, true);
 
     const second = bridge.call('approval.request', { tool: 'mail_send', summary: 'Send mail to alex@contoso.example' });
+    const settled = await Promise.race([second.then((r) => JSON.stringify(r)), page.locator('article.approval', { hasText: 'alex@contoso.example' }).waitFor({ timeout: 5000 }).then(() => 'card')]);
+    assert.equal(settled, 'card');
     await page.locator('article.approval', { hasText: 'alex@contoso.example' }).getByRole('button', { name: 'Deny' }).click();
     const denied = await second;
     assert.equal(denied.ok && denied.value.approved, false);
@@ -114,14 +116,14 @@ describe('status window against a real broker and the emulator', () => {
     await rows.nth(2).waitFor();
     assert.equal(await rows.count(), 3);
     await page.locator('#audit-tool').selectOption('mail_send');
-    await page.waitForFunction("document.querySelectorAll('table.audit tbody tr').length === 1");
+    await rows.nth(1).waitFor({ state: 'detached' });
     assert.match(await rows.first().innerText(), /POST \/me\/sendMail/);
     await page.locator('#audit-tool').selectOption('');
     await rows.nth(2).waitFor();
     await page.locator('#audit').scrollIntoViewIfNeeded();
     await h.screenshot('08-audit');
     await page.getByRole('button', { name: 'Open log file' }).click();
-    await page.waitForFunction("document.body.getAttribute('aria-busy') === null");
+    await page.locator('body:not([aria-busy])').waitFor();
     assert.equal(h.opened.at(-1), h.host.broker.auditLogPath());
   });
 
@@ -179,7 +181,7 @@ describe('status window on first run without a keychain', () => {
       }
       await h.screenshot('11-first-run-memory-cache');
       await page.getByRole('button', { name: 'Open the Entra admin center' }).click();
-      await page.waitForFunction("document.body.getAttribute('aria-busy') === null");
+      await page.locator('body:not([aria-busy])').waitFor();
       assert.match(h.opened.at(-1) ?? '', /^https:\/\/entra\.microsoft\.com\//);
     } finally {
       await h.close();

@@ -43,7 +43,7 @@ function graphCalls(since: number, method: string, path: RegExp) {
  */
 async function decidePending(
   tool: string,
-  decision: 'allow' | 'deny',
+  decision: 'allow-once' | 'deny',
   call: Promise<CallToolResult>,
 ): Promise<{ summary: string; details: Record<string, string> }> {
   let finished: CallToolResult | undefined;
@@ -92,7 +92,7 @@ after(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-test('every tool of these groups is listed with annotations and an output schema', async () => {
+void test('every tool of these groups is listed with annotations and an output schema', async () => {
   const { tools } = await bridge.client.listTools();
   const writes = new Set([
     'create_event',
@@ -133,7 +133,7 @@ test('every tool of these groups is listed with annotations and an output schema
   }
 });
 
-describe('calendar', () => {
+void describe('calendar', () => {
   type Ev = {
     id: string;
     subject: string;
@@ -144,7 +144,7 @@ describe('calendar', () => {
   };
   type Page = { events: Ev[]; nextCursor: string | null; window: { start: string; end: string } };
 
-  test('list_events pages through the next 7 days with the cursor; get_event returns the body as text', async () => {
+  void test('list_events pages through the next 7 days with the cursor; get_event returns the body as text', async () => {
     const first = ok<Page>(await bridge.call('list_events', { top: 3 }));
     assert.equal(first.events.length, 3);
     assert.ok(first.nextCursor, 'the seeded week has more than 3 events');
@@ -161,7 +161,7 @@ describe('calendar', () => {
     assert.match(resultText(got), /Agenda:/);
   });
 
-  test('create_event writes to the emulator calendar; respond_to_event accepts an invitation', async () => {
+  void test('create_event writes to the emulator calendar; respond_to_event accepts an invitation', async () => {
     const start = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
     const created = ok<{ event: Ev }>(
       await bridge.call('create_event', {
@@ -205,7 +205,7 @@ describe('calendar', () => {
 
   // todo until bridge/context.ts lets GraphCall.readOnly POSTs (getSchedule) past its write gate.
   const freeTimesTodo = { todo: 'needs the runtime write gate to honour GraphCall.readOnly (docs/bridge-tools.md)' };
-  test('find_free_times computes common free slots from calendarView + getSchedule', freeTimesTodo, async () => {
+  void test('find_free_times computes common free slots from calendarView + getSchedule', freeTimesTodo, async () => {
     const r = await bridge.call('find_free_times', {
       attendees: ['megan@contoso.onmicrosoft.com'],
       durationMinutes: 30,
@@ -219,11 +219,11 @@ describe('calendar', () => {
   });
 });
 
-describe('files', () => {
+void describe('files', () => {
   type Item = { id: string; name: string; kind: string; size?: number; path?: string };
   type List = { items: Item[]; nextCursor: string | null };
 
-  test('list_files (root, path, paging) and search_files', async () => {
+  void test('list_files (root, path, paging) and search_files', async () => {
     const root = ok<List>(await bridge.call('list_files', {}));
     assert.ok(root.items.some((i) => i.name === 'Documents' && i.kind === 'folder'));
     const reports = ok<List>(await bridge.call('list_files', { path: 'Documents/Reports' }));
@@ -241,7 +241,7 @@ describe('files', () => {
     );
   });
 
-  test('read_file: small text inline; binary saved to disk with the bytes Graph has', async () => {
+  void test('read_file: small text inline; binary saved to disk with the bytes Graph has', async () => {
     const text = await bridge.call('read_file', { path: 'Notes/todo.txt' });
     const t = ok<{ inline: boolean; content: string }>(text);
     assert.equal(t.inline, true);
@@ -261,7 +261,7 @@ describe('files', () => {
     assert.doesNotMatch(resultText(bin), /UEsDB/, 'no base64 zip in the model context');
   });
 
-  test('upload_file from a local binary file, read back byte-for-byte from the emulator', async () => {
+  void test('upload_file from a local binary file, read back byte-for-byte from the emulator', async () => {
     const local = join(work, 'blob.bin');
     const data = Buffer.from([0, 1, 2, 0xff, 0xfe, 0x00, 0x7f, 0x80, ...Buffer.from('graph bridge')]);
     await writeFile(local, data);
@@ -277,7 +277,7 @@ describe('files', () => {
     assert.equal(again.isError, true, 'default conflictBehavior fail refuses to overwrite');
   });
 
-  test('upload_file refuses > 4 MB before asking or sending', async () => {
+  void test('upload_file refuses > 4 MB before asking or sending', async () => {
     const since = lastSeq();
     const r = await bridge.call('upload_file', { path: 'big.txt', content: 'x'.repeat(4 * 1024 * 1024 + 1) });
     assert.equal(r.isError, true);
@@ -286,11 +286,11 @@ describe('files', () => {
   });
 });
 
-describe('teams', () => {
+void describe('teams', () => {
   type Chat = { id: string; topic?: string; chatType: string; members: string[] };
   type Msg = { id: string; from: string; text: string };
 
-  test('list_chats, list_chat_messages (paging, text bodies), list_joined_teams, list_channel_messages', async () => {
+  void test('list_chats, list_chat_messages (paging, text bodies), list_joined_teams, list_channel_messages', async () => {
     const chats = ok<{ chats: Chat[] }>(await bridge.call('list_chats', { top: 50 })).chats;
     const falcon = chats.find((c) => c.topic === 'Falcon launch');
     assert.ok(falcon, JSON.stringify(chats.map((c) => c.topic)));
@@ -324,7 +324,7 @@ describe('teams', () => {
 
   // todo until the emulator serves GET /chats/{id} (real Graph does; the approval names the chat from it).
   const sendTodo = { todo: 'needs GET /chats/{id} in the Graph emulator (docs/bridge-tools.md)' };
-  test('send_chat_message: denied in the tray → nothing reaches Graph; approved → posted', sendTodo, async () => {
+  void test('send_chat_message: denied in the tray → nothing reaches Graph; approved → posted', sendTodo, async () => {
     const chats = ok<{ chats: Chat[] }>(await bridge.call('list_chats', { top: 50 })).chats;
     const lunch = chats.find((c) => c.topic === 'Lunch crew');
     assert.ok(lunch);
@@ -341,7 +341,7 @@ describe('teams', () => {
     assert.equal(graphCalls(since, 'POST', /\/chats\/.*\/messages$/).length, 0, 'the denied post never reached Graph');
 
     const approved = bridge.call('send_chat_message', { chatId: lunch.id, text: 'Approved message from the IT' });
-    await decidePending('send_chat_message', 'allow', approved);
+    await decidePending('send_chat_message', 'allow-once', approved);
     ok(await approved);
     const latest = ok<{ messages: Msg[] }>(
       await bridge.call('list_chat_messages', { chatId: lunch.id, top: 1 }),
@@ -351,11 +351,11 @@ describe('teams', () => {
   });
 });
 
-describe('tasks', () => {
+void describe('tasks', () => {
   type List = { id: string; displayName: string };
   type Task = { id: string; title: string; status: string };
 
-  test('list_task_lists, list_tasks, create_task, complete_task', async () => {
+  void test('list_task_lists, list_tasks, create_task, complete_task', async () => {
     const lists = ok<{ lists: List[] }>(await bridge.call('list_task_lists')).lists;
     const groceries = lists.find((l) => l.displayName === 'Groceries');
     assert.ok(groceries);
@@ -383,7 +383,7 @@ describe('tasks', () => {
     assert.ok(all.some((t) => t.id === created.id && t.status === 'completed'));
   });
 
-  test('list_tasks pages with the cursor', async () => {
+  void test('list_tasks pages with the cursor', async () => {
     const lists = ok<{ lists: List[] }>(await bridge.call('list_task_lists')).lists;
     const tasks = lists.find((l) => l.displayName === 'Tasks');
     assert.ok(tasks);
@@ -399,8 +399,8 @@ describe('tasks', () => {
   });
 });
 
-describe('graph_request and api_request', () => {
-  test('GET runs without approval; path traversal and absolute URLs are refused before Graph', async () => {
+void describe('graph_request and api_request', () => {
+  void test('GET runs without approval; path traversal and absolute URLs are refused before Graph', async () => {
     const me = ok<{ json: { displayName: string } }>(await bridge.call('graph_request', { path: '/me' }));
     assert.equal(me.json.displayName, 'Adele Vance');
     const since = lastSeq();
@@ -411,7 +411,7 @@ describe('graph_request and api_request', () => {
     assert.equal(emulator.control.requests(since).filter((e) => e.host === 'graph').length, 0);
   });
 
-  test('a denied POST never reaches Graph; an approved one does', async () => {
+  void test('a denied POST never reaches Graph; an approved one does', async () => {
     const since = lastSeq();
     const body = { displayName: 'Denied list from IT' };
     const denied = bridge.call('graph_request', {
@@ -431,14 +431,14 @@ describe('graph_request and api_request', () => {
       body: { displayName: 'Approved list from IT' },
       scopes: ['Tasks.ReadWrite'],
     });
-    await decidePending('graph_request', 'allow', approved);
+    await decidePending('graph_request', 'allow-once', approved);
     ok(await approved);
     const lists = ok<{ lists: { displayName: string }[] }>(await bridge.call('list_task_lists')).lists;
     assert.ok(lists.some((l) => l.displayName === 'Approved list from IT'));
     assert.ok(!lists.some((l) => l.displayName === 'Denied list from IT'));
   });
 
-  test('api_request without a configured API says how to configure it', async () => {
+  void test('api_request without a configured API says how to configure it', async () => {
     const r = await bridge.call('api_request', { path: '/orders' });
     if (r.isError !== true) assert.fail(`expected an error, got ${resultText(r)}`);
     assert.match(resultText(r), /api\.baseUrl|API base URL/);

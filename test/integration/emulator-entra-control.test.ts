@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
 import { createControlClient, emulatorRequest, type ControlClient } from '../helpers/emulator-control.ts';
 
-describe('emulator: HTTP control plane', () => {
+void describe('emulator: HTTP control plane', () => {
   let emu: RunningEmulator;
   let control: ControlClient;
   before(async () => {
@@ -19,7 +19,7 @@ describe('emulator: HTTP control plane', () => {
     await control.reset();
   });
 
-  it('refuses requests without the control key', async () => {
+  void it('refuses requests without the control key', async () => {
     const res = await emulatorRequest(emu.caPem, `${emu.entraOrigin}/_emulator/settings`);
     assert.equal(res.status, 401);
     const wrong = await emulatorRequest(emu.caPem, `${emu.entraOrigin}/_emulator/reset`, {
@@ -29,7 +29,7 @@ describe('emulator: HTTP control plane', () => {
     assert.equal(wrong.status, 401);
   });
 
-  it('reads and changes settings, rejecting unknown keys', async () => {
+  void it('reads and changes settings, rejecting unknown keys', async () => {
     const changed = (await control.settings({ tokenLifetime: 250, scopeEcho: 'requested' })) as Record<string, unknown>;
     assert.equal(changed.tokenLifetime, 250);
     assert.equal(changed.scopeEcho, 'requested');
@@ -37,7 +37,7 @@ describe('emulator: HTTP control plane', () => {
     assert.equal(emu.control.settings().tokenLifetime, 250);
   });
 
-  it('sets and deletes consent grants', async () => {
+  void it('sets and deletes consent grants', async () => {
     const adele = emu.users[0]!;
     await control.setGrant(adele.oid, emu.clientId, ['mail.read', 'https://graph.microsoft.com/User.Read']);
     assert.deepEqual(emu.control.grants(adele.oid)[emu.clientId]?.sort(), ['Mail.Read', 'User.Read']);
@@ -46,7 +46,7 @@ describe('emulator: HTTP control plane', () => {
     await assert.rejects(control.setGrant(adele.oid, emu.clientId, ['Not.AScope']), /400/);
   });
 
-  it('logs requests on both origins (not the control plane) and filters by since', async () => {
+  void it('logs requests on both origins (not the control plane) and filters by since', async () => {
     await emulatorRequest(emu.caPem, `${emu.authority}/v2.0/.well-known/openid-configuration`);
     await emulatorRequest(emu.caPem, `${emu.graphOrigin}/v1.0/me`);
     const all = (await control.requests()) as { seq: number; host: string; path: string; status: number }[];
@@ -61,7 +61,7 @@ describe('emulator: HTTP control plane', () => {
     assert.equal(later.length, 1);
   });
 
-  it('injects faults on the Graph origin: N times, then passes through; and drops connections', async () => {
+  void it('injects faults on the Graph origin: N times, then passes through; and drops connections', async () => {
     await control.addFault({
       host: 'graph',
       method: 'GET',
@@ -82,7 +82,7 @@ describe('emulator: HTTP control plane', () => {
     await assert.rejects(emulatorRequest(emu.caPem, `${emu.graphOrigin}/v1.0/me`), /socket hang up|ECONNRESET/);
   });
 
-  it('injects AADSTS-shaped faults on the Entra origin', async () => {
+  void it('injects AADSTS-shaped faults on the Entra origin', async () => {
     await control.addFault({
       host: 'entra',
       pathPattern: '/token$',

@@ -7,7 +7,7 @@ import { createEmulatorPca, startEmulator, type RunningEmulator } from '../helpe
 import { chromiumSession } from '../helpers/browser.ts';
 import { emulatorRequest } from '../helpers/emulator-control.ts';
 
-describe('emulator: device code flow', () => {
+void describe('emulator: device code flow', () => {
   let emu: RunningEmulator;
   before(async () => {
     emu = await startEmulator();
@@ -20,7 +20,7 @@ describe('emulator: device code flow', () => {
     emu.control.settings({ deviceInterval: 1 });
   });
 
-  it('signs in when the code is approved through the control plane', async () => {
+  void it('signs in when the code is approved through the control plane', async () => {
     const pca = createEmulatorPca(emu);
     const adele = emu.users[0]!;
     const since = emu.requestLog().at(-1)?.seq ?? 0;
@@ -52,7 +52,7 @@ describe('emulator: device code flow', () => {
     assert.deepEqual(emu.control.grants(adele.oid)[emu.clientId]?.sort(), ['Mail.Read', 'User.Read']);
   });
 
-  it('signs in when the user enters the code on /devicelogin in headless Chromium', async () => {
+  void it('signs in when the user enters the code on /devicelogin in headless Chromium', async () => {
     const megan = emu.users[1]!;
     const browser = chromiumSession({ username: megan.upn, password: megan.password, spkiSha256: emu.leafSpkiSha256 });
     try {
@@ -74,7 +74,7 @@ describe('emulator: device code flow', () => {
     }
   });
 
-  it('surfaces a declined code as AuthError post_request_failed (authorization_declined)', async () => {
+  void it('surfaces a declined code as AuthError post_request_failed (authorization_declined)', async () => {
     const pca = createEmulatorPca(emu);
     await assert.rejects(
       pca.acquireTokenByDeviceCode({
@@ -92,7 +92,7 @@ describe('emulator: device code flow', () => {
     );
   });
 
-  it('answers expired and unknown device codes with terminal AADSTS errors', async () => {
+  void it('answers expired and unknown device codes with terminal AADSTS errors', async () => {
     const form = (deviceCode: string) => ({
       client_id: emu.clientId,
       grant_type: 'urn:ietf:params:oauth:grant-type:device_code',

@@ -9,7 +9,7 @@ import { createEmulatorPca, startEmulator, type RunningEmulator } from '../helpe
 import { chromiumOpenBrowser, chromiumSession } from '../helpers/browser.ts';
 import { emulatorRequest } from '../helpers/emulator-control.ts';
 
-describe('emulator: interactive sign-in (headless Chromium)', () => {
+void describe('emulator: interactive sign-in (headless Chromium)', () => {
   let emu: RunningEmulator;
   before(async () => {
     emu = await startEmulator();
@@ -19,7 +19,7 @@ describe('emulator: interactive sign-in (headless Chromium)', () => {
   });
   beforeEach(() => emu.control.reset());
 
-  it('signs in, consents, and a second sign-in in the same browser skips the password', async () => {
+  void it('signs in, consents, and a second sign-in in the same browser skips the password', async () => {
     const adele = emu.users[0]!;
     const browser = chromiumSession({ username: adele.upn, password: adele.password, spkiSha256: emu.leafSpkiSha256 });
     try {
@@ -46,7 +46,7 @@ describe('emulator: interactive sign-in (headless Chromium)', () => {
     }
   });
 
-  it('incremental consent: silent for an unconsented scope needs interaction; after consent the token lists every grant', async () => {
+  void it('incremental consent: silent for an unconsented scope needs interaction; after consent the token lists every grant', async () => {
     const alex = emu.users[2]!;
     const browser = chromiumOpenBrowser({
       username: alex.upn,
@@ -92,7 +92,7 @@ describe('emulator: interactive sign-in (headless Chromium)', () => {
     assert.equal(silent.fromCache, true);
   });
 
-  it('Cancel on the consent page returns access_denied to MSAL (ServerError)', async () => {
+  void it('Cancel on the consent page returns access_denied to MSAL (ServerError)', async () => {
     const adele = emu.users[0]!;
     const browser = chromiumOpenBrowser({
       username: adele.upn,
@@ -113,7 +113,7 @@ describe('emulator: interactive sign-in (headless Chromium)', () => {
     assert.match(browser.results[0]?.text ?? '', /Error occurred: access_denied/);
   });
 
-  it('refuses admin-only scopes for a non-admin user with AADSTS90094', async () => {
+  void it('refuses admin-only scopes for a non-admin user with AADSTS90094', async () => {
     const adele = emu.users[0]!;
     const browser = chromiumOpenBrowser({
       username: adele.upn,
@@ -134,7 +134,7 @@ describe('emulator: interactive sign-in (headless Chromium)', () => {
     assert.deepEqual(emu.control.grants(adele.oid), {});
   });
 
-  it('lets an admin consent to admin-only scopes', async () => {
+  void it('lets an admin consent to admin-only scopes', async () => {
     const megan = emu.users[1]!;
     const browser = chromiumOpenBrowser({
       username: megan.upn,
@@ -149,7 +149,7 @@ describe('emulator: interactive sign-in (headless Chromium)', () => {
   });
 });
 
-describe('emulator: authorize and code redemption checks', () => {
+void describe('emulator: authorize and code redemption checks', () => {
   let emu: RunningEmulator;
   before(async () => {
     emu = await startEmulator({ interactiveMode: 'auto' });
@@ -176,7 +176,7 @@ describe('emulator: authorize and code redemption checks', () => {
     return new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&quot;/g, '"');
   }
 
-  it('redeems a code only with the matching PKCE verifier', async () => {
+  void it('redeems a code only with the matching PKCE verifier', async () => {
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     const page = await authorize({ code_challenge: challenge, code_challenge_method: 'S256' });
@@ -207,7 +207,7 @@ describe('emulator: authorize and code redemption checks', () => {
     assert.equal(ok.account?.username, emu.users[0]!.upn);
   });
 
-  it('shows an AADSTS50011 page and does not redirect on a redirect-URI mismatch', async () => {
+  void it('shows an AADSTS50011 page and does not redirect on a redirect-URI mismatch', async () => {
     const page = await authorize({ redirect_uri: 'https://evil.example/callback' });
     assert.equal(page.status, 400);
     assert.equal(page.headers.location, undefined);
@@ -215,7 +215,7 @@ describe('emulator: authorize and code redemption checks', () => {
     assert.doesNotMatch(page.text, /hiddenform/);
   });
 
-  it('echoes nonce only when sent and answers prompt=none without a session with login_required', async () => {
+  void it('echoes nonce only when sent and answers prompt=none without a session with login_required', async () => {
     const none = await authorize({ prompt: 'none' });
     assert.equal(field(none.text, 'error'), 'login_required');
     assert.match(field(none.text, 'error_description') ?? '', /AADSTS50058/);

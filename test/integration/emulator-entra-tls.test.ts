@@ -48,7 +48,7 @@ async function runChild(
   return lines;
 }
 
-describe('emulator: TLS trust in a child process', () => {
+void describe('emulator: TLS trust in a child process', () => {
   let emu: RunningEmulator;
   before(async () => {
     emu = await startEmulator();
@@ -58,7 +58,7 @@ describe('emulator: TLS trust in a child process', () => {
     await emu.close();
   });
 
-  it('works with NODE_EXTRA_CA_CERTS and msal-node’s default fetch client', async () => {
+  void it('works with NODE_EXTRA_CA_CERTS and msal-node’s default fetch client', async () => {
     const control = createControlClient({ entraOrigin: emu.entraOrigin, controlKey: emu.controlKey, caPem: emu.caPem });
     const env = { ...process.env, NODE_EXTRA_CA_CERTS: emu.caPath };
     const lines = await runChild(emu, env, async (line) => {
@@ -68,7 +68,7 @@ describe('emulator: TLS trust in a child process', () => {
     assert.ok(lines.at(-1)?.scopes?.includes('User.Read'));
   });
 
-  it('fails without NODE_EXTRA_CA_CERTS (the CA is not trusted by default)', async () => {
+  void it('fails without NODE_EXTRA_CA_CERTS (the CA is not trusted by default)', async () => {
     const env = { ...process.env };
     delete env.NODE_EXTRA_CA_CERTS;
     const lines = await runChild(emu, env, () => Promise.resolve());

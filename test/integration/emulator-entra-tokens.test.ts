@@ -36,7 +36,7 @@ function refreshTokenCount(pca: PublicClientApplication): number {
   return Object.keys(cache.RefreshToken ?? {}).length;
 }
 
-describe('emulator: tokens and refresh', () => {
+void describe('emulator: tokens and refresh', () => {
   let emu: RunningEmulator;
   before(async () => {
     emu = await startEmulator();
@@ -49,7 +49,7 @@ describe('emulator: tokens and refresh', () => {
     emu.control.settings({ deviceInterval: 1 });
   });
 
-  it('refreshes silently exactly once after the access token expires (clock advanced, no sleeping)', async (t) => {
+  void it('refreshes silently exactly once after the access token expires (clock advanced, no sleeping)', async (t) => {
     const pca = createEmulatorPca(emu);
     const { result, account } = await signIn(emu, pca);
     assert.equal(emu.verifyAccessToken(`Bearer ${result.accessToken}`).ok, true);
@@ -74,7 +74,7 @@ describe('emulator: tokens and refresh', () => {
     assert.equal(calls[0]?.status, 200);
   });
 
-  it('revoked sessions: refresh fails with bad_token (50173), MSAL deletes the refresh token, Graph check says revoked', async () => {
+  void it('revoked sessions: refresh fails with bad_token (50173), MSAL deletes the refresh token, Graph check says revoked', async () => {
     const pca = createEmulatorPca(emu);
     const { result, account } = await signIn(emu, pca);
     assert.equal(refreshTokenCount(pca), 1);
@@ -105,7 +105,7 @@ describe('emulator: tokens and refresh', () => {
     assert.equal(emu.requestLog(since).length, 0);
   });
 
-  it('MFA policy: refresh fails with basic_action (50076) and a claims challenge; the RT is kept', async () => {
+  void it('MFA policy: refresh fails with basic_action (50076) and a claims challenge; the RT is kept', async () => {
     const pca = createEmulatorPca(emu);
     const { account } = await signIn(emu, pca);
     emu.control.setPolicy(account.localAccountId, { mfaRequired: true });
@@ -130,7 +130,7 @@ describe('emulator: tokens and refresh', () => {
     assert.equal(refreshed.fromCache, false);
   });
 
-  it('an inactive refresh token fails with 700082 bad_token', async () => {
+  void it('an inactive refresh token fails with 700082 bad_token', async () => {
     const pca = createEmulatorPca(emu);
     const { account } = await signIn(emu, pca);
     emu.control.settings({ rtInactivity: 3600 });
@@ -146,7 +146,7 @@ describe('emulator: tokens and refresh', () => {
     );
   });
 
-  it('a 429 from the token endpoint surfaces as ServerError and MSAL then throttles itself', async () => {
+  void it('a 429 from the token endpoint surfaces as ServerError and MSAL then throttles itself', async () => {
     const pca = createEmulatorPca(emu);
     const { account } = await signIn(emu, pca);
     emu.control.addFault({
@@ -170,7 +170,7 @@ describe('emulator: tokens and refresh', () => {
     assert.equal(calls[0]?.status, 429);
   });
 
-  it('rotates refresh tokens; the old one works within the grace period only', async () => {
+  void it('rotates refresh tokens; the old one works within the grace period only', async () => {
     const pca = createEmulatorPca(emu);
     await signIn(emu, pca);
     const cache = JSON.parse(pca.getTokenCache().serialize()) as { RefreshToken: Record<string, { secret: string }> };
@@ -195,7 +195,7 @@ describe('emulator: tokens and refresh', () => {
     assert.equal((await refresh(first.refresh_token)).status, 200);
   });
 
-  it('answers an unknown client with unauthorized_client 700016', async () => {
+  void it('answers an unknown client with unauthorized_client 700016', async () => {
     const res = await emulatorRequest(emu.caPem, `${emu.authority}/oauth2/v2.0/token`, {
       form: { client_id: '11111111-2222-3333-4444-555555555555', grant_type: 'refresh_token', refresh_token: 'x' },
     });

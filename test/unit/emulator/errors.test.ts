@@ -4,12 +4,12 @@ import { aadText, aadTimestamp, buildAadError } from '../../emulator/errors.ts';
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 
-describe('emulator AADSTS error bodies', () => {
-  it('formats timestamps as Entra does', () => {
+void describe('emulator AADSTS error bodies', () => {
+  void it('formats timestamps as Entra does', () => {
     assert.equal(aadTimestamp(NOW), '2026-01-02 03:04:05Z');
   });
 
-  it('builds the full body with codes, ids, suberror and claims', () => {
+  void it('builds the full body with codes, ids, suberror and claims', () => {
     const body = buildAadError({
       error: 'invalid_grant',
       code: 50076,
@@ -33,7 +33,7 @@ describe('emulator AADSTS error bodies', () => {
     });
   });
 
-  it('omits suberror and claims when not given and generates ids', () => {
+  void it('omits suberror and claims when not given and generates ids', () => {
     const body = buildAadError({ error: 'invalid_grant', code: 9002313, nowMs: NOW, origin: 'https://x' });
     assert.equal('suberror' in body, false);
     assert.equal('claims' in body, false);
@@ -41,7 +41,7 @@ describe('emulator AADSTS error bodies', () => {
     assert.notEqual(body.trace_id, body.correlation_id);
   });
 
-  it('fills placeholders and keeps descriptions free of MSAL interaction-required error strings', () => {
+  void it('fills placeholders and keeps descriptions free of MSAL interaction-required error strings', () => {
     assert.match(
       aadText(700016, { clientId: 'abc', tenant: 't1' }),
       /identifier 'abc' was not found in the directory 't1'/,

@@ -11,14 +11,14 @@ import {
   type SigningKey,
 } from '../../emulator/jwt.ts';
 
-describe('emulator jwt', () => {
+void describe('emulator jwt', () => {
   let key: SigningKey;
   let other: SigningKey;
   before(async () => {
     [key, other] = await Promise.all([createSigningKey(), createSigningKey()]);
   });
 
-  it('signs RS256 tokens whose header carries alg, kid and extra fields (Graph header nonce)', () => {
+  void it('signs RS256 tokens whose header carries alg, kid and extra fields (Graph header nonce)', () => {
     const token = signJwt({ nonce: 'abc' }, { sub: 'x', n: 1 }, key);
     const decoded = decodeJwt(token);
     assert.deepEqual(decoded?.header, { typ: 'JWT', nonce: 'abc', alg: 'RS256', kid: key.kid });
@@ -26,7 +26,7 @@ describe('emulator jwt', () => {
     assert.deepEqual(verifyJwt(token, [key]), { ok: true, header: decoded?.header, payload: decoded?.payload });
   });
 
-  it('verifies with the published JWK like an independent resource server would', () => {
+  void it('verifies with the published JWK like an independent resource server would', () => {
     const token = signJwt({}, { hello: 'world' }, key);
     const [h, p, s] = token.split('.') as [string, string, string];
     const jwk = toJwk(key);
@@ -38,7 +38,7 @@ describe('emulator jwt', () => {
     assert.equal(ok, true);
   });
 
-  it('rejects tampered payloads, unknown kids and wrong algorithms', () => {
+  void it('rejects tampered payloads, unknown kids and wrong algorithms', () => {
     const token = signJwt({}, { scp: 'User.Read' }, key);
     const [h, , s] = token.split('.');
     const forged = `${h}.${Buffer.from(JSON.stringify({ scp: 'Mail.Send' })).toString('base64url')}.${s}`;
@@ -48,7 +48,7 @@ describe('emulator jwt', () => {
     assert.deepEqual(verifyJwt(none, [key]), { ok: false, reason: 'bad_signature' });
   });
 
-  it('reports malformed tokens', () => {
+  void it('reports malformed tokens', () => {
     for (const bad of ['', 'a.b', 'a.b.c.d', 'not-json.e30.', `e30.${Buffer.from('[1]').toString('base64url')}.sig`]) {
       assert.deepEqual(verifyJwt(bad, [key]), { ok: false, reason: 'malformed' }, bad);
     }

@@ -8,7 +8,7 @@ import { createSigningKey, decodeJwt, signJwt, type SigningKey } from '../../../
 import { parseScopes } from '../../../emulator/scopes.ts';
 import { EmulatorState } from '../../../emulator/state.ts';
 
-describe('emulator tokens: minting and the Graph-side access-token check', () => {
+void describe('emulator tokens: minting and the Graph-side access-token check', () => {
   let key: SigningKey;
   before(async () => {
     key = await createSigningKey();
@@ -47,7 +47,7 @@ describe('emulator tokens: minting and the Graph-side access-token check', () =>
     return { ctx, adele, mint, tick: (s: number) => (now += s * 1000) };
   }
 
-  it('mints Entra-shaped responses: all granted scopes, client_info, opaque RT, nonce only when sent', () => {
+  void it('mints Entra-shaped responses: all granted scopes, client_info, opaque RT, nonce only when sent', () => {
     const { mint, adele } = setup();
     const body = mint();
     assert.equal(body.scope, 'User.Read Mail.Read profile openid email');
@@ -66,7 +66,7 @@ describe('emulator tokens: minting and the Graph-side access-token check', () =>
     assert.equal(decodeJwt(mint(undefined, 'n-1').id_token!)!.payload.nonce, 'n-1');
   });
 
-  it('accepts a fresh token and applies a 5-minute skew to expiry', () => {
+  void it('accepts a fresh token and applies a 5-minute skew to expiry', () => {
     const { ctx, mint, tick } = setup();
     const header = `Bearer ${mint().access_token}`;
     assert.equal(verifyAccessToken(ctx, header).ok, true);
@@ -76,7 +76,7 @@ describe('emulator tokens: minting and the Graph-side access-token check', () =>
     assert.deepEqual(verifyAccessToken(ctx, header), { ok: false, reason: 'expired' });
   });
 
-  it('rejects empty, malformed, foreign-audience, foreign-tenant and revoked tokens', () => {
+  void it('rejects empty, malformed, foreign-audience, foreign-tenant and revoked tokens', () => {
     const { ctx, mint, adele, tick } = setup();
     assert.deepEqual(verifyAccessToken(ctx, undefined), { ok: false, reason: 'empty' });
     assert.deepEqual(verifyAccessToken(ctx, 'Bearer '), { ok: false, reason: 'empty' });

@@ -1,0 +1,214 @@
+/**
+ * `npm run demo` — Graph Bridge end to end against the bundled Entra ID + Graph emulator tenant:
+ *
+ *  1. starts the emulator (HTTPS on localhost:8443 / :8445 with a CA it generates),
+ *  2. writes a demo profile in ./.graph-bridge-demo (settings.json: authority, Graph URL, trusted CA —
+ *     configuration only; nothing in app/ or bridge/ knows about the emulator),
+ *  3. starts the real headless broker: `node dist/cli.js agent --approvals=ask`,
+ *  4. signs the demo user in for real: `graph-bridge login --device-code`, with headless Chromium
+ *     entering the code, the password and the consent on the emulator's pages,
+ *  5. spawns the real bridge (dist/bridge.js) with the MCP SDK client, shows the editor held as
+ *     pending, approves it with `graph-bridge clients approve`, and calls a few tools,
+ *  6. keeps running so you can connect an editor (prints the command) until Ctrl-C; `--once` exits.
+ *
+ * Flags: --once, --entra-port N, --graph-port N (0 = any free port).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { startEmulator, type RunningEmulator } from './index.ts';
+import { chromiumSession } from '../helpers/browser.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const cli = join(root, 'dist/cli.js');
+const bridge = join(root, 'dist/bridge.js');
+const { values: flags } = parseArgs({
+  options: {
+    once: { type: 'boolean', default: false },
+    'entra-port': { type: 'string', default: '8443' },
+    'graph-port': { type: 'string', default: '8445' },
+    home: { type: 'string', default: join(process.cwd(), '.graph-bridge-demo') },
+  },
+});
+const home = resolve(flags.home);
+const children: ChildProcess[] = [];
+
+function say(line: string): void {
+  process.stdout.write(`\x1b[1m[demo]\x1b[0m ${line}\n`);
+}
+
+function pipe(child: ChildProcess, tag: string): void {
+  const forward = (chunk: Buffer): void => {
+    for (const line of chunk.toString('utf8').split('\n'))
+      if (line.trim() !== '') process.stdout.write(`  ${tag} ${line}\n`);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        process.stdout.write(`  [graph-bridge ${args[0] ?? ''}] ${line}\n`);
+        onLine?.(line);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) =>
+      process.stderr.write(`  [graph-bridge ${args[0] ?? ''}] ${chunk.toString()}`),
+    );
+    child.once('error', reject);
+    child.once('exit', (code) => resolvePromise(code ?? 1));
+  });
+}
+
+async function startEmulatorOnPorts(): Promise<RunningEmulator> {
+  const caDir = join(home, 'emulator');
+  try {
+    return await startEmulator({
+      entraPort: Number(flags['entra-port']),
+      graphPort: Number(flags['graph-port']),
+      caDir,
+      interactiveMode: 'page',
+    });
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    say('Ports 8443/8445 are busy; using free ports instead (pass --entra-port/--graph-port to choose).');
+    return startEmulator({ entraPort: 0, graphPort: 0, caDir, interactiveMode: 'page' });
+  }
+}
+
+function writeDemoSettings(emulator: RunningEmulator): void {
+  const configDir = join(home, 'config');
+  mkdirSync(configDir, { recursive: true, mode: 0o700 });
+  const settings = {
+    clientId: emulator.clientId,
+    tenant: emulator.tenantId,
+    cloud: { authorityHost: emulator.entraOrigin, graphBaseUrl: `${emulator.graphOrigin}/` },
+    extraCaFile: emulator.caPath,
+    approvalPolicy: { clients: 'ask', writes: { default: 'ask', tools: {} } },
+  };
+  writeFileSync(join(configDir, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
+}
+
+async function waitForAgent(env: NodeJS.ProcessEnv): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const code = await new Promise<number>((res) => {
+      const c = spawn(process.execPath, [cli, 'status', '--json'], { env, stdio: 'ignore' });
+      c.once('exit', (status) => res(status ?? 1));
+    });
+    if (code === 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('The agent did not start within 20 s; see its output above.');
+}
+
+function text(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join('\n');
+}
+
+function indent(block: string, max = 14): string {
+  const lines = block.split('\n');
+  const shown = lines.slice(0, max).map((l) => `    ${l}`);
+  if (lines.length > max) shown.push(`    … (${lines.length - max} more lines)`);
+  return shown.join('\n');
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(cli) || !existsSync(bridge)) throw new Error('dist/ is missing: run `npm run build` first.');
+  rmSync(home, { recursive: true, force: true });
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+
+  const emulator = await startEmulatorOnPorts();
+  const user = emulator.users[0];
+  if (user === undefined) throw new Error('The emulator has no users.');
+  say(`Emulator tenant ${emulator.tenantDomain}: authority ${emulator.authority}, Graph ${emulator.graphOrigin}/v1.0`);
+  writeDemoSettings(emulator);
+  say(`Demo profile: ${home} (GRAPH_BRIDGE_HOME)`);
+
+  const env = { ...process.env, GRAPH_BRIDGE_HOME: home };
+  const agent = spawn(process.execPath, [cli, 'agent', '--approvals=ask'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(agent);
+  pipe(agent, '[agent]');
+  await waitForAgent(env);
+  say('Agent is up. Signing in with a device code; headless Chromium plays your browser.');
+
+  const browser = chromiumSession({ username: user.upn, password: user.password, spkiSha256: emulator.leafSpkiSha256 });
+  let code: string | undefined;
+  let url: string | undefined;
+  let signIn: Promise<unknown> | undefined;
+  const loginExit = await runCli(['login', '--device-code'], env, (line) => {
+    code ??= /Code:\s*(\S+)/.exec(line)?.[1];
+    url ??= /URL:\s*(\S+)/.exec(line)?.[1];
+    if (code !== undefined && url !== undefined && signIn === undefined) {
+      say(`Entering code ${code} at ${url} as ${user.upn}`);
+      signIn = browser.deviceLogin(url, code);
+    }
+  });
+  await signIn;
+  await browser.close();
+  if (loginExit !== 0) throw new Error(`graph-bridge login exited with ${loginExit}`);
+
+  say('Starting the bridge the way an editor does (node dist/bridge.js over stdio).');
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [bridge],
+    env: { ...(env as Record<string, string>), NODE_EXTRA_CA_CERTS: emulator.caPath },
+    stderr: 'pipe',
+  });
+  const client = new Client({ name: 'graph-bridge-demo', version: '1.0.0' });
+  await client.connect(transport);
+  const tools = await client.listTools();
+  say(`tools/list: ${tools.tools.length} tools, ${JSON.stringify(tools).length} bytes of schema`);
+
+  const first = (await client.callTool({ name: 'get_my_profile', arguments: {} })) as CallToolResult;
+  say(`First call from a new editor is held for approval:\n${indent(text(first))}`);
+  await runCli(['clients', 'approve', 'graph-bridge-demo'], env);
+
+  for (const [name, args] of [
+    ['get_my_profile', {}],
+    ['list_messages', { top: 3 }],
+    ['list_events', {}],
+  ] as const) {
+    const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+    say(`${name}${result.isError === true ? ' (error)' : ''}:\n${indent(text(result))}`);
+  }
+  await client.close();
+  await runCli(['status'], env);
+
+  if (flags.once) return;
+  say('Graph Bridge is running against the demo tenant. Connect an editor with, for example:');
+  say(`  GRAPH_BRIDGE_HOME=${home} npx graph-bridge connect --print cursor`);
+  say(`(the bridge needs NODE_EXTRA_CA_CERTS=${emulator.caPath} to trust the demo CA; --print includes it)`);
+  say('Press Ctrl-C to stop the agent and the emulator.');
+  await new Promise<void>((res) => {
+    process.once('SIGINT', res);
+    process.once('SIGTERM', res);
+  });
+}
+
+async function shutdown(emulatorClose?: () => Promise<void>): Promise<void> {
+  for (const c of children) c.kill('SIGTERM');
+  await emulatorClose?.();
+}
+
+main()
+  .then(async () => {
+    await shutdown();
+    process.exit(0);
+  })
+  .catch(async (error: unknown) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    await shutdown();
+    process.exit(1);
+  });
