@@ -13,10 +13,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
-const watch = process.argv.includes('--watch');
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+/** `--only=bridge,cli` builds a subset (used while iterating); the default builds everything. */
+const only = onlyArg === undefined ? null : new Set(onlyArg.slice('--only='.length).split(','));
+const want = (name) => only === null || only.has(name);
 
 // import.meta.url has no meaning in a CommonJS bundle: give it the bundle's own file URL.
 const importMetaShim = "const __gbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+/** jsonc-parser's UMD "main" hides its requires from the bundler: use its ES module build. */
+const jsoncAlias = { alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } };
 /** Native or OS-specific modules loaded from node_modules at run time (rebuilt for Electron when packaged). */
 const nativeExternals = ['keytar', '@azure/msal-node-runtime', '@azure/msal-node-extensions', 'electron'];
 
@@ -44,40 +49,46 @@ writeFileSync(join(dist, 'package.json'), JSON.stringify({ type: 'commonjs' }, n
 const started = Date.now();
 await Promise.all([
   // The bridge must start fast and carry everything: no externals at all.
-  build({ ...common, entryPoints: [requireEntry('bridge/main.ts')], outfile: join(dist, 'bridge.js'), minify: true }),
-  build({
-    ...common,
+  want('bridge') &&
+    build({ ...common, entryPoints: [requireEntry('bridge/main.ts')], outfile: join(dist, 'bridge.js'), minify: true }),
+  want('cli') &&
+    build({
+      ...common,
+      ...jsoncAlias,
     entryPoints: [requireEntry('app/cli/main.ts')],
-    outfile: join(dist, 'cli.js'),
-    external: nativeExternals,
-    banner: { js: `#!/usr/bin/env node\n${importMetaShim}` },
-  }),
-  build({
-    ...common,
+      outfile: join(dist, 'cli.js'),
+      external: nativeExternals,
+      banner: { js: importMetaShim },
+    }),
+  want('main') &&
+    build({
+      ...common,
+      ...jsoncAlias,
     entryPoints: [requireEntry('app/main/main.ts')],
-    outfile: join(dist, 'main.cjs'),
-    external: nativeExternals,
-  }),
-  build({
-    ...common,
-    entryPoints: [requireEntry('app/preload/preload.ts')],
-    outfile: join(dist, 'preload.cjs'),
-    external: ['electron'],
-    platform: 'node',
-  }),
-  build({
-    bundle: true,
-    platform: 'browser',
-    target: 'chrome130',
-    format: 'iife',
-    logLevel: 'warning',
-    entryPoints: [requireEntry('app/window/window.ts')],
-    outfile: join(dist, 'window', 'window.js'),
-  }),
+      outfile: join(dist, 'main.cjs'),
+      external: nativeExternals,
+    }),
+  want('preload') &&
+    build({
+      ...common,
+      entryPoints: [requireEntry('app/preload/preload.ts')],
+      outfile: join(dist, 'preload.cjs'),
+      external: ['electron'],
+      platform: 'node',
+    }),
+  want('window') &&
+    build({
+      bundle: true,
+      platform: 'browser',
+      target: 'chrome130',
+      format: 'iife',
+      logLevel: 'warning',
+      entryPoints: [requireEntry('app/window/window.ts')],
+      outfile: join(dist, 'window', 'window.js'),
+    }),
 ]);
-for (const file of readdirSync(join(root, 'app/window'))) {
+for (const file of want('window') ? readdirSync(join(root, 'app/window')) : []) {
   if (/\.(html|css|svg|png)$/.test(file)) copyFileSync(join(root, 'app/window', file), join(dist, 'window', file));
 }
-chmodSync(join(dist, 'cli.js'), 0o755);
+if (want('cli')) chmodSync(join(dist, 'cli.js'), 0o755);
 console.log(`build: dist/ written in ${Date.now() - started} ms`);
-if (watch) console.log('build: --watch is not supported; re-run npm run build');

@@ -130,7 +130,7 @@ export async function signInInPage(
 
 export interface ChromiumOpenBrowser {
   /** Pass as MSAL `openBrowser`. */
-  openBrowser(url: string): Promise<void>;
+  openBrowser: (url: string) => Promise<void>;
   /** Results of every sign-in so far (last = most recent). */
   results: ChromiumSignInResult[];
 }

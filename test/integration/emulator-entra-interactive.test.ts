@@ -215,9 +215,27 @@ void describe('emulator: authorize and code redemption checks', () => {
     assert.doesNotMatch(page.text, /hiddenform/);
   });
 
-  void it('echoes nonce only when sent and answers prompt=none without a session with login_required', async () => {
+  void it('answers prompt=none without a session with login_required (AADSTS50058)', async () => {
     const none = await authorize({ prompt: 'none' });
     assert.equal(field(none.text, 'error'), 'login_required');
+    assert.equal(field(none.text, 'state'), 'st-123');
     assert.match(field(none.text, 'error_description') ?? '', /AADSTS50058/);
+  });
+
+  void it('puts nonce in the id_token only when the authorize request sent one', async () => {
+    const idTokenNonce = async (extra: Record<string, string>) => {
+      const code = field((await authorize(extra)).text, 'code');
+      const res = await emulatorRequest(emu.caPem, `${emu.authority}/oauth2/v2.0/token`, {
+        form: { client_id: emu.clientId, grant_type: 'authorization_code', code: code!, redirect_uri: redirectUri },
+      });
+      const body = JSON.parse(res.text) as { id_token: string };
+      const payload = JSON.parse(Buffer.from(body.id_token.split('.')[1]!, 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
+      return payload.nonce;
+    };
+    assert.equal(await idTokenNonce({ nonce: 'n-42' }), 'n-42');
+    assert.equal(await idTokenNonce({}), undefined);
   });
 });
