@@ -55,7 +55,7 @@ await Promise.all([
     build({
       ...common,
       ...jsoncAlias,
-    entryPoints: [requireEntry('app/cli/main.ts')],
+      entryPoints: [requireEntry('app/cli/main.ts')],
       outfile: join(dist, 'cli.js'),
       external: nativeExternals,
       banner: { js: importMetaShim },
@@ -64,7 +64,7 @@ await Promise.all([
     build({
       ...common,
       ...jsoncAlias,
-    entryPoints: [requireEntry('app/main/main.ts')],
+      entryPoints: [requireEntry('app/main/main.ts')],
       outfile: join(dist, 'main.cjs'),
       external: nativeExternals,
     }),

@@ -86,11 +86,14 @@ test('the MCP Inspector CLI lists the tools and calls get_my_profile', async () 
     `${k}=${v}`,
   ]);
   const base = [cli, '--cli', ...envArgs, command, ...args];
-  const listed = await run(process.execPath, [...base, '--method', 'tools/list'], { cwd: REPO_ROOT, timeout: 60_000 });
+  // inspector-cli 1.0.3 finds its own package.json via `existsSync('../package.json')` relative to the
+  // CWD, so run it from a folder whose parent has a package.json (bridge/ -> the repo root).
+  const cwd = join(REPO_ROOT, 'bridge');
+  const listed = await run(process.execPath, [...base, '--method', 'tools/list'], { cwd, timeout: 60_000 });
   const tools = (JSON.parse(listed.stdout) as { tools: { name: string }[] }).tools.map((t) => t.name);
   assert.ok(tools.includes('get_my_profile') && tools.includes('send_mail'), tools.join(','));
   const called = await run(process.execPath, [...base, '--method', 'tools/call', '--tool-name', 'get_my_profile'], {
-    cwd: REPO_ROOT,
+    cwd,
     timeout: 60_000,
   });
   const result = JSON.parse(called.stdout) as { structuredContent: { displayName: string } };

@@ -1,0 +1,196 @@
+/**
+ * Bridge benchmark (printed, never asserted). Both servers are bundled with esbuild the same way as
+ * the product (one CommonJS file, node20) and measured in the same run:
+ *   - spawn -> initialize -> tools/list wall time, median of N, vs a one-tool SDK server (goal ≤ 0.8×)
+ *   - peak RSS (VmHWM) after tools/list (goal ≤ +10 MiB over the one-tool server)
+ *   - tools/list size with every group enabled (goal ≤ 40 KB)
+ *   - per-call overhead: get_my_profile through bridge+broker vs a direct HTTPS GET /me with the
+ *     same token and keep-alive (goal ≤ 3 ms p50). Real broker + emulator.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { startTestBroker } from '../helpers/broker.ts';
+import { startEmulator } from '../helpers/emulator.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const CALLS = Number(process.env.BENCH_CALLS ?? 60);
+
+async function bundle(entry: string, outfile: string): Promise<number> {
+  await build({
+    entryPoints: [join(ROOT, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    legalComments: 'none',
+    logLevel: 'error',
+    define: { 'import.meta.url': '__gbImportMetaUrl' },
+    banner: { js: "const __gbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  return (await readFile(outfile)).byteLength;
+}
+
+interface Rpc {
+  child: ChildProcessWithoutNullStreams;
+  call(method: string, params: unknown): Promise<{ line: string; msg: { result?: unknown; error?: unknown } }>;
+  notify(method: string): void;
+  close(): Promise<void>;
+}
+
+function startRpc(file: string, args: string[], env: Record<string, string>): Rpc {
+  const child = spawn(process.execPath, [file, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let buffer = '';
+  let nextId = 1;
+  const waiting = new Map<number, (line: string) => void>();
+  child.stderr.resume();
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    buffer += chunk;
+    let nl = buffer.indexOf('\n');
+    while (nl !== -1) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      const id = (JSON.parse(line) as { id?: number }).id;
+      if (typeof id === 'number') waiting.get(id)?.(line);
+      nl = buffer.indexOf('\n');
+    }
+  });
+  return {
+    child,
+    call(method, params) {
+      const id = nextId++;
+      return new Promise((resolve) => {
+        waiting.set(id, (line) => resolve({ line, msg: JSON.parse(line) as { result?: unknown } }));
+        child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+      });
+    },
+    notify(method) {
+      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method })}\n`);
+    },
+    close() {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.stdin.end();
+      setTimeout(() => child.kill(), 2000).unref();
+      return exited;
+    },
+  };
+}
+
+const INIT = { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } };
+
+async function peakRssKiB(pid: number | undefined): Promise<number> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
+async function startupOnce(file: string, args: string[], env: Record<string, string>) {
+  const started = performance.now();
+  const rpc = startRpc(file, args, env);
+  await rpc.call('initialize', INIT);
+  rpc.notify('notifications/initialized');
+  const list = await rpc.call('tools/list', {});
+  const ms = performance.now() - started;
+  const rss = await peakRssKiB(rpc.child.pid);
+  await rpc.close();
+  return { ms, rss, listBytes: Buffer.byteLength(JSON.stringify(list.msg.result)) };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+function directGet(url: string, token: string, ca: string, agent: Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = request(url, { headers: { authorization: `Bearer ${token}` }, ca, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(performance.now() - started));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export async function run(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'gb-bench-'));
+  const emulator = await startEmulator();
+  const broker = await startTestBroker({ emulator });
+  try {
+    await writeFile(join(dir, 'package.json'), '{"type":"commonjs"}\n');
+    const bridgeFile = join(dir, 'bridge.js');
+    const baseFile = join(dir, 'one-tool.js');
+    const bridgeBytes = await bundle('bridge/main.ts', bridgeFile);
+    const baseBytes = await bundle('test/bench/fixtures/one-tool-server.ts', baseFile);
+    const noBroker = { GRAPH_BRIDGE_HOME: join(dir, 'nobroker') };
+
+    const bridge: { ms: number; rss: number }[] = [];
+    const base: { ms: number; rss: number }[] = [];
+    await startupOnce(bridgeFile, [], noBroker); // warm the file cache
+    await startupOnce(baseFile, [], {});
+    for (let i = 0; i < RUNS; i++) {
+      bridge.push(await startupOnce(bridgeFile, [], noBroker));
+      base.push(await startupOnce(baseFile, [], {}));
+    }
+    const all = await startupOnce(bridgeFile, ['--tools', 'all'], noBroker);
+
+    // Per-call overhead against the real broker + emulator.
+    const env = { ...broker.env };
+    const rpc = startRpc(bridgeFile, [], env);
+    await rpc.call('initialize', INIT);
+    rpc.notify('notifications/initialized');
+    const callTimes: number[] = [];
+    for (let i = 0; i < CALLS + 5; i++) {
+      const t0 = performance.now();
+      const r = await rpc.call('tools/call', { name: 'get_my_profile', arguments: {} });
+      if ((r.msg.result as { isError?: boolean } | undefined)?.isError) throw new Error(`bench call failed: ${r.line}`);
+      if (i >= 5) callTimes.push(performance.now() - t0);
+    }
+    const bridgeRssAfterCalls = await peakRssKiB(rpc.child.pid);
+    await rpc.close();
+    const token = await broker.auth.getToken({ scopes: ['User.Read'] });
+    if (!token.ok) throw new Error(`token: ${token.error.message}`);
+    const url = `${emulator.graphOrigin}/v1.0/me?$select=id%2CdisplayName%2CgivenName%2Csurname%2Cmail%2CuserPrincipalName%2CjobTitle%2Cdepartment%2CofficeLocation%2CmobilePhone%2CbusinessPhones%2CpreferredLanguage`;
+    const agent = new Agent({ keepAlive: true });
+    const directTimes: number[] = [];
+    for (let i = 0; i < CALLS + 5; i++) {
+      const ms = await directGet(url, token.value.accessToken, emulator.caPem, agent);
+      if (i >= 5) directTimes.push(ms);
+    }
+    agent.destroy();
+
+    const bMs = median(bridge.map((x) => x.ms));
+    const oMs = median(base.map((x) => x.ms));
+    const bRss = median(bridge.map((x) => x.rss)) / 1024;
+    const oRss = median(base.map((x) => x.rss)) / 1024;
+    const overhead = median(callTimes) - median(directTimes);
+    const rows: [string, string, string][] = [
+      ['bundle size (bridge / one-tool)', `${(bridgeBytes / 1024).toFixed(0)} KiB / ${(baseBytes / 1024).toFixed(0)} KiB`, ''],
+      [`spawn→tools/list median of ${RUNS} (bridge / one-tool)`, `${bMs.toFixed(1)} ms / ${oMs.toFixed(1)} ms = ${(bMs / oMs).toFixed(2)}×`, 'goal ≤ 0.80×'],
+      ['peak RSS after tools/list (bridge / one-tool)', `${bRss.toFixed(1)} MiB / ${oRss.toFixed(1)} MiB = +${(bRss - oRss).toFixed(1)} MiB`, 'goal ≤ +10 MiB'],
+      ['peak RSS after calls (bridge, Graph client loaded)', `${(bridgeRssAfterCalls / 1024).toFixed(1)} MiB`, ''],
+      ['tools/list size, all groups', `${(all.listBytes / 1024).toFixed(1)} KiB (${all.listBytes} bytes)`, 'goal ≤ 40 KB'],
+      [`get_my_profile p50 of ${CALLS} (bridge / direct HTTPS)`, `${median(callTimes).toFixed(2)} ms / ${median(directTimes).toFixed(2)} ms`, ''],
+      ['per-call overhead p50', `${overhead.toFixed(2)} ms`, 'goal ≤ 3 ms'],
+    ];
+    const w = Math.max(...rows.map((r) => r[0].length));
+    for (const [k, v, goal] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}${goal ? `   (${goal})` : ''}\n`);
+  } finally {
+    await broker.stop();
+    await emulator.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
