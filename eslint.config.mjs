@@ -55,6 +55,14 @@ export default tseslint.config(
     files: ['**/*.mjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // Plain Node scripts (build, test runner): Node globals, and they may branch on the OS.
+    files: ['**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' },
+    },
+    rules: { 'no-restricted-syntax': 'off' },
+  },
   // --- per-folder boundaries -------------------------------------------------------------------
   {
     files: ['app/platform/**/*.ts'],
