@@ -58,8 +58,13 @@ export function createIpcRouter(options: IpcRouterOptions): IpcRouter {
 
   async function dispatch(event: InvokeEventLike, channel: string, payload: unknown): Promise<WindowResult<unknown>> {
     if (!options.isTrustedSender(event)) {
-      log(`window-ipc: refused ${channel.slice(0, 64)} from an untrusted sender (${event.senderFrame?.url ?? 'no frame'})`);
-      return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'This request did not come from the Graph Bridge window.' } };
+      log(
+        `window-ipc: refused ${channel.slice(0, 64)} from an untrusted sender (${event.senderFrame?.url ?? 'no frame'})`,
+      );
+      return {
+        ok: false,
+        error: { code: 'FORBIDDEN_SENDER', message: 'This request did not come from the Graph Bridge window.' },
+      };
     }
     if (!isWindowChannel(channel) || handlers === null) {
       return { ok: false, error: { code: 'INVALID_PAYLOAD', message: `Unknown request "${channel.slice(0, 64)}".` } };
@@ -76,13 +81,19 @@ export function createIpcRouter(options: IpcRouterOptions): IpcRouter {
       result = await handler(parsed.data);
     } catch (err: unknown) {
       log(redactSecrets(`window-ipc: ${channel} failed: ${errorText(err)}`));
-      return { ok: false, error: { code: 'INTERNAL', message: `${channel} failed unexpectedly; see the Graph Bridge log.` } };
+      return {
+        ok: false,
+        error: { code: 'INTERNAL', message: `${channel} failed unexpectedly; see the Graph Bridge log.` },
+      };
     }
     if (!result.ok) return result;
     const out = contract.response.safeParse(result.value);
     if (!out.success) {
       log(`window-ipc: ${channel} produced a value outside the contract: ${out.error.message.slice(0, 500)}`);
-      return { ok: false, error: { code: 'INTERNAL', message: `${channel} returned malformed data; see the Graph Bridge log.` } };
+      return {
+        ok: false,
+        error: { code: 'INTERNAL', message: `${channel} returned malformed data; see the Graph Bridge log.` },
+      };
     }
     return { ok: true, value: out.data };
   }

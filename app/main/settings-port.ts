@@ -65,11 +65,13 @@ export function mergeForm(
   put('useBroker', form.useBroker);
   put('toolGroups', form.toolGroups);
   put('readOnly', form.readOnly);
-  const policy = (typeof raw.approvalPolicy === 'object' && raw.approvalPolicy !== null ? raw.approvalPolicy : {}) as Record<
+  const policy = (
+    typeof raw.approvalPolicy === 'object' && raw.approvalPolicy !== null ? raw.approvalPolicy : {}
+  ) as Record<string, unknown>;
+  const writes = (typeof policy.writes === 'object' && policy.writes !== null ? policy.writes : {}) as Record<
     string,
     unknown
   >;
-  const writes = (typeof policy.writes === 'object' && policy.writes !== null ? policy.writes : {}) as Record<string, unknown>;
   out.approvalPolicy = { ...policy, clients: form.clientApproval, writes: { ...writes, default: form.writeApproval } };
   return out;
 }
@@ -90,7 +92,9 @@ export function createSettingsPort(deps: SettingsPortDeps): SettingsPort {
       return {};
     }
     const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   }
 
   async function view(): Promise<WindowResult<SettingsView>> {

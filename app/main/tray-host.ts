@@ -41,14 +41,27 @@ export interface TrayHost {
   restartNeeded(): boolean;
 }
 
-const SIGN_IN_KEYS = ['clientId', 'tenant', 'cloud', 'authority', 'useBroker', 'extraCaFile', 'allowPlaintextCache'] as const;
+const SIGN_IN_KEYS = [
+  'clientId',
+  'tenant',
+  'cloud',
+  'authority',
+  'useBroker',
+  'extraCaFile',
+  'allowPlaintextCache',
+] as const;
 
 export async function createTrayHost(deps: TrayHostDeps): Promise<Result<TrayHost>> {
   const { platform } = deps;
   const loaded = await loadSettings({ configDir: platform.paths.configDir, env: platform.env });
   if (!loaded.ok) return fail('BAD_REQUEST', loaded.error.message);
   const secrets = createSecretRegistry();
-  const logger = createLogger({ logDir: platform.paths.logDir, fileName: 'tray.log', stderr: deps.stderr ?? null, secrets });
+  const logger = createLogger({
+    logDir: platform.paths.logDir,
+    fileName: 'tray.log',
+    stderr: deps.stderr ?? null,
+    secrets,
+  });
   const logPath = logger.filePath ?? join(platform.paths.logDir, 'tray.log');
   const startSettings = loaded.value.settings;
   let settings = startSettings;
@@ -66,7 +79,10 @@ export async function createTrayHost(deps: TrayHostDeps): Promise<Result<TrayHos
       ...(deps.tokenCacheOptions === undefined ? {} : { tokenCacheOptions: deps.tokenCacheOptions }),
     });
   } catch (e: unknown) {
-    return fail('INTERNAL', `Could not start the sign-in core: ${e instanceof Error ? e.message : String(e)}. See ${logPath}.`);
+    return fail(
+      'INTERNAL',
+      `Could not start the sign-in core: ${e instanceof Error ? e.message : String(e)}. See ${logPath}.`,
+    );
   }
   const broker = createBroker({
     auth,

@@ -22,19 +22,29 @@ const ORANGE: Rgba = [234, 125, 0, 255];
 const WHITE: Rgba = [255, 255, 255, 255];
 const CLEAR: Rgba = [0, 0, 0, 0];
 
-const disc = (cx: number, cy: number, r: number): Shape => (x, y) => (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
-const ring = (cx: number, cy: number, r: number, w: number): Shape => (x, y) => {
-  const d = Math.sqrt((x - cx) ** 2 + (y - cy) ** 2);
-  return d <= r && d >= r - w;
-};
-const rect = (x0: number, y0: number, x1: number, y1: number): Shape => (x, y) => x >= x0 && x <= x1 && y >= y0 && y <= y1;
-const roundRect = (inset: number, radius: number): Shape => (x, y) => {
-  const lo = inset + radius;
-  const hi = 1 - inset - radius;
-  const cx = Math.min(Math.max(x, lo), hi);
-  const cy = Math.min(Math.max(y, lo), hi);
-  return (x - cx) ** 2 + (y - cy) ** 2 <= radius * radius;
-};
+const disc =
+  (cx: number, cy: number, r: number): Shape =>
+  (x, y) =>
+    (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
+const ring =
+  (cx: number, cy: number, r: number, w: number): Shape =>
+  (x, y) => {
+    const d = Math.sqrt((x - cx) ** 2 + (y - cy) ** 2);
+    return d <= r && d >= r - w;
+  };
+const rect =
+  (x0: number, y0: number, x1: number, y1: number): Shape =>
+  (x, y) =>
+    x >= x0 && x <= x1 && y >= y0 && y <= y1;
+const roundRect =
+  (inset: number, radius: number): Shape =>
+  (x, y) => {
+    const lo = inset + radius;
+    const hi = 1 - inset - radius;
+    const cx = Math.min(Math.max(x, lo), hi);
+    const cy = Math.min(Math.max(y, lo), hi);
+    return (x - cx) ** 2 + (y - cy) ** 2 <= radius * radius;
+  };
 
 export function trayLayers(state: TrayIconState): Layer[] {
   switch (state) {

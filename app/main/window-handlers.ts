@@ -6,14 +6,7 @@ import type { Broker } from '../broker/broker-api.ts';
 import type { Result } from '../broker/protocol.ts';
 import type { WindowHandlers } from './ipc-router.ts';
 import type { SignInController } from './sign-in-controller.ts';
-import type {
-  AppInfo,
-  EditorInfo,
-  ExternalTarget,
-  SettingsForm,
-  SettingsView,
-  WindowResult,
-} from './window-ipc.ts';
+import type { AppInfo, EditorInfo, ExternalTarget, SettingsForm, SettingsView, WindowResult } from './window-ipc.ts';
 
 export interface SettingsPort {
   view(): Promise<WindowResult<SettingsView>>;
@@ -83,7 +76,13 @@ export function createWindowHandlers(deps: WindowHandlerDeps): WindowHandlers {
     'external:open': ({ target }) => deps.openExternal(target),
     'demo:try': () =>
       deps.demo === null
-        ? { ok: false, error: { code: 'NOT_AVAILABLE', message: 'The demo tenant is available only when run from a source checkout.' } }
+        ? {
+            ok: false,
+            error: {
+              code: 'NOT_AVAILABLE',
+              message: 'The demo tenant is available only when run from a source checkout.',
+            },
+          }
         : deps.demo.start(),
   };
 }

@@ -49,7 +49,9 @@ export function createWindowServices(deps: WindowServicesDeps): WindowServices {
       graphBaseUrl: e.graphBaseUrl,
       tenant: s.tenant,
       clientId: s.clientId,
-      missingScopes: status.consent.filter((g) => g.enabled).flatMap((g) => g.scopes.filter((x) => !x.granted).map((x) => x.scope)),
+      missingScopes: status.consent
+        .filter((g) => g.enabled)
+        .flatMap((g) => g.scopes.filter((x) => !x.granted).map((x) => x.scope)),
       deviceLoginUrl: signIn.deviceLoginUrl,
     };
   };

@@ -1,5 +1,14 @@
 /** State the window renders from, and the context every section renderer receives. */
-import type { AppInfo, AuditEntry, DeviceCode, EditorInfo, SettingsView, Status, StatusApi, WindowError } from './types.ts';
+import type {
+  AppInfo,
+  AuditEntry,
+  DeviceCode,
+  EditorInfo,
+  SettingsView,
+  Status,
+  StatusApi,
+  WindowError,
+} from './types.ts';
 
 export interface ViewState {
   appInfo: AppInfo | null;

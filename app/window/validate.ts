@@ -15,9 +15,11 @@ export function validateSettingsForm(form: SettingsForm): Partial<Record<FormFie
       'The client ID is the "Application (client) ID" GUID from the app registration\'s Overview page, e.g. 00000000-0000-0000-0000-000000000000.';
   }
   if (form.tenant.trim() === '') {
-    issues.tenant = 'Enter your tenant ID or domain (contoso.onmicrosoft.com), or "organizations" for any work or school account.';
+    issues.tenant =
+      'Enter your tenant ID or domain (contoso.onmicrosoft.com), or "organizations" for any work or school account.';
   }
-  if (form.toolGroups.length === 0) issues.toolGroups = 'Enable at least one tool group, or editors will have no tools.';
+  if (form.toolGroups.length === 0)
+    issues.toolGroups = 'Enable at least one tool group, or editors will have no tools.';
   return issues;
 }
 

@@ -17,7 +17,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 mkdirSync(join(here, 'icons'), { recursive: true });
 mkdirSync(join(here, 'tray'), { recursive: true });
 writeFileSync(join(here, 'icon.png'), appIconPng(512));
-for (const size of [16, 32, 48, 64, 128, 256, 512]) writeFileSync(join(here, 'icons', `${size}x${size}.png`), appIconPng(size));
+for (const size of [16, 32, 48, 64, 128, 256, 512])
+  writeFileSync(join(here, 'icons', `${size}x${size}.png`), appIconPng(size));
 for (const state of TRAY_ICON_STATES) {
   writeFileSync(join(here, 'tray', `${state}.png`), trayIconPng(state, 16));
   writeFileSync(join(here, 'tray', `${state}@2x.png`), trayIconPng(state, 32));

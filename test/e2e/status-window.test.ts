@@ -92,9 +92,18 @@ describe('status window against a real broker and the emulator', () => {
     assert.equal(allowed.ok && allowed.value.approved, true);
 
     const second = bridge.call('approval.request', { tool: 'mail_send', summary: 'Send mail to alex@contoso.example' });
-    const settled = await Promise.race([second.then((r) => JSON.stringify(r)), page.locator('article.approval', { hasText: 'alex@contoso.example' }).waitFor({ timeout: 5000 }).then(() => 'card')]);
+    const settled = await Promise.race([
+      second.then((r) => JSON.stringify(r)),
+      page
+        .locator('article.approval', { hasText: 'alex@contoso.example' })
+        .waitFor({ timeout: 5000 })
+        .then(() => 'card'),
+    ]);
     assert.equal(settled, 'card');
-    await page.locator('article.approval', { hasText: 'alex@contoso.example' }).getByRole('button', { name: 'Deny' }).click();
+    await page
+      .locator('article.approval', { hasText: 'alex@contoso.example' })
+      .getByRole('button', { name: 'Deny' })
+      .click();
     const denied = await second;
     assert.equal(denied.ok && denied.value.approved, false);
     await page.getByText('Nothing is waiting for you.').waitFor();
@@ -108,7 +117,13 @@ describe('status window against a real broker and the emulator', () => {
       ['calendar_list', '/me/events', 200],
       ['mail_send', '/me/sendMail', 403],
     ] as const) {
-      const r = await bridge.call('audit.record', { tool, method: tool === 'mail_send' ? 'POST' : 'GET', pathTemplate: path, status, durationMs: 42 });
+      const r = await bridge.call('audit.record', {
+        tool,
+        method: tool === 'mail_send' ? 'POST' : 'GET',
+        pathTemplate: path,
+        status,
+        durationMs: 42,
+      });
       assert.equal(r.ok, true);
     }
     await page.locator('#audit-client').selectOption('claude-ai');
@@ -176,7 +191,13 @@ describe('status window on first run without a keychain', () => {
       const registration = page.getByTestId('registration');
       assert.equal(await registration.isVisible(), true);
       const text = await registration.innerText();
-      for (const expected of ['Mobile and desktop applications', 'http://localhost', 'Yes', 'Mail.Read', 'Files.Read']) {
+      for (const expected of [
+        'Mobile and desktop applications',
+        'http://localhost',
+        'Yes',
+        'Mail.Read',
+        'Files.Read',
+      ]) {
         assert.ok(text.includes(expected), `registration guide shows ${expected}`);
       }
       await h.screenshot('11-first-run-memory-cache');

@@ -94,7 +94,10 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
   const emulator = await startEmulator();
   emulator.control.settings({ deviceInterval: 1 });
   const home = await mkdtemp(join(tmpdir(), 'gb-status-'));
-  const cleanups: (() => Promise<unknown>)[] = [() => emulator.close(), () => rm(home, { recursive: true, force: true })];
+  const cleanups: (() => Promise<unknown>)[] = [
+    () => emulator.close(),
+    () => rm(home, { recursive: true, force: true }),
+  ];
   const close = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   };
@@ -104,7 +107,11 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
     const platform = createPlatform({ env, homedir: join(home, 'user') });
     const user = emulator.users[0];
     if (user === undefined) throw new Error('emulator has no users');
-    const browserSignIn = chromiumOpenBrowser({ username: user.upn, password: user.password, spkiSha256: emulator.leafSpkiSha256 });
+    const browserSignIn = chromiumOpenBrowser({
+      username: user.upn,
+      password: user.password,
+      spkiSha256: emulator.leafSpkiSha256,
+    });
     const hostResult = await createTrayHost({
       platform,
       version: '0.0.0-e2e',
@@ -114,7 +121,9 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
         ? {
             tokenCacheOptions: {
               createPersistence: () =>
-                Promise.reject(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY (no Secret Service on this session)')),
+                Promise.reject(
+                  new Error('Cannot autolaunch D-Bus without X11 $DISPLAY (no Secret Service on this session)'),
+                ),
             },
           }
         : {}),
@@ -133,10 +142,12 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
     const opened: string[] = [];
     let lastCode: string | null = null;
     const send = <E extends WindowEventChannel>(channel: E, payload: unknown) =>
-      page.evaluate(([c, p]) => (globalThis as unknown as { __gbEmit(c: string, p: unknown): void }).__gbEmit(c, p), [
-        channel,
-        WINDOW_EVENTS[channel].parse(payload),
-      ] as const).catch(() => undefined);
+      page
+        .evaluate(([c, p]) => (globalThis as unknown as { __gbEmit(c: string, p: unknown): void }).__gbEmit(c, p), [
+          channel,
+          WINDOW_EVENTS[channel].parse(payload),
+        ] as const)
+        .catch(() => undefined);
 
     const services = createWindowServices({
       host,
@@ -149,11 +160,20 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
           pid: process.pid,
           isProcessAlive,
           paths: { platform: 'linux', env, homedir: join(home, 'user') },
-          launcher: nodeLauncher({ nodePath: process.execPath, bridgeEntry: '/opt/graph-bridge/dist/bridge.js', cliEntry: '/opt/graph-bridge/dist/cli.js' }),
+          launcher: nodeLauncher({
+            nodePath: process.execPath,
+            bridgeEntry: '/opt/graph-bridge/dist/bridge.js',
+            cliEntry: '/opt/graph-bridge/dist/cli.js',
+          }),
         },
         bridgeOptions: () => ({ home }),
       }),
-      appInfo: () => ({ version: '0.0.0-e2e', os: 'linux', fromCheckout: true, bridgeCommand: `${process.execPath} /opt/graph-bridge/dist/bridge.js` }),
+      appInfo: () => ({
+        version: '0.0.0-e2e',
+        os: 'linux',
+        fromCheckout: true,
+        bridgeCommand: `${process.execPath} /opt/graph-bridge/dist/bridge.js`,
+      }),
       openExternal: async (url) => void opened.push(url),
       openPath: async (path) => (opened.push(path), ''),
       demo: { start: async () => ({ ok: true, value: { message: 'demo' } }) },

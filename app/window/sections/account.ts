@@ -4,7 +4,13 @@ import { cacheLabel, cacheTone, formatAgo, formatCountdown, secondsUntil } from 
 import type { Ctx } from '../context.ts';
 import type { Status } from '../types.ts';
 
-function button(ctx: Ctx, label: string, key: string, run: (b: HTMLButtonElement) => void, cls = ''): HTMLButtonElement {
+function button(
+  ctx: Ctx,
+  label: string,
+  key: string,
+  run: (b: HTMLButtonElement) => void,
+  cls = '',
+): HTMLButtonElement {
   const b = h('button', { class: cls, key, attrs: { type: 'button' } }, label);
   b.addEventListener('click', () => run(b));
   return b;
@@ -17,7 +23,11 @@ function deviceCodePanel(ctx: Ctx): HTMLElement | null {
     'div',
     { class: 'device-code', attrs: { role: 'status', 'aria-live': 'polite' } },
     h('p', {}, 'To sign in, open the Microsoft sign-in page and enter this code:'),
-    h('p', { class: 'code', attrs: { 'aria-label': `Sign-in code ${code.userCode.split('').join(' ')}` } }, code.userCode),
+    h(
+      'p',
+      { class: 'code', attrs: { 'aria-label': `Sign-in code ${code.userCode.split('').join(' ')}` } },
+      code.userCode,
+    ),
     h('p', { class: 'muted' }, code.message),
     button(ctx, 'Open the sign-in page', 'open-device-login', (b) => {
       void ctx.act(b, () => ctx.api.openExternal('device-login'));
@@ -40,10 +50,12 @@ function signedOut(ctx: Ctx): HTMLElement[] {
         'primary',
       ),
       button(ctx, 'Sign in with a code…', 'sign-in-code', (b) => {
-        void ctx.act(b, () => ctx.api.signInWithCode(), 'Signed in.').then(() => {
-          ctx.state.deviceCode = null;
-          ctx.rerender();
-        });
+        void ctx
+          .act(b, () => ctx.api.signInWithCode(), 'Signed in.')
+          .then(() => {
+            ctx.state.deviceCode = null;
+            ctx.rerender();
+          });
       }),
     ),
     deviceCodePanel(ctx),
@@ -59,7 +71,11 @@ function signedIn(ctx: Ctx, status: Status & { account: NonNullable<Status['acco
   const expiry =
     token.expiresOn === null
       ? 'no access token yet (one is fetched when an editor calls a tool)'
-      : h('span', { class: 'countdown', attrs: { 'data-expires': token.expiresOn } }, formatCountdown(secondsUntil(token.expiresOn, ctx.now())));
+      : h(
+          'span',
+          { class: 'countdown', attrs: { 'data-expires': token.expiresOn } },
+          formatCountdown(secondsUntil(token.expiresOn, ctx.now())),
+        );
   return [
     dl([
       ['Account', `${account.name ?? account.username} (${account.username})`],
@@ -72,9 +88,18 @@ function signedIn(ctx: Ctx, status: Status & { account: NonNullable<Status['acco
       'div',
       { class: 'actions' },
       button(ctx, 'Sign out', 'sign-out', (b) => {
-        void ctx.act(b, () => ctx.api.signOut(), 'Signed out. Editors keep tokens they already hold until those expire (at most about an hour).');
+        void ctx.act(
+          b,
+          () => ctx.api.signOut(),
+          'Signed out. Editors keep tokens they already hold until those expire (at most about an hour).',
+        );
       }),
-      button(ctx, 'Sign in with another account…', 'sign-in', (b) => void ctx.act(b, () => ctx.api.signIn(), 'Signed in.')),
+      button(
+        ctx,
+        'Sign in with another account…',
+        'sign-in',
+        (b) => void ctx.act(b, () => ctx.api.signIn(), 'Signed in.'),
+      ),
     ),
   ];
 }

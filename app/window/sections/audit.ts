@@ -3,7 +3,14 @@ import { h } from '../dom.ts';
 import { distinct, formatTime } from '../format.ts';
 import type { Ctx } from '../context.ts';
 
-function filterSelect(ctx: Ctx, label: string, id: string, values: string[], current: string | undefined, set: (v: string | undefined) => void): HTMLElement {
+function filterSelect(
+  ctx: Ctx,
+  label: string,
+  id: string,
+  values: string[],
+  current: string | undefined,
+  set: (v: string | undefined) => void,
+): HTMLElement {
   const select = h(
     'select',
     { key: id, attrs: { id } },
@@ -20,7 +27,10 @@ function filterSelect(ctx: Ctx, label: string, id: string, values: string[], cur
 export function renderAudit(ctx: Ctx): HTMLElement[] {
   const { audit, auditFilter, status } = ctx.state;
   const clients = distinct([...(status?.clients ?? []).map((c) => c.name), ...audit.map((a) => a.client)], (x) => x);
-  const tools = distinct(audit.map((a) => a.tool), (x) => x);
+  const tools = distinct(
+    audit.map((a) => a.tool),
+    (x) => x,
+  );
   if (auditFilter.tool !== undefined && !tools.includes(auditFilter.tool)) tools.push(auditFilter.tool);
   const openLog = h('button', { key: 'open-log', attrs: { type: 'button' } }, 'Open log file');
   openLog.addEventListener('click', () => void ctx.act(openLog, () => ctx.api.openAuditLog()));
@@ -38,7 +48,15 @@ export function renderAudit(ctx: Ctx): HTMLElement[] {
           'table',
           { class: 'audit' },
           h('caption', { class: 'sr-only' }, 'Graph calls made on your behalf, newest first'),
-          h('thead', {}, h('tr', {}, ['Time', 'Editor', 'Tool', 'Request', 'Status', 'ms'].map((t) => h('th', { attrs: { scope: 'col' } }, t)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Time', 'Editor', 'Tool', 'Request', 'Status', 'ms'].map((t) => h('th', { attrs: { scope: 'col' } }, t)),
+            ),
+          ),
           h(
             'tbody',
             {},

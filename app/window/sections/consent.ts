@@ -26,16 +26,22 @@ function groupRow(ctx: Ctx, g: GroupRow, signedIn: boolean): HTMLTableRowElement
   else {
     const b = h(
       'button',
-      { class: 'primary', key: `grant-${g.group}`, attrs: { type: 'button', disabled: !signedIn, 'aria-label': `Grant ${g.group}` } },
+      {
+        class: 'primary',
+        key: `grant-${g.group}`,
+        attrs: { type: 'button', disabled: !signedIn, 'aria-label': `Grant ${g.group}` },
+      },
       'Grant',
     );
     b.addEventListener('click', () => {
-      void ctx.act(b, () => ctx.api.grantConsent(g.group), `${g.group}: permissions granted.`).then((error) => {
-        if (error?.adminConsentRequired === true) {
-          ctx.state.adminConsentNeeded = true;
-          ctx.rerender();
-        }
-      });
+      void ctx
+        .act(b, () => ctx.api.grantConsent(g.group), `${g.group}: permissions granted.`)
+        .then((error) => {
+          if (error?.adminConsentRequired === true) {
+            ctx.state.adminConsentNeeded = true;
+            ctx.rerender();
+          }
+        });
     });
     action = b;
   }
@@ -43,7 +49,13 @@ function groupRow(ctx: Ctx, g: GroupRow, signedIn: boolean): HTMLTableRowElement
     'tr',
     { class: g.enabled ? '' : 'disabled', attrs: { 'data-group': g.group } },
     h('th', { attrs: { scope: 'row' } }, g.group, h('div', { class: 'muted small' }, description)),
-    h('td', {}, g.scopes.length === 0 ? h('span', { class: 'muted' }, '—') : h('ul', { class: 'scopes' }, g.scopes.map(scopeBadge))),
+    h(
+      'td',
+      {},
+      g.scopes.length === 0
+        ? h('span', { class: 'muted' }, '—')
+        : h('ul', { class: 'scopes' }, g.scopes.map(scopeBadge)),
+    ),
     h('td', {}, action),
   );
 }
@@ -56,8 +68,22 @@ export function renderConsent(ctx: Ctx): HTMLElement[] {
     'table',
     { class: 'matrix' },
     h('caption', { class: 'sr-only' }, 'Permissions each tool group needs and whether they are granted'),
-    h('thead', {}, h('tr', {}, h('th', { attrs: { scope: 'col' } }, 'Tool group'), h('th', { attrs: { scope: 'col' } }, 'Scopes'), h('th', { attrs: { scope: 'col' } }, 'Consent'))),
-    h('tbody', {}, status.consent.map((g) => groupRow(ctx, g, signedIn))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { attrs: { scope: 'col' } }, 'Tool group'),
+        h('th', { attrs: { scope: 'col' } }, 'Scopes'),
+        h('th', { attrs: { scope: 'col' } }, 'Consent'),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      status.consent.map((g) => groupRow(ctx, g, signedIn)),
+    ),
   );
   const anyMissing = status.consent.some((g) => g.enabled && g.scopes.some((s) => !s.granted));
   const adminLink = h(

@@ -6,9 +6,22 @@ import type { Status } from '../types.ts';
 
 type Client = Status['clients'][number];
 
-function decideButton(ctx: Ctx, c: Client, decision: 'approve' | 'deny' | 'revoke', label: string, cls: string): HTMLButtonElement {
-  const b = h('button', { class: cls, key: `client-${decision}-${c.name}`, attrs: { type: 'button', 'aria-label': `${label} ${c.name}` } }, label);
-  b.addEventListener('click', () => void ctx.act(b, () => ctx.api.decideClient(c.name, decision), `${c.name}: ${decision}d.`));
+function decideButton(
+  ctx: Ctx,
+  c: Client,
+  decision: 'approve' | 'deny' | 'revoke',
+  label: string,
+  cls: string,
+): HTMLButtonElement {
+  const b = h(
+    'button',
+    { class: cls, key: `client-${decision}-${c.name}`, attrs: { type: 'button', 'aria-label': `${label} ${c.name}` } },
+    label,
+  );
+  b.addEventListener(
+    'click',
+    () => void ctx.act(b, () => ctx.api.decideClient(c.name, decision), `${c.name}: ${decision}d.`),
+  );
   return b;
 }
 
@@ -43,7 +56,11 @@ function connectList(ctx: Ctx): HTMLElement {
         { key: `connect-${e.id}`, attrs: { type: 'button', disabled: e.connected, 'aria-label': `Connect ${e.name}` } },
         e.connected ? 'Connected' : 'Connect',
       );
-      b.addEventListener('click', () => void ctx.act(b, () => ctx.api.connectEditor(e.id), `${e.name} connected. Restart it to load Graph Bridge.`));
+      b.addEventListener(
+        'click',
+        () =>
+          void ctx.act(b, () => ctx.api.connectEditor(e.id), `${e.name} connected. Restart it to load Graph Bridge.`),
+      );
       return h(
         'li',
         {},
@@ -67,9 +84,19 @@ export function renderEditors(ctx: Ctx): HTMLElement[] {
           h(
             'thead',
             {},
-            h('tr', {}, ['Editor', 'Access', 'Connection', 'First seen', 'Calls', 'Actions'].map((t) => h('th', { attrs: { scope: 'col' } }, t))),
+            h(
+              'tr',
+              {},
+              ['Editor', 'Access', 'Connection', 'First seen', 'Calls', 'Actions'].map((t) =>
+                h('th', { attrs: { scope: 'col' } }, t),
+              ),
+            ),
           ),
-          h('tbody', {}, clients.map((c) => clientRow(ctx, c))),
+          h(
+            'tbody',
+            {},
+            clients.map((c) => clientRow(ctx, c)),
+          ),
         );
   return [table, h('h3', {}, 'Connect an editor'), connectList(ctx)];
 }

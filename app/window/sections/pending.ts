@@ -9,7 +9,12 @@ import type { Status } from '../types.ts';
 
 type Approval = Status['pendingApprovals'][number];
 
-function actionButton(label: string, key: string, cls: string, onClick: (b: HTMLButtonElement) => void): HTMLButtonElement {
+function actionButton(
+  label: string,
+  key: string,
+  cls: string,
+  onClick: (b: HTMLButtonElement) => void,
+): HTMLButtonElement {
   const b = h('button', { class: cls, key, attrs: { type: 'button' } }, label);
   b.addEventListener('click', () => onClick(b));
   return b;
@@ -32,14 +37,23 @@ function approvalCard(ctx: Ctx, a: Approval): HTMLElement {
       'p',
       { class: 'muted' },
       'Denied automatically in ',
-      h('span', { class: 'countdown', attrs: { 'data-expires': a.expiresAt, role: 'timer' } }, formatCountdown(secondsUntil(a.expiresAt, ctx.now()))),
+      h(
+        'span',
+        { class: 'countdown', attrs: { 'data-expires': a.expiresAt, role: 'timer' } },
+        formatCountdown(secondsUntil(a.expiresAt, ctx.now())),
+      ),
       ' if you do nothing.',
     ),
     h(
       'div',
       { class: 'actions' },
       actionButton('Allow once', `allow-once-${a.id}`, 'primary', decide('allow-once', 'Allowed once.')),
-      actionButton('Always for this tool', `allow-always-${a.id}`, '', decide('allow-always', `${a.tool} is now always allowed.`)),
+      actionButton(
+        'Always for this tool',
+        `allow-always-${a.id}`,
+        '',
+        decide('allow-always', `${a.tool} is now always allowed.`),
+      ),
       actionButton('Deny', `deny-${a.id}`, 'danger', decide('deny', 'Denied.')),
     ),
   );
@@ -50,18 +64,34 @@ function clientCard(ctx: Ctx, name: string): HTMLElement {
     'article',
     { class: 'card', attrs: { 'data-client': name } },
     h('h3', {}, `New editor: ${name}`),
-    h('p', {}, `"${name}" wants to use your Microsoft 365 account through Graph Bridge. Allow it only if you just set it up.`),
+    h(
+      'p',
+      {},
+      `"${name}" wants to use your Microsoft 365 account through Graph Bridge. Allow it only if you just set it up.`,
+    ),
     h(
       'div',
       { class: 'actions' },
-      actionButton('Allow', `client-approve-${name}`, 'primary', (b) => void ctx.act(b, () => ctx.api.decideClient(name, 'approve'), `${name} allowed.`)),
-      actionButton('Deny', `client-deny-${name}`, 'danger', (b) => void ctx.act(b, () => ctx.api.decideClient(name, 'deny'), `${name} denied.`)),
+      actionButton(
+        'Allow',
+        `client-approve-${name}`,
+        'primary',
+        (b) => void ctx.act(b, () => ctx.api.decideClient(name, 'approve'), `${name} allowed.`),
+      ),
+      actionButton(
+        'Deny',
+        `client-deny-${name}`,
+        'danger',
+        (b) => void ctx.act(b, () => ctx.api.decideClient(name, 'deny'), `${name} denied.`),
+      ),
     ),
   );
 }
 
 function consentCard(ctx: Ctx, c: Status['pendingConsent'][number]): HTMLElement {
-  const group = ctx.state.status?.consent.find((g) => c.scopes.some((s) => g.scopes.some((x) => x.scope === s && !x.granted)));
+  const group = ctx.state.status?.consent.find((g) =>
+    c.scopes.some((s) => g.scopes.some((x) => x.scope === s && !x.granted)),
+  );
   return h(
     'article',
     { class: 'card' },
@@ -72,8 +102,11 @@ function consentCard(ctx: Ctx, c: Status['pendingConsent'][number]): HTMLElement
       : h(
           'div',
           { class: 'actions' },
-          actionButton(`Grant ${group.group}`, `pending-grant-${c.id}`, 'primary', (b) =>
-            void ctx.act(b, () => ctx.api.grantConsent(group.group), 'Permissions granted.'),
+          actionButton(
+            `Grant ${group.group}`,
+            `pending-grant-${c.id}`,
+            'primary',
+            (b) => void ctx.act(b, () => ctx.api.grantConsent(group.group), 'Permissions granted.'),
           ),
         ),
   );
@@ -93,5 +126,9 @@ export function renderPending(ctx: Ctx): HTMLElement[] {
 
 export function pendingCount(status: Status | null): number {
   if (status === null) return 0;
-  return status.pendingApprovals.length + status.pendingConsent.length + status.clients.filter((c) => c.approval === 'pending').length;
+  return (
+    status.pendingApprovals.length +
+    status.pendingConsent.length +
+    status.clients.filter((c) => c.approval === 'pending').length
+  );
 }

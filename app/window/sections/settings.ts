@@ -17,10 +17,28 @@ const CLOUD_LABELS: Record<SettingsForm['cloud'], string> = {
 
 function errorSlot(ctx: Ctx, field: FormField): HTMLElement {
   const message = ctx.state.settingsIssues[field];
-  return h('p', { class: 'field-error', attrs: { id: `settings-${field}-error`, role: message === undefined ? undefined : 'alert', hidden: message === undefined } }, message ?? '');
+  return h(
+    'p',
+    {
+      class: 'field-error',
+      attrs: {
+        id: `settings-${field}-error`,
+        role: message === undefined ? undefined : 'alert',
+        hidden: message === undefined,
+      },
+    },
+    message ?? '',
+  );
 }
 
-function textField(ctx: Ctx, field: 'clientId' | 'tenant', label: string, value: string, hint: string, overridden: string | undefined): HTMLElement {
+function textField(
+  ctx: Ctx,
+  field: 'clientId' | 'tenant',
+  label: string,
+  value: string,
+  hint: string,
+  overridden: string | undefined,
+): HTMLElement {
   const invalid = ctx.state.settingsIssues[field] !== undefined;
   return h(
     'div',
@@ -39,12 +57,22 @@ function textField(ctx: Ctx, field: 'clientId' | 'tenant', label: string, value:
         'aria-describedby': `settings-${field}-hint settings-${field}-error`,
       },
     }),
-    h('p', { class: 'hint', attrs: { id: `settings-${field}-hint` } }, overridden === undefined ? hint : `Set by the environment variable ${overridden}.`),
+    h(
+      'p',
+      { class: 'hint', attrs: { id: `settings-${field}-hint` } },
+      overridden === undefined ? hint : `Set by the environment variable ${overridden}.`,
+    ),
     errorSlot(ctx, field),
   );
 }
 
-function select<T extends string>(ctx: Ctx, field: FormField, label: string, value: T, options: [T, string, boolean?][]): HTMLElement {
+function select<T extends string>(
+  ctx: Ctx,
+  field: FormField,
+  label: string,
+  value: T,
+  options: [T, string, boolean?][],
+): HTMLElement {
   return h(
     'div',
     { class: 'field' },
@@ -52,7 +80,9 @@ function select<T extends string>(ctx: Ctx, field: FormField, label: string, val
     h(
       'select',
       { attrs: { id: `settings-${field}`, name: field, 'aria-describedby': `settings-${field}-error` } },
-      options.map(([v, text, disabled]) => h('option', { attrs: { value: v, selected: v === value, disabled: disabled === true } }, text)),
+      options.map(([v, text, disabled]) =>
+        h('option', { attrs: { value: v, selected: v === value, disabled: disabled === true } }, text),
+      ),
     ),
     errorSlot(ctx, field),
   );
@@ -62,7 +92,15 @@ function checkbox(field: 'useBroker' | 'readOnly', label: string, checked: boole
   return h(
     'div',
     { class: 'field check' },
-    h('input', { attrs: { id: `settings-${field}`, name: field, type: 'checkbox', checked, 'aria-describedby': `settings-${field}-hint` } }),
+    h('input', {
+      attrs: {
+        id: `settings-${field}`,
+        name: field,
+        type: 'checkbox',
+        checked,
+        'aria-describedby': `settings-${field}-hint`,
+      },
+    }),
     h('label', { attrs: { for: `settings-${field}` } }, label),
     h('p', { class: 'hint', attrs: { id: `settings-${field}-hint` } }, hint),
   );
@@ -77,8 +115,21 @@ function groupsFieldset(ctx: Ctx, view: SettingsView): HTMLElement {
       h(
         'div',
         { class: 'check' },
-        h('input', { attrs: { id: `settings-group-${group}`, type: 'checkbox', name: 'toolGroups', value: group, checked: view.values.toolGroups.includes(group) } }),
-        h('label', { attrs: { for: `settings-group-${group}` } }, group, h('span', { class: 'muted small' }, ` — ${description}`)),
+        h('input', {
+          attrs: {
+            id: `settings-group-${group}`,
+            type: 'checkbox',
+            name: 'toolGroups',
+            value: group,
+            checked: view.values.toolGroups.includes(group),
+          },
+        }),
+        h(
+          'label',
+          { attrs: { for: `settings-group-${group}` } },
+          group,
+          h('span', { class: 'muted small' }, ` — ${description}`),
+        ),
       ),
     ),
     errorSlot(ctx, 'toolGroups'),
@@ -86,9 +137,12 @@ function groupsFieldset(ctx: Ctx, view: SettingsView): HTMLElement {
 }
 
 function readForm(form: HTMLFormElement): SettingsForm {
-  const value = (name: string) => form.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`)?.value ?? '';
+  const value = (name: string) =>
+    form.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`)?.value ?? '';
   const checked = (name: string) => form.querySelector<HTMLInputElement>(`[name="${name}"]`)?.checked ?? false;
-  const groups = [...form.querySelectorAll<HTMLInputElement>('input[name="toolGroups"]')].filter((i) => i.checked).map((i) => i.value);
+  const groups = [...form.querySelectorAll<HTMLInputElement>('input[name="toolGroups"]')]
+    .filter((i) => i.checked)
+    .map((i) => i.value);
   return {
     clientId: value('clientId'),
     tenant: value('tenant'),
@@ -113,11 +167,15 @@ async function submit(ctx: Ctx, form: HTMLFormElement, view: SettingsView): Prom
     return;
   }
   const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
-  const error = await ctx.act(button, async () => {
-    const r = await ctx.api.saveSettings(values);
-    if (r.ok) ctx.state.settings = r.value;
-    return r;
-  }, 'Settings saved.');
+  const error = await ctx.act(
+    button,
+    async () => {
+      const r = await ctx.api.saveSettings(values);
+      if (r.ok) ctx.state.settings = r.value;
+      return r;
+    },
+    'Settings saved.',
+  );
   if (error?.issues !== undefined) {
     const issues: Record<string, string> = {};
     for (const i of error.issues) {
@@ -144,7 +202,15 @@ function registrationGuide(view: SettingsView): HTMLElement {
       row('Redirect URI', r.redirectUri),
       row('Allow public client flows', r.allowPublicClientFlows ? 'Yes' : 'No'),
       h('dt', {}, 'Delegated permissions (Microsoft Graph)'),
-      h('dd', {}, h('ul', { class: 'plain' }, r.permissions.map((p) => h('li', {}, h('strong', {}, `${p.group}: `), h('code', {}, p.scopes.join(', ')))))),
+      h(
+        'dd',
+        {},
+        h(
+          'ul',
+          { class: 'plain' },
+          r.permissions.map((p) => h('li', {}, h('strong', {}, `${p.group}: `), h('code', {}, p.scopes.join(', ')))),
+        ),
+      ),
     ),
     h('p', {}, 'Copy the "Application (client) ID" and "Directory (tenant) ID" from the Overview page into the form.'),
   );
@@ -155,20 +221,69 @@ export function renderSettings(ctx: Ctx): HTMLElement[] {
   if (view === null) return [h('p', {}, 'Loading settings…')];
   const env = new Map(view.envOverrides.map((o) => [o.key, o.variable]));
   const v = view.values;
-  const portal = h('button', { class: 'link', key: 'open-portal', attrs: { type: 'button' } }, 'Open the Entra admin center');
+  const portal = h(
+    'button',
+    { class: 'link', key: 'open-portal', attrs: { type: 'button' } },
+    'Open the Entra admin center',
+  );
   portal.addEventListener('click', () => void ctx.act(portal, () => ctx.api.openExternal('entra-portal')));
   const form = h(
     'form',
     { attrs: { novalidate: true, 'aria-label': 'Settings' } },
-    textField(ctx, 'clientId', 'Application (client) ID', v.clientId, 'From your app registration (or the default public client).', env.get('clientId')),
-    textField(ctx, 'tenant', 'Tenant', v.tenant, 'Tenant ID, domain, or "organizations" / "common".', env.get('tenant')),
-    select(ctx, 'cloud', 'Cloud', v.cloud, (Object.keys(CLOUD_LABELS) as SettingsForm['cloud'][]).map((c) => [c, CLOUD_LABELS[c], c === 'custom' && v.cloud !== 'custom'])),
-    checkbox('useBroker', 'Use the OS account broker (Windows WAM / macOS Enterprise SSO) where available', v.useBroker, 'Falls back to the browser when the broker is unavailable.'),
+    textField(
+      ctx,
+      'clientId',
+      'Application (client) ID',
+      v.clientId,
+      'From your app registration (or the default public client).',
+      env.get('clientId'),
+    ),
+    textField(
+      ctx,
+      'tenant',
+      'Tenant',
+      v.tenant,
+      'Tenant ID, domain, or "organizations" / "common".',
+      env.get('tenant'),
+    ),
+    select(
+      ctx,
+      'cloud',
+      'Cloud',
+      v.cloud,
+      (Object.keys(CLOUD_LABELS) as SettingsForm['cloud'][]).map((c) => [
+        c,
+        CLOUD_LABELS[c],
+        c === 'custom' && v.cloud !== 'custom',
+      ]),
+    ),
+    checkbox(
+      'useBroker',
+      'Use the OS account broker (Windows WAM / macOS Enterprise SSO) where available',
+      v.useBroker,
+      'Falls back to the browser when the broker is unavailable.',
+    ),
     groupsFieldset(ctx, view),
-    checkbox('readOnly', 'Read-only: list no write tools at all', v.readOnly, 'Editors can read mail, files and calendars but never send, write or delete.'),
-    select(ctx, 'writeApproval', 'When an editor wants to write', v.writeApproval, [['ask', 'Ask me every time'], ['allow', 'Allow without asking'], ['deny', 'Always deny']]),
-    select(ctx, 'clientApproval', 'When a new editor connects', v.clientApproval, [['ask', 'Ask me'], ['allow', 'Allow automatically']]),
-    h('div', { class: 'actions' }, h('button', { class: 'primary', key: 'save-settings', attrs: { type: 'submit' } }, 'Save settings')),
+    checkbox(
+      'readOnly',
+      'Read-only: list no write tools at all',
+      v.readOnly,
+      'Editors can read mail, files and calendars but never send, write or delete.',
+    ),
+    select(ctx, 'writeApproval', 'When an editor wants to write', v.writeApproval, [
+      ['ask', 'Ask me every time'],
+      ['allow', 'Allow without asking'],
+      ['deny', 'Always deny'],
+    ]),
+    select(ctx, 'clientApproval', 'When a new editor connects', v.clientApproval, [
+      ['ask', 'Ask me'],
+      ['allow', 'Allow automatically'],
+    ]),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { class: 'primary', key: 'save-settings', attrs: { type: 'submit' } }, 'Save settings'),
+    ),
     h('p', { class: 'muted small' }, `Stored in ${view.path}`),
   );
   form.addEventListener('submit', (e) => {
@@ -179,16 +294,27 @@ export function renderSettings(ctx: Ctx): HTMLElement[] {
     ctx.state.appInfo?.fromCheckout === true
       ? (() => {
           const b = h('button', { key: 'try-demo', attrs: { type: 'button' } }, 'Try the demo tenant');
-          b.addEventListener('click', () =>
-            void ctx.act(b, () => ctx.api.tryDemoTenant(), 'Demo tenant ready: sign in as the demo user.'),
+          b.addEventListener(
+            'click',
+            () => void ctx.act(b, () => ctx.api.tryDemoTenant(), 'Demo tenant ready: sign in as the demo user.'),
           );
           return h('p', {}, 'Running from a source checkout: ', b);
         })()
       : null;
   return [
-    view.configured ? null : h('p', { class: 'lead' }, 'Welcome! Choose how Graph Bridge signs you in. The defaults work for most work and school accounts.'),
+    view.configured
+      ? null
+      : h(
+          'p',
+          { class: 'lead' },
+          'Welcome! Choose how Graph Bridge signs you in. The defaults work for most work and school accounts.',
+        ),
     view.restartNeeded
-      ? h('p', { class: 'cache warning', attrs: { role: 'status' } }, 'Restart Graph Bridge (Quit from the tray menu, then start it again) to use the new sign-in settings.')
+      ? h(
+          'p',
+          { class: 'cache warning', attrs: { role: 'status' } },
+          'Restart Graph Bridge (Quit from the tray menu, then start it again) to use the new sign-in settings.',
+        )
       : null,
     form,
     registrationGuide(view),

@@ -21,9 +21,15 @@ const ctx: LinkContext = {
 
 test('admin-consent URL: v2 endpoint, our client, fully qualified missing scopes, loopback redirect', () => {
   const url = new URL(adminConsentUrl(ctx));
-  assert.equal(url.origin + url.pathname, 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/adminconsent');
+  assert.equal(
+    url.origin + url.pathname,
+    'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/adminconsent',
+  );
   assert.equal(url.searchParams.get('client_id'), ctx.clientId);
-  assert.equal(url.searchParams.get('scope'), 'https://graph.microsoft.com/Mail.Send https://graph.microsoft.com/Files.Read');
+  assert.equal(
+    url.searchParams.get('scope'),
+    'https://graph.microsoft.com/Mail.Send https://graph.microsoft.com/Files.Read',
+  );
   assert.equal(url.searchParams.get('redirect_uri'), 'http://localhost');
 });
 
@@ -32,7 +38,10 @@ test('each target builds an allowed URL; national clouds use their portal', () =
     const url = buildExternalUrl(target, ctx);
     assert.ok(url !== null && isAllowedExternalUrl(url, ctx), `${target}: ${url}`);
   }
-  assert.match(buildExternalUrl('entra-portal', { ...ctx, portal: portalFor('china') }) ?? '', /^https:\/\/portal\.azure\.cn\//);
+  assert.match(
+    buildExternalUrl('entra-portal', { ...ctx, portal: portalFor('china') }) ?? '',
+    /^https:\/\/portal\.azure\.cn\//,
+  );
   assert.equal(buildExternalUrl('device-login', ctx), null);
 });
 
@@ -60,7 +69,10 @@ test('the opener opens only what it built, and explains what is missing', async 
   assert.deepEqual(await open('permissions-docs'), { ok: true, value: null });
   const r = await open('device-login');
   assert.equal(r.ok === false && r.error.code, 'NOT_AVAILABLE');
-  const noClient = createExternalOpener({ openExternal: async (u) => void opened.push(u), context: () => ({ ...ctx, clientId: '' }) });
+  const noClient = createExternalOpener({
+    openExternal: async (u) => void opened.push(u),
+    context: () => ({ ...ctx, clientId: '' }),
+  });
   assert.equal((await noClient('admin-consent')).ok, false);
   assert.deepEqual(opened, ['https://learn.microsoft.com/graph/permissions-reference']);
 });

@@ -23,7 +23,11 @@ function fakeIpcMain() {
     },
     removeHandler: (channel) => handlers.delete(channel),
   };
-  return { registrar, handlers, invoke: (channel: string, event: InvokeEventLike, payload?: unknown) => handlers.get(channel)?.(event, payload) };
+  return {
+    registrar,
+    handlers,
+    invoke: (channel: string, event: InvokeEventLike, payload?: unknown) => handlers.get(channel)?.(event, payload),
+  };
 }
 
 function event(overrides: { id?: number; url?: string; parent?: unknown; noFrame?: boolean } = {}): InvokeEventLike {
@@ -132,7 +136,10 @@ test('rejects bad payloads with INVALID_PAYLOAD naming the field', async () => {
   const { ipc, calls } = setup();
   const bad: unknown[] = [{ group: 'nuclear' }, { group: 'mail', extra: 1 }, 'mail', [1], { group: 42 }];
   for (const payload of bad) {
-    const r = (await ipc.invoke('consent:grant', event(), payload)) as { ok: false; error: { code: string; message: string } };
+    const r = (await ipc.invoke('consent:grant', event(), payload)) as {
+      ok: false;
+      error: { code: string; message: string };
+    };
     assert.equal(r.ok, false);
     assert.equal(r.error.code, 'INVALID_PAYLOAD', JSON.stringify(payload));
     assert.match(r.error.message, /^Invalid request for consent:grant: /);
@@ -161,5 +168,8 @@ test('a throwing handler becomes INTERNAL with a generic message; the log line i
 });
 
 test('the trusted-sender check refuses to be built for a remote page', () => {
-  assert.throws(() => createTrustedSenderCheck({ webContentsId: () => 1, pageUrl: 'https://example.com/' }), /file:\/\/ or app:\/\//);
+  assert.throws(
+    () => createTrustedSenderCheck({ webContentsId: () => 1, pageUrl: 'https://example.com/' }),
+    /file:\/\/ or app:\/\//,
+  );
 });

@@ -19,7 +19,12 @@ test('device code: the prompt reaches the window, busy flips on and off, the URL
     broker: {
       signIn: () => Promise.reject(new Error('unused')),
       signInWithDeviceCode: (o: DeviceCodeOptions) => {
-        o.onCode({ userCode: 'ABCD-EFGH', verificationUri: 'https://microsoft.com/devicelogin', expiresOn: new Date(), message: 'Go' });
+        o.onCode({
+          userCode: 'ABCD-EFGH',
+          verificationUri: 'https://microsoft.com/devicelogin',
+          expiresOn: new Date(),
+          message: 'Go',
+        });
         return done.promise;
       },
     },
@@ -31,7 +36,10 @@ test('device code: the prompt reaches the window, busy flips on and off, the URL
   assert.equal(controller.deviceLoginUrl, 'https://microsoft.com/devicelogin');
   done.resolve({ ok: true, value: ADA });
   assert.deepEqual(await running, { ok: true, value: ADA });
-  assert.deepEqual([prompts, busy, controller.busy, controller.deviceLoginUrl], [['ABCD-EFGH'], [true, false], false, null]);
+  assert.deepEqual(
+    [prompts, busy, controller.busy, controller.deviceLoginUrl],
+    [['ABCD-EFGH'], [true, false], false, null],
+  );
 });
 
 test('a new sign-in aborts the one in progress (latest click wins)', async () => {

@@ -19,9 +19,7 @@ export function status(overrides: Partial<BrokerStatus> = {}): BrokerStatus {
     cache: { backend: 'keychain', detail: 'Secret Service (libsecret)' },
     token: { expiresOn: null, lastRefresh: null },
     grantedScopes: [],
-    consent: [
-      { group: 'mail', enabled: true, scopes: [{ scope: 'Mail.Read', granted: false, write: false }] },
-    ],
+    consent: [{ group: 'mail', enabled: true, scopes: [{ scope: 'Mail.Read', granted: false, write: false }] }],
     clients: [],
     pendingApprovals: [],
     pendingConsent: [],

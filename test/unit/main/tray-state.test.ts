@@ -12,7 +12,10 @@ test('icon: attention for a pending client, a consent request or a write approva
   assert.equal(trayIconState(signedIn({ clients: [client('cursor', 'pending')] })), 'attention');
   assert.equal(trayIconState(signedIn({ pendingConsent: [consentRequest('c')] })), 'attention');
   assert.equal(trayIconState(status({ pendingApprovals: [writeApproval('w')] })), 'attention');
-  assert.equal(trayIconState(signedIn({ clients: [client('cursor', 'approved'), client('x', 'denied')] })), 'signed-in');
+  assert.equal(
+    trayIconState(signedIn({ clients: [client('cursor', 'approved'), client('x', 'denied')] })),
+    'signed-in',
+  );
 });
 
 test('icon: paused wins over attention', () => {
@@ -20,8 +23,14 @@ test('icon: paused wins over attention', () => {
 });
 
 test('counts and tooltip name the account and what waits', () => {
-  const s = signedIn({ clients: [client('cursor', 'pending')], pendingApprovals: [writeApproval('a'), writeApproval('b')] });
+  const s = signedIn({
+    clients: [client('cursor', 'pending')],
+    pendingApprovals: [writeApproval('a'), writeApproval('b')],
+  });
   assert.deepEqual(attentionCounts(s), { clients: 1, consent: 0, writes: 2, total: 3 });
-  assert.equal(trayTooltip(s), 'Graph Bridge\nSigned in as ada@contoso.com\nWaiting for you: 1 editor, 2 write approvals');
+  assert.equal(
+    trayTooltip(s),
+    'Graph Bridge\nSigned in as ada@contoso.com\nWaiting for you: 1 editor, 2 write approvals',
+  );
   assert.equal(trayTooltip(status({ paused: true })), 'Graph Bridge\nNot signed in\nAccess paused');
 });

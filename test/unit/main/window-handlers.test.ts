@@ -15,7 +15,10 @@ function fakeBroker(initial: BrokerStatus) {
     status: () => ({ ...current, paused }),
     decideWrite(id: string, decision: WriteDecision) {
       if (!current.pendingApprovals.some((a) => a.id === id)) {
-        return { ok: false as const, error: { code: 'BAD_REQUEST' as const, message: 'That approval already expired or was answered.' } };
+        return {
+          ok: false as const,
+          error: { code: 'BAD_REQUEST' as const, message: 'That approval already expired or was answered.' },
+        };
       }
       decisions.push([id, decision]);
       current = { ...current, pendingApprovals: current.pendingApprovals.filter((a) => a.id !== id) };
@@ -24,7 +27,17 @@ function fakeBroker(initial: BrokerStatus) {
     setPaused(p: boolean) {
       paused = p;
     },
-    audit: async (q: unknown) => [{ time: '2025-01-01T10:00:00.000Z', client: 'claude-ai', tool: JSON.stringify(q), method: 'GET', pathTemplate: '/me', status: 200, durationMs: 12 }],
+    audit: async (q: unknown) => [
+      {
+        time: '2025-01-01T10:00:00.000Z',
+        client: 'claude-ai',
+        tool: JSON.stringify(q),
+        method: 'GET',
+        pathTemplate: '/me',
+        status: 200,
+        durationMs: 12,
+      },
+    ],
     auditLogPath: () => '/state/audit.jsonl',
   };
   return { broker: broker as unknown as Broker, decisions };
@@ -56,14 +69,23 @@ function router(d: WindowHandlerDeps) {
 }
 
 test('write approval flow: allow once, always, deny reach the broker; a stale id explains itself', async () => {
-  const { broker, decisions } = fakeBroker(signedIn({ pendingApprovals: [writeApproval('w1'), writeApproval('w2'), writeApproval('w3')] }));
+  const { broker, decisions } = fakeBroker(
+    signedIn({ pendingApprovals: [writeApproval('w1'), writeApproval('w2'), writeApproval('w3')] }),
+  );
   const call = router(deps(broker));
   assert.deepEqual(await call('write:decide', { id: 'w1', decision: 'allow-once' }), { ok: true, value: null });
   assert.deepEqual(await call('write:decide', { id: 'w2', decision: 'allow-always' }), { ok: true, value: null });
   assert.deepEqual(await call('write:decide', { id: 'w3', decision: 'deny' }), { ok: true, value: null });
-  assert.deepEqual(decisions, [['w1', 'allow-once'], ['w2', 'allow-always'], ['w3', 'deny']]);
+  assert.deepEqual(decisions, [
+    ['w1', 'allow-once'],
+    ['w2', 'allow-always'],
+    ['w3', 'deny'],
+  ]);
   const again = await call('write:decide', { id: 'w1', decision: 'allow-once' });
-  assert.deepEqual(again, { ok: false, error: { code: 'BAD_REQUEST', message: 'That approval already expired or was answered.' } });
+  assert.deepEqual(again, {
+    ok: false,
+    error: { code: 'BAD_REQUEST', message: 'That approval already expired or was answered.' },
+  });
   const bogus = await call('write:decide', { id: 'w9', decision: 'allow-forever' });
   assert.equal(bogus.ok === false && bogus.error.code, 'INVALID_PAYLOAD');
   assert.equal((await call('status:get', {})).ok, true);

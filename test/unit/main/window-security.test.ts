@@ -27,7 +27,9 @@ test('webPreferences: isolation, sandbox, no Node, web security, no webview', ()
 });
 
 test('CSP: no remote anything, scripts and styles only from our files', () => {
-  const directives = new Map(CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
+  const directives = new Map(
+    CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]),
+  );
   assert.equal(directives.get('default-src'), "'none'");
   assert.equal(directives.get('script-src'), "'self'");
   assert.equal(directives.get('style-src'), "'self'");
@@ -58,7 +60,8 @@ test('session: CSP header replaces any other, permissions are denied', () => {
   });
   assert.deepEqual(answered, { 'X-A': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
   const grants: boolean[] = [];
-  for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) requestHandler?.({}, p, (g) => grants.push(g));
+  for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal'])
+    requestHandler?.({}, p, (g) => grants.push(g));
   assert.deepEqual(grants, [false, false, false, false, false]);
   assert.equal(checkHandler?.({}, 'media'), false);
   assert.deepEqual(withCsp(undefined), { 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });

@@ -23,5 +23,8 @@ test('cache tone: keychain ok, memory a warning, plaintext danger', () => {
 });
 
 test('distinct values for filters are unique and sorted', () => {
-  assert.deepEqual(distinct([{ t: 'b' }, { t: 'a' }, { t: 'b' }], (x) => x.t), ['a', 'b']);
+  assert.deepEqual(
+    distinct([{ t: 'b' }, { t: 'a' }, { t: 'b' }], (x) => x.t),
+    ['a', 'b'],
+  );
 });

@@ -1,0 +1,67 @@
+/**
+ * electron-builder.yml against electron-builder's OWN JSON schema (app-builder-lib/scheme.json), with
+ * the validator and YAML parser electron-builder itself depends on (ajv, js-yaml — no new deps), plus
+ * the product rules the schema cannot know.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+
+const require = createRequire(import.meta.url);
+const yaml = require('js-yaml') as { load(text: string): unknown };
+const root = new URL('../../../', import.meta.url);
+const config = yaml.load(readFileSync(new URL('electron-builder.yml', root), 'utf8')) as Record<string, any>;
+
+test('electron-builder.yml is valid against app-builder-lib/scheme.json', () => {
+  const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as object;
+  const ajv = new Ajv({ strict: false, allErrors: true, allowUnionTypes: true });
+  const validate = ajv.compile(schema);
+  const valid = validate(config);
+  assert.equal(valid, true, JSON.stringify(validate.errors, null, 2));
+});
+
+test('the schema check has teeth: an unknown key and a wrong type are rejected', () => {
+  const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as object;
+  const validate = new Ajv({ strict: false, allowUnionTypes: true }).compile(schema);
+  assert.equal(validate({ ...config, appIdd: 'x' }), false);
+  assert.equal(validate({ ...config, asar: 'yes please' }), false);
+});
+
+test('product rules: identity, tray-only mac app, hardened runtime, targets, resources', () => {
+  assert.equal(config.productName, 'Graph Bridge');
+  assert.match(config.appId, /^[a-z0-9]+(\.[a-z0-9-]+)+$/);
+  assert.equal(config.mac.hardenedRuntime, true);
+  assert.equal(config.mac.extendInfo.LSUIElement, true);
+  assert.ok(existsSync(fileURLToPath(new URL(config.mac.entitlements, root))), 'entitlements plist exists');
+  assert.deepEqual(config.mac.target.map((t: { target: string }) => t.target).sort(), ['dmg', 'zip']);
+  assert.deepEqual(
+    config.win.target.map((t: { target: string }) => t.target),
+    ['nsis'],
+  );
+  assert.deepEqual(config.linux.target, ['AppImage', 'deb']);
+  assert.ok(
+    config.deb.depends.some((d: string) => d.includes('appindicator')),
+    'deb depends on an AppIndicator library',
+  );
+  assert.ok(config.deb.depends.includes('libsecret-1-0'));
+  assert.deepEqual(config.extraResources, [{ from: 'dist/bridge.js', to: 'bridge.js' }]);
+  assert.equal(config.asar, true);
+  assert.ok(config.asarUnpack.some((p: string) => p.includes('keytar')));
+  assert.ok(config.asarUnpack.some((p: string) => p.includes('@azure/msal-node-runtime')));
+  assert.equal(config.npmRebuild, true);
+  assert.deepEqual(
+    config.files.filter((f: string) => !f.startsWith('!')),
+    ['dist/**/*', 'package.json'],
+  );
+  assert.ok(existsSync(fileURLToPath(new URL('build/resources/icon.png', root))));
+});
+
+test('entitlements: hardened-runtime minimum, no library-validation bypass', () => {
+  const plist = readFileSync(new URL('build/resources/entitlements.mac.plist', root), 'utf8');
+  assert.match(plist, /com\.apple\.security\.cs\.allow-jit/);
+  assert.match(plist, /com\.apple\.security\.network\.server/);
+  assert.doesNotMatch(plist, /<key>com\.apple\.security\.cs\.disable-library-validation<\/key>/);
+});
