@@ -13,8 +13,11 @@ import { BRIDGE_ENV, redactSecrets, resolveBrokerEndpoint } from '../app/broker/
 import { selectTools, toCatalog, ALL_TOOLS } from './catalog.ts';
 import { parseBridgeConfig } from './config.ts';
 import { createLogger, describeError, type LogLevel } from './log.ts';
-import type { Runtime } from './runtime.ts';
+import { createRuntime, type Runtime } from './runtime.ts';
 import { createBridgeServer } from './server.ts';
+// Static on purpose: a dynamic import() here makes esbuild's single-file bundle initialise zod v4 lazily
+// and out of order ("Class is not a constructor" at start). The runtime is still only *created* on the first call.
+import { createRuntime } from './runtime.ts';
 
 function currentUserName(): string {
   try {
@@ -49,7 +52,12 @@ async function main(): Promise<void> {
   const { config } = parsed;
   const username = currentUserName();
   const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  const endpoint = resolveBrokerEndpoint({ platform: process.platform, env: process.env, homedir: homedir(), username });
+  const endpoint = resolveBrokerEndpoint({
+    platform: process.platform,
+    env: process.env,
+    homedir: homedir(),
+    username,
+  });
   const tools = selectTools(ALL_TOOLS, config);
   const catalog = toCatalog(tools);
 
@@ -57,8 +65,7 @@ async function main(): Promise<void> {
     tools,
     log,
     readOnly: config.readOnly,
-    loadRunner: async (mcp) => {
-      const { createRuntime } = await import('./runtime.ts');
+    loadRunner: (mcp) => {
       runtime = createRuntime({
         endpoint,
         pid: process.pid,
@@ -76,7 +83,7 @@ async function main(): Promise<void> {
         log,
         ...throttleBudget(process.env.GRAPH_BRIDGE_THROTTLE_BUDGET_MS),
       });
-      return runtime;
+      return Promise.resolve(runtime);
     },
   });
 
@@ -87,7 +94,9 @@ async function main(): Promise<void> {
   process.stdin.once('end', shutdown);
   process.stdin.once('close', shutdown);
   await server.connect(new StdioServerTransport(process.stdin, process.stdout));
-  log.debug(`ready: ${tools.length} tools (${config.groups.join(',')}${config.readOnly ? ', read-only' : ''}), broker ${endpoint.path}`);
+  log.debug(
+    `ready: ${tools.length} tools (${config.groups.join(',')}${config.readOnly ? ', read-only' : ''}), broker ${endpoint.path}`,
+  );
 }
 
 main().catch((error: unknown) => {

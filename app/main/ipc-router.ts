@@ -39,7 +39,7 @@ export type WindowHandlers = { [C in WindowChannel]: WindowHandler<C> };
 export interface IpcRouterOptions {
   registrar: IpcRegistrar;
   isTrustedSender(event: InvokeEventLike): boolean;
-  log?(line: string): void;
+  log?: (line: string) => void;
 }
 
 export interface IpcRouter {

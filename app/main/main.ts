@@ -111,13 +111,14 @@ async function onReady(): Promise<void> {
     demo: app.isPackaged
       ? null
       : {
-          start: async () => ({
-            ok: true,
-            value: {
-              message:
-                'In the checkout run `npm run demo`: it starts the emulator tenant and Graph Bridge pointed at it.',
-            },
-          }),
+          start: () =>
+            Promise.resolve({
+              ok: true as const,
+              value: {
+                message:
+                  'In the checkout run `npm run demo`: it starts the emulator tenant and Graph Bridge pointed at it.',
+              },
+            }),
         },
     onDeviceCode: (p) => toWindow('auth:device-code', { ...p, expiresOn: p.expiresOn.toISOString() }),
     onSignInBusyChanged: (busy) => {
@@ -137,7 +138,9 @@ async function onReady(): Promise<void> {
       editorList = await editors.list();
       refreshTray();
     },
-    copyBridgeCommand: () => clipboard.writeText(bridgeCommand),
+    copyBridgeCommand: () => {
+      void clipboard.writeText(bridgeCommand);
+    },
     setPaused: (paused) => host.broker.setPaused(paused),
     setStartAtLogin: (enabled) => {
       app.setLoginItemSettings({ openAtLogin: enabled });

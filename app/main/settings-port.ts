@@ -19,7 +19,7 @@ export interface SettingsPortDeps {
   onSaved?(settings: Settings): void;
   /** True when saved settings differ from those the running sign-in core was built with. */
   restartNeeded?(): boolean;
-  readText?(path: string): Promise<string>;
+  readText?: (path: string) => Promise<string>;
 }
 
 export const ENTRA_PLATFORM = 'Mobile and desktop applications';

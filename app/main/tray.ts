@@ -39,7 +39,7 @@ export interface TrayDeps {
   buildMenu(template: MenuItemConstructorOptions[]): Electron.Menu;
   /** nativeImage with 1x and 2x representations. */
   image(png1x: Buffer, png2x: Buffer): NativeImage;
-  onAction(action: TrayAction): void;
+  onAction: (action: TrayAction) => void;
 }
 
 export function createTrayView(deps: TrayDeps) {

@@ -17,13 +17,13 @@ export interface WindowServicesDeps {
   configDir: string;
   env: Readonly<Record<string, string | undefined>>;
   editors: EditorsPort;
-  appInfo(): AppInfo;
+  appInfo: () => AppInfo;
   /** shell.openExternal; only ever called with a URL that passed the allow-list. */
-  openExternal(url: string): Promise<void>;
-  openPath(path: string): Promise<string>;
+  openExternal: (url: string) => Promise<void>;
+  openPath: (path: string) => Promise<string>;
   demo: DemoPort | null;
-  onDeviceCode(prompt: DeviceCodePrompt): void;
-  onSignInBusyChanged(busy: boolean): void;
+  onDeviceCode: (prompt: DeviceCodePrompt) => void;
+  onSignInBusyChanged: (busy: boolean) => void;
 }
 
 export interface WindowServices {

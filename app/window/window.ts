@@ -51,6 +51,7 @@ function errorText(error: WindowError): string {
 export function startWindow(api: StatusApi, now: () => number = Date.now): Ctx {
   const state = emptyState();
 
+  let statusEpoch = 0;
   const rendered = new Map<string, string>();
   const render = (force = false) => {
     // Re-render a section only when its data changed: replacing buttons under the pointer or a screen
@@ -82,8 +83,10 @@ export function startWindow(api: StatusApi, now: () => number = Date.now): Ctx {
   };
 
   const refreshSideData = async () => {
+    // A pushed status event is newer than any answer to a request that started before it.
+    const epoch = statusEpoch;
     const [status, editors, settings] = await Promise.all([api.getStatus(), api.listEditors(), api.getSettings()]);
-    if (status.ok) state.status = status.value;
+    if (status.ok && epoch === statusEpoch) state.status = status.value;
     if (editors.ok) state.editors = editors.value;
     if (settings.ok) state.settings = settings.value;
     else announce(errorText(settings.error), 'error');
@@ -116,6 +119,7 @@ export function startWindow(api: StatusApi, now: () => number = Date.now): Ctx {
   };
 
   api.onStatusChanged((status) => {
+    statusEpoch += 1;
     state.status = status;
     render();
     void refreshAudit();

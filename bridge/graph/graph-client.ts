@@ -5,20 +5,15 @@
  * because graph-api.ts applies the (bounded) retry policy. `customHosts` holds the hostname of the
  * configured Graph base URL so the client attaches Authorization to it (configuration, e.g. a
  * sovereign cloud or the test emulator) — see emulator spec §1.11/§15.
+ *
+ * The Graph client package is loaded with import() at the first request, so `initialize` and
+ * `tools/list` never pay for it (a package import, not a local module: esbuild keeps it lazy in the
+ * single-file bundle).
  */
-import {
-  AuthenticationHandler,
-  AuthenticationHandlerOptions,
-  Client,
-  HTTPMessageHandler,
-  RedirectHandler,
-  RedirectHandlerOptions,
-  ResponseType,
-  TelemetryHandler,
-  type AuthenticationProvider,
-  type AuthenticationProviderOptions,
-} from '@microsoft/microsoft-graph-client';
+import type { AuthenticationProvider, AuthenticationProviderOptions, Client } from '@microsoft/microsoft-graph-client';
 import type { AuthRequest, GraphTransport, TransportRequest, TransportResponse } from './graph-api.ts';
+
+type GraphSdk = typeof import('@microsoft/microsoft-graph-client');
 
 interface ScopedAuthOptions extends AuthenticationProviderOptions {
   request: AuthRequest;
@@ -60,24 +55,31 @@ export function createGraphClientTransport(options: GraphClientTransportOptions)
       }
     },
   };
-  const client = Client.initWithMiddleware({
-    baseUrl: `${base.origin}/`,
-    customHosts: new Set([base.hostname]),
-    middleware: [
-      new AuthenticationHandler(provider),
-      new RedirectHandler(new RedirectHandlerOptions()),
-      new TelemetryHandler(),
-      new HTTPMessageHandler(),
-    ],
-  });
+  let loaded: Promise<{ client: Client; sdk: GraphSdk }> | undefined;
+  const load = async (): Promise<{ client: Client; sdk: GraphSdk }> => {
+    const sdk = await import('@microsoft/microsoft-graph-client');
+    const client = sdk.Client.initWithMiddleware({
+      baseUrl: `${base.origin}/`,
+      customHosts: new Set([base.hostname]),
+      middleware: [
+        new sdk.AuthenticationHandler(provider),
+        new sdk.RedirectHandler(new sdk.RedirectHandlerOptions()),
+        new sdk.TelemetryHandler(),
+        new sdk.HTTPMessageHandler(),
+      ],
+    });
+    return { client, sdk };
+  };
 
   return {
     async send(request: TransportRequest): Promise<TransportResponse> {
+      loaded ??= load();
+      const { client, sdk } = await loaded;
       const authOptions: ScopedAuthOptions = { scopes: [...request.auth.scopes], request: request.auth };
       let builder = client
         .api(request.url)
-        .responseType(ResponseType.RAW)
-        .middlewareOptions([new AuthenticationHandlerOptions(undefined, authOptions)]);
+        .responseType(sdk.ResponseType.RAW)
+        .middlewareOptions([new sdk.AuthenticationHandlerOptions(undefined, authOptions)]);
       if (request.headers) builder = builder.headers(request.headers);
       let response: Response;
       try {

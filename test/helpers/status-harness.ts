@@ -207,7 +207,7 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
     await mkdir(ARTIFACT_DIR, { recursive: true });
 
     const clients: BrokerClient[] = [];
-    cleanups.push(async () => clients.forEach((c) => c.close()));
+    cleanups.push(() => Promise.resolve(clients.forEach((c) => c.close())));
     return {
       page,
       emulator,
@@ -215,9 +215,12 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
       services,
       home,
       opened,
-      async approveDeviceCode() {
-        if (lastCode === null) throw new Error('no device code shown yet');
-        await emulator.control.device(lastCode, 'approve');
+      approveDeviceCode() {
+        if (lastCode === null) return Promise.reject(new Error('no device code shown yet'));
+        const decision = emulator.control.device(lastCode, 'approve');
+        return decision.ok
+          ? Promise.resolve()
+          : Promise.reject(new Error(`device approval failed: ${JSON.stringify(decision)}`));
       },
       bridgeClient(name) {
         const c = createBrokerClient({

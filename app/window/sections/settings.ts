@@ -155,7 +155,7 @@ function readForm(form: HTMLFormElement): SettingsForm {
   };
 }
 
-async function submit(ctx: Ctx, form: HTMLFormElement, view: SettingsView): Promise<void> {
+async function submit(ctx: Ctx, form: HTMLFormElement): Promise<void> {
   const values = readForm(form);
   const local = validateSettingsForm(values);
   ctx.state.settingsIssues = { ...local };
@@ -288,7 +288,7 @@ export function renderSettings(ctx: Ctx): HTMLElement[] {
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    void submit(ctx, form, view);
+    void submit(ctx, form);
   });
   const demo =
     ctx.state.appInfo?.fromCheckout === true

@@ -13,7 +13,24 @@ import { Ajv } from 'ajv';
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml') as { load(text: string): unknown };
 const root = new URL('../../../', import.meta.url);
-const config = yaml.load(readFileSync(new URL('electron-builder.yml', root), 'utf8')) as Record<string, any>;
+interface Target {
+  target: string;
+}
+/** The parts of electron-builder.yml the product rules below read (the schema checks the rest). */
+interface BuilderConfig {
+  productName: string;
+  appId: string;
+  files: string[];
+  extraResources: unknown;
+  asar: boolean;
+  asarUnpack: string[];
+  npmRebuild: boolean;
+  mac: { hardenedRuntime: boolean; extendInfo: { LSUIElement: boolean }; entitlements: string; target: Target[] };
+  win: { target: Target[] };
+  linux: { target: string[] };
+  deb: { depends: string[] };
+}
+const config = yaml.load(readFileSync(new URL('electron-builder.yml', root), 'utf8')) as BuilderConfig;
 
 test('electron-builder.yml is valid against app-builder-lib/scheme.json', () => {
   const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as object;
@@ -36,24 +53,24 @@ test('product rules: identity, tray-only mac app, hardened runtime, targets, res
   assert.equal(config.mac.hardenedRuntime, true);
   assert.equal(config.mac.extendInfo.LSUIElement, true);
   assert.ok(existsSync(fileURLToPath(new URL(config.mac.entitlements, root))), 'entitlements plist exists');
-  assert.deepEqual(config.mac.target.map((t: { target: string }) => t.target).sort(), ['dmg', 'zip']);
+  assert.deepEqual(config.mac.target.map((t) => t.target).sort(), ['dmg', 'zip']);
   assert.deepEqual(
-    config.win.target.map((t: { target: string }) => t.target),
+    config.win.target.map((t) => t.target),
     ['nsis'],
   );
   assert.deepEqual(config.linux.target, ['AppImage', 'deb']);
   assert.ok(
-    config.deb.depends.some((d: string) => d.includes('appindicator')),
+    config.deb.depends.some((d) => d.includes('appindicator')),
     'deb depends on an AppIndicator library',
   );
   assert.ok(config.deb.depends.includes('libsecret-1-0'));
   assert.deepEqual(config.extraResources, [{ from: 'dist/bridge.js', to: 'bridge.js' }]);
   assert.equal(config.asar, true);
-  assert.ok(config.asarUnpack.some((p: string) => p.includes('keytar')));
-  assert.ok(config.asarUnpack.some((p: string) => p.includes('@azure/msal-node-runtime')));
+  assert.ok(config.asarUnpack.some((p) => p.includes('keytar')));
+  assert.ok(config.asarUnpack.some((p) => p.includes('@azure/msal-node-runtime')));
   assert.equal(config.npmRebuild, true);
   assert.deepEqual(
-    config.files.filter((f: string) => !f.startsWith('!')),
+    config.files.filter((f) => !f.startsWith('!')),
     ['dist/**/*', 'package.json'],
   );
   assert.ok(existsSync(fileURLToPath(new URL('build/resources/icon.png', root))));

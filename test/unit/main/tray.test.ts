@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { MenuItemConstructorOptions } from 'electron';
 import { createTrayActions } from '../../../app/main/tray-actions.ts';
 import type { TrayAction } from '../../../app/main/tray-menu.ts';
 import { createTrayView, toMenuTemplate } from '../../../app/main/tray.ts';
+
+type MenuItemConstructorOptions = ReturnType<typeof toMenuTemplate>[number];
 import { client, signedIn } from './status-fixture.ts';
 
 test('menu model → Electron template: labels disabled, checkboxes, submenus, clicks dispatch actions', () => {
@@ -53,12 +54,12 @@ test('tray view: icon per state (cached), tooltip with the account, a menu each 
   let images = 0;
   const view = createTrayView({
     tray: {
-      setImage: (img) => calls.push(`image:${String(img)}`),
+      setImage: (img) => calls.push(`image:${img as unknown as string}`),
       setToolTip: (t) => calls.push(`tip:${t.split('\n')[1]}`),
       setContextMenu: () => calls.push('menu'),
     },
-    buildMenu: (t) => ({ items: t }) as unknown as Electron.Menu,
-    image: () => `img${++images}` as unknown as Electron.NativeImage,
+    buildMenu: (t) => ({ items: t }) as never,
+    image: () => `img${++images}` as never,
     onAction: () => undefined,
   });
   const state = { signingIn: false, startAtLogin: false, useOsBroker: false };
