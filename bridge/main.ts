@@ -13,11 +13,11 @@ import { BRIDGE_ENV, redactSecrets, resolveBrokerEndpoint } from '../app/broker/
 import { selectTools, toCatalog, ALL_TOOLS } from './catalog.ts';
 import { parseBridgeConfig } from './config.ts';
 import { createLogger, describeError, type LogLevel } from './log.ts';
+// Static on purpose: a dynamic import() of a local module makes esbuild's single-file CJS bundle
+// initialise zod v4 lazily and out of order ("Class is not a constructor" at start). The runtime is
+// only *created* at the first call, and the Graph client package is import()ed there (graph-client.ts).
 import { createRuntime, type Runtime } from './runtime.ts';
 import { createBridgeServer } from './server.ts';
-// Static on purpose: a dynamic import() here makes esbuild's single-file bundle initialise zod v4 lazily
-// and out of order ("Class is not a constructor" at start). The runtime is still only *created* on the first call.
-import { createRuntime } from './runtime.ts';
 
 function currentUserName(): string {
   try {
