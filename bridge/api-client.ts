@@ -52,13 +52,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           redirect: 'manual',
         });
       } catch (error) {
-        throw new ToolError('API_UNREACHABLE', `Could not reach ${url.origin} (${error instanceof Error ? error.message : String(error)}).`);
+        throw new ToolError(
+          'API_UNREACHABLE',
+          `Could not reach ${url.origin} (${error instanceof Error ? error.message : String(error)}).`,
+        );
       }
       const text = await response.text();
       return {
         status: response.status,
         contentType: response.headers.get('content-type') ?? '',
-        body: text.length > options.maxBodyChars ? `${text.slice(0, options.maxBodyChars)}\n[… truncated: ${text.length} characters]` : text,
+        body:
+          text.length > options.maxBodyChars
+            ? `${text.slice(0, options.maxBodyChars)}\n[… truncated: ${text.length} characters]`
+            : text,
       };
     },
   };

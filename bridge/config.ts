@@ -24,12 +24,16 @@ export type ConfigResult = { ok: true; config: BridgeConfig } | { ok: false; mes
 const TRUE_VALUES = new Set(['1', 'true', 'yes', 'on']);
 const FALSE_VALUES = new Set(['0', 'false', 'no', 'off', '']);
 
-export function parseGroups(text: string, source: string): { ok: true; groups: ToolGroup[] } | { ok: false; message: string } {
+export function parseGroups(
+  text: string,
+  source: string,
+): { ok: true; groups: ToolGroup[] } | { ok: false; message: string } {
   const names = text
     .split(',')
     .map((s) => s.trim().toLowerCase())
     .filter((s) => s.length > 0);
-  if (names.length === 0) return { ok: false, message: `${source} is empty; allowed groups: ${TOOL_GROUPS.join(', ')}` };
+  if (names.length === 0)
+    return { ok: false, message: `${source} is empty; allowed groups: ${TOOL_GROUPS.join(', ')}` };
   const groups: ToolGroup[] = [];
   for (const name of names) {
     if (name === 'all') {
@@ -48,7 +52,10 @@ export function parseGroups(text: string, source: string): { ok: true; groups: T
   return { ok: true, groups };
 }
 
-export function parseBridgeConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ConfigResult {
+export function parseBridgeConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ConfigResult {
   let groupsText: { text: string; source: string } | undefined;
   let readOnly: boolean | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -56,7 +63,8 @@ export function parseBridgeConfig(argv: readonly string[], env: Readonly<Record<
     if (arg === '--read-only') readOnly = true;
     else if (arg === '--tools') {
       const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) return { ok: false, message: '--tools needs a value, e.g. --tools mail,calendar' };
+      if (next === undefined || next.startsWith('--'))
+        return { ok: false, message: '--tools needs a value, e.g. --tools mail,calendar' };
       groupsText = { text: next, source: '--tools' };
       i++;
     } else if (arg.startsWith('--tools=')) groupsText = { text: arg.slice('--tools='.length), source: '--tools' };

@@ -13,7 +13,14 @@ import { createGraphApi, type AuthRequest, type GraphApiOptions, type GraphTrans
 import { brokerFailureToToolError } from './graph/errors.ts';
 import type { Logger } from './log.ts';
 import { describeError } from './log.ts';
-import { ToolError, type ApiClient, type GraphApi, type ToolContext, type ToolDefinition, type ToolResult } from './tools/tool.ts';
+import {
+  ToolError,
+  type ApiClient,
+  type GraphApi,
+  type ToolContext,
+  type ToolDefinition,
+  type ToolResult,
+} from './tools/tool.ts';
 
 export const DEFAULT_LIMITS: ToolContext['limits'] = { maxResultChars: 20_000, maxInlineFileBytes: 256 * 1024 };
 
@@ -23,7 +30,10 @@ export interface ToolRunnerDeps {
   config: BridgeConfig;
   /** One transport per Graph base URL (it can change when the broker restarts with other settings). */
   createTransport(graphBaseUrl: string, getToken: (request: AuthRequest) => Promise<string>): GraphTransport;
-  createApiClient(getHello: () => Promise<HelloResult>, getToken: (scope: string, tool: string) => Promise<string>): ApiClient;
+  createApiClient(
+    getHello: () => Promise<HelloResult>,
+    getToken: (scope: string, tool: string) => Promise<string>,
+  ): ApiClient;
   saveDownload(fileName: string, bytes: Uint8Array): Promise<string>;
   clientName(): string;
   log: Logger;
@@ -40,7 +50,8 @@ export interface ToolRunner {
 function truncateDetails(details: Record<string, string> | undefined): Record<string, string> | undefined {
   if (!details) return undefined;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(details).slice(0, 20)) out[k.slice(0, 100)] = v.length > 2000 ? `${v.slice(0, 1990)}…` : v;
+  for (const [k, v] of Object.entries(details).slice(0, 20))
+    out[k.slice(0, 100)] = v.length > 2000 ? `${v.slice(0, 1990)}…` : v;
   return out;
 }
 
@@ -51,13 +62,19 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
 
   const session = async (tool: ToolDefinition): Promise<HelloResult> => {
     const s = await deps.broker.session();
-    if (!s.ok) throw brokerFailureToToolError(s.error, { tool: tool.name, group: tool.group, clientName: deps.clientName() });
+    if (!s.ok)
+      throw brokerFailureToToolError(s.error, { tool: tool.name, group: tool.group, clientName: deps.clientName() });
     return s.value;
   };
 
   const tokenFor = (tool: ToolDefinition) => async (request: AuthRequest | { scopes: string[]; tool: string }) => {
     const outcome = await deps.tokens.get(request);
-    if (!outcome.ok) throw brokerFailureToToolError(outcome.error, { tool: tool.name, group: tool.group, clientName: deps.clientName() });
+    if (!outcome.ok)
+      throw brokerFailureToToolError(outcome.error, {
+        tool: tool.name,
+        group: tool.group,
+        clientName: deps.clientName(),
+      });
     return outcome.value.accessToken;
   };
 
@@ -94,7 +111,10 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
       let approved = false;
       const gateWrites = (method: string, what: string): void => {
         if (method !== 'GET' && !approved) {
-          throw new ToolError('APPROVAL_REQUIRED', `${tool.name} tried to ${method} ${what} without asking for approval first; nothing was sent.`);
+          throw new ToolError(
+            'APPROVAL_REQUIRED',
+            `${tool.name} tried to ${method} ${what} without asking for approval first; nothing was sent.`,
+          );
         }
       };
       const baseGraph = createGraphApi({
@@ -102,8 +122,8 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         graphBaseUrl: hello.graphBaseUrl,
         tool: tool.name,
         group: tool.group,
-        sleep: deps.sleep,
-        now: deps.now,
+        sleep: (ms) => deps.sleep(ms),
+        now: () => deps.now(),
         ...deps.graphPolicy,
         audit: (record) => {
           deps.broker.call('audit.record', record).then(
@@ -147,7 +167,11 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
             ...(details ? { details: truncateDetails(details) } : {}),
           });
           if (!outcome.ok) {
-            throw brokerFailureToToolError(outcome.error, { tool: tool.name, group: tool.group, clientName: deps.clientName() });
+            throw brokerFailureToToolError(outcome.error, {
+              tool: tool.name,
+              group: tool.group,
+              clientName: deps.clientName(),
+            });
           }
           if (!outcome.value.approved) {
             const why = outcome.value.reason ? ` (${outcome.value.reason})` : '';
@@ -158,7 +182,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
           }
           approved = true;
         },
-        saveDownload: deps.saveDownload,
+        saveDownload: (fileName, bytes) => deps.saveDownload(fileName, bytes),
         limits: deps.limits ?? DEFAULT_LIMITS,
       };
       return tool.run(input as never, ctx);

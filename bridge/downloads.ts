@@ -19,10 +19,12 @@ export function safeFileName(name: string): string {
   const base = basename(name.replace(/\\/g, '/'));
   let cleaned = base
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '_')
+    .replace(/[<>:"/\|?*]/g, '_')
+    .replace(/./gu, (ch) => (ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127 ? '_' : ch))
     .replace(/^[.\s]+/, '')
     .replace(/[.\s]+$/, '');
-  if (cleaned === '' || /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(cleaned)) cleaned = `download${cleaned ? `-${cleaned}` : ''}`;
+  if (cleaned === '' || /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(cleaned))
+    cleaned = `download${cleaned ? `-${cleaned}` : ''}`;
   if (cleaned.length > 120) {
     const ext = extname(cleaned).slice(0, 20);
     cleaned = cleaned.slice(0, 120 - ext.length) + ext;
@@ -40,7 +42,8 @@ async function ensurePrivateDir(dir: string, explicit: boolean, uid: number | un
   const parent = join(dir, '..');
   for (const d of [parent, dir]) {
     const facts = await stat(d);
-    if (facts.uid !== uid) throw new Error(`${d} is owned by another user; set GRAPH_BRIDGE_DOWNLOAD_DIR to a folder of yours`);
+    if (facts.uid !== uid)
+      throw new Error(`${d} is owned by another user; set GRAPH_BRIDGE_DOWNLOAD_DIR to a folder of yours`);
     if ((facts.mode & 0o077) !== 0) await chmod(d, 0o700);
   }
 }

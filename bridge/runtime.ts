@@ -47,7 +47,8 @@ export function parseLaunchCommand(text: string | undefined): string[] | undefin
   if (text === undefined || text.trim() === '') return undefined;
   try {
     const argv: unknown = JSON.parse(text);
-    if (Array.isArray(argv) && argv.length > 0 && argv.every((a) => typeof a === 'string' && a.length > 0)) return argv as string[];
+    if (Array.isArray(argv) && argv.length > 0 && argv.every((a) => typeof a === 'string' && a.length > 0))
+      return argv as string[];
   } catch {
     // fall through
   }
@@ -83,7 +84,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     connect: (path) => connectSocket(path, 1000),
     readFile: (path) => readFile(path, 'utf8'),
     privateDir: { stat, lstat, uid: options.uid },
-    clientInfo: options.clientInfo,
+    clientInfo: () => options.clientInfo(),
     pid: options.pid,
     tools: options.catalog,
     log,

@@ -76,7 +76,7 @@ export function createBridgeServer(options: BridgeServerOptions): McpServer {
         ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
         annotations: tool.annotations,
       },
-      call as never,
+      call,
     );
   }
   // McpServer validates calls against the zod shapes; the listing itself is built once, compactly.

@@ -73,6 +73,9 @@ await Promise.all([
       ...common,
       entryPoints: [requireEntry('app/preload/preload.ts')],
       outfile: join(dist, 'preload.cjs'),
+      // A sandboxed preload has no __filename and may require only electron/events/timers/url.
+      banner: {},
+      define: {},
       external: ['electron'],
       platform: 'node',
     }),

@@ -352,7 +352,8 @@ export type MethodValue<M extends MethodName> = z.infer<(typeof METHODS)[M]['res
 // bridge's entry point for the bridge), so both sides agree on the same path.
 
 export interface EndpointInput {
-  platform: NodeJS.Platform;
+  /** `process.platform` of the caller (a string so the DOM-only window can type-check this module). */
+  platform: string;
   env: Readonly<Record<string, string | undefined>>;
   homedir: string;
   /** OS user name (Windows pipe name is derived from it). */

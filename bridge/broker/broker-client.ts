@@ -180,7 +180,9 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       const next = await tryOnce();
       if (next !== 'absent') return next;
     }
-    return unavailable(`Graph Bridge was started but its broker did not come up within ${Math.round(waitMs / 1000)} s. ${START_HINT}`);
+    return unavailable(
+      `Graph Bridge was started but its broker did not come up within ${Math.round(waitMs / 1000)} s. ${START_HINT}`,
+    );
   };
 
   const ensure = async (): Promise<Outcome<Session>> => {

@@ -25,7 +25,8 @@ export interface TokenSource {
 export function createTokenSource(broker: Pick<BrokerClient, 'call'>, now: () => number): TokenSource {
   const cache = new Map<string, TokenGetResult>();
   const inflight = new Map<string, Promise<Outcome<TokenGetResult>>>();
-  const keyOf = (scopes: readonly string[]): string => [...new Set(scopes.map((s) => s.toLowerCase()))].sort().join(' ');
+  const keyOf = (scopes: readonly string[]): string =>
+    [...new Set(scopes.map((s) => s.toLowerCase()))].sort().join(' ');
 
   return {
     async get(request) {

@@ -126,18 +126,33 @@ export function graphFailureToToolError(f: HttpFailure): ToolError {
     );
   }
   if (f.status === 400 || f.status === 422) {
-    return new ToolError('GRAPH_BAD_REQUEST', `Microsoft Graph refused the request ${what}.${said} Adjust the arguments and retry.${rid}`);
+    return new ToolError(
+      'GRAPH_BAD_REQUEST',
+      `Microsoft Graph refused the request ${what}.${said} Adjust the arguments and retry.${rid}`,
+    );
   }
   if (f.status === 409 || f.status === 412) {
-    return new ToolError('GRAPH_CONFLICT', `Microsoft Graph reported a conflict for ${what}.${said} Fetch the item again and retry.${rid}`);
+    return new ToolError(
+      'GRAPH_CONFLICT',
+      `Microsoft Graph reported a conflict for ${what}.${said} Fetch the item again and retry.${rid}`,
+    );
   }
   if (f.status >= 500) {
-    return new ToolError('GRAPH_UNAVAILABLE', `Microsoft Graph failed with HTTP ${f.status} for ${what}.${said} Try again later.${rid}`);
+    return new ToolError(
+      'GRAPH_UNAVAILABLE',
+      `Microsoft Graph failed with HTTP ${f.status} for ${what}.${said} Try again later.${rid}`,
+    );
   }
   return new ToolError('GRAPH_ERROR', `Microsoft Graph answered HTTP ${f.status} for ${what}.${said}${rid}`);
 }
 
-export function throttledError(f: { status: number; body: unknown; waitedMs: number; retries: number; retryAfterS?: number }): ToolError {
+export function throttledError(f: {
+  status: number;
+  body: unknown;
+  waitedMs: number;
+  retries: number;
+  retryAfterS?: number;
+}): ToolError {
   const { code, message } = readGraphError(f.body);
   const said = code || message ? ` (${[code, message].filter(Boolean).join(': ')})` : '';
   const again = f.retryAfterS !== undefined ? ` Try again in about ${f.retryAfterS} s.` : ' Try again in a minute.';

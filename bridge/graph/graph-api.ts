@@ -9,7 +9,14 @@
  * Paging cursors are encoded nextLinks, validated to stay on the Graph origin (cursor.ts).
  */
 import type { AuditRecordParams, ToolGroup } from '../../app/broker/protocol.ts';
-import { ToolError, type Download, type GraphApi, type GraphCall, type GraphPage, type HttpMethod } from '../tools/tool.ts';
+import {
+  ToolError,
+  type Download,
+  type GraphApi,
+  type GraphCall,
+  type GraphPage,
+  type HttpMethod,
+} from '../tools/tool.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { graphFailureToToolError, throttledError } from './errors.ts';
 

@@ -10,10 +10,11 @@
  * `tools/list` never pay for it (a package import, not a local module: esbuild keeps it lazy in the
  * single-file bundle).
  */
+import type * as GraphSdkModule from '@microsoft/microsoft-graph-client';
 import type { AuthenticationProvider, AuthenticationProviderOptions, Client } from '@microsoft/microsoft-graph-client';
 import type { AuthRequest, GraphTransport, TransportRequest, TransportResponse } from './graph-api.ts';
 
-type GraphSdk = typeof import('@microsoft/microsoft-graph-client');
+type GraphSdk = typeof GraphSdkModule;
 
 interface ScopedAuthOptions extends AuthenticationProviderOptions {
   request: AuthRequest;
@@ -97,7 +98,11 @@ export function createGraphClientTransport(options: GraphClientTransportOptions)
         throw authOptions.failure ?? error;
       }
       if (request.binary && response.ok) {
-        return { status: response.status, headers: response.headers, bytes: new Uint8Array(await response.arrayBuffer()) };
+        return {
+          status: response.status,
+          headers: response.headers,
+          bytes: new Uint8Array(await response.arrayBuffer()),
+        };
       }
       return { status: response.status, headers: response.headers, body: await readBody(response) };
     },

@@ -44,12 +44,16 @@ export function htmlToText(html: string): string {
   let s = html
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/<(head|script|style|noscript|template)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<a\b[^>]*?\bhref\s*=\s*(["'])(.*?)\1[^>]*>([\s\S]*?)<\/a\s*>/gi, (_m, _q, href: string, inner: string) => {
-      const label = inner.replace(/<[^>]*>/g, '').trim();
-      const url = decodeEntities(href.trim());
-      if (!url || url.startsWith('#') || url.startsWith('javascript:') || label === url || label === '') return label || '';
-      return `${label} (${url})`;
-    })
+    .replace(
+      /<a\b[^>]*?\bhref\s*=\s*(["'])(.*?)\1[^>]*>([\s\S]*?)<\/a\s*>/gi,
+      (_m, _q, href: string, inner: string) => {
+        const label = inner.replace(/<[^>]*>/g, '').trim();
+        const url = decodeEntities(href.trim());
+        if (!url || url.startsWith('#') || url.startsWith('javascript:') || label === url || label === '')
+          return label || '';
+        return `${label} (${url})`;
+      },
+    )
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<li\b[^>]*>/gi, '\n- ')
     .replace(/<\/?(t[dh])\b[^>]*>/gi, (m) => (m.startsWith('</') ? '' : ' '))

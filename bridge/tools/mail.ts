@@ -10,7 +10,16 @@ const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true,
 const WRITE = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
 
 const MAIL_READ = ['Mail.Read'];
-const LIST_FIELDS = ['id', 'subject', 'from', 'receivedDateTime', 'isRead', 'hasAttachments', 'importance', 'bodyPreview'];
+const LIST_FIELDS = [
+  'id',
+  'subject',
+  'from',
+  'receivedDateTime',
+  'isRead',
+  'hasAttachments',
+  'importance',
+  'bodyPreview',
+];
 const GET_FIELDS = [
   'id',
   'subject',
@@ -105,7 +114,9 @@ const folderField = z
   .max(400)
   .regex(/^[A-Za-z0-9_=+\-.]+$/, 'a folder id or well-known name')
   .optional()
-  .describe('Folder id from list_mail_folders, or inbox, drafts, sentitems, deleteditems, archive, junkemail. Omit for all folders.');
+  .describe(
+    'Folder id from list_mail_folders, or inbox, drafts, sentitems, deleteditems, archive, junkemail. Omit for all folders.',
+  );
 
 const listInput = {
   folder: folderField,
@@ -131,7 +142,8 @@ export const listMessages: ToolDefinition<typeof listInput, typeof listOutput> =
     const filters: string[] = [];
     const hasFilter = input.unreadOnly === true || input.from !== undefined || input.since !== undefined;
     // Outlook requires the $orderby property to appear first in $filter (InefficientFilter otherwise).
-    if (hasFilter) filters.push(`receivedDateTime ge ${input.since ? new Date(input.since).toISOString() : '1900-01-01T00:00:00Z'}`);
+    if (hasFilter)
+      filters.push(`receivedDateTime ge ${input.since ? new Date(input.since).toISOString() : '1900-01-01T00:00:00Z'}`);
     if (input.unreadOnly) filters.push('isRead eq false');
     if (input.from) filters.push(`from/emailAddress/address eq ${odataString(input.from.trim())}`);
     const folder = input.folder;
@@ -160,7 +172,9 @@ const searchInput = {
     .string()
     .min(1)
     .max(500)
-    .describe('Words to find in subject, body or sender; KQL such as from:ada subject:"Q3 plan" hasAttachments:true also works'),
+    .describe(
+      'Words to find in subject, body or sender; KQL such as from:ada subject:"Q3 plan" hasAttachments:true also works',
+    ),
   top: topField,
   cursor: cursorField,
 };
@@ -229,11 +243,16 @@ const getInput = {
 };
 
 function messageIdPath(id: string): string {
-  if (/[/?#\\]/.test(id)) throw new ToolError('BAD_REQUEST', 'id must be a message id from list_messages or search_messages.');
+  if (/[/?#\\]/.test(id))
+    throw new ToolError('BAD_REQUEST', 'id must be a message id from list_messages or search_messages.');
   return `/me/messages/${encodeURIComponent(id)}`;
 }
 
-async function listAttachments(id: string, ctx: ToolContext, scopes: readonly string[]): Promise<z.infer<typeof attachmentSchema>[]> {
+async function listAttachments(
+  id: string,
+  ctx: ToolContext,
+  scopes: readonly string[],
+): Promise<z.infer<typeof attachmentSchema>[]> {
   try {
     const page = await ctx.graph.page<Record<string, unknown>>({
       method: 'GET',
@@ -247,7 +266,8 @@ async function listAttachments(id: string, ctx: ToolContext, scopes: readonly st
       return parsed.success ? [prune(parsed.data) as z.infer<typeof attachmentSchema>] : [];
     });
   } catch (error) {
-    if (error instanceof ToolError && (error.code === 'GRAPH_NOT_FOUND' || error.code === 'GRAPH_BAD_REQUEST')) return [];
+    if (error instanceof ToolError && (error.code === 'GRAPH_NOT_FOUND' || error.code === 'GRAPH_BAD_REQUEST'))
+      return [];
     throw error;
   }
 }
@@ -299,10 +319,12 @@ export const getMessage: ToolDefinition<typeof getInput, typeof messageOutput> =
       `Received: ${m.receivedDateTime ?? ''}`,
       `Id: ${m.id}`,
       ...(attachments.length
-        ? [`Attachments: ${attachments.map((a) => `${a.name} (${a.contentType ?? 'unknown type'}, ${a.size ?? '?'} bytes)`).join('; ')}`]
+        ? [
+            `Attachments: ${attachments.map((a) => `${a.name} (${a.contentType ?? 'unknown type'}, ${a.size ?? '?'} bytes)`).join('; ')}`,
+          ]
         : []),
     ].join('\n');
-    return { text: `${header}\n\n${body.text}`, structured: structured as Record<string, unknown> };
+    return { text: `${header}\n\n${body.text}`, structured: structured };
   },
 };
 
@@ -314,7 +336,10 @@ const folderSchema = z.object({
   unreadItemCount: z.number().optional(),
   totalItemCount: z.number().optional(),
 });
-const foldersInput = { top: z.number().int().min(1).max(100).optional().describe('Folders per page (default 50)'), cursor: cursorField };
+const foldersInput = {
+  top: z.number().int().min(1).max(100).optional().describe('Folders per page (default 50)'),
+  cursor: cursorField,
+};
 const foldersOutput = { folders: z.array(folderSchema), nextCursor: z.string().nullable() };
 
 export const listMailFolders: ToolDefinition<typeof foldersInput, typeof foldersOutput> = {
@@ -333,7 +358,10 @@ export const listMailFolders: ToolDefinition<typeof foldersInput, typeof folders
         method: 'GET',
         path: '/me/mailFolders',
         pathTemplate: '/me/mailFolders',
-        query: { $top: input.top ?? 50, $select: 'id,displayName,parentFolderId,childFolderCount,unreadItemCount,totalItemCount' },
+        query: {
+          $top: input.top ?? 50,
+          $select: 'id,displayName,parentFolderId,childFolderCount,unreadItemCount,totalItemCount',
+        },
         scopes: this.scopes,
       },
       input.cursor,
@@ -364,17 +392,30 @@ function recipients(addresses: readonly string[] | undefined): { emailAddress: {
   return (addresses ?? []).map((address) => ({ emailAddress: { address } }));
 }
 
-export function composeDetails(input: { to: string[]; cc?: string[]; bcc?: string[]; subject: string; body: string }): Record<string, string> {
+export function composeDetails(input: {
+  to: string[];
+  cc?: string[];
+  bcc?: string[];
+  subject: string;
+  body: string;
+}): Record<string, string> {
   return prune({
     To: input.to.join(', '),
     Cc: input.cc?.length ? input.cc.join(', ') : undefined,
     Bcc: input.bcc?.length ? input.bcc.join(', ') : undefined,
     Subject: input.subject,
     Body: input.body.length > 500 ? `${input.body.slice(0, 500)}…` : input.body,
-  }) as Record<string, string>;
+  });
 }
 
-function messagePayload(input: { to: string[]; cc?: string[]; bcc?: string[]; subject: string; body: string; bodyType?: 'text' | 'html' }) {
+function messagePayload(input: {
+  to: string[];
+  cc?: string[];
+  bcc?: string[];
+  subject: string;
+  body: string;
+  bodyType?: 'text' | 'html';
+}) {
   return {
     subject: input.subject,
     body: { contentType: input.bodyType === 'html' ? 'HTML' : 'Text', content: input.body },
@@ -473,7 +514,9 @@ export const replyToMessage: ToolDefinition<typeof replyInput, typeof replyOutpu
       scopes: this.scopes,
     });
     const direct = original.replyTo?.length ? original.replyTo : original.from ? [original.from] : [];
-    const all = input.replyAll ? [...direct, ...(original.toRecipients ?? []), ...(original.ccRecipients ?? [])] : direct;
+    const all = input.replyAll
+      ? [...direct, ...(original.toRecipients ?? []), ...(original.ccRecipients ?? [])]
+      : direct;
     const to = [...new Set(all.map(formatAddress).filter((a) => a !== ''))];
     const subject = /^re:/i.test(original.subject ?? '') ? (original.subject ?? '') : `RE: ${original.subject ?? ''}`;
     await ctx.approve(`${input.replyAll ? 'Reply all' : 'Reply'} to ${to.join(', ') || 'the sender'}: "${subject}"`, {

@@ -137,7 +137,8 @@ export const getUser: ToolDefinition<typeof getUserInput, typeof userShape> = {
   annotations: READ,
   async run(input, ctx) {
     const id = input.user.trim();
-    if (/[/?#\\]/.test(id)) throw new ToolError('BAD_REQUEST', 'user must be an id, email address or UPN (no / ? # characters).');
+    if (/[/?#\\]/.test(id))
+      throw new ToolError('BAD_REQUEST', 'user must be an id, email address or UPN (no / ? # characters).');
     const user = await ctx.graph.request<Record<string, unknown>>({
       method: 'GET',
       path: `/users/${encodeURIComponent(id)}`,
@@ -159,7 +160,11 @@ const personSchema = z.object({
   emails: z.array(z.string()).optional(),
 });
 const searchPeopleInput = {
-  query: z.string().max(200).optional().describe('Name or email to look for; omit to list the people you work with most'),
+  query: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('Name or email to look for; omit to list the people you work with most'),
   top: topField(50, 10),
 };
 const peopleOutput = { people: z.array(personSchema) };
@@ -190,7 +195,9 @@ export const searchPeople: ToolDefinition<typeof searchPeopleInput, typeof peopl
     });
     const people = page.items.map((p) => {
       const emails = Array.isArray(p.scoredEmailAddresses)
-        ? (p.scoredEmailAddresses as { address?: unknown }[]).flatMap((e) => (typeof e.address === 'string' ? [e.address] : []))
+        ? (p.scoredEmailAddresses as { address?: unknown }[]).flatMap((e) =>
+            typeof e.address === 'string' ? [e.address] : [],
+          )
         : [];
       return prune(personSchema.parse({ ...p, emails })) as z.infer<typeof personSchema>;
     });

@@ -46,7 +46,10 @@ interface Rpc {
 }
 
 function startRpc(file: string, args: string[], env: Record<string, string>): Rpc {
-  const child = spawn(process.execPath, [file, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [file, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let buffer = '';
   let nextId = 1;
   const waiting = new Map<number, (line: string) => void>();
@@ -178,12 +181,32 @@ export async function run(): Promise<void> {
     const oRss = median(base.map((x) => x.rss)) / 1024;
     const overhead = median(callTimes) - median(directTimes);
     const rows: [string, string, string][] = [
-      ['bundle size (bridge / one-tool)', `${(bridgeBytes / 1024).toFixed(0)} KiB / ${(baseBytes / 1024).toFixed(0)} KiB`, ''],
-      [`spawn→tools/list median of ${RUNS} (bridge / one-tool)`, `${bMs.toFixed(1)} ms / ${oMs.toFixed(1)} ms = ${(bMs / oMs).toFixed(2)}×`, 'goal ≤ 0.80×'],
-      ['peak RSS after tools/list (bridge / one-tool)', `${bRss.toFixed(1)} MiB / ${oRss.toFixed(1)} MiB = +${(bRss - oRss).toFixed(1)} MiB`, 'goal ≤ +10 MiB'],
+      [
+        'bundle size (bridge / one-tool)',
+        `${(bridgeBytes / 1024).toFixed(0)} KiB / ${(baseBytes / 1024).toFixed(0)} KiB`,
+        '',
+      ],
+      [
+        `spawn→tools/list median of ${RUNS} (bridge / one-tool)`,
+        `${bMs.toFixed(1)} ms / ${oMs.toFixed(1)} ms = ${(bMs / oMs).toFixed(2)}×`,
+        'goal ≤ 0.80×',
+      ],
+      [
+        'peak RSS after tools/list (bridge / one-tool)',
+        `${bRss.toFixed(1)} MiB / ${oRss.toFixed(1)} MiB = +${(bRss - oRss).toFixed(1)} MiB`,
+        'goal ≤ +10 MiB',
+      ],
       ['peak RSS after calls (bridge, Graph client loaded)', `${(bridgeRssAfterCalls / 1024).toFixed(1)} MiB`, ''],
-      ['tools/list size, all groups', `${(all.listBytes / 1024).toFixed(1)} KiB (${all.listBytes} bytes)`, 'goal ≤ 40 KB'],
-      [`get_my_profile p50 of ${CALLS} (bridge / direct HTTPS)`, `${median(callTimes).toFixed(2)} ms / ${median(directTimes).toFixed(2)} ms`, ''],
+      [
+        'tools/list size, all groups',
+        `${(all.listBytes / 1024).toFixed(1)} KiB (${all.listBytes} bytes)`,
+        'goal ≤ 40 KB',
+      ],
+      [
+        `get_my_profile p50 of ${CALLS} (bridge / direct HTTPS)`,
+        `${median(callTimes).toFixed(2)} ms / ${median(directTimes).toFixed(2)} ms`,
+        '',
+      ],
       ['per-call overhead p50', `${overhead.toFixed(2)} ms`, 'goal ≤ 3 ms'],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));

@@ -41,7 +41,7 @@ test('stdout carries only JSON-RPC; logs go to stderr without tokens', async () 
     for (const line of stdout.split('\n').slice(0, -1)) {
       const msg = JSON.parse(line) as { id?: number };
       if (typeof msg.id === 'number' && !responses.has(msg.id)) {
-        responses.set(msg.id, msg as Record<string, unknown>);
+        responses.set(msg.id, msg);
         waiters.get(msg.id)?.();
       }
     }
@@ -52,7 +52,11 @@ test('stdout carries only JSON-RPC; logs go to stderr without tokens', async () 
       if (responses.has(id)) resolve(responses.get(id)!);
       else waiters.set(id, () => resolve(responses.get(id)!));
     });
-  send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+  send({
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  });
   await reply(1);
   send({ method: 'notifications/initialized' });
   send({ id: 2, method: 'tools/list', params: {} });
@@ -81,10 +85,9 @@ test('the MCP Inspector CLI lists the tools and calls get_my_profile', async () 
   const run = promisify(execFile);
   const cli = join(REPO_ROOT, 'node_modules/@modelcontextprotocol/inspector-cli/build/cli.js');
   const { command, args } = bridgeCommand();
-  const envArgs = Object.entries({ GRAPH_BRIDGE_HOME: broker.home, NODE_EXTRA_CA_CERTS: emulator.caPath }).flatMap(([k, v]) => [
-    '-e',
-    `${k}=${v}`,
-  ]);
+  const envArgs = Object.entries({ GRAPH_BRIDGE_HOME: broker.home, NODE_EXTRA_CA_CERTS: emulator.caPath }).flatMap(
+    ([k, v]) => ['-e', `${k}=${v}`],
+  );
   const base = [cli, '--cli', ...envArgs, command, ...args];
   // inspector-cli 1.0.3 finds its own package.json via `existsSync('../package.json')` relative to the
   // CWD, so run it from a folder whose parent has a package.json (bridge/ -> the repo root).
@@ -101,7 +104,11 @@ test('the MCP Inspector CLI lists the tools and calls get_my_profile', async () 
 });
 
 test('read-only mode lists no write tools; --tools limits the groups', async () => {
-  const ro = await startBridgeClient({ home: broker.home, caPath: emulator.caPath, args: ['--read-only', '--tools', 'profile,mail'] });
+  const ro = await startBridgeClient({
+    home: broker.home,
+    caPath: emulator.caPath,
+    args: ['--read-only', '--tools', 'profile,mail'],
+  });
   try {
     const names = (await ro.client.listTools()).tools.map((t) => t.name).sort();
     assert.deepEqual(names, [

@@ -21,7 +21,9 @@ function structured<T>(r: { structuredContent?: unknown; isError?: unknown }): T
 }
 
 function graphRequests(since: number, method: string, pathPattern: RegExp) {
-  return emulator.control.requests(since).filter((r) => r.host === 'graph' && r.method === method && pathPattern.test(r.path));
+  return emulator.control
+    .requests(since)
+    .filter((r) => r.host === 'graph' && r.method === method && pathPattern.test(r.path));
 }
 
 function lastSeq(): number {
@@ -56,12 +58,17 @@ describe('profile tools', () => {
       found.users.map((u) => u.displayName),
       ['Megan Bowen'],
     );
-    const megan = structured<{ id: string; displayName: string }>(await bridge.call('get_user', { user: found.users[0]!.mail }));
+    const megan = structured<{ id: string; displayName: string }>(
+      await bridge.call('get_user', { user: found.users[0]!.mail }),
+    );
     assert.equal(megan.id, found.users[0]!.id);
     const people = structured<{ people: { displayName: string; emails: string[] }[] }>(
       await bridge.call('search_people', { query: 'alex' }),
     );
-    assert.ok(people.people.some((p) => p.displayName === 'Alex Wilber'), JSON.stringify(people));
+    assert.ok(
+      people.people.some((p) => p.displayName === 'Alex Wilber'),
+      JSON.stringify(people),
+    );
   });
 
   test('get_user for an unknown user is a clear not-found error', async () => {
@@ -73,7 +80,9 @@ describe('profile tools', () => {
 
 describe('mail tools', () => {
   test('list_mail_folders', async () => {
-    const r = structured<{ folders: { displayName: string; totalItemCount: number }[] }>(await bridge.call('list_mail_folders'));
+    const r = structured<{ folders: { displayName: string; totalItemCount: number }[] }>(
+      await bridge.call('list_mail_folders'),
+    );
     const inbox = r.folders.find((f) => f.displayName === 'Inbox');
     assert.ok(inbox && inbox.totalItemCount > 0, JSON.stringify(r));
   });
@@ -98,8 +107,13 @@ describe('mail tools', () => {
     const since = new Date(Date.parse(unread.messages[0]!.receivedDateTime) - 7 * 24 * 3600_000).toISOString();
     const recent = structured<Page>(await bridge.call('list_messages', { since, top: 50 }));
     assert.ok(recent.messages.every((m) => m.receivedDateTime >= since));
-    const fromMegan = structured<Page>(await bridge.call('list_messages', { from: 'megan@contoso.onmicrosoft.com', top: 10 }));
-    assert.ok(fromMegan.messages.every((m) => m.from.includes('megan@')), JSON.stringify(fromMegan));
+    const fromMegan = structured<Page>(
+      await bridge.call('list_messages', { from: 'megan@contoso.onmicrosoft.com', top: 10 }),
+    );
+    assert.ok(
+      fromMegan.messages.every((m) => m.from.includes('megan@')),
+      JSON.stringify(fromMegan),
+    );
   });
 
   test('a forged cursor is refused and nothing is sent', async () => {
@@ -121,7 +135,9 @@ describe('mail tools', () => {
     assert.ok(search.messages.length > 0, `search for ${word}`);
 
     const full = await bridge.call('get_message', { id: withAttachment.id });
-    const msg = structured<{ body: string; bodyTruncated: boolean; attachments: { name: string; size: number }[] }>(full);
+    const msg = structured<{ body: string; bodyTruncated: boolean; attachments: { name: string; size: number }[] }>(
+      full,
+    );
     assert.ok(!/<\/?(p|div|br|html)\b/i.test(msg.body), 'body is text, not HTML');
     assert.ok(msg.attachments.length > 0);
     assert.match(resultText(full), /Attachments: /);
@@ -138,14 +154,24 @@ describe('mail tools', () => {
   test('create_draft, send_mail and reply_to_message reach Graph after approval', async () => {
     const since = lastSeq();
     const draft = structured<{ id: string }>(
-      await bridge.call('create_draft', { to: ['megan@contoso.onmicrosoft.com'], subject: 'Draft from bridge', body: 'Hello' }),
+      await bridge.call('create_draft', {
+        to: ['megan@contoso.onmicrosoft.com'],
+        subject: 'Draft from bridge',
+        body: 'Hello',
+      }),
     );
     assert.ok(draft.id);
     const sent = structured<{ sent: boolean }>(
-      await bridge.call('send_mail', { to: ['megan@contoso.onmicrosoft.com'], subject: 'Sent from bridge', body: 'Hi Megan' }),
+      await bridge.call('send_mail', {
+        to: ['megan@contoso.onmicrosoft.com'],
+        subject: 'Sent from bridge',
+        body: 'Hi Megan',
+      }),
     );
     assert.equal(sent.sent, true);
-    const inbox = structured<{ messages: { id: string }[] }>(await bridge.call('list_messages', { folder: 'inbox', top: 1 }));
+    const inbox = structured<{ messages: { id: string }[] }>(
+      await bridge.call('list_messages', { folder: 'inbox', top: 1 }),
+    );
     const replied = structured<{ to: string[]; subject: string }>(
       await bridge.call('reply_to_message', { id: inbox.messages[0]!.id, comment: 'Thanks!' }),
     );
@@ -192,7 +218,14 @@ describe('failure modes', { concurrency: false }, () => {
   });
 
   test('a transient 503 is retried transparently', async () => {
-    emulator.control.addFault({ host: 'graph', method: 'GET', pathPattern: '^/v1\\.0/me$', count: 1, status: 503, headers: { 'Retry-After': '0' } });
+    emulator.control.addFault({
+      host: 'graph',
+      method: 'GET',
+      pathPattern: '^/v1\\.0/me$',
+      count: 1,
+      status: 503,
+      headers: { 'Retry-After': '0' },
+    });
     const r = await bridge.call('get_my_profile');
     assert.notEqual(r.isError, true, resultText(r));
   });
@@ -202,7 +235,11 @@ describe('failure modes', { concurrency: false }, () => {
     const denied = await startBridgeClient({ home: denyBroker.home, caPath: emulator.caPath });
     try {
       const since = lastSeq();
-      const r = await denied.call('send_mail', { to: ['megan@contoso.onmicrosoft.com'], subject: 'Must not send', body: 'x' });
+      const r = await denied.call('send_mail', {
+        to: ['megan@contoso.onmicrosoft.com'],
+        subject: 'Must not send',
+        body: 'x',
+      });
       assert.equal(r.isError, true);
       assert.match(resultText(r), /nothing was sent/);
       assert.equal(graphRequests(since, 'POST', /sendMail/).length, 0);

@@ -40,7 +40,9 @@ test('profile and mail tools request only their group scopes (least privilege)',
 
 test('the catalog sent in hello matches the protocol schema', () => {
   for (const entry of toCatalog(ALL_TOOLS)) toolCatalogEntrySchema.parse(entry);
-  assert.deepEqual(toCatalog([profileTools[0]!]), [{ name: 'get_my_profile', group: 'profile', scopes: ['User.Read'], readOnly: true }]);
+  assert.deepEqual(toCatalog([profileTools[0]!]), [
+    { name: 'get_my_profile', group: 'profile', scopes: ['User.Read'], readOnly: true },
+  ]);
 });
 
 test('tools/list for all groups stays under 40 KB and keeps schemas usable', () => {
@@ -56,14 +58,23 @@ test('tools/list for all groups stays under 40 KB and keeps schemas usable', () 
 });
 
 test('annotations drop MCP defaults only', () => {
-  assert.deepEqual(compactAnnotations({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }), {
-    readOnlyHint: true,
-  });
-  assert.deepEqual(compactAnnotations({ readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true }), {
-    destructiveHint: false,
-  });
-  assert.deepEqual(compactAnnotations({ readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false }), {
-    idempotentHint: true,
-    openWorldHint: false,
-  });
+  assert.deepEqual(
+    compactAnnotations({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }),
+    {
+      readOnlyHint: true,
+    },
+  );
+  assert.deepEqual(
+    compactAnnotations({ readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true }),
+    {
+      destructiveHint: false,
+    },
+  );
+  assert.deepEqual(
+    compactAnnotations({ readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false }),
+    {
+      idempotentHint: true,
+      openWorldHint: false,
+    },
+  );
 });

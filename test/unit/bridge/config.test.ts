@@ -5,14 +5,24 @@ import { DEFAULT_GROUPS, parseBridgeConfig } from '../../../bridge/config.ts';
 test('defaults: every group but api, read-write, nothing explicit', () => {
   const r = parseBridgeConfig([], {});
   assert.ok(r.ok);
-  assert.deepEqual(r.config, { groups: [...DEFAULT_GROUPS], readOnly: false, groupsExplicit: false, readOnlyExplicit: false });
+  assert.deepEqual(r.config, {
+    groups: [...DEFAULT_GROUPS],
+    readOnly: false,
+    groupsExplicit: false,
+    readOnlyExplicit: false,
+  });
   assert.ok(!r.config.groups.includes('api'));
 });
 
 test('--read-only and --tools (both spellings), de-duplicated', () => {
   const a = parseBridgeConfig(['--read-only', '--tools', 'mail, Calendar,mail'], {});
   assert.ok(a.ok);
-  assert.deepEqual(a.config, { groups: ['mail', 'calendar'], readOnly: true, groupsExplicit: true, readOnlyExplicit: true });
+  assert.deepEqual(a.config, {
+    groups: ['mail', 'calendar'],
+    readOnly: true,
+    groupsExplicit: true,
+    readOnlyExplicit: true,
+  });
   const b = parseBridgeConfig(['--tools=profile'], {});
   assert.ok(b.ok);
   assert.deepEqual(b.config.groups, ['profile']);

@@ -27,7 +27,12 @@ export interface FakeGraph {
   stop(): Promise<void>;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', 'request-id': 'req-1', ...headers });
   res.end(JSON.stringify(body));
 }

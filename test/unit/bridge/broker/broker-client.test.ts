@@ -31,7 +31,12 @@ function connect(path: string): Promise<Duplex> {
 }
 
 function client(extra: Partial<BrokerClientOptions> = {}) {
-  const endpoint = resolveBrokerEndpoint({ platform: 'linux', env: { GRAPH_BRIDGE_HOME: home }, homedir: home, username: 'u' });
+  const endpoint = resolveBrokerEndpoint({
+    platform: 'linux',
+    env: { GRAPH_BRIDGE_HOME: home },
+    homedir: home,
+    username: 'u',
+  });
   return createBrokerClient({
     endpoint,
     connect,
@@ -66,10 +71,16 @@ test('hello carries the key, the editor name and the tool catalog; calls are par
 
 test('broker error results come back as typed failures', async () => {
   broker = await startFakeBroker({ home, graphBaseUrl: 'https://graph.example.com/' });
-  broker.handlers['token.get'] = () => ({ ok: false, error: { code: 'CONSENT_REQUIRED', message: 'grant', missingScopes: ['Mail.Read'] } });
+  broker.handlers['token.get'] = () => ({
+    ok: false,
+    error: { code: 'CONSENT_REQUIRED', message: 'grant', missingScopes: ['Mail.Read'] },
+  });
   const c = client();
   const r = await c.call('token.get', { scopes: ['Mail.Read'] });
-  assert.deepEqual(r, { ok: false, error: { code: 'CONSENT_REQUIRED', message: 'grant', missingScopes: ['Mail.Read'] } });
+  assert.deepEqual(r, {
+    ok: false,
+    error: { code: 'CONSENT_REQUIRED', message: 'grant', missingScopes: ['Mail.Read'] },
+  });
   c.close();
 });
 

@@ -28,10 +28,16 @@ function fakeBroker(expiresInMs: () => number, now: () => number) {
 }
 
 test('caches per scope set (order/case-insensitive) and shares concurrent requests', async () => {
-  let clock = 0;
-  const f = fakeBroker(() => 3600_000, () => clock);
+  const clock = 0;
+  const f = fakeBroker(
+    () => 3600_000,
+    () => clock,
+  );
   const tokens = createTokenSource(f.broker as never, () => clock);
-  const [a, b] = await Promise.all([tokens.get({ scopes: ['Mail.Read', 'User.Read'] }), tokens.get({ scopes: ['user.read', 'Mail.Read'] })]);
+  const [a, b] = await Promise.all([
+    tokens.get({ scopes: ['Mail.Read', 'User.Read'] }),
+    tokens.get({ scopes: ['user.read', 'Mail.Read'] }),
+  ]);
   assert.ok(a.ok && b.ok);
   assert.equal(a.value.accessToken, b.value.accessToken);
   assert.equal(f.calls.length, 1);
@@ -44,7 +50,10 @@ test('caches per scope set (order/case-insensitive) and shares concurrent reques
 
 test('refreshes 5 minutes before expiry, and on forceRefresh/claims', async () => {
   let clock = 0;
-  const f = fakeBroker(() => 3600_000, () => clock);
+  const f = fakeBroker(
+    () => 3600_000,
+    () => clock,
+  );
   const tokens = createTokenSource(f.broker as never, () => clock);
   await tokens.get({ scopes: ['User.Read'] });
   clock = 3600_000 - TOKEN_MARGIN_MS - 1;

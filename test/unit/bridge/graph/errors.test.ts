@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { brokerFailureToToolError, graphFailureToToolError, readGraphError, throttledError } from '../../../../bridge/graph/errors.ts';
+import {
+  brokerFailureToToolError,
+  graphFailureToToolError,
+  readGraphError,
+  throttledError,
+} from '../../../../bridge/graph/errors.ts';
 
 const ctx = { tool: 'list_messages', group: 'mail' as const, clientName: 'cursor' };
 
 test('CONSENT_REQUIRED names the scopes, the Grant button and the consent command', () => {
-  const e = brokerFailureToToolError({ code: 'CONSENT_REQUIRED', message: 'x', missingScopes: ['Mail.Read', 'Mail.Send'] }, ctx);
+  const e = brokerFailureToToolError(
+    { code: 'CONSENT_REQUIRED', message: 'x', missingScopes: ['Mail.Read', 'Mail.Send'] },
+    ctx,
+  );
   assert.equal(e.code, 'CONSENT_REQUIRED');
   assert.match(e.message, /Mail\.Read, Mail\.Send/);
   assert.match(e.message, /status window and press Grant/);
@@ -40,17 +48,38 @@ test('403 names the permission the call needed; 404 says to check the id', () =>
   assert.match(forbidden.message, /needs the Mail\.Read permission/);
   assert.match(forbidden.message, /ErrorAccessDenied: Access is denied/);
   assert.match(forbidden.message, /request-id r1/);
-  const missing = graphFailureToToolError({ status: 404, body: {}, method: 'GET', pathTemplate: '/me/messages/{id}', scopes: [] });
+  const missing = graphFailureToToolError({
+    status: 404,
+    body: {},
+    method: 'GET',
+    pathTemplate: '/me/messages/{id}',
+    scopes: [],
+  });
   assert.equal(missing.code, 'GRAPH_NOT_FOUND');
   assert.match(missing.message, /Check the id/);
-  assert.equal(graphFailureToToolError({ status: 400, body: 'x', method: 'GET', pathTemplate: '/', scopes: [] }).code, 'GRAPH_BAD_REQUEST');
-  assert.equal(graphFailureToToolError({ status: 502, body: null, method: 'GET', pathTemplate: '/', scopes: [] }).code, 'GRAPH_UNAVAILABLE');
+  assert.equal(
+    graphFailureToToolError({ status: 400, body: 'x', method: 'GET', pathTemplate: '/', scopes: [] }).code,
+    'GRAPH_BAD_REQUEST',
+  );
+  assert.equal(
+    graphFailureToToolError({ status: 502, body: null, method: 'GET', pathTemplate: '/', scopes: [] }).code,
+    'GRAPH_UNAVAILABLE',
+  );
 });
 
 test('throttled error says Graph is throttling and when to retry', () => {
-  const e = throttledError({ status: 429, body: { error: { code: 'TooManyRequests' } }, waitedMs: 30_000, retries: 3, retryAfterS: 40 });
+  const e = throttledError({
+    status: 429,
+    body: { error: { code: 'TooManyRequests' } },
+    waitedMs: 30_000,
+    retries: 3,
+    retryAfterS: 40,
+  });
   assert.equal(e.code, 'THROTTLED');
-  assert.match(e.message, /^Microsoft Graph is throttling requests \(HTTP 429\) \(TooManyRequests\); gave up after 3 retries and 30 s/);
+  assert.match(
+    e.message,
+    /^Microsoft Graph is throttling requests \(HTTP 429\) \(TooManyRequests\); gave up after 3 retries and 30 s/,
+  );
   assert.match(e.message, /about 40 s/);
 });
 

@@ -49,14 +49,19 @@ function harness(responses: TransportResponse[], policy: { throttleBudgetMs?: nu
 }
 
 test('buildUrl encodes values but keeps $ option names', () => {
-  assert.equal(buildUrl('me/messages', { $top: 5, $filter: "a eq 'b c'", skip: undefined }), "/me/messages?$top=5&$filter=a%20eq%20'b%20c'");
+  assert.equal(
+    buildUrl('me/messages', { $top: 5, $filter: "a eq 'b c'", skip: undefined }),
+    "/me/messages?$top=5&$filter=a%20eq%20'b%20c'",
+  );
   assert.equal(buildUrl('/me'), '/me');
 });
 
 test('a successful call returns the body and is audited with the request-id', async () => {
   const h = harness([response(200, { id: 'u1' })]);
   assert.deepEqual(await h.api.request(CALL), { id: 'u1' });
-  assert.deepEqual(h.audits, [{ tool: 'get_my_profile', method: 'GET', pathTemplate: '/me', status: 200, durationMs: 5, requestId: 'rid-200' }]);
+  assert.deepEqual(h.audits, [
+    { tool: 'get_my_profile', method: 'GET', pathTemplate: '/me', status: 200, durationMs: 5, requestId: 'rid-200' },
+  ]);
   assert.deepEqual(h.sent[0]!.auth, { scopes: ['User.Read'], tool: 'get_my_profile' });
 });
 
@@ -74,7 +79,10 @@ test('401 forces one token refresh and retries once', async () => {
 });
 
 test('a second 401 is reported, not retried forever', async () => {
-  const h = harness([response(401, {}), response(401, { error: { code: 'InvalidAuthenticationToken', message: 'expired' } })]);
+  const h = harness([
+    response(401, {}),
+    response(401, { error: { code: 'InvalidAuthenticationToken', message: 'expired' } }),
+  ]);
   await assert.rejects(h.api.request(CALL), (e: unknown) => e instanceof ToolError && e.code === 'GRAPH_UNAUTHORIZED');
   assert.equal(h.sent.length, 2);
 });
@@ -89,13 +97,19 @@ test('a 401 claims challenge retries with the decoded claims', async () => {
 });
 
 test('429 honours Retry-After, then succeeds', async () => {
-  const h = harness([response(429, {}, { 'retry-after': '2' }), response(429, {}, { 'retry-after': '1' }), response(200, { ok: 1 })]);
+  const h = harness([
+    response(429, {}, { 'retry-after': '2' }),
+    response(429, {}, { 'retry-after': '1' }),
+    response(200, { ok: 1 }),
+  ]);
   assert.deepEqual(await h.api.request(CALL), { ok: 1 });
   assert.deepEqual(h.sleeps, [2000, 1000]);
 });
 
 test('throttling beyond the budget ends with a clear THROTTLED error', async () => {
-  const storm = Array.from({ length: 10 }, () => response(429, { error: { code: 'TooManyRequests' } }, { 'retry-after': '4' }));
+  const storm = Array.from({ length: 10 }, () =>
+    response(429, { error: { code: 'TooManyRequests' } }, { 'retry-after': '4' }),
+  );
   const h = harness(storm, { throttleBudgetMs: 10_000 });
   await assert.rejects(h.api.request(CALL), (e: unknown) => {
     assert.ok(e instanceof ToolError);
@@ -152,11 +166,14 @@ test('network failures become GRAPH_UNREACHABLE; ToolErrors from the token sourc
 
 test('page returns items and an opaque cursor; a cursor replaces path and query', async () => {
   const next = 'https://graph.example.com/v1.0/me/messages?$skip=10';
-  const h = harness([response(200, { value: [{ id: 1 }], '@odata.nextLink': next }), response(200, { value: [{ id: 2 }] })]);
+  const h = harness([
+    response(200, { value: [{ id: 1 }], '@odata.nextLink': next }),
+    response(200, { value: [{ id: 2 }] }),
+  ]);
   const first = await h.api.page({ ...CALL, path: '/me/messages', query: { $top: 10 } });
   assert.deepEqual(first.items, [{ id: 1 }]);
   assert.equal(first.nextCursor, encodeCursor(next));
-  const second = await h.api.page({ ...CALL, path: '/me/messages' }, first.nextCursor!);
+  const second = await h.api.page({ ...CALL, path: '/me/messages' }, first.nextCursor);
   assert.equal(h.sent[1]!.url, next);
   assert.equal(second.nextCursor, null);
 });
