@@ -19,8 +19,8 @@ export function safeFileName(name: string): string {
   const base = basename(name.replace(/\\/g, '/'));
   let cleaned = base
     .normalize('NFC')
-    .replace(/[<>:"/\|?*]/g, '_')
-    .replace(/./gu, (ch) => (ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127 ? '_' : ch))
+    .replace(/[<>:"/\\|?*]/g, '_')
+    .replace(/[\s\S]/gu, (ch) => (ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127 ? '_' : ch))
     .replace(/^[.\s]+/, '')
     .replace(/[.\s]+$/, '');
   if (cleaned === '' || /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(cleaned))

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { resolveDownloadDir, safeFileName, saveDownload } from '../../../bridge/downloads.ts';
+
+test('safeFileName strips paths, traversal, control and reserved characters', () => {
+  assert.equal(safeFileName('../../etc/passwd'), 'passwd');
+  assert.equal(safeFileName('..\\..\\win.ini'), 'win.ini');
+  assert.equal(safeFileName('.bashrc'), 'bashrc');
+  assert.equal(safeFileName('a\u0000b\nc<d>.txt'), 'a_b_c_d_.txt');
+  assert.equal(safeFileName('..'), 'download');
+  assert.equal(safeFileName('CON.txt'), 'download-CON.txt');
+  assert.ok(safeFileName(`${'x'.repeat(300)}.pdf`).endsWith('.pdf'));
+  assert.ok(safeFileName(`${'x'.repeat(300)}.pdf`).length <= 120);
+});
+
+test('saveDownload writes unique private files inside a 0700 per-user dir', async () => {
+  const tmp = await mkdtemp(join(tmpdir(), 'gb-dl-'));
+  try {
+    const opts = { tmpdir: tmp, userTag: 'u1', uid: process.getuid!() };
+    const a = await saveDownload(opts, '../report.pdf', new Uint8Array([1, 2]));
+    const b = await saveDownload(opts, 'report.pdf', new Uint8Array([3]));
+    assert.equal(dirname(a), resolveDownloadDir(opts));
+    assert.equal(a, join(tmp, 'graph-bridge-u1', 'downloads', 'report.pdf'));
+    assert.equal(b, join(tmp, 'graph-bridge-u1', 'downloads', 'report (2).pdf'));
+    assert.deepEqual([...(await readFile(b))], [3]);
+    assert.equal((await stat(dirname(a))).mode & 0o777, 0o700);
+    assert.equal((await stat(a)).mode & 0o777, 0o600);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+});

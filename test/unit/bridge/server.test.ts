@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { ALL_TOOLS, selectTools } from '../../../bridge/catalog.ts';
+import { createLogger } from '../../../bridge/log.ts';
+import { createBridgeServer } from '../../../bridge/server.ts';
+import { ToolError } from '../../../bridge/tools/tool.ts';
+
+async function connect(options: {
+  readOnly: boolean;
+  run: () => Promise<{ text: string; structured?: Record<string, unknown> }>;
+}) {
+  let loads = 0;
+  const server = createBridgeServer({
+    tools: selectTools(ALL_TOOLS, { groups: ['profile', 'mail'], readOnly: options.readOnly }),
+    log: createLogger({ write: () => undefined, pid: 1 }),
+    readOnly: options.readOnly,
+    loadRunner: () => {
+      loads++;
+      return Promise.resolve({ run: options.run });
+    },
+  });
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'unit', version: '1' });
+  await Promise.all([server.connect(a), client.connect(b)]);
+  return { client, loads: () => loads };
+}
+
+test('initialize and tools/list never load the runtime; read-only lists no writes', async () => {
+  const c = await connect({ readOnly: true, run: () => Promise.reject(new Error('unused')) });
+  const names = (await c.client.listTools()).tools.map((t) => t.name);
+  assert.ok(names.includes('get_my_profile'));
+  assert.ok(!names.includes('send_mail'));
+  assert.equal(c.loads(), 0);
+});
+
+test('ToolError -> isError with its message; other errors -> internal error text', async () => {
+  const c = await connect({
+    readOnly: false,
+    run: () => Promise.reject(new ToolError('PAUSED', 'Paused. Resume it.')),
+  });
+  const r = await c.client.callTool({ name: 'get_my_profile', arguments: {} });
+  assert.deepEqual(r, { isError: true, content: [{ type: 'text', text: 'Paused. Resume it.' }] });
+  const d = await connect({ readOnly: false, run: () => Promise.reject(new Error('boom')) });
+  const e = await d.client.callTool({ name: 'get_my_profile', arguments: {} });
+  assert.equal(e.isError, true);
+  assert.match((e.content as { text: string }[])[0]!.text, /internal error running get_my_profile \(Error: boom\)/);
+});
+
+test('structured results are returned and validated against the output schema', async () => {
+  const c = await connect({
+    readOnly: false,
+    run: () => Promise.resolve({ text: '{"id":"u"}', structured: { id: 'u' } }),
+  });
+  const r = await c.client.callTool({ name: 'get_my_profile', arguments: {} });
+  assert.deepEqual(r.structuredContent, { id: 'u' });
+  assert.equal(c.loads(), 1);
+  const bad = await c.client.callTool({ name: 'list_messages', arguments: { top: 500 } });
+  assert.equal(bad.isError, true, 'input validation rejects top > 50');
+});
