@@ -7,6 +7,7 @@ import type { ClientPolicy } from './approvals/client-registry.ts';
 import type { WritePolicy } from './approvals/write-approvals.ts';
 import type { Settings } from './settings/settings-schema.ts';
 import type { EndpointConfig } from './settings/derive.ts';
+import type { Platform } from '../platform/platform.ts';
 
 export interface BrokerConfig {
   toolGroups: readonly ToolGroup[];
@@ -51,5 +52,20 @@ export function brokerConfigFromSettings(
     clientPolicy: settings.approvalPolicy.clients,
     writePolicy: { default: settings.approvalPolicy.writes.default, tools: settings.approvalPolicy.writes.tools },
     approvalTimeoutSeconds,
+  };
+}
+
+/** Where and as whom the broker listens, from the platform facts — shared by the agent and the tray host. */
+export function brokerPlacement(platform: Platform): {
+  endpoint: Platform['paths']['endpoint'];
+  isPipe: boolean;
+  uid: number | undefined;
+  stateDir: string;
+} {
+  return {
+    endpoint: platform.paths.endpoint,
+    isPipe: platform.os === 'win32',
+    uid: platform.uid ?? undefined,
+    stateDir: platform.paths.stateDir,
   };
 }

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { createBroker } from '../broker/broker.ts';
 import type { BrokerCore } from '../broker/broker.ts';
-import { brokerConfigFromSettings } from '../broker/broker-config.ts';
+import { brokerConfigFromSettings, brokerPlacement } from '../broker/broker-config.ts';
 import type { BrokerConfig } from '../broker/broker-config.ts';
 import { createLogger, createSecretRegistry } from '../broker/log/logger.ts';
 import type { LogLevel, Logger } from '../broker/log/logger.ts';
@@ -70,10 +70,7 @@ export async function createHost(deps: CliDeps, options: HostOptions): Promise<R
   const config = brokerConfigFromSettings(loaded.value.settings, loaded.value.endpoints);
   const broker = createBroker({
     auth,
-    endpoint: platform.paths.endpoint,
-    isPipe: platform.os === 'win32',
-    uid: platform.uid ?? undefined,
-    stateDir: platform.paths.stateDir,
+    ...brokerPlacement(platform),
     config: () => config,
     version: deps.version,
     logger,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { createAuthService } from '../broker/auth/create-auth-service.ts';
 import { createBroker, type BrokerCore } from '../broker/broker.ts';
-import { brokerConfigFromSettings, type BrokerConfig } from '../broker/broker-config.ts';
+import { brokerConfigFromSettings, brokerPlacement, type BrokerConfig } from '../broker/broker-config.ts';
 import { createLogger, createSecretRegistry, type Logger } from '../broker/log/logger.ts';
 import { fail, ok, type Result } from '../broker/protocol.ts';
 import { deriveEndpoints, type EndpointConfig } from '../broker/settings/derive.ts';
@@ -86,10 +86,7 @@ export async function createTrayHost(deps: TrayHostDeps): Promise<Result<TrayHos
   }
   const broker = createBroker({
     auth,
-    endpoint: platform.paths.endpoint,
-    isPipe: platform.os === 'win32',
-    uid: platform.uid ?? undefined,
-    stateDir: platform.paths.stateDir,
+    ...brokerPlacement(platform),
     config: () => config,
     version: deps.version,
     logger,
