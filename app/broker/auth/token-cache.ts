@@ -14,7 +14,7 @@
  * the holder's PID (see stale-lock.ts). Never silent: the backend and its reason are reported.
  */
 import { existsSync } from 'node:fs';
-import { readdir, rm, rmdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
 import {
@@ -27,6 +27,7 @@ import {
 } from '@azure/msal-node-extensions';
 import type { CacheBackend } from '../protocol.ts';
 import type { OsKind } from '../../platform/platform.ts';
+import { withFileLock } from './file-lock.ts';
 import { clearStaleLock, type StaleLockDeps } from './stale-lock.ts';
 import type { LogSink } from './msal-logger.ts';
 
@@ -59,6 +60,8 @@ export interface TokenCacheOptions {
   createPlaintextPersistence?: (cachePath: string) => Promise<IPersistence>;
   /** How long the keychain round trip may take before we give up on it. Default 20 s. */
   verifyTimeoutMs?: number;
+  /** This process's id, written into the verification lock. Default process.pid. */
+  pid?: number;
   lockDeps?: StaleLockDeps;
 }
 
@@ -108,6 +111,8 @@ function missingDirs(dir: string): string[] {
 async function removeLeftovers(cacheDir: string, existedBefore: { dirs: string[]; cache: boolean }): Promise<void> {
   await rm(join(cacheDir, 'test.cache'), { force: true });
   await rm(join(cacheDir, 'test.cache.lockfile'), { force: true });
+  // Another Graph Bridge process holds the cache: its marker and directory are not ours to remove.
+  if (existsSync(join(cacheDir, `${CACHE_FILE}.lockfile`))) return;
   if (!existedBefore.cache) await rm(join(cacheDir, CACHE_FILE), { force: true });
   for (const dir of existedBefore.dirs) {
     const left = await readdir(dir).catch(() => null);
@@ -120,6 +125,9 @@ export async function openTokenCache(options: TokenCacheOptions): Promise<TokenC
   const { os, cacheDir, sink } = options;
   const cachePath = join(cacheDir, CACHE_FILE);
   const lockPath = `${cachePath}.lockfile`;
+  // The verification lock lives beside the cache dir (which a failed verification may remove).
+  const verifyLockPath = join(dirname(cacheDir), 'token-cache.verify.lock');
+  await mkdir(dirname(cacheDir), { recursive: true, mode: 0o700 });
   const existedBefore = { dirs: missingDirs(cacheDir), cache: existsSync(cachePath) };
 
   if (existedBefore.dirs.length === 0) {
@@ -139,7 +147,16 @@ export async function openTokenCache(options: TokenCacheOptions): Promise<TokenC
   };
   let keychainError: string;
   try {
-    const persistence = await withTimeout(create(config), options.verifyTimeoutMs ?? 20_000, 'The OS keychain');
+    // msal-node-extensions verifies the keychain by writing, reading back and deleting one fixed
+    // `test.cache` entry beside the cache. Two Graph Bridge processes starting together (the agent and a
+    // `graph-bridge status`, the tray and a CLI command) would interleave those steps, and the loser
+    // would fall back to memory and remove files the winner uses — so verification is serialised.
+    const persistence = await withFileLock(
+      verifyLockPath,
+      'Checking the OS keychain',
+      { pid: options.pid ?? process.pid, ...(options.lockDeps ? { staleLock: options.lockDeps } : {}) },
+      () => withTimeout(create(config), options.verifyTimeoutMs ?? 20_000, 'The OS keychain'),
+    );
     return {
       plugin: new PersistenceCachePlugin(persistence),
       backend: 'keychain',
