@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MAX_FRAME_BYTES, MAX_IN_FLIGHT_PER_CONNECTION, scopesForGroup } from './protocol.ts';
+import { MAX_FRAME_BYTES, MAX_IN_FLIGHT_PER_CONNECTION, userConsentableScopes } from './protocol.ts';
 import type { BrokerEndpoint, BrokerStatus, Result } from './protocol.ts';
 import type { AuthService } from './auth/auth-service.ts';
 import type { Broker } from './broker-api.ts';
@@ -234,7 +234,7 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
     neededScopes() {
       const cfg = deps.config();
       const all = new Set(clients.neededScopes());
-      for (const g of cfg.toolGroups) for (const s of scopesForGroup(g, cfg.readOnly)) all.add(s);
+      for (const g of cfg.toolGroups) for (const s of userConsentableScopes(g, cfg.readOnly)) all.add(s);
       return [...all].sort();
     },
     connectionCount: () => servers.reduce((n, s) => n + s.connectionCount(), 0),
@@ -249,7 +249,7 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
     useAccount: (id) => auth.useAccount(id),
     async grantConsent(target) {
       const cfg = deps.config();
-      const scopes = 'group' in target ? scopesForGroup(target.group, cfg.readOnly) : target.scopes;
+      const scopes = 'group' in target ? userConsentableScopes(target.group, cfg.readOnly) : target.scopes;
       if (scopes.length === 0) {
         return {
           ok: false,

@@ -39,6 +39,13 @@ export interface GroupScopes {
   readonly write: readonly string[];
   /** One line for the consent screen. */
   readonly description: string;
+  /**
+   * Scopes of `read`/`write` that only a tenant administrator can grant (Entra: "Admin consent
+   * required"). They are never part of a sign-in or a group's Grant — asking for them would put an
+   * ordinary user in front of "Need admin approval" and block everything else — and are requested
+   * only by the tools that need them, which then point at the admin-consent link.
+   */
+  readonly adminConsent?: readonly string[];
 }
 
 export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
@@ -58,6 +65,7 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
     read: ['Chat.Read', 'Team.ReadBasic.All', 'ChannelMessage.Read.All'],
     write: ['ChatMessage.Send'],
     description: 'Teams chats and channel messages',
+    adminConsent: ['ChannelMessage.Read.All'],
   },
   tasks: { read: ['Tasks.Read'], write: ['Tasks.ReadWrite'], description: 'Microsoft To Do lists and tasks' },
   graph: {
@@ -68,10 +76,21 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
   api: { read: [], write: [], description: 'Your own Entra-protected API (configured in settings)' },
 };
 
-/** Scopes a group needs in the given mode. */
+/** Scopes a group's tools may use in the given mode (including those only an admin can grant). */
 export function scopesForGroup(group: ToolGroup, readOnly: boolean): string[] {
   const g = GROUP_SCOPES[group];
   return readOnly ? [...g.read] : [...g.read, ...g.write];
+}
+
+/** Whether only a tenant administrator can grant this scope (see GroupScopes.adminConsent). */
+export function needsAdminConsent(scope: string): boolean {
+  const s = scope.toLowerCase();
+  return TOOL_GROUPS.some((g) => GROUP_SCOPES[g].adminConsent?.some((a) => a.toLowerCase() === s) === true);
+}
+
+/** What signing in or a group's Grant asks for: the group's scopes a user can consent to themselves. */
+export function userConsentableScopes(group: ToolGroup, readOnly: boolean): string[] {
+  return scopesForGroup(group, readOnly).filter((s) => !needsAdminConsent(s));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -300,7 +319,15 @@ export const statusSchema = z.object({
     z.object({
       group: toolGroupSchema,
       enabled: z.boolean(),
-      scopes: z.array(z.object({ scope: z.string(), granted: z.boolean(), write: z.boolean() })),
+      scopes: z.array(
+        z.object({
+          scope: z.string(),
+          granted: z.boolean(),
+          write: z.boolean(),
+          /** Only a tenant administrator can grant it (not part of the group's Grant). */
+          adminConsent: z.boolean().optional(),
+        }),
+      ),
     }),
   ),
   clients: z.array(

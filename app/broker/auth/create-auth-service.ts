@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AccountInfo, AuthenticationResult, INativeBrokerPlugin } from '@azure/msal-node';
-import { scopesForGroup, type AccountSummary, type Result, type TokenGetResult } from '../protocol.ts';
+import { userConsentableScopes, type AccountSummary, type Result, type TokenGetResult } from '../protocol.ts';
 import type { EndpointConfig } from '../settings/derive.ts';
 import type { Settings } from '../settings/settings-schema.ts';
 import type { AppPaths, OsKind } from '../../platform/platform.ts';
@@ -95,9 +95,12 @@ export function summarizeAccount(a: AccountInfo): AccountSummary {
   };
 }
 
-/** Scopes asked for at sign-in: the enabled groups' scopes (Graph only; the custom API is a separate resource). */
+/**
+ * Scopes asked for at sign-in: the enabled groups' scopes a user can consent to (Graph only; the custom
+ * API is a separate resource; admin-only scopes are asked for by the tools that need them).
+ */
 export function defaultSignInScopes(settings: Settings): string[] {
-  return normalizeScopes(settings.toolGroups.flatMap((g) => scopesForGroup(g, settings.readOnly)));
+  return normalizeScopes(settings.toolGroups.flatMap((g) => userConsentableScopes(g, settings.readOnly)));
 }
 
 async function readCaFile(path: string | null): Promise<string | undefined> {

@@ -5,7 +5,7 @@
  * `instanceof`, because msal-node-extensions bundles its own copy of msal-common (a brokered error is
  * an instance of a different class with the same fields).
  */
-import type { BrokerError, BrokerErrorCode } from '../protocol.ts';
+import { needsAdminConsent, type BrokerError, type BrokerErrorCode } from '../protocol.ts';
 import { missingScopes } from './scopes.ts';
 
 export const SIGN_IN_REMEDY = 'Run `graph-bridge login` or use Sign in… in the Graph Bridge tray menu.';
@@ -91,7 +91,11 @@ export function mapSilentError(err: unknown, ctx: MapContext): Failure {
   if (isConsentError(err)) {
     let missing = missingScopes(ctx.requestedScopes, ctx.grantedScopes);
     if (missing.length === 0) missing = missingScopes(ctx.requestedScopes, []);
-    return failure('CONSENT_REQUIRED', consentMessage(missing), { missingScopes: missing });
+    const admin = missing.some(needsAdminConsent);
+    return failure('CONSENT_REQUIRED', consentMessage(missing), {
+      missingScopes: missing,
+      ...(admin ? { adminConsentRequired: true } : {}),
+    });
   }
   if (NOT_SIGNED_IN_CODES.has(f.errorCode) || NOT_SIGNED_IN_CODES.has(f.subError)) {
     return notSignedIn(`Your Microsoft sign-in has expired or was revoked (${describeMsalError(err)}).`);
@@ -148,9 +152,13 @@ export function notSignedIn(reason = 'No Microsoft account is signed in.'): Fail
 }
 
 export function consentMessage(missing: readonly string[]): string {
+  const admin = missing.filter(needsAdminConsent);
   return (
     `Graph Bridge needs your consent for ${missing.join(', ')}. Open the Graph Bridge status window and press ` +
-    `Grant, or run \`graph-bridge consent ${missing.join(' ')}\`.`
+    `Grant, or run \`graph-bridge consent ${missing.join(' ')}\`.` +
+    (admin.length > 0
+      ? ` ${admin.join(', ')} can only be granted by a tenant administrator: send them the admin-consent link from the status window.`
+      : '')
   );
 }
 

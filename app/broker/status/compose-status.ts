@@ -1,5 +1,5 @@
 /** Builds the BrokerStatus (protocol.ts statusSchema) from the broker's parts. Pure. */
-import { GROUP_SCOPES, TOOL_GROUPS, scopesForGroup } from '../protocol.ts';
+import { GROUP_SCOPES, TOOL_GROUPS, needsAdminConsent, scopesForGroup } from '../protocol.ts';
 import type { BrokerStatus, ToolGroup } from '../protocol.ts';
 import type { AuthSnapshot } from '../auth/auth-service.ts';
 
@@ -31,6 +31,7 @@ export function consentMatrix(
         scope,
         granted: have.has(scope.toLowerCase()),
         write: write.has(scope),
+        ...(needsAdminConsent(scope) ? { adminConsent: true } : {}),
       })),
     };
   });

@@ -23,6 +23,15 @@ void test('consent_required (65001) → CONSENT_REQUIRED with requested − gran
   assert.equal(r.error.code, 'CONSENT_REQUIRED');
   assert.deepEqual(r.error.missingScopes, ['Mail.Read', 'Mail.Send']);
   assert.match(r.error.message, /consent for Mail\.Read, Mail\.Send.*Grant/);
+  assert.equal(r.error.adminConsentRequired, undefined, 'user-consentable scopes need no admin');
+});
+
+void test('a missing admin-only scope is flagged so the bridge and window point at the admin', () => {
+  const err = new InteractionRequiredAuthError('invalid_grant', 'c', 'AADSTS65001', 'consent_required');
+  const r = mapSilentError(err, { requestedScopes: ['ChannelMessage.Read.All'], grantedScopes: ['Chat.Read'] });
+  assert.equal(r.error.code, 'CONSENT_REQUIRED');
+  assert.equal(r.error.adminConsentRequired, true);
+  assert.match(r.error.message, /ChannelMessage\.Read\.All can only be granted by a tenant administrator/);
 });
 
 void test('bad_token / no_tokens_found / missing account → NOT_SIGNED_IN with the sign-in remedy', () => {

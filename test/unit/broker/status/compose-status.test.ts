@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { composeStatus, consentMatrix } from '../../../../app/broker/status/compose-status.ts';
-import { TOOL_GROUPS, statusSchema } from '../../../../app/broker/protocol.ts';
+import {
+  TOOL_GROUPS,
+  needsAdminConsent,
+  statusSchema,
+  userConsentableScopes,
+} from '../../../../app/broker/protocol.ts';
 
 void test('the consent matrix lists every group with its scopes, write flags and granted state', () => {
   const m = consentMatrix(['mail'], false, ['mail.read', 'User.Read']);
@@ -25,6 +30,17 @@ void test('the consent matrix lists every group with its scopes, write flags and
     readOnly.find((g) => g.group === 'mail')?.scopes.map((s) => s.scope),
     ['Mail.Read'],
   );
+});
+
+void test('admin-only scopes are flagged in the matrix and kept out of sign-in and Grant', () => {
+  const teams = consentMatrix(['teams'], false, []).find((g) => g.group === 'teams');
+  assert.deepEqual(
+    teams?.scopes.filter((s) => s.adminConsent === true).map((s) => s.scope),
+    ['ChannelMessage.Read.All'],
+  );
+  assert.deepEqual(userConsentableScopes('teams', false), ['Chat.Read', 'Team.ReadBasic.All', 'ChatMessage.Send']);
+  assert.equal(needsAdminConsent('channelmessage.read.all'), true);
+  assert.equal(needsAdminConsent('Mail.Read'), false);
 });
 
 void test('composeStatus produces the exact statusSchema shape', () => {
