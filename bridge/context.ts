@@ -4,8 +4,12 @@
  *
  * Write gate: a context refuses any non-GET Graph/API call until `approve()` succeeded in this call,
  * so a tool that forgot to ask cannot write; a denied approval throws APPROVAL_DENIED before Graph.
+ * The one exception is a Graph POST the tool itself marks `readOnly` (a read sent as POST, e.g.
+ * `/me/calendar/getSchedule`); only fixed tool code sets that marker, never model input. In read-only
+ * mode (the editor's flag/env, else the broker's settings) every other non-GET call is refused with
+ * READ_ONLY even after an approval.
  */
-import type { HelloResult } from '../app/broker/protocol.ts';
+import { BRIDGE_ENV, type HelloResult } from '../app/broker/protocol.ts';
 import type { BridgeConfig } from './config.ts';
 import type { BrokerClient } from './broker/broker-client.ts';
 import type { TokenSource } from './broker/token-source.ts';
@@ -17,6 +21,8 @@ import {
   ToolError,
   type ApiClient,
   type GraphApi,
+  type GraphCall,
+  type HttpMethod,
   type ToolContext,
   type ToolDefinition,
   type ToolResult,
@@ -78,6 +84,10 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
     return outcome.value.accessToken;
   };
 
+  /** The editor entry's explicit --read-only / GRAPH_BRIDGE_READ_ONLY wins; otherwise the broker's settings. */
+  const readOnlyFor = (hello: HelloResult): boolean =>
+    deps.config.readOnlyExplicit ? deps.config.readOnly : hello.readOnly;
+
   const checkSettings = (tool: ToolDefinition, hello: HelloResult): void => {
     if (!deps.config.groupsExplicit && !hello.toolGroups.includes(tool.group)) {
       throw new ToolError(
@@ -85,10 +95,12 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         `The ${tool.group} tools are turned off in Graph Bridge settings. Enable "${tool.group}" in the status window (Settings → Tool groups), or pass --tools in this editor's MCP entry.`,
       );
     }
-    if (tool.write && !deps.config.readOnlyExplicit && hello.readOnly) {
+    if (tool.write && readOnlyFor(hello)) {
       throw new ToolError(
         'READ_ONLY',
-        `Graph Bridge is in read-only mode, so ${tool.name} cannot run. Turn read-only off in the status window (Settings) if you want to allow writes.`,
+        deps.config.readOnlyExplicit
+          ? `This editor runs Graph Bridge read-only (--read-only or ${BRIDGE_ENV.readOnly} in its MCP entry), so ${tool.name} cannot run. Remove that from the entry if you want to allow writes.`
+          : `Graph Bridge is in read-only mode, so ${tool.name} cannot run. Turn read-only off in the status window (Settings) if you want to allow writes.`,
       );
     }
   };
@@ -108,15 +120,24 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         transports.set(hello.graphBaseUrl, transport);
       }
       const scopedTransport = transport;
+      const readOnly = readOnlyFor(hello);
       let approved = false;
-      const gateWrites = (method: string, what: string): void => {
-        if (method !== 'GET' && !approved) {
+      const gateWrites = (method: HttpMethod, what: string, declaredRead = false): void => {
+        if (method === 'GET' || (method === 'POST' && declaredRead)) return;
+        if (readOnly) {
+          throw new ToolError(
+            'READ_ONLY',
+            `Graph Bridge is in read-only mode, so ${tool.name} cannot ${method} ${what}; nothing was sent.`,
+          );
+        }
+        if (!approved) {
           throw new ToolError(
             'APPROVAL_REQUIRED',
             `${tool.name} tried to ${method} ${what} without asking for approval first; nothing was sent.`,
           );
         }
       };
+      const gateGraph = (call: GraphCall): void => gateWrites(call.method, call.pathTemplate, call.readOnly === true);
       const baseGraph = createGraphApi({
         transport: scopedTransport,
         graphBaseUrl: hello.graphBaseUrl,
@@ -136,25 +157,27 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
       });
       const graph: GraphApi = {
         request: (call) => {
-          gateWrites(call.method, call.pathTemplate);
+          gateGraph(call);
           return baseGraph.request(call);
         },
         page: (call, cursor) => {
-          gateWrites(call.method, call.pathTemplate);
+          gateGraph(call);
           return baseGraph.page(call, cursor);
         },
         download: (call) => {
-          gateWrites(call.method, call.pathTemplate);
+          gateGraph(call);
           return baseGraph.download(call);
         },
       };
+      // The API this call shows in its approval is the one it calls: both come from this call's hello.
       const api = deps.createApiClient(
-        () => session(tool),
+        () => Promise.resolve(hello),
         (scope, toolName) => getToken({ scopes: [scope], tool: toolName }),
       );
       const ctx: ToolContext = {
         graph,
         api: {
+          baseUrl: hello.api?.baseUrl ?? null,
           request: (call) => {
             gateWrites(call.method, call.path);
             return api.request(call);
@@ -184,6 +207,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         },
         saveDownload: (fileName, bytes) => deps.saveDownload(fileName, bytes),
         limits: deps.limits ?? DEFAULT_LIMITS,
+        readOnly,
       };
       return tool.run(input as never, ctx);
     },

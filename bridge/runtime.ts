@@ -3,7 +3,7 @@
  * child_process, the Graph client). server.ts imports this lazily at the first tool call so that
  * `initialize` and `tools/list` never load it and never contact the broker.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { lstat, readFile, stat } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   tmpdir: string;
   /** GRAPH_BRIDGE_LAUNCH (JSON argv) as given, if any. */
   launchCommand?: string;
+  /** The bridge's environment; Graph Bridge started through launchCommand gets launchEnv(env). Default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** GRAPH_BRIDGE_DOWNLOAD_DIR, if set. */
   downloadDir?: string;
   config: BridgeConfig;
@@ -53,6 +55,33 @@ export function parseLaunchCommand(text: string | undefined): string[] | undefin
     // fall through
   }
   return undefined;
+}
+
+/**
+ * The environment for Graph Bridge started through GRAPH_BRIDGE_LAUNCH: the bridge's own without
+ * ELECTRON_RUN_AS_NODE. A packaged bridge runs as Node inside the Electron binary with that variable
+ * set; inherited, it would start the tray as plain Node instead of as the Electron app.
+ */
+export function launchEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || key.toUpperCase() === 'ELECTRON_RUN_AS_NODE') continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** Starts Graph Bridge detached (it outlives this bridge) with launchEnv(env); failures are only logged. */
+export function launchGraphBridge(
+  argv: readonly [string, ...string[]],
+  env: Readonly<Record<string, string | undefined>>,
+  log: Pick<Logger, 'warn'>,
+): ChildProcess {
+  const [command, ...args] = argv;
+  const child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true, env: launchEnv(env) });
+  child.on('error', (e) => log.warn(`launching Graph Bridge failed: ${e.message}`));
+  child.unref();
+  return child;
 }
 
 function connectSocket(path: string, timeoutMs: number): Promise<Duplex> {
@@ -93,10 +122,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     ...(launchArgv
       ? {
           launch: () => {
-            const [command, ...args] = launchArgv as [string, ...string[]];
-            const child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true });
-            child.on('error', (e) => log.warn(`launching Graph Bridge failed: ${e.message}`));
-            child.unref();
+            launchGraphBridge(launchArgv as [string, ...string[]], options.env ?? process.env, log);
           },
         }
       : {}),

@@ -5,9 +5,10 @@
 import { z } from 'zod';
 import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from './tool.ts';
-import { CREATE_ANNOTATIONS, READ_ANNOTATIONS, defineTool, moreNote, safeZoneName } from './shared/define.ts';
+import { CREATE_ANNOTATIONS, READ_ANNOTATIONS, defineTool, safeZoneName } from './shared/define.ts';
+import { cursorInput, listPage } from './shared/list.ts';
 import { pathSegment } from './shared/paths.ts';
-import { bodyToText, capText, clip, oneLine } from './shared/text.ts';
+import { bodyToText, clip, oneLine } from './shared/text.ts';
 import { toWallDateTime } from './shared/time.ts';
 
 const READ = GROUP_SCOPES.tasks.read;
@@ -72,6 +73,11 @@ function shapeTask(t: GraphTask, notesChars: number): ShapedTask {
   return out;
 }
 
+function listLine(l: ShapedList): string {
+  const marks = `${l.wellknownListName === 'defaultList' ? ' (default)' : ''}${l.isShared ? ' (shared)' : ''}`;
+  return `- ${l.displayName}${marks}\n  id: ${l.id}`;
+}
+
 function taskLine(t: ShapedTask): string {
   const box = t.status === 'completed' ? '[x]' : '[ ]';
   const extra = [
@@ -103,8 +109,6 @@ async function listName(ctx: ToolContext, listId: string): Promise<string> {
   return `list ${listId}`;
 }
 
-const cursorInput = z.string().optional().describe('Cursor from a previous call to get the next page.');
-
 // ------------------------------------------------------------------------------------------------
 
 const listTaskLists = defineTool({
@@ -119,25 +123,18 @@ const listTaskLists = defineTool({
   outputSchema: { lists: z.array(listShape), nextCursor: z.string().nullable() },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
-    const page = await ctx.graph.page<GraphTaskList>(
+    return listPage(
+      ctx,
       { method: 'GET', path: '/me/todo/lists', pathTemplate: '/me/todo/lists', scopes: READ },
       input.cursor,
+      {
+        key: 'lists',
+        shape: shapeList,
+        line: listLine,
+        head: (items) => `${items.length} list(s):`,
+        hint: 'use the cursor',
+      },
     );
-    const lists = page.items.map(shapeList);
-    const lines = lists.map(
-      (l) =>
-        `- ${l.displayName}${l.wellknownListName === 'defaultList' ? ' (default)' : ''}${l.isShared ? ' (shared)' : ''}\n  id: ${l.id}`,
-    );
-    const note = moreNote(page.nextCursor);
-    return {
-      text:
-        capText(
-          [`${lists.length} list(s):`, ...lines].join('\n'),
-          ctx.limits.maxResultChars - note.length,
-          'use the cursor',
-        ).text + note,
-      structured: { lists, nextCursor: page.nextCursor },
-    };
   },
 });
 
@@ -161,19 +158,17 @@ const listTasks = defineTool({
   async run(input, ctx) {
     const query: Record<string, string | number> = { $top: input.top };
     if (!input.includeCompleted) query.$filter = "status ne 'completed'";
-    const page = await ctx.graph.page<GraphTask>(
+    return listPage(
+      ctx,
       { method: 'GET', path: tasksPath(input.listId), pathTemplate: '/me/todo/lists/{id}/tasks', query, scopes: READ },
       input.cursor,
+      {
+        key: 'tasks',
+        shape: (t: GraphTask) => shapeTask(t, 500),
+        line: taskLine,
+        head: (items) => `${items.length} ${input.includeCompleted ? '' : 'open '}task(s):`,
+      },
     );
-    const tasks = page.items.map((t) => shapeTask(t, 500));
-    const head = `${tasks.length} ${input.includeCompleted ? '' : 'open '}task(s):`;
-    const note = moreNote(page.nextCursor);
-    return {
-      text:
-        capText([head, ...tasks.map(taskLine)].join('\n'), ctx.limits.maxResultChars - note.length, 'use a smaller top')
-          .text + note,
-      structured: { tasks, nextCursor: page.nextCursor },
-    };
   },
 });
 

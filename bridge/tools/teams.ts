@@ -4,10 +4,11 @@
  * /teams/{id}/channels/{id}/messages. Message bodies (HTML) are returned as plain text.
  */
 import { z } from 'zod';
-import type { ToolDefinition } from './tool.ts';
-import { READ_ANNOTATIONS, CREATE_ANNOTATIONS, defineTool, moreNote } from './shared/define.ts';
+import type { GraphCall, ToolContext, ToolDefinition, ToolResult } from './tool.ts';
+import { READ_ANNOTATIONS, CREATE_ANNOTATIONS, defineTool } from './shared/define.ts';
+import { cursorInput, listPage } from './shared/list.ts';
 import { pathSegment } from './shared/paths.ts';
-import { bodyToText, capText, clip, oneLine } from './shared/text.ts';
+import { bodyToText, clip, oneLine } from './shared/text.ts';
 
 /** Least privilege per tool; a unit test checks each is within GROUP_SCOPES.teams. */
 const CHAT_READ = ['Chat.Read'] as const;
@@ -95,12 +96,41 @@ function messageLine(m: ShapedMessage): string {
   return `- ${when}${m.from}: ${subject}${m.text.replace(/\n/g, '\n  ')}${attach}`;
 }
 
-function listText(head: string, lines: string[], nextCursor: string | null, max: number): string {
-  const note = moreNote(nextCursor);
-  return capText([head, ...lines].join('\n'), max - note.length, 'use a smaller top').text + note;
+function chatLine(c: ShapedChat): string {
+  return `- ${c.chatType} chat ${chatLabel(c)}\n  id: ${c.id}`;
 }
 
-const cursorInput = z.string().optional().describe('Cursor from a previous call to get the next page.');
+/** One page of chat or channel messages as plain text, newest first. */
+function messagesPage(
+  ctx: ToolContext,
+  call: Pick<GraphCall, 'path' | 'pathTemplate' | 'scopes'>,
+  input: { top: number; cursor?: string | undefined },
+): Promise<ToolResult> {
+  return listPage(ctx, { method: 'GET', ...call, query: { $top: input.top } }, input.cursor, {
+    key: 'messages',
+    shape: shapeMessage,
+    line: messageLine,
+    head: (messages) => `${messages.length} message(s), newest first:`,
+  });
+}
+
+interface ShapedTeam {
+  id: string;
+  displayName: string;
+  description?: string;
+}
+
+function shapeTeam(t: { id: string; displayName?: string | null; description?: string | null }): ShapedTeam {
+  return {
+    id: t.id,
+    displayName: t.displayName ?? '(unnamed)',
+    ...(t.description ? { description: clip(oneLine(t.description), 300) } : {}),
+  };
+}
+
+function teamLine(t: ShapedTeam): string {
+  return `- ${t.displayName}${t.description ? ` — ${t.description}` : ''}\n  id: ${t.id}`;
+}
 
 // ------------------------------------------------------------------------------------------------
 
@@ -120,7 +150,8 @@ const listChats = defineTool({
   outputSchema: { chats: z.array(chatShape), nextCursor: z.string().nullable() },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
-    const page = await ctx.graph.page<GraphChat>(
+    return listPage(
+      ctx,
       {
         method: 'GET',
         path: '/me/chats',
@@ -129,13 +160,8 @@ const listChats = defineTool({
         scopes: CHAT_READ,
       },
       input.cursor,
+      { key: 'chats', shape: shapeChat, line: chatLine, head: (items) => `${items.length} chat(s):` },
     );
-    const chats = page.items.map(shapeChat);
-    const lines = chats.map((c) => `- ${c.chatType} chat ${chatLabel(c)}\n  id: ${c.id}`);
-    return {
-      text: listText(`${chats.length} chat(s):`, lines, page.nextCursor, ctx.limits.maxResultChars),
-      structured: { chats, nextCursor: page.nextCursor },
-    };
   },
 });
 
@@ -156,26 +182,11 @@ const listChatMessages = defineTool({
   outputSchema: { messages: z.array(messageShape), nextCursor: z.string().nullable() },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
-    const page = await ctx.graph.page<GraphChatMessage>(
-      {
-        method: 'GET',
-        path: `/chats/${pathSegment(input.chatId)}/messages`,
-        pathTemplate: '/chats/{id}/messages',
-        query: { $top: input.top },
-        scopes: CHAT_READ,
-      },
-      input.cursor,
+    return messagesPage(
+      ctx,
+      { path: `/chats/${pathSegment(input.chatId)}/messages`, pathTemplate: '/chats/{id}/messages', scopes: CHAT_READ },
+      input,
     );
-    const messages = page.items.map(shapeMessage);
-    return {
-      text: listText(
-        `${messages.length} message(s), newest first:`,
-        messages.map(messageLine),
-        page.nextCursor,
-        ctx.limits.maxResultChars,
-      ),
-      structured: { messages, nextCursor: page.nextCursor },
-    };
   },
 });
 
@@ -243,20 +254,12 @@ const listJoinedTeams = defineTool({
   },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
-    const page = await ctx.graph.page<{ id: string; displayName?: string | null; description?: string | null }>(
+    return listPage(
+      ctx,
       { method: 'GET', path: '/me/joinedTeams', pathTemplate: '/me/joinedTeams', scopes: TEAM_READ },
       input.cursor,
+      { key: 'teams', shape: shapeTeam, line: teamLine, head: (items) => `${items.length} team(s):` },
     );
-    const teams = page.items.map((t) => ({
-      id: t.id,
-      displayName: t.displayName ?? '(unnamed)',
-      ...(t.description ? { description: clip(oneLine(t.description), 300) } : {}),
-    }));
-    const lines = teams.map((t) => `- ${t.displayName}${t.description ? ` — ${t.description}` : ''}\n  id: ${t.id}`);
-    return {
-      text: listText(`${teams.length} team(s):`, lines, page.nextCursor, ctx.limits.maxResultChars),
-      structured: { teams, nextCursor: page.nextCursor },
-    };
   },
 });
 
@@ -278,26 +281,15 @@ const listChannelMessages = defineTool({
   outputSchema: { messages: z.array(messageShape), nextCursor: z.string().nullable() },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
-    const page = await ctx.graph.page<GraphChatMessage>(
+    return messagesPage(
+      ctx,
       {
-        method: 'GET',
         path: `/teams/${pathSegment(input.teamId)}/channels/${pathSegment(input.channelId)}/messages`,
         pathTemplate: '/teams/{id}/channels/{id}/messages',
-        query: { $top: input.top },
         scopes: CHANNEL_READ,
       },
-      input.cursor,
+      input,
     );
-    const messages = page.items.map(shapeMessage);
-    return {
-      text: listText(
-        `${messages.length} message(s), newest first:`,
-        messages.map(messageLine),
-        page.nextCursor,
-        ctx.limits.maxResultChars,
-      ),
-      structured: { messages, nextCursor: page.nextCursor },
-    };
   },
 });
 

@@ -203,9 +203,9 @@ void describe('calendar', () => {
     assert.equal(after.myResponse, 'accepted');
   });
 
-  // todo until bridge/context.ts lets GraphCall.readOnly POSTs (getSchedule) past its write gate.
-  const freeTimesTodo = { todo: 'needs the runtime write gate to honour GraphCall.readOnly (docs/bridge-tools.md)' };
-  void test('find_free_times computes common free slots from calendarView + getSchedule', freeTimesTodo, async () => {
+  // getSchedule is a read sent as POST: the tool marks it readOnly, so the write gate lets it through unasked.
+  void test('find_free_times computes common free slots from calendarView + getSchedule', async () => {
+    const since = lastSeq();
     const r = await bridge.call('find_free_times', {
       attendees: ['megan@contoso.onmicrosoft.com'],
       durationMinutes: 30,
@@ -215,7 +215,8 @@ void describe('calendar', () => {
     assert.deepEqual(s.participants, ['me', 'megan@contoso.onmicrosoft.com']);
     assert.ok(s.slots.length > 0, resultText(r));
     for (const slot of s.slots) assert.ok(Date.parse(slot.end) - Date.parse(slot.start) >= 30 * 60_000);
-    assert.ok(graphCalls(0, 'POST', /getSchedule$/).length >= 1);
+    assert.equal(graphCalls(since, 'POST', /getSchedule$/).length, 1);
+    assert.equal(graphCalls(since, 'GET', /\/me\/calendarView$/).length, 1);
   });
 });
 
@@ -322,9 +323,7 @@ void describe('teams', () => {
     assert.equal(cm.messages.length, 5);
   });
 
-  // todo until the emulator serves GET /chats/{id} (real Graph does; the approval names the chat from it).
-  const sendTodo = { todo: 'needs GET /chats/{id} in the Graph emulator (docs/bridge-tools.md)' };
-  void test('send_chat_message: denied in the tray → nothing reaches Graph; approved → posted', sendTodo, async () => {
+  void test('send_chat_message: denied in the tray → nothing reaches Graph; approved → posted', async () => {
     const chats = ok<{ chats: Chat[] }>(await bridge.call('list_chats', { top: 50 })).chats;
     const lunch = chats.find((c) => c.topic === 'Lunch crew');
     assert.ok(lunch);

@@ -3,9 +3,14 @@ import { test } from 'node:test';
 import type { HelloResult, MethodName } from '../../../app/broker/protocol.ts';
 import type { BridgeFailure, Outcome } from '../../../bridge/broker/broker-client.ts';
 import { createTokenSource } from '../../../bridge/broker/token-source.ts';
+import { createApiClient } from '../../../bridge/api-client.ts';
+import type { BridgeConfig } from '../../../bridge/config.ts';
 import { createToolRunner } from '../../../bridge/context.ts';
 import type { TransportRequest } from '../../../bridge/graph/graph-api.ts';
 import { createLogger } from '../../../bridge/log.ts';
+import { apiRequestTool } from '../../../bridge/tools/api-request.ts';
+import { createCalendarTools } from '../../../bridge/tools/calendar.ts';
+import { graphRequestTool } from '../../../bridge/tools/graph-request.ts';
 import { sendMail } from '../../../bridge/tools/mail.ts';
 import { getMyProfile } from '../../../bridge/tools/profile.ts';
 import { ToolError, type ToolDefinition } from '../../../bridge/tools/tool.ts';
@@ -21,9 +26,19 @@ const HELLO: HelloResult = {
   api: null,
 };
 
-function setup(
-  options: { approve?: boolean; hello?: Partial<HelloResult>; session?: BridgeFailure; token?: BridgeFailure } = {},
-) {
+interface SetupOptions {
+  approve?: boolean;
+  hello?: Partial<HelloResult>;
+  config?: Partial<BridgeConfig>;
+  session?: BridgeFailure;
+  token?: BridgeFailure;
+  /** Graph answer per request (default: 202 for POST, else a user). */
+  respond?: (req: TransportRequest) => { status: number; body?: unknown };
+  /** The API edge: `fetch` of the real ApiClient (default: refuses, so a test that reaches it fails). */
+  fetch?: typeof fetch;
+}
+
+function setup(options: SetupOptions = {}) {
   const brokerCalls: { method: MethodName; params: unknown }[] = [];
   const sent: TransportRequest[] = [];
   const broker = {
@@ -33,10 +48,11 @@ function setup(
       brokerCalls.push({ method, params });
       if (method === 'token.get') {
         if (options.token) return { ok: false, error: options.token };
+        const { scopes } = params as { scopes: string[] };
         return {
           ok: true,
           value: {
-            accessToken: 'tok',
+            accessToken: `tok:${scopes.join(' ')}`,
             expiresOn: new Date(Date.now() + 3600_000).toISOString(),
             grantedScopes: [],
             account: {},
@@ -51,19 +67,31 @@ function setup(
   const runner = createToolRunner({
     broker: broker as never,
     tokens: createTokenSource(broker as never, () => Date.now()),
-    config: { groups: ['profile', 'mail'], readOnly: false, groupsExplicit: false, readOnlyExplicit: false },
+    config: {
+      groups: ['profile', 'mail'],
+      readOnly: false,
+      groupsExplicit: false,
+      readOnlyExplicit: false,
+      ...options.config,
+    },
     createTransport: (_base, getToken) => ({
       send: async (req) => {
         await getToken(req.auth);
         sent.push(req);
-        return {
+        const answer = options.respond?.(req) ?? {
           status: req.method === 'POST' ? 202 : 200,
-          headers: new Headers(),
           body: { id: 'u1', displayName: 'Ada' },
         };
+        return { status: answer.status, headers: new Headers(), body: answer.body };
       },
     }),
-    createApiClient: () => ({ request: async () => ({ status: 200, contentType: '', body: '' }) }),
+    createApiClient: (getHello, getToken) =>
+      createApiClient({
+        api: async () => (await getHello()).api,
+        getToken: (scope) => getToken(scope, 'api_request'),
+        fetch: options.fetch ?? (() => Promise.reject(new Error('test: the API must not be called'))),
+        maxBodyChars: 1000,
+      }),
     saveDownload: async () => '/tmp/x',
     clientName: () => 'test-editor',
     log: createLogger({ write: () => undefined, pid: 1 }),
@@ -71,6 +99,14 @@ function setup(
     now: () => Date.now(),
   });
   return { runner, brokerCalls, sent };
+}
+
+function code(expected: string) {
+  return (e: unknown): boolean => {
+    assert.ok(e instanceof ToolError, `expected a ToolError, got ${String(e)}`);
+    assert.equal(e.code, expected, e.message);
+    return true;
+  };
 }
 
 const MAIL = { to: ['ada@contoso.com'], subject: 'Q3 plan', body: 'Hi' };
@@ -135,12 +171,214 @@ test('broker failures surface as tool errors with remedies', async () => {
   assert.equal(consent.sent.length, 0);
 });
 
-test("the broker's settings apply unless the editor entry chose explicitly", async () => {
+test("the broker's read-only setting refuses write tools with READ_ONLY before asking or sending", async () => {
   const ro = setup({ approve: true, hello: { readOnly: true } });
-  await assert.rejects(ro.runner.run(sendMail, MAIL), (e: unknown) => e instanceof ToolError && e.code === 'READ_ONLY');
+  await assert.rejects(ro.runner.run(sendMail, MAIL), (e: unknown) => {
+    code('READ_ONLY')(e);
+    assert.match((e as Error).message, /read-only mode, so send_mail cannot run.*status window/);
+    return true;
+  });
+  assert.equal(ro.sent.length, 0);
+  assert.deepEqual(
+    ro.brokerCalls.map((c) => c.method),
+    [],
+    'no token, no approval',
+  );
+  // Reads still run.
+  assert.equal((await ro.runner.run(getMyProfile, {})).structured?.displayName, 'Ada');
+});
+
+test("an explicit choice in the editor entry overrides the broker's read-only setting", async () => {
+  const writes = setup({
+    approve: true,
+    hello: { readOnly: true },
+    config: { readOnly: false, readOnlyExplicit: true },
+  });
+  await writes.runner.run(sendMail, MAIL);
+  assert.deepEqual(
+    writes.sent.map((r) => `${r.method} ${r.url}`),
+    ['POST /me/sendMail'],
+  );
+
+  const readOnly = setup({
+    approve: true,
+    hello: { readOnly: false },
+    config: { readOnly: true, readOnlyExplicit: true },
+  });
+  await assert.rejects(readOnly.runner.run(sendMail, MAIL), (e: unknown) => {
+    code('READ_ONLY')(e);
+    assert.match((e as Error).message, /--read-only or GRAPH_BRIDGE_READ_ONLY/);
+    return true;
+  });
+  assert.equal(readOnly.sent.length, 0);
+});
+
+test('tool groups turned off in the broker settings are refused unless the entry chose --tools', async () => {
   const off = setup({ hello: { toolGroups: ['mail'] } });
+  await assert.rejects(off.runner.run(getMyProfile, {}), code('GROUP_DISABLED'));
+  assert.equal(off.sent.length, 0);
+  const explicit = setup({ hello: { toolGroups: ['mail'] }, config: { groupsExplicit: true } });
+  assert.equal((await explicit.runner.run(getMyProfile, {})).structured?.displayName, 'Ada');
+});
+
+test('read-only mode reaches graph_request: a non-GET is refused before approval or Graph; GET still runs', async () => {
+  const s = setup({ approve: true, hello: { readOnly: true, toolGroups: ['graph'] } });
+  const post = { method: 'POST', path: '/me/todo/lists', body: { displayName: 'x' }, scopes: ['Tasks.ReadWrite'] };
+  await assert.rejects(s.runner.run(graphRequestTool, post), code('READ_ONLY'));
+  assert.ok(!s.brokerCalls.some((c) => c.method === 'approval.request'));
+  assert.equal(s.sent.length, 0);
+  await s.runner.run(graphRequestTool, { method: 'GET', path: '/me' });
+  assert.deepEqual(
+    s.sent.map((r) => `${r.method} ${r.url}`),
+    ['GET /me'],
+  );
+});
+
+/** A tool that sends one Graph call with the given method and read marker, asking first when told to. */
+function rawTool(call: { method: 'POST' | 'PATCH' | 'DELETE'; readOnly: boolean; ask?: boolean }): ToolDefinition {
+  return {
+    ...getMyProfile,
+    name: 'raw',
+    run: async (_input, ctx) => {
+      if (call.ask) await ctx.approve('raw write');
+      await ctx.graph.request({
+        method: call.method,
+        path: '/me/things',
+        pathTemplate: '/me/things',
+        body: {},
+        scopes: ['User.Read'],
+        readOnly: call.readOnly,
+      });
+      return { text: 'done' };
+    },
+  };
+}
+
+test('a POST the tool marks readOnly passes the write gate without approval, also in read-only mode', async () => {
+  for (const readOnly of [false, true]) {
+    const s = setup({ hello: { readOnly } });
+    assert.equal((await s.runner.run(rawTool({ method: 'POST', readOnly: true }), {})).text, 'done');
+    assert.deepEqual(
+      s.sent.map((r) => `${r.method} ${r.url}`),
+      ['POST /me/things'],
+    );
+    assert.ok(!s.brokerCalls.some((c) => c.method === 'approval.request'));
+  }
+});
+
+test('the readOnly marker only covers POST; unmarked writes need approval and are refused read-only', async () => {
+  for (const method of ['PATCH', 'DELETE'] as const) {
+    const s = setup({ approve: true });
+    await assert.rejects(s.runner.run(rawTool({ method, readOnly: true }), {}), code('APPROVAL_REQUIRED'));
+    assert.equal(s.sent.length, 0, method);
+  }
+  const unmarked = setup({ approve: true });
   await assert.rejects(
-    off.runner.run(getMyProfile, {}),
-    (e: unknown) => e instanceof ToolError && e.code === 'GROUP_DISABLED',
+    unmarked.runner.run(rawTool({ method: 'POST', readOnly: false }), {}),
+    code('APPROVAL_REQUIRED'),
+  );
+  assert.equal(unmarked.sent.length, 0);
+  // Read-only mode: even an approved write is not sent.
+  const ro = setup({ approve: true, hello: { readOnly: true } });
+  await assert.rejects(ro.runner.run(rawTool({ method: 'POST', readOnly: false, ask: true }), {}), code('READ_ONLY'));
+  assert.equal(ro.sent.length, 0);
+});
+
+test('find_free_times reads attendees via getSchedule (a POST) without asking for approval', async () => {
+  const now = Date.parse('2026-05-04T08:00:00Z');
+  const freeTimes = createCalendarTools({ now: () => now }).find((t) => t.name === 'find_free_times');
+  assert.ok(freeTimes);
+  const s = setup({
+    hello: { toolGroups: ['calendar'] },
+    respond: (req) => ({
+      status: 200,
+      body: {
+        value: [
+          {
+            scheduleId: 'megan@contoso.com',
+            scheduleItems: [
+              {
+                status: 'busy',
+                start: { dateTime: '2026-05-04T10:00:00', timeZone: 'UTC' },
+                end: { dateTime: '2026-05-04T11:00:00', timeZone: 'UTC' },
+              },
+            ],
+          },
+        ],
+        echo: req.url,
+      },
+    }),
+  });
+  const result = await s.runner.run(freeTimes, {
+    attendees: ['megan@contoso.com'],
+    includeMe: false,
+    start: '2026-05-04T09:00:00Z',
+    end: '2026-05-04T12:00:00Z',
+    durationMinutes: 30,
+    workingHoursOnly: false,
+    timeZone: 'UTC',
+    tentativeIsBusy: true,
+    maxSlots: 10,
+    workdayStart: '09:00',
+    workdayEnd: '17:00',
+  });
+  assert.deepEqual(
+    s.sent.map((r) => `${r.method} ${r.url}`),
+    ['POST /me/calendar/getSchedule'],
+  );
+  assert.ok(!s.brokerCalls.some((c) => c.method === 'approval.request'));
+  const slots = (result.structured as { slots: { start: string; end: string }[] }).slots;
+  assert.deepEqual(
+    slots.map((x) => [x.start, x.end]),
+    [
+      ['2026-05-04T09:00:00Z', '2026-05-04T10:00:00Z'],
+      ['2026-05-04T11:00:00Z', '2026-05-04T12:00:00Z'],
+    ],
+  );
+});
+
+const API = { baseUrl: 'https://api.contoso.example/v2', scope: 'api://orders/Orders.Read' };
+
+test("api_request calls the API configured in the broker's hello with a token for its scope", async () => {
+  const fetched: { url: string; init: RequestInit | undefined }[] = [];
+  const s = setup({
+    approve: true,
+    hello: { toolGroups: ['api'], api: API },
+    fetch: (async (url: URL | string, init?: RequestInit) => {
+      fetched.push({ url: String(url), init });
+      return new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch,
+  });
+  const got = await s.runner.run(apiRequestTool, { method: 'GET', path: '/orders?status=open' });
+  assert.equal((got.structured as { status: number }).status, 200);
+  assert.equal(fetched[0]?.url, 'https://api.contoso.example/v2/orders?status=open');
+  assert.equal(new Headers(fetched[0]?.init?.headers).get('authorization'), 'Bearer tok:api://orders/Orders.Read');
+  const tokenCall = s.brokerCalls.find((c) => c.method === 'token.get');
+  const { scopes, tool } = tokenCall?.params as { scopes: string[]; tool: string };
+  assert.deepEqual({ scopes, tool }, { scopes: [API.scope], tool: 'api_request' });
+
+  await s.runner.run(apiRequestTool, { method: 'POST', path: '/orders', body: { item: 'pen' } });
+  const approval = s.brokerCalls.find((c) => c.method === 'approval.request');
+  assert.equal(
+    (approval?.params as { summary: string }).summary,
+    'Your API: POST https://api.contoso.example/v2/orders',
+    'the approval names the URL the request goes to',
+  );
+  assert.equal(fetched[1]?.url, 'https://api.contoso.example/v2/orders');
+  assert.equal(fetched[1]?.init?.method, 'POST');
+});
+
+test('api_request without hello.api says how to configure it, before asking or fetching', async () => {
+  const s = setup({ approve: true, hello: { toolGroups: ['api'], api: null } });
+  for (const method of ['GET', 'POST']) {
+    await assert.rejects(s.runner.run(apiRequestTool, { method, path: '/orders' }), (e: unknown) => {
+      code('API_NOT_CONFIGURED')(e);
+      assert.match((e as Error).message, /api\.baseUrl and api\.scope/);
+      return true;
+    });
+  }
+  assert.deepEqual(
+    s.brokerCalls.map((c) => c.method),
+    [],
   );
 });

@@ -1,6 +1,7 @@
 /**
- * Teams (spec §9.15–§9.16): joinedTeams, channels, channel messages, chats (+$expand=members), chat
- * messages (list, send). Teams and chats are tenant-wide; access requires membership.
+ * Teams (spec §9.15–§9.16): joinedTeams, channels, channel messages, chats and one chat (both with
+ * $expand=members), chat messages (list, send). Teams and chats are tenant-wide; access requires
+ * membership.
  */
 import { badRequest, GraphHttpError, invalidJsonPayload, notFound } from '../errors.ts';
 import { jsonResponse, readJsonBody, type GraphResponse } from '../http.ts';
@@ -98,11 +99,23 @@ function memberJson(ctx: RouteContext, chat: Chat, oid: string): Record<string, 
   };
 }
 
+/** `$expand` on chats: only `members` (spec §8.3); true when members are to be included. */
+function expandMembers(ctx: RouteContext): boolean {
+  const raw = ctx.req.query.get('$expand');
+  const expand = (raw ?? '').toLowerCase();
+  if (expand && expand !== 'members') throw badRequest('BadRequest', `Expanding '${raw ?? ''}' is not supported.`);
+  return expand === 'members';
+}
+
+/** A chat as Graph returns it (memberIds is the emulator's own), with `members` when expanded. */
+function chatJson(ctx: RouteContext, chat: Chat, expand: boolean): Record<string, unknown> {
+  const { memberIds, ...c } = chat;
+  return expand ? { ...c, members: memberIds.map((m) => memberJson(ctx, chat, m)) } : c;
+}
+
 function listChats(ctx: RouteContext): GraphResponse {
   const q = ctx.req.query;
-  const expand = (q.get('$expand') ?? '').toLowerCase();
-  if (expand && expand !== 'members')
-    throw badRequest('BadRequest', `Expanding '${q.get('$expand') ?? ''}' is not supported.`);
+  const expand = expandMembers(ctx);
   let chats = ctx.store.tenant().chats.filter((c) => c.memberIds.includes(ctx.me.id));
   const rawFilter = q.get('$filter');
   if (rawFilter !== undefined) {
@@ -117,11 +130,19 @@ function listChats(ctx: RouteContext): GraphResponse {
   chats = [...chats].sort((a, b) => (a.lastUpdatedDateTime < b.lastUpdatedDateTime ? 1 : -1));
   const top = parseTop(q, { def: 50, max: 50 });
   const page = tokenPage(chats, { req: ctx.req, base: ctx.base, top });
-  const items = page.items.map(({ memberIds, ...c }) =>
-    expand ? { ...c, members: memberIds.map((m) => memberJson(ctx, { ...c, memberIds }, m)) } : c,
-  );
+  const items = page.items.map((c) => chatJson(ctx, c, expand));
   const context = meContext(ctx, expand ? 'chats(members())' : 'chats');
   return jsonResponse(200, collection(context, { ...page, items }, { '@odata.count': items.length }));
+}
+
+/** GET /chats/{id}: one chat the user is a member of (else 404, as Graph does not reveal others). */
+function getChat(ctx: RouteContext): GraphResponse {
+  const expand = expandMembers(ctx);
+  const chat = chatOrThrow(ctx);
+  return jsonResponse(200, {
+    '@odata.context': `${ctx.base}/$metadata#chats${expand ? '(members())' : ''}/$entity`,
+    ...chatJson(ctx, chat, expand),
+  });
 }
 
 function chatMessages(ctx: RouteContext): GraphResponse {
@@ -160,6 +181,7 @@ export const teamsRoutes: Route[] = [
     handler: channelMessages,
   },
   { method: 'GET', pattern: /^\/me\/chats\/?$/, scope: SCOPES.chats, handler: listChats },
+  { method: 'GET', pattern: /^\/chats\/([^/]+)\/?$/, scope: SCOPES.chats, handler: getChat },
   { method: 'GET', pattern: /^\/chats\/([^/]+)\/messages\/?$/, scope: SCOPES.chatMessages, handler: chatMessages },
   { method: 'POST', pattern: /^\/chats\/([^/]+)\/messages\/?$/, scope: SCOPES.chatSend, handler: sendChatMessage },
 ];

@@ -57,6 +57,48 @@ void describe('graph emulator: Teams and chats', () => {
       400,
     );
   });
+
+  void it('gets one chat (with $expand=members) only for its members and with a chat scope', () => {
+    const { call } = createTestService();
+    const chats = list(call('GET', '/me/chats?$expand=members', { scopes: ['Chat.Read'] }).body.value);
+    const falcon = chats.find((c) => c.topic === ('Falcon launch' as unknown));
+    assert.ok(falcon);
+    const path = `/chats/${encodeURIComponent(str(falcon.id))}`;
+
+    const plain = call('GET', path, { scopes: ['Chat.ReadBasic'] });
+    assert.equal(plain.status, 200);
+    assert.equal(plain.body.id, falcon.id);
+    assert.equal(plain.body.topic, 'Falcon launch');
+    assert.equal(plain.body.chatType, 'group');
+    assert.equal(plain.body.members, undefined, 'members only when expanded');
+    assert.equal(plain.body.memberIds, undefined, "the emulator's own field is not served");
+    assert.match(str(plain.body['@odata.context']), /\/\$metadata#chats\/\$entity$/);
+
+    const expanded = call('GET', `${path}?$expand=members`, { scopes: ['Chat.Read'] });
+    assert.equal(expanded.status, 200);
+    assert.match(str(expanded.body['@odata.context']), /#chats\(members\(\)\)\/\$entity$/);
+    assert.deepEqual(expanded.body.members, falcon.members, 'the same members as the chat list shows');
+    assert.ok(list(expanded.body.members).some((m) => m.userId === (MEGAN.oid as unknown)));
+
+    assert.equal(call('GET', `${path}?$expand=messages`, { scopes: ['Chat.Read'] }).status, 400);
+    const denied = call('GET', path, { scopes: ['Team.ReadBasic.All', 'ChatMessage.Send'] });
+    assert.equal(denied.status, 403);
+    assert.match(str(denied.body.error?.message), /API requires one of 'Chat\.ReadBasic, Chat\.Read, Chat\.ReadWrite'/);
+    assert.equal(call('GET', '/chats/19:nope@thread.v2', { scopes: ['Chat.Read'] }).status, 404);
+
+    // A one-on-one chat of Adele's with a colleague: Megan is not a member, so it does not exist for her.
+    const notMegans = chats.find(
+      (c) =>
+        c.chatType === ('oneOnOne' as unknown) && !list(c.members).some((m) => m.userId === (MEGAN.oid as unknown)),
+    );
+    assert.ok(notMegans);
+    const forMegan = call('GET', `/chats/${encodeURIComponent(str(notMegans.id))}`, {
+      scopes: ['Chat.Read'],
+      oid: MEGAN.oid,
+    });
+    assert.equal(forMegan.status, 404);
+    assert.equal(forMegan.body.error?.code, 'NotFound');
+  });
 });
 
 void describe('graph emulator: To Do', () => {
