@@ -90,7 +90,8 @@ function memberJson(ctx: RouteContext, chat: Chat, oid: string): Record<string, 
   return {
     '@odata.type': '#microsoft.graph.aadUserConversationMember',
     id: Buffer.from(`${chat.id}##${oid}`).toString('base64'),
-    roles: chat.chatType === 'group' ? ['owner'] : ['owner'],
+    // Graph reports every non-guest member of a oneOnOne or group chat as an owner (guests: "guest").
+    roles: ['owner'],
     displayName: u?.displayName ?? null,
     visibleHistoryStartDateTime: '0001-01-01T00:00:00Z',
     userId: oid,
