@@ -4,12 +4,16 @@
  * whichever of the two runs. Everything here is a createX(deps)/setupX() call; logic lives in the
  * modules it wires (and is unit-tested there).
  */
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, clipboard, dialog, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
 import { electronLauncher } from '../clients/bridge-launcher.ts';
 import { isProcessAlive, nodeConfigFs } from '../clients/fs/config-fs.ts';
 import { createPlatform } from '../platform/platform.ts';
+import { createDemoEmulator, createDemoPort, findCheckoutRoot } from './demo-tenant.ts';
 import { createEditorsPort } from './editors-port.ts';
 import { createWindowIpc, sendWindowEvent } from './ipc-main.ts';
 import { createTrustedSenderCheck } from './ipc-router.ts';
@@ -25,6 +29,7 @@ import type { EditorInfo } from './window-ipc.ts';
 
 const PAGE_URL = new URL('./window/index.html', import.meta.url).href;
 const PRELOAD_PATH = fileURLToPath(new URL('./preload.cjs', import.meta.url));
+const MAIN_SCRIPT = fileURLToPath(import.meta.url);
 
 function image(png1x: Buffer, png2x: Buffer): Electron.NativeImage {
   const img = nativeImage.createEmpty();
@@ -91,13 +96,61 @@ async function onReady(): Promise<void> {
     if (contents !== null) sendWindowEvent(contents, channel, payload);
   };
 
+  // "Try the demo tenant": only from a source checkout (test/emulator/ is never packaged).
+  const checkoutRoot = app.isPackaged ? null : findCheckoutRoot(dirname(MAIN_SCRIPT), existsSync);
+  const demoCaDir = join(platform.paths.stateDir, 'demo-tenant');
+  const demoEmulator =
+    checkoutRoot === null
+      ? null
+      : createDemoEmulator({
+          checkoutRoot,
+          // Started through npm (npm start, npx electron): the same Node; otherwise the one on PATH.
+          nodeCommand: platform.env.npm_node_execPath ?? 'node',
+          spawn: (command, args, options) => spawn(command, [...args], options),
+          env: platform.env,
+          caDir: demoCaDir,
+          log,
+        });
+  const demoPort =
+    demoEmulator === null
+      ? null
+      : createDemoPort({
+          emulator: demoEmulator,
+          caDir: demoCaDir,
+          settings: {
+            configDir: platform.paths.configDir,
+            env: platform.env,
+            readText: (path) => readFile(path, 'utf8'),
+          },
+          apply: (settings) => {
+            host.applySettings(settings);
+            return host.reloadSignIn();
+          },
+        });
+
+  // Start at login: XDG autostart entry on Linux, Electron's login items on macOS/Windows.
+  const loginItem = platform.loginItem({
+    command: { executable: process.execPath, args: app.isPackaged ? [] : [MAIN_SCRIPT] },
+    electron: {
+      getLoginItemSettings: (options) => app.getLoginItemSettings(options),
+      setLoginItemSettings: (settings) => app.setLoginItemSettings(settings),
+    },
+  });
+  let startAtLogin = false;
+  const readStartAtLogin = async () => {
+    startAtLogin = await loginItem.isEnabled().catch((err: unknown) => {
+      log(`start at login: could not read the ${loginItem.kind} entry: ${(err as Error).message}`);
+      return false;
+    });
+  };
+
   let signingIn = false;
   let editorList: EditorInfo[] = [];
   const tray = new Tray(image(trayIconPng('signed-out', 16), trayIconPng('signed-out', 32)));
   const refreshTray = () =>
     trayView.update(host.broker.status(), editorList, {
       signingIn,
-      startAtLogin: app.getLoginItemSettings().openAtLogin,
+      startAtLogin,
       useOsBroker: host.settings().useBroker,
     });
   const services = createWindowServices({
@@ -105,21 +158,10 @@ async function onReady(): Promise<void> {
     configDir: platform.paths.configDir,
     env: platform.env,
     editors,
-    appInfo: () => ({ version: app.getVersion(), os: platform.os, fromCheckout: !app.isPackaged, bridgeCommand }),
+    appInfo: () => ({ version: app.getVersion(), os: platform.os, fromCheckout: demoPort !== null, bridgeCommand }),
     openExternal: (url) => shell.openExternal(url),
     openPath: (path) => shell.openPath(path),
-    demo: app.isPackaged
-      ? null
-      : {
-          start: () =>
-            Promise.resolve({
-              ok: true as const,
-              value: {
-                message:
-                  'In the checkout run `npm run demo`: it starts the emulator tenant and Graph Bridge pointed at it.',
-              },
-            }),
-        },
+    demo: demoPort,
     onDeviceCode: (p) => toWindow('auth:device-code', { ...p, expiresOn: p.expiresOn.toISOString() }),
     onSignInBusyChanged: (busy) => {
       signingIn = busy;
@@ -142,9 +184,16 @@ async function onReady(): Promise<void> {
       void clipboard.writeText(bridgeCommand);
     },
     setPaused: (paused) => host.broker.setPaused(paused),
-    setStartAtLogin: (enabled) => {
-      app.setLoginItemSettings({ openAtLogin: enabled });
-      refreshTray();
+    setStartAtLogin: async (enabled) => {
+      try {
+        await loginItem.setEnabled(enabled);
+      } catch (err: unknown) {
+        dialog.showErrorBox('Graph Bridge: start at login', (err as Error).message);
+        throw err;
+      } finally {
+        await readStartAtLogin();
+        refreshTray();
+      }
     },
     quit: () => app.quit(),
     log,
@@ -170,8 +219,12 @@ async function onReady(): Promise<void> {
   reactor.handle(host.broker.status());
   tray.on('click', () => statusWindow.show());
   app.on('second-instance', () => statusWindow.show());
-  app.on('before-quit', () => void host.broker.stop());
+  app.on('before-quit', () => {
+    void demoEmulator?.stop();
+    void host.broker.stop();
+  });
   editorList = await editors.list();
+  await readStartAtLogin();
   refreshTray();
 }
 

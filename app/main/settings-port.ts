@@ -15,8 +15,12 @@ import type { AppRegistration, FieldIssue, SettingsForm, SettingsView, WindowRes
 export interface SettingsPortDeps {
   configDir: string;
   env: Readonly<Record<string, string | undefined>>;
-  /** Called after a successful save so the host can apply the new settings. */
-  onSaved?(settings: Settings): void;
+  /**
+   * Called after a successful save with the effective settings (file + environment overrides) so
+   * the host can apply them — and restart its sign-in core when sign-in settings changed. A failure
+   * result is reported to the window (the file is saved either way).
+   */
+  onSaved?(settings: Settings): Promise<WindowResult<null>> | void;
   /** True when saved settings differ from those the running sign-in core was built with. */
   restartNeeded?(): boolean;
   readText?: (path: string) => Promise<string>;
@@ -136,7 +140,10 @@ export function createSettingsPort(deps: SettingsPortDeps): SettingsPort {
         const issues = saved.problems.map((p) => ({ field: p.key, message: p.message }));
         return invalid(`Settings not saved: ${issues.map((i) => i.message).join(' ')}`, issues);
       }
-      deps.onSaved?.(saved.settings);
+      // The effective settings include environment overrides the file does not have.
+      const effective = await loadSettings({ configDir: deps.configDir, env: deps.env });
+      const applied = await deps.onSaved?.(effective.ok ? effective.value.settings : saved.settings);
+      if (applied !== undefined && !applied.ok) return applied;
       return view();
     },
   };

@@ -9,7 +9,8 @@ export interface TrayActionDeps {
   connectEditor(id: string): Promise<unknown>;
   copyBridgeCommand(): void;
   setPaused(paused: boolean): void;
-  setStartAtLogin(enabled: boolean): void;
+  /** Writes/removes the login item (XDG autostart entry on Linux); rejects with a message for the user. */
+  setStartAtLogin(enabled: boolean): Promise<unknown>;
   quit(): void;
   log(line: string): void;
 }
@@ -41,7 +42,7 @@ export function createTrayActions(deps: TrayActionDeps): (action: TrayAction) =>
       case 'set-paused':
         return deps.setPaused(action.paused);
       case 'set-start-at-login':
-        return deps.setStartAtLogin(action.enabled);
+        return run('start at login', deps.setStartAtLogin(action.enabled));
       case 'quit':
         return deps.quit();
       default:

@@ -6,7 +6,15 @@ import type { Broker } from '../broker/broker-api.ts';
 import type { Result } from '../broker/protocol.ts';
 import type { WindowHandlers } from './ipc-router.ts';
 import type { SignInController } from './sign-in-controller.ts';
-import type { AppInfo, EditorInfo, ExternalTarget, SettingsForm, SettingsView, WindowResult } from './window-ipc.ts';
+import type {
+  AppInfo,
+  DemoTryResult,
+  EditorInfo,
+  ExternalTarget,
+  SettingsForm,
+  SettingsView,
+  WindowResult,
+} from './window-ipc.ts';
 
 export interface SettingsPort {
   view(): Promise<WindowResult<SettingsView>>;
@@ -20,7 +28,7 @@ export interface EditorsPort {
 
 export interface DemoPort {
   /** Only from a source checkout: starts the emulator tenant and points this app at it. */
-  start(): Promise<WindowResult<{ message: string }>>;
+  start(): Promise<WindowResult<DemoTryResult>>;
 }
 
 export interface WindowHandlerDeps {

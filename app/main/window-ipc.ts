@@ -153,6 +153,16 @@ export const deviceCodeEventSchema = z.object({
 });
 export type DeviceCodeEvent = z.infer<typeof deviceCodeEventSchema>;
 
+/** What "Try the demo tenant" reports: what happened, and whom to sign in as on the emulator's page. */
+export const demoTryResultSchema = z.object({
+  message: z.string().max(2000),
+  /** The demo user to type into the sign-in page (fixtures of the local emulator, not real secrets). */
+  demoUser: z.object({ upn: z.string().max(200), password: z.string().max(200) }).nullable(),
+  /** The authority the app now signs in against. */
+  authority: z.string().max(500),
+});
+export type DemoTryResult = z.infer<typeof demoTryResultSchema>;
+
 /** Links the window may ask main to open. Main builds each URL itself; the window never sends one. */
 export const EXTERNAL_TARGETS = ['entra-portal', 'admin-consent', 'device-login', 'permissions-docs'] as const;
 export const externalTargetSchema = z.enum(EXTERNAL_TARGETS);
@@ -189,7 +199,7 @@ export const WINDOW_REQUESTS = {
   'editors:list': { request: empty, response: z.array(editorInfoSchema) },
   'editors:connect': { request: z.object({ id: z.string().min(1).max(50) }).strict(), response: editorInfoSchema },
   'external:open': { request: z.object({ target: externalTargetSchema }).strict(), response: nothing },
-  'demo:try': { request: empty, response: z.object({ message: z.string().max(2000) }) },
+  'demo:try': { request: empty, response: demoTryResultSchema },
 } as const;
 
 export const WINDOW_EVENTS = {

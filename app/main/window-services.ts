@@ -58,7 +58,16 @@ export function createWindowServices(deps: WindowServicesDeps): WindowServices {
   const settings = createSettingsPort({
     configDir: deps.configDir,
     env: deps.env,
-    onSaved: (s) => host.applySettings(s),
+    onSaved: async (s) => {
+      host.applySettings(s);
+      if (!host.restartNeeded()) return { ok: true, value: null };
+      const reloaded = await host.reloadSignIn();
+      if (reloaded.ok) return { ok: true, value: null };
+      return {
+        ok: false,
+        error: { code: reloaded.error.code, message: `Settings saved, but ${reloaded.error.message}` },
+      };
+    },
     restartNeeded: () => host.restartNeeded(),
   });
   const handlers = createWindowHandlers({

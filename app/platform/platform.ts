@@ -6,8 +6,17 @@
 import { homedir as osHomedir, userInfo } from 'node:os';
 import { osKindOf, resolveAppPaths, type AppPaths, type OsKind } from './paths.ts';
 import { createOpenBrowser, type SpawnFn } from './open-browser.ts';
+import {
+  createLoginItem,
+  type AutostartFs,
+  type ElectronLoginItemApi,
+  type LaunchCommand,
+  type LoginItem,
+} from './login-item.ts';
+import * as nodeFs from 'node:fs/promises';
 
 export type { AppPaths, OsKind } from './paths.ts';
+export type { LaunchCommand, LoginItem } from './login-item.ts';
 
 /** Which OS secret store backs the MSAL token cache (msal-node-extensions picks the same per OS). */
 export interface KeychainChoice {
@@ -29,6 +38,11 @@ export interface Platform {
   keychain: KeychainChoice;
   /** Opens an http(s) URL in the default browser (argv, never a shell string). */
   openBrowser(url: string): Promise<void>;
+  /**
+   * "Start at login" for this OS: an XDG autostart entry on Linux, Electron's login-item API (passed
+   * in by app/main) on macOS and Windows. `command` is what a login should start.
+   */
+  loginItem(deps: { command: LaunchCommand; electron: ElectronLoginItemApi; fs?: AutostartFs }): LoginItem;
 }
 
 export interface PlatformDeps {
@@ -78,5 +92,7 @@ export function createPlatform(deps: PlatformDeps = {}): Platform {
     env,
     keychain: keychainFor(os),
     openBrowser: createOpenBrowser(os, deps.spawn),
+    loginItem: ({ command, electron, fs }) =>
+      createLoginItem({ os, env, homedir, command, electron, fs: fs ?? nodeFs }),
   };
 }

@@ -2,6 +2,7 @@
 import type {
   AppInfo,
   AuditEntry,
+  DemoResult,
   DeviceCode,
   EditorInfo,
   SettingsView,
@@ -22,6 +23,8 @@ export interface ViewState {
   settingsIssues: Record<string, string>;
   /** Groups whose last Grant failed because an admin must consent. */
   adminConsentNeeded: boolean;
+  /** What the last "Try the demo tenant" did (with the demo user to sign in as). */
+  demo: DemoResult | null;
 }
 
 export interface Ctx {
@@ -52,5 +55,6 @@ export function emptyState(): ViewState {
     deviceCode: null,
     settingsIssues: {},
     adminConsentNeeded: false,
+    demo: null,
   };
 }

@@ -16,6 +16,7 @@ export type SettingsForm = Parameters<StatusApi['saveSettings']>[0];
 export type EditorInfo = ValueOf<'listEditors'>[number];
 export type AuditEntry = ValueOf<'getAudit'>[number];
 export type AppInfo = ValueOf<'getAppInfo'>;
+export type DemoResult = ValueOf<'tryDemoTenant'>;
 export type DeviceCode = Parameters<Parameters<StatusApi['onDeviceCode']>[0]>[0];
 export type WindowError = ErrorOf<'getStatus'>;
 export type ToolGroup = Parameters<StatusApi['grantConsent']>[0];

@@ -1,7 +1,16 @@
 /**
  * `npm run emulator` — runs the Entra ID + Graph emulator on fixed ports until Ctrl-C and prints how
  * to point the app (or MSAL) at it. Flags: --entra-port <n> (8443), --graph-port <n> (8445),
- * --ca-dir <dir> (default <tmp>/graph-bridge-emulator), --mode page|auto (page).
+ * --ca-dir <dir> (default <tmp>/graph-bridge-emulator), --mode page|auto (page), --quiet (no request
+ * lines), --ready-json (also print ONE machine-readable line when listening, for programs that start
+ * the emulator — e.g. the tray's "Try the demo tenant" from a checkout):
+ *
+ *   graph-bridge-emulator-ready {"version":1,"entraOrigin":…,"graphOrigin":…,"authority":…,
+ *     "knownAuthority":…,"tenantId":…,"tenantDomain":…,"clientId":…,"caPath":…,
+ *     "users":[{"upn":…,"password":…,"displayName":…,"isAdmin":…}]}
+ *
+ * Port 0 picks a free port (the ready line carries the real origins). --exit-on-stdin-end stops the
+ * emulator when its stdin closes, so a parent that dies without stopping it does not leave it running.
  * Prints request lines (method, path, status) — never tokens or bodies.
  */
 import { tmpdir } from 'node:os';
@@ -16,8 +25,13 @@ const { values } = parseArgs({
     'ca-dir': { type: 'string', default: join(tmpdir(), 'graph-bridge-emulator') },
     mode: { type: 'string', default: 'page' },
     quiet: { type: 'boolean', default: false },
+    'ready-json': { type: 'boolean', default: false },
+    'exit-on-stdin-end': { type: 'boolean', default: false },
   },
 });
+
+/** Prefix of the machine-readable ready line (`--ready-json`); app/main/demo-tenant.ts reads it. */
+const READY_LINE_PREFIX = 'graph-bridge-emulator-ready ';
 
 const mode = values.mode === 'auto' ? 'auto' : 'page';
 const emulator = await startEmulator({
@@ -27,6 +41,29 @@ const emulator = await startEmulator({
   interactiveMode: mode,
   ...(values.quiet ? {} : { log: (line: string) => console.log(`[${new Date().toISOString()}] ${line}`) }),
 });
+
+if (values['ready-json']) {
+  // One line, first on stdout, so a parent can wait for it (demo users' passwords are fixtures, not secrets).
+  const ready = {
+    version: 1,
+    entraOrigin: emulator.entraOrigin,
+    graphOrigin: emulator.graphOrigin,
+    authority: emulator.authority,
+    knownAuthority: emulator.knownAuthority,
+    tenantId: emulator.tenantId,
+    tenantDomain: emulator.tenantDomain,
+    clientId: emulator.clientId,
+    caPath: emulator.caPath,
+    interactiveMode: mode,
+    users: emulator.users.map((u) => ({
+      upn: u.upn,
+      password: u.password,
+      displayName: u.displayName,
+      isAdmin: u.isAdmin === true,
+    })),
+  };
+  console.log(`${READY_LINE_PREFIX}${JSON.stringify(ready)}`);
+}
 
 const users = emulator.users
   .map((u) => `    ${u.upn.padEnd(34)} password: ${u.password.padEnd(18)} ${u.isAdmin ? '(admin)' : ''}`)
@@ -66,3 +103,8 @@ const stop = (): void => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+if (values['exit-on-stdin-end']) {
+  process.stdin.on('end', stop);
+  process.stdin.on('error', stop);
+  process.stdin.resume();
+}

@@ -16,7 +16,9 @@
  * app's own window handlers (createWindowServices). Status and device-code events flow from the
  * broker to the page through the contract's event schemas.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { copyFile, lstat, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,6 +26,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createDemoEmulator, createDemoPort, findCheckoutRoot } from '../../app/main/demo-tenant.ts';
+import type { DemoPort } from '../../app/main/window-handlers.ts';
 import { createIpcRouter, createTrustedSenderCheck, type IpcRouter } from '../../app/main/ipc-router.ts';
 import { createTrayHost, type TrayHost } from '../../app/main/tray-host.ts';
 import { createEditorsPort } from '../../app/main/editors-port.ts';
@@ -47,6 +51,12 @@ export interface StatusHarnessOptions {
   keychainUnavailable?: boolean;
   /** false: start with no settings file (first-run setup). */
   writeSettings?: boolean;
+  /**
+   * Wire the app's REAL "Try the demo tenant" (app/main/demo-tenant.ts): it starts the emulator as a
+   * child process from this checkout and restarts the host's sign-in core on its settings.
+   * Default: a stub that only answers.
+   */
+  realDemo?: boolean;
 }
 
 export interface StatusHarness {
@@ -139,6 +149,33 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
     const page = await context.newPage();
     const pageUrl = await buildWindowPage(join(home, 'window'));
 
+    let demoPort: DemoPort = {
+      start: async () => ({ ok: true, value: { message: 'demo', demoUser: null, authority: '' } }),
+    };
+    if (options.realDemo === true) {
+      const checkoutRoot = findCheckoutRoot(new URL('app/main/', ROOT).pathname, existsSync);
+      if (checkoutRoot === null) throw new Error('realDemo needs a source checkout');
+      const caDir = join(platform.paths.stateDir, 'demo-tenant');
+      const demoEmulator = createDemoEmulator({
+        checkoutRoot,
+        nodeCommand: process.execPath,
+        spawn: (command, args, spawnOptions) => spawn(command, [...args], spawnOptions),
+        env: process.env,
+        caDir,
+        log: () => undefined,
+      });
+      cleanups.push(() => demoEmulator.stop());
+      demoPort = createDemoPort({
+        emulator: demoEmulator,
+        caDir,
+        settings: { configDir: platform.paths.configDir, env: platform.env, readText: (p) => readFile(p, 'utf8') },
+        apply: (settings) => {
+          host.applySettings(settings);
+          return host.reloadSignIn();
+        },
+      });
+    }
+
     const opened: string[] = [];
     let lastCode: string | null = null;
     const send = <E extends WindowEventChannel>(channel: E, payload: unknown) =>
@@ -176,7 +213,7 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
       }),
       openExternal: async (url) => void opened.push(url),
       openPath: async (path) => (opened.push(path), ''),
-      demo: { start: async () => ({ ok: true, value: { message: 'demo' } }) },
+      demo: demoPort,
       onDeviceCode: (prompt) => {
         lastCode = prompt.userCode;
         void send('auth:device-code', { ...prompt, expiresOn: prompt.expiresOn.toISOString() });

@@ -216,6 +216,52 @@ function registrationGuide(view: SettingsView): HTMLElement {
   );
 }
 
+/** "Try the demo tenant" (source checkout only): starts the emulator tenant and shows whom to sign in as. */
+function demoPanel(ctx: Ctx): HTMLElement {
+  const b = h('button', { key: 'try-demo', attrs: { type: 'button' } }, 'Try the demo tenant');
+  b.addEventListener('click', () => {
+    void ctx.act(
+      b,
+      async () => {
+        const r = await ctx.api.tryDemoTenant();
+        if (r.ok) ctx.state.demo = r.value;
+        return r;
+      },
+      'Demo tenant ready.',
+    );
+  });
+  const result = ctx.state.demo;
+  return h(
+    'div',
+    { class: 'demo', attrs: { 'data-testid': 'demo' } },
+    h(
+      'p',
+      {},
+      'Running from a source checkout: try Graph Bridge against the bundled emulator tenant (no Microsoft account needed). ',
+      b,
+    ),
+    result === null
+      ? null
+      : h(
+          'div',
+          { class: 'cache ok', attrs: { role: 'status', 'data-testid': 'demo-result' } },
+          h('p', {}, result.message),
+          result.demoUser === null
+            ? null
+            : h(
+                'dl',
+                { class: 'facts' },
+                h('dt', {}, 'Demo user'),
+                h('dd', {}, h('code', {}, result.demoUser.upn)),
+                h('dt', {}, 'Password'),
+                h('dd', {}, h('code', {}, result.demoUser.password)),
+                h('dt', {}, 'Authority'),
+                h('dd', {}, h('code', {}, result.authority)),
+              ),
+        ),
+  );
+}
+
 export function renderSettings(ctx: Ctx): HTMLElement[] {
   const view = ctx.state.settings;
   if (view === null) return [h('p', {}, 'Loading settings…')];
@@ -290,17 +336,7 @@ export function renderSettings(ctx: Ctx): HTMLElement[] {
     e.preventDefault();
     void submit(ctx, form);
   });
-  const demo =
-    ctx.state.appInfo?.fromCheckout === true
-      ? (() => {
-          const b = h('button', { key: 'try-demo', attrs: { type: 'button' } }, 'Try the demo tenant');
-          b.addEventListener(
-            'click',
-            () => void ctx.act(b, () => ctx.api.tryDemoTenant(), 'Demo tenant ready: sign in as the demo user.'),
-          );
-          return h('p', {}, 'Running from a source checkout: ', b);
-        })()
-      : null;
+  const demo = ctx.state.appInfo?.fromCheckout === true ? demoPanel(ctx) : null;
   return [
     view.configured
       ? null

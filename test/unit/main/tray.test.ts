@@ -90,7 +90,7 @@ test('tray actions: code sign-in opens the window (where the code shows); failur
     connectEditor: async (id) => calls.push(`connect:${id}`),
     copyBridgeCommand: () => calls.push('copy'),
     setPaused: (p) => calls.push(`paused:${p}`),
-    setStartAtLogin: (e) => calls.push(`login:${e}`),
+    setStartAtLogin: async (e) => calls.push(`login:${e}`),
     quit: () => calls.push('quit'),
     log: (l) => logs.push(l),
   });

@@ -1,0 +1,144 @@
+/**
+ * "Try the demo tenant" for real: the tray's launcher (app/main/demo-tenant.ts) starts the bundled
+ * emulator as a child process (`node --import tsx test/emulator/main.ts --ready-json`), the demo port
+ * writes its values as settings and restarts a REAL tray host's sign-in core in place, and then:
+ *  - the authority those settings name serves its OpenID configuration over TLS with the CA file,
+ *  - the restarted core signs the demo user in through the browser flow (headless Chromium types the
+ *    UPN and password the launcher reported, as the user would),
+ *  - quitting stops the child.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:tls';
+import { fileURLToPath } from 'node:url';
+import { createDemoEmulator, createDemoPort, findCheckoutRoot } from '../../app/main/demo-tenant.ts';
+import { createTrayHost } from '../../app/main/tray-host.ts';
+import { createPlatform } from '../../app/platform/platform.ts';
+import { existsSync } from 'node:fs';
+import { chromiumOpenBrowser, type ChromiumOpenBrowser } from '../helpers/browser.ts';
+
+const appMainDir = fileURLToPath(new URL('../../app/main/', import.meta.url));
+
+function getJson(url: string, ca: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca, method: 'GET' }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+/** base64 SHA-256 of the server's SubjectPublicKeyInfo, verified against the CA (what Chromium pins). */
+function leafSpki(origin: string, ca: string): Promise<string> {
+  const u = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: u.hostname, port: Number(u.port), ca, servername: u.hostname }, () => {
+      const spki = socket.getPeerX509Certificate()?.publicKey.export({ type: 'spki', format: 'der' });
+      socket.end();
+      if (spki === undefined) reject(new Error('no peer certificate'));
+      else resolve(createHash('sha256').update(spki).digest('base64'));
+    });
+    socket.once('error', reject);
+  });
+}
+
+test('demo tenant from a checkout: child emulator → settings → restarted sign-in core → demo user signs in', async (t) => {
+  const checkoutRoot = findCheckoutRoot(appMainDir, existsSync);
+  assert.ok(checkoutRoot !== null, 'this repository is a checkout');
+  const home = await mkdtemp(join(tmpdir(), 'gb-tray-demo-'));
+  t.after(() => rm(home, { recursive: true, force: true }));
+  const platform = createPlatform({ env: { GRAPH_BRIDGE_HOME: home, PATH: process.env.PATH }, homedir: home });
+
+  let browser: ChromiumOpenBrowser | null = null;
+  const hostResult = await createTrayHost({
+    platform,
+    version: '0.0.0-demo',
+    keychainService: `graph-bridge-demo-it-${randomUUID()}`,
+    openBrowser: (url) => {
+      if (browser === null) throw new Error('sign-in browser not ready');
+      return browser.openBrowser(url);
+    },
+  });
+  assert.ok(hostResult.ok, hostResult.ok ? '' : hostResult.error.message);
+  const host = hostResult.value;
+  await host.broker.start();
+  t.after(() => host.broker.stop());
+  const statuses: string[] = [];
+  host.broker.onStatusChanged((s) => statuses.push(s.account?.username ?? 'signed-out'));
+
+  const caDir = join(platform.paths.stateDir, 'demo-tenant');
+  const logs: string[] = [];
+  const emulator = createDemoEmulator({
+    checkoutRoot,
+    nodeCommand: process.execPath,
+    spawn: (command, args, options) => spawn(command, [...args], options),
+    env: process.env,
+    caDir,
+    log: (l) => logs.push(l),
+  });
+  t.after(() => emulator.stop());
+  const port = createDemoPort({
+    emulator,
+    caDir,
+    settings: { configDir: platform.paths.configDir, env: platform.env, readText: (p) => readFile(p, 'utf8') },
+    apply: (settings) => {
+      host.applySettings(settings);
+      return host.reloadSignIn();
+    },
+  });
+
+  const started = Date.now();
+  const result = await port.start();
+  const startMs = Date.now() - started;
+  assert.ok(result.ok, result.ok ? '' : result.error.message);
+  console.log(`demo tenant: emulator child ready + settings + sign-in core restart in ${startMs} ms`);
+  const { demoUser, authority } = result.value;
+  assert.ok(demoUser !== null);
+  assert.match(result.value.message, new RegExp(`${demoUser.upn.replace(/\./g, '\\.')} with the password`));
+  assert.ok(emulator.running());
+
+  // The settings are ordinary configuration, and the host now runs on them.
+  const settings = JSON.parse(await readFile(join(platform.paths.configDir, 'settings.json'), 'utf8')) as {
+    extraCaFile: string;
+    cloud: { authorityHost: string; graphBaseUrl: string };
+  };
+  assert.equal(settings.extraCaFile, join(caDir, 'ca.pem'));
+  assert.equal(host.endpoints().authority, authority);
+  assert.equal(host.restartNeeded(), false, 'the sign-in core was rebuilt in place');
+
+  // A sign-in-ready authority: OpenID configuration over TLS trusted only through the CA file.
+  const ca = await readFile(settings.extraCaFile, 'utf8');
+  const oidc = await getJson(`${authority}/v2.0/.well-known/openid-configuration`, ca);
+  assert.equal(oidc.status, 200);
+  assert.ok(String(oidc.body.authorization_endpoint).startsWith(settings.cloud.authorityHost));
+  assert.ok(String(oidc.body.token_endpoint).startsWith(settings.cloud.authorityHost));
+  const me = await getJson(`${settings.cloud.graphBaseUrl}v1.0/me`, ca);
+  assert.equal(me.status, 401, 'the Graph half answers (and wants a token)');
+
+  // The user signs in through the browser, typing the demo user the window showed.
+  browser = chromiumOpenBrowser({
+    username: demoUser.upn,
+    password: demoUser.password,
+    spkiSha256: await leafSpki(settings.cloud.authorityHost, ca),
+  });
+  const signedIn = await host.broker.signIn();
+  assert.ok(signedIn.ok, signedIn.ok ? '' : signedIn.error.message);
+  assert.equal(signedIn.value.username, demoUser.upn);
+  assert.equal(host.broker.status().account?.username, demoUser.upn);
+  assert.ok(statuses.includes(demoUser.upn), 'status listeners registered before the restart still hear the new core');
+
+  // Quitting the app stops the child.
+  await emulator.stop();
+  assert.equal(emulator.running(), false);
+  await assert.rejects(getJson(`${authority}/v2.0/.well-known/openid-configuration`, ca));
+});
