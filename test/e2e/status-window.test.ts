@@ -60,6 +60,22 @@ describe('status window against a real broker and the emulator', () => {
     await h.screenshot('05-consent-granted');
   });
 
+  test('admin-only scopes: Grant for teams skips ChannelMessage.Read.All and points at the admin', async () => {
+    const { page } = h;
+    await page.locator('#settings-group-teams').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('#announce', { hasText: 'Settings saved.' }).waitFor();
+    const teamsRow = page.locator('tr[data-group="teams"]');
+    await teamsRow.getByRole('button', { name: 'Grant teams' }).click();
+    await teamsRow.getByText('admin-only scopes need your administrator').waitFor({ timeout: 60_000 });
+    const missing = teamsRow.locator('.scope.missing');
+    assert.equal(await missing.count(), 1, 'only the admin-only scope is left');
+    assert.match(await missing.innerText(), /ChannelMessage\.Read\.All\s*admin/);
+    await page.getByText('can only be granted by a tenant administrator').waitFor();
+    await page.locator('#consent').scrollIntoViewIfNeeded();
+    await h.screenshot('05b-consent-admin-only');
+  });
+
   test('a new editor is held pending until allowed in the window', async () => {
     const { page } = h;
     const bridge = h.bridgeClient('claude-ai');

@@ -13,16 +13,24 @@ function scopeBadge(s: GroupRow['scopes'][number]): HTMLElement {
     h('span', { class: 'mark', attrs: { 'aria-hidden': 'true' } }, s.granted ? '✓' : '✗'),
     ` ${s.scope}`,
     s.write ? h('span', { class: 'tag' }, 'write') : null,
+    s.adminConsent === true
+      ? h('span', { class: 'tag', attrs: { title: 'Only a tenant administrator can grant this' } }, 'admin')
+      : null,
   );
 }
 
 function groupRow(ctx: Ctx, g: GroupRow, signedIn: boolean): HTMLTableRowElement {
-  const missing = g.scopes.filter((s) => !s.granted);
+  // Grant asks only for what a user may consent to; admin-only scopes go through the admin-consent link.
+  const missing = g.scopes.filter((s) => !s.granted && s.adminConsent !== true);
+  const adminMissing = g.scopes.some((s) => !s.granted && s.adminConsent === true);
   const description = ctx.state.settings?.groups.find((x) => x.group === g.group)?.description ?? '';
   let action: Node | string;
   if (!g.enabled) action = h('span', { class: 'muted' }, 'Not enabled');
   else if (g.scopes.length === 0) action = h('span', { class: 'muted' }, 'No scopes needed');
-  else if (missing.length === 0) action = h('span', { class: 'ok' }, 'Granted');
+  else if (missing.length === 0)
+    action = adminMissing
+      ? h('span', { class: 'muted' }, 'Granted; admin-only scopes need your administrator')
+      : h('span', { class: 'ok' }, 'Granted');
   else {
     const b = h(
       'button',
@@ -86,6 +94,9 @@ export function renderConsent(ctx: Ctx): HTMLElement[] {
     ),
   );
   const anyMissing = status.consent.some((g) => g.enabled && g.scopes.some((s) => !s.granted));
+  const adminOnlyMissing = status.consent.some(
+    (g) => g.enabled && g.scopes.some((s) => !s.granted && s.adminConsent === true),
+  );
   const adminLink = h(
     'button',
     { class: 'link', key: 'admin-consent', attrs: { type: 'button' } },
@@ -102,9 +113,16 @@ export function renderConsent(ctx: Ctx): HTMLElement[] {
           'Your organisation requires an administrator to approve these permissions. Send this page to your admin: ',
           adminLink,
         )
-      : anyMissing
-        ? h('p', { class: 'muted small' }, 'If your organisation requires admin approval: ', adminLink)
-        : null,
+      : adminOnlyMissing
+        ? h(
+            'p',
+            { class: 'muted small' },
+            'Scopes marked admin can only be granted by a tenant administrator; the tools that need them say so until then. Send this page to your admin: ',
+            adminLink,
+          )
+        : anyMissing
+          ? h('p', { class: 'muted small' }, 'If your organisation requires admin approval: ', adminLink)
+          : null,
   ];
   return parts.filter((x): x is HTMLElement => x !== null);
 }
