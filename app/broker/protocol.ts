@@ -303,6 +303,11 @@ export const statusSchema = z.object({
   endpoint: z.string(),
   paused: z.boolean(),
   account: accountSummarySchema.nullable(),
+  /**
+   * Present while the active account must sign in again (its refresh failed: revoked or expired
+   * session, MFA required). `reason` says what happened and what to do.
+   */
+  signInNeeded: z.object({ reason: z.string(), since: z.iso.datetime() }).optional(),
   accounts: z.array(accountSummarySchema),
   cache: z.object({
     backend: cacheBackendSchema,

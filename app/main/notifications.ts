@@ -16,6 +16,16 @@ export interface NotificationModel {
 }
 
 function signInNeeded(prev: BrokerStatus | null, next: BrokerStatus): NotificationModel[] {
+  if (next.signInNeeded !== undefined && next.account !== null && prev?.signInNeeded === undefined) {
+    return [
+      {
+        kind: 'sign-in-needed',
+        id: 'sign-in',
+        title: 'Graph Bridge: sign-in needed',
+        body: `${next.account.username} has to sign in again (${next.signInNeeded.reason}). Editors cannot use Microsoft 365 until you do: open the tray icon and choose Sign in.`,
+      },
+    ];
+  }
   if (prev === null || prev.account === null || next.account !== null) return [];
   return [
     {

@@ -1,7 +1,8 @@
 /**
  * What the tray icon and tooltip show, derived purely from broker status.
  *
- * Precedence: paused > needs attention (a client, consent or write approval waits for the user) >
+ * Precedence: paused > needs attention (a client, consent or write approval waits for the user, or the
+ * account must sign in again) >
  * signed in > signed out. Paused wins because while paused nothing is served, so pending items can wait.
  */
 import type { BrokerStatus } from '../broker/protocol.ts';
@@ -25,7 +26,7 @@ export function attentionCounts(status: BrokerStatus): AttentionCounts {
 
 export function trayIconState(status: BrokerStatus): TrayIconState {
   if (status.paused) return 'paused';
-  if (attentionCounts(status).total > 0) return 'attention';
+  if (attentionCounts(status).total > 0 || status.signInNeeded !== undefined) return 'attention';
   return status.account === null ? 'signed-out' : 'signed-in';
 }
 
@@ -36,6 +37,7 @@ function plural(n: number, word: string): string {
 export function trayTooltip(status: BrokerStatus): string {
   const lines = ['Graph Bridge'];
   lines.push(status.account === null ? 'Not signed in' : `Signed in as ${status.account.username}`);
+  if (status.signInNeeded !== undefined) lines.push('Sign-in needed');
   if (status.paused) lines.push('Access paused');
   const n = attentionCounts(status);
   const waiting = [

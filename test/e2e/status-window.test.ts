@@ -192,6 +192,21 @@ describe('status window against a real broker and the emulator', () => {
     await page.getByRole('button', { name: 'Resume access' }).click();
     await page.locator('#paused-banner').waitFor({ state: 'hidden' });
   });
+
+  test('a revoked session: the refresh fails, the window asks to sign in again', async () => {
+    const { page } = h;
+    const user = h.emulator.users[0];
+    assert.ok(user);
+    h.emulator.control.revokeSessions(user.oid);
+    const token = await h.bridgeClient('claude-ai').call('token.get', { scopes: ['User.Read'], forceRefresh: true });
+    assert.equal(token.ok === false && token.error.code, 'NOT_SIGNED_IN');
+    const banner = page.getByTestId('sign-in-needed');
+    await banner.waitFor();
+    assert.match(await banner.innerText(), /Sign-in needed: .*expired or was revoked/);
+    assert.equal(await banner.getAttribute('role'), 'alert');
+    assert.ok(h.host.broker.status().signInNeeded, 'status carries the signal for the tray icon');
+    await h.screenshot('11-sign-in-needed');
+  });
 });
 
 describe('status window on first run without a keychain', () => {

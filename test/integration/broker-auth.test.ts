@@ -172,6 +172,11 @@ void describe('broker auth against the emulator and the real keychain', () => {
       const r = await auth.getToken({ scopes: ['User.Read'], forceRefresh: true });
       assert.equal(r.ok ? '' : r.error.code, 'NOT_SIGNED_IN');
       assert.match(r.ok ? '' : r.error.message, /graph-bridge login/);
+      // The account is still listed (MSAL keeps it; only its refresh token is gone), so status must
+      // say that it has to sign in again — the tray's "sign-in needed" signal.
+      const snap = auth.snapshot();
+      assert.equal(snap.account?.username, user.upn);
+      assert.match(snap.signInNeeded?.reason ?? '', /expired or was revoked/);
     } finally {
       await auth.close();
     }

@@ -54,6 +54,11 @@ export interface AuthSnapshot {
   grantedScopes: string[];
   tokenExpiresOn: Date | null;
   lastRefresh: Date | null;
+  /**
+   * The active account's last silent refresh failed in a way only a new sign-in fixes (revoked or
+   * expired session, MFA / Conditional Access); the account is still listed. Cleared by a success.
+   */
+  signInNeeded?: { reason: string; since: Date } | null;
 }
 
 export interface AuthService {

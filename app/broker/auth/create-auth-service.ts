@@ -78,6 +78,8 @@ interface AccountTokenState {
   granted: Set<string>;
   expiresOn: Date | null;
   lastRefresh: Date | null;
+  /** Set when a silent refresh failed in a way only a new sign-in fixes; cleared by the next success. */
+  signInNeeded: { reason: string; since: Date } | null;
 }
 
 interface SilentOutcome {
@@ -178,7 +180,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
   const stateFor = (homeAccountId: string): AccountTokenState => {
     let s = tokenState.get(homeAccountId);
     if (s === undefined) {
-      s = { granted: new Set(), expiresOn: null, lastRefresh: null };
+      s = { granted: new Set(), expiresOn: null, lastRefresh: null, signInNeeded: null };
       tokenState.set(homeAccountId, s);
     }
     return s;
@@ -216,6 +218,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
     const s = stateFor(result.account.homeAccountId);
     for (const scope of result.scopes) s.granted.add(scope);
     s.expiresOn = result.expiresOn;
+    s.signInNeeded = null;
     if (fromNetwork) s.lastRefresh = new Date(now());
   }
 
@@ -256,6 +259,9 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
         if (mapped.error.code === 'CONSENT_REQUIRED') {
           const { item, added } = consent.record(mapped.error.missingScopes ?? scopes, requestedBy);
           if (added) for (const l of consentListeners) l(item);
+        }
+        if (mapped.error.code === 'NOT_SIGNED_IN' || mapped.error.code === 'INTERACTION_REQUIRED') {
+          stateFor(account.homeAccountId).signInNeeded = { reason: mapped.error.message, since: new Date(now()) };
         }
         if (mapped.error.code === 'NOT_SIGNED_IN') {
           // The refresh token is gone or dead; the cache may have changed (MSAL deletes bad RTs).
@@ -475,6 +481,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
         grantedScopes: s !== undefined ? normalizeScopes([...s.granted]) : [],
         tokenExpiresOn: s?.expiresOn ?? null,
         lastRefresh: s?.lastRefresh ?? null,
+        signInNeeded: s?.signInNeeded ?? null,
       };
     },
 

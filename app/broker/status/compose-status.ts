@@ -44,6 +44,9 @@ export function composeStatus(input: StatusInputs): BrokerStatus {
     endpoint: input.endpoint,
     paused: input.paused,
     account: auth.account,
+    ...(auth.account !== null && auth.signInNeeded
+      ? { signInNeeded: { reason: auth.signInNeeded.reason, since: auth.signInNeeded.since.toISOString() } }
+      : {}),
     accounts: auth.accounts,
     cache: { backend: auth.cache.backend, detail: auth.cache.detail },
     token: {

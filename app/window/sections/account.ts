@@ -66,7 +66,7 @@ function dl(rows: [string, Node | string][]): HTMLDListElement {
   return h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]).flat());
 }
 
-function signedIn(ctx: Ctx, status: Status & { account: NonNullable<Status['account']> }): HTMLElement[] {
+function signedIn(ctx: Ctx, status: Status & { account: NonNullable<Status['account']> }): (HTMLElement | null)[] {
   const { account, token } = status;
   const expiry =
     token.expiresOn === null
@@ -76,7 +76,20 @@ function signedIn(ctx: Ctx, status: Status & { account: NonNullable<Status['acco
           { class: 'countdown', attrs: { 'data-expires': token.expiresOn } },
           formatCountdown(secondsUntil(token.expiresOn, ctx.now())),
         );
+  const needed = status.signInNeeded;
   return [
+    needed === undefined
+      ? null
+      : h(
+          'p',
+          { class: 'cache warning', attrs: { role: 'alert', 'data-testid': 'sign-in-needed' } },
+          h('strong', {}, 'Sign-in needed: '),
+          `${needed.reason} Editors get an error until you sign in again.`,
+          ' ',
+          button(ctx, 'Sign in again', 'sign-in-again', (b) => {
+            void ctx.act(b, () => ctx.api.signIn(), 'Signed in.');
+          }),
+        ),
     dl([
       ['Account', `${account.name ?? account.username} (${account.username})`],
       ['Tenant', account.tenantId],
@@ -119,7 +132,7 @@ export function renderAccount(ctx: Ctx): HTMLElement[] {
   const status = ctx.state.status;
   if (status === null) return [h('p', {}, 'Loading…')];
   const body = status.account === null ? signedOut(ctx) : signedIn(ctx, { ...status, account: status.account });
-  return [...body, cacheLine(status)];
+  return [...body.filter((x): x is HTMLElement => x !== null), cacheLine(status)];
 }
 
 /** Updates every countdown in place once a second (no re-render, so focus and screen readers are undisturbed). */

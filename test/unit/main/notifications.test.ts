@@ -31,6 +31,18 @@ test('losing the account asks to sign in again, naming the account', () => {
   assert.deepEqual(notificationsFor(status(), status()), []);
 });
 
+test('a refresh that needs a new sign-in notifies once while the account is still listed', () => {
+  const needed = signedIn({
+    signInNeeded: { reason: 'Your Microsoft sign-in has expired or was revoked.', since: '2026-11-22T10:00:00.000Z' },
+  });
+  const [n, ...rest] = notificationsFor(signedIn(), needed);
+  assert.equal(rest.length, 0);
+  assert.equal(n?.kind, 'sign-in-needed');
+  assert.match(n?.body ?? '', /ada@contoso\.com has to sign in again \(Your Microsoft sign-in has expired/);
+  assert.deepEqual(notificationsFor(needed, needed), [], 'not repeated on every status change');
+  assert.deepEqual(notificationsFor(needed, signedIn()), [], 'signing in again clears it silently');
+});
+
 test('only NEW items notify; approved clients and resolved items do not', () => {
   const before = signedIn({ pendingApprovals: [writeApproval('w1')], pendingConsent: [consentRequest('c1')] });
   const after = signedIn({

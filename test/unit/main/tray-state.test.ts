@@ -18,6 +18,12 @@ test('icon: attention for a pending client, a consent request or a write approva
   );
 });
 
+test('icon and tooltip: attention when the account has to sign in again', () => {
+  const s = signedIn({ signInNeeded: { reason: 'Session revoked.', since: '2026-11-22T10:00:00.000Z' } });
+  assert.equal(trayIconState(s), 'attention');
+  assert.match(trayTooltip(s), /Signed in as ada@contoso\.com\nSign-in needed/);
+});
+
 test('icon: paused wins over attention', () => {
   assert.equal(trayIconState(signedIn({ paused: true, pendingApprovals: [writeApproval('w')] })), 'paused');
 });
