@@ -17,6 +17,8 @@ export function formatStatus(view: StatusView): string {
     `Account:       ${s.account === null ? 'not signed in (run: graph-bridge login)' : `${s.account.username}${s.account.name === undefined ? '' : ` (${s.account.name})`}`}`,
   );
   if (s.account !== null) lines.push(`Tenant:        ${s.account.tenantId} @ ${s.account.environment}`);
+  if (s.signInNeeded !== undefined)
+    lines.push(`Sign-in:       NEEDED since ${s.signInNeeded.since}: ${s.signInNeeded.reason}`);
   if (s.accounts.length > 1)
     lines.push(
       `Other accounts: ${s.accounts
