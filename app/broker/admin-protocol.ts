@@ -29,16 +29,21 @@ export const adminStatusSchema = z.object({
 });
 export type AdminStatus = z.infer<typeof adminStatusSchema>;
 
-const auditEntryWire = z.object({
-  time: z.string(),
-  client: z.string(),
-  tool: z.string(),
-  method: z.string(),
-  pathTemplate: z.string(),
-  status: z.number(),
+/**
+ * One audit trail entry as stored in audit.jsonl and shown by the CLI and the status window (the one
+ * definition all three parse with). Never bodies or tokens: the path is a template.
+ */
+export const auditEntrySchema = z.object({
+  time: z.string().max(40),
+  client: z.string().max(100),
+  tool: z.string().max(100),
+  method: z.string().max(10),
+  pathTemplate: z.string().max(500),
+  status: z.number().int(),
   durationMs: z.number(),
-  requestId: z.string().optional(),
+  requestId: z.string().max(100).optional(),
 });
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** Server -> CLI notification while `login` with deviceCode runs. */
 export const DEVICE_CODE_NOTIFICATION = 'login.deviceCode';
@@ -80,7 +85,7 @@ export const ADMIN_METHODS = {
       tool: z.string().max(100).optional(),
       limit: z.number().int().positive().max(100_000).optional(),
     }),
-    result: z.array(auditEntryWire),
+    result: z.array(auditEntrySchema),
   },
 } as const;
 export type AdminMethodName = keyof typeof ADMIN_METHODS;

@@ -4,21 +4,13 @@
  * it — they speak protocol v1 over the socket.
  */
 import type { AccountSummary, BrokerStatus, Result, ToolGroup } from './protocol.ts';
+import type { AuditEntry } from './admin-protocol.ts';
 import type { AuthService, DeviceCodeOptions, SignInOptions } from './auth/auth-service.ts';
 
 export type WriteDecision = 'allow-once' | 'allow-always' | 'deny';
 export type ClientDecision = 'approve' | 'deny' | 'revoke';
 
-export interface AuditEntry {
-  time: string;
-  client: string;
-  tool: string;
-  method: string;
-  pathTemplate: string;
-  status: number;
-  durationMs: number;
-  requestId?: string;
-}
+export type { AuditEntry } from './admin-protocol.ts';
 
 export interface AuditQuery {
   client?: string;

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { accountSummarySchema, BROKER_ERROR_CODES, statusSchema, toolGroupSchema } from '../broker/protocol.ts';
+import { auditEntrySchema } from '../broker/admin-protocol.ts';
 import { CLOUD_NAMES } from '../broker/settings/clouds.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -103,16 +104,6 @@ export const settingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
-export const auditEntrySchema = z.object({
-  time: z.string().max(40),
-  client: z.string().max(100),
-  tool: z.string().max(100),
-  method: z.string().max(10),
-  pathTemplate: z.string().max(500),
-  status: z.number().int(),
-  durationMs: z.number(),
-  requestId: z.string().max(100).optional(),
-});
 export type AuditEntryView = z.infer<typeof auditEntrySchema>;
 
 export const auditFilterSchema = z

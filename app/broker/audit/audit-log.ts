@@ -9,21 +9,10 @@
  */
 import { appendFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
 import { redactSecrets } from '../protocol.ts';
+import { auditEntrySchema } from '../admin-protocol.ts';
 import type { AuditEntry, AuditQuery } from '../broker-api.ts';
 import { createSerialQueue } from '../state/atomic-write.ts';
-
-export const auditEntrySchema = z.object({
-  time: z.string(),
-  client: z.string(),
-  tool: z.string(),
-  method: z.string(),
-  pathTemplate: z.string(),
-  status: z.number(),
-  durationMs: z.number(),
-  requestId: z.string().optional(),
-});
 
 export interface AuditLogOptions {
   /** Path of the current file, e.g. <stateDir>/audit.jsonl. */
