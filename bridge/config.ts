@@ -6,7 +6,9 @@
  *   --read-only                  GRAPH_BRIDGE_READ_ONLY=1   no write tools are listed
  *   --tools mail,calendar        GRAPH_BRIDGE_TOOLS=mail,calendar
  */
-import { BRIDGE_ENV, TOOL_GROUPS, type ToolGroup } from '../app/broker/protocol.ts';
+import type { ToolGroup } from '../app/broker/protocol.ts';
+// Zod-free copies of protocol.ts's names: config is parsed on the fast start path (see protocol-names.ts).
+import { BRIDGE_ENV_NAMES as BRIDGE_ENV, TOOL_GROUP_NAMES as TOOL_GROUPS } from './protocol-names.ts';
 
 /** Groups listed when neither --tools nor GRAPH_BRIDGE_TOOLS is given (`api` needs settings first). */
 export const DEFAULT_GROUPS: readonly ToolGroup[] = TOOL_GROUPS.filter((g) => g !== 'api');

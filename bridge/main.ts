@@ -5,19 +5,35 @@
  *   node dist/bridge.js [--read-only] [--tools mail,calendar,…]
  *
  * stdout carries MCP JSON-RPC only; logs go to stderr (log.ts).
+ *
+ * Start-up is two-stage (docs/bridge.md "Fast start"): the fast start (fast-start/front.ts) answers
+ * the handshake and tools/list from a manifest recorded from the real server at build time, and the
+ * first other message import()s fast-start/full.ts — the real McpServer, zod, the tools — and hands
+ * the stream over. Nothing this module imports statically may load zod or the SDK: in the
+ * single-file CJS bundle the whole zod graph must sit behind that one import() (mixing eagerly and
+ * lazily evaluated zod modules initialises zod out of order, "Class is not a constructor").
  */
+import { createRequire } from 'node:module';
 import { homedir, tmpdir, userInfo } from 'node:os';
+import { dirname } from 'node:path';
 import process from 'node:process';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { BRIDGE_ENV, redactSecrets, resolveBrokerEndpoint } from '../app/broker/protocol.ts';
-import { selectTools, toCatalog, ALL_TOOLS } from './catalog.ts';
-import { parseBridgeConfig } from './config.ts';
-import { createLogger, describeError, type LogLevel } from './log.ts';
-// Static on purpose: a dynamic import() of a local module makes esbuild's single-file CJS bundle
-// initialise zod v4 lazily and out of order ("Class is not a constructor" at start). The runtime is
-// only *created* at the first call, and the Graph client package is import()ed there (graph-client.ts).
-import { createRuntime, type Runtime } from './runtime.ts';
-import { createBridgeServer } from './server.ts';
+import { PassThrough, type Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { parseBridgeConfig, type BridgeConfig } from './config.ts';
+import { evaluateCommonJs } from './fast-start/embedded.ts';
+import { createFront } from './fast-start/front.ts';
+import type * as FullModuleExports from './fast-start/full.ts';
+import type { FullServer } from './fast-start/full.ts';
+import type { FastStartManifest } from './fast-start/manifest.ts';
+
+type FullModule = typeof FullModuleExports;
+
+// Both inlined by build/build.mjs; undefined when run from source (tsx), where the same two steps
+// happen at run time instead. `typeof X === 'undefined'` lets esbuild drop the source-only branches.
+/** JSON of the manifest recorded from the real server (fast-start/generate.ts). */
+declare const GRAPH_BRIDGE_FAST_START: string | undefined;
+/** fast-start/full.ts bundled as CommonJS. */
+declare const GRAPH_BRIDGE_FULL_SOURCE: string | undefined;
 
 function currentUserName(): string {
   try {
@@ -27,79 +43,86 @@ function currentUserName(): string {
   }
 }
 
-/** GRAPH_BRIDGE_THROTTLE_BUDGET_MS: how long one call may wait on Graph throttling (default 30 s). */
-function throttleBudget(value: string | undefined): { throttleBudgetMs?: number } {
-  const ms = Number(value);
-  return value !== undefined && Number.isInteger(ms) && ms >= 0 && ms <= 300_000 ? { throttleBudgetMs: ms } : {};
+/** The same line shape as log.ts (which cannot be loaded before zod). Holds no secrets. */
+function logLine(level: 'error', message: string): string {
+  return `[graph-bridge ${process.pid}] ${new Date().toISOString()} ${level}: ${message.replace(/\r?\n/g, ' | ')}\n`;
 }
 
-async function main(): Promise<void> {
-  let runtime: Runtime | undefined;
-  const level = process.env.GRAPH_BRIDGE_LOG_LEVEL as LogLevel | undefined;
-  const log = createLogger({
-    write: (line) => process.stderr.write(line),
-    pid: process.pid,
-    ...(level && ['debug', 'info', 'warn', 'error'].includes(level) ? { level } : {}),
-    secrets: () => runtime?.heldSecrets() ?? [],
-  });
+function fatal(error: unknown): void {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  process.stderr.write(`[graph-bridge ${process.pid}] fatal: ${text}\n`);
+  process.exit(1);
+}
 
+function loadFull(): Promise<FullModule> {
+  if (typeof GRAPH_BRIDGE_FULL_SOURCE === 'undefined') return import('./fast-start/full.ts');
+  const filename = fileURLToPath(import.meta.url);
+  return Promise.resolve(
+    evaluateCommonJs<FullModule>(GRAPH_BRIDGE_FULL_SOURCE, {
+      filename,
+      dirname: dirname(filename),
+      require: createRequire(filename),
+    }),
+  );
+}
+
+function startFull(config: BridgeConfig, input: Readable): Promise<FullServer> {
+  return loadFull().then((full) =>
+    full.startFullServer({
+      config,
+      env: process.env,
+      platform: process.platform,
+      pid: process.pid,
+      uid: typeof process.getuid === 'function' ? process.getuid() : undefined,
+      username: currentUserName(),
+      homedir: homedir(),
+      tmpdir: tmpdir(),
+      writeLog: (line) => process.stderr.write(line),
+      input,
+      output: process.stdout,
+    }),
+  );
+}
+
+async function recordedManifest(): Promise<FastStartManifest> {
+  if (typeof GRAPH_BRIDGE_FAST_START === 'undefined') {
+    // From source: record it now from the real server — slower, but the same code path.
+    const { generateFastStartManifest } = await import('./fast-start/generate.ts');
+    return generateFastStartManifest();
+  }
+  return JSON.parse(GRAPH_BRIDGE_FAST_START) as FastStartManifest;
+}
+
+function main(): void {
   const parsed = parseBridgeConfig(process.argv.slice(2), process.env);
   if (!parsed.ok) {
-    log.error(parsed.message);
+    process.stderr.write(logLine('error', parsed.message));
     process.exitCode = 2;
     return;
   }
   const { config } = parsed;
-  const username = currentUserName();
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  const endpoint = resolveBrokerEndpoint({
-    platform: process.platform,
-    env: process.env,
-    homedir: homedir(),
-    username,
-  });
-  const tools = selectTools(ALL_TOOLS, config);
-  const catalog = toCatalog(tools);
-
-  const server = createBridgeServer({
-    tools,
-    log,
-    readOnly: config.readOnly,
-    loadRunner: (mcp) => {
-      runtime = createRuntime({
-        endpoint,
-        pid: process.pid,
-        uid,
-        userTag: uid !== undefined ? String(uid) : username,
-        tmpdir: tmpdir(),
-        ...(process.env[BRIDGE_ENV.launch] !== undefined ? { launchCommand: process.env[BRIDGE_ENV.launch] } : {}),
-        ...(process.env[BRIDGE_ENV.downloadDir] ? { downloadDir: process.env[BRIDGE_ENV.downloadDir] } : {}),
-        config,
-        catalog,
-        clientInfo: () => {
-          const info = mcp.server.getClientVersion();
-          return { name: info?.name ?? 'unknown-editor', version: info?.version ?? '' };
-        },
-        log,
-        ...throttleBudget(process.env.GRAPH_BRIDGE_THROTTLE_BUDGET_MS),
-      });
-      return Promise.resolve(runtime);
-    },
-  });
-
+  let full: Promise<FullServer> | undefined;
   const shutdown = (): void => {
-    runtime?.close();
-    void server.close().finally(() => process.exit(0));
+    void (full ?? Promise.resolve(undefined)).then((server) => server?.close()).finally(() => process.exit(0));
   };
   process.stdin.once('end', shutdown);
   process.stdin.once('close', shutdown);
-  await server.connect(new StdioServerTransport(process.stdin, process.stdout));
-  log.debug(
-    `ready: ${tools.length} tools (${config.groups.join(',')}${config.readOnly ? ', read-only' : ''}), broker ${endpoint.path}`,
-  );
+
+  recordedManifest().then((manifest) => {
+    const front = createFront({
+      manifest,
+      selection: config,
+      write: (text) => void process.stdout.write(text),
+      handover: (first) => {
+        const input = new PassThrough();
+        input.write(first);
+        full = startFull(config, input);
+        full.catch(fatal);
+        return (chunk) => void input.write(chunk);
+      },
+    });
+    process.stdin.on('data', (chunk: Buffer) => front.push(chunk));
+  }, fatal);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`[graph-bridge ${process.pid}] fatal: ${redactSecrets(describeError(error))}\n`);
-  process.exit(1);
-});
+main();

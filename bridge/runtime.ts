@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { lstat, readFile, stat } from 'node:fs/promises';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -16,6 +17,7 @@ import type { BridgeConfig } from './config.ts';
 import { createToolRunner, DEFAULT_LIMITS, type ToolRunner } from './context.ts';
 import { saveDownload } from './downloads.ts';
 import { createGraphClientTransport } from './graph/graph-client.ts';
+import { createKeepAliveFetch } from './graph/keep-alive-fetch.ts';
 import type { Logger } from './log.ts';
 
 export interface RuntimeOptions {
@@ -128,11 +130,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       : {}),
   });
   const tokens = createTokenSource(broker, now);
+  // One keep-alive TLS connection pool for every Graph call of this process (keep-alive-fetch.ts).
+  const graphFetch = createKeepAliveFetch({ request: httpsRequest, agent: new HttpsAgent({ keepAlive: true }) });
   const runner = createToolRunner({
     broker,
     tokens,
     config: options.config,
-    createTransport: (graphBaseUrl, getToken) => createGraphClientTransport({ graphBaseUrl, getToken }),
+    createTransport: (graphBaseUrl, getToken) =>
+      createGraphClientTransport({ graphBaseUrl, getToken, fetch: graphFetch }),
     createApiClient: (getHello, getToken) =>
       createApiClient({
         api: async () => (await getHello()).api,

@@ -1,18 +1,32 @@
 #!/usr/bin/env node
 // Builds everything that runs outside `tsx`:
-//   dist/bridge.js   the stdio MCP bridge, ONE self-contained file (editors spawn it; packaged as a resource)
+//   dist/bridge.js   the stdio MCP bridge, ONE self-contained file (editors spawn it; packaged as a resource),
+//                    with the fast-start manifest (bridge/fast-start/generate.ts, run here) inlined
 //   dist/cli.js      the `graph-bridge` command (package.json "bin")
 //   dist/main.cjs    Electron main process      dist/preload.cjs   the window's preload (sandboxed)
 //   dist/window/     the status window page (index.html, window.js, styles.css)
 // dist/ holds a package.json {"type":"commonjs"} so the .js bundles are CommonJS both in a checkout
 // (where the root package.json says "type":"module") and in the packaged app's resources folder.
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const dist = join(root, 'dist');
+const outdirArg = process.argv.find((a) => a.startsWith('--outdir='));
+/** `--outdir=<dir>` writes there instead of dist/ (the benchmark builds the bridge exactly like this). */
+const dist = outdirArg === undefined ? join(root, 'dist') : resolve(outdirArg.slice('--outdir='.length));
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 /** `--only=bridge,cli` builds a subset (used while iterating); the default builds everything. */
 const only = onlyArg === undefined ? null : new Set(onlyArg.slice('--only='.length).split(','));
@@ -42,6 +56,41 @@ function requireEntry(path) {
   return join(root, path);
 }
 
+/**
+ * The bridge is built in two esbuild passes into ONE file (docs/bridge.md "Fast start"):
+ *  1. bridge/fast-start/full.ts (the real McpServer, zod, the tools, the runtime) as a CJS bundle, kept
+ *     as a string: main.ts compiles it only when the fast start hands over, so starting the bridge
+ *     does not even parse it;
+ *  2. bridge/main.ts with that string and the fast-start manifest inlined (GRAPH_BRIDGE_FULL_SOURCE,
+ *     GRAPH_BRIDGE_FAST_START). The manifest is recorded from the real server by running
+ *     bridge/fast-start/generate.ts here.
+ */
+async function buildBridge() {
+  const dir = mkdtempSync(join(tmpdir(), 'gb-build-'));
+  try {
+    const generator = join(dir, 'generate.cjs');
+    const [full] = await Promise.all([
+      build({ ...common, entryPoints: [requireEntry('bridge/fast-start/full.ts')], write: false, minify: true }),
+      build({ ...common, entryPoints: [requireEntry('bridge/fast-start/generate.ts')], outfile: generator }),
+    ]);
+    const { generateFastStartManifest } = createRequire(import.meta.url)(generator);
+    const manifest = await generateFastStartManifest();
+    await build({
+      ...common,
+      entryPoints: [requireEntry('bridge/main.ts')],
+      outfile: join(dist, 'bridge.js'),
+      minify: true,
+      define: {
+        ...common.define,
+        GRAPH_BRIDGE_FAST_START: JSON.stringify(JSON.stringify(manifest)),
+        GRAPH_BRIDGE_FULL_SOURCE: JSON.stringify(full.outputFiles[0].text),
+      },
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, 'window'), { recursive: true });
 writeFileSync(join(dist, 'package.json'), JSON.stringify({ type: 'commonjs' }, null, 2) + '\n');
@@ -49,8 +98,7 @@ writeFileSync(join(dist, 'package.json'), JSON.stringify({ type: 'commonjs' }, n
 const started = Date.now();
 await Promise.all([
   // The bridge must start fast and carry everything: no externals at all.
-  want('bridge') &&
-    build({ ...common, entryPoints: [requireEntry('bridge/main.ts')], outfile: join(dist, 'bridge.js'), minify: true }),
+  want('bridge') && buildBridge(),
   want('cli') &&
     build({
       ...common,

@@ -1,7 +1,9 @@
 /**
  * GraphTransport backed by @microsoft/microsoft-graph-client: a custom AuthenticationProvider asks
  * the broker (via getToken) for a token with the call's scopes; the middleware chain is
- * Authentication -> Redirect -> Telemetry -> HTTPMessage. The client's own RetryHandler is left out
+ * Authentication -> Redirect -> Telemetry -> send, where send is the injected fetch (production: the
+ * keep-alive node:https sender of keep-alive-fetch.ts; default: the global fetch, which is what the
+ * client's own HTTPMessageHandler calls). The client's own RetryHandler is left out
  * because graph-api.ts applies the (bounded) retry policy. `customHosts` holds the hostname of the
  * configured Graph base URL so the client attaches Authorization to it (configuration, e.g. a
  * sovereign cloud or the test emulator) — see emulator spec §1.11/§15.
@@ -11,8 +13,15 @@
  * single-file bundle).
  */
 import type * as GraphSdkModule from '@microsoft/microsoft-graph-client';
-import type { AuthenticationProvider, AuthenticationProviderOptions, Client } from '@microsoft/microsoft-graph-client';
+import type {
+  AuthenticationProvider,
+  AuthenticationProviderOptions,
+  Client,
+  Context,
+  Middleware,
+} from '@microsoft/microsoft-graph-client';
 import type { AuthRequest, GraphTransport, TransportRequest, TransportResponse } from './graph-api.ts';
+import type { FetchLike } from './keep-alive-fetch.ts';
 
 type GraphSdk = typeof GraphSdkModule;
 
@@ -26,6 +35,18 @@ export interface GraphClientTransportOptions {
   graphBaseUrl: string;
   /** Resolves to an access token or throws ToolError (consent, sign-in, broker absent…). */
   getToken(request: AuthRequest): Promise<string>;
+  /** Sends the HTTP request at the end of the middleware chain (default: the global fetch). */
+  fetch?: FetchLike;
+}
+
+/** The chain's last middleware: what HTTPMessageHandler does, with an injectable fetch. */
+function sendWith(send: FetchLike): Middleware {
+  return {
+    async execute(context: Context): Promise<void> {
+      // RequestInfo is a DOM type: a URL string, or a Request after a redirect of a Request.
+      context.response = await send(context.request as string | Request, context.options);
+    },
+  };
 }
 
 async function readBody(response: Response): Promise<unknown> {
@@ -44,6 +65,7 @@ async function readBody(response: Response): Promise<unknown> {
 
 export function createGraphClientTransport(options: GraphClientTransportOptions): GraphTransport {
   const base = new URL(options.graphBaseUrl);
+  const send: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const provider: AuthenticationProvider = {
     async getAccessToken(authOptions?: AuthenticationProviderOptions) {
       const scoped = authOptions as ScopedAuthOptions | undefined;
@@ -66,7 +88,7 @@ export function createGraphClientTransport(options: GraphClientTransportOptions)
         new sdk.AuthenticationHandler(provider),
         new sdk.RedirectHandler(new sdk.RedirectHandlerOptions()),
         new sdk.TelemetryHandler(),
-        new sdk.HTTPMessageHandler(),
+        sendWith(send),
       ],
     });
     return { client, sdk };

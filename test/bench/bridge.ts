@@ -1,19 +1,22 @@
 /**
- * Bridge benchmark (printed, never asserted). Both servers are bundled with esbuild the same way as
- * the product (one CommonJS file, node20) and measured in the same run:
+ * Bridge benchmark (printed, never asserted). The bridge is built exactly as the product is
+ * (build/build.mjs: one minified CommonJS file with the fast-start manifest and the embedded full
+ * server); the one-tool baseline is bundled with the same esbuild options (CJS, node20, minified).
+ * Both are measured in the same run:
  *   - spawn -> initialize -> tools/list wall time, median of N, vs a one-tool SDK server (goal ≤ 0.8×)
  *   - peak RSS (VmHWM) after tools/list (goal ≤ +10 MiB over the one-tool server)
  *   - tools/list size with every group enabled (goal ≤ 40 KB)
  *   - per-call overhead: get_my_profile through bridge+broker vs a direct HTTPS GET /me with the
  *     same token and keep-alive (goal ≤ 3 ms p50). Real broker + emulator.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { startTestBroker } from '../helpers/broker.ts';
 import { startEmulator } from '../helpers/emulator.ts';
@@ -22,6 +25,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const CALLS = Number(process.env.BENCH_CALLS ?? 60);
 
+/** The baseline, with build/build.mjs's options for dist/bridge.js. */
 async function bundle(entry: string, outfile: string): Promise<number> {
   await build({
     entryPoints: [join(ROOT, entry)],
@@ -30,12 +34,20 @@ async function bundle(entry: string, outfile: string): Promise<number> {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
+    minify: true,
     legalComments: 'none',
     logLevel: 'error',
     define: { 'import.meta.url': '__gbImportMetaUrl' },
     banner: { js: "const __gbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   return (await readFile(outfile)).byteLength;
+}
+
+/** The bridge, by the product's own build script (into `outdir`, not dist/). */
+async function buildBridge(outdir: string): Promise<{ file: string; bytes: number }> {
+  await promisify(execFile)(process.execPath, [join(ROOT, 'build/build.mjs'), '--only=bridge', `--outdir=${outdir}`]);
+  const file = join(outdir, 'bridge.js');
+  return { file, bytes: (await readFile(file)).byteLength };
 }
 
 interface Rpc {
@@ -134,9 +146,8 @@ export async function run(): Promise<void> {
   const broker = await startTestBroker({ emulator });
   try {
     await writeFile(join(dir, 'package.json'), '{"type":"commonjs"}\n');
-    const bridgeFile = join(dir, 'bridge.js');
+    const { file: bridgeFile, bytes: bridgeBytes } = await buildBridge(join(dir, 'bridge-dist'));
     const baseFile = join(dir, 'one-tool.js');
-    const bridgeBytes = await bundle('bridge/main.ts', bridgeFile);
     const baseBytes = await bundle('test/bench/fixtures/one-tool-server.ts', baseFile);
     const noBroker = { GRAPH_BRIDGE_HOME: join(dir, 'nobroker') };
 
@@ -193,7 +204,7 @@ export async function run(): Promise<void> {
       ],
       [
         'peak RSS after tools/list (bridge / one-tool)',
-        `${bRss.toFixed(1)} MiB / ${oRss.toFixed(1)} MiB = +${(bRss - oRss).toFixed(1)} MiB`,
+        `${bRss.toFixed(1)} MiB / ${oRss.toFixed(1)} MiB = ${bRss >= oRss ? '+' : ''}${(bRss - oRss).toFixed(1)} MiB`,
         'goal ≤ +10 MiB',
       ],
       ['peak RSS after calls (bridge, Graph client loaded)', `${(bridgeRssAfterCalls / 1024).toFixed(1)} MiB`, ''],

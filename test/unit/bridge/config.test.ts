@@ -58,3 +58,10 @@ test('errors name the bad value and the allowed values', () => {
   const env = parseBridgeConfig([], { GRAPH_BRIDGE_READ_ONLY: 'maybe' });
   assert.match(!env.ok ? env.message : '', /GRAPH_BRIDGE_READ_ONLY="maybe"/);
 });
+
+test('the zod-free names config.ts reads are protocol.ts TOOL_GROUPS and BRIDGE_ENV', async () => {
+  const protocol = await import('../../../app/broker/protocol.ts');
+  const names = await import('../../../bridge/protocol-names.ts');
+  assert.deepEqual([...names.TOOL_GROUP_NAMES], [...protocol.TOOL_GROUPS]);
+  assert.deepEqual(names.BRIDGE_ENV_NAMES, protocol.BRIDGE_ENV);
+});
