@@ -19,7 +19,8 @@ export function resolveApiUrl(baseUrl: string, path: string, query?: Record<stri
   if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) {
     throw new ToolError('BAD_REQUEST', `path must be relative to the configured API (${base.href}), not a full URL.`);
   }
-  const url = new URL(path.replace(/^\/+/, ''), base);
+  // `./` keeps a first segment with a colon (`/orders:search`) a path, not a URL scheme.
+  const url = new URL(`./${path.replace(/^\/+/, '')}`, base);
   if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
     throw new ToolError('BAD_REQUEST', `path ${path} leaves the configured API base ${base.href}.`);
   }

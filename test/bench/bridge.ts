@@ -167,10 +167,14 @@ export async function run(): Promise<void> {
     await rpc.call('initialize', INIT);
     rpc.notify('notifications/initialized');
     const callTimes: number[] = [];
+    let firstCallMs = NaN;
     for (let i = 0; i < CALLS + 5; i++) {
       const t0 = performance.now();
       const r = await rpc.call('tools/call', { name: 'get_my_profile', arguments: {} });
       if ((r.msg.result as { isError?: boolean } | undefined)?.isError) throw new Error(`bench call failed: ${r.line}`);
+      // The first call pays what the fast start deferred (compiling the full server) plus the broker
+      // hello and the first token: shown so the deferred cost stays visible.
+      if (i === 0) firstCallMs = performance.now() - t0;
       if (i >= 5) callTimes.push(performance.now() - t0);
     }
     const bridgeRssAfterCalls = await peakRssKiB(rpc.child.pid);
@@ -219,6 +223,7 @@ export async function run(): Promise<void> {
         '',
       ],
       ['per-call overhead p50', `${overhead.toFixed(2)} ms`, 'goal ≤ 3 ms'],
+      ['first tools/call (full server compiled, broker hello, first token)', `${firstCallMs.toFixed(1)} ms`, ''],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
     for (const [k, v, goal] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}${goal ? `   (${goal})` : ''}\n`);

@@ -2,16 +2,16 @@
  * The test-only control plane (spec §11): an in-process API (`RunningEmulator.control`) and the same
  * operations over HTTP at `/_emulator/*` on the Entra origin, guarded by `x-emulator-key`.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { approveDevice, declineDevice, type DeviceDecision } from './entra/device.ts';
 import type { EntraContext } from './entra/context.ts';
 import { createFault, faultSpecSchema, type FaultInput } from './faults.ts';
-import type { EmulatorApp } from './fixtures.ts';
+import type { EmulatorApi, EmulatorApp } from './fixtures.ts';
 import { parseJson, sendJson } from './http.ts';
 import { createSigningKey } from './jwt.ts';
-import { canonicalGraphScope } from './scopes.ts';
+import { apiScopeKey, canonicalGraphScope, parseScopes } from './scopes.ts';
 import type { EmulatorSettings, UserPolicy } from './state.ts';
 import type { EmulatorUser, GraphService, RequestLogEntry } from './types.ts';
 
@@ -54,6 +54,33 @@ export const appSchema = z.object({
   requiredScopes: z.array(z.string()).default(['User.Read']),
 });
 
+const scopeValue = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a scope value is letters, digits, dots, dashes and underscores')
+  .max(120)
+  .refine((v) => v.toLowerCase() !== '.default', 'the scope value .default is reserved');
+
+/** `POST /_emulator/apis`: an app registration that exposes an API. */
+export const apiSchema = z
+  .object({
+    clientId: z.string().uuid().optional(),
+    displayName: z.string().min(1).default('Custom API'),
+    /** Default `api://<clientId>`. */
+    appIdUri: z
+      .string()
+      .regex(/^(api:\/\/|https:\/\/)[^\s]+[^/\s]$/, 'an application ID URI is api://… or https://… (no trailing /)')
+      .optional(),
+    scopes: z
+      .array(
+        z.object({ value: scopeValue, description: z.string().min(1).optional(), adminOnly: z.boolean().optional() }),
+      )
+      .min(1)
+      .default([{ value: 'access_as_user' }]),
+    accessTokenVersion: z.union([z.literal(1), z.literal(2)]).default(2),
+  })
+  .strict();
+export type ApiInput = z.input<typeof apiSchema>;
+
 export const policySchema = z
   .object({ mfaRequired: z.boolean(), mfaEnrollmentRequired: z.boolean(), claimsChallenge: z.string() })
   .partial()
@@ -61,6 +88,7 @@ export const policySchema = z
 
 const grantBodySchema = z.object({ scopes: z.array(z.string()) });
 const clockBodySchema = z.object({ advanceSeconds: z.number() });
+const requestHostSchema = z.enum(['entra', 'graph', 'api']).optional();
 const deviceBodySchema = z.object({ action: z.enum(['approve', 'decline']), user: z.string().optional() });
 
 export class ControlError extends Error {
@@ -83,11 +111,21 @@ export interface PendingDeviceCode {
 /** Typed twin of the HTTP control plane. */
 export interface EmulatorControl {
   reset(): void;
-  requests(since?: number): RequestLogEntry[];
+  /** Request log after `since`, optionally of one origin (`api` = what reached the protected demo API). */
+  requests(since?: number, host?: RequestLogEntry['host']): RequestLogEntry[];
   advanceClock(seconds: number): void;
   addUser(user: EmulatorUser): void;
   addApp(app: EmulatorApp): void;
-  /** Replaces the (user, client) grant; scopes are Graph permission names. */
+  /**
+   * Registers an app that exposes an API (random client id and `api://<clientId>` unless given);
+   * its scopes are then requestable as `<appIdUri>/<value>` or `<clientId>/<value>`.
+   */
+  addApi(api: ApiInput): EmulatorApi;
+  apis(): EmulatorApi[];
+  /**
+   * Replaces the (user, client) grant; scopes are Graph permission names (short or URI form) and/or
+   * custom-API scopes (`api://…/access_as_user` or `<api client id>/access_as_user`).
+   */
   setGrant(oid: string, clientId: string, scopes: readonly string[]): void;
   deleteGrant(oid: string, clientId: string): void;
   grants(oid: string): Record<string, string[]>;
@@ -110,15 +148,21 @@ function userOrThrow(ctx: EntraContext, idOrUpn: string) {
   return user;
 }
 
-export function createControl(ctx: EntraContext, graph: GraphService): EmulatorControl {
+/** `resettable`: other services reset with the emulator (the protected demo API's orders). */
+export function createControl(
+  ctx: EntraContext,
+  graph: GraphService,
+  resettable: readonly { reset(): void }[] = [],
+): EmulatorControl {
   const { state } = ctx;
   return {
     reset() {
       state.reset();
       graph.reset();
+      for (const r of resettable) r.reset();
     },
-    requests(since = 0) {
-      return state.log.filter((e) => e.seq > since);
+    requests(since = 0, host) {
+      return state.log.filter((e) => e.seq > since && (host === undefined || e.host === host));
     },
     advanceClock(seconds) {
       ctx.clock.advance(seconds);
@@ -130,12 +174,54 @@ export function createControl(ctx: EntraContext, graph: GraphService): EmulatorC
       const parsed = appSchema.parse(app);
       state.apps.set(parsed.clientId, parsed);
     },
+    addApi(input) {
+      const parsed = apiSchema.parse(input);
+      const clientId = (parsed.clientId ?? randomUUID()).toLowerCase();
+      const appIdUri = parsed.appIdUri ?? `api://${clientId}`;
+      const clash = [...state.apis.values()].find(
+        (a) => a.clientId !== clientId && a.appIdUri.toLowerCase() === appIdUri.toLowerCase(),
+      );
+      if (clash)
+        throw new ControlError(409, 'app_id_uri_in_use', `${appIdUri} is already used by ${clash.displayName}.`);
+      if (/^https:\/\/graph\.microsoft\.com/i.test(appIdUri) || state.apps.has(clientId)) {
+        throw new ControlError(
+          409,
+          'reserved',
+          `${appIdUri} / ${clientId} is taken by Microsoft Graph or a client app.`,
+        );
+      }
+      const api: EmulatorApi = {
+        clientId,
+        displayName: parsed.displayName,
+        appIdUri,
+        scopes: parsed.scopes.map((s) => ({
+          value: s.value,
+          description: s.description ?? `Access ${parsed.displayName} as you`,
+          ...(s.adminOnly !== undefined ? { adminOnly: s.adminOnly } : {}),
+        })),
+        accessTokenVersion: parsed.accessTokenVersion,
+      };
+      state.apis.set(clientId, api);
+      return api;
+    },
+    apis() {
+      return state.apiList();
+    },
     setGrant(oid, clientId, scopes) {
       const user = userOrThrow(ctx, oid);
-      const names = scopes.map((s) => {
+      const names = scopes.flatMap((s) => {
         const c = canonicalGraphScope(s.replace(/^https:\/\/graph\.microsoft\.com\//i, ''));
-        if (!c) throw new ControlError(400, 'unknown_scope', `Unknown Graph scope '${s}'.`);
-        return c;
+        if (c) return [c];
+        const parsed = parseScopes(s, { apis: state.apiList() });
+        const api = parsed.ok ? parsed.scopes.apis[0] : undefined;
+        if (!api || api.isDefault) {
+          throw new ControlError(
+            400,
+            'unknown_scope',
+            `Unknown scope '${s}' (not a Graph scope nor a registered API's).`,
+          );
+        }
+        return api.names.map((n) => apiScopeKey(api.api, n));
       });
       user.grants.set(clientId, new Set(names));
     },
@@ -225,7 +311,10 @@ export function handleControlHttp(
   try {
     const [a, b, c, d] = seg;
     if (method === 'POST' && a === 'reset' && !b) return ok(res, (control.reset(), { ok: true }));
-    if (method === 'GET' && a === 'requests') return ok(res, control.requests(Number(input.query.get('since') ?? 0)));
+    if (method === 'GET' && a === 'requests') {
+      const host = requestHostSchema.parse(input.query.get('host') ?? undefined);
+      return ok(res, control.requests(Number(input.query.get('since') ?? 0), host));
+    }
     if (method === 'POST' && a === 'clock') {
       control.advanceClock(clockBodySchema.parse(json).advanceSeconds);
       return ok(res);
@@ -233,6 +322,10 @@ export function handleControlHttp(
     if (method === 'POST' && a === 'users' && !b)
       return ok(res, (control.addUser(userSchema.parse(json)), { ok: true }));
     if (method === 'POST' && a === 'apps' && !b) return ok(res, (control.addApp(appSchema.parse(json)), { ok: true }));
+    if (a === 'apis' && !b) {
+      if (method === 'POST') return ok(res, control.addApi(apiSchema.parse(json)));
+      if (method === 'GET') return ok(res, control.apis());
+    }
     if (a === 'users' && b && c === 'grants' && d) {
       if (method === 'PUT') return ok(res, (control.setGrant(b, d, grantBodySchema.parse(json).scopes), { ok: true }));
       if (method === 'DELETE') return ok(res, (control.deleteGrant(b, d), { ok: true }));

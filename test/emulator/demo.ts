@@ -97,6 +97,8 @@ function writeDemoSettings(emulator: RunningEmulator): void {
     cloud: { authorityHost: emulator.entraOrigin, graphBaseUrl: `${emulator.graphOrigin}/` },
     extraCaFile: emulator.caPath,
     approvalPolicy: { clients: 'ask', writes: { default: 'ask', tools: {} } },
+    // The emulator's protected demo API, for api_request once the editor enables the "api" group.
+    ...(emulator.api ? { api: { baseUrl: emulator.api.baseUrl, scope: emulator.api.scope } } : {}),
   };
   writeFileSync(join(configDir, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
 }

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 
 /** AADSTS texts (DOC-errors wording where known). `{name}` placeholders are filled from vars. */
 const AADSTS_TEXT: Readonly<Record<number, string>> = {
+  28000:
+    'Provided value for the input parameter scope is not valid because it contains more than one resource. Scope {scope} is not valid.',
   50011:
     "The redirect URI '{redirectUri}' specified in the request does not match the redirect URIs configured for the application '{clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.",
   50058: 'A silent sign-in request was sent but no user is signed in.',
@@ -40,6 +42,8 @@ const AADSTS_TEXT: Readonly<Record<number, string>> = {
     'The tenant is being throttled due to too many requests. Please retry after the time in the Retry-After header.',
   90094: 'The grant requires admin permission.',
   90120: 'The device code was already redeemed or declined.',
+  500011:
+    'The resource principal named {scope} was not found in the tenant named {tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.',
   501481: "The Code_Verifier doesn't match the code_challenge supplied in the authorization request.",
   700016:
     "Application with identifier '{clientId}' was not found in the directory '{tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",

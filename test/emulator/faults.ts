@@ -1,11 +1,11 @@
 /**
  * Fault injection (spec §11): one-shot or sticky canned responses, delays and dropped connections
- * for requests on either origin, matched by host, method and a path regex.
+ * for requests on any origin (entra, graph, api), matched by host, method and a path regex.
  */
 import { z } from 'zod';
 
 export const faultSpecSchema = z.object({
-  host: z.enum(['entra', 'graph']),
+  host: z.enum(['entra', 'graph', 'api']),
   method: z.string().min(1).optional(),
   /** Regular expression (source text) tested against the path (without query). */
   pathPattern: z.string().min(1).optional(),
@@ -36,7 +36,7 @@ export function createFault(input: FaultInput, id: number): FaultSpec {
 /** Finds the first matching fault and consumes one use of it. */
 export function takeFault(
   faults: FaultSpec[],
-  host: 'entra' | 'graph',
+  host: FaultInput['host'],
   method: string,
   path: string,
 ): FaultSpec | undefined {

@@ -1,6 +1,7 @@
 /**
- * The seeded tenant: one tenant, two app registrations, three users. Deterministic ids so test
- * output and demo instructions are stable; passwords are fixtures of a fake tenant, not secrets.
+ * The seeded tenant: one tenant, two public-client app registrations, one app registration that
+ * exposes an API (the demo "Contoso Orders API"), three users. Deterministic ids so test output and
+ * demo instructions are stable; passwords are fixtures of a fake tenant, not secrets.
  */
 import type { EmulatorUser } from './types.ts';
 
@@ -36,6 +37,50 @@ export function defaultApps(): EmulatorApp[] {
       publicClient: true,
       redirectUris: ['http://localhost', 'https://localhost/callback'],
       requiredScopes: ['User.Read'],
+    },
+  ];
+}
+
+/** The demo protected API's app registration (application/client id). */
+export const DEMO_API_CLIENT_ID = '7a4b9c2d-3e5f-4a6b-8c7d-9e0f1a2b3c4d';
+/** Its delegated scope (Expose an API → Add a scope). */
+export const DEMO_API_SCOPE_NAME = 'access_as_user';
+
+/** One delegated permission an API exposes (Entra: "Expose an API" → scope). */
+export interface EmulatorApiScope {
+  /** The scope value, e.g. `access_as_user` (case-insensitive in requests). */
+  value: string;
+  /** The line the consent page shows. */
+  description: string;
+  /** "Who can consent: Admins only". */
+  adminOnly?: boolean;
+}
+
+/**
+ * An app registration that exposes a protected API (a resource), as a team registers its own backend:
+ * application ID URI (default `api://<clientId>`), delegated scopes, and the access-token version
+ * its manifest accepts (`accessTokenAcceptedVersion`: 2 → `aud` = client id GUID, v2 issuer; 1 → `aud`
+ * = application ID URI, sts.windows.net issuer).
+ */
+export interface EmulatorApi {
+  clientId: string;
+  displayName: string;
+  appIdUri: string;
+  scopes: EmulatorApiScope[];
+  accessTokenVersion: 1 | 2;
+}
+
+export function defaultApis(): EmulatorApi[] {
+  return [
+    {
+      clientId: DEMO_API_CLIENT_ID,
+      displayName: 'Contoso Orders API',
+      appIdUri: `api://${DEMO_API_CLIENT_ID}`,
+      scopes: [
+        { value: DEMO_API_SCOPE_NAME, description: 'Access Contoso Orders API as you' },
+        { value: 'Orders.Manage.All', description: "Manage every user's orders", adminOnly: true },
+      ],
+      accessTokenVersion: 2,
     },
   ];
 }

@@ -1,8 +1,9 @@
 /**
  * Entra ID v2 + Microsoft Graph emulator (test and demo infrastructure; spec:
  * shared/design/entra-graph-emulator-spec.md). `startEmulator()` generates a CA + leaf, listens on
- * two loopback HTTPS ports (Entra, Graph — the Graph port also answers as 127.0.0.1 for download
- * URLs) and returns everything a test needs: origins, authority, CA path, fixtures, control API.
+ * three loopback HTTPS ports (Entra, Graph — the Graph port also answers as 127.0.0.1 for download
+ * URLs — and a small Entra-protected demo API, "Contoso Orders API", for tokens of a custom
+ * resource) and returns everything a test needs: origins, authority, CA path, fixtures, control API.
  *
  * Files: `<caDir>/ca.pem` — PEM of the generated CA certificate (public; trust it with
  * NODE_EXTRA_CA_CERTS or an extra-CA setting). Nothing else touches disk.
@@ -15,25 +16,53 @@ import { createClock } from './clock.ts';
 import { CONTROL_KEY_HEADER, createControl, handleControlHttp, type EmulatorControl } from './control.ts';
 import type { EntraContext } from './entra/context.ts';
 import { routeEntra } from './entra/router.ts';
-import { verifyAccessToken } from './entra/tokens.ts';
-import { DEMO_CLIENT_ID, TENANT_DOMAIN, TENANT_ID, defaultApps, defaultUsers, type EmulatorApp } from './fixtures.ts';
+import { API_BASE_PATH, createProtectedApi } from './api/index.ts';
+import { verifyAccessToken, verifyApiAccessToken } from './entra/tokens.ts';
+import {
+  DEMO_API_SCOPE_NAME,
+  DEMO_CLIENT_ID,
+  TENANT_DOMAIN,
+  TENANT_ID,
+  defaultApis,
+  defaultApps,
+  defaultUsers,
+  type EmulatorApi,
+  type EmulatorApp,
+} from './fixtures.ts';
 import { createGraphService } from './graph/index.ts';
 import { createSigningKey } from './jwt.ts';
 import { closeServer, createOriginServer, listen, type OriginHandler } from './server.ts';
 import { EmulatorState } from './state.ts';
 import { createTlsMaterial } from './tls.ts';
-import type { EmulatorClock, EmulatorUser, GraphService, RequestLogEntry, TokenVerification } from './types.ts';
+import type {
+  ApiTokenVerification,
+  EmulatorClock,
+  EmulatorUser,
+  GraphService,
+  RequestLogEntry,
+  TokenVerification,
+} from './types.ts';
 
-export type { EmulatorControl } from './control.ts';
+export type { ApiInput, EmulatorControl } from './control.ts';
+export type { EmulatorApi, EmulatorApiScope } from './fixtures.ts';
 export type { EmulatorSettings, UserPolicy } from './state.ts';
 export type { FaultInput } from './faults.ts';
 export { CONTROL_KEY_HEADER } from './control.ts';
-export { DEMO_CLIENT_ID, OTHER_CLIENT_ID, TENANT_ID, TENANT_DOMAIN } from './fixtures.ts';
+export {
+  DEMO_API_CLIENT_ID,
+  DEMO_API_SCOPE_NAME,
+  DEMO_CLIENT_ID,
+  OTHER_CLIENT_ID,
+  TENANT_ID,
+  TENANT_DOMAIN,
+} from './fixtures.ts';
 
 export interface EmulatorOptions {
   /** 0 (default) = ephemeral. */
   entraPort?: number;
   graphPort?: number;
+  /** The protected demo API's port (0 default = ephemeral). */
+  apiPort?: number;
   /** Where ca.pem is written (created if missing); default a fresh temp dir. */
   caDir?: string;
   clock?: EmulatorClock;
@@ -42,6 +71,8 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   users?: () => EmulatorUser[];
   apps?: () => EmulatorApp[];
+  /** Apps that expose APIs (default: the demo "Contoso Orders API"); the FIRST is the one served on apiOrigin. */
+  apis?: () => EmulatorApi[];
   /** Control-plane key; default random. */
   controlKey?: string;
 }
@@ -53,6 +84,13 @@ export interface RunningEmulator {
   graphOrigin: string;
   /** https://127.0.0.1:<graphPort> — pre-authenticated download URLs. */
   downloadOrigin: string;
+  /** https://localhost:<apiPort> — the protected demo API (routes under /api). */
+  apiOrigin: string;
+  /**
+   * The API served on apiOrigin, as Graph Bridge's `api` setting wants it: `baseUrl`
+   * (`<apiOrigin>/api`) and `scope` (`api://<clientId>/access_as_user`); null with `apis: () => []`.
+   */
+  api: ServedApi | null;
   tenantId: string;
   tenantDomain: string;
   /** entraOrigin/tenantId — MSAL `auth.authority`. */
@@ -75,8 +113,22 @@ export interface RunningEmulator {
   clock: EmulatorClock;
   /** The token check the Graph half uses (exposed for tests). */
   verifyAccessToken(authorizationHeader: string | undefined): TokenVerification;
+  /** The token check the served API uses (signature, aud, issuer, expiry; not scp). */
+  verifyApiToken(authorizationHeader: string | undefined): ApiTokenVerification;
   requestLog(since?: number): RequestLogEntry[];
+  /** What reached the protected demo API (request log entries of host `api`). */
+  apiRequestLog(since?: number): RequestLogEntry[];
   close(): Promise<void>;
+}
+
+export interface ServedApi {
+  clientId: string;
+  displayName: string;
+  appIdUri: string;
+  /** `<appIdUri>/access_as_user` (the first scope the registration exposes). */
+  scope: string;
+  /** `<apiOrigin>/api` */
+  baseUrl: string;
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -88,7 +140,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   await writeFile(caPath, tls.caCertPem);
 
   const seedUsers = options.users ?? defaultUsers;
-  const state = new EmulatorState(seedUsers, options.apps ?? defaultApps);
+  const seedApis = options.apis ?? defaultApis;
+  const servedApiId = seedApis()[0]?.clientId;
+  const state = new EmulatorState(seedUsers, options.apps ?? defaultApps, seedApis);
   const applyStartSettings = (): void => {
     if (options.interactiveMode) state.settings.interactiveMode = options.interactiveMode;
   };
@@ -96,9 +150,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const controlKey = options.controlKey ?? randomBytes(24).toString('hex');
 
   // Handlers are bound after both ports are known (origins are built from them).
-  const handlers: { entra?: OriginHandler; graph?: OriginHandler } = {};
+  const handlers: { entra?: OriginHandler; graph?: OriginHandler; api?: OriginHandler } = {};
   let entraOrigin = '';
   let graphOrigin = '';
+  let apiOrigin = '';
   const common = { state, clock, ...(options.log ? { log: options.log } : {}) };
   const entraServer = createOriginServer(tls, {
     ...common,
@@ -113,16 +168,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     origin: () => graphOrigin || 'https://localhost',
     handler: () => handlers.graph,
   });
+  const apiServer = createOriginServer(tls, {
+    ...common,
+    host: 'api',
+    origin: () => apiOrigin || 'https://localhost',
+    handler: () => handlers.api,
+  });
   const entraPort = await listen(entraServer, options.entraPort ?? 0);
   let graphPort: number;
+  let apiPort: number;
   try {
     graphPort = await listen(graphServer, options.graphPort ?? 0);
   } catch (err) {
     await closeServer(entraServer);
     throw err;
   }
+  try {
+    apiPort = await listen(apiServer, options.apiPort ?? 0);
+  } catch (err) {
+    await Promise.all([closeServer(entraServer), closeServer(graphServer)]);
+    throw err;
+  }
   entraOrigin = `https://localhost:${entraPort}`;
   graphOrigin = `https://localhost:${graphPort}`;
+  apiOrigin = `https://localhost:${apiPort}`;
   const downloadOrigin = `https://127.0.0.1:${graphPort}`;
 
   const ctx: EntraContext = {
@@ -143,7 +212,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     tenantId: TENANT_ID,
     users: () => [...state.users.values()].map((u) => u.user),
   });
-  const baseControl = createControl(ctx, graph);
+  const servedApi = (): EmulatorApi | undefined =>
+    servedApiId === undefined ? undefined : state.apis.get(servedApiId);
+  const protectedApi = createProtectedApi({
+    apiOrigin,
+    api: servedApi,
+    verify: (api, h) => verifyApiAccessToken(ctx, api, h),
+    authorizeUri: `${entraOrigin}/${TENANT_ID}/oauth2/v2.0/authorize`,
+    tenantDomain: TENANT_DOMAIN,
+    now: () => clock.nowMs(),
+    requiredScope: DEMO_API_SCOPE_NAME,
+  });
+  const baseControl = createControl(ctx, graph, [protectedApi]);
   const control: EmulatorControl = {
     ...baseControl,
     reset() {
@@ -163,11 +243,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return routeEntra(ctx, req, res, input);
   };
   handlers.graph = (req, res, input) => graph.handle(req, res, input.body);
+  handlers.api = (req, res, input) => protectedApi.handle(req, res, input.body);
+  const seeded = servedApi();
+  const api: ServedApi | null = seeded
+    ? {
+        clientId: seeded.clientId,
+        displayName: seeded.displayName,
+        appIdUri: seeded.appIdUri,
+        scope: `${seeded.appIdUri}/${seeded.scopes[0]?.value ?? DEMO_API_SCOPE_NAME}`,
+        baseUrl: `${apiOrigin}${API_BASE_PATH}`,
+      }
+    : null;
 
   return {
     entraOrigin,
     graphOrigin,
     downloadOrigin,
+    apiOrigin,
+    api,
     tenantId: TENANT_ID,
     tenantDomain: TENANT_DOMAIN,
     authority: `${entraOrigin}/${TENANT_ID}`,
@@ -182,9 +275,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     control,
     clock,
     verifyAccessToken: (h) => verifyAccessToken(ctx, h),
+    verifyApiToken(h) {
+      const current = servedApi();
+      return current ? verifyApiAccessToken(ctx, current, h) : { ok: false, reason: 'invalid_audience' };
+    },
     requestLog: (since) => control.requests(since),
+    apiRequestLog: (since) => control.requests(since, 'api'),
     async close() {
-      await Promise.all([closeServer(entraServer), closeServer(graphServer)]);
+      await Promise.all([closeServer(entraServer), closeServer(graphServer), closeServer(apiServer)]);
     },
   };
 }

@@ -1,13 +1,14 @@
 /**
  * `npm run emulator` — runs the Entra ID + Graph emulator on fixed ports until Ctrl-C and prints how
  * to point the app (or MSAL) at it. Flags: --entra-port <n> (8443), --graph-port <n> (8445),
- * --ca-dir <dir> (default <tmp>/graph-bridge-emulator), --mode page|auto (page), --quiet (no request
+ * --api-port <n> (the protected demo API; 8447, or 0 when --entra-port is 0), --ca-dir <dir> (default <tmp>/graph-bridge-emulator), --mode page|auto (page), --quiet (no request
  * lines), --ready-json (also print ONE machine-readable line when listening, for programs that start
  * the emulator — e.g. the tray's "Try the demo tenant" from a checkout):
  *
  *   graph-bridge-emulator-ready {"version":1,"entraOrigin":…,"graphOrigin":…,"authority":…,
  *     "knownAuthority":…,"tenantId":…,"tenantDomain":…,"clientId":…,"caPath":…,
- *     "users":[{"upn":…,"password":…,"displayName":…,"isAdmin":…}]}
+ *     "users":[{"upn":…,"password":…,"displayName":…,"isAdmin":…}],
+ *     "apiOrigin":…,"api":{"baseUrl":…,"scope":…,"clientId":…,"appIdUri":…,"displayName":…}|null}
  *
  * Port 0 picks a free port (the ready line carries the real origins). --exit-on-stdin-end stops the
  * emulator when its stdin closes, so a parent that dies without stopping it does not leave it running.
@@ -22,6 +23,7 @@ const { values } = parseArgs({
   options: {
     'entra-port': { type: 'string', default: '8443' },
     'graph-port': { type: 'string', default: '8445' },
+    'api-port': { type: 'string' },
     'ca-dir': { type: 'string', default: join(tmpdir(), 'graph-bridge-emulator') },
     mode: { type: 'string', default: 'page' },
     quiet: { type: 'boolean', default: false },
@@ -34,9 +36,12 @@ const { values } = parseArgs({
 const READY_LINE_PREFIX = 'graph-bridge-emulator-ready ';
 
 const mode = values.mode === 'auto' ? 'auto' : 'page';
+// Programs that ask for ephemeral ports (--entra-port 0, e.g. the tray's demo tenant) get one here too.
+const apiPort = values['api-port'] ?? (Number(values['entra-port']) === 0 ? '0' : '8447');
 const emulator = await startEmulator({
   entraPort: Number(values['entra-port']),
   graphPort: Number(values['graph-port']),
+  apiPort: Number(apiPort),
   caDir: values['ca-dir'],
   interactiveMode: mode,
   ...(values.quiet ? {} : { log: (line: string) => console.log(`[${new Date().toISOString()}] ${line}`) }),
@@ -61,6 +66,8 @@ if (values['ready-json']) {
       displayName: u.displayName,
       isAdmin: u.isAdmin === true,
     })),
+    apiOrigin: emulator.apiOrigin,
+    api: emulator.api,
   };
   console.log(`${READY_LINE_PREFIX}${JSON.stringify(ready)}`);
 }
@@ -78,6 +85,9 @@ console.log(`Graph Bridge Entra ID + Microsoft Graph emulator (test/demo only �
   Client ID         ${emulator.clientId}
   Tenant            ${emulator.tenantId} (${emulator.tenantDomain})
   Device login      ${emulator.entraOrigin}/devicelogin
+  Protected API     ${emulator.api ? `${emulator.api.baseUrl}   (${emulator.api.displayName})` : '(none)'}
+  API scope         ${emulator.api?.scope ?? '(none)'}
+                    Graph Bridge settings: "api": {"baseUrl": "${emulator.api?.baseUrl ?? ''}", "scope": "${emulator.api?.scope ?? ''}"}
   CA certificate    ${emulator.caPath}
   Control plane     ${emulator.entraOrigin}/_emulator/…   header ${emulator.controlKeyHeader}: ${emulator.controlKey}
   Sign-in pages     ${mode === 'page' ? 'HTML sign-in and consent pages' : 'automatic (current user, auto-consent)'}

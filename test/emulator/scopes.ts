@@ -1,7 +1,9 @@
 /**
  * Scope parsing and the consent vocabulary (spec §5.5). A scope without a resource prefix means
  * Microsoft Graph; Graph names compare case-insensitively and come back in the request's form.
+ * `api://<app id URI>/<scope>` or `<api client id>/<scope>` names a registered custom API.
  */
+import type { EmulatorApi } from './fixtures.ts';
 
 export const GRAPH_RESOURCE_URI = 'https://graph.microsoft.com';
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
@@ -70,6 +72,17 @@ export function canonicalGraphScope(name: string): string | undefined {
   return CANONICAL.get(name.toLowerCase());
 }
 
+export interface ParsedApiScopes {
+  /** The registration the scopes belong to. */
+  api: EmulatorApi;
+  /** Scope values in the registration's spelling (no `.default`). */
+  names: string[];
+  /** The resource as the request wrote it, with a trailing `/`: `api://…/` or `<client id>/`. */
+  prefix: string;
+  /** `<resource>/.default` was requested. */
+  isDefault: boolean;
+}
+
 export interface ParsedScopes {
   /** OIDC scopes present (lower case). */
   oidc: Set<string>;
@@ -79,14 +92,66 @@ export interface ParsedScopes {
   uriForm: boolean;
   /** `https://graph.microsoft.com/.default` was requested. */
   isDefault: boolean;
+  /** Scopes of registered custom APIs, one entry per API (request order). */
+  apis: ParsedApiScopes[];
 }
 
-export type ScopeParse = { ok: true; scopes: ParsedScopes } | { ok: false; code: 70011 | 700022; scope: string };
+/**
+ * 70011 invalid scope, 700022/28000 more than one resource, 500011 unknown resource (`api://…` that no
+ * app registration exposes).
+ */
+export type ScopeErrorCode = 70011 | 700022 | 28000 | 500011;
+
+export type ScopeParse = { ok: true; scopes: ParsedScopes } | { ok: false; code: ScopeErrorCode; scope: string };
+
+export interface ParseScopeOptions {
+  /** Registered custom APIs (without them any `api://…` scope is an unknown resource). */
+  apis?: readonly EmulatorApi[];
+  /**
+   * Token requests (token, devicecode): scopes of more than one resource → AADSTS28000. /authorize
+   * accepts several resources (consent for all of them up front) and leaves the check to /token.
+   */
+  singleResource?: boolean;
+}
+
+/** The `error` string Entra sends with a scope problem. */
+export function scopeErrorName(code: ScopeErrorCode): string {
+  return code === 500011 ? 'invalid_resource' : 'invalid_scope';
+}
 
 const GRAPH_PREFIXES = [`${GRAPH_RESOURCE_URI}/`, `${GRAPH_APP_ID}/`];
 
-export function parseScopes(raw: string | undefined): ScopeParse {
-  const parsed: ParsedScopes = { oidc: new Set(), graph: [], uriForm: false, isDefault: false };
+/** The grant key of an API scope: `<application ID URI>/<value>` (Graph grants use the short name). */
+export function apiScopeKey(api: EmulatorApi, value: string): string {
+  return `${api.appIdUri}/${value}`;
+}
+
+/** Graph grant keys are short names; API grant keys contain the resource URI. */
+export function isApiScopeKey(key: string): boolean {
+  return key.includes('/');
+}
+
+/** Finds the registered API (and the spelling the request used) that `item` starts with. */
+function matchApi(apis: readonly EmulatorApi[], item: string): { api: EmulatorApi; prefix: string } | undefined {
+  const lower = item.toLowerCase();
+  let best: { api: EmulatorApi; prefix: string } | undefined;
+  for (const api of apis) {
+    for (const resource of [api.appIdUri, api.clientId]) {
+      const prefix = `${resource}/`;
+      if (lower.startsWith(prefix.toLowerCase()) && prefix.length > (best?.prefix.length ?? 0)) best = { api, prefix };
+    }
+  }
+  return best;
+}
+
+/** The resource part of an unknown `resource/scope` item, for AADSTS500011. */
+function resourceOf(item: string): string {
+  const slash = item.lastIndexOf('/');
+  return slash > 0 ? item.slice(0, slash) : item;
+}
+
+export function parseScopes(raw: string | undefined, options: ParseScopeOptions = {}): ScopeParse {
+  const parsed: ParsedScopes = { oidc: new Set(), graph: [], uriForm: false, isDefault: false, apis: [] };
   const items = (raw ?? '').split(/\s+/).filter((s) => s.length > 0);
   for (const item of items) {
     const lower = item.toLowerCase();
@@ -100,7 +165,26 @@ export function parseScopes(raw: string | undefined): ScopeParse {
       name = item.slice(prefix.length);
       parsed.uriForm = true;
     } else if (item.includes('/') || item.includes(':')) {
-      return { ok: false, code: 70011, scope: item };
+      const matched = matchApi(options.apis ?? [], item);
+      if (!matched) {
+        return item.includes('/')
+          ? { ok: false, code: 500011, scope: resourceOf(item) }
+          : { ok: false, code: 70011, scope: item };
+      }
+      const value = item.slice(matched.prefix.length);
+      let entry = parsed.apis.find((a) => a.api.clientId === matched.api.clientId);
+      if (!entry) {
+        entry = { api: matched.api, names: [], prefix: matched.prefix, isDefault: false };
+        parsed.apis.push(entry);
+      }
+      if (value.toLowerCase() === '.default') {
+        entry.isDefault = true;
+        continue;
+      }
+      const scope = matched.api.scopes.find((s) => s.value.toLowerCase() === value.toLowerCase());
+      if (!scope) return { ok: false, code: 70011, scope: item };
+      if (!entry.names.includes(scope.value)) entry.names.push(scope.value);
+      continue;
     }
     if (name.toLowerCase() === '.default') {
       parsed.isDefault = true;
@@ -113,7 +197,25 @@ export function parseScopes(raw: string | undefined): ScopeParse {
   if (parsed.isDefault && parsed.graph.length > 0) {
     return { ok: false, code: 70011, scope: `${GRAPH_RESOURCE_URI}/.default` };
   }
+  const mixedDefault = parsed.apis.find((a) => a.isDefault && a.names.length > 0);
+  if (mixedDefault) return { ok: false, code: 70011, scope: `${mixedDefault.prefix}.default` };
+  if (options.singleResource && resourceCount(parsed) > 1) return { ok: false, code: 28000, scope: items.join(' ') };
   return { ok: true, scopes: parsed };
+}
+
+/** How many resources the scopes name (OIDC-only requests count as none: the token is for Graph). */
+export function resourceCount(scopes: ParsedScopes): number {
+  return (scopes.graph.length > 0 || scopes.isDefault ? 1 : 0) + scopes.apis.length;
+}
+
+/** The custom API a single-resource request is for, if it is not Graph. */
+export function apiResource(scopes: ParsedScopes): ParsedApiScopes | undefined {
+  return scopes.graph.length === 0 && !scopes.isDefault && scopes.apis.length === 1 ? scopes.apis[0] : undefined;
+}
+
+/** Empty scopes (a request whose scope could not be parsed). */
+export function noScopes(): ParsedScopes {
+  return { oidc: new Set(), graph: [], uriForm: false, isDefault: false, apis: [] };
 }
 
 /** Graph names in the form the request used. */

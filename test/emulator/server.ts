@@ -1,6 +1,7 @@
 /**
- * HTTPS listeners for the two origins, with the pieces every request goes through: body reading,
- * the request log (both origins), fault injection (both origins) and error containment.
+ * HTTPS listeners for the origins (Entra, Graph, the protected demo API), with the pieces every
+ * request goes through: body reading, the request log and fault injection (every origin) and error
+ * containment.
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,7 +14,7 @@ import type { EmulatorState } from './state.ts';
 import type { TlsMaterial } from './tls.ts';
 import type { EmulatorClock, RequestLogEntry } from './types.ts';
 
-export type OriginName = 'entra' | 'graph';
+export type OriginName = 'entra' | 'graph' | 'api';
 
 export interface RequestHandlerInput {
   url: URL;

@@ -2,7 +2,7 @@
  * Everything the Entra half remembers between requests. One instance per running emulator (no
  * module state); `reset()` returns to the fixtures.
  */
-import { defaultApps, defaultUsers, type EmulatorApp } from './fixtures.ts';
+import { defaultApis, defaultApps, defaultUsers, type EmulatorApi, type EmulatorApp } from './fixtures.ts';
 import type { FaultSpec } from './faults.ts';
 import type { EmulatorUser, RequestLogEntry } from './types.ts';
 
@@ -48,7 +48,10 @@ export interface UserPolicy {
 
 export interface UserState {
   user: EmulatorUser;
-  /** clientId → granted canonical Graph scopes. */
+  /**
+   * clientId → granted scopes: canonical Graph names (`Mail.Read`) and custom-API scopes as
+   * `<application ID URI>/<value>` (`api://…/access_as_user`).
+   */
   grants: Map<string, Set<string>>;
   /** Tokens issued before this instant (ms) are revoked. */
   tokensValidFrom: number;
@@ -126,6 +129,8 @@ export class EmulatorState {
   settings: EmulatorSettings = defaultSettings();
   users = new Map<string, UserState>();
   apps = new Map<string, EmulatorApp>();
+  /** Registered custom APIs (resources), by their client id. */
+  apis = new Map<string, EmulatorApi>();
   codes = new Map<string, AuthCodeRecord>();
   refreshTokens = new Map<string, RefreshTokenRecord>();
   deviceCodes = new Map<string, DeviceCodeRecord>();
@@ -141,6 +146,7 @@ export class EmulatorState {
   constructor(
     private readonly seedUsers: () => EmulatorUser[] = defaultUsers,
     private readonly seedApps: () => EmulatorApp[] = defaultApps,
+    private readonly seedApis: () => EmulatorApi[] = defaultApis,
   ) {
     this.reset();
   }
@@ -151,6 +157,8 @@ export class EmulatorState {
     for (const u of this.seedUsers()) this.addUser(u);
     this.apps.clear();
     for (const a of this.seedApps()) this.apps.set(a.clientId, a);
+    this.apis.clear();
+    for (const a of this.seedApis()) this.apis.set(a.clientId, a);
     this.codes.clear();
     this.refreshTokens.clear();
     this.deviceCodes.clear();
@@ -179,6 +187,11 @@ export class EmulatorState {
       if (u.user.oid.toLowerCase() === key || u.user.upn.toLowerCase() === key) return u;
     }
     return undefined;
+  }
+
+  /** The registered APIs, for scope parsing. */
+  apiList(): EmulatorApi[] {
+    return [...this.apis.values()];
   }
 
   granted(oid: string, clientId: string): Set<string> {

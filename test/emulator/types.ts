@@ -36,6 +36,37 @@ export type TokenVerification =
   | { ok: true; claims: AccessTokenClaims }
   | { ok: false; reason: 'empty' | 'malformed' | 'expired' | 'invalid_audience' | 'bad_signature' | 'revoked' };
 
+/** Claims of a verified custom-API access token (v2 by default, v1 if the API asks for it). */
+export interface ApiAccessTokenClaims {
+  /** v2: the API's client id; v1: its application ID URI. */
+  aud: string;
+  iss: string;
+  tid: string;
+  oid: string;
+  /** Space-separated scope values of this API (e.g. `access_as_user`). */
+  scp: string;
+  /** The calling client: `azp` (v2) or `appid` (v1). */
+  azp?: string;
+  appid?: string;
+  name?: string;
+  /** v2 */
+  preferred_username?: string;
+  /** v1 */
+  upn?: string;
+  ver: '1.0' | '2.0';
+  iat: number;
+  nbf: number;
+  exp: number;
+  [claim: string]: unknown;
+}
+
+export type ApiTokenVerification =
+  | { ok: true; claims: ApiAccessTokenClaims }
+  | {
+      ok: false;
+      reason: 'empty' | 'malformed' | 'expired' | 'invalid_audience' | 'invalid_issuer' | 'bad_signature';
+    };
+
 /** A user in the emulated tenant (fixture + runtime state). */
 export interface EmulatorUser {
   oid: string;
@@ -55,7 +86,8 @@ export interface EmulatorUser {
 export interface RequestLogEntry {
   seq: number;
   time: string;
-  host: 'entra' | 'graph';
+  /** `api` = the emulator's protected demo API (its own origin). */
+  host: 'entra' | 'graph' | 'api';
   method: string;
   path: string;
   query: Record<string, string>;

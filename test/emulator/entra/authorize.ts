@@ -8,9 +8,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildAadError } from '../errors.ts';
 import { parseCookies, redirect, sendHtml } from '../http.ts';
 import { base64url } from '../jwt.ts';
-import { parseScopes, type ParsedScopes } from '../scopes.ts';
+import { apiScopeKey, noScopes, parseScopes, scopeErrorName, type ParsedScopes } from '../scopes.ts';
 import type { BrowserSession, Interaction, UserState } from '../state.ts';
-import { adminOnlyFor, missingScopes } from './consent.ts';
+import { adminOnlyFor, missingScopes, scopeDescriptions } from './consent.ts';
 import type { EntraContext } from './context.ts';
 import { approveDevice, declineDevice, findByUserCode } from './device.ts';
 import {
@@ -108,9 +108,14 @@ function findUserCode(ctx: EntraContext, deviceCode: string): string {
 // ---------------------------------------------------------------------------------------------
 // The interaction state machine: who → consent → code.
 
-function requestedScopes(ix: Interaction): ParsedScopes {
-  const parsed = parseScopes(ix.scope);
-  return parsed.ok ? parsed.scopes : { oidc: new Set(), graph: [], uriForm: false, isDefault: false };
+function requestedScopes(ctx: EntraContext, ix: Interaction): ParsedScopes {
+  const parsed = parseScopes(ix.scope, { apis: ctx.state.apiList() });
+  return parsed.ok ? parsed.scopes : noScopes();
+}
+
+/** `prompt=consent` re-asks for every named scope of the request (not `/.default`). */
+function namedScopeKeys(scopes: ParsedScopes): string[] {
+  return [...scopes.graph, ...scopes.apis.flatMap((a) => a.names.map((n) => apiScopeKey(a.api, n)))];
 }
 
 function showSignIn(step: Step, ix: Interaction, username?: string, error?: string): void {
@@ -179,15 +184,21 @@ function identify(step: Step, ix: Interaction): boolean {
 function consent(step: Step, ix: Interaction): boolean {
   const { ctx } = step;
   const oid = ix.oid ?? '';
-  const scopes = requestedScopes(ix);
+  const scopes = requestedScopes(ctx, ix);
   let missing = missingScopes(ctx, oid, ix.clientId, scopes);
   if (ix.params.prompt === 'consent' && !ix.consentDone) {
-    missing = scopes.isDefault ? missing : [...scopes.graph];
+    missing = [...new Set([...namedScopeKeys(scopes), ...missing])];
   }
   if (missing.length === 0 || ix.consentDone) return true;
   const upn = ctx.state.users.get(oid)?.user.upn ?? '';
   const adminOnly = adminOnlyFor(ctx, oid, missing);
-  const page = { interactionId: ix.id, appName: appName(ctx, ix.clientId), userUpn: upn, scopes: missing };
+  const page = {
+    interactionId: ix.id,
+    appName: appName(ctx, ix.clientId),
+    userUpn: upn,
+    scopes: missing,
+    descriptions: scopeDescriptions(ctx, missing),
+  };
   if (ix.params.prompt === 'none') {
     fail(step, ix, {
       error: 'consent_required',
@@ -300,8 +311,15 @@ export function handleAuthorize(
   if (p.response_type !== 'code') {
     return fail(step, ix, { error: 'unsupported_response_type', code: 9002313 });
   }
-  const parsed = parseScopes(p.scope);
-  if (!parsed.ok) return fail(step, ix, { error: 'invalid_scope', code: parsed.code, vars: { scope: parsed.scope } });
+  // Several resources are fine here (consent to all of them up front); /token issues one per request.
+  const parsed = parseScopes(p.scope, { apis: ctx.state.apiList() });
+  if (!parsed.ok) {
+    return fail(step, ix, {
+      error: scopeErrorName(parsed.code),
+      code: parsed.code,
+      vars: { scope: parsed.scope, tenant: ctx.tenantDomain },
+    });
+  }
   if (p.code_challenge_method !== undefined && !['S256', 'plain'].includes(p.code_challenge_method)) {
     return fail(step, ix, { error: 'invalid_request', code: 9002313 });
   }
@@ -361,7 +379,7 @@ export function handleConsentPost(
     if (ix) sendHtml(res, 400, errorPage('Sign-in required', 'Sign in before consenting.'));
     return;
   }
-  const scopes = requestedScopes(ix);
+  const scopes = requestedScopes(ctx, ix);
   const missing = missingScopes(ctx, ix.oid, ix.clientId, scopes);
   const adminOnly = adminOnlyFor(ctx, ix.oid, missing);
   if (form.decision !== 'accept') {

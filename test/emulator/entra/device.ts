@@ -3,7 +3,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { sendJson } from '../http.ts';
 import { base64url } from '../jwt.ts';
-import { parseScopes } from '../scopes.ts';
+import { parseScopes, scopeErrorName } from '../scopes.ts';
 import type { DeviceCodeRecord } from '../state.ts';
 import { adminOnlyFor, missingScopes } from './consent.ts';
 import { type EntraContext, NO_CACHE_HEADERS, sendAadError } from './context.ts';
@@ -28,9 +28,14 @@ export function handleDeviceCode(ctx: EntraContext, res: ServerResponse, form: R
       vars: { clientId, tenant: ctx.tenantId },
     });
   }
-  const parsed = parseScopes(form.scope);
+  // The device flow ends in a token request, so one resource only (28000 otherwise) [unverified here].
+  const parsed = parseScopes(form.scope, { apis: ctx.state.apiList(), singleResource: true });
   if (!parsed.ok) {
-    return sendAadError(ctx, res, 400, { error: 'invalid_scope', code: parsed.code, vars: { scope: parsed.scope } });
+    return sendAadError(ctx, res, 400, {
+      error: scopeErrorName(parsed.code),
+      code: parsed.code,
+      vars: { scope: parsed.scope, tenant: ctx.tenantDomain },
+    });
   }
   const { deviceInterval, deviceExpiresIn } = ctx.state.settings;
   const record: DeviceCodeRecord = {
@@ -89,7 +94,7 @@ export function approveDevice(
   if (record.expiresAtMs < ctx.clock.nowMs()) return { ok: false, reason: 'expired' };
   const user = ctx.state.users.get(input.oid);
   if (!user) return { ok: false, reason: 'unknown_user' };
-  const parsed = parseScopes(record.scope);
+  const parsed = parseScopes(record.scope, { apis: ctx.state.apiList() });
   if (parsed.ok) {
     const missing = missingScopes(ctx, input.oid, record.clientId, parsed.scopes);
     const adminOnly = adminOnlyFor(ctx, input.oid, missing);

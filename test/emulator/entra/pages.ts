@@ -49,11 +49,11 @@ ${error}
   );
 }
 
-function scopeList(scopes: readonly string[]): string {
+function scopeList(scopes: readonly string[], descriptions: Readonly<Record<string, string>> = {}): string {
   return scopes
     .map(
       (s) =>
-        `<li data-scope="${escapeHtml(s)}">${escapeHtml(GRAPH_SCOPES[s] ?? s)} <span class="note">(${escapeHtml(s)})</span></li>`,
+        `<li data-scope="${escapeHtml(s)}">${escapeHtml(descriptions[s] ?? GRAPH_SCOPES[s] ?? s)} <span class="note">(${escapeHtml(s)})</span></li>`,
     )
     .join('\n');
 }
@@ -62,7 +62,10 @@ export interface ConsentPageInput {
   interactionId: string;
   appName: string;
   userUpn: string;
+  /** Grant keys: Graph names or `<application ID URI>/<scope>` for a custom API. */
   scopes: readonly string[];
+  /** Line per scope (default: the Graph catalogue text, else the key). */
+  descriptions?: Readonly<Record<string, string>>;
 }
 
 export function consentPage(input: ConsentPageInput): string {
@@ -72,7 +75,7 @@ export function consentPage(input: ConsentPageInput): string {
 <p>${escapeHtml(input.userUpn)}</p>
 <p><strong>${escapeHtml(input.appName)}</strong> would like to:</p>
 <ul id="scopes">
-${scopeList(input.scopes)}
+${scopeList(input.scopes, input.descriptions)}
 </ul>
 <p class="note">Accepting these permissions means that you allow this app to use your data as specified.</p>
 <form method="POST" action="/consent">
@@ -90,7 +93,7 @@ export function adminApprovalPage(input: ConsentPageInput): string {
 <p>${escapeHtml(input.userUpn)}</p>
 <p><strong>${escapeHtml(input.appName)}</strong> needs permission to access resources in your organization that only an admin can grant. Please ask an admin to grant permission to this app before you can use it.</p>
 <ul id="scopes">
-${scopeList(input.scopes)}
+${scopeList(input.scopes, input.descriptions)}
 </ul>
 <form method="POST" action="/consent">
 <input type="hidden" name="ix" value="${escapeHtml(input.interactionId)}">

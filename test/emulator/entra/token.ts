@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { aadTimestamp } from '../errors.ts';
 import { sendJson } from '../http.ts';
-import { parseScopes, type ParsedScopes } from '../scopes.ts';
+import { parseScopes, scopeErrorName, type ParsedScopes } from '../scopes.ts';
 import type { AuthGrantContext } from '../state.ts';
 import { type AadErrorSpec, type EntraContext, NO_CACHE_HEADERS, sendAadError } from './context.ts';
 import { missingScopes } from './consent.ts';
@@ -158,10 +158,21 @@ export function handleToken(ctx: EntraContext, res: ServerResponse, request: Tok
   }
   if (!outcome.ok) return fail(outcome.status ?? 400, outcome.error);
 
-  // Scopes of this request (refresh may ask for new ones); code/device use the authorized ones.
-  const scopeText = grantType === 'refresh_token' ? (form.scope ?? '') : outcome.grant.scope;
-  const parsed = parseScopes(scopeText);
-  if (!parsed.ok) return fail(400, { error: 'invalid_scope', code: parsed.code, vars: { scope: parsed.scope } });
+  // Scopes of this request: refresh may ask for new ones (another resource too: the RT is
+  // multi-resource); a code is redeemed for the `scope` sent with it (its authorize request may have
+  // named several resources to consent up front), else the authorized ones; device uses the authorized.
+  let scopeText = outcome.grant.scope;
+  if (grantType === 'refresh_token') scopeText = form.scope ?? '';
+  else if (grantType === 'authorization_code' && (form.scope ?? '').trim() !== '') scopeText = form.scope ?? '';
+  // One resource per token (AADSTS28000 otherwise).
+  const parsed = parseScopes(scopeText, { apis: ctx.state.apiList(), singleResource: true });
+  if (!parsed.ok) {
+    return fail(400, {
+      error: scopeErrorName(parsed.code),
+      code: parsed.code,
+      vars: { scope: parsed.scope, tenant: ctx.tenantDomain },
+    });
+  }
   const consent = consentError(ctx, outcome.grant, parsed.scopes);
   if (consent && !consent.ok) return fail(400, consent.error);
 
