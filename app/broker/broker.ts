@@ -249,7 +249,24 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
     useAccount: (id) => auth.useAccount(id),
     async grantConsent(target) {
       const cfg = deps.config();
-      const scopes = 'group' in target ? userConsentableScopes(target.group, cfg.readOnly) : target.scopes;
+      if ('group' in target && target.group === 'api' && cfg.api === null) {
+        return {
+          ok: false,
+          error: {
+            code: 'BAD_REQUEST',
+            message:
+              'No API is configured for the api group: set "api": {"baseUrl": "https://…", "scope": "api://…/access_as_user"} in settings.json (or in the status window), then grant again.',
+          },
+        };
+      }
+      // The configured API is its own resource: its scope is asked for on its own (Entra issues a
+      // token for one resource per request), never mixed with Graph scopes.
+      const scopes =
+        'group' in target
+          ? target.group === 'api' && cfg.api !== null
+            ? [cfg.api.scope]
+            : userConsentableScopes(target.group, cfg.readOnly)
+          : target.scopes;
       if (scopes.length === 0) {
         return {
           ok: false,

@@ -101,6 +101,31 @@ void test('paused access returns PAUSED; CONSENT_REQUIRED queues a consent item 
   }
 });
 
+void test('Grant for teams leaves the admin-only scope out; Grant for api asks for the configured API scope alone', async () => {
+  const h = await startHarness({
+    config: { api: { baseUrl: 'https://api.contoso.com/', scope: 'api://orders/access_as_user' } },
+  });
+  try {
+    assert.equal((await h.broker.grantConsent({ group: 'teams' })).ok, true);
+    assert.equal((await h.broker.grantConsent({ group: 'api' })).ok, true);
+    assert.deepEqual(h.auth.consentCalls, [
+      ['Chat.Read', 'Team.ReadBasic.All', 'ChatMessage.Send'],
+      ['api://orders/access_as_user'],
+    ]);
+  } finally {
+    await h.close();
+  }
+  const none = await startHarness();
+  try {
+    const r = await none.broker.grantConsent({ group: 'api' });
+    assert.equal(!r.ok && r.error.code, 'BAD_REQUEST');
+    assert.match(!r.ok ? r.error.message : '', /No API is configured.*"api": \{"baseUrl"/);
+    assert.deepEqual(none.auth.consentCalls, []);
+  } finally {
+    await none.close();
+  }
+});
+
 void test('status.get over IPC matches statusSchema and lists the connected client', async () => {
   const h = await startHarness({ config: { clientPolicy: 'allow' } });
   try {
