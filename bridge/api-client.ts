@@ -28,6 +28,33 @@ export function resolveApiUrl(baseUrl: string, path: string, query?: Record<stri
   return url;
 }
 
+/**
+ * Reads at most enough of the body for `maxChars` characters (4 UTF-8 bytes each) and stops the
+ * download there, so a huge answer cannot fill the bridge's memory; says how it was cut.
+ */
+export async function readCapped(response: Response, maxChars: number): Promise<string> {
+  const maxBytes = maxChars * 4;
+  if (response.body === null) return '';
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  let cut = false;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      cut = true;
+      await reader.cancel().catch(() => undefined);
+      break;
+    }
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!cut && text.length <= maxChars) return text;
+  return `${text.slice(0, maxChars)}\n[… truncated: ${cut ? `more than ${maxBytes} bytes` : `${text.length} characters`}]`;
+}
+
 export function createApiClient(options: ApiClientOptions): ApiClient {
   return {
     async request(call: { method: HttpMethod; path: string; query?: Record<string, string>; body?: unknown }) {
@@ -58,14 +85,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           `Could not reach ${url.origin} (${error instanceof Error ? error.message : String(error)}).`,
         );
       }
-      const text = await response.text();
+      const body = await readCapped(response, options.maxBodyChars);
+      // An API's 401/403 often explains itself only in this header (RFC 6750: invalid_token,
+      // insufficient_scope): pass it on so the model can tell the user to check api.scope.
+      const challenge =
+        response.status === 401 || response.status === 403 ? response.headers.get('www-authenticate') : null;
       return {
         status: response.status,
         contentType: response.headers.get('content-type') ?? '',
-        body:
-          text.length > options.maxBodyChars
-            ? `${text.slice(0, options.maxBodyChars)}\n[… truncated: ${text.length} characters]`
-            : text,
+        body: challenge ? `${body}${body === '' ? '' : '\n'}[WWW-Authenticate: ${challenge.slice(0, 500)}]` : body,
       };
     },
   };
