@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
@@ -64,8 +65,14 @@ test('stdout carries only JSON-RPC; logs go to stderr without tokens', async () 
   send({ id: 4, method: 'tools/call', params: { name: 'list_messages', arguments: { top: 2 } } });
   const [, list, profile, messages] = await Promise.all([reply(1), reply(2), reply(3), reply(4)]);
   assert.ok(((list.result as { tools: unknown[] }).tools.length ?? 0) > 10);
-  assert.notEqual((profile.result as { isError?: boolean }).isError, true, JSON.stringify(profile));
-  assert.notEqual((messages.result as { isError?: boolean }).isError, true);
+  for (const r of [profile, messages]) {
+    if ((r.result as { isError?: boolean }).isError === true) {
+      child.kill();
+      // The broker log is redacted (no tokens); its tail says why a token was refused.
+      const log = (await readFile(broker.logPath, 'utf8').catch(() => '')).split('\n').slice(-40).join('\n');
+      assert.fail(`${JSON.stringify(r)}\n--- bridge stderr ---\n${stderr.slice(-3000)}\n--- broker log ---\n${log}`);
+    }
+  }
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.stdin.end();
   assert.equal(await exited, 0, 'the bridge exits when the editor closes stdin');
