@@ -31,6 +31,11 @@ export interface AppPaths {
   logDir: string;
   /** Where the broker listens (socket/pipe) and keeps its key. */
   endpoint: BrokerEndpoint;
+  /**
+   * Keychain service of this profile's token cache: "Graph Bridge", or for a GRAPH_BRIDGE_HOME profile
+   * (the demo, a portable install) "Graph Bridge (<home>)", so profiles never share sign-ins.
+   */
+  keychainService: string;
 }
 
 /** Maps any Node platform string to the three OS families we support (other Unixes behave like Linux). */
@@ -63,5 +68,6 @@ export function resolveAppPaths(input: PathInput): AppPaths {
     stateDir = p.join(nonEmpty(env.XDG_STATE_HOME) ?? p.join(homedir, '.local', 'state'), 'graph-bridge');
   }
   const endpoint = resolveBrokerEndpoint({ platform: os, env, homedir, username });
-  return { configDir, stateDir, logDir: p.join(stateDir, 'logs'), endpoint };
+  const keychainService = home === undefined ? 'Graph Bridge' : `Graph Bridge (${p.resolve(home)})`;
+  return { configDir, stateDir, logDir: p.join(stateDir, 'logs'), endpoint, keychainService };
 }

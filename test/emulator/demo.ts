@@ -15,6 +15,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -22,6 +24,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type RunningEmulator } from './index.ts';
 import { chromiumSession } from '../helpers/browser.ts';
+import { osKindOf, resolveAppPaths } from '../../app/platform/paths.ts';
+import { DEFAULT_KEYCHAIN_ACCOUNT } from '../../app/broker/auth/token-cache.ts';
+import type * as KeytarModule from 'keytar';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli.js');
@@ -126,9 +131,30 @@ function indent(block: string, max = 14): string {
   return shown.join('\n');
 }
 
+/**
+ * The demo profile is rebuilt on every run, but its token cache lives in the OS keychain under the
+ * profile's own service name: drop that entry too, so a run never starts with the last run's sign-in
+ * (whose tokens the fresh emulator would not know). No keychain here is fine: the broker reports it.
+ */
+async function forgetDemoKeychainEntry(): Promise<void> {
+  const { keychainService } = resolveAppPaths({
+    os: osKindOf(process.platform),
+    env: { ...process.env, GRAPH_BRIDGE_HOME: home },
+    homedir: homedir(),
+    username: userInfo().username,
+  });
+  try {
+    const keytar = createRequire(import.meta.url)('keytar') as typeof KeytarModule;
+    await keytar.deletePassword(keychainService, DEFAULT_KEYCHAIN_ACCOUNT);
+  } catch {
+    // No keychain (or no D-Bus session): nothing was stored there to forget.
+  }
+}
+
 async function main(): Promise<void> {
   if (!existsSync(cli) || !existsSync(bridge)) throw new Error('dist/ is missing: run `npm run build` first.');
   rmSync(home, { recursive: true, force: true });
+  await forgetDemoKeychainEntry();
   mkdirSync(home, { recursive: true, mode: 0o700 });
 
   const emulator = await startEmulatorOnPorts();

@@ -46,7 +46,7 @@ export interface AuthServiceDeps {
   platform: { os: OsKind; paths: AppPaths; openBrowser(url: string): Promise<void> };
   /** Log sink; every line is redacted before it reaches it. */
   log?: LogSink;
-  /** Keychain service name for the token cache (tests: unique per run). Default "Graph Bridge". */
+  /** Keychain service name for the token cache (tests: unique per run). Default: the profile's (platform paths.keychainService). */
   keychainService?: string;
   /** Overrides platform.openBrowser (tests: a headless Chromium driver). */
   openBrowser?: (url: string) => Promise<void>;
@@ -129,7 +129,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
     (await openTokenCache({
       os: platform.os,
       cacheDir: join(platform.paths.stateDir, TOKEN_CACHE_DIR),
-      serviceName: deps.keychainService,
+      serviceName: deps.keychainService ?? platform.paths.keychainService,
       allowPlaintextCache: settings.allowPlaintextCache,
       sink: log,
       ...deps.tokenCacheOptions,
@@ -440,7 +440,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
       if (persisted !== null && persisted.includes(`"${target.homeAccountId}`)) {
         return failure(
           'KEYCHAIN_UNAVAILABLE',
-          `The account was signed out here but is still in the ${cache.backend} token cache. Remove the "${deps.keychainService ?? 'Graph Bridge'}" entry from the OS keychain.`,
+          `The account was signed out here but is still in the ${cache.backend} token cache. Remove the "${deps.keychainService ?? platform.paths.keychainService}" entry from the OS keychain.`,
         );
       }
       tokenState.delete(target.homeAccountId);

@@ -68,3 +68,22 @@ void test('other Unixes are treated like Linux', () => {
   assert.equal(osKindOf('darwin'), 'darwin');
   assert.equal(osKindOf('win32'), 'win32');
 });
+
+void test('each GRAPH_BRIDGE_HOME profile has its own keychain entry; the default profile keeps "Graph Bridge"', () => {
+  const plain = resolveAppPaths({ os: 'linux', env: {}, homedir: '/home/ada', username: 'ada' });
+  assert.equal(plain.keychainService, 'Graph Bridge');
+  const demo = resolveAppPaths({
+    os: 'linux',
+    env: { GRAPH_BRIDGE_HOME: '/home/ada/src/graph-bridge/.graph-bridge-demo' },
+    homedir: '/home/ada',
+    username: 'ada',
+  });
+  assert.equal(demo.keychainService, 'Graph Bridge (/home/ada/src/graph-bridge/.graph-bridge-demo)');
+  const win = resolveAppPaths({
+    os: 'win32',
+    env: { GRAPH_BRIDGE_HOME: 'D:\\GB' },
+    homedir: 'C:\\Users\\ada',
+    username: 'ada',
+  });
+  assert.equal(win.keychainService, 'Graph Bridge (D:\\GB)');
+});

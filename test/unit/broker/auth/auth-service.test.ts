@@ -116,7 +116,13 @@ async function setup(fake: FakeMsal, state = memoryStore()) {
     endpoints: parsed.endpoints,
     platform: {
       os: 'linux',
-      paths: { configDir: '/x', stateDir: '/x', logDir: '/x', endpoint: { dir: '/x', path: '/x/s', keyPath: '/x/k' } },
+      paths: {
+        configDir: '/x',
+        stateDir: '/x',
+        logDir: '/x',
+        endpoint: { dir: '/x', path: '/x/s', keyPath: '/x/k' },
+        keychainService: 'Graph Bridge (/x)',
+      },
       openBrowser: () => Promise.reject(new Error('no browser in unit tests')),
     },
     openBrowser: (url) => {
