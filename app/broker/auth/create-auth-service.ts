@@ -31,6 +31,7 @@ import { failure, mapSignInError, mapSilentError, notSignedIn, describeMsalError
 import { SIGN_IN_ERROR_PAGE, SIGN_IN_SUCCESS_PAGE } from './login-pages.ts';
 import { msalLoggerOptions, redactingSink, silentSink, type LogSink } from './msal-logger.ts';
 import { createPublicClient, type MsalClient, type MsalClientFactory } from './msal-client.ts';
+import { createCacheGate, gateMsalClient } from './cache-gate.ts';
 import { selectNativeBroker, withBrokerFallback } from './native-broker.ts';
 import { createNetworkClient, type ClosableNetworkModule } from './network-client.ts';
 import { runInteractive, SignInAbortedError } from './interactive.ts';
@@ -140,17 +141,21 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
   const broker = selectNativeBroker(settings.useBroker, deps.createNativeBroker);
   log('info', `auth: cache backend ${cache.backend}; ${broker.detail}`);
   const factory = deps.createMsalClient ?? createPublicClient;
+  // Both clients share one cache, and MSAL must not run two operations on it at once (cache-gate.ts).
+  const gate = createCacheGate();
+  const cachePlugin = gate.wrapPlugin(cache.plugin);
   const makeClient = (nativeBrokerPlugin?: INativeBrokerPlugin): MsalClient => {
     network ??= createNetworkClient({ extraCaPem: extraCa });
-    return factory({
+    const client = factory({
       clientId: settings.clientId,
       authority: endpoints.authority,
       knownAuthorities: endpoints.knownAuthorities,
-      cachePlugin: cache.plugin,
+      cachePlugin,
       networkClient: network,
       loggerOptions: msalLoggerOptions(log, deps.verboseMsal),
       ...(nativeBrokerPlugin !== undefined ? { nativeBrokerPlugin } : {}),
     });
+    return gateMsalClient(client, gate);
   };
   // One PCA per authority (accounts of the same authority share it); a second, broker-less one
   // for the browser fallback and device code when the OS broker is in use.
