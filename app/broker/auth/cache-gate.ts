@@ -81,7 +81,8 @@ export function createCacheGate(): CacheGate {
 }
 
 /**
- * The MsalClient whose short cache operations run under the gate. Interactive and device-code sign-in
+ * The MsalClient whose short cache operations (reading the cached scopes too: the in-memory cache is
+ * empty while another operation reloads it) run under the gate. Interactive and device-code sign-in
  * wait on a person for minutes, so only their cache write is gated (through the wrapped plugin).
  */
 export function gateMsalClient(client: MsalClient, gate: CacheGate): MsalClient {
@@ -91,6 +92,6 @@ export function gateMsalClient(client: MsalClient, gate: CacheGate): MsalClient 
     acquireTokenByDeviceCode: (request) => client.acquireTokenByDeviceCode(request),
     getAllAccounts: () => gate.run(() => client.getAllAccounts()),
     signOut: (account) => gate.run(() => client.signOut(account)),
-    cachedScopes: (homeAccountId) => client.cachedScopes(homeAccountId),
+    cachedScopes: (homeAccountId) => gate.run(() => client.cachedScopes(homeAccountId)),
   };
 }

@@ -200,7 +200,8 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
     accounts = list;
     for (const a of list) {
       const s = stateFor(a.homeAccountId);
-      if (s.granted.size === 0) for (const scope of browserClient.cachedScopes(a.homeAccountId)) s.granted.add(scope);
+      if (s.granted.size === 0)
+        for (const scope of await browserClient.cachedScopes(a.homeAccountId)) s.granted.add(scope);
     }
     for (const id of [...tokenState.keys()]) if (!list.some((a) => a.homeAccountId === id)) tokenState.delete(id);
   }

@@ -24,7 +24,7 @@ export interface MsalClient {
   /** Removes the account from the broker (if any) and the MSAL cache (the cache plugin persists it). */
   signOut(account: AccountInfo): Promise<void>;
   /** Scopes of the access tokens cached for the account (`target` of AccessToken entries). */
-  cachedScopes(homeAccountId: string): string[];
+  cachedScopes(homeAccountId: string): Promise<string[]>;
 }
 
 export interface MsalClientConfig {
@@ -70,6 +70,7 @@ export const createPublicClient: MsalClientFactory = (config) => {
     acquireTokenByDeviceCode: (r) => pca.acquireTokenByDeviceCode(r),
     getAllAccounts: () => pca.getAllAccounts(),
     signOut: (account) => pca.signOut({ account }),
-    cachedScopes: (homeAccountId) => scopesFromSerializedCache(pca.getTokenCache().serialize(), homeAccountId),
+    cachedScopes: (homeAccountId) =>
+      Promise.resolve(scopesFromSerializedCache(pca.getTokenCache().serialize(), homeAccountId)),
   };
 };

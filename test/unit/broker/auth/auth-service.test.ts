@@ -81,7 +81,7 @@ class FakeMsal implements MsalClient {
     return Promise.resolve();
   }
   cachedScopes() {
-    return [];
+    return Promise.resolve([]);
   }
 }
 
