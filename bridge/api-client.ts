@@ -15,7 +15,12 @@ export interface ApiClientOptions {
 }
 
 export function resolveApiUrl(baseUrl: string, path: string, query?: Record<string, string>): URL {
-  const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  const base = new URL(baseUrl);
+  if (!base.pathname.endsWith('/')) base.pathname = `${base.pathname}/`;
+  // Parameters in the configured base (`?api-version=2024-01-01`, a subscription key name) go on every call.
+  const baseParams = [...base.searchParams];
+  base.search = '';
+  base.hash = '';
   if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith('//')) {
     throw new ToolError('BAD_REQUEST', `path must be relative to the configured API (${base.href}), not a full URL.`);
   }
@@ -24,6 +29,7 @@ export function resolveApiUrl(baseUrl: string, path: string, query?: Record<stri
   if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
     throw new ToolError('BAD_REQUEST', `path ${path} leaves the configured API base ${base.href}.`);
   }
+  for (const [k, v] of baseParams) if (!url.searchParams.has(k)) url.searchParams.append(k, v);
   for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
   return url;
 }

@@ -40,3 +40,17 @@ void test('a 401/403 passes the API’s WWW-Authenticate challenge on; the URL s
   assert.deepEqual(seen, ['https://api.contoso.com/v1/orders?status=open']);
   assert.throws(() => resolveApiUrl('https://api.contoso.com/v1/', '../admin'), /leaves the configured API base/);
 });
+
+void test('parameters in the configured base URL go on every call; the call can override them', () => {
+  const base = 'https://api.contoso.com/v1?api-version=2024-01-01';
+  assert.equal(resolveApiUrl(base, '/orders').href, 'https://api.contoso.com/v1/orders?api-version=2024-01-01');
+  assert.equal(
+    resolveApiUrl(base, 'orders?top=5', { status: 'open' }).href,
+    'https://api.contoso.com/v1/orders?top=5&api-version=2024-01-01&status=open',
+  );
+  assert.equal(
+    resolveApiUrl(base, '/orders', { 'api-version': '2025-01-01' }).href,
+    'https://api.contoso.com/v1/orders?api-version=2025-01-01',
+  );
+  assert.throws(() => resolveApiUrl(base, '../admin'), /leaves the configured API base/);
+});
