@@ -3,7 +3,7 @@
  * Graph JS client, see graph-client.ts) to send it with a broker token for the tool's scopes, and
  * applies the call policy:
  *   - 401: one retry with a forced token refresh, or with the claims of a CAE claims challenge;
- *   - 429 (any method) and 503/504 (not POST): honour Retry-After within a total waiting budget
+ *   - 429 (any method) and 503/504 (not a POST, unless it only reads): honour Retry-After within a total waiting budget
  *     (default 30 s), then a clear THROTTLED error;
  *   - every other failure -> ToolError (errors.ts); every HTTP exchange -> audit.record.
  * Paging cursors are encoded nextLinks, validated to stay on the Graph origin (cursor.ts).
@@ -155,7 +155,8 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
         auth = claims !== undefined ? { ...auth, claims } : { ...auth, forceRefresh: true };
         continue;
       }
-      if (THROTTLE_STATUSES.has(status) && (status === 429 || call.method !== 'POST')) {
+      // A 503/504 POST may have been carried out, so only a read-only one is sent again.
+      if (THROTTLE_STATUSES.has(status) && (status === 429 || call.method !== 'POST' || call.readOnly === true)) {
         const retryAfterS = parseRetryAfter(response.headers.get('retry-after'), options.now());
         const delay = retryAfterS !== undefined ? retryAfterS * 1000 : baseDelay * 2 ** retries;
         if (retries < maxRetries && waited + delay <= budget) {

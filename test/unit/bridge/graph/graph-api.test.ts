@@ -133,6 +133,10 @@ test('503 on POST is not retried (the write may have happened); 429 on POST is',
   await assert.rejects(a.api.request(post), (e: unknown) => e instanceof ToolError && e.code === 'GRAPH_UNAVAILABLE');
   const b = harness([response(429, {}, { 'retry-after': '0' }), response(202, '')]);
   assert.equal(await b.api.request(post), undefined);
+  // A POST that only reads (getSchedule) changes nothing, so a 503/504 is retried like a GET.
+  const c = harness([response(504, {}, { 'retry-after': '0' }), response(200, { value: [] })]);
+  assert.deepEqual(await c.api.request({ ...post, readOnly: true }), { value: [] });
+  assert.equal(c.sent.length, 2);
 });
 
 test('403 maps to GRAPH_FORBIDDEN without any retry', async () => {
