@@ -91,7 +91,8 @@ async function buildBridge() {
   }
 }
 
-rmSync(dist, { recursive: true, force: true });
+// A full build starts clean; `--only` replaces just what it builds and keeps the rest of dist/.
+if (only === null) rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, 'window'), { recursive: true });
 writeFileSync(join(dist, 'package.json'), JSON.stringify({ type: 'commonjs' }, null, 2) + '\n');
 
