@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureKeyringSession } from './helpers/keyring-reexec.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const [tierArg = 'all', ...filters] = process.argv.slice(2);
@@ -18,21 +19,7 @@ for (const t of tiers) {
   }
 }
 
-const needsKeyring = tiers.some((t) => t !== 'unit');
-if (needsKeyring && process.platform === 'linux' && !process.env.GRAPH_BRIDGE_TEST_KEYRING) {
-  const script = join(root, 'test/helpers/keyring-session.sh');
-  const r = spawnSync('dbus-run-session', ['--', 'bash', script, process.execPath, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-  });
-  if (r.error) {
-    console.error(
-      `Could not start dbus-run-session (${r.error.message}). Install the keychain test prerequisites: ` +
-        `sudo apt-get install -y dbus gnome-keyring libsecret-1-dev`,
-    );
-    process.exit(1);
-  }
-  process.exit(r.status ?? 1);
-}
+if (tiers.some((t) => t !== 'unit')) ensureKeyringSession();
 
 function walk(dir) {
   if (!existsSync(dir)) return [];

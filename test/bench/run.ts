@@ -6,6 +6,10 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
+import { ensureKeyringSession } from '../helpers/keyring-reexec.mjs';
+
+// The broker figures are for the real configuration: the token cache in the OS keychain.
+ensureKeyringSession();
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2);
