@@ -23,6 +23,7 @@ import { createClientRegistry } from './approvals/client-registry.ts';
 import { createWriteApprovals } from './approvals/write-approvals.ts';
 import type { WritePolicy } from './approvals/write-approvals.ts';
 import { createConsentQueue } from './consent/consent-queue.ts';
+import { grantScopesFor } from './consent/grant-scopes.ts';
 import { composeStatus } from './status/compose-status.ts';
 import { createBridgeProtocol } from './ipc/bridge-protocol.ts';
 import { createAdminProtocol } from './admin/admin-server-protocol.ts';
@@ -248,32 +249,9 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
     signOut: (homeAccountId) => auth.signOut(homeAccountId),
     useAccount: (id) => auth.useAccount(id),
     async grantConsent(target) {
-      const cfg = deps.config();
-      if ('group' in target && target.group === 'api' && cfg.api === null) {
-        return {
-          ok: false,
-          error: {
-            code: 'BAD_REQUEST',
-            message:
-              'No API is configured for the api group: set "api": {"baseUrl": "https://…", "scope": "api://…/access_as_user"} in settings.json (or in the status window), then grant again.',
-          },
-        };
-      }
-      // The configured API is its own resource: its scope is asked for on its own (Entra issues a
-      // token for one resource per request), never mixed with Graph scopes.
-      const scopes =
-        'group' in target
-          ? target.group === 'api' && cfg.api !== null
-            ? [cfg.api.scope]
-            : userConsentableScopes(target.group, cfg.readOnly)
-          : target.scopes;
-      if (scopes.length === 0) {
-        return {
-          ok: false,
-          error: { code: 'BAD_REQUEST', message: 'That group needs no Graph scopes; nothing to grant.' },
-        };
-      }
-      const result = await auth.grantConsent(scopes);
+      const scopes = grantScopesFor(target, deps.config());
+      if (!scopes.ok) return scopes;
+      const result = await auth.grantConsent(scopes.value);
       if (result.ok) consent.resolveGranted([...auth.snapshot().grantedScopes, ...result.value]);
       changed();
       return result;

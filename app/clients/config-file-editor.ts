@@ -13,7 +13,7 @@ import { dirname } from 'node:path';
 import { writeFileAtomic } from './fs/atomic-write.ts';
 import { pruneBackups, writeBackup } from './fs/backup.ts';
 import { errnoOf, fsErrorResult, type ConfigFs } from './fs/config-fs.ts';
-import { withFileLock, type LockDeps } from './fs/file-lock.ts';
+import { withFileLock, type LockDeps } from '../platform/file-lock.ts';
 import { parseConfig, type ConfigSyntax, type ParsedConfig } from './jsonc/parse-config.ts';
 import { joinBom } from './jsonc/text-style.ts';
 import { errResult, okResult, type ClientsResult } from './result.ts';

@@ -2,8 +2,9 @@
  * Two Graph Bridge processes opening the keychain-backed token cache at the same moment (the agent
  * starting while `graph-bridge status` runs, the tray and a CLI command) must both get the REAL
  * keychain and must not remove each other's cache files. msal-node-extensions verifies the keychain
- * through one shared `test.cache` entry, so without the retry one of them lost the race, fell back to
- * memory and deleted the directory the other was using (seen as CrossPlatformLockError/ENOENT).
+ * through one shared `test.cache` entry, so one of them used to lose the race, fell back to
+ * memory and deleted the directory the other was using (seen as CrossPlatformLockError/ENOENT). Without
+ * the verification lock (token-cache.ts) this test fails.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,7 +35,7 @@ if (cache.backend === 'keychain') {
   await cache.plugin.afterCacheAccess(ctx);
   written = true;
 }
-process.stdout.write(JSON.stringify({ backend: cache.backend, detail: cache.detail, written }));
+process.stdout.write(JSON.stringify({ backend: cache.backend, detail: cache.detail, written, pid: process.pid }));
 `;
 
 function openInChild(cacheDir: string): Promise<{ code: number | null; out: string; err: string }> {
@@ -57,6 +58,7 @@ after(async () => {
 });
 
 void test('processes opening the keychain cache together all get the keychain and keep the cache dir', async () => {
+  let lastRound: number[] = [];
   for (let round = 0; round < 4; round++) {
     const home = await mkdtemp(join(tmpdir(), 'gb-cache-race-'));
     dirs.push(home);
@@ -64,14 +66,19 @@ void test('processes opening the keychain cache together all get the keychain an
     const results = await Promise.all([openInChild(cacheDir), openInChild(cacheDir), openInChild(cacheDir)]);
     for (const r of results) {
       assert.equal(r.code, 0, `child failed: ${r.err}`);
-      const report = JSON.parse(r.out) as { backend: string; detail: string; written: boolean };
+      const report = JSON.parse(r.out) as { backend: string; detail: string; written: boolean; pid: number };
       assert.equal(report.backend, 'keychain', `round ${round}: fell back to ${report.backend}: ${report.detail}`);
       assert.equal(report.written, true);
     }
+    lastRound = results.map((r) => (JSON.parse(r.out) as { pid: number }).pid);
     assert.ok(existsSync(join(cacheDir, CACHE_FILE)), `round ${round}: the cache marker was removed`);
     assert.equal(existsSync(join(cacheDir, `${CACHE_FILE}.lockfile`)), false, 'no lock left behind');
     assert.equal(existsSync(join(cacheDir, 'test.cache')), false, 'no verification leftovers');
   }
   const stored = await keytar.getPassword(service, DEFAULT_KEYCHAIN_ACCOUNT);
-  assert.match(stored ?? '', /"pid-\d+"/, 'the last writer’s cache is in the keychain');
+  const writer = /"pid-(\d+)"/.exec(stored ?? '')?.[1];
+  assert.ok(
+    writer !== undefined && lastRound.includes(Number(writer)),
+    `the keychain holds the cache one of the last round's processes wrote (${lastRound.join(', ')}), got ${writer}`,
+  );
 });

@@ -125,12 +125,13 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
   const openBrowser = deps.openBrowser ?? ((url: string) => platform.openBrowser(url));
   const accountState = deps.accountState ?? createAccountStateStore(platform.paths.stateDir);
 
+  const keychainService = deps.keychainService ?? platform.paths.keychainService;
   const cache =
     deps.tokenCache ??
     (await openTokenCache({
       os: platform.os,
       cacheDir: join(platform.paths.stateDir, TOKEN_CACHE_DIR),
-      serviceName: deps.keychainService ?? platform.paths.keychainService,
+      serviceName: keychainService,
       allowPlaintextCache: settings.allowPlaintextCache,
       sink: log,
       ...deps.tokenCacheOptions,
@@ -446,7 +447,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
       if (persisted !== null && persisted.includes(`"${target.homeAccountId}`)) {
         return failure(
           'KEYCHAIN_UNAVAILABLE',
-          `The account was signed out here but is still in the ${cache.backend} token cache. Remove the "${deps.keychainService ?? platform.paths.keychainService}" entry from the OS keychain.`,
+          `The account was signed out here but is still in the ${cache.backend} token cache. Remove the "${keychainService}" entry from the OS keychain.`,
         );
       }
       tokenState.delete(target.homeAccountId);

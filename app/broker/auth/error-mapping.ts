@@ -153,13 +153,21 @@ export function notSignedIn(reason = 'No Microsoft account is signed in.'): Fail
 
 export function consentMessage(missing: readonly string[]): string {
   const admin = missing.filter(needsAdminConsent);
-  return (
-    `Graph Bridge needs your consent for ${missing.join(', ')}. Open the Graph Bridge status window and press ` +
-    `Grant, or run \`graph-bridge consent ${missing.join(' ')}\`.` +
-    (admin.length > 0
-      ? ` ${admin.join(', ')} can only be granted by a tenant administrator: send them the admin-consent link from the status window.`
-      : '')
-  );
+  const user = missing.filter((s) => !needsAdminConsent(s));
+  const parts: string[] = [];
+  if (user.length > 0) {
+    parts.push(
+      `Graph Bridge needs your consent for ${user.join(', ')}. Open the Graph Bridge status window and press ` +
+        `Grant, or run \`graph-bridge consent ${user.join(' ')}\`.`,
+    );
+  }
+  if (admin.length > 0) {
+    parts.push(
+      `${admin.join(', ')} can only be granted by a tenant administrator: send them the admin-consent link from ` +
+        `the Graph Bridge status window, or have an administrator sign in and run \`graph-bridge consent ${admin.join(' ')}\`.`,
+    );
+  }
+  return parts.join(' ');
 }
 
 /** The error half of a Result, assignable to any Result<T>. */

@@ -7,6 +7,7 @@
  * older than `emptyGraceMs`. A live PID (including one of another user: EPERM) is never touched.
  */
 import { readFile, stat, unlink } from 'node:fs/promises';
+import { isProcessAlive } from '../../platform/process.ts';
 
 export type LockState = 'absent' | 'held' | 'removed-dead-pid' | 'removed-empty' | 'fresh-empty';
 
@@ -16,15 +17,6 @@ export interface StaleLockDeps {
   nowMs?: () => number;
   /** How old an empty lock file must be to count as abandoned. Default 10 s. */
   emptyGraceMs?: number;
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export async function clearStaleLock(

@@ -14,6 +14,7 @@
  * the holder's PID (see stale-lock.ts). Never silent: the backend and its reason are reported.
  */
 import { existsSync } from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
@@ -27,7 +28,8 @@ import {
 } from '@azure/msal-node-extensions';
 import type { CacheBackend } from '../protocol.ts';
 import type { OsKind } from '../../platform/platform.ts';
-import { withFileLock } from './file-lock.ts';
+import { withFileLock, type LockDeps } from '../../platform/file-lock.ts';
+import { isProcessAlive } from '../../platform/process.ts';
 import { clearStaleLock, type StaleLockDeps } from './stale-lock.ts';
 import type { LogSink } from './msal-logger.ts';
 
@@ -60,9 +62,10 @@ export interface TokenCacheOptions {
   createPlaintextPersistence?: (cachePath: string) => Promise<IPersistence>;
   /** How long the keychain round trip may take before we give up on it. Default 20 s. */
   verifyTimeoutMs?: number;
-  /** This process's id, written into the verification lock. Default process.pid. */
-  pid?: number;
+  /** Clears a dead process's lock on the cache (default: real process checks). */
   lockDeps?: StaleLockDeps;
+  /** Overrides for the lock that serialises the keychain check across processes (tests). */
+  verifyLock?: Partial<LockDeps>;
 }
 
 /** In-memory cache plugin: one serialized copy shared by this service's MSAL clients, never on disk. */
@@ -145,18 +148,40 @@ export async function openTokenCache(options: TokenCacheOptions): Promise<TokenC
     accountName: options.accountName ?? DEFAULT_KEYCHAIN_ACCOUNT,
     usePlaintextFileOnLinux: false,
   };
-  let keychainError: string;
-  try {
-    // msal-node-extensions verifies the keychain by writing, reading back and deleting one fixed
-    // `test.cache` entry beside the cache. Two Graph Bridge processes starting together (the agent and a
-    // `graph-bridge status`, the tray and a CLI command) would interleave those steps, and the loser
-    // would fall back to memory and remove files the winner uses — so verification is serialised.
-    const persistence = await withFileLock(
-      verifyLockPath,
-      'Checking the OS keychain',
-      { pid: options.pid ?? process.pid, ...(options.lockDeps ? { staleLock: options.lockDeps } : {}) },
-      () => withTimeout(create(config), options.verifyTimeoutMs ?? 20_000, 'The OS keychain'),
-    );
+  // msal-node-extensions verifies the keychain by writing, reading back and deleting one fixed
+  // `test.cache` entry beside the cache. Two Graph Bridge processes starting together (the agent and a
+  // `graph-bridge status`, the tray and a CLI command) would interleave those steps, and the loser
+  // would fall back to memory and remove files the winner uses — so the check, and the clean-up after
+  // a failed one, run under a cross-process lock.
+  const verifyLock: LockDeps = {
+    fs: fsp,
+    pid: process.pid,
+    isProcessAlive,
+    now: () => new Date(),
+    timeoutMs: 30_000,
+    ...options.verifyLock,
+  };
+  type Verified = { persistence: IPersistence; error?: undefined } | { persistence?: undefined; error: string };
+  const verified = await withFileLock(verifyLockPath, verifyLock, async (): Promise<Verified> => {
+    try {
+      return {
+        persistence: await withTimeout(create(config), options.verifyTimeoutMs ?? 20_000, 'The OS keychain'),
+      };
+    } catch (err) {
+      await removeLeftovers(cacheDir, existedBefore);
+      return { error: reasonOf(err) };
+    }
+  });
+  if (!verified.acquired) {
+    // The keychain may be fine: another process is (stuck) checking it. Never fall back to plaintext here.
+    const detail =
+      `Another Graph Bridge process (${verified.holder}) has been checking the OS keychain for over ` +
+      `${Math.round((verifyLock.timeoutMs ?? 0) / 1000)} s, so sign-ins are kept in memory for this session only. ` +
+      `Quit the other Graph Bridge process, or if none is running delete ${verifyLockPath}, then restart Graph Bridge.`;
+    return memoryCache(detail);
+  }
+  const { persistence } = verified.value;
+  if (persistence !== undefined) {
     return {
       plugin: new PersistenceCachePlugin(persistence),
       backend: 'keychain',
@@ -165,10 +190,8 @@ export async function openTokenCache(options: TokenCacheOptions): Promise<TokenC
       lockPath,
       readPersisted: () => persistence.load(),
     };
-  } catch (err) {
-    keychainError = reasonOf(err);
-    await removeLeftovers(cacheDir, existedBefore);
   }
+  let keychainError = verified.value.error;
 
   if (options.allowPlaintextCache && os === 'linux') {
     const createPlain = options.createPlaintextPersistence ?? ((p: string) => FilePersistence.create(p));
@@ -193,18 +216,24 @@ export async function openTokenCache(options: TokenCacheOptions): Promise<TokenC
     }
   }
 
-  const memory = createMemoryCachePlugin();
-  const detail =
+  return memoryCache(
     `The OS keychain is unavailable (${keychainError}). Sign-ins are kept in memory for this session only ` +
-    `and are lost when Graph Bridge stops.` +
-    (os === 'linux' ? ' Start a Secret Service (e.g. gnome-keyring) or set allowPlaintextCache to persist them.' : '');
-  sink('warn', detail);
-  return {
-    plugin: memory,
-    backend: 'memory',
-    detail,
-    cachePath,
-    lockPath,
-    readPersisted: () => Promise.resolve(memory.snapshot()),
-  };
+      `and are lost when Graph Bridge stops.` +
+      (os === 'linux'
+        ? ' Start a Secret Service (e.g. gnome-keyring) or set allowPlaintextCache to persist them.'
+        : ''),
+  );
+
+  function memoryCache(detail: string): TokenCache {
+    const memory = createMemoryCachePlugin();
+    sink('warn', detail);
+    return {
+      plugin: memory,
+      backend: 'memory',
+      detail,
+      cachePath,
+      lockPath,
+      readPersisted: () => Promise.resolve(memory.snapshot()),
+    };
+  }
 }

@@ -3,7 +3,10 @@
  * full disk) without touching real permissions. Production code passes `nodeConfigFs`.
  */
 import * as fsp from 'node:fs/promises';
+import { errnoOf } from '../../platform/process.ts';
 import { errResult, type ClientsResult } from '../result.ts';
+
+export { errnoOf, isProcessAlive } from '../../platform/process.ts';
 
 export type ConfigFs = Pick<
   typeof fsp,
@@ -11,22 +14,6 @@ export type ConfigFs = Pick<
 >;
 
 export const nodeConfigFs: ConfigFs = fsp;
-
-export function errnoOf(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
-    ? err.code
-    : undefined;
-}
-
-/** True when a POSIX process with this pid exists (EPERM: it exists but belongs to someone else). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoOf(err) === 'EPERM';
-  }
-}
 
 /** Maps an unexpected file-system error to a user-facing result that says what to do. */
 export function fsErrorResult<T>(err: unknown, action: string, file: string, editorHint: string): ClientsResult<T> {

@@ -1,19 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createClientRegistry } from '../../../../app/broker/approvals/client-registry.ts';
 import { silentLogger } from '../../../../app/broker/log/logger.ts';
+import { withTempDir } from '../../../helpers/temp-dir.ts';
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'gb-clients-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 const make = (filePath: string, policy: 'ask' | 'allow' = 'ask') =>
   createClientRegistry({
     filePath,
@@ -25,7 +17,7 @@ const make = (filePath: string, policy: 'ask' | 'allow' = 'ask') =>
 const tools = [{ name: 'mail_list', group: 'mail' as const, scopes: ['Mail.Read'], readOnly: true }];
 
 void test('decisions persist to clients.json (0600, no secrets) and survive a restart', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-clients-', async (dir) => {
     const file = join(dir, 'clients.json');
     const a = make(file);
     assert.equal(a.connected('cursor', tools), 'pending');
@@ -43,7 +35,7 @@ void test('decisions persist to clients.json (0600, no secrets) and survive a re
   }));
 
 void test('live stats: connections, calls and the scopes connected catalogs need', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-clients-', async (dir) => {
     const r = make(join(dir, 'clients.json'), 'allow');
     assert.equal(r.connected('vscode', tools), 'approved');
     r.recordCall('vscode');
@@ -57,7 +49,7 @@ void test('live stats: connections, calls and the scopes connected catalogs need
   }));
 
 void test('forget (revoke) makes a client ask again; forgetting an unknown name explains how to list them', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-clients-', async (dir) => {
     const r = make(join(dir, 'clients.json'));
     r.decide('cursor', 'approve');
     r.decide('cursor', 'revoke');
@@ -68,7 +60,7 @@ void test('forget (revoke) makes a client ask again; forgetting an unknown name 
   }));
 
 void test('a corrupt clients.json is ignored (everyone asks again), not fatal', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-clients-', async (dir) => {
     const file = join(dir, 'clients.json');
     await writeFile(file, '{not json');
     const r = make(file);

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAuditLog } from '../../../../app/broker/audit/audit-log.ts';
 import type { AuditEntry } from '../../../../app/broker/broker-api.ts';
+import { withTempDir } from '../../../helpers/temp-dir.ts';
 
 const entry = (i: number, client = 'cursor', tool = 'mail_list'): AuditEntry => ({
   time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
@@ -17,17 +17,8 @@ const entry = (i: number, client = 'cursor', tool = 'mail_list'): AuditEntry => 
   requestId: `r${i}`,
 });
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'gb-audit-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 void test('records JSONL (0600) and reads it back filtered by client and tool, newest N with limit', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-audit-', async (dir) => {
     const log = createAuditLog({ filePath: join(dir, 'audit.jsonl') });
     await Promise.all([entry(1), entry(2, 'zed'), entry(3, 'cursor', 'mail_send'), entry(4)].map((e) => log.record(e)));
     assert.equal((await stat(log.path())).mode & 0o777, 0o600);
@@ -47,7 +38,7 @@ void test('records JSONL (0600) and reads it back filtered by client and tool, n
   }));
 
 void test('rotates by size keeping at most N files, and queries across them in order', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-audit-', async (dir) => {
     const log = createAuditLog({ filePath: join(dir, 'audit.jsonl'), maxBytes: 600, files: 3 });
     for (let i = 0; i < 30; i++) await log.record(entry(i));
     const files = (await readdir(dir)).sort();
@@ -63,7 +54,7 @@ void test('rotates by size keeping at most N files, and queries across them in o
   }));
 
 void test('never writes a token: only the whitelisted fields, and the path template is redacted', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-audit-', async (dir) => {
     const log = createAuditLog({ filePath: join(dir, 'audit.jsonl') });
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
     await log.record({ ...entry(1), pathTemplate: `/me?access_token=${jwt}`, ...({ body: 'secret body' } as object) });

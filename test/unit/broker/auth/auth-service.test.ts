@@ -356,3 +356,54 @@ void test('sign-out removes the account, forgets its tokens and activates the ne
   const missing = await auth.signOut('nope');
   assert.equal(missing.ok ? '' : missing.error.code, 'BAD_REQUEST');
 });
+
+void test('a silent failure only a new sign-in fixes raises signInNeeded; the next success clears it', async () => {
+  const fake = new FakeMsal();
+  fake.accounts = [account(1)];
+  const { auth } = await setup(fake);
+  fake.onSilent = () =>
+    Promise.reject(new InteractionRequiredAuthError('interaction_required', 'MFA', 'AADSTS50076', 'basic_action'));
+  const mfa = await auth.getToken({ scopes: ['User.Read'] });
+  assert.ok(!mfa.ok);
+  assert.equal(mfa.error.code, 'INTERACTION_REQUIRED');
+  assert.match(auth.snapshot().signInNeeded?.reason ?? '', /multi-factor/);
+
+  fake.onSilent = () => Promise.reject(new InteractionRequiredAuthError('no_tokens_found', 'c', 'No refresh token.'));
+  const gone = await auth.getToken({ scopes: ['User.Read'] });
+  assert.ok(!gone.ok);
+  assert.equal(gone.error.code, 'NOT_SIGNED_IN');
+  assert.match(auth.snapshot().signInNeeded?.reason ?? '', /expired or was revoked/);
+
+  fake.onSilent = (r) => Promise.resolve(result(r.account, r.scopes));
+  assert.ok((await auth.getToken({ scopes: ['User.Read'] })).ok);
+  assert.equal(auth.snapshot().signInNeeded ?? null, null, 'cleared by a success');
+});
+
+void test('MSAL sees one cache operation at a time: listing accounts waits for a running silent call', async () => {
+  const fake = new FakeMsal();
+  fake.accounts = [account(1)];
+  const { auth } = await setup(fake);
+  const events: string[] = [];
+  const release = deferred<void>();
+  fake.onSilent = async (r) => {
+    events.push('silent:start');
+    await release.promise;
+    events.push('silent:end');
+    return result(r.account, r.scopes);
+  };
+  const listAccounts = fake.getAllAccounts.bind(fake);
+  fake.getAllAccounts = () => {
+    events.push('accounts');
+    return listAccounts();
+  };
+  fake.accounts = [account(1), account(2)];
+  const token = auth.getToken({ scopes: ['Mail.Read'] });
+  await new Promise((r) => setImmediate(r));
+  const useOther = auth.useAccount('user2@contoso.com'); // lists the accounts again
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(events, ['silent:start'], 'nothing else touches the cache meanwhile');
+  release.resolve();
+  await Promise.all([token, useOther]);
+  assert.equal(events[1], 'silent:end');
+  assert.ok(events.slice(2).includes('accounts'));
+});

@@ -32,6 +32,7 @@ void test('a missing admin-only scope is flagged so the bridge and window point 
   assert.equal(r.error.code, 'CONSENT_REQUIRED');
   assert.equal(r.error.adminConsentRequired, true);
   assert.match(r.error.message, /ChannelMessage\.Read\.All can only be granted by a tenant administrator/);
+  assert.doesNotMatch(r.error.message, /needs your consent|press Grant/, 'Grant cannot give an admin-only scope');
 });
 
 void test('bad_token / no_tokens_found / missing account → NOT_SIGNED_IN with the sign-in remedy', () => {

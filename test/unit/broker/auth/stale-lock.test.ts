@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { clearStaleLock } from '../../../../app/broker/auth/stale-lock.ts';
+import { withTempDir } from '../../../helpers/temp-dir.ts';
 
 /** A PID that really existed and is now dead: a child that has exited and been reaped. */
 function deadPid(): number {
@@ -14,17 +14,8 @@ function deadPid(): number {
   return r.pid;
 }
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'gb-lock-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 void test('a lock file holding a dead PID is removed (real process check)', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-lock-', async (dir) => {
     const lock = join(dir, 'msal-cache.json.lockfile');
     const pid = deadPid();
     await writeFile(lock, String(pid)); // msal-node-extensions writes the bare decimal PID
@@ -33,7 +24,7 @@ void test('a lock file holding a dead PID is removed (real process check)', () =
   }));
 
 void test('a lock held by a live process is left alone', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-lock-', async (dir) => {
     const lock = join(dir, 'l.lockfile');
     await writeFile(lock, String(process.pid));
     assert.deepEqual(await clearStaleLock(lock), { state: 'held', pid: process.pid });
@@ -41,7 +32,7 @@ void test('a lock held by a live process is left alone', () =>
   }));
 
 void test('an empty lock (holder died before writing its PID) is removed only once it is old', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-lock-', async (dir) => {
     const lock = join(dir, 'l.lockfile');
     await writeFile(lock, '');
     assert.equal((await clearStaleLock(lock)).state, 'fresh-empty');

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { IPersistence, IPersistenceConfiguration } from '@azure/msal-node-extensions';
 import { openTokenCache } from '../../../../app/broker/auth/token-cache.ts';
+import { withTempDir } from '../../../helpers/temp-dir.ts';
 
 /** Behaves like LibSecretPersistence on a machine without a Secret Service: creates its files, then fails. */
 async function failingKeychain(config: IPersistenceConfiguration): Promise<IPersistence> {
@@ -16,17 +17,8 @@ async function failingKeychain(config: IPersistenceConfiguration): Promise<IPers
   throw new Error('Cannot autolaunch D-Bus without X11 $DISPLAY');
 }
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'gb-cache-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 void test('keychain unavailable → memory backend, reason reported, nothing left on disk', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-cache-', async (dir) => {
     const lines: string[] = [];
     const cacheDir = join(dir, 'token-cache');
     const cache = await openTokenCache({
@@ -47,7 +39,7 @@ void test('keychain unavailable → memory backend, reason reported, nothing lef
   }));
 
 void test('memory plugin keeps one serialized copy shared by clients and never touches disk', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-cache-', async (dir) => {
     const cache = await openTokenCache({
       os: 'linux',
       cacheDir: join(dir, 'c'),
@@ -73,7 +65,7 @@ void test('memory plugin keeps one serialized copy shared by clients and never t
   }));
 
 void test('plaintext only with the Linux opt-in, announced, file 0600', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-cache-', async (dir) => {
     const lines: string[] = [];
     const cache = await openTokenCache({
       os: 'linux',
@@ -99,7 +91,7 @@ void test('plaintext only with the Linux opt-in, announced, file 0600', () =>
   }));
 
 void test('a keychain that never answers times out into memory mode', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-cache-', async (dir) => {
     const cache = await openTokenCache({
       os: 'linux',
       cacheDir: join(dir, 'c'),
@@ -113,7 +105,7 @@ void test('a keychain that never answers times out into memory mode', () =>
   }));
 
 void test('a stale lock with a dead PID is removed before the cache opens', () =>
-  withDir(async (dir) => {
+  withTempDir('gb-cache-', async (dir) => {
     const cacheDir = join(dir, 'c');
     await mkdir(cacheDir);
     const lock = join(cacheDir, 'msal-cache.json.lockfile');
@@ -129,4 +121,74 @@ void test('a stale lock with a dead PID is removed before the cache opens', () =
     });
     assert.equal(existsSync(lock), false);
     assert.ok(lines.some((l) => /stale token-cache lock left by dead process 999999999/.test(l)));
+  }));
+
+/** A keychain that works (in memory) and records when it was checked. */
+function workingKeychain(calls: string[]): (config: IPersistenceConfiguration) => Promise<IPersistence> {
+  return (config) => {
+    calls.push('checked');
+    let data: string | null = null;
+    return Promise.resolve({
+      save: (c: string) => Promise.resolve(void (data = c)),
+      load: () => Promise.resolve(data),
+      delete: () => Promise.resolve(true),
+      reloadNecessary: () => Promise.resolve(false),
+      getFilePath: () => config.cachePath ?? '',
+      getLogger: () => ({}) as never,
+      verifyPersistence: () => Promise.resolve(true),
+      createForPersistenceValidation: () => Promise.reject(new Error('unused')),
+    } as unknown as IPersistence);
+  };
+}
+
+/** A verification lock held by another live Graph Bridge process on this host. */
+async function heldVerifyLock(dir: string): Promise<string> {
+  const path = join(dir, 'token-cache.verify.lock');
+  await writeFile(path, JSON.stringify({ pid: process.pid, host: hostname(), createdAt: new Date().toISOString() }));
+  return path;
+}
+
+void test('the keychain check waits while another process holds the verification lock', () =>
+  withTempDir('gb-cache-', async (dir) => {
+    const lock = await heldVerifyLock(dir);
+    const calls: string[] = [];
+    const opening = openTokenCache({
+      os: 'linux',
+      cacheDir: join(dir, 'token-cache'),
+      allowPlaintextCache: false,
+      sink: () => undefined,
+      createPersistence: workingKeychain(calls),
+      verifyLock: { sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 5))) },
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(calls, [], 'not checked while the other process checks');
+    await rm(lock);
+    const cache = await opening;
+    assert.deepEqual(calls, ['checked']);
+    assert.equal(cache.backend, 'keychain');
+    assert.equal(existsSync(lock), false, 'our own lock is released');
+  }));
+
+void test('a verification lock held too long: memory for the session with what to do, never plaintext', () =>
+  withTempDir('gb-cache-', async (dir) => {
+    const lock = await heldVerifyLock(dir);
+    const calls: string[] = [];
+    let t = 0;
+    const cache = await openTokenCache({
+      os: 'linux',
+      cacheDir: join(dir, 'token-cache'),
+      allowPlaintextCache: true,
+      sink: () => undefined,
+      createPersistence: workingKeychain(calls),
+      createPlaintextPersistence: () => Promise.reject(new Error('plaintext must not be tried')),
+      verifyLock: { now: () => new Date((t += 10_000)), sleep: () => Promise.resolve() },
+    });
+    assert.equal(cache.backend, 'memory');
+    assert.deepEqual(calls, []);
+    assert.match(
+      cache.detail,
+      new RegExp(`Another Graph Bridge process \\(process ${process.pid} on .*delete .*verify\\.lock`),
+    );
+    assert.doesNotMatch(cache.detail, /allowPlaintextCache|Secret Service/);
+    assert.ok(existsSync(lock), 'a live holder’s lock is never removed');
   }));

@@ -1,8 +1,9 @@
 /**
- * Advisory lock around a read-modify-write of one editor config file, so two `graph-bridge connect`
- * processes (CLI and tray, or two terminals) never lose each other's entry.
+ * A cross-process advisory lock file. Used around a read-modify-write of one editor config file (so two
+ * `graph-bridge connect` processes never lose each other's entry) and around the token cache's keychain
+ * check (so two Graph Bridge processes starting together never check at once).
  *
- * File: `<config>.graph-bridge.lock`, created with O_CREAT|O_EXCL ('wx'), content
+ * File: e.g. `<config>.graph-bridge.lock`, created with O_CREAT|O_EXCL ('wx'), content
  * `{"pid":123,"host":"name","createdAt":"ISO"}`. Removed when the holder finishes.
  * A lock is stale (and broken) when its pid no longer runs on this host, or when it is older than
  * `staleMs` (a crash between create and write leaves it empty; another host's pid cannot be checked).
@@ -11,12 +12,16 @@
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
-import { errnoOf, type ConfigFs } from './config-fs.ts';
+import type * as fsp from 'node:fs/promises';
+import { errnoOf } from './process.ts';
+
+/** The file operations the lock needs (node:fs/promises in production; a failing fake in tests). */
+export type LockFs = Pick<typeof fsp, 'open' | 'stat' | 'readFile' | 'unlink'>;
 
 const lockContentSchema = z.object({ pid: z.number().int().positive(), host: z.string(), createdAt: z.string() });
 
 export interface LockDeps {
-  fs: ConfigFs;
+  fs: LockFs;
   pid: number;
   host?: string;
   isProcessAlive: (pid: number) => boolean;

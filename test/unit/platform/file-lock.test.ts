@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
+import * as fsp from 'node:fs/promises';
 import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { nodeConfigFs } from '../../../../app/clients/fs/config-fs.ts';
-import { withFileLock, type LockDeps } from '../../../../app/clients/fs/file-lock.ts';
-import { tempHome } from '../helpers.ts';
+import { withFileLock, type LockDeps } from '../../../app/platform/file-lock.ts';
+import { tempHome } from '../clients/helpers.ts';
 
 function deps(overrides: Partial<LockDeps> = {}): LockDeps {
   return {
-    fs: nodeConfigFs,
+    fs: fsp,
     pid: 4242,
     host: 'this-host',
     isProcessAlive: () => true,
@@ -86,6 +86,49 @@ void test("another host's lock is not judged by pid", async () => {
     await writeFile(lock, JSON.stringify({ pid: 1, host: 'other-host', createdAt: new Date().toISOString() }));
     const r = await withFileLock(lock, deps({ isProcessAlive: () => false, timeoutMs: 0 }), () => Promise.resolve(1));
     assert.deepEqual(r, { acquired: false, holder: 'process 1 on other-host' });
+  } finally {
+    await cleanup();
+  }
+});
+
+void test('releases the lock when the work throws', async () => {
+  const { home, cleanup } = await tempHome();
+  try {
+    const lock = join(home, 'f.lock');
+    await assert.rejects(
+      withFileLock(lock, deps(), () => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
+    await assert.rejects(readFile(lock), { code: 'ENOENT' });
+  } finally {
+    await cleanup();
+  }
+});
+
+void test('serialises work across holders: the second waits for the first', async () => {
+  const { home, cleanup } = await tempHome();
+  try {
+    const lock = join(home, 'f.lock');
+    const real = deps({ pid: process.pid, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = withFileLock(lock, real, async () => {
+      order.push('first:start');
+      await gate;
+      order.push('first:end');
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const second = withFileLock(lock, real, () => {
+      order.push('second');
+      return Promise.resolve();
+    });
+    await new Promise((r) => setTimeout(r, 60));
+    assert.deepEqual(order, ['first:start'], 'the second holder waits');
+    release();
+    const [a, b] = await Promise.all([first, second]);
+    assert.ok(a.acquired && b.acquired);
+    assert.deepEqual(order, ['first:start', 'first:end', 'second']);
   } finally {
     await cleanup();
   }
