@@ -18,6 +18,8 @@ import { brokerFailureToToolError } from './graph/errors.ts';
 import type { Logger } from './log.ts';
 import { describeError } from './log.ts';
 import {
+  READ_ONLY_SETTINGS_REMEDY,
+  readOnlyError,
   ToolError,
   type ApiClient,
   type GraphApi,
@@ -87,6 +89,9 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
   /** The editor entry's explicit --read-only / GRAPH_BRIDGE_READ_ONLY wins; otherwise the broker's settings. */
   const readOnlyFor = (hello: HelloResult): boolean =>
     deps.config.readOnlyExplicit ? deps.config.readOnly : hello.readOnly;
+  const readOnlyRemedy = deps.config.readOnlyExplicit
+    ? `This editor's MCP entry sets it (--read-only or ${BRIDGE_ENV.readOnly}); remove that if you want to allow writes.`
+    : READ_ONLY_SETTINGS_REMEDY;
 
   const checkSettings = (tool: ToolDefinition, hello: HelloResult): void => {
     if (!deps.config.groupsExplicit && !hello.toolGroups.includes(tool.group)) {
@@ -95,14 +100,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         `The ${tool.group} tools are turned off in Graph Bridge settings. Enable "${tool.group}" in the status window (Settings → Tool groups), or pass --tools in this editor's MCP entry.`,
       );
     }
-    if (tool.write && readOnlyFor(hello)) {
-      throw new ToolError(
-        'READ_ONLY',
-        deps.config.readOnlyExplicit
-          ? `This editor runs Graph Bridge read-only (--read-only or ${BRIDGE_ENV.readOnly} in its MCP entry), so ${tool.name} cannot run. Remove that from the entry if you want to allow writes.`
-          : `Graph Bridge is in read-only mode, so ${tool.name} cannot run. Turn read-only off in the status window (Settings) if you want to allow writes.`,
-      );
-    }
+    if (tool.write && readOnlyFor(hello)) throw readOnlyError(`${tool.name} cannot run`, readOnlyRemedy);
   };
 
   return {
@@ -124,12 +122,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
       let approved = false;
       const gateWrites = (method: HttpMethod, what: string, declaredRead = false): void => {
         if (method === 'GET' || (method === 'POST' && declaredRead)) return;
-        if (readOnly) {
-          throw new ToolError(
-            'READ_ONLY',
-            `Graph Bridge is in read-only mode, so ${tool.name} cannot ${method} ${what}; nothing was sent.`,
-          );
-        }
+        if (readOnly) throw readOnlyError(`${tool.name} cannot ${method} ${what}; nothing was sent`, readOnlyRemedy);
         if (!approved) {
           throw new ToolError(
             'APPROVAL_REQUIRED',
@@ -208,6 +201,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         saveDownload: (fileName, bytes) => deps.saveDownload(fileName, bytes),
         limits: deps.limits ?? DEFAULT_LIMITS,
         readOnly,
+        readOnlyRemedy,
       };
       return tool.run(input as never, ctx);
     },

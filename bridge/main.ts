@@ -48,9 +48,12 @@ function logLine(level: 'error', message: string): string {
   return `[graph-bridge ${process.pid}] ${new Date().toISOString()} ${level}: ${message.replace(/\r?\n/g, ' | ')}\n`;
 }
 
-function fatal(error: unknown): void {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  process.stderr.write(`[graph-bridge ${process.pid}] fatal: ${text}\n`);
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function fatal(message: string): void {
+  process.stderr.write(logLine('error', message));
   process.exit(1);
 }
 
@@ -66,9 +69,19 @@ function loadFull(): Promise<FullModule> {
   );
 }
 
-function startFull(config: BridgeConfig, input: Readable): Promise<FullServer> {
-  return loadFull().then((full) =>
-    full.startFullServer({
+const REINSTALL = 'Reinstall Graph Bridge (from a checkout: npm run build), then restart the editor.';
+
+/** Rejects with the finished stderr message (redacted by the full server's own helper once it is loaded). */
+async function startFull(config: BridgeConfig, input: Readable): Promise<FullServer> {
+  let full: FullModule;
+  try {
+    full = await loadFull();
+  } catch (error) {
+    // Our own bundle failed to compile: no token exists yet.
+    throw new Error(`the bundled MCP server could not be loaded (${describe(error)}). ${REINSTALL}`, { cause: error });
+  }
+  try {
+    return await full.startFullServer({
       config,
       env: process.env,
       platform: process.platform,
@@ -80,8 +93,10 @@ function startFull(config: BridgeConfig, input: Readable): Promise<FullServer> {
       writeLog: (line) => process.stderr.write(line),
       input,
       output: process.stdout,
-    }),
-  );
+    });
+  } catch (error) {
+    throw new Error(full.describeStartFailure(error), { cause: error });
+  }
 }
 
 async function recordedManifest(): Promise<FastStartManifest> {
@@ -108,21 +123,24 @@ function main(): void {
   process.stdin.once('end', shutdown);
   process.stdin.once('close', shutdown);
 
-  recordedManifest().then((manifest) => {
-    const front = createFront({
-      manifest,
-      selection: config,
-      write: (text) => void process.stdout.write(text),
-      handover: (first) => {
-        const input = new PassThrough();
-        input.write(first);
-        full = startFull(config, input);
-        full.catch(fatal);
-        return (chunk) => void input.write(chunk);
-      },
-    });
-    process.stdin.on('data', (chunk: Buffer) => front.push(chunk));
-  }, fatal);
+  recordedManifest().then(
+    (manifest) => {
+      const front = createFront({
+        manifest,
+        selection: config,
+        write: (text) => void process.stdout.write(text),
+        handover: (first) => {
+          const input = new PassThrough();
+          input.write(first);
+          full = startFull(config, input);
+          full.catch((error: unknown) => fatal(error instanceof Error ? error.message : String(error)));
+          return (chunk) => void input.write(chunk);
+        },
+      });
+      process.stdin.on('data', (chunk: Buffer) => front.push(chunk));
+    },
+    (error: unknown) => fatal(`the bundled tool list could not be read (${describe(error)}). ${REINSTALL}`),
+  );
 }
 
 main();

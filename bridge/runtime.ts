@@ -29,8 +29,8 @@ export interface RuntimeOptions {
   tmpdir: string;
   /** GRAPH_BRIDGE_LAUNCH (JSON argv) as given, if any. */
   launchCommand?: string;
-  /** The bridge's environment; Graph Bridge started through launchCommand gets launchEnv(env). Default process.env. */
-  env?: Readonly<Record<string, string | undefined>>;
+  /** The bridge's environment; Graph Bridge started through launchCommand gets launchEnv(env). */
+  env: Readonly<Record<string, string | undefined>>;
   /** GRAPH_BRIDGE_DOWNLOAD_DIR, if set. */
   downloadDir?: string;
   config: BridgeConfig;
@@ -124,7 +124,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     ...(launchArgv
       ? {
           launch: () => {
-            launchGraphBridge(launchArgv as [string, ...string[]], options.env ?? process.env, log);
+            launchGraphBridge(launchArgv as [string, ...string[]], options.env, log);
           },
         }
       : {}),

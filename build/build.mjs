@@ -75,17 +75,30 @@ async function buildBridge() {
     ]);
     const { generateFastStartManifest } = createRequire(import.meta.url)(generator);
     const manifest = await generateFastStartManifest();
-    await build({
+    const front = await build({
       ...common,
       entryPoints: [requireEntry('bridge/main.ts')],
       outfile: join(dist, 'bridge.js'),
       minify: true,
+      metafile: true,
       define: {
         ...common.define,
         GRAPH_BRIDGE_FAST_START: JSON.stringify(JSON.stringify(manifest)),
         GRAPH_BRIDGE_FULL_SOURCE: JSON.stringify(full.outputFiles[0].text),
       },
     });
+    // The fast start's point: answering initialize/tools/list loads neither zod, the MCP SDK nor the
+    // full server. A stray import would quietly make every editor start slower, so it fails the build.
+    const heavy = Object.keys(front.metafile.inputs).filter((input) =>
+      /node_modules\/(zod|@modelcontextprotocol)\/|bridge\/fast-start\/(full|generate)\.ts$|app\/broker\/protocol\.ts$/.test(
+        input,
+      ),
+    );
+    if (heavy.length > 0) {
+      throw new Error(
+        `build: the bridge's fast start must not bundle ${heavy.slice(0, 3).join(', ')}${heavy.length > 3 ? ` (+${heavy.length - 3} more)` : ''}: something bridge/main.ts imports pulls it in (see docs/bridge.md "Fast start")`,
+      );
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,10 +9,10 @@ import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { BRIDGE_ENV, resolveBrokerEndpoint } from '../../app/broker/protocol.ts';
+import { BRIDGE_ENV, redactSecrets, resolveBrokerEndpoint } from '../../app/broker/protocol.ts';
 import { ALL_TOOLS, selectTools, toCatalog } from '../catalog.ts';
 import type { BridgeConfig } from '../config.ts';
-import { createLogger, type LogLevel } from '../log.ts';
+import { createLogger, describeError, type LogLevel } from '../log.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { createBridgeServer } from '../server.ts';
 import { REPLAYED_INITIALIZE_ID } from './front.ts';
@@ -58,6 +58,14 @@ function throttleBudget(value: string | undefined): { throttleBudgetMs?: number 
   return value !== undefined && Number.isInteger(ms) && ms >= 0 && ms <= 300_000 ? { throttleBudgetMs: ms } : {};
 }
 
+/** The stderr line for a bridge that could not start its MCP server: redacted, and what to do. */
+export function describeStartFailure(error: unknown): string {
+  return (
+    `could not start the MCP server (${redactSecrets(describeError(error))}). ` +
+    'Reinstall Graph Bridge (from a checkout: npm run build), then restart the editor.'
+  );
+}
+
 export async function startFullServer(deps: FullServerDeps): Promise<FullServer> {
   const { config, env } = deps;
   let runtime: Runtime | undefined;
@@ -85,6 +93,7 @@ export async function startFullServer(deps: FullServerDeps): Promise<FullServer>
     readOnly: config.readOnly,
     loadRunner: (mcp) => {
       runtime = createRuntime({
+        env,
         endpoint,
         pid: deps.pid,
         uid: deps.uid,

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
-import { ToolError, type ToolDefinition } from './tool.ts';
+import { readOnlyError, ToolError, type ToolDefinition } from './tool.ts';
 import { defineTool } from './shared/define.ts';
 import { parseRelativePath } from './shared/paths.ts';
 import { capText, clip } from './shared/text.ts';
@@ -59,9 +59,9 @@ export const apiRequestTool: ToolDefinition = defineTool({
     const shownPath = Object.keys(query).length > 0 ? `${target.path}?${queryText(query)}` : target.path;
     if (input.method !== 'GET') {
       if (ctx.readOnly) {
-        throw new ToolError(
-          'READ_ONLY',
-          `Graph Bridge is in read-only mode, so api_request can only GET; ${input.method} ${target.path} was not sent.`,
+        throw readOnlyError(
+          `api_request can only GET; ${input.method} ${target.path} was not sent`,
+          ctx.readOnlyRemedy,
         );
       }
       const where = ctx.api.baseUrl ? `${ctx.api.baseUrl.replace(/\/+$/, '')}${shownPath}` : shownPath;

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
-import { ToolError, type GraphCall, type ToolDefinition } from './tool.ts';
+import { readOnlyError, ToolError, type GraphCall, type ToolDefinition } from './tool.ts';
 import { defineTool } from './shared/define.ts';
 import { parseRelativePath, templatePath } from './shared/paths.ts';
 import { capText, clip } from './shared/text.ts';
@@ -130,9 +130,9 @@ export const graphRequestTool: ToolDefinition = defineTool({
 
     if (input.method !== 'GET') {
       if (ctx.readOnly) {
-        throw new ToolError(
-          'READ_ONLY',
-          `Graph Bridge is in read-only mode, so graph_request can only GET; ${input.method} ${target.path} was not sent.`,
+        throw readOnlyError(
+          `graph_request can only GET; ${input.method} ${target.path} was not sent`,
+          ctx.readOnlyRemedy,
         );
       }
       const details: Record<string, string> = {

@@ -86,6 +86,16 @@ export interface ToolContext {
    * then; graph_request/api_request use it to refuse non-GET methods. (Additive; undefined = false.)
    */
   readOnly?: boolean;
+  /** How the user turns read-only off, for readOnlyError (it depends on where it was set). */
+  readOnlyRemedy?: string;
+}
+
+export const READ_ONLY_SETTINGS_REMEDY =
+  'Turn read-only off in the status window (Settings) if you want to allow writes.';
+
+/** The one READ_ONLY refusal: what was refused, and how to turn read-only off. */
+export function readOnlyError(action: string, remedy = READ_ONLY_SETTINGS_REMEDY): ToolError {
+  return new ToolError('READ_ONLY', `Graph Bridge is in read-only mode, so ${action}. ${remedy}`);
 }
 
 export interface ToolResult {

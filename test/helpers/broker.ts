@@ -26,7 +26,9 @@ import { createLogger, createSecretRegistry } from '../../app/broker/log/logger.
 import { loadSettings } from '../../app/broker/settings/settings-store.ts';
 import type { AccountSummary, ToolGroup } from '../../app/broker/protocol.ts';
 import { createPlatform } from '../../app/platform/platform.ts';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { RunningEmulator } from '../emulator/index.ts';
+import { resultText } from './mcp-client.ts';
 
 export interface TestBrokerOptions {
   emulator: RunningEmulator;
@@ -212,4 +214,29 @@ export async function scanForSecrets(options: {
     check(where, text);
   }
   return { findings, scanned };
+}
+
+/**
+ * Waits for `broker` to hold a pending write approval for `tool`, then decides it. `call` is the tool
+ * call in flight: if it finishes first (it failed before asking), its text is the failure.
+ */
+export async function decidePendingWrite(
+  broker: BrokerCore,
+  tool: string,
+  decision: 'allow-once' | 'deny',
+  call: Promise<CallToolResult>,
+): Promise<{ summary: string; details: Record<string, string> }> {
+  let finished: CallToolResult | undefined;
+  void call.then((r) => (finished = r));
+  for (let i = 0; i < 400; i++) {
+    if (finished) throw new Error(`${tool} finished without asking: ${resultText(finished)}`);
+    const pending = broker.status().pendingApprovals.find((p) => p.tool === tool);
+    if (pending) {
+      const decided = broker.decideWrite(pending.id, decision);
+      if (!decided.ok) throw new Error(`deciding the ${tool} approval failed: ${decided.error.message}`);
+      return pending;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`no pending approval for ${tool}`);
 }

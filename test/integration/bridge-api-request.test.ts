@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { JWT_PATTERN, startTestBroker, type TestBroker } from '../helpers/broker.ts';
+import { JWT_PATTERN, startTestBroker, type TestBroker, decidePendingWrite } from '../helpers/broker.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { emulatorRequest } from '../helpers/emulator-control.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
@@ -65,28 +65,6 @@ async function nextOpenedUrl(already: number, pending: Promise<unknown>): Promis
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error('the broker never opened a browser');
-}
-
-/**
- * Waits for the broker to hold a pending write approval for api_request, then decides it. `call` is
- * the tool call in flight: if it finishes first (it failed before asking), its text is the failure.
- */
-async function decidePending(
-  decision: 'allow-once' | 'deny',
-  call: Promise<CallToolResult>,
-): Promise<{ summary: string; details: Record<string, string> }> {
-  let finished: CallToolResult | undefined;
-  void call.then((r) => (finished = r));
-  for (let i = 0; i < 400; i++) {
-    if (finished) throw new Error(`api_request finished without asking: ${resultText(finished)}`);
-    const pending = broker.broker.status().pendingApprovals.find((p) => p.tool === 'api_request');
-    if (pending) {
-      assert.ok(broker.broker.decideWrite(pending.id, decision).ok);
-      return pending;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('no pending approval for api_request');
 }
 
 before(async () => {
@@ -233,7 +211,7 @@ void describe('api_request against the emulator’s protected API', () => {
     const order = { item: 'Bridge IT widget', quantity: 3, note: 'from the integration test' };
     const since = lastSeq();
     const deniedCall = bridge.call('api_request', { method: 'POST', path: '/orders', body: order });
-    const asked = await decidePending('deny', deniedCall);
+    const asked = await decidePendingWrite(broker.broker, 'api_request', 'deny', deniedCall);
     assert.match(asked.summary, /^Your API: POST /);
     assert.equal(asked.details.Method, 'POST');
     assert.equal(asked.details.URL, `${api.baseUrl}/orders`);
@@ -244,7 +222,7 @@ void describe('api_request against the emulator’s protected API', () => {
     assert.deepEqual(emulator.apiRequestLog(since), [], 'the denied POST never reached the API');
 
     const approvedCall = bridge.call('api_request', { method: 'POST', path: '/orders', body: order });
-    await decidePending('allow-once', approvedCall);
+    await decidePendingWrite(broker.broker, 'api_request', 'allow-once', approvedCall);
     const out = ok(await approvedCall);
     assert.equal(out.status, 201);
     const created = JSON.parse(out.body) as Order;

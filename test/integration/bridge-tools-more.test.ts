@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
-import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
+import { startTestBroker, type TestBroker, decidePendingWrite } from '../helpers/broker.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
 import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
 
@@ -35,30 +35,6 @@ function graphCalls(since: number, method: string, path: RegExp) {
   return emulator.control
     .requests(since)
     .filter((r) => r.host === 'graph' && r.method === method && path.test(decodeURIComponent(r.path)));
-}
-
-/**
- * Waits for the broker to hold a pending write approval for `tool`, then decides it. `call` is the
- * tool call in flight: if it finishes first (it failed before asking), its text is the failure.
- */
-async function decidePending(
-  tool: string,
-  decision: 'allow-once' | 'deny',
-  call: Promise<CallToolResult>,
-): Promise<{ summary: string; details: Record<string, string> }> {
-  let finished: CallToolResult | undefined;
-  void call.then((r) => (finished = r));
-  for (let i = 0; i < 400; i++) {
-    if (finished) throw new Error(`${tool} finished without asking: ${resultText(finished)}`);
-    const pending = broker.broker.status().pendingApprovals.find((p) => p.tool === tool);
-    if (pending) {
-      const r = broker.broker.decideWrite(pending.id, decision);
-      assert.ok(r.ok);
-      return pending;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`no pending approval for ${tool}`);
 }
 
 before(async () => {
@@ -330,7 +306,7 @@ void describe('teams', () => {
 
     const since = lastSeq();
     const denied = bridge.call('send_chat_message', { chatId: lunch.id, text: 'DENIED message from the IT' });
-    const asked = await decidePending('send_chat_message', 'deny', denied);
+    const asked = await decidePendingWrite(broker.broker, 'send_chat_message', 'deny', denied);
     assert.match(asked.summary, /"Lunch crew"/);
     assert.match(asked.summary, /DENIED message/);
     assert.ok(asked.details.Members && asked.details.Members.length > 0);
@@ -340,7 +316,7 @@ void describe('teams', () => {
     assert.equal(graphCalls(since, 'POST', /\/chats\/.*\/messages$/).length, 0, 'the denied post never reached Graph');
 
     const approved = bridge.call('send_chat_message', { chatId: lunch.id, text: 'Approved message from the IT' });
-    await decidePending('send_chat_message', 'allow-once', approved);
+    await decidePendingWrite(broker.broker, 'send_chat_message', 'allow-once', approved);
     ok(await approved);
     const latest = ok<{ messages: Msg[] }>(
       await bridge.call('list_chat_messages', { chatId: lunch.id, top: 1 }),
@@ -419,7 +395,7 @@ void describe('graph_request and api_request', () => {
       body,
       scopes: ['Tasks.ReadWrite'],
     });
-    const asked = await decidePending('graph_request', 'deny', denied);
+    const asked = await decidePendingWrite(broker.broker, 'graph_request', 'deny', denied);
     assert.equal(asked.summary, 'Microsoft Graph POST /me/todo/lists');
     assert.equal((await denied).isError, true);
     assert.equal(graphCalls(since, 'POST', /\/me\/todo\/lists$/).length, 0);
@@ -430,7 +406,7 @@ void describe('graph_request and api_request', () => {
       body: { displayName: 'Approved list from IT' },
       scopes: ['Tasks.ReadWrite'],
     });
-    await decidePending('graph_request', 'allow-once', approved);
+    await decidePendingWrite(broker.broker, 'graph_request', 'allow-once', approved);
     ok(await approved);
     const lists = ok<{ lists: { displayName: string }[] }>(await bridge.call('list_task_lists')).lists;
     assert.ok(lists.some((l) => l.displayName === 'Approved list from IT'));

@@ -11,7 +11,7 @@ import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcont
 import { ALL_TOOLS, selectTools } from '../../../bridge/catalog.ts';
 import { parseBridgeConfig, type BridgeConfig } from '../../../bridge/config.ts';
 import { createFront, REPLAYED_INITIALIZE_ID } from '../../../bridge/fast-start/front.ts';
-import { connectHandedOver } from '../../../bridge/fast-start/full.ts';
+import { connectHandedOver, describeStartFailure } from '../../../bridge/fast-start/full.ts';
 import { exchange, generateFastStartManifest, recordingServer } from '../../../bridge/fast-start/generate.ts';
 import type { FastStartManifest } from '../../../bridge/fast-start/manifest.ts';
 import { createLogger } from '../../../bridge/log.ts';
@@ -272,4 +272,11 @@ test('error replies come from the SDK itself: a malformed initialize gets the re
   const reference = byId((await exchange(realServer(c), [bad, unknown])) as Record<string, unknown>[]);
   assert.deepEqual(lines, reference);
   assert.ok((lines[0] as { error?: unknown }).error, 'an error reply');
+});
+
+void test('a full server that cannot start: the stderr line is redacted and says what to do', () => {
+  const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl';
+  const line = describeStartFailure(new Error(`connect failed with Authorization: Bearer ${jwt}`));
+  assert.doesNotMatch(line, /eyJhbGci/);
+  assert.match(line, /could not start the MCP server \(Error: connect failed.*\)\. Reinstall Graph Bridge/);
 });
