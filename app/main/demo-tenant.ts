@@ -17,12 +17,12 @@ import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Result } from '../broker/protocol.ts';
-import { loadSettings, saveSettings, settingsPath } from '../broker/settings/settings-store.ts';
+import { loadSettings, readRawSettings, saveSettings, settingsPath } from '../broker/settings/settings-store.ts';
 import type { Settings } from '../broker/settings/settings-schema.ts';
 import type { DemoPort } from './window-handlers.ts';
 import type { DemoTryResult, WindowResult } from './window-ipc.ts';
 
-/** Must match test/emulator/main.ts. */
+/** test/emulator/main.ts prints its ready line with this prefix, typed by EmulatorReady. */
 export const EMULATOR_READY_PREFIX = 'graph-bridge-emulator-ready ';
 /** Relative to the checkout root. */
 export const EMULATOR_ENTRY = 'test/emulator/main.ts';
@@ -267,6 +267,18 @@ export interface DemoSettingsDeps {
 
 const DEMO_KEYS = ['clientId', 'tenant', 'cloud', 'authority', 'extraCaFile'] as const;
 
+/** Nothing was changed: the settings file (or its backup) could not be written. */
+function notWritten(what: string, err: unknown): { ok: false; error: { code: 'SETTINGS_INVALID'; message: string } } {
+  const reason = err instanceof Error ? err.message : String(err);
+  return {
+    ok: false,
+    error: {
+      code: 'SETTINGS_INVALID',
+      message: `${what} (${reason}). Check that the folder is writable, then try the demo tenant again.`,
+    },
+  };
+}
+
 /**
  * Writes the demo values into settings.json (other keys kept). The user's own file is copied to
  * `settings.json.before-demo` first — unless it already points at a demo tenant (same CA dir), so a
@@ -278,34 +290,31 @@ export async function writeDemoSettings(
   caDir: string,
 ): Promise<WindowResult<{ settings: Settings; backup: string | null }>> {
   const path = settingsPath(deps.configDir);
-  let raw: Record<string, unknown> = {};
-  let exists = true;
-  try {
-    const text = await deps.readText(path);
-    const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-      raw = parsed as Record<string, unknown>;
-    }
-  } catch (err: unknown) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') exists = false;
-    else {
-      return {
-        ok: false,
-        error: {
-          code: 'SETTINGS_INVALID',
-          message: `${path} is not valid JSON (${(err as Error).message}). Fix or delete it, then try again.`,
-        },
-      };
-    }
+  const current = await readRawSettings(path, (p) => deps.readText(p));
+  if ('error' in current) {
+    return {
+      ok: false,
+      error: { code: 'SETTINGS_INVALID', message: `${current.error} Then try the demo tenant again.` },
+    };
   }
+  const { raw, exists } = current;
   const previousCa = typeof raw.extraCaFile === 'string' ? raw.extraCaFile : '';
   const alreadyDemo = previousCa === ready.caPath || previousCa === join(caDir, 'ca.pem');
   let backup: string | null = null;
   if (exists && !alreadyDemo) {
     backup = `${path}${SETTINGS_BACKUP_SUFFIX}`;
-    await (deps.copy ?? ((a: string, b: string) => copyFile(a, b)))(path, backup);
+    try {
+      await (deps.copy ?? ((a: string, b: string) => copyFile(a, b)))(path, backup);
+    } catch (err: unknown) {
+      return notWritten(`Could not back up ${path} to ${backup}`, err);
+    }
   }
-  const saved = await saveSettings(deps.configDir, { ...raw, ...demoSettings(ready) });
+  let saved: Awaited<ReturnType<typeof saveSettings>>;
+  try {
+    saved = await saveSettings(deps.configDir, { ...raw, ...demoSettings(ready) });
+  } catch (err: unknown) {
+    return notWritten(`Could not write ${path}`, err);
+  }
   if (!saved.ok) {
     return {
       ok: false,

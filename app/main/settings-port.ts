@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { GROUP_SCOPES, scopesForGroup, TOOL_GROUPS } from '../broker/protocol.ts';
-import { loadSettings, saveSettings, settingsPath } from '../broker/settings/settings-store.ts';
+import { loadSettings, readRawSettings, saveSettings, settingsPath } from '../broker/settings/settings-store.ts';
 import type { Settings } from '../broker/settings/settings-schema.ts';
 import type { SettingsPort } from './window-handlers.ts';
 import type { AppRegistration, FieldIssue, SettingsForm, SettingsView, WindowResult } from './window-ipc.ts';
@@ -88,19 +88,6 @@ export function createSettingsPort(deps: SettingsPortDeps): SettingsPort {
   const readText = deps.readText ?? ((path: string) => readFile(path, 'utf8'));
   const path = settingsPath(deps.configDir);
 
-  async function readRaw(): Promise<Record<string, unknown>> {
-    let text: string;
-    try {
-      text = await readText(path);
-    } catch {
-      return {};
-    }
-    const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : {};
-  }
-
   async function view(): Promise<WindowResult<SettingsView>> {
     const loaded = await loadSettings({ configDir: deps.configDir, env: deps.env });
     if (!loaded.ok) {
@@ -129,13 +116,10 @@ export function createSettingsPort(deps: SettingsPortDeps): SettingsPort {
     async save(form) {
       const loaded = await loadSettings({ configDir: deps.configDir, env: deps.env });
       const overridden = new Set(loaded.ok ? Object.keys(loaded.value.envOrigins) : []);
-      let raw: Record<string, unknown>;
-      try {
-        raw = await readRaw();
-      } catch (err: unknown) {
-        return invalid(`${path} is not valid JSON (${(err as Error).message}). Fix or delete it, then save again.`, []);
-      }
-      const saved = await saveSettings(deps.configDir, mergeForm(raw, form, overridden));
+      // An unreadable or broken file is reported, never replaced by defaults plus the form.
+      const current = await readRawSettings(path, readText);
+      if ('error' in current) return invalid(`${current.error} Then save again.`, []);
+      const saved = await saveSettings(deps.configDir, mergeForm(current.raw, form, overridden));
       if (!saved.ok) {
         const issues = saved.problems.map((p) => ({ field: p.key, message: p.message }));
         return invalid(`Settings not saved: ${issues.map((i) => i.message).join(' ')}`, issues);

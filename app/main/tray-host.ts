@@ -176,7 +176,10 @@ export async function createTrayHost(deps: TrayHostDeps): Promise<Result<TrayHos
       await built.value.start();
     } catch (e: unknown) {
       await built.value.stop().catch(() => undefined);
-      return fail('INTERNAL', `Could not start the broker: ${e instanceof Error ? e.message : String(e)}.`);
+      return fail(
+        'INTERNAL',
+        `Could not start the broker: ${e instanceof Error ? e.message : String(e)}. See ${logPath}.`,
+      );
     }
     switchable.swap(built.value);
     coreSettings = forSettings;
@@ -195,7 +198,13 @@ export async function createTrayHost(deps: TrayHostDeps): Promise<Result<TrayHos
     if (started.ok) return started;
     logger.error(`Sign-in core did not start with the new settings: ${started.error.message}`);
     const restored = await startCore(previous.settings, previous.endpoints, paused);
-    if (!restored.ok) logger.error(`Sign-in core did not start again: ${restored.error.message}`);
+    if (!restored.ok) {
+      logger.error(`Sign-in core did not start again: ${restored.error.message}`);
+      return fail(
+        started.error.code,
+        `${started.error.message} The previous sign-in settings could not be started again either, so Graph Bridge is not serving editors: quit and restart it (see ${logPath}).`,
+      );
+    }
     return fail(
       started.error.code,
       `${started.error.message} Graph Bridge keeps the previous sign-in settings until this is fixed.`,

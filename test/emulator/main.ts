@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index.ts';
+import { EMULATOR_READY_PREFIX, type EmulatorReady } from '../../app/main/demo-tenant.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,9 +32,6 @@ const { values } = parseArgs({
     'exit-on-stdin-end': { type: 'boolean', default: false },
   },
 });
-
-/** Prefix of the machine-readable ready line (`--ready-json`); app/main/demo-tenant.ts reads it. */
-const READY_LINE_PREFIX = 'graph-bridge-emulator-ready ';
 
 const mode = values.mode === 'auto' ? 'auto' : 'page';
 // Programs that ask for ephemeral ports (--entra-port 0, e.g. the tray's demo tenant) get one here too.
@@ -49,7 +47,8 @@ const emulator = await startEmulator({
 
 if (values['ready-json']) {
   // One line, first on stdout, so a parent can wait for it (demo users' passwords are fixtures, not secrets).
-  const ready = {
+  // Typed by the reader's contract (app/main/demo-tenant.ts), so the two cannot drift apart.
+  const ready: EmulatorReady & Record<string, unknown> = {
     version: 1,
     entraOrigin: emulator.entraOrigin,
     graphOrigin: emulator.graphOrigin,
@@ -69,7 +68,7 @@ if (values['ready-json']) {
     apiOrigin: emulator.apiOrigin,
     api: emulator.api,
   };
-  console.log(`${READY_LINE_PREFIX}${JSON.stringify(ready)}`);
+  console.log(`${EMULATOR_READY_PREFIX}${JSON.stringify(ready)}`);
 }
 
 const users = emulator.users

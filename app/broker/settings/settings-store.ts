@@ -41,10 +41,17 @@ export function settingsPath(configDir: string): string {
   return join(configDir, SETTINGS_FILE);
 }
 
-async function readRaw(path: string): Promise<{ raw: Record<string, unknown>; exists: boolean } | { error: string }> {
+/**
+ * settings.json as a raw object (before validation), or an error that says what is wrong with the
+ * file and how to fix it: unreadable (permissions), not JSON, or not an object. Missing = empty.
+ */
+export async function readRawSettings(
+  path: string,
+  readText: (path: string) => Promise<string> = (p) => readFile(p, 'utf8'),
+): Promise<{ raw: Record<string, unknown>; exists: boolean } | { error: string }> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readText(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { raw: {}, exists: false };
     return { error: `Cannot read ${path}: ${(err as Error).message}. Check the file's permissions.` };
@@ -54,7 +61,7 @@ async function readRaw(path: string): Promise<{ raw: Record<string, unknown>; ex
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    return { error: `${path} is not valid JSON (${(err as Error).message}). Fix it or delete it to use the defaults.` };
+    return { error: `${path} is not valid JSON (${(err as Error).message}). Fix or delete it to use the defaults.` };
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     return { error: `${path} must contain a JSON object like {"tenant": "organizations"}.` };
@@ -82,7 +89,7 @@ export function parseSettings(
 
 export async function loadSettings(options: LoadSettingsOptions): Promise<SettingsResult> {
   const path = settingsPath(options.configDir);
-  const read = await readRaw(path);
+  const read = await readRawSettings(path);
   if ('error' in read) return { ok: false, error: { code: 'SETTINGS_UNREADABLE', message: read.error, problems: [] } };
   const parsed = parseSettings(read.raw, { source: path, env: options.env });
   if (!parsed.ok) {

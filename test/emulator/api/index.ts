@@ -15,7 +15,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorApi } from '../fixtures.ts';
-import { flatHeaders, parseJson } from '../http.ts';
+import { flatHeaders, parseJson, sendJson } from '../http.ts';
 import type { ApiAccessTokenClaims, ApiTokenVerification } from '../types.ts';
 import { createOrderBook, newOrderSchema, ORDER_STATUSES, type Order, type OrderBook } from './orders.ts';
 
@@ -203,13 +203,9 @@ export function createProtectedApi(deps: ProtectedApiDeps): ProtectedApi {
         headers: flatHeaders(req),
         body,
       });
-      const text = r.json === undefined ? '' : JSON.stringify(r.json);
-      res.writeHead(r.status, {
-        ...(text === '' ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
-        'Content-Length': Buffer.byteLength(text),
-        ...r.headers,
-      });
-      res.end(text);
+      if (r.json !== undefined) return sendJson(res, r.status, r.json, r.headers);
+      res.writeHead(r.status, { 'Content-Length': 0, ...r.headers });
+      res.end();
     },
   };
 }

@@ -301,28 +301,47 @@ function failNoKey(): never {
   throw new Error('emulator has no signing key');
 }
 
-const GRAPH_AUDIENCES = new Set([GRAPH_APP_ID, GRAPH_RESOURCE_URI, `${GRAPH_RESOURCE_URI}/`]);
-
-/** The Graph half's token check: signature, audience, tenant, lifetime (5 min skew), revocation. */
-export function verifyAccessToken(ctx: EntraContext, authorizationHeader: string | undefined): TokenVerification {
+/** The signed JWT in a `Bearer …` header (signature checked against the tenant keys). */
+function readBearerJwt(
+  ctx: EntraContext,
+  authorizationHeader: string | undefined,
+): { ok: true; payload: Record<string, unknown> } | { ok: false; reason: 'empty' | 'malformed' | 'bad_signature' } {
   const match = /^\s*Bearer\s+(.*)$/i.exec(authorizationHeader ?? '');
   const token = (match?.[1] ?? '').trim();
   if (token === '') return { ok: false, reason: 'empty' };
   const checked = verifyJwt(token, ctx.keys);
-  if (!checked.ok) return { ok: false, reason: checked.reason };
-  const c = checked.payload;
-  if (typeof c.aud !== 'string' || !GRAPH_AUDIENCES.has(c.aud)) return { ok: false, reason: 'invalid_audience' };
-  if (c.tid !== ctx.tenantId) return { ok: false, reason: 'invalid_audience' };
-  const required = ['iss', 'oid', 'upn', 'name', 'appid', 'scp'] as const;
-  if (required.some((k) => typeof c[k] !== 'string')) return { ok: false, reason: 'malformed' };
+  return checked.ok ? { ok: true, payload: checked.payload } : { ok: false, reason: checked.reason };
+}
+
+/** exp/nbf/iat present, and now within exp/nbf give or take 5 minutes of skew. */
+function checkLifetime(
+  ctx: EntraContext,
+  c: Record<string, unknown>,
+): { ok: true; iat: number } | { ok: false; reason: 'malformed' | 'expired' } {
   if (typeof c.exp !== 'number' || typeof c.nbf !== 'number' || typeof c.iat !== 'number') {
     return { ok: false, reason: 'malformed' };
   }
   const now = nowSeconds(ctx.clock);
   if (c.exp + SKEW_SECONDS < now || c.nbf - SKEW_SECONDS > now) return { ok: false, reason: 'expired' };
+  return { ok: true, iat: c.iat };
+}
+
+const GRAPH_AUDIENCES = new Set([GRAPH_APP_ID, GRAPH_RESOURCE_URI, `${GRAPH_RESOURCE_URI}/`]);
+
+/** The Graph half's token check: signature, audience, tenant, lifetime (5 min skew), revocation. */
+export function verifyAccessToken(ctx: EntraContext, authorizationHeader: string | undefined): TokenVerification {
+  const checked = readBearerJwt(ctx, authorizationHeader);
+  if (!checked.ok) return checked;
+  const c = checked.payload;
+  if (typeof c.aud !== 'string' || !GRAPH_AUDIENCES.has(c.aud)) return { ok: false, reason: 'invalid_audience' };
+  if (c.tid !== ctx.tenantId) return { ok: false, reason: 'invalid_audience' };
+  const required = ['iss', 'oid', 'upn', 'name', 'appid', 'scp'] as const;
+  if (required.some((k) => typeof c[k] !== 'string')) return { ok: false, reason: 'malformed' };
+  const life = checkLifetime(ctx, c);
+  if (!life.ok) return life;
   const user = ctx.state.users.get(c.oid as string);
   // Millisecond issue time when we minted it (same-second revoke/re-issue), else the iat claim.
-  const issuedAtMs = ctx.state.accessTokenIssuedAt.get(String(c.uti)) ?? c.iat * 1000;
+  const issuedAtMs = ctx.state.accessTokenIssuedAt.get(String(c.uti)) ?? life.iat * 1000;
   if (user && user.tokensValidFrom > issuedAtMs) return { ok: false, reason: 'revoked' };
   return { ok: true, claims: c as AccessTokenClaims };
 }
@@ -338,11 +357,8 @@ export function verifyApiAccessToken(
   api: EmulatorApi,
   authorizationHeader: string | undefined,
 ): ApiTokenVerification {
-  const match = /^\s*Bearer\s+(.*)$/i.exec(authorizationHeader ?? '');
-  const token = (match?.[1] ?? '').trim();
-  if (token === '') return { ok: false, reason: 'empty' };
-  const checked = verifyJwt(token, ctx.keys);
-  if (!checked.ok) return { ok: false, reason: checked.reason };
+  const checked = readBearerJwt(ctx, authorizationHeader);
+  if (!checked.ok) return checked;
   const c = checked.payload;
   if (typeof c.aud !== 'string' || (c.aud !== api.clientId && c.aud !== api.appIdUri)) {
     return { ok: false, reason: 'invalid_audience' };
@@ -354,11 +370,8 @@ export function verifyApiAccessToken(
   if (typeof c.oid !== 'string' || typeof c.scp !== 'string' || (c.ver !== '1.0' && c.ver !== '2.0')) {
     return { ok: false, reason: 'malformed' };
   }
-  if (typeof c.exp !== 'number' || typeof c.nbf !== 'number' || typeof c.iat !== 'number') {
-    return { ok: false, reason: 'malformed' };
-  }
-  const now = nowSeconds(ctx.clock);
-  if (c.exp + SKEW_SECONDS < now || c.nbf - SKEW_SECONDS > now) return { ok: false, reason: 'expired' };
+  const life = checkLifetime(ctx, c);
+  if (!life.ok) return life;
   return { ok: true, claims: c as ApiAccessTokenClaims };
 }
 

@@ -12,7 +12,7 @@ import { mintTokens, verifyApiAccessToken } from '../../emulator/entra/tokens.ts
 import { DEMO_CLIENT_ID, TENANT_DOMAIN, TENANT_ID, defaultApis, defaultUsers } from '../../emulator/fixtures.ts';
 import { createSigningKey } from '../../emulator/jwt.ts';
 import { parseScopes } from '../../emulator/scopes.ts';
-import { EmulatorState } from '../../emulator/state.ts';
+import { testEntraContext } from '../../helpers/entra-context.ts';
 
 const orders = defaultApis()[0]!;
 const adele = defaultUsers()[0]!;
@@ -48,15 +48,7 @@ void describe('emulator protected API', () => {
   };
 
   before(async () => {
-    ctx = {
-      state: new EmulatorState(),
-      clock: createClock(() => now),
-      origin: 'https://localhost:8443',
-      graphOrigin: 'https://localhost:8445',
-      tenantId: TENANT_ID,
-      tenantDomain: TENANT_DOMAIN,
-      keys: [await createSigningKey()],
-    };
+    ctx = testEntraContext({ clock: createClock(() => now), keys: [await createSigningKey()] });
     ctx.state.grant(adele.oid, DEMO_CLIENT_ID, ['User.Read', `${orders.appIdUri}/access_as_user`]);
     api = createProtectedApi({
       apiOrigin: ORIGIN,

@@ -257,6 +257,29 @@ test('writeDemoSettings: a settings file that is not JSON is left alone and the 
   assert.equal(await readFile(join(dir, 'settings.json'), 'utf8'), '{ nope');
 });
 
+test('writeDemoSettings: an unreadable file or a failed backup changes nothing and says what to do', async (t) => {
+  const dir = await configDir(t);
+  await writeFile(join(dir, 'settings.json'), '{"tenant": "fabrikam.com"}');
+  const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+  const unreadable = await writeDemoSettings(
+    { ...settingsDeps(dir), readText: () => Promise.reject(denied) },
+    READY,
+    '/state/demo-tenant',
+  );
+  assert.match(!unreadable.ok ? unreadable.error.message : '', /Cannot read .*settings\.json.*permissions/);
+
+  const noBackup = await writeDemoSettings(
+    {
+      ...settingsDeps(dir),
+      copy: () => Promise.reject(Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' })),
+    },
+    READY,
+    '/state/demo-tenant',
+  );
+  assert.match(!noBackup.ok ? noBackup.error.message : '', /Could not back up .*settings\.json.*EROFS.*writable/);
+  assert.equal(await readFile(join(dir, 'settings.json'), 'utf8'), '{"tenant": "fabrikam.com"}', 'not replaced');
+});
+
 test('demo port: start emulator → write settings → restart the sign-in core → tell whom to sign in as', async (t) => {
   const dir = await configDir(t);
   const { spawn, children } = fakeSpawn();

@@ -3,17 +3,11 @@ import assert from 'node:assert/strict';
 import { createClock } from '../../../emulator/clock.ts';
 import type { EntraContext } from '../../../emulator/entra/context.ts';
 import { mintTokens, verifyAccessToken, verifyApiAccessToken } from '../../../emulator/entra/tokens.ts';
-import {
-  DEMO_CLIENT_ID,
-  TENANT_DOMAIN,
-  TENANT_ID,
-  defaultApis,
-  defaultUsers,
-  type EmulatorApi,
-} from '../../../emulator/fixtures.ts';
+import { DEMO_CLIENT_ID, TENANT_ID, defaultApis, defaultUsers, type EmulatorApi } from '../../../emulator/fixtures.ts';
 import { createSigningKey, decodeJwt, signJwt, type SigningKey } from '../../../emulator/jwt.ts';
 import { parseScopes } from '../../../emulator/scopes.ts';
 import { EmulatorState } from '../../../emulator/state.ts';
+import { testEntraContext } from '../../../helpers/entra-context.ts';
 
 void describe('emulator tokens for a custom API (resource) and the API-side check', () => {
   let key: SigningKey;
@@ -34,15 +28,11 @@ void describe('emulator tokens for a custom API (resource) and the API-side chec
   function setup() {
     let now = Date.UTC(2026, 0, 1);
     const clock = createClock(() => now);
-    const ctx: EntraContext = {
+    const ctx: EntraContext = testEntraContext({
       state: new EmulatorState(defaultUsers, undefined, () => [...defaultApis(), v1Api]),
       clock,
-      origin: 'https://localhost:8443',
-      graphOrigin: 'https://localhost:8445',
-      tenantId: TENANT_ID,
-      tenantDomain: TENANT_DOMAIN,
       keys: [key],
-    };
+    });
     const adele = defaultUsers()[0]!;
     ctx.state.grant(adele.oid, DEMO_CLIENT_ID, [
       'User.Read',

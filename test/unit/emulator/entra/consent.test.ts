@@ -4,9 +4,9 @@ import { createClock } from '../../../emulator/clock.ts';
 import { adminOnlyFor, missingScopes, scopeDescriptions } from '../../../emulator/entra/consent.ts';
 import type { EntraContext } from '../../../emulator/entra/context.ts';
 import { consentPage } from '../../../emulator/entra/pages.ts';
-import { DEMO_CLIENT_ID, TENANT_DOMAIN, TENANT_ID, defaultApis, defaultUsers } from '../../../emulator/fixtures.ts';
+import { DEMO_CLIENT_ID, defaultApis, defaultUsers } from '../../../emulator/fixtures.ts';
 import { parseScopes } from '../../../emulator/scopes.ts';
-import { EmulatorState } from '../../../emulator/state.ts';
+import { testEntraContext } from '../../../helpers/entra-context.ts';
 
 void describe('emulator consent: Graph scopes and custom-API scopes', () => {
   const orders = defaultApis()[0]!;
@@ -16,15 +16,7 @@ void describe('emulator consent: Graph scopes and custom-API scopes', () => {
   assert.ok(adele && megan);
 
   function setup(): EntraContext {
-    return {
-      state: new EmulatorState(),
-      clock: createClock(() => Date.UTC(2026, 0, 1)),
-      origin: 'https://localhost:8443',
-      graphOrigin: 'https://localhost:8445',
-      tenantId: TENANT_ID,
-      tenantDomain: TENANT_DOMAIN,
-      keys: [],
-    };
+    return testEntraContext({ clock: createClock(() => Date.UTC(2026, 0, 1)), keys: [] });
   }
   const parse = (ctx: EntraContext, raw: string) => {
     const r = parseScopes(raw, { apis: ctx.state.apiList() });

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { createClock } from '../../../emulator/clock.ts';
 import type { EntraContext } from '../../../emulator/entra/context.ts';
 import { mintTokens, verifyAccessToken } from '../../../emulator/entra/tokens.ts';
-import { DEMO_CLIENT_ID, TENANT_DOMAIN, TENANT_ID, defaultUsers } from '../../../emulator/fixtures.ts';
+import { DEMO_CLIENT_ID, TENANT_ID, defaultUsers } from '../../../emulator/fixtures.ts';
 import { createSigningKey, decodeJwt, signJwt, type SigningKey } from '../../../emulator/jwt.ts';
 import { parseScopes } from '../../../emulator/scopes.ts';
-import { EmulatorState } from '../../../emulator/state.ts';
+import { testEntraContext } from '../../../helpers/entra-context.ts';
 
 void describe('emulator tokens: minting and the Graph-side access-token check', () => {
   let key: SigningKey;
@@ -17,15 +17,7 @@ void describe('emulator tokens: minting and the Graph-side access-token check', 
   function setup() {
     let now = Date.UTC(2026, 0, 1);
     const clock = createClock(() => now);
-    const ctx: EntraContext = {
-      state: new EmulatorState(),
-      clock,
-      origin: 'https://localhost:8443',
-      graphOrigin: 'https://localhost:8445',
-      tenantId: TENANT_ID,
-      tenantDomain: TENANT_DOMAIN,
-      keys: [key],
-    };
+    const ctx: EntraContext = testEntraContext({ clock, keys: [key] });
     const adele = defaultUsers()[0]!;
     ctx.state.grant(adele.oid, DEMO_CLIENT_ID, ['User.Read', 'Mail.Read']);
     const mint = (scope = 'User.Read openid profile offline_access', nonce?: string) => {
