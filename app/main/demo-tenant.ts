@@ -13,7 +13,8 @@
  * Nothing in app/broker knows about the emulator: it is configuration only. The child is stopped
  * when the app quits (and stops itself if our end of its stdin closes, e.g. when the app crashes).
  */
-import { copyFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Result } from '../broker/protocol.ts';
@@ -392,4 +393,41 @@ export function createDemoPort(deps: DemoPortDeps): DemoPort {
       };
     },
   };
+}
+
+export interface CheckoutDemoDeps {
+  checkoutRoot: string;
+  nodeCommand: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** The app's state dir (the emulator's CA goes in `demo-tenant/` there) and config dir. */
+  stateDir: string;
+  configDir: string;
+  /** The tray host whose sign-in core the demo settings are applied to. */
+  host: { applySettings(settings: Settings): void; reloadSignIn(): Promise<Result<void>> };
+  log(line: string): void;
+  /** Default: node:child_process spawn. */
+  spawn?: DemoSpawn;
+}
+
+/** The demo tenant wired for a checkout: the emulator child and the port the window's button calls. */
+export function createCheckoutDemo(deps: CheckoutDemoDeps): { emulator: DemoEmulator; port: DemoPort } {
+  const caDir = join(deps.stateDir, 'demo-tenant');
+  const emulator = createDemoEmulator({
+    checkoutRoot: deps.checkoutRoot,
+    nodeCommand: deps.nodeCommand,
+    spawn: deps.spawn ?? ((command, args, options) => spawn(command, [...args], options)),
+    env: deps.env,
+    caDir,
+    log: (line) => deps.log(line),
+  });
+  const port = createDemoPort({
+    emulator,
+    caDir,
+    settings: { configDir: deps.configDir, env: deps.env, readText: (path) => readFile(path, 'utf8') },
+    apply: (settings) => {
+      deps.host.applySettings(settings);
+      return deps.host.reloadSignIn();
+    },
+  });
+  return { emulator, port };
 }

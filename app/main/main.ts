@@ -4,16 +4,14 @@
  * whichever of the two runs. Everything here is a createX(deps)/setupX() call; logic lives in the
  * modules it wires (and is unit-tested there).
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, clipboard, dialog, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
 import { electronLauncher } from '../clients/bridge-launcher.ts';
 import { isProcessAlive, nodeConfigFs } from '../clients/fs/config-fs.ts';
 import { createPlatform } from '../platform/platform.ts';
-import { createDemoEmulator, createDemoPort, findCheckoutRoot } from './demo-tenant.ts';
+import { createCheckoutDemo, findCheckoutRoot } from './demo-tenant.ts';
 import { createEditorsPort } from './editors-port.ts';
 import { createWindowIpc, sendWindowEvent } from './ipc-main.ts';
 import { createTrustedSenderCheck } from './ipc-router.ts';
@@ -98,35 +96,20 @@ async function onReady(): Promise<void> {
 
   // "Try the demo tenant": only from a source checkout (test/emulator/ is never packaged).
   const checkoutRoot = app.isPackaged ? null : findCheckoutRoot(dirname(MAIN_SCRIPT), existsSync);
-  const demoCaDir = join(platform.paths.stateDir, 'demo-tenant');
-  const demoEmulator =
+  const demo =
     checkoutRoot === null
       ? null
-      : createDemoEmulator({
+      : createCheckoutDemo({
           checkoutRoot,
           // Started through npm (npm start, npx electron): the same Node; otherwise the one on PATH.
           nodeCommand: platform.env.npm_node_execPath ?? 'node',
-          spawn: (command, args, options) => spawn(command, [...args], options),
           env: platform.env,
-          caDir: demoCaDir,
+          stateDir: platform.paths.stateDir,
+          configDir: platform.paths.configDir,
+          host,
           log,
         });
-  const demoPort =
-    demoEmulator === null
-      ? null
-      : createDemoPort({
-          emulator: demoEmulator,
-          caDir: demoCaDir,
-          settings: {
-            configDir: platform.paths.configDir,
-            env: platform.env,
-            readText: (path) => readFile(path, 'utf8'),
-          },
-          apply: (settings) => {
-            host.applySettings(settings);
-            return host.reloadSignIn();
-          },
-        });
+  const demoPort = demo?.port ?? null;
 
   // Start at login: XDG autostart entry on Linux, Electron's login items on macOS/Windows.
   const loginItem = platform.loginItem({
@@ -220,7 +203,7 @@ async function onReady(): Promise<void> {
   tray.on('click', () => statusWindow.show());
   app.on('second-instance', () => statusWindow.show());
   app.on('before-quit', () => {
-    void demoEmulator?.stop();
+    void demo?.emulator.stop();
     void host.broker.stop();
   });
   editorList = await editors.list();

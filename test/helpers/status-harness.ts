@@ -16,7 +16,6 @@
  * app's own window handlers (createWindowServices). Status and device-code events flow from the
  * broker to the page through the contract's event schemas.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, lstat, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -26,7 +25,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createDemoEmulator, createDemoPort, findCheckoutRoot } from '../../app/main/demo-tenant.ts';
+import { createCheckoutDemo, findCheckoutRoot } from '../../app/main/demo-tenant.ts';
 import type { DemoPort } from '../../app/main/window-handlers.ts';
 import { createIpcRouter, createTrustedSenderCheck, type IpcRouter } from '../../app/main/ipc-router.ts';
 import { createTrayHost, type TrayHost } from '../../app/main/tray-host.ts';
@@ -155,25 +154,17 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
     if (options.realDemo === true) {
       const checkoutRoot = findCheckoutRoot(new URL('app/main/', ROOT).pathname, existsSync);
       if (checkoutRoot === null) throw new Error('realDemo needs a source checkout');
-      const caDir = join(platform.paths.stateDir, 'demo-tenant');
-      const demoEmulator = createDemoEmulator({
+      const demo = createCheckoutDemo({
         checkoutRoot,
         nodeCommand: process.execPath,
-        spawn: (command, args, spawnOptions) => spawn(command, [...args], spawnOptions),
         env: process.env,
-        caDir,
+        stateDir: platform.paths.stateDir,
+        configDir: platform.paths.configDir,
+        host,
         log: () => undefined,
       });
-      cleanups.push(() => demoEmulator.stop());
-      demoPort = createDemoPort({
-        emulator: demoEmulator,
-        caDir,
-        settings: { configDir: platform.paths.configDir, env: platform.env, readText: (p) => readFile(p, 'utf8') },
-        apply: (settings) => {
-          host.applySettings(settings);
-          return host.reloadSignIn();
-        },
-      });
+      cleanups.push(() => demo.emulator.stop());
+      demoPort = demo.port;
     }
 
     const opened: string[] = [];

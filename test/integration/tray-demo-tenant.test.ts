@@ -9,7 +9,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:https';
@@ -17,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { createDemoEmulator, createDemoPort, findCheckoutRoot } from '../../app/main/demo-tenant.ts';
+import { createCheckoutDemo, findCheckoutRoot } from '../../app/main/demo-tenant.ts';
 import { createTrayHost } from '../../app/main/tray-host.ts';
 import { createPlatform } from '../../app/platform/platform.ts';
 import { existsSync } from 'node:fs';
@@ -78,24 +77,16 @@ test('demo tenant from a checkout: child emulator → settings → restarted sig
 
   const caDir = join(platform.paths.stateDir, 'demo-tenant');
   const logs: string[] = [];
-  const emulator = createDemoEmulator({
+  const { emulator, port } = createCheckoutDemo({
     checkoutRoot,
     nodeCommand: process.execPath,
-    spawn: (command, args, options) => spawn(command, [...args], options),
     env: process.env,
-    caDir,
+    stateDir: platform.paths.stateDir,
+    configDir: platform.paths.configDir,
+    host,
     log: (l) => logs.push(l),
   });
   t.after(() => emulator.stop());
-  const port = createDemoPort({
-    emulator,
-    caDir,
-    settings: { configDir: platform.paths.configDir, env: platform.env, readText: (p) => readFile(p, 'utf8') },
-    apply: (settings) => {
-      host.applySettings(settings);
-      return host.reloadSignIn();
-    },
-  });
 
   const started = Date.now();
   const result = await port.start();

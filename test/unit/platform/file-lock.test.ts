@@ -4,7 +4,7 @@ import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { withFileLock, type LockDeps } from '../../../app/platform/file-lock.ts';
-import { tempHome } from '../clients/helpers.ts';
+import { withTempDir } from '../../helpers/temp-dir.ts';
 
 function deps(overrides: Partial<LockDeps> = {}): LockDeps {
   return {
@@ -18,22 +18,17 @@ function deps(overrides: Partial<LockDeps> = {}): LockDeps {
   };
 }
 
-void test('holds the lock file (with our pid) while running and removes it after', async () => {
-  const { home, cleanup } = await tempHome();
-  try {
+void test('holds the lock file (with our pid) while running and removes it after', () =>
+  withTempDir('gb-lock-', async (home) => {
     const lock = join(home, 'f.lock');
     const r = await withFileLock(lock, deps(), async () => JSON.parse(await readFile(lock, 'utf8')) as { pid: number });
     assert.ok(r.acquired);
     assert.equal(r.value.pid, 4242);
     await assert.rejects(readFile(lock), { code: 'ENOENT' });
-  } finally {
-    await cleanup();
-  }
-});
+  }));
 
-void test('a lock whose pid is dead is stale and broken at once', async () => {
-  const { home, cleanup } = await tempHome();
-  try {
+void test('a lock whose pid is dead is stale and broken at once', () =>
+  withTempDir('gb-lock-', async (home) => {
     const lock = join(home, 'f.lock');
     await writeFile(lock, JSON.stringify({ pid: 999999, host: 'this-host', createdAt: new Date().toISOString() }));
     const checked: number[] = [];
@@ -42,14 +37,10 @@ void test('a lock whose pid is dead is stale and broken at once', async () => {
     );
     assert.deepEqual(r, { acquired: true, value: 'ran' });
     assert.deepEqual(checked, [999999]);
-  } finally {
-    await cleanup();
-  }
-});
+  }));
 
-void test('a live holder makes us wait, then time out naming the holder', async () => {
-  const { home, cleanup } = await tempHome();
-  try {
+void test('a live holder makes us wait, then time out naming the holder', () =>
+  withTempDir('gb-lock-', async (home) => {
     const lock = join(home, 'f.lock');
     await writeFile(lock, JSON.stringify({ pid: 77, host: 'this-host', createdAt: new Date().toISOString() }));
     let t = 0;
@@ -58,14 +49,10 @@ void test('a live holder makes us wait, then time out naming the holder', async 
     );
     assert.deepEqual(r, { acquired: false, holder: 'process 77 on this-host' });
     assert.ok((await readFile(lock, 'utf8')).includes('"pid":77'), 'a live lock is never removed');
-  } finally {
-    await cleanup();
-  }
-});
+  }));
 
-void test('an empty lock (crash between create and write) is broken only once it is old', async () => {
-  const { home, cleanup } = await tempHome();
-  try {
+void test('an empty lock (crash between create and write) is broken only once it is old', () =>
+  withTempDir('gb-lock-', async (home) => {
     const lock = join(home, 'f.lock');
     await writeFile(lock, '');
     const young = await withFileLock(lock, deps({ timeoutMs: 0 }), () => Promise.resolve(1));
@@ -74,40 +61,28 @@ void test('an empty lock (crash between create and write) is broken only once it
     await utimes(lock, old, old);
     const r = await withFileLock(lock, deps(), () => Promise.resolve(2));
     assert.deepEqual(r, { acquired: true, value: 2 });
-  } finally {
-    await cleanup();
-  }
-});
+  }));
 
-void test("another host's lock is not judged by pid", async () => {
-  const { home, cleanup } = await tempHome();
-  try {
+void test("another host's lock is not judged by pid", () =>
+  withTempDir('gb-lock-', async (home) => {
     const lock = join(home, 'f.lock');
     await writeFile(lock, JSON.stringify({ pid: 1, host: 'other-host', createdAt: new Date().toISOString() }));
     const r = await withFileLock(lock, deps({ isProcessAlive: () => false, timeoutMs: 0 }), () => Promise.resolve(1));
     assert.deepEqual(r, { acquired: false, holder: 'process 1 on other-host' });
-  } finally {
-    await cleanup();
-  }
-});
+  }));
 
-void test('releases the lock when the work throws', async () => {
-  const { home, cleanup } = await tempHome();
-  try {
+void test('releases the lock when the work throws', () =>
+  withTempDir('gb-lock-', async (home) => {
     const lock = join(home, 'f.lock');
     await assert.rejects(
       withFileLock(lock, deps(), () => Promise.reject(new Error('boom'))),
       /boom/,
     );
     await assert.rejects(readFile(lock), { code: 'ENOENT' });
-  } finally {
-    await cleanup();
-  }
-});
+  }));
 
-void test('serialises work across holders: the second waits for the first', async () => {
-  const { home, cleanup } = await tempHome();
-  try {
+void test('serialises work across holders: the second waits for the first', () =>
+  withTempDir('gb-lock-', async (home) => {
     const lock = join(home, 'f.lock');
     const real = deps({ pid: process.pid, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
     const order: string[] = [];
@@ -129,7 +104,4 @@ void test('serialises work across holders: the second waits for the first', asyn
     const [a, b] = await Promise.all([first, second]);
     assert.ok(a.acquired && b.acquired);
     assert.deepEqual(order, ['first:start', 'first:end', 'second']);
-  } finally {
-    await cleanup();
-  }
-});
+  }));
