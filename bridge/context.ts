@@ -9,7 +9,7 @@
  * mode (the editor's flag/env, else the broker's settings) every other non-GET call is refused with
  * READ_ONLY even after an approval.
  */
-import { BRIDGE_ENV, type HelloResult } from '../app/broker/protocol.ts';
+import { BRIDGE_ENV, type AuditRecordParams, type HelloResult } from '../app/broker/protocol.ts';
 import type { BridgeConfig } from './config.ts';
 import type { BrokerClient } from './broker/broker-client.ts';
 import type { TokenSource } from './broker/token-source.ts';
@@ -17,6 +17,8 @@ import { createGraphApi, type AuthRequest, type GraphApiOptions, type GraphTrans
 import { brokerFailureToToolError } from './graph/errors.ts';
 import type { Logger } from './log.ts';
 import { describeError } from './log.ts';
+import type { LocalFiles } from './uploads/types.ts';
+import type { LocalFilesCall } from './uploads/local-files.ts';
 import {
   READ_ONLY_SETTINGS_REMEDY,
   readOnlyError,
@@ -43,6 +45,8 @@ export interface ToolRunnerDeps {
     getToken: (scope: string, tool: string) => Promise<string>,
   ): ApiClient;
   saveDownload(fileName: string, bytes: Uint8Array): Promise<string>;
+  /** Local files for upload tools (bridge/uploads/local-files.ts); absent: tools read no local file. */
+  localFiles?(call: LocalFilesCall): LocalFiles;
   clientName(): string;
   log: Logger;
   sleep(ms: number): Promise<void>;
@@ -131,6 +135,14 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         }
       };
       const gateGraph = (call: GraphCall): void => gateWrites(call.method, call.pathTemplate, call.readOnly === true);
+      const audit = (record: AuditRecordParams): void => {
+        deps.broker.call('audit.record', record).then(
+          (o) => {
+            if (!o.ok) deps.log.debug(`audit.record: ${o.error.code}`);
+          },
+          (e: unknown) => deps.log.debug(`audit.record failed: ${describeError(e)}`),
+        );
+      };
       const baseGraph = createGraphApi({
         transport: scopedTransport,
         graphBaseUrl: hello.graphBaseUrl,
@@ -139,14 +151,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         sleep: (ms) => deps.sleep(ms),
         now: () => deps.now(),
         ...deps.graphPolicy,
-        audit: (record) => {
-          deps.broker.call('audit.record', record).then(
-            (o) => {
-              if (!o.ok) deps.log.debug(`audit.record: ${o.error.code}`);
-            },
-            (e: unknown) => deps.log.debug(`audit.record failed: ${describeError(e)}`),
-          );
-        },
+        audit,
       });
       const graph: GraphApi = {
         request: (call) => {
@@ -202,6 +207,9 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         limits: deps.limits ?? DEFAULT_LIMITS,
         readOnly,
         readOnlyRemedy,
+        ...(deps.localFiles
+          ? { localFiles: deps.localFiles({ uploads: hello.uploads, tool: tool.name, gate: gateWrites, audit }) }
+          : {}),
       };
       return tool.run(input as never, ctx);
     },

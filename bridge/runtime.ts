@@ -19,6 +19,9 @@ import { saveDownload } from './downloads.ts';
 import { createGraphClientTransport } from './graph/graph-client.ts';
 import { createKeepAliveFetch } from './graph/keep-alive-fetch.ts';
 import type { Logger } from './log.ts';
+import { createLocalFiles, type LocalFilesEnv } from './uploads/local-files.ts';
+import { nodeLocalFs, policyFactsFor } from './uploads/node-fs.ts';
+import { createUploadUrlSender } from './uploads/upload-url.ts';
 
 export interface RuntimeOptions {
   endpoint: BrokerEndpoint;
@@ -33,6 +36,9 @@ export interface RuntimeOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** GRAPH_BRIDGE_DOWNLOAD_DIR, if set. */
   downloadDir?: string;
+  /** process.platform and the home folder, for the upload policy's path rules (bridge/uploads). */
+  platform: string;
+  homedir: string;
   config: BridgeConfig;
   catalog: readonly ToolCatalogEntry[];
   clientInfo(): { name: string; version: string };
@@ -86,6 +92,19 @@ export function launchGraphBridge(
   return child;
 }
 
+/** The local-file edge and path rules of this OS for upload tools (bridge/uploads). */
+function localFilesEnv(options: RuntimeOptions, extra: Pick<LocalFilesEnv, 'sleep' | 'now'>): LocalFilesEnv {
+  return {
+    fs: nodeLocalFs(),
+    send: createUploadUrlSender({ request: httpsRequest, agent: new HttpsAgent({ keepAlive: true }) }),
+    facts: policyFactsFor(options.platform),
+    homedir: options.homedir,
+    ownFolders: [options.endpoint.dir],
+    log: options.log,
+    ...extra,
+  };
+}
+
 function connectSocket(path: string, timeoutMs: number): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(path);
@@ -132,6 +151,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const tokens = createTokenSource(broker, now);
   // One keep-alive TLS connection pool for every Graph call of this process (keep-alive-fetch.ts).
   const graphFetch = createKeepAliveFetch({ request: httpsRequest, agent: new HttpsAgent({ keepAlive: true }) });
+  const uploadsEnv = localFilesEnv(options, { sleep, now });
   const runner = createToolRunner({
     broker,
     tokens,
@@ -156,6 +176,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         fileName,
         bytes,
       ),
+    localFiles: (call) => createLocalFiles(uploadsEnv, call),
     clientName: () => options.clientInfo().name,
     log,
     sleep,

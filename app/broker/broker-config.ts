@@ -8,6 +8,7 @@ import type { WritePolicy } from './approvals/write-approvals.ts';
 import type { Settings } from './settings/settings-schema.ts';
 import type { EndpointConfig } from './settings/derive.ts';
 import type { Platform } from '../platform/platform.ts';
+import { effectiveUploadFolders, graphBridgeFolders } from '../platform/paths.ts';
 
 export interface BrokerConfig {
   toolGroups: readonly ToolGroup[];
@@ -21,6 +22,8 @@ export interface BrokerConfig {
   writePolicy: { default: WritePolicy; tools: Readonly<Record<string, WritePolicy>> };
   /** How long an 'ask' approval waits before it is denied. */
   approvalTimeoutSeconds: number;
+  /** Where upload tools may read local files (hello.uploads): settings `uploadFolders` or the platform default. */
+  uploads: { allowedFolders: readonly string[]; protectedFolders: readonly string[] };
 }
 
 export const DEFAULT_APPROVAL_TIMEOUT_SECONDS = 120;
@@ -34,14 +37,19 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     clientPolicy: 'ask',
     writePolicy: { default: 'ask', tools: {} },
     approvalTimeoutSeconds: DEFAULT_APPROVAL_TIMEOUT_SECONDS,
+    uploads: { allowedFolders: [], protectedFolders: [] },
     ...overrides,
   };
 }
 
-/** Maps loaded settings (app/broker/settings) onto what the broker core reads. */
+/**
+ * Maps loaded settings (app/broker/settings) onto what the broker core reads; `platform` resolves the
+ * default upload folders and `~`, and names Graph Bridge's own folders.
+ */
 export function brokerConfigFromSettings(
-  settings: Pick<Settings, 'toolGroups' | 'readOnly' | 'api' | 'approvalPolicy'>,
+  settings: Pick<Settings, 'toolGroups' | 'readOnly' | 'api' | 'approvalPolicy' | 'uploadFolders'>,
   endpoints: Pick<EndpointConfig, 'graphBaseUrl'>,
+  platform: Pick<Platform, 'os' | 'homedir' | 'paths' | 'defaultUploadFolders'>,
   approvalTimeoutSeconds = DEFAULT_APPROVAL_TIMEOUT_SECONDS,
 ): BrokerConfig {
   return {
@@ -52,6 +60,14 @@ export function brokerConfigFromSettings(
     clientPolicy: settings.approvalPolicy.clients,
     writePolicy: { default: settings.approvalPolicy.writes.default, tools: settings.approvalPolicy.writes.tools },
     approvalTimeoutSeconds,
+    uploads: {
+      allowedFolders: effectiveUploadFolders(settings.uploadFolders, {
+        os: platform.os,
+        homedir: platform.homedir,
+        defaults: platform.defaultUploadFolders,
+      }),
+      protectedFolders: graphBridgeFolders(platform.paths),
+    },
   };
 }
 

@@ -241,6 +241,17 @@ export const helloResultSchema = z.object({
   readOnly: z.boolean(),
   /** The user-configured API for `api_request`, when set. */
   api: z.object({ baseUrl: z.url(), scope: scopeSchema }).nullable(),
+  /**
+   * Local files upload tools may read: the folders the user allowed (settings `uploadFolders`, else the
+   * platform's Downloads/Documents/Desktop) and Graph Bridge's own folders, never read even inside
+   * those. Absent (an older broker): the bridge uploads no local file.
+   */
+  uploads: z
+    .object({
+      allowedFolders: z.array(z.string().min(1).max(4096)).max(50),
+      protectedFolders: z.array(z.string().min(1).max(4096)).max(20),
+    })
+    .optional(),
 });
 export type HelloResult = z.infer<typeof helloResultSchema>;
 

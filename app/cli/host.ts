@@ -67,7 +67,7 @@ export async function createHost(deps: CliDeps, options: HostOptions): Promise<R
   } catch (e) {
     return fail('INTERNAL', `Could not start the sign-in core: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const config = brokerConfigFromSettings(loaded.value.settings, loaded.value.endpoints);
+  const config = brokerConfigFromSettings(loaded.value.settings, loaded.value.endpoints, platform);
   const broker = createBroker({
     auth,
     ...brokerPlacement(platform),

@@ -128,7 +128,7 @@ export async function createTrayHost(deps: TrayHostDeps): Promise<Result<TrayHos
   const startSettings = loaded.value.settings;
   let settings = startSettings;
   let endpoints = loaded.value.endpoints;
-  let config: BrokerConfig = brokerConfigFromSettings(settings, endpoints);
+  let config: BrokerConfig = brokerConfigFromSettings(settings, endpoints, platform);
   const buildCore = async (forSettings: Settings, forEndpoints: EndpointConfig): Promise<Result<BrokerCore>> => {
     let auth;
     try {
@@ -220,7 +220,7 @@ export async function createTrayHost(deps: TrayHostDeps): Promise<Result<TrayHos
     applySettings(next) {
       settings = next;
       endpoints = deriveEndpoints(next);
-      config = brokerConfigFromSettings(next, endpoints);
+      config = brokerConfigFromSettings(next, endpoints, platform);
     },
     restartNeeded: () => SIGN_IN_KEYS.some((k) => !isDeepStrictEqual(settings[k], coreSettings[k])),
     reloadSignIn() {

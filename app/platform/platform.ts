@@ -4,7 +4,9 @@
  * to the rest of the app as plain data and functions. Tests pass `deps` to impersonate another OS.
  */
 import { homedir as osHomedir, userInfo } from 'node:os';
-import { osKindOf, resolveAppPaths, type AppPaths, type OsKind } from './paths.ts';
+import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import { defaultUploadFolders, osKindOf, resolveAppPaths, type AppPaths, type OsKind } from './paths.ts';
 import { createOpenBrowser, type SpawnFn } from './open-browser.ts';
 import {
   createLoginItem,
@@ -36,6 +38,8 @@ export interface Platform {
   uid: number | null;
   env: Readonly<Record<string, string | undefined>>;
   keychain: KeychainChoice;
+  /** Upload folders when settings `uploadFolders` is null: Downloads, Documents, Desktop (paths.ts). */
+  defaultUploadFolders: string[];
   /** Opens an http(s) URL in the default browser (argv, never a shell string). */
   openBrowser(url: string): Promise<void>;
   /**
@@ -52,6 +56,8 @@ export interface PlatformDeps {
   username?: string;
   uid?: number | null;
   spawn?: SpawnFn;
+  /** Reads a small text file, undefined when it is missing or unreadable (default: node:fs). */
+  readTextFile?: (path: string) => string | undefined;
 }
 
 export function keychainFor(os: OsKind): KeychainChoice {
@@ -63,6 +69,24 @@ export function keychainFor(os: OsKind): KeychainChoice {
     case 'linux':
       return { kind: 'libsecret', label: 'Secret Service (libsecret)', plaintextOptInSupported: true };
   }
+}
+
+function readTextFileOrUndefined(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux: xdg-user-dirs' `user-dirs.dirs` (where Downloads/Documents/Desktop really are), if present. */
+function xdgUserDirs(
+  env: Readonly<Record<string, string | undefined>>,
+  homedir: string,
+  read: (path: string) => string | undefined,
+): string | undefined {
+  const configHome = env.XDG_CONFIG_HOME?.trim() ? env.XDG_CONFIG_HOME : posix.join(homedir, '.config');
+  return read(posix.join(configHome, 'user-dirs.dirs'));
 }
 
 function currentUid(): number | null {
@@ -83,6 +107,7 @@ export function createPlatform(deps: PlatformDeps = {}): Platform {
   const homedir = deps.homedir ?? osHomedir();
   const username = deps.username ?? currentUsername(env);
   const uid = deps.uid !== undefined ? deps.uid : os === 'win32' ? null : currentUid();
+  const userDirs = os === 'linux' ? xdgUserDirs(env, homedir, deps.readTextFile ?? readTextFileOrUndefined) : undefined;
   return {
     os,
     paths: resolveAppPaths({ os, env, homedir, username }),
@@ -91,6 +116,7 @@ export function createPlatform(deps: PlatformDeps = {}): Platform {
     uid,
     env,
     keychain: keychainFor(os),
+    defaultUploadFolders: defaultUploadFolders({ os, env, homedir, ...(userDirs !== undefined ? { userDirs } : {}) }),
     openBrowser: createOpenBrowser(os, deps.spawn),
     loginItem: ({ command, electron, fs }) =>
       createLoginItem({ os, env, homedir, command, electron, fs: fs ?? nodeFs }),

@@ -101,6 +101,8 @@ export async function startFullServer(deps: FullServerDeps): Promise<FullServer>
         tmpdir: deps.tmpdir,
         ...(launchCommand !== undefined ? { launchCommand } : {}),
         ...(downloadDir ? { downloadDir } : {}),
+        platform: deps.platform,
+        homedir: deps.homedir,
         config,
         catalog,
         clientInfo: () => {

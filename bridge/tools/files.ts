@@ -2,25 +2,24 @@
  * OneDrive tools: list_files, search_files, read_file, upload_file.
  * Graph: /me/drive/root/children, /me/drive/root:/{path}:/children, /me/drive/root/search(q=…),
  * /me/drive/items/{id}, /me/drive/root:/{path}, /me/drive/items/{id}/content,
- * PUT /me/drive/root:/{path}:/content (simple upload, ≤ 4 MB).
+ * PUT /me/drive/root:/{path}:/content (simple upload, ≤ 4 MB), POST /me/drive/root:/{path}:/createUploadSession
+ * (larger local files). upload_file's work and its local-file rules live in bridge/uploads/.
  *
  * File content never goes into the model's context as base64: text up to the inline limit is shown
  * as text; anything larger or binary is saved under the download dir and its local path returned.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { uploadToDrive } from '../uploads/drive-upload.ts';
 import { ToolError, type GraphCall, type ToolDefinition } from './tool.ts';
 import { READ_ANNOTATIONS, defineTool, moreNote } from './shared/define.ts';
-import { contentTypeFor, decodeUtf8Text, formatBytes, looksTextual } from './shared/file-types.ts';
+import { decodeUtf8Text, formatBytes, looksTextual } from './shared/file-types.ts';
 import { encodeDrivePath, pathSegment } from './shared/paths.ts';
-import { capText, clip } from './shared/text.ts';
+import { capText } from './shared/text.ts';
 
 const READ = GROUP_SCOPES.files.read;
 const WRITE = GROUP_SCOPES.files.write;
-/** Graph's simple upload (PUT …/content) accepts up to 4 MB; bigger files need an upload session. */
-export const MAX_SIMPLE_UPLOAD_BYTES = 4 * 1024 * 1024;
+export { MAX_SIMPLE_UPLOAD_BYTES } from '../uploads/drive-upload.ts';
 /** read_file refuses to pull bigger files into memory. */
 export const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 const ITEM_SELECT = 'id,name,size,lastModifiedDateTime,webUrl,file,folder,parentReference';
@@ -81,21 +80,6 @@ function listResult(items: ShapedItem[], nextCursor: string | null, head: string
 }
 
 const listOutput = { items: z.array(itemShape), nextCursor: z.string().nullable() };
-
-export interface FileToolDeps {
-  /** Size in bytes of a local file; throws when it does not exist. */
-  localFileSize(path: string): Promise<number>;
-  readLocalFile(path: string): Promise<Uint8Array>;
-}
-
-export const nodeFileDeps: FileToolDeps = {
-  async localFileSize(path) {
-    const s = await stat(path);
-    if (!s.isFile()) throw new Error(`${path} is not a regular file`);
-    return s.size;
-  },
-  readLocalFile: (path) => readFile(path),
-};
 
 // ------------------------------------------------------------------------------------------------
 
@@ -257,108 +241,43 @@ const readFileTool = defineTool({
   },
 });
 
-const uploadFile = (deps: FileToolDeps): ToolDefinition =>
-  defineTool({
-    name: 'upload_file',
-    group: 'files',
-    title: 'Upload a file to OneDrive',
-    description:
-      'Uploads a file of at most 4 MB to OneDrive at the given path, either from text content or from a local file (absolute ' +
-      "path). By default fails if a file already exists there (conflictBehavior 'replace' overwrites, 'rename' keeps both). " +
-      'The user is asked to approve first. Returns the new item.',
-    scopes: WRITE,
-    write: true,
-    inputSchema: {
-      path: z.string().min(1).max(1000).describe("Destination path including file name, e.g. 'Documents/notes.md'."),
-      content: z.string().optional().describe('Text to upload (UTF-8). Give this or localPath.'),
-      localPath: z
-        .string()
-        .max(4000)
-        .optional()
-        .describe('Absolute path of a local file to upload. Give this or content.'),
-      conflictBehavior: z
-        .enum(['fail', 'replace', 'rename'])
-        .default('fail')
-        .describe("What to do if the file exists: 'fail' (default), 'replace' (overwrite) or 'rename'."),
-    },
-    outputSchema: { item: itemShape },
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    async run(input, ctx) {
-      if ((input.content === undefined) === (input.localPath === undefined)) {
-        throw new ToolError('INVALID_INPUT', 'Give exactly one of content or localPath.');
-      }
-      const encoded = encodeDrivePath(input.path);
-      const name = input.path.replace(/\\/g, '/').split('/').filter(Boolean).pop() ?? '';
-      if (encoded === '' || name === '') throw new ToolError('INVALID_INPUT', 'path must end with a file name.');
+const uploadFile: ToolDefinition = defineTool({
+  name: 'upload_file',
+  group: 'files',
+  title: 'Upload a file to OneDrive',
+  description:
+    'Uploads a file to OneDrive at the given path, either from text content (at most 4 MB) or from a local file (absolute ' +
+    "path, up to OneDrive's limit) inside a folder the user allowed for uploads. By default fails if a file already " +
+    "exists there (conflictBehavior 'replace' overwrites, 'rename' keeps both). The user is asked to approve first. Returns the new item.",
+  scopes: WRITE,
+  write: true,
+  inputSchema: {
+    path: z.string().min(1).max(1000).describe("Destination path including file name, e.g. 'Documents/notes.md'."),
+    content: z.string().optional().describe('Text to upload (UTF-8). Give this or localPath.'),
+    localPath: z
+      .string()
+      .max(4000)
+      .optional()
+      .describe('Absolute path of a local file in a folder the user allowed for uploads. Give this or content.'),
+    conflictBehavior: z
+      .enum(['fail', 'replace', 'rename'])
+      .default('fail')
+      .describe("What to do if the file exists: 'fail' (default), 'replace' (overwrite) or 'rename'."),
+  },
+  outputSchema: { item: itemShape },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  async run(input, ctx) {
+    const { item: created, bytes } = await uploadToDrive<DriveItem>(input, ctx, WRITE);
+    const item = shapeItem(created);
+    return {
+      text: `Uploaded ${formatBytes(bytes)} to ${item.path ?? item.name}\nid: ${item.id}${item.webUrl ? `\nLink: ${item.webUrl}` : ''}`,
+      structured: { item },
+    };
+  },
+});
 
-      let size: number;
-      if (input.localPath !== undefined) {
-        if (!isAbsolute(input.localPath)) throw new ToolError('INVALID_INPUT', 'localPath must be an absolute path.');
-        try {
-          size = await deps.localFileSize(input.localPath);
-        } catch (err) {
-          throw new ToolError(
-            'INVALID_INPUT',
-            `Cannot read ${input.localPath}: ${err instanceof Error ? err.message : String(err)}`,
-          );
-        }
-      } else {
-        size = Buffer.byteLength(input.content ?? '', 'utf8');
-      }
-      tooLargeCheck(size);
-
-      const source = input.localPath !== undefined ? `local file ${input.localPath}` : 'text content';
-      const overwrite = {
-        fail: ' (fails if it exists)',
-        replace: ', REPLACING any existing file',
-        rename: ' (renamed if it exists)',
-      }[input.conflictBehavior];
-      const details: Record<string, string> = {
-        Destination: `OneDrive: ${input.path}`,
-        Source: source,
-        Size: formatBytes(size),
-        'If it exists': input.conflictBehavior,
-      };
-      if (input.content !== undefined) details.Content = clip(input.content, 1000);
-      await ctx.approve(
-        clip(`Upload ${source} (${formatBytes(size)}) to OneDrive "${input.path}"${overwrite}`, 1000),
-        details,
-      );
-
-      const bytes =
-        input.localPath !== undefined
-          ? await deps.readLocalFile(input.localPath)
-          : Buffer.from(input.content ?? '', 'utf8');
-      tooLargeCheck(bytes.length);
-      const created = await ctx.graph.request<DriveItem>({
-        method: 'PUT',
-        path: `/me/drive/root:/${encoded}:/content`,
-        pathTemplate: '/me/drive/root:{path}:/content',
-        query: { '@microsoft.graph.conflictBehavior': input.conflictBehavior },
-        headers: { 'Content-Type': contentTypeFor(name) },
-        body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-        scopes: WRITE,
-      });
-      const item = shapeItem(created);
-      return {
-        text: `Uploaded ${formatBytes(bytes.length)} to ${item.path ?? item.name}\nid: ${item.id}${item.webUrl ? `\nLink: ${item.webUrl}` : ''}`,
-        structured: { item },
-      };
-    },
-  });
-
-function tooLargeCheck(size: number): void {
-  if (size > MAX_SIMPLE_UPLOAD_BYTES) {
-    throw new ToolError(
-      'FILE_TOO_LARGE',
-      `The file is ${formatBytes(size)}; upload_file supports at most 4 MB (Graph simple upload). ` +
-        'Upload larger files with the OneDrive app or website.',
-    );
-  }
-}
-
-export function createFileTools(deps: FileToolDeps = nodeFileDeps): ToolDefinition[] {
-  return [listFiles, searchFiles, readFileTool, uploadFile(deps)];
+export function createFileTools(): ToolDefinition[] {
+  return [listFiles, searchFiles, readFileTool, uploadFile];
 }
 
 export const filesTools: ToolDefinition[] = createFileTools();

@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import type { ToolGroup } from '../../app/broker/protocol.ts';
+import type { LocalFiles } from '../uploads/types.ts';
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -88,6 +89,11 @@ export interface ToolContext {
   readOnly?: boolean;
   /** How the user turns read-only off, for readOnlyError (it depends on where it was set). */
   readOnlyRemedy?: string;
+  /**
+   * Local files for upload tools, under the user's upload policy (bridge/uploads). Undefined: no local
+   * file may be read. (Additive.)
+   */
+  localFiles?: LocalFiles;
 }
 
 export const READ_ONLY_SETTINGS_REMEDY =

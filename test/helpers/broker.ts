@@ -117,7 +117,7 @@ export async function startTestBroker(options: TestBrokerOptions): Promise<TestB
     log: (level, line) => logger[level](line),
     keychainService: `graph-bridge-test-${randomUUID()}`,
   });
-  const config = brokerConfigFromSettings(loaded.value.settings, loaded.value.endpoints);
+  const config = brokerConfigFromSettings(loaded.value.settings, loaded.value.endpoints, platform);
   const broker = createBroker({
     auth,
     endpoint: platform.paths.endpoint,

@@ -143,6 +143,10 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): RpcProtocol<Brid
           toolGroups: [...cfg.toolGroups],
           readOnly: cfg.readOnly,
           api: cfg.api,
+          uploads: {
+            allowedFolders: [...cfg.uploads.allowedFolders],
+            protectedFolders: [...cfg.uploads.protectedFolders],
+          },
         };
         deps.logger.info(
           `Bridge connected: "${params.client.name}" ${params.client.version} pid ${params.client.pid} (${approval})`,

@@ -50,6 +50,21 @@ export const approvalPolicySchema = z
   })
   .strict();
 
+/**
+ * A folder upload tools may read from: absolute (`/…`, `C:\…`, `\\server\share…`) or under the home
+ * folder (`~/…`); no control characters.
+ */
+export const uploadFolderSchema = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine(
+    (p) => /^(~(?:[\\/].*)?|\/.*|[A-Za-z]:[\\/].*|\\\\[^\\].*)$/s.test(p),
+    'must be an absolute folder path or start with ~/',
+  )
+  // eslint-disable-next-line no-control-regex
+  .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'must not contain control characters');
+
 export const DEFAULT_TOOL_GROUPS = ['profile', 'mail', 'calendar', 'files', 'tasks'] as const;
 
 export const settingsSchema = z
@@ -68,6 +83,12 @@ export const settingsSchema = z
     approvalPolicy: approvalPolicySchema.default({ clients: 'ask', writes: { default: 'ask', tools: {} } }),
     /** Linux only: keep the token cache in a 0600 plaintext file when no Secret Service exists. */
     allowPlaintextCache: z.boolean().default(false),
+    /**
+     * Folders upload tools (upload_file) may read local files from; null = the platform default
+     * (Downloads, Documents, Desktop). Hidden folders, Graph Bridge's own folders and key/cache files
+     * are refused inside them too.
+     */
+    uploadFolders: z.array(uploadFolderSchema).max(50).nullable().default(null),
     /** Your own Entra-protected API for the `api` tool group. */
     api: z
       .object({ baseUrl: httpsUrl, scope: z.string().min(1).max(300) })
@@ -103,6 +124,9 @@ export const ALLOWED_VALUES: Readonly<Record<string, string>> = {
   'approvalPolicy.writes.tools': 'an object of tool name → "ask"|"allow"|"deny"',
   'approvalPolicy.writes.tools.*': '"ask", "allow", "deny"',
   allowPlaintextCache: 'true or false (Linux only)',
+  uploadFolders:
+    'null (your Downloads, Documents and Desktop folders) or an array of folder paths, e.g. ["~/Documents", "/srv/reports"]',
+  'uploadFolders.*': 'an absolute folder path, or one starting with ~/ (e.g. "~/Documents/Reports")',
   api: 'null or {"baseUrl": "https://…", "scope": "api://<app-id>/<scope>"}',
   'api.baseUrl': 'an https URL',
   'api.scope': 'a scope string, e.g. "api://<app-id>/access_as_user"',

@@ -1,8 +1,9 @@
 /**
  * Microsoft Graph half of the emulator (spec §8–§10). The Entra half mounts `handle` on the Graph
- * origin (`/v1.0/…`, `/beta/…`) and on the download host (`/_dl/<token>`); faults, the request log
- * and TLS are the Entra half's. See docs/emulator-graph.md for routes, scopes and seed data.
+ * origin (`/v1.0/…`, `/beta/…`) and on the download host (`/_dl/<token>` downloads, `/_up/<token>`
+ * upload sessions); faults, the request log and TLS are the Entra half's. See docs/emulator-graph.md for routes, scopes and seed data.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CreateGraphService, GraphService, GraphServiceDeps } from '../types.ts';
 import { createDispatcher } from './dispatch.ts';
@@ -16,6 +17,7 @@ import { teamsRoutes } from './routes/teams.ts';
 import { todoRoutes } from './routes/todo.ts';
 import { userRoutes } from './routes/users.ts';
 import { createStore, type GraphStore } from './store.ts';
+import { serveUploadSession } from './upload-session.ts';
 
 export interface GraphServiceOptions {
   /** Fix the seed base date (UTC midnight) instead of deriving it from the clock at reset. */
@@ -83,6 +85,12 @@ export function createGraphServiceWithOptions(
       const dl = /^\/_dl\/([A-Za-z0-9_-]+)$/.exec(path);
       if (dl?.[1] && (method === 'GET' || method === 'HEAD')) {
         write(res, serveDownload(store, dl[1], deps.clock.nowMs(), headers.range));
+        return Promise.resolve();
+      }
+      const up = /^\/_up\/([A-Za-z0-9_-]+)$/.exec(path);
+      if (up?.[1]) {
+        const ids = { requestId: randomUUID(), nowMs: deps.clock.nowMs() };
+        write(res, serveUploadSession(deps, store, { token: up[1], method, headers, body }, ids));
         return Promise.resolve();
       }
       const vm = /^\/(v1\.0|beta)(\/.*)?$/i.exec(path);

@@ -4,7 +4,8 @@
  * derived from a seeded PRNG and the seed base date (UTC midnight of the emulator clock at reset, or
  * a fixed `baseDateMs`), so two emulators seeded the same day hold identical data.
  */
-import type { GraphServiceDeps } from '../types.ts';
+import type { AccessTokenClaims, GraphServiceDeps } from '../types.ts';
+import type { GraphVersion } from './http.ts';
 import type { DirectoryUser, TenantState, UserState } from './model.ts';
 import { seedEvents } from './seed/calendar.ts';
 import { seedDirectory } from './seed/directory.ts';
@@ -22,6 +23,26 @@ export interface DownloadGrant {
   singleUse: boolean;
 }
 
+/** A driveItem upload session (createUploadSession), addressed by the token in its upload URL. */
+export interface UploadSessionState {
+  oid: string;
+  /** The creating request's token claims and API version (the commit renders the item with them). */
+  claims: AccessTokenClaims;
+  version: GraphVersion;
+  /** Where the file goes: `rawPath` below `fromId` (path addressing), or the existing file `itemId`. */
+  fromId: string;
+  rawPath: string;
+  itemId?: string;
+  behavior: string;
+  /** `item.fileSize` from the request, when given. */
+  fileSize?: number;
+  /** The total of the first Content-Range. */
+  total?: number;
+  received: Buffer[];
+  receivedBytes: number;
+  expiresMs: number;
+}
+
 export interface GraphStore {
   /** UTC midnight the seed data is arranged around. */
   baseMs(): number;
@@ -33,6 +54,7 @@ export interface GraphStore {
   /** Randomness for ids of entities created by writes (deterministic sequence per reset). */
   rng(): Rng;
   downloads: Map<string, DownloadGrant>;
+  uploads: Map<string, UploadSessionState>;
   reset(): void;
 }
 
@@ -43,6 +65,7 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
   let users = new Map<string, UserState>();
   let writeRng = createRng('writes');
   const downloads = new Map<string, DownloadGrant>();
+  const uploads = new Map<string, UploadSessionState>();
 
   const reset = (): void => {
     base = opts.baseDateMs ?? Math.floor(deps.clock.nowMs() / DAY_MS) * DAY_MS;
@@ -51,6 +74,7 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
     users = new Map();
     writeRng = createRng(`writes:${base}`);
     downloads.clear();
+    uploads.clear();
   };
   reset();
 
@@ -94,6 +118,7 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
     },
     rng: () => writeRng,
     downloads,
+    uploads,
     reset,
   };
 }

@@ -14,6 +14,8 @@ import { graphRequestTool } from '../../../bridge/tools/graph-request.ts';
 import { sendMail } from '../../../bridge/tools/mail.ts';
 import { getMyProfile } from '../../../bridge/tools/profile.ts';
 import { ToolError, type ToolDefinition } from '../../../bridge/tools/tool.ts';
+import type { LocalFilesCall } from '../../../bridge/uploads/local-files.ts';
+import type { LocalFiles } from '../../../bridge/uploads/types.ts';
 
 const HELLO: HelloResult = {
   protocolVersion: 1,
@@ -36,6 +38,7 @@ interface SetupOptions {
   respond?: (req: TransportRequest) => { status: number; body?: unknown };
   /** The API edge: `fetch` of the real ApiClient (default: refuses, so a test that reaches it fails). */
   fetch?: typeof fetch;
+  localFiles?: (call: LocalFilesCall) => LocalFiles;
 }
 
 function setup(options: SetupOptions = {}) {
@@ -93,6 +96,7 @@ function setup(options: SetupOptions = {}) {
         maxBodyChars: 1000,
       }),
     saveDownload: async () => '/tmp/x',
+    ...(options.localFiles ? { localFiles: options.localFiles } : {}),
     clientName: () => 'test-editor',
     log: createLogger({ write: () => undefined, pid: 1 }),
     sleep: async () => undefined,
@@ -156,6 +160,43 @@ test('a tool that writes without asking is stopped before Graph', async () => {
     (e: unknown) => e instanceof ToolError && e.code === 'APPROVAL_REQUIRED',
   );
   assert.equal(s.sent.length, 0);
+});
+
+test("ctx.localFiles gets this call's hello.uploads, and its upload-URL sender is behind the write gate", async () => {
+  const calls: LocalFilesCall[] = [];
+  const localFiles = (call: LocalFilesCall): LocalFiles => {
+    calls.push(call);
+    return {
+      open: () => Promise.reject(new Error('not used')),
+      sendToUploadUrl: async (req) => {
+        call.gate(req.method, 'an upload session');
+        return { status: 202, headers: {}, body: undefined };
+      },
+      sleep: async () => undefined,
+    };
+  };
+  const uploader = (ask: boolean): ToolDefinition => ({
+    ...getMyProfile,
+    name: 'uploader',
+    write: true,
+    run: async (_input, ctx) => {
+      if (ask) await ctx.approve('upload');
+      await ctx.localFiles?.sendToUploadUrl({
+        method: 'PUT',
+        url: 'https://up.example.net/1',
+        body: new Uint8Array(1),
+      });
+      return { text: 'sent' };
+    },
+  });
+  const uploads = { allowedFolders: ['/home/ada/Documents'], protectedFolders: ['/home/ada/.config/graph-bridge'] };
+  const s = setup({ approve: true, hello: { uploads }, localFiles });
+  await assert.rejects(s.runner.run(uploader(false), {}), code('APPROVAL_REQUIRED'));
+  assert.equal((await s.runner.run(uploader(true), {})).text, 'sent');
+  assert.deepEqual(calls[0]?.uploads, uploads);
+  assert.equal(calls[0]?.tool, 'uploader');
+  const readOnly = setup({ approve: true, hello: { uploads, readOnly: true }, localFiles });
+  await assert.rejects(readOnly.runner.run(uploader(true), {}), code('READ_ONLY'));
 });
 
 test('broker failures surface as tool errors with remedies', async () => {

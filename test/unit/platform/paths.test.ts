@@ -87,3 +87,58 @@ void test('each GRAPH_BRIDGE_HOME profile has its own keychain entry; the defaul
   });
   assert.equal(win.keychainService, 'Graph Bridge (D:\\GB)');
 });
+
+void test('default upload folders: Downloads, Documents, Desktop; on Linux where xdg-user-dirs puts them', async () => {
+  const { defaultUploadFolders, parseXdgUserDirs } = await import('../../../app/platform/paths.ts');
+  const userDirs = [
+    '# This file is written by xdg-user-dirs-update',
+    'XDG_DESKTOP_DIR="$HOME/"',
+    'XDG_DOWNLOAD_DIR="$HOME/Téléchargements"',
+    'XDG_DOCUMENTS_DIR="/data/ada/docs"',
+    'XDG_MUSIC_DIR="$HOME/Music"',
+    'XDG_TEMPLATES_DIR=$HOME/unquoted',
+  ].join('\n');
+  assert.deepEqual(parseXdgUserDirs(userDirs, '/home/ada'), {
+    XDG_DESKTOP_DIR: '/home/ada',
+    XDG_DOWNLOAD_DIR: '/home/ada/Téléchargements',
+    XDG_DOCUMENTS_DIR: '/data/ada/docs',
+    XDG_MUSIC_DIR: '/home/ada/Music',
+  });
+  assert.deepEqual(
+    defaultUploadFolders({ os: 'linux', env: {}, homedir: '/home/ada', userDirs }),
+    ['/home/ada/Téléchargements', '/data/ada/docs'],
+    'a desktop set to $HOME/ is disabled (xdg-user-dirs), not the whole home folder',
+  );
+  assert.deepEqual(defaultUploadFolders({ os: 'linux', env: { XDG_DOWNLOAD_DIR: '/mnt/dl' }, homedir: '/home/ada' }), [
+    '/mnt/dl',
+    '/home/ada/Documents',
+    '/home/ada/Desktop',
+  ]);
+  assert.deepEqual(
+    defaultUploadFolders({ os: 'darwin', env: { XDG_DOWNLOAD_DIR: '/ignored' }, homedir: '/Users/ada', userDirs }),
+    ['/Users/ada/Downloads', '/Users/ada/Documents', '/Users/ada/Desktop'],
+  );
+  assert.deepEqual(defaultUploadFolders({ os: 'win32', env: {}, homedir: 'C:\\Users\\ada' }), [
+    'C:\\Users\\ada\\Downloads',
+    'C:\\Users\\ada\\Documents',
+    'C:\\Users\\ada\\Desktop',
+  ]);
+});
+
+void test('effective upload folders: null = the defaults; ~ is expanded; relative entries are dropped', async () => {
+  const { effectiveUploadFolders, graphBridgeFolders } = await import('../../../app/platform/paths.ts');
+  const facts = { os: 'linux' as const, homedir: '/home/ada', defaults: ['/home/ada/Downloads'] };
+  assert.deepEqual(effectiveUploadFolders(null, facts), ['/home/ada/Downloads']);
+  assert.deepEqual(effectiveUploadFolders([], facts), [], 'an empty list allows no folder');
+  assert.deepEqual(effectiveUploadFolders(['~/Reports/', '~', '/srv/x/../y', 'relative', '~/Reports'], facts), [
+    '/home/ada/Reports',
+    '/home/ada',
+    '/srv/y',
+  ]);
+  assert.deepEqual(
+    effectiveUploadFolders(['~\\Docs', 'D:\\Shared'], { os: 'win32', homedir: 'C:\\Users\\ada', defaults: [] }),
+    ['C:\\Users\\ada\\Docs', 'D:\\Shared'],
+  );
+  const paths = resolveAppPaths({ os: 'linux', env: { GRAPH_BRIDGE_HOME: '/tmp/gb' }, homedir: '/h', username: 'u' });
+  assert.deepEqual(graphBridgeFolders(paths), ['/tmp/gb/config', '/tmp/gb/state', '/tmp/gb/state/logs', '/tmp/gb/run']);
+});

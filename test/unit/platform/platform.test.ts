@@ -60,3 +60,17 @@ void test('non-web URLs are refused and a missing launcher is reported', async (
     /Could not start xdg-open/,
   );
 });
+
+void test('createPlatform reads xdg-user-dirs (under XDG_CONFIG_HOME) for the default upload folders on Linux only', () => {
+  const read: string[] = [];
+  const readTextFile = (path: string): string | undefined => {
+    read.push(path);
+    return path === '/cfg/user-dirs.dirs' ? 'XDG_DOCUMENTS_DIR="$HOME/Dokumente"\n' : undefined;
+  };
+  const p = createPlatform({ platform: 'linux', env: { XDG_CONFIG_HOME: '/cfg' }, homedir: '/home/ada', readTextFile });
+  assert.deepEqual(p.defaultUploadFolders, ['/home/ada/Downloads', '/home/ada/Dokumente', '/home/ada/Desktop']);
+  assert.deepEqual(read, ['/cfg/user-dirs.dirs']);
+  const m = createPlatform({ platform: 'darwin', env: {}, homedir: '/Users/ada', readTextFile });
+  assert.deepEqual(m.defaultUploadFolders, ['/Users/ada/Downloads', '/Users/ada/Documents', '/Users/ada/Desktop']);
+  assert.equal(read.length, 1);
+});

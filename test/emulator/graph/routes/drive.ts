@@ -16,6 +16,8 @@ import { isoZ } from '../seed/prng.ts';
 
 export const MAX_SIMPLE_UPLOAD = 4 * 1024 * 1024;
 const DOWNLOAD_URL_TTL_MS = 60 * 60 * 1000;
+/** An upload session lives this long after its last accepted fragment. */
+export const UPLOAD_SESSION_TTL_MS = 60 * 60 * 1000;
 const ITEM_PROPS: ReadonlySet<string> = new Set([
   'id',
   'name',
@@ -217,46 +219,66 @@ function nameExists(): GraphHttpError {
   });
 }
 
+function tooLarge(): GraphHttpError {
+  return new GraphHttpError({
+    status: 413,
+    code: 'requestTooLarge',
+    message: 'The request is larger than the simple upload limit (4 MB). Use an upload session.',
+  });
+}
+
 /** PUT content under `fromId` at relative `rawPath` (creating missing folders). */
 function upload(ctx: RouteContext, fromId: string, rawPath: string): GraphResponse {
-  if (ctx.req.body.length > MAX_SIMPLE_UPLOAD)
-    throw new GraphHttpError({
-      status: 413,
-      code: 'requestTooLarge',
-      message: 'The request is larger than the simple upload limit (4 MB). Use an upload session.',
-    });
+  if (ctx.req.body.length > MAX_SIMPLE_UPLOAD) throw tooLarge();
+  return placeFile(ctx, { fromId, rawPath, content: Buffer.from(ctx.req.body), behavior: conflictBehavior(ctx) });
+}
+
+/** The folder and file name `rawPath` names below `fromId`; `create` makes missing folders. */
+function targetOf(
+  ctx: RouteContext,
+  fromId: string,
+  rawPath: string,
+  create: boolean,
+): { parent: DriveNode | undefined; fileName: string } {
   const s = state(ctx);
   const segs = splitPath(rawPath);
   const fileName = segs.pop();
   if (!fileName || /["*:<>?\\|]/.test(fileName)) throw badRequest('invalidRequest', 'The provided name is not valid.');
   const builder = createDriveBuilder(ctx.me, ctx.store.rng(), { driveId: s.driveId, rootId: s.rootId, nodes: s.drive });
-  let parent = nodeById(ctx, fromId);
+  let parent: DriveNode = nodeById(ctx, fromId);
   for (const seg of segs) {
-    const next = childrenOf(s, parent.item.id).find((c) => c.item.name.toLowerCase() === seg.toLowerCase());
+    const next: DriveNode | undefined = childrenOf(s, parent.item.id).find(
+      (c) => c.item.name.toLowerCase() === seg.toLowerCase(),
+    );
     if (next && !next.item.folder) throw nameExists();
+    if (!next && !create) return { parent: undefined, fileName };
     parent = next ?? (s.drive.get(builder.folder(parent.item.id, seg, ctx.nowMs)) as DriveNode);
   }
+  return { parent, fileName };
+}
+
+/** Writes `content` as `rawPath` below `fromId` with a conflict behaviour (simple upload and session commit). */
+export function placeFile(
+  ctx: RouteContext,
+  target: { fromId: string; rawPath: string; content: Buffer; behavior: string },
+): GraphResponse {
+  const s = state(ctx);
+  const { parent, fileName } = targetOf(ctx, target.fromId, target.rawPath, true);
+  if (!parent) throw driveNotFound();
   const existing = childrenOf(s, parent.item.id).find((c) => c.item.name.toLowerCase() === fileName.toLowerCase());
-  const behavior = conflictBehavior(ctx);
-  if (existing && behavior === 'fail') throw nameExists();
-  if (existing && behavior !== 'rename') {
+  if (existing && target.behavior === 'fail') throw nameExists();
+  if (existing && target.behavior !== 'rename') {
     if (!existing.item.file) throw nameExists();
-    return replaceContent(ctx, existing);
+    return replaceContent(ctx, existing, target.content);
   }
   const name = existing ? renamed(s, parent.item.id, fileName) : fileName;
-  const id = builder.file(parent.item.id, name, Buffer.from(ctx.req.body), ctx.nowMs);
+  const builder = createDriveBuilder(ctx.me, ctx.store.rng(), { driveId: s.driveId, rootId: s.rootId, nodes: s.drive });
+  const id = builder.file(parent.item.id, name, target.content, ctx.nowMs);
   return itemResponse(ctx, s.drive.get(id) as DriveNode, 201);
 }
 
-function replaceContent(ctx: RouteContext, node: DriveNode): GraphResponse {
+export function replaceContent(ctx: RouteContext, node: DriveNode, content: Buffer): GraphResponse {
   if (!node.item.file) throw badRequest('invalidRequest', 'Cannot upload content to a folder.');
-  if (ctx.req.body.length > MAX_SIMPLE_UPLOAD)
-    throw new GraphHttpError({
-      status: 413,
-      code: 'requestTooLarge',
-      message: 'The request is larger than the simple upload limit (4 MB). Use an upload session.',
-    });
-  const content = Buffer.from(ctx.req.body);
   node.content = content;
   const version = Number(/,(\d+)"$/.exec(node.item.eTag)?.[1] ?? '1') + 1;
   Object.assign(node.item, {
@@ -268,6 +290,71 @@ function replaceContent(ctx: RouteContext, node: DriveNode): GraphResponse {
   });
   node.item.fileSystemInfo.lastModifiedDateTime = node.item.lastModifiedDateTime;
   return itemResponse(ctx, node, 200);
+}
+
+function replaceBody(ctx: RouteContext, node: DriveNode): GraphResponse {
+  if (ctx.req.body.length > MAX_SIMPLE_UPLOAD) throw tooLarge();
+  return replaceContent(ctx, node, Buffer.from(ctx.req.body));
+}
+
+// ---------------------------------------------------------------------------------------------
+// upload sessions (createUploadSession; the upload URL itself is served by ../upload-session.ts)
+
+const SESSION_PARAMS: ReadonlySet<string> = new Set(['item', 'deferCommit']);
+
+function sessionRequest(ctx: RouteContext): { behavior: string; fileSize?: number } {
+  const json = ctx.req.body.length === 0 ? {} : readJsonBody(ctx.req.body, invalidJsonPayload);
+  for (const key of Object.keys(json)) {
+    if (!SESSION_PARAMS.has(key))
+      throw badRequest(
+        'BadRequest',
+        `The parameter '${key}' in the request payload is not a valid parameter for the operation 'createUploadSession'.`,
+      );
+  }
+  const item = (json.item ?? {}) as Record<string, unknown>;
+  if (typeof item !== 'object' || Array.isArray(item)) throw invalidJsonPayload();
+  const behavior = item['@microsoft.graph.conflictBehavior'];
+  const fileSize = item.fileSize;
+  if (behavior !== undefined && (typeof behavior !== 'string' || !['fail', 'replace', 'rename'].includes(behavior)))
+    throw badRequest('invalidRequest', 'Invalid value for @microsoft.graph.conflictBehavior.');
+  if (fileSize !== undefined && (typeof fileSize !== 'number' || !Number.isInteger(fileSize) || fileSize < 0))
+    throw badRequest('invalidRequest', 'Invalid value for fileSize.');
+  return {
+    behavior: typeof behavior === 'string' ? behavior : 'replace',
+    ...(typeof fileSize === 'number' ? { fileSize } : {}),
+  };
+}
+
+function openSession(ctx: RouteContext, where: { fromId: string; rawPath: string; itemId?: string }): GraphResponse {
+  const { behavior, fileSize } = sessionRequest(ctx);
+  if (where.itemId === undefined) {
+    const { parent, fileName } = targetOf(ctx, where.fromId, where.rawPath, false);
+    const existing = parent
+      ? childrenOf(state(ctx), parent.item.id).find((c) => c.item.name.toLowerCase() === fileName.toLowerCase())
+      : undefined;
+    if (existing && (behavior === 'fail' || (behavior === 'replace' && !existing.item.file))) throw nameExists();
+  }
+  const now = ctx.nowMs;
+  for (const [k, u] of ctx.store.uploads) if (u.expiresMs < now) ctx.store.uploads.delete(k);
+  const token = randomBytes(24).toString('base64url');
+  const expiresMs = now + UPLOAD_SESSION_TTL_MS;
+  ctx.store.uploads.set(token, {
+    oid: ctx.me.id,
+    claims: ctx.claims,
+    version: ctx.req.version,
+    ...where,
+    behavior,
+    ...(fileSize !== undefined ? { fileSize } : {}),
+    received: [],
+    receivedBytes: 0,
+    expiresMs,
+  });
+  return jsonResponse(200, {
+    '@odata.context': `${ctx.base}/$metadata#microsoft.graph.uploadSession`,
+    uploadUrl: `${ctx.deps.downloadOrigin}/_up/${token}`,
+    expirationDateTime: isoZ(expiresMs),
+    nextExpectedRanges: ['0-'],
+  });
 }
 
 function createFolder(ctx: RouteContext, parent: DriveNode): GraphResponse {
@@ -405,7 +492,29 @@ export const driveRoutes: Route[] = [
     method: 'PUT',
     pattern: new RegExp(`^/me/drive/items/${ID}/content/?$`),
     scope: W,
-    handler: (ctx) => replaceContent(ctx, byId(ctx)),
+    handler: (ctx) => replaceBody(ctx, byId(ctx)),
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/me/drive/${PATH}:/createUploadSession/?$`),
+    scope: W,
+    handler: (ctx) => openSession(ctx, { fromId: 'root', rawPath: ctx.params[0] ?? '' }),
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/me/drive/items/${ID}:(/[^:]*?)/?:/createUploadSession/?$`),
+    scope: W,
+    handler: (ctx) => openSession(ctx, { fromId: ctx.params[0] ?? '', rawPath: ctx.params[1] ?? '' }),
+  },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/me/drive/items/${ID}/createUploadSession/?$`),
+    scope: W,
+    handler: (ctx) => {
+      const node = byId(ctx);
+      if (!node.item.file) throw badRequest('invalidRequest', 'Cannot upload content to a folder.');
+      return openSession(ctx, { fromId: node.item.id, rawPath: '', itemId: node.item.id });
+    },
   },
 ];
 

@@ -1,24 +1,14 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { MAX_SIMPLE_UPLOAD_BYTES, createFileTools, type FileToolDeps } from '../../../../bridge/tools/files.ts';
+import { MAX_SIMPLE_UPLOAD_BYTES, createFileTools } from '../../../../bridge/tools/files.ts';
+import { withTempDir } from '../../../helpers/temp-dir.ts';
+import { localFilesFixture } from '../uploads/local-files-fixture.ts';
 import { assertCatalogRules, byName, fakeContext, rejectsWithCode, runTool } from './shared/fake-context.ts';
 
-const localFiles = new Map<string, Uint8Array>([
-  ['/home/u/report.pdf', new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x00, 0xff])],
-  ['/home/u/huge.bin', new Uint8Array(0)],
-]);
-const deps: FileToolDeps = {
-  localFileSize(path) {
-    if (path === '/home/u/huge.bin') return Promise.resolve(MAX_SIMPLE_UPLOAD_BYTES + 1);
-    const f = localFiles.get(path);
-    return f ? Promise.resolve(f.length) : Promise.reject(new Error('ENOENT: no such file'));
-  },
-  readLocalFile(path) {
-    const f = localFiles.get(path);
-    return f ? Promise.resolve(f) : Promise.reject(new Error('ENOENT'));
-  },
-};
-const tools = createFileTools(deps);
+const tools = createFileTools();
 
 const ITEM = {
   id: 'item-1',
@@ -208,19 +198,109 @@ void describe('upload_file', () => {
     assert.match(result.text, /Uploaded 6 bytes/);
   });
 
-  void it('uploads a local file by absolute path and names it in the approval', async () => {
-    const fake = fakeContext({ routes: { 'PUT /me/drive/root:/r.pdf:/content': { id: 'p', name: 'r.pdf' } } });
-    await runTool(
-      byName(tools, 'upload_file'),
-      { path: 'r.pdf', localPath: '/home/u/report.pdf', conflictBehavior: 'replace' },
-      fake.ctx,
-    );
-    assert.match(fake.approvals[0]?.summary ?? '', /local file \/home\/u\/report\.pdf .*REPLACING/);
-    assert.deepEqual([...(fake.graph[0]?.call.body as Buffer)], [...(localFiles.get('/home/u/report.pdf') ?? [])]);
-    assert.equal(fake.graph[0]?.call.headers?.['Content-Type'], 'application/pdf');
+  void it('uploads a local file from an allowed folder: the approval shows the real path, size and SHA-256', async () => {
+    await withTempDir('gb-files-', async (home) => {
+      const docs = join(home, 'Documents');
+      await mkdir(docs);
+      const bytes = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff]);
+      await writeFile(join(docs, 'report.pdf'), bytes);
+      const { files } = localFilesFixture({ allowed: [docs], homedir: home });
+      const fake = fakeContext({
+        localFiles: files,
+        routes: { 'PUT /me/drive/root:/r.pdf:/content': { id: 'p', name: 'r.pdf' } },
+      });
+      await runTool(
+        byName(tools, 'upload_file'),
+        { path: 'r.pdf', localPath: join(docs, 'report.pdf'), conflictBehavior: 'replace' },
+        fake.ctx,
+      );
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      assert.match(
+        fake.approvals[0]?.summary ?? '',
+        new RegExp(`local file ${join(docs, 'report.pdf')} .*SHA-256 ${sha.slice(0, 16)}.*REPLACING`),
+      );
+      assert.equal(fake.approvals[0]?.details?.['SHA-256'], sha);
+      assert.equal(fake.approvals[0]?.details?.Size, '6 bytes (6 bytes)');
+      assert.deepEqual(fake.log, ['approve', 'request PUT /me/drive/root:/r.pdf:/content']);
+      assert.deepEqual([...(fake.graph[0]?.call.body as Buffer)], [...bytes]);
+      assert.equal(fake.graph[0]?.call.headers?.['Content-Type'], 'application/pdf');
+    });
   });
 
-  void it('refuses > 4 MB, relative or missing local paths before asking', async () => {
+  void it('a local file over 4 MB goes through createUploadSession and the upload URL, in 320 KiB multiples', async () => {
+    await withTempDir('gb-files-', async (home) => {
+      const size = MAX_SIMPLE_UPLOAD_BYTES + 5 * 1024 * 1024 + 3;
+      const bytes = Buffer.alloc(size, 0x61);
+      await writeFile(join(home, 'big.bin'), bytes);
+      const fx = localFilesFixture({ allowed: [home], homedir: '/nonexistent-home' });
+      const fake = fakeContext({
+        localFiles: fx.files,
+        routes: {
+          'POST /me/drive/root:/Data/big.bin:/createUploadSession': { uploadUrl: 'https://up.example.net/s/1' },
+        },
+      });
+      const result = await runTool(
+        byName(tools, 'upload_file'),
+        { path: 'Data/big.bin', localPath: join(home, 'big.bin') },
+        fake.ctx,
+      );
+      assert.deepEqual(fake.graph[0]?.call.body, {
+        item: { '@microsoft.graph.conflictBehavior': 'fail', name: 'big.bin', fileSize: size },
+      });
+      assert.deepEqual(
+        fx.sent.map((r) => [r.method, r.url, r.contentRange]),
+        [
+          ['PUT', 'https://up.example.net/s/1', `bytes 0-${5 * 1024 * 1024 - 1}/${size}`],
+          ['PUT', 'https://up.example.net/s/1', `bytes ${5 * 1024 * 1024}-${size - 1}/${size}`],
+        ],
+      );
+      assert.deepEqual(Buffer.concat(fx.bodies), bytes);
+      assert.match(result.text, /Uploaded 9\.0 MB/);
+    });
+  });
+
+  void it('every refusal before approval reads the same: relative, missing, outside, hidden, key name, no policy', async () => {
+    await withTempDir('gb-files-', async (home) => {
+      const docs = join(home, 'Documents');
+      await mkdir(join(home, '.ssh'), { recursive: true });
+      await mkdir(docs);
+      await writeFile(join(home, '.ssh', 'id_rsa'), 'key');
+      await writeFile(join(docs, 'server.pem'), 'pem');
+      await writeFile(join(home, 'outside.txt'), 'x');
+      const { files } = localFilesFixture({ allowed: [docs], homedir: home });
+      const texts = new Set<string>();
+      for (const localPath of [
+        'rel/x.bin',
+        join(docs, 'missing.txt'),
+        join(home, 'outside.txt'),
+        join(home, '.ssh', 'id_rsa'),
+        join(docs, 'server.pem'),
+        join(docs, '..', 'outside.txt'),
+      ]) {
+        const fake = fakeContext({ localFiles: files });
+        await rejectsWithCode(
+          runTool(byName(tools, 'upload_file'), { path: 'a.bin', localPath }, fake.ctx).catch((e: Error) => {
+            texts.add(e.message);
+            throw e;
+          }),
+          'LOCAL_FILE_REFUSED',
+          /allowed for uploads/,
+        );
+        assert.equal(fake.approvals.length, 0, localPath);
+        assert.equal(fake.graph.length, 0, localPath);
+      }
+      assert.equal(texts.size, 1, [...texts].join('\n'));
+      assert.ok([...texts][0]?.includes(`allowed for uploads (${docs})`));
+      const none = fakeContext();
+      await rejectsWithCode(
+        runTool(byName(tools, 'upload_file'), { path: 'a.bin', localPath: join(docs, 'x') }, none.ctx),
+        'LOCAL_FILE_REFUSED',
+        /none are allowed/,
+      );
+    });
+  });
+
+  void it('refuses text content over 4 MB and bad destinations before asking', async () => {
     const fake = fakeContext();
     await rejectsWithCode(
       runTool(
@@ -230,20 +310,6 @@ void describe('upload_file', () => {
       ),
       'FILE_TOO_LARGE',
       /at most 4 MB/,
-    );
-    await rejectsWithCode(
-      runTool(byName(tools, 'upload_file'), { path: 'a.bin', localPath: '/home/u/huge.bin' }, fake.ctx),
-      'FILE_TOO_LARGE',
-    );
-    await rejectsWithCode(
-      runTool(byName(tools, 'upload_file'), { path: 'a.bin', localPath: 'rel/x.bin' }, fake.ctx),
-      'INVALID_INPUT',
-      /absolute/,
-    );
-    await rejectsWithCode(
-      runTool(byName(tools, 'upload_file'), { path: 'a.bin', localPath: '/nope' }, fake.ctx),
-      'INVALID_INPUT',
-      /ENOENT/,
     );
     await rejectsWithCode(
       runTool(byName(tools, 'upload_file'), { path: '../a.txt', content: 'x' }, fake.ctx),

@@ -179,3 +179,34 @@ void test('load: missing file → defaults; bad JSON → a message with the path
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+void test('uploadFolders: null by default; absolute or ~/ folders; a bad entry is named with what is allowed', async () => {
+  assert.equal(defaultSettings().uploadFolders, null);
+  const good = parseSettings(
+    { uploadFolders: ['~/Documents', '/srv/reports', 'C:\\Users\\ada\\Docs', '~'] },
+    { source: 's' },
+  );
+  assert.ok(good.ok);
+  const ps = problems({ uploadFolders: ['Documents', '/tmp/a\nb'] });
+  assert.deepEqual(
+    ps.map((p) => p.key),
+    ['uploadFolders.0', 'uploadFolders.1'],
+  );
+  assert.match(ps[0]?.message ?? '', /allowed: an absolute folder path, or one starting with ~\//);
+  const { brokerConfigFromSettings } = await import('../../../../app/broker/broker-config.ts');
+  const { createPlatform } = await import('../../../../app/platform/platform.ts');
+  const platform = createPlatform({
+    platform: 'linux',
+    env: { GRAPH_BRIDGE_HOME: '/gb' },
+    homedir: '/home/ada',
+    readTextFile: () => undefined,
+  });
+  const endpoints = deriveEndpoints(defaultSettings());
+  const byDefault = brokerConfigFromSettings(defaultSettings(), endpoints, platform);
+  assert.deepEqual(byDefault.uploads, {
+    allowedFolders: ['/home/ada/Downloads', '/home/ada/Documents', '/home/ada/Desktop'],
+    protectedFolders: ['/gb/config', '/gb/state', '/gb/state/logs', '/gb/run'],
+  });
+  const chosen = brokerConfigFromSettings({ ...defaultSettings(), uploadFolders: ['~/Reports'] }, endpoints, platform);
+  assert.deepEqual(chosen.uploads.allowedFolders, ['/home/ada/Reports']);
+});

@@ -16,6 +16,7 @@ import {
   type ToolDefinition,
   type ToolResult,
 } from '../../../../../bridge/tools/tool.ts';
+import type { LocalFiles } from '../../../../../bridge/uploads/types.ts';
 import { z } from 'zod';
 
 export type GraphKind = 'request' | 'page' | 'download';
@@ -35,6 +36,8 @@ export interface FakeOptions {
   deny?: boolean;
   readOnly?: boolean;
   limits?: Partial<ToolContext['limits']>;
+  /** ctx.localFiles (upload tools); absent = no local file may be read. */
+  localFiles?: LocalFiles;
   api?: {
     baseUrl?: string | null;
     respond?: (call: Parameters<ApiClient['request']>[0]) => Awaited<ReturnType<ApiClient['request']>>;
@@ -101,6 +104,7 @@ export function fakeContext(options: FakeOptions = {}): Fake {
     },
     limits: { maxResultChars: 20_000, maxInlineFileBytes: 256 * 1024, ...options.limits },
     ...(options.readOnly !== undefined ? { readOnly: options.readOnly } : {}),
+    ...(options.localFiles !== undefined ? { localFiles: options.localFiles } : {}),
   };
   return fake;
 }
