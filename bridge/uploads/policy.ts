@@ -38,6 +38,9 @@ export interface PolicyFacts {
 // eslint-disable-next-line no-control-regex
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 
+/** Longer paths would not fit, whole, in the approval the user reads. */
+export const MAX_PATH_CHARS = 1500;
+
 /** A segment made only of dots and spaces (`.`, `..`, `...`, `.. `): refused rather than normalised. */
 const DOT_SEGMENT = /^[.\s]+$/;
 
@@ -69,7 +72,7 @@ export function secretNameReason(name: string): string | null {
 
 /** Why a path string is refused before anything on disk is touched, or null. */
 export function lexicalRefusal(given: string, facts: PolicyFacts): string | null {
-  if (given.length === 0 || given.length > 4096) return 'empty or longer than 4096 characters';
+  if (given.length === 0 || given.length > MAX_PATH_CHARS) return `empty or longer than ${MAX_PATH_CHARS} characters`;
   if (hasUnsafeChars(given)) return 'control or bidi characters';
   if (!facts.path.isAbsolute(given)) return 'not an absolute path';
   if (facts.windows) {
@@ -102,6 +105,7 @@ function insideOrEqual(root: string, candidate: string, api: PathApi): boolean {
 export function pathRefusal(candidate: string, roots: PolicyRoots, facts: PolicyFacts): string | null {
   const api = facts.path;
   if (hasUnsafeChars(candidate)) return 'control or bidi characters';
+  if (candidate.length > MAX_PATH_CHARS) return `longer than ${MAX_PATH_CHARS} characters`;
   if (roots.protected.some((root) => insideOrEqual(root, candidate, api))) return "inside Graph Bridge's own folders";
   for (const home of roots.homes) {
     const first = inside(home, candidate, api, true)?.[0];

@@ -51,6 +51,7 @@ before(async () => {
     emulator,
     writes: 'allow',
     writeTools: { send_chat_message: 'ask', graph_request: 'ask' },
+    settings: { uploadFolders: [work] },
   });
   bridge = await startBridgeClient({
     home: broker.home,

@@ -26,7 +26,7 @@ void describe('upload policy: lexical checks on the path a model gives', () => {
       '/home/ada/Documents/report\u202Etxt.exe',
       '/home/ada/Documents/zero\u200Bwidth.txt',
       '',
-      `/${'a'.repeat(5000)}`,
+      `/${'a'.repeat(1500)}`,
     ];
     for (const p of refused) assert.notEqual(lexicalRefusal(p, linux), null, JSON.stringify(p));
     assert.equal(lexicalRefusal('/home/ada/Documents/..hidden-ish but fine.txt', linux), null);
@@ -51,6 +51,7 @@ void describe('upload policy: where a (resolved) path may be', () => {
     assert.equal(pathRefusal('/home/ada/Documents/q3.xlsx', ROOTS, linux), null);
     assert.equal(pathRefusal('/home/ada/notes.md', ROOTS, linux), null);
     assert.match(pathRefusal('/etc/passwd', ROOTS, linux) ?? '', /outside/);
+    assert.match(pathRefusal(`/home/ada/${'d/'.repeat(800)}x`, ROOTS, linux) ?? '', /longer than 1500/);
     const docsOnly = { ...ROOTS, allowed: ['/home/ada/Documents'] };
     assert.match(pathRefusal('/home/ada/Documents', docsOnly, linux) ?? '', /outside/, 'the folder itself is no file');
     assert.match(pathRefusal('/home/adam/x.txt', ROOTS, linux) ?? '', /outside/, 'a sibling with the same prefix');
