@@ -138,7 +138,7 @@ async function sendLocal<T>(ctx: ToolContext, t: Target, source: LocalUploadSour
 
 async function uploadLocal<T>(ctx: ToolContext, t: Target, localPath: string): Promise<DriveUploadResult<T>> {
   if (ctx.localFiles === undefined) throw localFileRefusal([]);
-  const source = await ctx.localFiles.open(localPath);
+  const source = await ctx.localFiles.open(localPath, { maxBytes: MAX_ONEDRIVE_FILE_BYTES, what: 'OneDrive' });
   try {
     const { summary, details } = approvalFor(t, source);
     await ctx.approve(summary, details);

@@ -39,8 +39,8 @@ export interface OpenLocalFileOptions {
   refusal(): ToolError;
   /** Where the real reason goes (the bridge log). */
   logReason(reason: string): void;
-  /** Larger files are refused with FILE_TOO_LARGE (after the policy passed). */
-  maxBytes: number;
+  /** Larger files are refused with FILE_TOO_LARGE (after the policy passed); `what` names the destination. */
+  limit: { maxBytes: number; what: string };
 }
 
 const HASH_CHUNK = 1024 * 1024;
@@ -136,10 +136,10 @@ export async function openLocalFile(options: OpenLocalFileOptions): Promise<Loca
     if (now === null || again !== real || now.dev !== opened.dev || now.ino !== opened.ino)
       return refuse('it was replaced while being opened');
     const size = Number(opened.size);
-    if (size > options.maxBytes) {
+    if (size > options.limit.maxBytes) {
       throw new ToolError(
         'FILE_TOO_LARGE',
-        `The file is larger than OneDrive accepts (${options.maxBytes} bytes); it cannot be uploaded.`,
+        `The file is ${size} bytes; ${options.limit.what} takes at most ${options.limit.maxBytes} bytes, so it cannot be uploaded.`,
       );
     }
     const sha256 = await hashOf(handle, size, real);

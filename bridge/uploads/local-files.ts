@@ -7,7 +7,6 @@
 import type { AuditRecordParams, HelloResult } from '../../app/broker/protocol.ts';
 import type { Logger } from '../log.ts';
 import type { HttpMethod } from '../tools/tool.ts';
-import { MAX_ONEDRIVE_FILE_BYTES } from './drive-upload.ts';
 import { openLocalFile, type LocalFs } from './local-file.ts';
 import type { PolicyFacts, PolicyRoots } from './policy.ts';
 import { localFileRefusal } from './refusal.ts';
@@ -73,7 +72,7 @@ export function createLocalFiles(env: LocalFilesEnv, call: LocalFilesCall): Loca
     }
   };
   return {
-    async open(path) {
+    async open(path, limit) {
       return openLocalFile({
         given: path,
         roots: await roots(),
@@ -81,7 +80,7 @@ export function createLocalFiles(env: LocalFilesEnv, call: LocalFilesCall): Loca
         fs: env.fs,
         refusal: () => localFileRefusal(allowed),
         logReason: (reason) => env.log.info(`${call.tool}: local file refused: ${reason}`),
-        maxBytes: MAX_ONEDRIVE_FILE_BYTES,
+        limit,
       });
     },
     sendToUploadUrl,

@@ -59,9 +59,10 @@ export type UploadUrlSender = (request: UploadUrlRequest) => Promise<UploadUrlRe
 export interface LocalFiles {
   /**
    * Checks `path` against the upload policy and opens it once. Every refusal before the approval is
-   * the same LOCAL_FILE_REFUSED text whether or not the file exists.
+   * the same LOCAL_FILE_REFUSED text whether or not the file exists. A file over `limit.maxBytes` is
+   * FILE_TOO_LARGE (before it is hashed); `limit.what` names the destination in that message.
    */
-  open(path: string): Promise<LocalUploadSource>;
+  open(path: string, limit: { maxBytes: number; what: string }): Promise<LocalUploadSource>;
   /** Write-gated (approval, read-only) and audited like a Graph write. */
   sendToUploadUrl: UploadUrlSender;
   sleep(ms: number): Promise<void>;

@@ -13,7 +13,7 @@ import { ToolError } from '../../../../bridge/tools/tool.ts';
 import { nodeLocalFs } from '../../../../bridge/uploads/node-fs.ts';
 import type { LocalUploadSource } from '../../../../bridge/uploads/types.ts';
 import { withTempDir } from '../../../helpers/temp-dir.ts';
-import { localFilesFixture } from './local-files-fixture.ts';
+import { LIMIT, localFilesFixture } from './local-files-fixture.ts';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -44,7 +44,7 @@ async function scene(home: string) {
   await writeFile(join(gb, 'run', 'broker.key'), 'a'.repeat(64));
   await writeFile(join(gb, 'run', 'notes'), 'inside Graph Bridge');
   const fx = localFilesFixture({ allowed: [docs], homedir: home, protectedFolders: [gb] });
-  const missing = await refusal(fx.files.open(join(docs, 'no-such-file.txt')));
+  const missing = await refusal(fx.files.open(join(docs, 'no-such-file.txt'), LIMIT));
   return { docs, gb, fx, missing };
 }
 
@@ -55,7 +55,7 @@ void describe('opening a local file for upload', () => {
       const bytes = Buffer.alloc(1_000_003);
       for (let i = 0; i < bytes.length; i++) bytes[i] = i % 253;
       await writeFile(join(docs, 'data.bin'), bytes);
-      const source = await fx.files.open(join(docs, 'data.bin'));
+      const source = await fx.files.open(join(docs, 'data.bin'), LIMIT);
       try {
         assert.deepEqual(
           [source.path, source.name, source.size, source.sha256],
@@ -73,7 +73,7 @@ void describe('opening a local file for upload', () => {
     await withTempDir('gb-local-', async (home) => {
       const { docs, fx } = await scene(home);
       await writeFile(join(docs, 'f.bin'), Buffer.alloc(5 * 327_680 + 1, 1));
-      const source = await fx.files.open(join(docs, 'f.bin'));
+      const source = await fx.files.open(join(docs, 'f.bin'), LIMIT);
       const buffers = new Set<ArrayBufferLike>();
       for await (const f of source.fragments(327_680)) {
         buffers.add(f.bytes.buffer);
@@ -93,7 +93,7 @@ void describe('opening a local file for upload', () => {
       await symlink(join(home, '.ssh'), join(docs, 'keys'));
       await symlink('/etc/hostname', join(docs, 'host.txt'));
       for (const p of ['holiday.jpg', 'Q3-report.txt', 'minutes.txt', 'keys/id_rsa', 'host.txt', 'gb/run/notes'])
-        assert.equal(await refusal(fx.files.open(join(docs, p))), missing, p);
+        assert.equal(await refusal(fx.files.open(join(docs, p), LIMIT)), missing, p);
       assert.equal(fx.logs.length, 7);
       assert.match(fx.logs.join('\n'), /Graph Bridge's own folders \(real path .*broker\.key\)/);
     });
@@ -107,7 +107,7 @@ void describe('opening a local file for upload', () => {
       await link(join(home, '.ssh', 'id_rsa'), join(docs, 'linked.txt'));
       await writeFile(join(docs, '.hidden.txt'), 'x');
       for (const p of ['folder', 'pipe.txt', 'linked.txt', '.hidden.txt'])
-        assert.equal(await refusal(fx.files.open(join(docs, p))), missing, p);
+        assert.equal(await refusal(fx.files.open(join(docs, p), LIMIT)), missing, p);
       assert.match(fx.logs.join('\n'), /not a regular file[\s\S]*more than one hard link/);
     });
   });
@@ -137,7 +137,7 @@ void describe('opening a local file for upload', () => {
           },
         },
       });
-      await refusal(fx.files.open(join(docs, 'a.txt')));
+      await refusal(fx.files.open(join(docs, 'a.txt'), LIMIT));
       assert.ok(swapped);
     });
   });
@@ -149,7 +149,7 @@ void describe('opening a local file for upload', () => {
       const original = Buffer.from('x'.repeat(700_000));
       const changed = async (mutate: () => Promise<void>) => {
         await writeFile(file, original);
-        const source = await fx.files.open(file);
+        const source = await fx.files.open(file, LIMIT);
         await mutate();
         try {
           await readAll(source, 327_680);
@@ -164,10 +164,23 @@ void describe('opening a local file for upload', () => {
       assert.equal(await changed(() => truncate(file, 100)), 'LOCAL_FILE_CHANGED');
       assert.equal(await changed(() => appendFile(file, 'tail')), null);
       await writeFile(file, original);
-      const source = await fx.files.open(file);
+      const source = await fx.files.open(file, LIMIT);
       await appendFile(file, 'more');
       assert.deepEqual(await readAll(source, 327_680), original, 'exactly the approved bytes');
       await source.close();
+    });
+  });
+
+  void it('a file over the limit is FILE_TOO_LARGE before it is hashed or sent', async () => {
+    await withTempDir('gb-local-', async (home) => {
+      const { docs, fx } = await scene(home);
+      await writeFile(join(docs, 'big.bin'), Buffer.alloc(2048));
+      await assert.rejects(fx.files.open(join(docs, 'big.bin'), { maxBytes: 1024, what: 'OneDrive' }), (e: unknown) => {
+        assert.ok(e instanceof ToolError);
+        assert.equal(e.code, 'FILE_TOO_LARGE');
+        assert.match(e.message, /2048 bytes; OneDrive takes at most 1024 bytes/);
+        return true;
+      });
     });
   });
 
@@ -175,7 +188,7 @@ void describe('opening a local file for upload', () => {
     await withTempDir('gb-local-', async (home) => {
       const { docs, fx } = await scene(home);
       await writeFile(join(docs, 'empty.txt'), '');
-      const source = await fx.files.open(join(docs, 'empty.txt'));
+      const source = await fx.files.open(join(docs, 'empty.txt'), LIMIT);
       const fragments = [];
       for await (const f of source.fragments(327_680)) fragments.push({ ...f, bytes: f.bytes.length });
       await source.close();

@@ -7,6 +7,9 @@ import { createLocalFiles, type LocalFilesEnv } from '../../../../bridge/uploads
 import { nodeLocalFs, policyFactsFor } from '../../../../bridge/uploads/node-fs.ts';
 import type { LocalFiles, UploadUrlRequest, UploadUrlResponse } from '../../../../bridge/uploads/types.ts';
 
+/** A size limit that never bites in these tests. */
+export const LIMIT = { maxBytes: 2 ** 40, what: 'this test' };
+
 export interface LocalFilesFixture {
   files: LocalFiles;
   sent: UploadUrlRequest[];

@@ -10,7 +10,7 @@ import { ToolError } from '../../../../bridge/tools/tool.ts';
 import type { UploadUrlRequest, UploadUrlResponse } from '../../../../bridge/uploads/types.ts';
 import { UPLOAD_FRAGMENT_UNIT, uploadThroughSession } from '../../../../bridge/uploads/upload-session.ts';
 import { withTempDir } from '../../../helpers/temp-dir.ts';
-import { graphLikeUploadUrl, localFilesFixture, type LocalFilesFixture } from './local-files-fixture.ts';
+import { graphLikeUploadUrl, LIMIT, localFilesFixture, type LocalFilesFixture } from './local-files-fixture.ts';
 
 const UNIT = UPLOAD_FRAGMENT_UNIT;
 const URL_ = 'https://upload.example.net/up/abc';
@@ -35,7 +35,7 @@ async function withFile(
       homedir: '/nonexistent',
       ...(respond ? { respond: (req: UploadUrlRequest) => respond(req, n++) } : {}),
     });
-    const source = await fx.files.open(path);
+    const source = await fx.files.open(path, LIMIT);
     try {
       await fn({
         fx,
@@ -87,7 +87,7 @@ void describe('upload sessions', () => {
     await withTempDir('gb-session-', async (dir) => {
       await writeFile(join(dir, 'a.bin'), 'abc');
       const fx = localFilesFixture({ allowed: [dir], homedir: '/nonexistent' });
-      const source = await fx.files.open(join(dir, 'a.bin'));
+      const source = await fx.files.open(join(dir, 'a.bin'), LIMIT);
       for (const uploadUrl of ['http://upload.example.net/x', 'https://user:pw@upload.example.net/x', 'not a url'])
         await assert.rejects(
           uploadThroughSession({
