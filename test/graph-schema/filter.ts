@@ -1,0 +1,228 @@
+/**
+ * `$filter` member-path check: tokenises an OData filter expression just enough to find every
+ * member path (`subject`, `from/emailAddress/address`, `categories/any(c: c eq 'x')`,
+ * `attendees/any(a: a/emailAddress/address eq 'x')`) and resolves each against the type.
+ * Literals, operators and built-in functions are skipped; lambda variables are scoped to their
+ * parentheses. It does not type-check the expression.
+ */
+import type { Schema, TypeRef } from './model.ts';
+import { resolveMemberPath } from './members.ts';
+
+type Token = { t: 'path'; v: string } | { t: 'lit'; v: string } | { t: 'punct'; v: '(' | ')' | ',' | ':' };
+
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'not',
+  'eq',
+  'ne',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'has',
+  'in',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'divby',
+  'mod',
+  'true',
+  'false',
+  'null',
+  'asc',
+  'desc',
+  'inf',
+  'nan',
+  'INF',
+  'NaN',
+]);
+
+const FUNCTIONS = new Set([
+  'contains',
+  'startswith',
+  'endswith',
+  'length',
+  'indexof',
+  'substring',
+  'tolower',
+  'toupper',
+  'trim',
+  'concat',
+  'year',
+  'month',
+  'day',
+  'hour',
+  'minute',
+  'second',
+  'fractionalseconds',
+  'date',
+  'time',
+  'totaloffsetminutes',
+  'now',
+  'mindatetime',
+  'maxdatetime',
+  'round',
+  'floor',
+  'ceiling',
+  'isof',
+  'cast',
+  'geo.distance',
+  'geo.intersects',
+  'geo.length',
+  'matchesPattern',
+  'hassubset',
+  'hassubsequence',
+  'totalseconds',
+]);
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/;
+
+class FilterSyntaxError extends Error {}
+
+export function tokenizeFilter(s: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < s.length) {
+    const ch = s[i] as string;
+    if (/\s/.test(ch)) {
+      i++;
+      continue;
+    }
+    if (ch === "'") {
+      let j = i + 1;
+      for (; j < s.length; j++) {
+        if (s[j] === "'") {
+          if (s[j + 1] === "'") j++;
+          else break;
+        }
+      }
+      if (j >= s.length) throw new FilterSyntaxError('unterminated string literal');
+      out.push({ t: 'lit', v: s.slice(i, j + 1) });
+      i = j + 1;
+      continue;
+    }
+    if (ch === '(' || ch === ')' || ch === ',' || ch === ':') {
+      out.push({ t: 'punct', v: ch });
+      i++;
+      continue;
+    }
+    const guid = GUID.exec(s.slice(i));
+    if (guid) {
+      out.push({ t: 'lit', v: guid[0] });
+      i += guid[0].length;
+      continue;
+    }
+    if (/[0-9-]/.test(ch)) {
+      const m = /^-?[0-9][\w:.+-]*/.exec(s.slice(i));
+      if (!m) throw new FilterSyntaxError(`unexpected \`${ch}\``);
+      out.push({ t: 'lit', v: m[0] });
+      i += m[0].length;
+      continue;
+    }
+    const m = /^[@$A-Za-z_][\w.]*(?:\/[$A-Za-z_*][\w.]*)*/.exec(s.slice(i));
+    if (!m) throw new FilterSyntaxError(`unexpected \`${ch}\``);
+    i += m[0].length;
+    // Typed literal: microsoft.graph.importance'high', duration'PT1H', binary'…'.
+    if (s[i] === "'") {
+      const end = s.indexOf("'", i + 1);
+      if (end < 0) throw new FilterSyntaxError('unterminated string literal');
+      out.push({ t: 'lit', v: s.slice(i - m[0].length, end + 1) });
+      i = end + 1;
+      continue;
+    }
+    out.push({ t: 'path', v: m[0] });
+  }
+  return out;
+}
+
+interface Scope {
+  /** Lambda variable → what it ranges over (undefined type = primitive element). */
+  vars: Map<string, TypeRef>;
+  /** Paren depth at which the lambda closes. */
+  depth: number;
+}
+
+/** Element type a lambda variable ranges over, or an error. */
+function lambdaSource(schema: Schema, type: string, path: string, scopes: Scope[]): TypeRef | string {
+  const resolved = resolveWithVars(schema, type, path, scopes);
+  if (typeof resolved === 'string') return resolved;
+  if (!resolved.collection) return `\`${path}\` is not a collection; any/all need one`;
+  return { type: resolved.type, collection: false };
+}
+
+function resolveWithVars(schema: Schema, type: string, path: string, scopes: Scope[]): TypeRef | string {
+  const [head = '', ...rest] = path.split('/');
+  let base: TypeRef = { type, collection: false };
+  let remaining = path;
+  for (let s = scopes.length - 1; s >= 0; s--) {
+    const v = scopes[s]?.vars.get(head);
+    if (v) {
+      base = v;
+      remaining = rest.join('/');
+      break;
+    }
+  }
+  if (head === '$it') remaining = rest.join('/');
+  if (remaining === '') return base;
+  if (!schema.type(base.type)) return `\`${path}\`: \`${head}\` is a ${base.type} value; it has no members`;
+  const r = resolveMemberPath(schema, base.type, remaining);
+  return r.ok ? r.ref : `\`${path}\`: ${r.error}`;
+}
+
+/** Errors for every member path of `filter` that does not exist on `type` (empty = fine). */
+export function checkFilter(schema: Schema, type: string, filter: string): string[] {
+  let tokens: Token[];
+  try {
+    tokens = tokenizeFilter(filter);
+  } catch (e) {
+    return [`cannot parse: ${(e as Error).message}`];
+  }
+  const errors: string[] = [];
+  const scopes: Scope[] = [];
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i] as Token;
+    if (tok.t === 'punct') {
+      if (tok.v === '(') depth++;
+      if (tok.v === ')') {
+        depth--;
+        while (scopes.length > 0 && (scopes[scopes.length - 1] as Scope).depth > depth) scopes.pop();
+      }
+      continue;
+    }
+    if (tok.t !== 'path' || KEYWORDS.has(tok.v) || tok.v.startsWith('@')) continue;
+    const next = tokens[i + 1];
+    const isCall = next?.t === 'punct' && next.v === '(';
+    const segs = tok.v.split('/');
+    const lastSeg = segs[segs.length - 1] ?? '';
+    if (isCall && (lastSeg === 'any' || lastSeg === 'all') && segs.length > 1) {
+      const src = lambdaSource(schema, type, segs.slice(0, -1).join('/'), scopes);
+      if (typeof src === 'string') {
+        errors.push(src);
+        continue;
+      }
+      const v = tokens[i + 2];
+      const colon = tokens[i + 3];
+      if (v?.t === 'path' && colon?.t === 'punct' && colon.v === ':') {
+        scopes.push({ vars: new Map([[v.v, src]]), depth: depth + 1 });
+        i += 3; // `(`, var and `:` — the `(` is counted here
+        depth++;
+      }
+      continue;
+    }
+    if (isCall && segs.length === 1) {
+      if (!FUNCTIONS.has(tok.v)) errors.push(`\`${tok.v}(…)\`: not an OData function`);
+      continue;
+    }
+    if (lastSeg === '$count') {
+      const r = resolveWithVars(schema, type, segs.slice(0, -1).join('/'), scopes);
+      if (typeof r === 'string') errors.push(r);
+      continue;
+    }
+    const r = resolveWithVars(schema, type, tok.v, scopes);
+    if (typeof r === 'string') errors.push(r);
+  }
+  return errors;
+}
