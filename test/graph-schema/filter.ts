@@ -5,8 +5,8 @@
  * Literals, operators and built-in functions are skipped; lambda variables are scoped to their
  * parentheses. It does not type-check the expression.
  */
+import { resolveMemberPath, type MemberOptions, type QueryIssue } from './members.ts';
 import type { Schema, TypeRef } from './model.ts';
-import { resolveMemberPath } from './members.ts';
 
 type Token = { t: 'path'; v: string } | { t: 'lit'; v: string } | { t: 'punct'; v: '(' | ')' | ',' | ':' };
 
@@ -144,15 +144,21 @@ interface Scope {
   depth: number;
 }
 
-/** Element type a lambda variable ranges over, or an error. */
-function lambdaSource(schema: Schema, type: string, path: string, scopes: Scope[]): TypeRef | string {
-  const resolved = resolveWithVars(schema, type, path, scopes);
-  if (typeof resolved === 'string') return resolved;
-  if (!resolved.collection) return `\`${path}\` is not a collection; any/all need one`;
+interface FilterCtx extends MemberOptions {
+  schema: Schema;
+  type: string;
+}
+
+/** Element type a lambda variable ranges over, or an issue. */
+function lambdaSource(ctx: FilterCtx, path: string, scopes: Scope[]): TypeRef | QueryIssue {
+  const resolved = resolveWithVars(ctx, path, scopes);
+  if ('text' in resolved) return resolved;
+  if (!resolved.collection) return { text: `\`$filter\`: \`${path}\` is not a collection; any/all need one` };
   return { type: resolved.type, collection: false };
 }
 
-function resolveWithVars(schema: Schema, type: string, path: string, scopes: Scope[]): TypeRef | string {
+function resolveWithVars(ctx: FilterCtx, path: string, scopes: Scope[]): TypeRef | QueryIssue {
+  const { schema, type } = ctx;
   const [head = '', ...rest] = path.split('/');
   let base: TypeRef = { type, collection: false };
   let remaining = path;
@@ -166,20 +172,23 @@ function resolveWithVars(schema: Schema, type: string, path: string, scopes: Sco
   }
   if (head === '$it') remaining = rest.join('/');
   if (remaining === '') return base;
-  if (!schema.type(base.type)) return `\`${path}\`: \`${head}\` is a ${base.type} value; it has no members`;
-  const r = resolveMemberPath(schema, base.type, remaining);
-  return r.ok ? r.ref : `\`${path}\`: ${r.error}`;
+  const prefix = `\`$filter\` (\`${path}\`)`;
+  if (!schema.type(base.type)) return { text: `${prefix}: \`${head}\` is a ${base.type} value; it has no members` };
+  const r = resolveMemberPath(schema, base.type, remaining, { ...ctx, prefix });
+  if (!r.ok) return r.issue;
+  return r.member ? r.member.ref : { type: r.type, collection: false };
 }
 
-/** Errors for every member path of `filter` that does not exist on `type` (empty = fine). */
-export function checkFilter(schema: Schema, type: string, filter: string): string[] {
+/** An issue for every member path of `filter` that does not exist on `type` (empty = fine). */
+export function checkFilter(schema: Schema, type: string, filter: string, opts: MemberOptions = {}): QueryIssue[] {
   let tokens: Token[];
   try {
     tokens = tokenizeFilter(filter);
   } catch (e) {
-    return [`cannot parse: ${(e as Error).message}`];
+    return [{ text: `\`$filter\`: cannot parse: ${(e as Error).message}` }];
   }
-  const errors: string[] = [];
+  const ctx: FilterCtx = { ...opts, schema, type };
+  const errors: QueryIssue[] = [];
   const scopes: Scope[] = [];
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
@@ -198,8 +207,8 @@ export function checkFilter(schema: Schema, type: string, filter: string): strin
     const segs = tok.v.split('/');
     const lastSeg = segs[segs.length - 1] ?? '';
     if (isCall && (lastSeg === 'any' || lastSeg === 'all') && segs.length > 1) {
-      const src = lambdaSource(schema, type, segs.slice(0, -1).join('/'), scopes);
-      if (typeof src === 'string') {
+      const src = lambdaSource(ctx, segs.slice(0, -1).join('/'), scopes);
+      if ('text' in src) {
         errors.push(src);
         continue;
       }
@@ -213,16 +222,16 @@ export function checkFilter(schema: Schema, type: string, filter: string): strin
       continue;
     }
     if (isCall && segs.length === 1) {
-      if (!FUNCTIONS.has(tok.v)) errors.push(`\`${tok.v}(…)\`: not an OData function`);
+      if (!FUNCTIONS.has(tok.v)) errors.push({ text: `\`$filter\`: \`${tok.v}(…)\` is not an OData function` });
       continue;
     }
     if (lastSeg === '$count') {
-      const r = resolveWithVars(schema, type, segs.slice(0, -1).join('/'), scopes);
-      if (typeof r === 'string') errors.push(r);
+      const r = resolveWithVars(ctx, segs.slice(0, -1).join('/'), scopes);
+      if ('text' in r) errors.push(r);
       continue;
     }
-    const r = resolveWithVars(schema, type, tok.v, scopes);
-    if (typeof r === 'string') errors.push(r);
+    const r = resolveWithVars(ctx, tok.v, scopes);
+    if ('text' in r) errors.push(r);
   }
   return errors;
 }

@@ -32,7 +32,8 @@ export type PathNode =
   | { kind: 'metadata'; label: string }
   | { kind: 'root'; label: string };
 
-export type PathResult = { ok: true; node: PathNode } | { ok: false; error: string };
+/** `segment`: the (decoded) segment the path failed at. */
+export type PathResult = { ok: true; node: PathNode } | { ok: false; error: string; segment: string };
 
 class PathError extends Error {}
 
@@ -296,8 +297,8 @@ export function resolvePath(schema: Schema, rawPath: string): PathResult {
   const segments = splitSegments(rawPath.split('?')[0] ?? '');
   if (segments.length === 0) return { ok: true, node: { kind: 'root', label: '/' } };
   const ctx: Ctx = { schema };
+  let i = 0;
   try {
-    let i = 0;
     let node = rootNode(ctx, segments[0] as string);
     let label = node.label;
     for (i = 1; i < segments.length; i++) {
@@ -315,7 +316,7 @@ export function resolvePath(schema: Schema, rawPath: string): PathResult {
     }
     return { ok: true, node };
   } catch (e) {
-    if (e instanceof PathError) return { ok: false, error: e.message };
+    if (e instanceof PathError) return { ok: false, error: e.message, segment: segments[i] ?? '' };
     throw e;
   }
 }

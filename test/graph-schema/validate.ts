@@ -125,7 +125,7 @@ export function validateGraphRequest(schema: Schema, req: GraphRequestToCheck): 
   }
   if (node.kind === 'batch') return [...errors, ...checkBatch(schema, req.body)];
   const query = parseRawQuery(rawQuery);
-  if (method === 'GET' || query.size > 0) errors.push(...checkQueryOptions(schema, structuredTypeOf(node), query));
+  errors.push(...checkQueryOptions(schema, structuredTypeOf(node), query).map((i) => i.text));
   errors.push(...checkBody(schema, method, node, req.body));
   return errors;
 }
