@@ -77,7 +77,15 @@ const FUNCTIONS = new Set([
   'totalseconds',
 ]);
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/;
+// Sticky (`y`): matched at an index without copying the rest of the input (linear on 50 KB filters).
+const GUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/y;
+const NUMBERISH = /-?[0-9][\w:.+-]*/y;
+const PATH = /[@$A-Za-z_][\w.]*(?:\/[$A-Za-z_*][\w.]*)*/y;
+
+function matchAt(re: RegExp, s: string, i: number): string | undefined {
+  re.lastIndex = i;
+  return re.exec(s)?.[0];
+}
 
 class FilterSyntaxError extends Error {}
 
@@ -108,31 +116,31 @@ export function tokenizeFilter(s: string): Token[] {
       i++;
       continue;
     }
-    const guid = GUID.exec(s.slice(i));
+    const guid = matchAt(GUID, s, i);
     if (guid) {
-      out.push({ t: 'lit', v: guid[0] });
-      i += guid[0].length;
+      out.push({ t: 'lit', v: guid });
+      i += guid.length;
       continue;
     }
     if (/[0-9-]/.test(ch)) {
-      const m = /^-?[0-9][\w:.+-]*/.exec(s.slice(i));
-      if (!m) throw new FilterSyntaxError(`unexpected \`${ch}\``);
-      out.push({ t: 'lit', v: m[0] });
-      i += m[0].length;
+      const n = matchAt(NUMBERISH, s, i);
+      if (!n) throw new FilterSyntaxError(`unexpected \`${ch}\``);
+      out.push({ t: 'lit', v: n });
+      i += n.length;
       continue;
     }
-    const m = /^[@$A-Za-z_][\w.]*(?:\/[$A-Za-z_*][\w.]*)*/.exec(s.slice(i));
+    const m = matchAt(PATH, s, i);
     if (!m) throw new FilterSyntaxError(`unexpected \`${ch}\``);
-    i += m[0].length;
+    i += m.length;
     // Typed literal: microsoft.graph.importance'high', duration'PT1H', binary'…'.
     if (s[i] === "'") {
       const end = s.indexOf("'", i + 1);
       if (end < 0) throw new FilterSyntaxError('unterminated string literal');
-      out.push({ t: 'lit', v: s.slice(i - m[0].length, end + 1) });
+      out.push({ t: 'lit', v: s.slice(i - m.length, end + 1) });
       i = end + 1;
       continue;
     }
-    out.push({ t: 'path', v: m[0] });
+    out.push({ t: 'path', v: m });
   }
   return out;
 }

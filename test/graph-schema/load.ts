@@ -2,7 +2,7 @@
  * Loads the Graph v1.0 schema: Microsoft's CSDL (vendored beside this file, see README.md) compiled
  * by csdl.ts, cached as JSON under `.cache/graph-schema/<sha256 of the .gz>.json` (gitignored) so a
  * process pays ~JSON.parse instead of the XML scan. Synchronous on purpose: the emulator builds its
- * Graph service synchronously. Within one process the compiled schema is memoised per file hash
+ * Graph service synchronously. Within one process the compiled schema is memoised per file path
  * (read-only data; never mutated after compilation).
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -52,21 +52,34 @@ function writeCache(path: string, model: SchemaModel): void {
   }
 }
 
-export function loadGraphSchema(options: LoadOptions = {}): Schema {
+/** Where the model came from (for tests and the cache's own check). */
+export interface LoadedModel {
+  model: SchemaModel;
+  from: 'cache' | 'csdl';
+  cachePath?: string;
+}
+
+/** The compiled model for a CSDL file: from the cache when it holds this file's hash, else compiled (and cached). */
+export function loadSchemaModel(options: LoadOptions = {}): LoadedModel {
   const csdlPath = options.csdlPath ?? DEFAULT_CSDL_PATH;
   const gz = readFileSync(csdlPath);
   const sha = createHash('sha256').update(gz).digest('hex');
-  const key = `${sha}:${COMPILER_VERSION}`;
-  const hit = memo.get(key);
-  if (hit) return hit;
   const cacheDir = options.cacheDir === undefined ? DEFAULT_CACHE_DIR : options.cacheDir;
   const cachePath = cacheDir === null ? undefined : join(cacheDir, `${sha.slice(0, 32)}-v${COMPILER_VERSION}.json`);
-  let model = cachePath ? readCache(cachePath, sha) : undefined;
-  if (!model) {
-    model = compileCsdl(gunzipSync(gz).toString('utf8'), sha);
-    if (cachePath) writeCache(cachePath, model);
-  }
-  const schema = createSchema(model);
+  const cached = cachePath ? readCache(cachePath, sha) : undefined;
+  if (cached) return { model: cached, from: 'cache', ...(cachePath ? { cachePath } : {}) };
+  const model = compileCsdl(gunzipSync(gz).toString('utf8'), sha);
+  if (cachePath) writeCache(cachePath, model);
+  return { model, from: 'csdl', ...(cachePath ? { cachePath } : {}) };
+}
+
+/** The schema with its lookups, memoised per file hash within the process. */
+export function loadGraphSchema(options: LoadOptions = {}): Schema {
+  const csdlPath = options.csdlPath ?? DEFAULT_CSDL_PATH;
+  const key = `${csdlPath}:${options.cacheDir ?? ''}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const schema = createSchema(loadSchemaModel(options).model);
   memo.set(key, schema);
   return schema;
 }

@@ -50,8 +50,9 @@ function decode(s: string): string {
 }
 
 /**
- * Splits on `/` outside parentheses and quotes (function arguments may contain `/`). Quotes and
- * parentheses may arrive percent-encoded; they are decoded first for the split only.
+ * Splits on `/` outside function-call parentheses and quotes (arguments may contain `/`). Quotes
+ * and parentheses may arrive percent-encoded; they are decoded first for the split only. When the
+ * parentheses never balance (a file name such as `a(b.txt`), it falls back to a plain split.
  */
 export function splitSegments(rawPath: string): string[] {
   const s = rawPath.replace(/%27/gi, "'").replace(/%28/gi, '(').replace(/%29/gi, ')');
@@ -70,7 +71,8 @@ export function splitSegments(rawPath: string): string[] {
     } else cur += ch;
   }
   out.push(cur);
-  return out.filter((x, i) => x !== '' || (i > 0 && i < out.length - 1)).map(decode);
+  const parts = depth === 0 && !quoted ? out : rawPath.split('/');
+  return parts.filter((x, i) => x !== '' || (i > 0 && i < parts.length - 1)).map(decode);
 }
 
 /** `name(a='x',b=2)` → name and arguments (raw values); `name` alone → no parens. */
