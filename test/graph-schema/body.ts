@@ -30,9 +30,31 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-interface Ctx {
+/** One problem with a body; `unknown` when it names a property/parameter the schema lacks. */
+export interface BodyIssue {
+  text: string;
+  unknown?: { kind: 'property' | 'parameter'; name: string; /** type or operation */ of: string };
+}
+
+export interface BodyOptions {
+  /** Match property names case-insensitively (the emulator; the request check stays exact). */
+  caseInsensitive?: boolean;
+}
+
+interface Ctx extends BodyOptions {
   schema: Schema;
-  errors: string[];
+  errors: BodyIssue[];
+}
+
+function issue(ctx: Ctx, text: string, unknown?: BodyIssue['unknown']): void {
+  ctx.errors.push(unknown ? { text, unknown } : { text });
+}
+
+/** The schema's spelling of `key` on `type` (exact, or case-insensitive when asked). */
+function spelled(ctx: Ctx, type: string, key: string): string {
+  if (!ctx.caseInsensitive || ctx.schema.property(type, key) || ctx.schema.navigation(type, key)) return key;
+  const lower = key.toLowerCase();
+  return ctx.schema.memberNames(type).find((n) => n.toLowerCase() === lower) ?? key;
 }
 
 function checkPrimitive(ctx: Ctx, type: string, value: unknown, where: string): void {
@@ -40,13 +62,13 @@ function checkPrimitive(ctx: Ctx, type: string, value: unknown, where: string): 
   const enumMembers = ctx.schema.model.enums[type];
   if (enumMembers) {
     if (k !== 'string') {
-      ctx.errors.push(`\`${where}\`: ${type} is an enum; expected a member name, got ${k}`);
+      issue(ctx, `\`${where}\`: ${type} is an enum; expected a member name, got ${k}`);
       return;
     }
     const lower = new Set(enumMembers.map((m) => m.toLowerCase()));
     for (const part of String(value).split(',')) {
       if (!lower.has(part.trim().toLowerCase())) {
-        ctx.errors.push(`\`${where}\`: \`${part.trim()}\` is not a member of ${type} (${enumMembers.join(', ')})`);
+        issue(ctx, `\`${where}\`: \`${part.trim()}\` is not a member of ${type} (${enumMembers.join(', ')})`);
       }
     }
     return;
@@ -64,14 +86,14 @@ function checkPrimitive(ctx: Ctx, type: string, value: unknown, where: string): 
       !NUMBER_OR_STRING_TYPES.has(type) &&
       type !== 'Edm.Boolean' &&
       type !== 'Edm.Stream');
-  if (!ok) ctx.errors.push(`\`${where}\`: expected ${type}, got ${k}`);
+  if (!ok) issue(ctx, `\`${where}\`: expected ${type}, got ${k}`);
 }
 
 function checkValue(ctx: Ctx, ref: TypeRef, value: unknown, where: string): void {
   if (value === null) return;
   if (ref.collection) {
     if (!Array.isArray(value)) {
-      ctx.errors.push(`\`${where}\`: expected a collection of ${ref.type}, got ${kindOf(value)}`);
+      issue(ctx, `\`${where}\`: expected a collection of ${ref.type}, got ${kindOf(value)}`);
       return;
     }
     value.forEach((v, i) => checkValue(ctx, { type: ref.type, collection: false }, v, `${where}[${i}]`));
@@ -79,7 +101,7 @@ function checkValue(ctx: Ctx, ref: TypeRef, value: unknown, where: string): void
   }
   if (ctx.schema.type(ref.type)) {
     if (!isObject(value)) {
-      ctx.errors.push(`\`${where}\`: expected an object of ${ref.type}, got ${kindOf(value)}`);
+      issue(ctx, `\`${where}\`: expected an object of ${ref.type}, got ${kindOf(value)}`);
       return;
     }
     checkStructured(ctx, ref.type, value, where);
@@ -95,9 +117,8 @@ function checkStructured(ctx: Ctx, declared: string, obj: Record<string, unknown
   const odataType = obj['@odata.type'];
   if (typeof odataType === 'string') {
     const t = schema.qualifiedType(odataType.replace(/^#/, ''));
-    if (!t) ctx.errors.push(`\`${where}.@odata.type\`: no type \`${odataType}\` in the schema`);
-    else if (!schema.isSameOrDerived(t, declared))
-      ctx.errors.push(`\`${where}.@odata.type\`: ${t} is not a ${declared}`);
+    if (!t) issue(ctx, `\`${where}.@odata.type\`: no type \`${odataType}\` in the schema`);
+    else if (!schema.isSameOrDerived(t, declared)) issue(ctx, `\`${where}.@odata.type\`: ${t} is not a ${declared}`);
     else type = t;
   }
   for (const [key, value] of Object.entries(obj)) {
@@ -105,55 +126,58 @@ function checkStructured(ctx: Ctx, declared: string, obj: Record<string, unknown
     const ann = key.indexOf('@');
     if (ann === 0) continue; // instance annotations: @odata.type, @microsoft.graph.conflictBehavior, …
     if (ann > 0) {
-      const prop = key.slice(0, ann);
+      const prop = spelled(ctx, type, key.slice(0, ann));
       if (!schema.navigation(type, prop) && !schema.property(type, prop))
-        ctx.errors.push(`\`${at}\`: no property \`${prop}\` on ${type}`);
+        issue(ctx, `\`${at}\`: no property \`${prop}\` on ${type}`, { kind: 'property', name: prop, of: type });
       continue;
     }
-    const p = schema.property(type, key);
+    const name = spelled(ctx, type, key);
+    const p = schema.property(type, name);
     if (p) {
       checkValue(ctx, p, value, at);
       continue;
     }
-    const n = schema.navigation(type, key);
+    const n = schema.navigation(type, name);
     if (n) {
       checkValue(ctx, n, value, at); // deep insert
       continue;
     }
-    ctx.errors.push(`\`${at}\`: no property \`${key}\` on ${type}`);
+    issue(ctx, `\`${at}\`: no property \`${key}\` on ${type}`, { kind: 'property', name: key, of: type });
   }
 }
 
 /** POST/PATCH payload of an entity or complex type. */
-export function checkEntityBody(schema: Schema, type: string, body: unknown): string[] {
-  const ctx: Ctx = { schema, errors: [] };
-  if (!isObject(body)) return [`body: expected a JSON object of ${type}, got ${kindOf(body)}`];
+export function checkEntityBody(schema: Schema, type: string, body: unknown, opts: BodyOptions = {}): BodyIssue[] {
+  const ctx: Ctx = { ...opts, schema, errors: [] };
+  if (!isObject(body)) return [{ text: `body: expected a JSON object of ${type}, got ${kindOf(body)}` }];
   checkStructured(ctx, type, body, 'body');
   return ctx.errors;
 }
 
 /** Action payload: parameters by name (case-insensitive), their values by declared type (exact names). */
-export function checkActionBody(schema: Schema, op: OperationDef, body: unknown): string[] {
-  const ctx: Ctx = { schema, errors: [] };
+export function checkActionBody(schema: Schema, op: OperationDef, body: unknown, opts: BodyOptions = {}): BodyIssue[] {
+  const ctx: Ctx = { ...opts, schema, errors: [] };
   const params = new Map(op.parameters.map((p) => [p.name.toLowerCase(), p]));
   const names = op.parameters.map((p) => p.name).join(', ') || 'none';
   if (body === undefined || (isObject(body) && Object.keys(body).length === 0)) {
     const required = op.parameters.filter((p) => p.notNull && !p.optional);
-    return required.map((p) => `body: action ${op.name} needs \`${p.name}\``);
+    return required.map((p) => ({ text: `body: action ${op.name} needs \`${p.name}\`` }));
   }
-  if (!isObject(body)) return [`body: expected a JSON object of ${op.name}'s parameters, got ${kindOf(body)}`];
+  if (!isObject(body))
+    return [{ text: `body: expected a JSON object of ${op.name}'s parameters, got ${kindOf(body)}` }];
   const seen = new Set<string>();
   for (const [key, value] of Object.entries(body)) {
     const p = params.get(key.toLowerCase());
     if (!p) {
-      ctx.errors.push(`\`body.${key}\`: action ${op.name} has no parameter \`${key}\` (parameters: ${names})`);
+      const text = `\`body.${key}\`: action ${op.name} has no parameter \`${key}\` (parameters: ${names})`;
+      issue(ctx, text, { kind: 'parameter', name: key, of: op.name });
       continue;
     }
     seen.add(p.name);
     checkValue(ctx, p, value, `body.${key}`);
   }
   for (const p of op.parameters) {
-    if (p.notNull && !p.optional && !seen.has(p.name)) ctx.errors.push(`body: action ${op.name} needs \`${p.name}\``);
+    if (p.notNull && !p.optional && !seen.has(p.name)) issue(ctx, `body: action ${op.name} needs \`${p.name}\``);
   }
   return ctx.errors;
 }

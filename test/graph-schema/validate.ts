@@ -4,7 +4,7 @@
  * fields exist (entity/complex properties, or the action's parameters). `$batch` checks every
  * inner request. Returns precise messages; an empty list means valid.
  */
-import { checkActionBody, checkEntityBody } from './body.ts';
+import { checkActionBody, checkEntityBody, type BodyIssue, type BodyOptions } from './body.ts';
 import type { Schema } from './model.ts';
 import { resolvePath, structuredTypeOf, type PathNode } from './path.ts';
 import { checkQueryOptions, parseRawQuery } from './query.ts';
@@ -73,15 +73,20 @@ function stripVersion(path: string): { path: string; error?: string } {
     : { path: rest };
 }
 
-function checkBody(schema: Schema, method: Method, node: PathNode, body: unknown): string[] {
-  if (body === undefined) {
-    return node.kind === 'action' ? checkActionBody(schema, node.op, undefined) : [];
-  }
-  if (node.kind === 'action') return checkActionBody(schema, node.op, body);
-  if (method === 'POST' && node.kind === 'collection') return checkEntityBody(schema, node.type, body);
+/** Body issues for a request on `node` (entity/complex payloads for POST/PATCH/PUT, action parameters). */
+export function checkBody(
+  schema: Schema,
+  method: string,
+  node: PathNode,
+  body: unknown,
+  opts: BodyOptions = {},
+): BodyIssue[] {
+  if (body === undefined) return node.kind === 'action' ? checkActionBody(schema, node.op, undefined, opts) : [];
+  if (node.kind === 'action') return checkActionBody(schema, node.op, body, opts);
+  if (method === 'POST' && node.kind === 'collection') return checkEntityBody(schema, node.type, body, opts);
   if (method === 'PATCH' && (node.kind === 'entity' || node.kind === 'complex'))
-    return checkEntityBody(schema, node.type, body);
-  if (method === 'PUT' && node.kind === 'entity') return checkEntityBody(schema, node.type, body);
+    return checkEntityBody(schema, node.type, body, opts);
+  if (method === 'PUT' && node.kind === 'entity') return checkEntityBody(schema, node.type, body, opts);
   return [];
 }
 
@@ -126,6 +131,6 @@ export function validateGraphRequest(schema: Schema, req: GraphRequestToCheck): 
   if (node.kind === 'batch') return [...errors, ...checkBatch(schema, req.body)];
   const query = parseRawQuery(rawQuery);
   errors.push(...checkQueryOptions(schema, structuredTypeOf(node), query).map((i) => i.text));
-  errors.push(...checkBody(schema, method, node, req.body));
+  errors.push(...checkBody(schema, method, node, req.body).map((i) => i.text));
   return errors;
 }

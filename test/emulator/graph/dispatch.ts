@@ -81,7 +81,7 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     if (match === undefined) throw unservedOrInvalid(opts.schema, req.method, path, lastSegment(path));
     if (match === 'methodMismatch') throw methodNotAllowed();
     requireScope(claims, match.route.scope);
-    const rejection = schemaRejection(opts.schema, { path, query: req.query }, match.route.scope.workload);
+    const rejection = schemaRejection(opts.schema, { ...req, path }, match.route.scope.workload);
     if (rejection) throw rejection;
     return match.route.handler({
       req: { ...req, path },

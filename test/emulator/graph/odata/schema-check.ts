@@ -3,12 +3,15 @@
  * its path is resolved against Microsoft's published schema (test/graph-schema) and the member
  * names in `$select`, `$expand`, `$orderby` and `$filter` are checked on the resolved type, with
  * Graph's 400 ("Could not find a property named 'x' on type 'microsoft.graph.y'."). Names match
- * case-insensitively, as the service's URI parser does. What the schema allows but the emulator
- * does not model is the route's business (it answers null for unmodelled selected properties).
+ * case-insensitively, as the service's URI parser does. JSON bodies of POST/PATCH/PUT are checked
+ * the same way: a property the entity/complex type lacks, or a parameter the action lacks, is the
+ * 400 OData's reader gives. What the schema allows but the emulator does not model is the route's
+ * business (it answers null for unmodelled selected properties).
  */
 import type { Schema } from '../../../graph-schema/model.ts';
 import { resolvePath, structuredTypeOf } from '../../../graph-schema/path.ts';
 import { checkQueryOptions, MEMBER_OPTIONS } from '../../../graph-schema/query.ts';
+import { checkBody } from '../../../graph-schema/validate.ts';
 import type { Workload } from '../auth.ts';
 import { badRequest, GraphHttpError, segmentNotFound } from '../errors.ts';
 
@@ -26,10 +29,38 @@ export function couldNotFindProperty(code: string, name: string, type: string): 
   return badRequest(code, `Could not find a property named '${name}' on type '${type}'.`);
 }
 
-/** The 400 real Graph sends for this path and query, or undefined when the schema allows them. */
+/** The code each service uses when its JSON reader refuses a payload [unverified outside Outlook]. */
+export const BODY_ERROR_CODE: Record<Workload, string> = {
+  outlook: 'RequestBodyRead',
+  people: 'RequestBodyRead',
+  todo: 'RequestBodyRead',
+  directory: 'Request_BadRequest',
+  onedrive: 'invalidRequest',
+  teams: 'BadRequest',
+};
+
+export interface SchemaCheckedRequest {
+  method: string;
+  path: string;
+  query: Map<string, string>;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** The JSON body, when there is one that parses (a malformed one is the route's 400). */
+function jsonBody(req: SchemaCheckedRequest): unknown {
+  if (req.body.length === 0 || !/json/i.test(req.headers['content-type'] ?? '')) return undefined;
+  try {
+    return JSON.parse(req.body.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The 400 real Graph sends for this path, query and body, or undefined when the schema allows them. */
 export function schemaRejection(
   schema: Schema,
-  req: { path: string; query: Map<string, string> },
+  req: SchemaCheckedRequest,
   workload: Workload,
 ): GraphHttpError | undefined {
   const resolved = resolvePath(schema, req.path);
@@ -39,7 +70,25 @@ export function schemaRejection(
     only: MEMBER_OPTIONS,
   });
   const missing = issues.find((i) => i.missing)?.missing;
-  return missing ? couldNotFindProperty(PARSE_ERROR_CODE[workload], missing.name, missing.type) : undefined;
+  if (missing) return couldNotFindProperty(PARSE_ERROR_CODE[workload], missing.name, missing.type);
+  const body = jsonBody(req);
+  if (body === undefined || req.method.toUpperCase() === 'GET') return undefined;
+  const unknown = checkBody(schema, req.method.toUpperCase(), resolved.node, body, { caseInsensitive: true }).find(
+    (i) => i.unknown,
+  )?.unknown;
+  if (!unknown) return undefined;
+  const code = BODY_ERROR_CODE[workload];
+  if (unknown.kind === 'parameter') {
+    const op = unknown.of.slice(unknown.of.lastIndexOf('.') + 1);
+    return badRequest(
+      code,
+      `The parameter '${unknown.name}' in the request payload is not a valid parameter for the operation '${op}'.`,
+    );
+  }
+  return badRequest(
+    code,
+    `The property '${unknown.name}' does not exist on type '${unknown.of}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+  );
 }
 
 /**

@@ -71,6 +71,37 @@ void describe('graph emulator: schema checks', () => {
     assert.equal(me.body.aboutMe, null);
   });
 
+  void it("refuses body properties and action parameters the schema lacks, as OData's reader does", () => {
+    const MAIL = ['Mail.ReadWrite', 'Mail.Send'];
+    const send = (body: unknown): ReturnType<typeof call> => call('POST', '/me/sendMail', { scopes: MAIL, body });
+    const to = [{ emailAddress: { address: 'megan@contoso.onmicrosoft.com' } }];
+    const typo = send({ message: { subject: 'x', toRecipients: to, importanse: 'high' } });
+    assert.equal(typo.status, 400);
+    assert.equal(
+      error(typo),
+      "RequestBodyRead: The property 'importanse' does not exist on type 'microsoft.graph.message'. Make sure to only use property names that are defined by the type or mark the type as open type.",
+    );
+    const param = send({ mesage: { subject: 'x', toRecipients: to } });
+    assert.equal(
+      error(param),
+      "RequestBodyRead: The parameter 'mesage' in the request payload is not a valid parameter for the operation 'sendMail'.",
+    );
+    const nested = send({ message: { subject: 'x', toRecipients: [{ emailAddress: { adress: 'a@b.c' } }] } });
+    assert.match(error(nested), /The property 'adress' does not exist on type 'microsoft\.graph\.emailAddress'/);
+    assert.equal(send({ message: { subject: 'x', toRecipients: to }, saveToSentItems: false }).status, 202);
+    const listId = str(list(get('/me/todo/lists').body.value)[0]?.id);
+    const taskId = str(list(get(`/me/todo/lists/${listId}/tasks`).body.value)[0]?.id);
+    const patch = call('PATCH', `/me/todo/lists/${listId}/tasks/${taskId}`, {
+      scopes: ['Tasks.ReadWrite'],
+      body: { title: 'x', colour: 'red' },
+    });
+    assert.equal(patch.status, 400);
+    assert.match(
+      error(patch),
+      /^RequestBodyRead: The property 'colour' does not exist on type 'microsoft\.graph\.todoTask'/,
+    );
+  });
+
   void it("valid paths it does not serve answer 501 NotImplemented; invalid ones Graph's 400", () => {
     const unserved = get('/me/manager');
     assert.equal(unserved.status, 501);
