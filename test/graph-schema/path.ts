@@ -153,11 +153,13 @@ function checkFunctionArgs(
   return undefined;
 }
 
-/** Picks the overload whose parameters fit; the first error otherwise. */
+/**
+ * Picks the overload whose parameters fit; the first error otherwise. A function written without
+ * parentheses fits when all its parameters are optional (Microsoft's docs write `…/messages/delta`);
+ * an action never takes URL arguments.
+ */
 function pickOverload(ops: OperationDef[], args: Map<string, string> | undefined, segment: string): OperationDef {
   const errors: string[] = [];
-  // Functions need parentheses (`delta()`), except that Graph tolerates them missing on
-  // parameterless functions; actions must not have them.
   for (const op of ops) {
     const e = checkFunctionArgs(op, args, segment);
     if (!e) return op;
@@ -214,7 +216,7 @@ function memberStep(ctx: Ctx, node: PathNode & { type: string }, segment: string
   if (cast) return { ...node, type: cast, label } as PathNode;
   const nav = call.args === undefined ? schema.navigation(node.type, segment) : schema.navigation(node.type, call.name);
   if (nav) {
-    const rk = `${ownerOf(ctx, node.type, call.name, 'navigation')}/${call.name}`;
+    const rk = `${declaringType(ctx, node.type, call.name)}/${call.name}`;
     if (call.args !== undefined) {
       if (!nav.collection) fail(`\`${segment}\`: ${call.name} is not a collection; it takes no key`);
       return { kind: 'entity', type: nav.type, label, restrictionKey: rk, navigation: true, keyed: true };
@@ -234,9 +236,9 @@ function memberStep(ctx: Ctx, node: PathNode & { type: string }, segment: string
   fail(`\`${segment}\`: no property, navigation property or bound operation \`${call.name}\` on ${node.type}`);
 }
 
-/** The type in the ancestry that declares a member (restriction annotations name the declaring type). */
-function ownerOf(ctx: Ctx, type: string, member: string, kind: 'navigation' | 'properties'): string {
-  return ctx.schema.ancestry(type).find((t) => Object.hasOwn(t[kind], member))?.name ?? type;
+/** The type in the ancestry that declares a navigation property (restriction annotations name it). */
+function declaringType(ctx: Ctx, type: string, nav: string): string {
+  return ctx.schema.ancestry(type).find((t) => Object.hasOwn(t.navigation, nav))?.name ?? type;
 }
 
 function collectionStep(ctx: Ctx, node: PathNode & { kind: 'collection' }, segment: string, label: string): PathNode {
