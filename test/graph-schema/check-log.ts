@@ -4,8 +4,8 @@
  * Microsoft's Graph v1.0 schema, and fails listing each invalid request with the reason and the
  * test file that ran the emulator.
  *
- * Not checked, each for a stated reason: pre-authenticated download URLs (`/_dl/…`: the emulator's
- * stand-in for SharePoint download hosts, not Graph); requests a test marks as invalid on purpose
+ * Not checked, each for a stated reason: pre-authenticated download and upload-session URLs
+ * (`/_dl/…`, `/_up/…`: the emulator's stand-ins for SharePoint's download/upload hosts, not Graph); requests a test marks as invalid on purpose
  * with `x-graph-bridge-schema-expect: invalid; <why>` (a marked request that turns out VALID fails
  * the check: the marker must not hide anything); bridge requests on the commented allow-list.
  *
@@ -51,8 +51,12 @@ export interface LogCheckResult {
   unusedAllowEntries: AllowedInvalidRequest[];
   /** Lines that are not a logged request (a broken log fails the check). */
   unreadable: string[];
-  skippedDownloads: number;
+  /** `/_dl/…` and `/_up/…`: pre-authenticated download/upload URLs, not Graph API requests. */
+  skippedPreauthenticated: number;
 }
+
+/** The emulator's download (`/_dl/<token>`) and upload-session (`/_up/<token>`) URLs. */
+const PREAUTHENTICATED_PATH = /^\/_(dl|up)\/[A-Za-z0-9_-]+$/;
 
 function readEntries(dir: string): { entries: { request: LoggedRequest; where: string }[]; unreadable: string[] } {
   const entries: { request: LoggedRequest; where: string }[] = [];
@@ -110,12 +114,12 @@ export function checkRequestLog(
     allowed: [],
     unusedAllowEntries: [],
     unreadable,
-    skippedDownloads: 0,
+    skippedPreauthenticated: 0,
   };
   const used = new Set<AllowedInvalidRequest>();
   for (const { request, where } of entries) {
-    if (/^\/_dl\//.test(request.path)) {
-      result.skippedDownloads++;
+    if (PREAUTHENTICATED_PATH.test(request.path)) {
+      result.skippedPreauthenticated++;
       continue;
     }
     result.checked++;
@@ -164,7 +168,7 @@ export function formatReport(r: LogCheckResult): string {
   const out: string[] = [
     `# Graph v1.0 schema check: ${r.checked} request(s) checked, ${r.invalid.length} invalid, ` +
       `${r.expectedInvalid.length} invalid on purpose (marked), ${r.allowed.length} on the allow-list, ` +
-      `${r.skippedDownloads} download-host request(s) skipped`,
+      `${r.skippedPreauthenticated} pre-authenticated download/upload request(s) skipped`,
   ];
   for (const f of r.invalid) out.push(`INVALID ${describeRequest(f)}`, ...f.errors.map((e) => `    - ${e}`));
   for (const f of r.wronglyMarked) {

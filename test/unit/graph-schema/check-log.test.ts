@@ -79,10 +79,11 @@ void describe('graph schema: request log file and the post-run check', () => {
       assert.ok(sink);
       sink.append(entry('GET', '/v1.0/me/messages'), { rawQuery: '$select=subject&$top=5', bodyBytes: 0 });
       sink.append(entry('GET', '/_dl/abc'), { rawQuery: '', bodyBytes: 0 });
+      sink.append(entry('PUT', '/_up/Tok_en-1'), { rawQuery: '', bodyBytes: 320 * 1024 });
       let r = checkRequestLog(schema, dir, []);
       assert.equal(checkPassed(r), true);
       assert.equal(r.checked, 1);
-      assert.equal(r.skippedDownloads, 1);
+      assert.equal(r.skippedPreauthenticated, 2);
 
       sink.append(entry('GET', '/v1.0/me/messages', { status: 400 }), { rawQuery: '$select=subjekt', bodyBytes: 0 });
       r = checkRequestLog(schema, dir, []);
