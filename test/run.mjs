@@ -3,8 +3,12 @@
 // Runs node's built-in test runner (with tsx for TypeScript) over test/<tier>/**/*.test.ts.
 // Integration and e2e tests need a Secret Service (the real OS keychain on Linux): when no session
 // bus is present, this re-runs itself inside `dbus-run-session` with an unlocked gnome-keyring.
+// After an integration or e2e tier passes, every Graph request the emulator received (logged to a
+// fresh temp dir through GRAPH_BRIDGE_EMULATOR_REQUEST_LOG) is checked against Microsoft's Graph
+// v1.0 schema (test/graph-schema/check-log.ts); an invalid request fails the tier.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureKeyringSession } from './helpers/keyring-reexec.mjs';
@@ -48,7 +52,22 @@ for (const tier of tiers) {
     `--test-timeout=${tier === 'unit' ? 30_000 : 180_000}`,
     ...files.map((f) => relative(root, f)),
   ];
-  const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env: process.env });
+  const requestLog = tier === 'unit' ? undefined : mkdtempSync(join(tmpdir(), `graph-bridge-${tier}-requests-`));
+  const env = requestLog ? { ...process.env, GRAPH_BRIDGE_EMULATOR_REQUEST_LOG: requestLog } : process.env;
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env });
   if (r.status !== 0) failed = true;
+  if (requestLog && r.status === 0) {
+    const check = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join('test', 'graph-schema', 'check-log.ts'), requestLog],
+      { stdio: 'inherit', cwd: root, env: process.env },
+    );
+    if (check.status !== 0) {
+      failed = true;
+      console.log(
+        `# ${tier}: Graph requests invalid for Microsoft Graph v1.0 (above); the log is kept in ${requestLog}`,
+      );
+    } else rmSync(requestLog, { recursive: true, force: true });
+  } else if (requestLog) console.log(`# ${tier}: Graph request log kept in ${requestLog}`);
 }
 process.exit(failed ? 1 : 0);

@@ -6,7 +6,9 @@
  * resource) and returns everything a test needs: origins, authority, CA path, fixtures, control API.
  *
  * Files: `<caDir>/ca.pem` — PEM of the generated CA certificate (public; trust it with
- * NODE_EXTRA_CA_CERTS or an extra-CA setting). Nothing else touches disk.
+ * NODE_EXTRA_CA_CERTS or an extra-CA setting). With GRAPH_BRIDGE_EMULATOR_REQUEST_LOG=<dir> (or the
+ * `requestLogDir` option) every Graph request is also appended to a JSON-lines file there
+ * (request-log-file.ts; never Authorization). Nothing else touches disk.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
@@ -31,6 +33,7 @@ import {
 } from './fixtures.ts';
 import { createGraphService } from './graph/index.ts';
 import { createSigningKey } from './jwt.ts';
+import { createRequestLogSink, requestLogSinkFromEnv } from './request-log-file.ts';
 import { closeServer, createOriginServer, listen, type OriginHandler } from './server.ts';
 import { EmulatorState } from './state.ts';
 import { createTlsMaterial } from './tls.ts';
@@ -75,6 +78,8 @@ export interface EmulatorOptions {
   apis?: () => EmulatorApi[];
   /** Control-plane key; default random. */
   controlKey?: string;
+  /** Append every Graph request to a JSON-lines file in this dir; default $GRAPH_BRIDGE_EMULATOR_REQUEST_LOG. */
+  requestLogDir?: string;
 }
 
 export interface RunningEmulator {
@@ -155,6 +160,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let graphOrigin = '';
   let apiOrigin = '';
   const common = { state, clock, ...(options.log ? { log: options.log } : {}) };
+  const requestLog =
+    options.requestLogDir === undefined
+      ? requestLogSinkFromEnv()
+      : createRequestLogSink({ dir: options.requestLogDir, source: process.argv[1] ?? '', cwd: process.cwd() });
   const entraServer = createOriginServer(tls, {
     ...common,
     host: 'entra',
@@ -167,6 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     host: 'graph',
     origin: () => graphOrigin || 'https://localhost',
     handler: () => handlers.graph,
+    ...(requestLog ? { requestLog } : {}),
   });
   const apiServer = createOriginServer(tls, {
     ...common,

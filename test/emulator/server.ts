@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { buildAadError } from './errors.ts';
 import { takeFault, type FaultSpec } from './faults.ts';
 import { flatHeaders, isFormRequest, isJsonRequest, parseForm, parseJson, readBody, sendJson } from './http.ts';
+import type { RequestLogSink } from './request-log-file.ts';
 import type { EmulatorState } from './state.ts';
 import type { TlsMaterial } from './tls.ts';
 import type { EmulatorClock, RequestLogEntry } from './types.ts';
@@ -36,6 +37,8 @@ export interface PipelineDeps {
   /** Paths exempt from logging and faults (the control plane). */
   isInternal?: (path: string) => boolean;
   log?: (line: string) => void;
+  /** The request log on disk (GRAPH_BRIDGE_EMULATOR_REQUEST_LOG), appended when a response finishes. */
+  requestLog?: RequestLogSink;
   handler: () => OriginHandler | undefined;
 }
 
@@ -92,6 +95,8 @@ async function pipeline(deps: PipelineDeps, req: IncomingMessage, res: ServerRes
     res.on('finish', () => {
       entry.status = res.statusCode;
       deps.log?.(`${deps.host} ${entry.method} ${entry.path} -> ${res.statusCode}`);
+      const q = (req.url ?? '').indexOf('?');
+      deps.requestLog?.append(entry, { rawQuery: q < 0 ? '' : (req.url ?? '').slice(q + 1), bodyBytes: body.length });
     });
     const fault = takeFault(deps.state.faults, deps.host, entry.method, url.pathname);
     if (fault && (await applyFault(deps, fault, req, res))) return;

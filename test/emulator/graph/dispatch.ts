@@ -7,8 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { GraphServiceDeps } from '../types.ts';
 import { authenticate, requireScope, type Workload } from './auth.ts';
 import { runBatch } from './batch.ts';
-import { directoryNotFound, errorBody, GraphHttpError, segmentNotFound } from './errors.ts';
+import { directoryNotFound, errorBody, GraphHttpError } from './errors.ts';
 import { JSON_CONTENT_TYPE, type GraphRequest, type GraphResponse } from './http.ts';
+import type { Schema } from '../../graph-schema/model.ts';
+import { schemaRejection, unservedOrInvalid } from './odata/schema-check.ts';
 import { matchRoute, type Route } from './router.ts';
 import type { GraphStore } from './store.ts';
 
@@ -17,6 +19,8 @@ export interface DispatcherOptions {
   store: GraphStore;
   routes: readonly Route[];
   mailboxConcurrency: number;
+  /** Microsoft's Graph v1.0 schema: paths and query member names real Graph rejects are rejected. */
+  schema: Schema;
 }
 
 export interface Dispatcher {
@@ -74,9 +78,11 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
       });
     }
     const match = matchRoute(routes, req.method, path);
-    if (match === undefined) throw segmentNotFound(lastSegment(path));
+    if (match === undefined) throw unservedOrInvalid(opts.schema, req.method, path, lastSegment(path));
     if (match === 'methodMismatch') throw methodNotAllowed();
     requireScope(claims, match.route.scope);
+    const rejection = schemaRejection(opts.schema, { ...req, path }, match.route.scope.workload);
+    if (rejection) throw rejection;
     return match.route.handler({
       req: { ...req, path },
       params: match.params,

@@ -6,12 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CreateGraphService, GraphService, GraphServiceDeps } from '../types.ts';
+import { loadGraphSchema } from '../../graph-schema/load.ts';
+import type { Schema } from '../../graph-schema/model.ts';
 import { createDispatcher } from './dispatch.ts';
 import { serveDownload } from './download.ts';
 import { parseQuery, type GraphRequest, type GraphResponse, type GraphVersion } from './http.ts';
 import type { Route } from './router.ts';
 import { calendarRoutes } from './routes/calendar.ts';
+import { contactRoutes } from './routes/contacts.ts';
 import { driveRoutes } from './routes/drive.ts';
+import { mailMimeRoutes } from './routes/mail-mime.ts';
 import { mailRoutes } from './routes/mail.ts';
 import { teamsRoutes } from './routes/teams.ts';
 import { todoRoutes } from './routes/todo.ts';
@@ -24,11 +28,15 @@ export interface GraphServiceOptions {
   baseDateMs?: number;
   /** Outlook requests allowed concurrently per mailbox inside one $batch (default 4, real Outlook). */
   mailboxConcurrency?: number;
+  /** Microsoft's Graph v1.0 schema (default: the vendored CSDL, test/graph-schema). */
+  schema?: Schema;
 }
 
 export const ROUTES: readonly Route[] = [
   ...userRoutes,
   ...mailRoutes,
+  ...mailMimeRoutes,
+  ...contactRoutes,
   ...calendarRoutes,
   ...driveRoutes,
   ...teamsRoutes,
@@ -68,6 +76,7 @@ export function createGraphServiceWithOptions(
     store,
     routes: ROUTES,
     mailboxConcurrency: options.mailboxConcurrency ?? 4,
+    schema: options.schema ?? loadGraphSchema(),
   });
 
   const request = (req: GraphRequest): GraphResponse => dispatcher.dispatch(req);

@@ -23,6 +23,7 @@ export const SCOPES = {
   mailReadFull: { workload: 'outlook', anyOf: ['Mail.Read', 'Mail.ReadWrite'] },
   mailWrite: { workload: 'outlook', anyOf: ['Mail.ReadWrite'] },
   mailSend: { workload: 'outlook', anyOf: ['Mail.Send'] },
+  contactsRead: { workload: 'outlook', anyOf: ['Contacts.Read', 'Contacts.ReadWrite'] },
   calendarRead: { workload: 'outlook', anyOf: ['Calendars.ReadBasic', 'Calendars.Read', 'Calendars.ReadWrite'] },
   calendarWrite: { workload: 'outlook', anyOf: ['Calendars.ReadWrite'] },
   filesRead: { workload: 'onedrive', anyOf: FILES_READ },

@@ -2,6 +2,9 @@
  * `$top`, `$skip`, `$select`, `$orderby`, `$count` parsing and application (spec §8.3).
  * Error codes differ per workload, so callers pass the code to use.
  */
+import { loadGraphSchema } from '../../../graph-schema/load.ts';
+import { findMember, resolveMemberPath } from '../../../graph-schema/members.ts';
+import type { Schema } from '../../../graph-schema/model.ts';
 import { badRequest, GraphHttpError } from '../errors.ts';
 import { getProp } from './filter.ts';
 
@@ -31,21 +34,40 @@ export function parseSkip(query: Map<string, string>, code = 'BadRequest'): numb
 }
 
 /**
- * `$select=a,b` → the list (or undefined). Unknown properties → 400 with the workload's code and the
- * OData "Could not find a property" text.
+ * `$select=a,b` → the list (or undefined), each name spelled as the schema spells it. A name is valid
+ * when Microsoft's Graph v1.0 schema has it on `typeName` (case-insensitive, inheritance, casts such
+ * as `microsoft.graph.fileAttachment/contentBytes`, instance annotations like
+ * `@microsoft.graph.downloadUrl`) — not merely when the emulator models it: a valid property the
+ * emulator does not fill comes back null. Unknown properties → 400 with the workload's code and the
+ * OData "Could not find a property" text. `known` is consulted only for a type the schema lacks.
  */
 export function parseSelect(
   query: Map<string, string>,
-  opts: { known: ReadonlySet<string>; typeName: string; code: string },
+  opts: { known?: ReadonlySet<string>; typeName: string; code: string; schema?: Schema },
 ): string[] | undefined {
   const raw = query.get('$select');
   if (raw === undefined || raw.trim() === '') return undefined;
-  const props = raw.split(',').map((s) => s.trim());
-  const knownLower = new Map([...opts.known].map((k) => [k.toLowerCase(), k]));
-  return props.map((p) => {
-    const k = knownLower.get(p.toLowerCase());
-    if (!k) throw badRequest(opts.code, `Could not find a property named '${p}' on type '${opts.typeName}'.`);
-    return k;
+  const schema = opts.schema ?? loadGraphSchema();
+  const modelled = schema.type(opts.typeName) !== undefined;
+  const knownLower = new Map([...(opts.known ?? [])].map((k) => [k.toLowerCase(), k]));
+  const notFound = (p: string, type = opts.typeName): GraphHttpError =>
+    badRequest(opts.code, `Could not find a property named '${p}' on type '${type}'.`);
+  return raw.split(',').map((s) => {
+    const p = s.trim();
+    if (p.startsWith('@')) return knownLower.get(p.toLowerCase()) ?? p;
+    if (!modelled) {
+      const k = knownLower.get(p.toLowerCase());
+      if (!k) throw notFound(p);
+      return k;
+    }
+    if (p.includes('/')) {
+      const r = resolveMemberPath(schema, opts.typeName, p, { caseInsensitive: true, prefix: '$select' });
+      if (!r.ok) throw notFound(r.issue.missing?.name ?? p, r.issue.missing?.type);
+      return p;
+    }
+    const m = findMember(schema, opts.typeName, p, { caseInsensitive: true });
+    if (!m) throw notFound(p);
+    return m.name;
   });
 }
 
