@@ -3,6 +3,7 @@
  * broker core in-process (same settings, same keychain). Commands that only make sense while a broker
  * runs (approvals, pause) pass no `local` handler and get a clear message instead.
  */
+import { escapeControls } from '../broker/text/terminal-safe.ts';
 import type { AdminClient } from './admin-client.ts';
 import { connectAdmin } from './admin-client.ts';
 import type { AuthFactory } from './auth-factory.ts';
@@ -65,6 +66,6 @@ export function reportResult(
   r: { ok: true } | { ok: false; error: { message: string } },
 ): number {
   if (r.ok) return EXIT.OK;
-  deps.stderr.write(`graph-bridge: ${r.error.message}\n`);
+  deps.stderr.write(`graph-bridge: ${escapeControls(r.error.message)}\n`);
   return EXIT.FAILURE;
 }
