@@ -15,6 +15,8 @@ import type { Host } from './host.ts';
 export interface BrokerAccess {
   running?: (admin: AdminClient) => Promise<number>;
   local?: (host: Host) => number | Promise<number>;
+  /** The command prints the token cache backend itself (status): no separate memory-mode notice. */
+  showsCache?: boolean;
 }
 
 export async function withBroker(deps: CliDeps, authFactory: AuthFactory, access: BrokerAccess): Promise<number> {
@@ -43,7 +45,12 @@ export async function withBroker(deps: CliDeps, authFactory: AuthFactory, access
     );
     return EXIT.FAILURE;
   }
-  const host = await createHost(deps, { kind: 'cli', interactiveApprovals: false, authFactory });
+  const host = await createHost(deps, {
+    kind: 'cli',
+    interactiveApprovals: false,
+    authFactory,
+    cacheNotice: access.showsCache !== true,
+  });
   if (!host.ok) {
     deps.stderr.write(`graph-bridge: ${host.error.message}\n`);
     return EXIT.FAILURE;

@@ -27,6 +27,7 @@ export function createStatusCommand(authFactory: AuthFactory): CommandSpec {
         return EXIT.OK;
       };
       return withBroker(deps, authFactory, {
+        showsCache: true,
         async running(admin) {
           const r = await admin.call('status', {});
           if (!r.ok) return reportResult(deps, r);

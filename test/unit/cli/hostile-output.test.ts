@@ -31,7 +31,7 @@ async function withHome(fn: (cli: (...argv: string[]) => Promise<string>, stateD
       let out = '';
       const deps: CliDeps = {
         stdout: { write: (t: string) => (out += t) },
-        stderr: { write: (t: string) => (out += t) },
+        stderr: { write: () => true },
         env,
         cwd: home,
         platform,
