@@ -2,7 +2,8 @@
 // Builds everything that runs outside `tsx`:
 //   dist/bridge.js   the stdio MCP bridge, ONE self-contained file (editors spawn it; packaged as a resource),
 //                    with the fast-start manifest (bridge/fast-start/generate.ts, run here) inlined
-//   dist/cli.js      the `graph-bridge` command (package.json "bin")
+//   dist/cli.js      the `graph-bridge` command (package.json "bin"): a tiny CommonJS stub that imports
+//                    dist/cli/main.mjs, the CLI as ES modules split into chunks (see buildCli)
 //   dist/main.cjs    Electron main process      dist/preload.cjs   the window's preload (sandboxed)
 //   dist/window/     the status window page (index.html, window.js, styles.css)
 // dist/ holds a package.json {"type":"commonjs"} so the .js bundles are CommonJS both in a checkout
@@ -104,6 +105,68 @@ async function buildBridge() {
   }
 }
 
+/**
+ * The CLI as ES modules with code splitting behind a CommonJS stub (dist/cli.js, the package "bin"):
+ * router.ts imports each command's module only when it runs, and splitting turns each of those
+ * imports into its own chunk, so `--help` and `--version` parse a few KB instead of 1.5 MB, `status`
+ * with a running agent never parses MSAL, and only commands that sign in or read the token cache
+ * load MSAL and keytar (docs/broker.md "CLI start-up"; figures: `npm run bench -- cli`).
+ */
+async function buildCli() {
+  const outdir = join(dist, 'cli');
+  rmSync(outdir, { recursive: true, force: true });
+  const result = await build({
+    ...common,
+    ...jsoncAlias,
+    entryPoints: { main: requireEntry('app/cli/main.ts') },
+    outdir,
+    format: 'esm',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
+    metafile: true,
+    external: nativeExternals,
+    // ES modules have import.meta.url; bundled CommonJS dependencies get a real `require` for builtins.
+    define: {},
+    banner: {
+      js: "import { createRequire as __gbCreateRequire } from 'node:module'; const require = __gbCreateRequire(import.meta.url);",
+    },
+  });
+  // The point of the split: what loads before a command runs must stay small. A static import that
+  // drags zod, MSAL or a command into the entry would quietly make every command slower again.
+  const outputs = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((f) => f.endsWith('main.mjs'));
+  const eager = new Set();
+  const visit = (file) => {
+    if (eager.has(file)) return;
+    eager.add(file);
+    for (const i of outputs[file]?.imports ?? []) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  visit(entry);
+  const heavy = [...eager]
+    .flatMap((f) => Object.keys(outputs[f].inputs))
+    .filter((input) => /node_modules\/(zod|@azure)\/|app\/cli\/commands\/|app\/broker\/protocol\.ts$/.test(input));
+  if (heavy.length > 0) {
+    throw new Error(
+      `build: the CLI entry must load no command, zod or MSAL before a command runs, but it statically imports ${heavy.slice(0, 3).join(', ')}${heavy.length > 3 ? ` (+${heavy.length - 3} more)` : ''} (see app/cli/router.ts)`,
+    );
+  }
+  writeFileSync(
+    join(dist, 'cli.js'),
+    [
+      '#!/usr/bin/env node',
+      '// graph-bridge: the CLI is in ./cli/ (ES modules, split so that each command loads only what it uses).',
+      "'use strict';",
+      "import('./cli/main.mjs').catch((e) => {",
+      '  process.stderr.write(`graph-bridge: could not start (${e instanceof Error ? e.message : String(e)}).\\n`);',
+      '  process.exit(1);',
+      '});',
+      '',
+    ].join('\n'),
+  );
+  chmodSync(join(dist, 'cli.js'), 0o755);
+}
+
 // A full build starts clean; `--only` replaces just what it builds and keeps the rest of dist/.
 if (only === null) rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, 'window'), { recursive: true });
@@ -113,15 +176,7 @@ const started = Date.now();
 await Promise.all([
   // The bridge must start fast and carry everything: no externals at all.
   want('bridge') && buildBridge(),
-  want('cli') &&
-    build({
-      ...common,
-      ...jsoncAlias,
-      entryPoints: [requireEntry('app/cli/main.ts')],
-      outfile: join(dist, 'cli.js'),
-      external: nativeExternals,
-      banner: { js: importMetaShim },
-    }),
+  want('cli') && buildCli(),
   want('main') &&
     build({
       ...common,
@@ -155,5 +210,4 @@ await Promise.all([
 for (const file of want('window') ? readdirSync(join(root, 'app/window')) : []) {
   if (/\.(html|css|svg|png)$/.test(file)) copyFileSync(join(root, 'app/window', file), join(dist, 'window', file));
 }
-if (want('cli')) chmodSync(join(dist, 'cli.js'), 0o755);
 console.log(`build: dist/ written in ${Date.now() - started} ms`);

@@ -16,6 +16,7 @@
  *    with a stable `code` from BROKER_ERROR_CODES and a message that tells the user what to do.
  */
 import { z } from 'zod';
+import { normaliseClientName } from './text/terminal-safe.ts';
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame (one JSON line, excluding the newline) either side accepts. */
@@ -212,6 +213,15 @@ export type ToolCatalogEntry = z.infer<typeof toolCatalogEntrySchema>;
 export const clientApprovalSchema = z.enum(['approved', 'pending', 'denied']);
 export type ClientApproval = z.infer<typeof clientApprovalSchema>;
 
+/**
+ * An editor's name (MCP initialize.clientInfo.name, e.g. "claude-ai", "cursor-vscode"), as the broker
+ * keeps, lists and approves it. Normalised, never refused: control, bidi and invisible characters
+ * become visible escapes ("evil\x0aINFO…") and the name is cut to 100 code points, so a name can forge
+ * no log or `clients list` line and the user approves exactly what they were shown
+ * (app/broker/text/terminal-safe.ts). Refusing instead would only tell the user "Unauthenticated".
+ */
+export const clientNameSchema = z.string().min(1).transform(normaliseClientName);
+
 // ---------------------------------------------------------------------------------------------
 // Methods
 
@@ -220,8 +230,7 @@ export const helloParamsSchema = z.object({
   /** The broker key (hex, 64 chars) read from broker.key in the private dir. Compared in constant time. */
   key: z.string().regex(/^[0-9a-f]{64}$/),
   client: z.object({
-    /** From MCP initialize.clientInfo.name, e.g. "claude-ai", "cursor-vscode". */
-    name: z.string().min(1).max(100),
+    name: clientNameSchema,
     version: z.string().max(100),
     pid: z.number().int().positive(),
   }),

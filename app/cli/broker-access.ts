@@ -3,6 +3,7 @@
  * broker core in-process (same settings, same keychain). Commands that only make sense while a broker
  * runs (approvals, pause) pass no `local` handler and get a clear message instead.
  */
+import { escapeControls } from '../broker/text/terminal-safe.ts';
 import type { AdminClient } from './admin-client.ts';
 import { connectAdmin } from './admin-client.ts';
 import type { AuthFactory } from './auth-factory.ts';
@@ -14,6 +15,8 @@ import type { Host } from './host.ts';
 export interface BrokerAccess {
   running?: (admin: AdminClient) => Promise<number>;
   local?: (host: Host) => number | Promise<number>;
+  /** The command prints the token cache backend itself (status): no separate memory-mode notice. */
+  showsCache?: boolean;
 }
 
 export async function withBroker(deps: CliDeps, authFactory: AuthFactory, access: BrokerAccess): Promise<number> {
@@ -42,7 +45,12 @@ export async function withBroker(deps: CliDeps, authFactory: AuthFactory, access
     );
     return EXIT.FAILURE;
   }
-  const host = await createHost(deps, { kind: 'cli', interactiveApprovals: false, authFactory });
+  const host = await createHost(deps, {
+    kind: 'cli',
+    interactiveApprovals: false,
+    authFactory,
+    cacheNotice: access.showsCache !== true,
+  });
   if (!host.ok) {
     deps.stderr.write(`graph-bridge: ${host.error.message}\n`);
     return EXIT.FAILURE;
@@ -65,6 +73,6 @@ export function reportResult(
   r: { ok: true } | { ok: false; error: { message: string } },
 ): number {
   if (r.ok) return EXIT.OK;
-  deps.stderr.write(`graph-bridge: ${r.error.message}\n`);
+  deps.stderr.write(`graph-bridge: ${escapeControls(r.error.message)}\n`);
   return EXIT.FAILURE;
 }

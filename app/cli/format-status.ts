@@ -1,5 +1,10 @@
-/** Human-readable `graph-bridge status`. No tokens ever reach this text (status carries none). */
+/**
+ * Human-readable `graph-bridge status`. No tokens ever reach this text (status carries none). Client
+ * names, tools, approval summaries and error reasons come from peers and the network: every line is
+ * passed through escapeControls, so none of them can add a line or reach the terminal as an escape.
+ */
 import type { AdminStatus } from '../broker/admin-protocol.ts';
+import { escapeControls, shellArg } from '../broker/text/terminal-safe.ts';
 
 export interface StatusView extends Omit<AdminStatus, 'host' | 'interactiveApprovals'> {
   running: boolean;
@@ -53,10 +58,10 @@ export function formatStatus(view: StatusView): string {
     lines.push('Consent requested:');
     for (const c of s.pendingConsent)
       lines.push(
-        `  ${c.scopes.join(' ')} (by ${c.requestedBy}; grant with: graph-bridge consent ${c.scopes.join(' ')})`,
+        `  ${c.scopes.join(' ')} (by ${c.requestedBy}; grant with: graph-bridge consent ${c.scopes.map(shellArg).join(' ')})`,
       );
   }
   if (view.logPath !== null) lines.push(`Log:           ${view.logPath}`);
   lines.push(`Audit log:     ${view.auditPath}`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(escapeControls).join('\n')}\n`;
 }

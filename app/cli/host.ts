@@ -16,6 +16,7 @@ import { fail, ok } from '../broker/protocol.ts';
 import type { Result } from '../broker/protocol.ts';
 import type { CliDeps } from './command.ts';
 import type { AuthFactory } from './auth-factory.ts';
+import { escapeControls } from '../broker/text/terminal-safe.ts';
 
 export interface HostOptions {
   kind: 'agent' | 'cli';
@@ -24,6 +25,11 @@ export interface HostOptions {
   /** Echo log lines to the terminal's stderr (agent: yes; one-shot commands: warnings only). */
   logLevel?: LogLevel;
   consoleLevel?: LogLevel;
+  /**
+   * When the token cache is not in the OS keychain, print its one-line reason and fix to stderr once
+   * (`graph-bridge: …`). Off for the agent (its banner shows the cache) and for `status` (its output does).
+   */
+  cacheNotice?: boolean;
 }
 
 export interface Host {
@@ -47,7 +53,10 @@ export async function createHost(deps: CliDeps, options: HostOptions): Promise<R
     stderr: null,
     secrets,
   });
-  const consoleLogger = createLogger({ level: options.consoleLevel ?? 'warn', stderr: deps.stderr, secrets });
+  const consoleLevel = options.consoleLevel ?? 'warn';
+  // While the sign-in core starts, only errors reach the terminal: the cache backend's warning is shown
+  // once below (or by the command's own output), not as a log line on every command.
+  let consoleLogger = createLogger({ level: 'error', stderr: deps.stderr, secrets });
   const logger: Logger = {
     debug: (m, f) => (fileLogger.debug(m, f), consoleLogger.debug(m, f)),
     info: (m, f) => (fileLogger.info(m, f), consoleLogger.info(m, f)),
@@ -66,6 +75,11 @@ export async function createHost(deps: CliDeps, options: HostOptions): Promise<R
     });
   } catch (e) {
     return fail('INTERNAL', `Could not start the sign-in core: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  consoleLogger = createLogger({ level: consoleLevel, stderr: deps.stderr, secrets });
+  const cache = auth.snapshot().cache;
+  if (options.cacheNotice !== false && options.kind === 'cli' && cache.backend !== 'keychain') {
+    deps.stderr.write(`graph-bridge: ${escapeControls(cache.detail)}\n`);
   }
   const config = brokerConfigFromSettings(loaded.value.settings, loaded.value.endpoints, platform);
   const broker = createBroker({

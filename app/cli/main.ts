@@ -2,19 +2,19 @@
 /**
  * Entry of the `graph-bridge` command (bundled to dist/cli.js). The only place in app/cli that
  * touches process globals: it builds CliDeps from them, wires Ctrl-C to an AbortSignal and exits
- * with the command's code.
+ * with the command's code. `--help`, `--version` and unknown commands are answered before anything
+ * else is loaded; the platform (paths, which loads zod) only when a command runs (router.ts).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json' with { type: 'json' };
-import { createPlatform } from '../platform/platform.ts';
 import { defaultAuthFactory } from './auth-factory.ts';
 import type { CliDeps } from './command.ts';
-import { runCli } from './router.ts';
+import { answerWithoutCommand, runCli } from './router.ts';
 
 function bridgeEntry(): string {
-  // dist/cli.js -> dist/bridge.js; app/cli/main.ts (tsx) -> <repo>/dist/bridge.js
-  const bundled = fileURLToPath(new URL('./bridge.js', import.meta.url));
+  // dist/cli/main.mjs (behind the dist/cli.js stub) -> dist/bridge.js; app/cli/main.ts (tsx) -> <repo>/dist/bridge.js
+  const bundled = fileURLToPath(new URL('../bridge.js', import.meta.url));
   return existsSync(bundled) ? bundled : fileURLToPath(new URL('../../dist/bridge.js', import.meta.url));
 }
 
@@ -28,6 +28,10 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const argv = process.argv.slice(2);
+  const answered = answerWithoutCommand(argv, { stdout: process.stdout, stderr: process.stderr, version: pkg.version });
+  if (answered !== null) return answered;
+  const { createPlatform } = await import('../platform/platform.ts');
   const deps: CliDeps = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -39,7 +43,7 @@ async function main(): Promise<number> {
     bridgeEntry: bridgeEntry(),
     execPath: process.execPath,
   };
-  return runCli(process.argv.slice(2), deps, { authFactory: defaultAuthFactory });
+  return runCli(argv, deps, { authFactory: defaultAuthFactory });
 }
 
 main().then(

@@ -1,9 +1,11 @@
 /**
  * Desktop notifications as a pure diff of two broker statuses. Only NEW items notify (an approval
  * that was already pending does not notify again on every status change). Clicking any of them
- * opens the status window, where the user acts.
+ * opens the status window, where the user acts. Peer-controlled text (client names, tools, summaries)
+ * is passed through escapeControls: one notification cannot pose as two or carry escape sequences.
  */
 import type { BrokerStatus } from '../broker/protocol.ts';
+import { escapeControls as e } from '../broker/text/terminal-safe.ts';
 
 export type NotificationKind = 'sign-in-needed' | 'client-approval' | 'consent-needed' | 'write-approval';
 
@@ -22,7 +24,7 @@ function signInNeeded(prev: BrokerStatus | null, next: BrokerStatus): Notificati
         kind: 'sign-in-needed',
         id: 'sign-in',
         title: 'Graph Bridge: sign-in needed',
-        body: `${next.account.username} has to sign in again (${next.signInNeeded.reason}). Editors cannot use Microsoft 365 until you do: open the tray icon and choose Sign in.`,
+        body: `${e(next.account.username)} has to sign in again (${e(next.signInNeeded.reason)}). Editors cannot use Microsoft 365 until you do: open the tray icon and choose Sign in.`,
       },
     ];
   }
@@ -32,7 +34,7 @@ function signInNeeded(prev: BrokerStatus | null, next: BrokerStatus): Notificati
       kind: 'sign-in-needed',
       id: 'sign-in',
       title: 'Graph Bridge: sign-in needed',
-      body: `${prev.account.username} is no longer signed in. Editors cannot use Microsoft 365 until you sign in again from the tray icon.`,
+      body: `${e(prev.account.username)} is no longer signed in. Editors cannot use Microsoft 365 until you sign in again from the tray icon.`,
     },
   ];
 }
@@ -45,7 +47,7 @@ function newClients(prev: BrokerStatus | null, next: BrokerStatus): Notification
       kind: 'client-approval' as const,
       id: `client:${c.name}`,
       title: 'Graph Bridge: new editor wants access',
-      body: `"${c.name}" asked to use your Microsoft 365 account. Open Graph Bridge to allow or deny it.`,
+      body: `"${e(c.name)}" asked to use your Microsoft 365 account. Open Graph Bridge to allow or deny it.`,
     }));
 }
 
@@ -57,7 +59,7 @@ function newConsent(prev: BrokerStatus | null, next: BrokerStatus): Notification
       kind: 'consent-needed' as const,
       id: `consent:${c.id}`,
       title: 'Graph Bridge: permission needed',
-      body: `${c.requestedBy} needs ${c.scopes.join(', ')}. Open Graph Bridge and press Grant to consent.`,
+      body: `${e(c.requestedBy)} needs ${e(c.scopes.join(', '))}. Open Graph Bridge and press Grant to consent.`,
     }));
 }
 
@@ -68,8 +70,8 @@ function newWrites(prev: BrokerStatus | null, next: BrokerStatus): NotificationM
     .map((a) => ({
       kind: 'write-approval' as const,
       id: `write:${a.id}`,
-      title: `Graph Bridge: ${a.client} wants to run ${a.tool}`,
-      body: `${a.summary}\nOpen Graph Bridge to allow or deny it.`,
+      title: `Graph Bridge: ${e(a.client)} wants to run ${e(a.tool)}`,
+      body: `${e(a.summary)}\nOpen Graph Bridge to allow or deny it.`,
     }));
 }
 

@@ -5,6 +5,7 @@
 import type { BrokerStatus } from '../broker/protocol.ts';
 import { attentionCounts } from './tray-state.ts';
 import type { EditorInfo } from './window-ipc.ts';
+import { escapeControls } from '../broker/text/terminal-safe.ts';
 
 export type TrayAction =
   | { type: 'sign-in' }
@@ -35,7 +36,7 @@ export interface TrayMenuState {
 
 function accountSection(status: BrokerStatus): MenuItemModel[] {
   if (status.account === null) return [{ kind: 'label', label: 'Not signed in' }];
-  const items: MenuItemModel[] = [{ kind: 'label', label: `Signed in as ${status.account.username}` }];
+  const items: MenuItemModel[] = [{ kind: 'label', label: `Signed in as ${escapeControls(status.account.username)}` }];
   const n = attentionCounts(status);
   if (n.total > 0) items.push({ kind: 'label', label: `${n.total} waiting for your approval` });
   if (status.paused) items.push({ kind: 'label', label: 'Access paused: editors get no tokens' });

@@ -6,6 +6,7 @@
  * signed in > signed out. Paused wins because while paused nothing is served, so pending items can wait.
  */
 import type { BrokerStatus } from '../broker/protocol.ts';
+import { escapeControls } from '../broker/text/terminal-safe.ts';
 
 export const TRAY_ICON_STATES = ['signed-out', 'signed-in', 'attention', 'paused'] as const;
 export type TrayIconState = (typeof TRAY_ICON_STATES)[number];
@@ -36,7 +37,7 @@ function plural(n: number, word: string): string {
 
 export function trayTooltip(status: BrokerStatus): string {
   const lines = ['Graph Bridge'];
-  lines.push(status.account === null ? 'Not signed in' : `Signed in as ${status.account.username}`);
+  lines.push(status.account === null ? 'Not signed in' : `Signed in as ${escapeControls(status.account.username)}`);
   if (status.signInNeeded !== undefined) lines.push('Sign-in needed');
   if (status.paused) lines.push('Access paused');
   const n = attentionCounts(status);

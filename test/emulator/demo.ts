@@ -216,7 +216,7 @@ async function main(): Promise<void> {
 
   if (flags.once) return;
   say('Graph Bridge is running against the demo tenant. Connect an editor with, for example:');
-  say(`  GRAPH_BRIDGE_HOME=${home} npx graph-bridge connect --print cursor`);
+  say(`  GRAPH_BRIDGE_HOME=${home} node ${cli} connect --print cursor`);
   say(`(the bridge needs NODE_EXTRA_CA_CERTS=${emulator.caPath} to trust the demo CA; --print includes it)`);
   say('Press Ctrl-C to stop the agent and the emulator.');
   await new Promise<void>((res) => {

@@ -5,7 +5,7 @@
  * `withBrokerFallback` retries the same operation on the browser-based client.
  */
 import type { INativeBrokerPlugin } from '@azure/msal-node';
-import { NativeBrokerPlugin } from '@azure/msal-node-extensions';
+import { loadMsalExtensions } from './keychain-module.ts';
 
 export interface BrokerChoice {
   plugin: INativeBrokerPlugin | null;
@@ -13,8 +13,9 @@ export interface BrokerChoice {
   detail: string;
 }
 
+/** Loads msal-node-extensions only when the OS broker is enabled; a load failure means "use the browser". */
 export function defaultNativeBroker(): INativeBrokerPlugin {
-  return new NativeBrokerPlugin();
+  return new (loadMsalExtensions().NativeBrokerPlugin)();
 }
 
 export function selectNativeBroker(

@@ -4,8 +4,9 @@
  *  - 'keychain'  — msal-node-extensions persistence: libsecret (Linux), macOS Keychain, DPAPI file
  *                  (Windows). `PersistenceCreator.createPersistence` runs `verifyPersistence()` (a
  *                  write/read/delete round trip) before we use it.
- *  - 'memory'    — keychain unusable and no opt-in: the cache lives in this process only and is gone on
- *                  exit. NO file is written (anything the failed verification created is removed).
+ *  - 'memory'    — keychain unusable and no opt-in, or its native module (keytar, loaded on first use
+ *                  by keychain-module.ts) missing or broken: the cache lives in this process only and is
+ *                  gone on exit. NO file is written (anything the failed verification created is removed).
  *  - 'plaintext' — keychain unusable, Linux, and `allowPlaintextCache` is on: a 0600 JSON file.
  *
  * Files (all under `cacheDir`, 0700): `msal-cache.json` — on Linux/macOS an empty marker whose mtime
@@ -18,20 +19,19 @@ import * as fsp from 'node:fs/promises';
 import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
-import {
-  DataProtectionScope,
-  FilePersistence,
-  PersistenceCachePlugin,
-  PersistenceCreator,
-  type IPersistence,
-  type IPersistenceConfiguration,
-} from '@azure/msal-node-extensions';
+import type { IPersistence, IPersistenceConfiguration } from '@azure/msal-node-extensions';
 import type { CacheBackend } from '../protocol.ts';
 import type { OsKind } from '../../platform/platform.ts';
 import { withFileLock, type LockDeps } from '../../platform/file-lock.ts';
 import { isProcessAlive } from '../../platform/process.ts';
 import { clearStaleLock, type StaleLockDeps } from './stale-lock.ts';
 import type { LogSink } from './msal-logger.ts';
+import {
+  loadMsalExtensions,
+  moduleLoadReason,
+  type LoadMsalExtensions,
+  type MsalExtensions,
+} from './keychain-module.ts';
 
 export const CACHE_FILE = 'msal-cache.json';
 export const DEFAULT_KEYCHAIN_SERVICE = 'Graph Bridge';
@@ -57,7 +57,7 @@ export interface TokenCacheOptions {
   accountName?: string;
   allowPlaintextCache: boolean;
   sink: LogSink;
-  /** Injectable for unit tests (OS edge). Default: PersistenceCreator.createPersistence. */
+  /** Injectable for unit tests (OS edge). Default: msal-node-extensions' PersistenceCreator.createPersistence. */
   createPersistence?: (config: IPersistenceConfiguration) => Promise<IPersistence>;
   createPlaintextPersistence?: (cachePath: string) => Promise<IPersistence>;
   /** How long the keychain round trip may take before we give up on it. Default 20 s. */
@@ -66,6 +66,8 @@ export interface TokenCacheOptions {
   lockDeps?: StaleLockDeps;
   /** Overrides for the lock that serialises the keychain check across processes (tests). */
   verifyLock?: Partial<LockDeps>;
+  /** Loads msal-node-extensions and keytar's native module (default: keychain-module.ts). */
+  loadExtensions?: LoadMsalExtensions;
 }
 
 /** In-memory cache plugin: one serialized copy shared by this service's MSAL clients, never on disk. */
@@ -92,9 +94,21 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * The innermost cause, on one line: msal-node-extensions wraps the OS error twice ("CachePersistenceError:
+ * Verifing persistence failed with the error: Error: Cannot autolaunch D-Bus without X11 $DISPLAY").
+ */
 function reasonOf(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.replace(/\s+/g, ' ').slice(0, 300);
+  const text = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
+  const parts = text.split(/\b[A-Za-z]*Error: /).filter((p) => p.trim() !== '');
+  return (parts.at(-1) ?? text).trim().slice(0, 160);
+}
+
+/** What to do about a memory-only cache, in one sentence (the README has the headless recipe). */
+function memoryFix(os: OsKind): string {
+  return os === 'linux'
+    ? 'Fix: start a Secret Service (see "Headless Linux keyring" in the README) or set allowPlaintextCache.'
+    : 'Fix: unlock the OS keychain, then restart Graph Bridge.';
 }
 
 /** Directories from `dir` up to (and including) the first one that exists, excluding it: what mkdir -p would create. */
@@ -128,6 +142,16 @@ export async function openTokenCache(options: TokenCacheOptions): Promise<TokenC
   const { os, cacheDir, sink } = options;
   const cachePath = join(cacheDir, CACHE_FILE);
   const lockPath = `${cachePath}.lockfile`;
+  let ext: MsalExtensions;
+  try {
+    ext = (options.loadExtensions ?? loadMsalExtensions)();
+  } catch (err) {
+    // keytar's native build is missing or broken: never a crash, a memory-mode start that says why.
+    return memoryCache(
+      `The OS keychain module could not be loaded (${moduleLoadReason(err)}): sign-ins are kept in memory for this ` +
+        'session only. Fix: reinstall Graph Bridge (in a checkout: npm rebuild keytar).',
+    );
+  }
   // The verification lock lives beside the cache dir (which a failed verification may remove).
   const verifyLockPath = join(dirname(cacheDir), 'token-cache.verify.lock');
   await mkdir(dirname(cacheDir), { recursive: true, mode: 0o700 });
@@ -140,10 +164,10 @@ export async function openTokenCache(options: TokenCacheOptions): Promise<TokenC
     if (lock.state === 'removed-empty') sink('warn', 'Removed an abandoned (empty) token-cache lock file.');
   }
 
-  const create = options.createPersistence ?? ((c) => PersistenceCreator.createPersistence(c));
+  const create = options.createPersistence ?? ((c) => ext.PersistenceCreator.createPersistence(c));
   const config: IPersistenceConfiguration = {
     cachePath,
-    dataProtectionScope: DataProtectionScope.CurrentUser,
+    dataProtectionScope: ext.DataProtectionScope.CurrentUser,
     serviceName: options.serviceName ?? DEFAULT_KEYCHAIN_SERVICE,
     accountName: options.accountName ?? DEFAULT_KEYCHAIN_ACCOUNT,
     usePlaintextFileOnLinux: false,
@@ -183,7 +207,7 @@ export async function openTokenCache(options: TokenCacheOptions): Promise<TokenC
   const { persistence } = verified.value;
   if (persistence !== undefined) {
     return {
-      plugin: new PersistenceCachePlugin(persistence),
+      plugin: new ext.PersistenceCachePlugin(persistence),
       backend: 'keychain',
       detail: `Token cache in the OS keychain (service "${config.serviceName}").`,
       cachePath,
@@ -194,7 +218,7 @@ export async function openTokenCache(options: TokenCacheOptions): Promise<TokenC
   let keychainError = verified.value.error;
 
   if (options.allowPlaintextCache && os === 'linux') {
-    const createPlain = options.createPlaintextPersistence ?? ((p: string) => FilePersistence.create(p));
+    const createPlain = options.createPlaintextPersistence ?? ((p: string) => ext.FilePersistence.create(p));
     try {
       const persistence = await createPlain(cachePath);
       await persistence.verifyPersistence();
@@ -203,7 +227,7 @@ export async function openTokenCache(options: TokenCacheOptions): Promise<TokenC
         `${cachePath} (mode 0600) because allowPlaintextCache is on.`;
       sink('warn', detail);
       return {
-        plugin: new PersistenceCachePlugin(persistence),
+        plugin: new ext.PersistenceCachePlugin(persistence),
         backend: 'plaintext',
         detail,
         cachePath,
@@ -217,11 +241,7 @@ export async function openTokenCache(options: TokenCacheOptions): Promise<TokenC
   }
 
   return memoryCache(
-    `The OS keychain is unavailable (${keychainError}). Sign-ins are kept in memory for this session only ` +
-      `and are lost when Graph Bridge stops.` +
-      (os === 'linux'
-        ? ' Start a Secret Service (e.g. gnome-keyring) or set allowPlaintextCache to persist them.'
-        : ''),
+    `The OS keychain is unavailable (${keychainError}): sign-ins are kept in memory for this session only. ${memoryFix(os)}`,
   );
 
   function memoryCache(detail: string): TokenCache {

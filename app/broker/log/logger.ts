@@ -1,11 +1,16 @@
 /**
  * The broker's leveled logger. Every line goes through redactSecrets() (protocol.ts) plus masking of
- * secrets the broker knows at runtime (its keys, access tokens it issued), then to the log file in the
- * log dir (`broker.log`, appended, 0600) and to stderr. Format: `ISO-time LEVEL [pid] message {json}`.
+ * secrets the broker knows at runtime (its keys, access tokens it issued), then escapeControls()
+ * (text/terminal-safe.ts): messages and fields carry peer-controlled text (client names and versions,
+ * tool names, error messages), and none of it may start a new line, reach a terminal as an escape
+ * sequence or reorder the line with bidi controls — one entry is always exactly one line. Then to the
+ * log file in the log dir (`broker.log`, appended, 0600) and to stderr.
+ * Format: `ISO-time LEVEL [pid] message {json}`.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { redactSecrets } from '../protocol.ts';
+import { escapeControls } from '../text/terminal-safe.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -64,7 +69,7 @@ export function createLogger(options: LoggerOptions = {}): Logger & { readonly f
     if (LOG_LEVELS.indexOf(level) < threshold) return;
     const extra = fields === undefined ? '' : ` ${safeJson(fields)}`;
     const raw = `${now().toISOString()} ${level.toUpperCase()} [${pid}] ${message}${extra}`;
-    const line = `${redactSecrets(raw, options.secrets?.values() ?? [])}\n`;
+    const line = `${escapeControls(redactSecrets(raw, options.secrets?.values() ?? []))}\n`;
     if (filePath !== null) {
       try {
         appendFileSync(filePath, line, { mode: 0o600 });

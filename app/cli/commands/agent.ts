@@ -12,6 +12,7 @@ import { EXIT, usageError } from '../command.ts';
 import type { CliDeps, CommandSpec } from '../command.ts';
 import type { AuthFactory } from '../auth-factory.ts';
 import { createHost } from '../host.ts';
+import { escapeControls } from '../../broker/text/terminal-safe.ts';
 
 const USAGE = `Usage: graph-bridge agent [--device-code] [--approvals=ask|none] [--demo]
 
@@ -82,12 +83,16 @@ export function createAgentCommand(authFactory: AuthFactory): CommandSpec {
       }
       const status = broker.status();
       deps.stdout.write(
-        `Graph Bridge agent ${deps.version} running.\n` +
-          `  Endpoint: ${status.endpoint}\n` +
-          `  Account:  ${describeAccount(status.account)}\n` +
-          `  Cache:    ${status.cache.backend} (${status.cache.detail})\n` +
-          `  Log:      ${host.value.logPath ?? 'stderr'}\n` +
-          `Press Ctrl-C to stop.\n`,
+        [
+          `Graph Bridge agent ${deps.version} running.`,
+          `  Endpoint: ${status.endpoint}`,
+          `  Account:  ${describeAccount(status.account)}`,
+          `  Cache:    ${status.cache.backend} (${status.cache.detail})`,
+          `  Log:      ${host.value.logPath ?? 'stderr'}`,
+          `Press Ctrl-C to stop.`,
+        ]
+          .map((line) => `${escapeControls(line)}\n`)
+          .join(''),
       );
       if (status.account === null) {
         if (args.values['device-code'] === true) {

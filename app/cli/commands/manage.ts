@@ -11,6 +11,7 @@ import { EXIT, usageError } from '../command.ts';
 import type { CliDeps, CommandSpec } from '../command.ts';
 import type { AuthFactory } from '../auth-factory.ts';
 import { createAuditLog } from '../../broker/audit/audit-log.ts';
+import { escapeControls, terminalJson } from '../../broker/text/terminal-safe.ts';
 import { join } from 'node:path';
 
 const CONSENT_USAGE = `Usage: graph-bridge consent <group|scope>…
@@ -61,7 +62,7 @@ export function createConsentCommand(authFactory: AuthFactory): CommandSpec {
         for (const t of targets) {
           const r = await grant(t);
           if (!r.ok) return reportResult(deps, r);
-          deps.stdout.write(`Granted. Scopes now: ${r.value.join(' ')}\n`);
+          deps.stdout.write(`Granted. Scopes now: ${escapeControls(r.value.join(' '))}\n`);
         }
         return EXIT.OK;
       };
@@ -88,13 +89,13 @@ export function createClientsCommand(authFactory: AuthFactory): CommandSpec {
         const print = (
           clients: { name: string; approval: string; connected: number; calls: number; lastSeen: string }[],
         ): number => {
-          if (args.values.json === true) deps.stdout.write(`${JSON.stringify(clients, null, 2)}\n`);
+          if (args.values.json === true) deps.stdout.write(`${terminalJson(clients)}\n`);
           else if (clients.length === 0)
             deps.stdout.write('No clients yet. Editors appear here after they first connect.\n');
           else
             for (const c of clients)
               deps.stdout.write(
-                `${c.name}\t${c.approval}\tconnected ${c.connected}\tcalls ${c.calls}\tlast seen ${c.lastSeen}\n`,
+                `${[c.name, c.approval, `connected ${c.connected}`, `calls ${c.calls}`, `last seen ${c.lastSeen}`].map(escapeControls).join('\t')}\n`,
               );
           return EXIT.OK;
         };
@@ -114,7 +115,7 @@ export function createClientsCommand(authFactory: AuthFactory): CommandSpec {
       const done = (r: Result<unknown>): number => {
         if (!r.ok) return reportResult(deps, r);
         deps.stdout.write(
-          `${name}: ${sub === 'forget' ? 'forgotten (it will ask again)' : `${decision === 'approve' ? 'approved' : 'denied'}`}.\n`,
+          `${escapeControls(name)}: ${sub === 'forget' ? 'forgotten (it will ask again)' : `${decision === 'approve' ? 'approved' : 'denied'}`}.\n`,
         );
         return EXIT.OK;
       };
@@ -142,12 +143,13 @@ export function createApprovalsCommand(authFactory: AuthFactory): CommandSpec {
             const r = await admin.call('status', {});
             if (!r.ok) return reportResult(deps, r);
             const list = r.value.status.pendingApprovals;
-            if (args.values.json === true) deps.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+            if (args.values.json === true) deps.stdout.write(`${terminalJson(list)}\n`);
             else if (list.length === 0) deps.stdout.write('No pending approvals.\n');
             else
               for (const a of list) {
-                deps.stdout.write(`[${a.id}] ${a.client} / ${a.tool}: ${a.summary}\n`);
-                for (const [k, v] of Object.entries(a.details)) deps.stdout.write(`    ${k}: ${v}\n`);
+                deps.stdout.write(`${escapeControls(`[${a.id}] ${a.client} / ${a.tool}: ${a.summary}`)}\n`);
+                for (const [k, v] of Object.entries(a.details))
+                  deps.stdout.write(`    ${escapeControls(`${k}: ${v}`)}\n`);
               }
             return EXIT.OK;
           },
@@ -162,7 +164,7 @@ export function createApprovalsCommand(authFactory: AuthFactory): CommandSpec {
         running: async (admin) => {
           const r = await admin.call('approvals.decide', { id, decision });
           if (!r.ok) return reportResult(deps, r);
-          deps.stdout.write(`${id}: ${decision}.\n`);
+          deps.stdout.write(`${escapeControls(id)}: ${decision}.\n`);
           return EXIT.OK;
         },
       });
@@ -215,12 +217,12 @@ export function createAuditCommand(): CommandSpec {
         ...(args.values.client === undefined ? {} : { client: args.values.client }),
         ...(args.values.tool === undefined ? {} : { tool: args.values.tool }),
       });
-      if (args.values.json === true) deps.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+      if (args.values.json === true) deps.stdout.write(`${terminalJson(entries)}\n`);
       else if (entries.length === 0) deps.stdout.write(`No audit entries in ${log.path()}.\n`);
       else
         for (const e of entries) {
           deps.stdout.write(
-            `${e.time}  ${e.client}  ${e.tool}  ${e.method} ${e.pathTemplate} -> ${e.status} (${e.durationMs} ms)\n`,
+            `${escapeControls(`${e.time}  ${e.client}  ${e.tool}  ${e.method} ${e.pathTemplate} -> ${e.status} (${e.durationMs} ms)`)}\n`,
           );
         }
       return EXIT.OK;

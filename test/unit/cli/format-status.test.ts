@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatStatus } from '../../../app/cli/format-status.ts';
-import { signedIn, status } from '../main/status-fixture.ts';
+import { client, consentRequest, signedIn, status, writeApproval } from '../main/status-fixture.ts';
+import { HOSTILE_TEXT, RAW_UNSAFE } from '../../helpers/hostile-text.ts';
 
 const view = (s: ReturnType<typeof status>) => ({
   status: s,
@@ -36,4 +37,27 @@ test('status text: signed out and not running', () => {
   const text = formatStatus({ ...view(status()), running: false });
   assert.match(text, /not running \(would listen on/);
   assert.match(text, /not signed in \(run: graph-bridge login\)/);
+});
+
+test('status text: peer-controlled names, tools, summaries and scopes are escaped; a printed command pastes safely', () => {
+  const evil = `${HOSTILE_TEXT.newline}${HOSTILE_TEXT.clearScreen}${HOSTILE_TEXT.bidi}`;
+  const text = formatStatus(
+    view(
+      signedIn({
+        clients: [client(evil, 'pending')],
+        pendingApprovals: [
+          { ...writeApproval('w1'), client: evil, tool: `t${HOSTILE_TEXT.carriageReturn}`, summary: evil },
+        ],
+        pendingConsent: [
+          { ...consentRequest('c1'), requestedBy: evil, scopes: ['Mail.Send', "x'$(touch /tmp/pwned)"] },
+        ],
+      }),
+    ),
+  );
+  assert.doesNotMatch(text, RAW_UNSAFE);
+  assert.doesNotMatch(text, /\r/);
+  const lines = text.trimEnd().split('\n');
+  assert.equal(lines.filter((l) => l.includes('evil')).length, 3, 'client, approval and consent: one line each');
+  assert.ok(lines.some((l) => l.startsWith('  evil\\x0a2026-01-01T00:00:00.000Z INFO [1] Bridge connected')));
+  assert.match(text, /grant with: graph-bridge consent Mail\.Send 'x'\\''\$\(touch \/tmp\/pwned\)'\)/);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCommands, runCli } from '../../../app/cli/router.ts';
+import { buildCommands, COMMAND_TABLE, runCli } from '../../../app/cli/router.ts';
 import type { CliDeps } from '../../../app/cli/command.ts';
 import { createPlatform } from '../../../app/platform/platform.ts';
 import { createFakeAuth } from '../broker/fake-auth-service.ts';
@@ -128,3 +128,12 @@ void test('login and logout in-process report the account and the remedy text', 
     assert.equal(logout.code, 0);
     assert.match(logout.out, /until they expire/);
   }));
+
+void test('the command table matches the commands it loads: names and summaries never drift', async () => {
+  const factory = () => Promise.resolve(createFakeAuth());
+  for (const entry of COMMAND_TABLE) {
+    const loaded = await entry.load(factory);
+    assert.equal(loaded.name, entry.name);
+    assert.equal(loaded.summary, entry.summary, entry.name);
+  }
+});

@@ -68,7 +68,13 @@ test('product rules: identity, tray-only mac app, hardened runtime, targets, res
   assert.equal(config.asar, true);
   assert.ok(config.asarUnpack.some((p) => p.includes('keytar')));
   assert.ok(config.asarUnpack.some((p) => p.includes('@azure/msal-node-runtime')));
-  assert.equal(config.npmRebuild, true);
+  // A packaging attempt must never rebuild (or, offline, delete) the checkout's native modules; they are
+  // N-API, so the Node build loads in Electron unchanged.
+  assert.equal(config.npmRebuild, false);
+  const keytar = JSON.parse(readFileSync(new URL('node_modules/keytar/package.json', root), 'utf8')) as {
+    binary?: { napi_versions?: number[] };
+  };
+  assert.ok((keytar.binary?.napi_versions ?? []).length > 0, 'keytar is an N-API module');
   assert.deepEqual(
     config.files.filter((f) => !f.startsWith('!')),
     ['dist/**/*', 'package.json'],

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { notificationsFor } from '../../../app/main/notifications.ts';
 import { client, consentRequest, signedIn, status, writeApproval } from './status-fixture.ts';
+import { HOSTILE_TEXT, RAW_UNSAFE } from '../../helpers/hostile-text.ts';
 
 const kinds = (ns: { kind: string; id: string }[]) => ns.map((n) => `${n.kind}:${n.id}`);
 
@@ -54,4 +55,24 @@ test('only NEW items notify; approved clients and resolved items do not', () => 
   assert.deepEqual(kinds(ns), ['client-approval:client:cursor', 'write-approval:write:w2']);
   assert.equal(ns[1]?.title, 'Graph Bridge: claude-ai wants to run files_delete');
   assert.match(ns[1]?.body ?? '', /Send mail to bob@contoso\.com/);
+});
+
+test('peer-controlled names, tools and summaries reach a notification escaped: no forged line, no escape sequence', () => {
+  const evil = HOSTILE_TEXT.newline + HOSTILE_TEXT.clearScreen + HOSTILE_TEXT.bidi;
+  const s = signedIn({
+    clients: [client(evil, 'pending')],
+    pendingConsent: [{ ...consentRequest('c1'), requestedBy: evil }],
+    pendingApprovals: [
+      { ...writeApproval('w1', `mail_send${HOSTILE_TEXT.carriageReturn}`), client: evil, summary: evil },
+    ],
+  });
+  const ns = notificationsFor(null, s);
+  assert.equal(ns.length, 3);
+  for (const n of ns) {
+    assert.doesNotMatch(n.title, /[\n\r]/);
+    assert.doesNotMatch(`${n.title}${n.body}`, RAW_UNSAFE);
+    assert.match(n.body, /evil\\x0a2026/);
+  }
+  // The write approval keeps its own line break between the summary and the instruction, and only that one.
+  assert.equal(ns[2]?.body.split('\n').length, 2);
 });

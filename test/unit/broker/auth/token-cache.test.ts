@@ -192,3 +192,55 @@ void test('a verification lock held too long: memory for the session with what t
     assert.doesNotMatch(cache.detail, /allowPlaintextCache|Secret Service/);
     assert.ok(existsSync(lock), 'a live holder’s lock is never removed');
   }));
+
+void test('keytar native module missing or broken → memory backend with a one-line reason and the fix, never a throw', () =>
+  withTempDir('gb-cache-', async (dir) => {
+    const lines: string[] = [];
+    const cacheDir = join(dir, 'token-cache');
+    const cache = await openTokenCache({
+      os: 'linux',
+      cacheDir,
+      allowPlaintextCache: true,
+      sink: (_l, line) => lines.push(line),
+      loadExtensions: () => {
+        throw Object.assign(
+          new Error(
+            "Cannot find module '../build/Release/keytar.node'\nRequire stack:\n- /opt/gb/node_modules/keytar/lib/keytar.js\n- /opt/gb/dist/cli.js",
+          ),
+          { code: 'MODULE_NOT_FOUND' },
+        );
+      },
+      createPersistence: () => Promise.reject(new Error('must not be reached: the module did not load')),
+    });
+    assert.equal(cache.backend, 'memory');
+    assert.equal(
+      cache.detail,
+      "The OS keychain module could not be loaded (Cannot find module '../build/Release/keytar.node'): sign-ins are " +
+        'kept in memory for this session only. Fix: reinstall Graph Bridge (in a checkout: npm rebuild keytar).',
+    );
+    assert.deepEqual(lines, [cache.detail], 'announced once');
+    assert.equal(existsSync(cacheDir), false, 'nothing on disk, not even the plaintext file it could not create');
+  }));
+
+void test('the memory-mode detail is one short line: the innermost keychain error and the fix', () =>
+  withTempDir('gb-cache-', async (dir) => {
+    const cache = await openTokenCache({
+      os: 'linux',
+      cacheDir: join(dir, 'c'),
+      allowPlaintextCache: false,
+      sink: () => undefined,
+      createPersistence: () =>
+        Promise.reject(
+          new Error(
+            'CachePersistenceError: Verifing persistence failed with the error: Error: Cannot autolaunch D-Bus without X11 $DISPLAY',
+          ),
+        ),
+    });
+    assert.equal(
+      cache.detail,
+      'The OS keychain is unavailable (Cannot autolaunch D-Bus without X11 $DISPLAY): sign-ins are kept in memory for ' +
+        'this session only. Fix: start a Secret Service (see "Headless Linux keyring" in the README) or set ' +
+        'allowPlaintextCache.',
+    );
+    assert.ok(cache.detail.length < 240, `${cache.detail.length} characters`);
+  }));

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, createSecretRegistry } from '../../../../app/broker/log/logger.ts';
+import { HOSTILE_TEXT, RAW_UNSAFE } from '../../../helpers/hostile-text.ts';
 
 void test('every line is redacted (JWTs, secret fields, known secrets) in the file and on stderr', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'gb-log-'));
@@ -37,4 +38,30 @@ void test('the secret registry is bounded and ignores short strings', () => {
   r.add('aaaaaaaa2');
   r.add('aaaaaaaa3');
   assert.deepEqual([...r.values()], ['aaaaaaaa2', 'aaaaaaaa3']);
+});
+
+void test('peer-controlled text in a message or a field never starts a line or reaches the terminal raw', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'gb-log-'));
+  try {
+    const seen: string[] = [];
+    const log = createLogger({ logDir: dir, stderr: { write: (t: string) => seen.push(t) }, level: 'info' });
+    for (const name of Object.values(HOSTILE_TEXT)) {
+      log.info(`Bridge connected: "${name}" ${name} pid 1`, { client: name, error: new Error(name) });
+    }
+    const file = await readFile(join(dir, 'broker.log'), 'utf8');
+    for (const text of [file, seen.join('')]) {
+      const lines = text.trimEnd().split('\n');
+      assert.equal(lines.length, Object.keys(HOSTILE_TEXT).length, 'one entry, one line');
+      for (const line of lines) {
+        assert.match(line, /^\S+ INFO \[\d+\] Bridge connected: "/);
+        assert.doesNotMatch(line, RAW_UNSAFE);
+        assert.doesNotMatch(line, /[\r\t]/);
+      }
+    }
+    assert.match(file, /"evil\\x0a2026-01-01T00:00:00\.000Z INFO/);
+    assert.match(file, /evil\\x1b\[2J/);
+    assert.match(file, /evil\\u202eia-edualc/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
