@@ -36,6 +36,8 @@ interface SetupOptions {
   respond?: (req: TransportRequest) => { status: number; body?: unknown };
   /** The API edge: `fetch` of the real ApiClient (default: refuses, so a test that reaches it fails). */
   fetch?: typeof fetch;
+  /** Called when the broker is asked for an approval (before it answers). */
+  onApproval?: () => void;
 }
 
 function setup(options: SetupOptions = {}) {
@@ -59,6 +61,7 @@ function setup(options: SetupOptions = {}) {
           } as never,
         };
       }
+      if (method === 'approval.request') options.onApproval?.();
       if (method === 'approval.request')
         return { ok: true, value: { approved: options.approve ?? false, reason: 'denied by you' } as never };
       return { ok: true, value: {} as never };
@@ -381,4 +384,18 @@ test('api_request without hello.api says how to configure it, before asking or f
     s.brokerCalls.map((c) => c.method),
     [],
   );
+});
+
+test('the call signal reaches the Graph request; a call cancelled while the user decided sends nothing', async () => {
+  const s = setup({ approve: true });
+  const controller = new AbortController();
+  await s.runner.run(getMyProfile, {}, { signal: controller.signal });
+  const graphSignal = s.sent[0]!.signal;
+  assert.ok(graphSignal, 'the transport got a signal');
+  assert.equal(graphSignal.aborted, false);
+
+  const cancelling = new AbortController();
+  const c = setup({ approve: true, onApproval: () => cancelling.abort() });
+  await assert.rejects(c.runner.run(sendMail, MAIL, { signal: cancelling.signal }), code('CANCELLED'));
+  assert.equal(c.sent.length, 0, 'the approved write was not sent after the cancellation');
 });
