@@ -168,7 +168,7 @@ test('broker failures surface as tool errors with remedies', async () => {
   await assert.rejects(consent.runner.run(getMyProfile, {}), (e: unknown) => {
     assert.ok(e instanceof ToolError);
     assert.equal(e.code, 'CONSENT_REQUIRED');
-    assert.match(e.message, /get_my_profile needs permissions you have not granted yet: User\.Read/);
+    assert.match(e.message, /get_my_profile needs permissions that have not been granted yet: User\.Read/);
     return true;
   });
   assert.equal(consent.sent.length, 0);
