@@ -92,11 +92,12 @@ export function cancelledError(service: string, what: string): ToolError {
   return new ToolError('CANCELLED', `The request was cancelled; ${service} ${what} was abandoned.${maybeDone(method)}`);
 }
 
-export function timeoutError(service: string, what: string, timeoutMs: number): ToolError {
+/** `waitedMs`: the deadline that passed; `settingMs`: the setting it derives from (downloads get more). */
+export function timeoutError(service: string, what: string, waitedMs: number, settingMs = waitedMs): ToolError {
   const method = what.split(' ')[0] ?? '';
-  const seconds = Math.round(timeoutMs / 100) / 10;
+  const seconds = Math.round(waitedMs / 100) / 10;
   return new ToolError(
     'TIMEOUT',
-    `${service} did not answer ${what} within ${seconds} s, so Graph Bridge stopped waiting.${maybeDone(method)} Try again in a moment; if it is often this slow, the user can raise ${HTTP_TIMEOUT_ENV} (milliseconds, now ${timeoutMs}) in this editor's MCP entry for Graph Bridge.`,
+    `${service} did not answer ${what} within ${seconds} s, so Graph Bridge stopped waiting.${maybeDone(method)} Try again in a moment; if it is often this slow, the user can raise ${HTTP_TIMEOUT_ENV} (milliseconds, now ${settingMs}) in this editor's MCP entry for Graph Bridge.`,
   );
 }

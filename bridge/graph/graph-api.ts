@@ -6,8 +6,9 @@
  *   - 429 (any method) and 503/504 (not a POST, unless it only reads): honour Retry-After within a total waiting budget
  *     (default 30 s), then a clear THROTTLED error;
  *   - every other failure -> ToolError (errors.ts); every HTTP exchange -> audit.record;
- *   - every exchange has a deadline (`timeoutMs`, default 60 s) and ends at once when the tool call's
- *     `signal` aborts (MCP cancellation), throttling waits included (deadline.ts).
+ *   - every exchange has a deadline (`timeoutMs`, default 60 s; a binary download, which may be
+ *     100 MB, ten times that) and ends at once when the tool call's `signal` aborts (MCP
+ *     cancellation), throttling waits included (deadline.ts).
  * Paging cursors are encoded nextLinks, validated to stay on the Graph origin (cursor.ts).
  */
 import type { AuditRecordParams, ToolGroup } from '../../app/broker/protocol.ts';
@@ -113,6 +114,8 @@ export function parseClaimsChallenge(header: string | null): string | undefined 
 }
 
 const THROTTLE_STATUSES = new Set([429, 503, 504]);
+/** A download's deadline is this many times the setting. */
+export const DOWNLOAD_TIMEOUT_FACTOR = 10;
 
 export function createGraphApi(options: GraphApiOptions): GraphApi {
   const budget = options.throttleBudgetMs ?? 30_000;
@@ -125,12 +128,13 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
   const sendOnce = async (call: GraphCall, request: TransportRequest): Promise<TransportResponse> => {
     const what = `${call.method} ${call.pathTemplate}`;
     if (signal?.aborted) throw cancelledError('Microsoft Graph', what);
-    const deadline = startDeadline(signal, timeoutMs, options.setTimer);
+    const limit = request.binary ? timeoutMs * DOWNLOAD_TIMEOUT_FACTOR : timeoutMs;
+    const deadline = startDeadline(signal, limit, options.setTimer);
     try {
       return await deadline.race(options.transport.send({ ...request, signal: deadline.signal }));
     } catch (error) {
       if (deadline.state() === 'cancelled') throw cancelledError('Microsoft Graph', what);
-      if (deadline.state() === 'timed-out') throw timeoutError('Microsoft Graph', what, timeoutMs);
+      if (deadline.state() === 'timed-out') throw timeoutError('Microsoft Graph', what, limit, timeoutMs);
       if (error instanceof ToolError) throw error;
       const cause = error instanceof Error ? error.message : String(error);
       throw new ToolError(

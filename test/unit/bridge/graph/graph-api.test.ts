@@ -293,3 +293,16 @@ test('a throttling wait ends when the call is cancelled; no retry is sent', asyn
   await assert.rejects(pending, (e: unknown) => e instanceof ToolError && e.code === 'CANCELLED');
   assert.equal(sent.length, 1);
 });
+
+test('a binary download gets ten times the deadline (a 100 MB file over a slow link)', async () => {
+  const g = silentGraph();
+  const pending = g.api.download({
+    ...CALL,
+    path: '/me/drive/items/1/content',
+    pathTemplate: '/me/drive/items/{id}/content',
+  });
+  await g.firstArrived;
+  assert.equal(g.timers[0]!.ms, 450_000);
+  g.timers[0]!.fn();
+  await assert.rejects(pending, /within 450 s.*GRAPH_BRIDGE_HTTP_TIMEOUT_MS \(milliseconds, now 45000\)/);
+});
