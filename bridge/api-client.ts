@@ -1,8 +1,19 @@
 /**
  * ApiClient (bridge/tools/tool.ts) for the user-configured Entra-protected API (hello.api): a
- * token for its scope from the broker, then a plain fetch to a path under its base URL. The path
- * may not leave the configured origin and base path.
+ * token for its scope from the broker, then a fetch to a path under its base URL. The path may not
+ * leave the configured origin and base path; redirects follow graph/safe-redirects.ts (the token
+ * only to the API's origin, https only, writes never redirected); every exchange has a deadline and
+ * ends when the tool call is cancelled (graph/deadline.ts).
  */
+import {
+  cancelledError,
+  DEFAULT_HTTP_TIMEOUT_MS,
+  startDeadline,
+  timeoutError,
+  type SetTimer,
+} from './graph/deadline.ts';
+import type { FetchLike } from './graph/keep-alive-fetch.ts';
+import { createSafeRedirectFetch } from './graph/safe-redirects.ts';
 import type { HttpMethod, ApiClient } from './tools/tool.ts';
 import { ToolError } from './tools/tool.ts';
 
@@ -10,8 +21,12 @@ export interface ApiClientOptions {
   /** hello.api, or null when not configured. */
   api(): Promise<{ baseUrl: string; scope: string } | null>;
   getToken(scope: string): Promise<string>;
-  fetch: typeof fetch;
+  /** Sends one request without following redirects (production: the global fetch). */
+  fetch: FetchLike;
   maxBodyChars: number;
+  /** Deadline of one exchange (default 60 s). */
+  timeoutMs?: number;
+  setTimer?: SetTimer;
 }
 
 export function resolveApiUrl(baseUrl: string, path: string, query?: Record<string, string>): URL {
@@ -62,8 +77,15 @@ export async function readCapped(response: Response, maxChars: number): Promise<
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   return {
-    async request(call: { method: HttpMethod; path: string; query?: Record<string, string>; body?: unknown }) {
+    async request(call: {
+      method: HttpMethod;
+      path: string;
+      query?: Record<string, string>;
+      body?: unknown;
+      signal?: AbortSignal;
+    }) {
       const api = await options.api();
       if (!api) {
         throw new ToolError(
@@ -72,35 +94,49 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         );
       }
       const url = resolveApiUrl(api.baseUrl, call.path, call.query);
-      const token = await options.getToken(api.scope);
-      let response: Response;
+      const send = createSafeRedirectFetch({ authorizedOrigin: url.origin, send: options.fetch, service: 'Your API' });
+      const what = `${call.method} ${call.path}`;
+      if (call.signal?.aborted) throw cancelledError('Your API', what);
+      const deadline = startDeadline(call.signal, timeoutMs, options.setTimer);
       try {
-        response = await options.fetch(url, {
-          method: call.method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: 'application/json, text/plain;q=0.9, */*;q=0.5',
-            ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
-          ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
-          redirect: 'manual',
-        });
+        const token = await deadline.race(options.getToken(api.scope));
+        const response = await deadline.race(
+          send(url.href, {
+            method: call.method,
+            headers: {
+              authorization: `Bearer ${token}`,
+              accept: 'application/json, text/plain;q=0.9, */*;q=0.5',
+              ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            },
+            ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
+            signal: deadline.signal,
+          }),
+        );
+        const body = await deadline.race(readCapped(response, options.maxBodyChars));
+        return answer(response, body);
       } catch (error) {
+        if (deadline.state() === 'cancelled') throw cancelledError('Your API', what);
+        if (deadline.state() === 'timed-out') throw timeoutError('Your API', what, timeoutMs);
+        if (error instanceof ToolError) throw error;
         throw new ToolError(
           'API_UNREACHABLE',
           `Could not reach ${url.origin} (${error instanceof Error ? error.message : String(error)}).`,
         );
+      } finally {
+        deadline.clear();
       }
-      const body = await readCapped(response, options.maxBodyChars);
-      // An API's 401/403 often explains itself only in this header (RFC 6750: invalid_token,
-      // insufficient_scope): pass it on so the model can tell the user to check api.scope.
-      const challenge =
-        response.status === 401 || response.status === 403 ? response.headers.get('www-authenticate') : null;
-      return {
-        status: response.status,
-        contentType: response.headers.get('content-type') ?? '',
-        body: challenge ? `${body}${body === '' ? '' : '\n'}[WWW-Authenticate: ${challenge.slice(0, 500)}]` : body,
-      };
     },
+  };
+}
+
+function answer(response: Response, body: string): { status: number; contentType: string; body: string } {
+  // An API's 401/403 often explains itself only in this header (RFC 6750: invalid_token,
+  // insufficient_scope): pass it on so the model can tell the user to check api.scope.
+  const challenge =
+    response.status === 401 || response.status === 403 ? response.headers.get('www-authenticate') : null;
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    body: challenge ? `${body}${body === '' ? '' : '\n'}[WWW-Authenticate: ${challenge.slice(0, 500)}]` : body,
   };
 }

@@ -49,14 +49,23 @@ export interface ToolRunnerDeps {
   localFiles?(call: LocalFilesCall): LocalFiles;
   clientName(): string;
   log: Logger;
-  sleep(ms: number): Promise<void>;
+  /** Waits `ms`; rejects when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
   now(): number;
   limits?: ToolContext['limits'];
-  graphPolicy?: Pick<GraphApiOptions, 'throttleBudgetMs' | 'maxThrottleRetries' | 'defaultRetryDelayMs'>;
+  graphPolicy?: Pick<
+    GraphApiOptions,
+    'throttleBudgetMs' | 'maxThrottleRetries' | 'defaultRetryDelayMs' | 'timeoutMs' | 'setTimer'
+  >;
+}
+
+export interface RunOptions {
+  /** The MCP request's signal (`notifications/cancelled`): reaches every Graph/API request and wait. */
+  signal?: AbortSignal;
 }
 
 export interface ToolRunner {
-  run(tool: ToolDefinition, input: unknown): Promise<ToolResult>;
+  run(tool: ToolDefinition, input: unknown, options?: RunOptions): Promise<ToolResult>;
 }
 
 function truncateDetails(details: Record<string, string> | undefined): Record<string, string> | undefined {
@@ -108,7 +117,8 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
   };
 
   return {
-    async run(tool, input) {
+    async run(tool, input, options = {}) {
+      const { signal } = options;
       const hello = await session(tool);
       checkSettings(tool, hello);
       toolsByName.set(tool.name, tool);
@@ -148,9 +158,10 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         graphBaseUrl: hello.graphBaseUrl,
         tool: tool.name,
         group: tool.group,
-        sleep: (ms) => deps.sleep(ms),
+        sleep: (ms, sleepSignal) => deps.sleep(ms, sleepSignal),
         now: () => deps.now(),
         ...deps.graphPolicy,
+        ...(signal ? { signal } : {}),
         audit,
       });
       const graph: GraphApi = {
@@ -178,7 +189,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
           baseUrl: hello.api?.baseUrl ?? null,
           request: (call) => {
             gateWrites(call.method, call.path);
-            return api.request(call);
+            return api.request(signal ? { ...call, signal } : call);
           },
         },
         async approve(summary, details) {
@@ -201,6 +212,10 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
               `The user did not approve this action${why}, so nothing was sent or changed. Do not retry unless the user asks you to.`,
             );
           }
+          // The client may have cancelled the call while the user was deciding: then nothing is sent.
+          if (signal?.aborted) {
+            throw new ToolError('CANCELLED', `The request was cancelled, so ${tool.name} sent nothing.`);
+          }
           approved = true;
         },
         saveDownload: (fileName, bytes) => deps.saveDownload(fileName, bytes),
@@ -210,6 +225,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         ...(deps.localFiles
           ? { localFiles: deps.localFiles({ uploads: hello.uploads, tool: tool.name, gate: gateWrites, audit }) }
           : {}),
+        ...(signal ? { signal } : {}),
       };
       return tool.run(input as never, ctx);
     },

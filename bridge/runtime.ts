@@ -16,6 +16,7 @@ import { createTokenSource } from './broker/token-source.ts';
 import type { BridgeConfig } from './config.ts';
 import { createToolRunner, DEFAULT_LIMITS, type ToolRunner } from './context.ts';
 import { saveDownload } from './downloads.ts';
+import { HTTP_TIMEOUT_ENV } from './graph/deadline.ts';
 import { createGraphClientTransport } from './graph/graph-client.ts';
 import { createKeepAliveFetch } from './graph/keep-alive-fetch.ts';
 import type { Logger } from './log.ts';
@@ -45,6 +46,13 @@ export interface RuntimeOptions {
   log: Logger;
   /** Throttling wait budget per call (ms). */
   throttleBudgetMs?: number;
+}
+
+/** GRAPH_BRIDGE_HTTP_TIMEOUT_MS: deadline of one Graph/API exchange (1 s … 10 min; default 60 s). */
+export function httpTimeoutFrom(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const text = env[HTTP_TIMEOUT_ENV];
+  const ms = Number(text);
+  return text !== undefined && Number.isInteger(ms) && ms >= 1000 && ms <= 600_000 ? ms : undefined;
 }
 
 export interface Runtime extends ToolRunner {
@@ -128,7 +136,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     log.warn('GRAPH_BRIDGE_LAUNCH is not a JSON array of strings; ignoring it');
   }
   const now = (): number => Date.now();
-  const sleep = (ms: number): Promise<void> => delay(ms).then(() => undefined);
+  const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+    delay(ms, undefined, signal ? { signal } : {}).then(() => undefined);
+  const timeoutMs = httpTimeoutFrom(options.env);
+  if (options.env[HTTP_TIMEOUT_ENV] !== undefined && timeoutMs === undefined)
+    log.warn(`${HTTP_TIMEOUT_ENV} must be a whole number of milliseconds from 1000 to 600000; using the default`);
   const broker = createBrokerClient({
     endpoint: options.endpoint,
     connect: (path) => connectSocket(path, 1000),
@@ -162,8 +174,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       createApiClient({
         api: async () => (await getHello()).api,
         getToken: (scope) => getToken(scope, 'api_request'),
-        fetch,
+        fetch: (input, init) => fetch(input, init),
         maxBodyChars: DEFAULT_LIMITS.maxResultChars,
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       }),
     saveDownload: (fileName, bytes) =>
       saveDownload(
@@ -181,10 +194,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     log,
     sleep,
     now,
-    ...(options.throttleBudgetMs !== undefined ? { graphPolicy: { throttleBudgetMs: options.throttleBudgetMs } } : {}),
+    graphPolicy: {
+      ...(options.throttleBudgetMs !== undefined ? { throttleBudgetMs: options.throttleBudgetMs } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    },
   });
   return {
-    run: (tool, input) => runner.run(tool, input),
+    run: (tool, input, runOptions) => runner.run(tool, input, runOptions),
     close: () => broker.close(),
     heldSecrets: () => tokens.held(),
   };

@@ -3,7 +3,8 @@
  * McpServer. Tool calls go through a ToolRunner that is loaded lazily at the first call, so
  * `initialize` and `tools/list` are answered without loading the Graph client or touching the broker.
  * A ToolError becomes an `isError` result whose text says what to do; anything else is logged and
- * reported as an internal error.
+ * reported as an internal error. The MCP request's abort signal (`notifications/cancelled`) goes to
+ * the runner, which hands it to every Graph/API request of the call.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -52,13 +53,15 @@ export function createBridgeServer(options: BridgeServerOptions): McpServer {
   };
 
   for (const tool of options.tools) {
-    const call = async (args: unknown): Promise<CallToolResult> => {
+    const call = async (args: unknown, extra?: { signal?: AbortSignal }): Promise<CallToolResult> => {
+      const signal = extra?.signal;
       try {
-        const result = await (await getRunner()).run(tool, args);
+        const result = await (await getRunner()).run(tool, args, signal ? { signal } : {});
         return toCallToolResult(result);
       } catch (error) {
         if (error instanceof ToolError) {
-          options.log.info(`${tool.name}: ${error.code}`);
+          // A cancelled call's answer is not sent (the SDK drops it); the log says why it ended.
+          options.log.info(`${tool.name}: ${signal?.aborted ? 'cancelled by the client' : error.code}`);
           return errorResult(error.message);
         }
         options.log.error(`${tool.name} failed: ${describeError(error)}`);

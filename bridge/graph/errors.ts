@@ -21,19 +21,28 @@ function withRemedy(failure: BridgeFailure, mentions: RegExp, fallback: string, 
   return new ToolError(failure.code, mentions.test(said) ? said : `${said} ${remedy}`);
 }
 
+/**
+ * CONSENT_REQUIRED names the scopes that are missing (for graph_request they are the ones the call
+ * asked for, not its group's) and what the USER does: press Grant in the window, which lists them.
+ * No command: text that reaches the model never contains one that grants access.
+ */
+function consentRequired(failure: BridgeFailure, ctx: FailureContext): ToolError {
+  const missing = failure.missingScopes ?? [];
+  const scopes = missing.length ? missing.join(', ') : 'the permissions this tool needs';
+  const admin = failure.adminConsentRequired
+    ? ' These permissions need a tenant administrator: ask your admin to grant them to Graph Bridge.'
+    : '';
+  return new ToolError(
+    'CONSENT_REQUIRED',
+    `${ctx.tool} needs permissions that have not been granted yet: ${scopes}. Ask the user to open the Graph Bridge window (tray icon) and press Grant for ${missing.length ? scopes : 'them'}; with the headless graph-bridge agent, \`graph-bridge status\` in a terminal shows the missing permissions and how to grant them. Then try again.${admin}`,
+  );
+}
+
 export function brokerFailureToToolError(failure: BridgeFailure, ctx: FailureContext): ToolError {
   const detail = failure.message ? ` (${failure.message})` : '';
   switch (failure.code) {
-    case 'CONSENT_REQUIRED': {
-      const scopes = failure.missingScopes?.length ? failure.missingScopes.join(', ') : 'the scopes of this tool';
-      const admin = failure.adminConsentRequired
-        ? ' These permissions need a tenant administrator: ask your admin to grant them to Graph Bridge.'
-        : '';
-      return new ToolError(
-        'CONSENT_REQUIRED',
-        `${ctx.tool} needs permissions you have not granted yet: ${scopes}. Open the Graph Bridge status window and press Grant (or run \`graph-bridge consent ${ctx.group}\`), then try again.${admin}`,
-      );
-    }
+    case 'CONSENT_REQUIRED':
+      return consentRequired(failure, ctx);
     case 'NOT_SIGNED_IN':
       return withRemedy(
         failure,

@@ -5,7 +5,10 @@
  *   - 401: one retry with a forced token refresh, or with the claims of a CAE claims challenge;
  *   - 429 (any method) and 503/504 (not a POST, unless it only reads): honour Retry-After within a total waiting budget
  *     (default 30 s), then a clear THROTTLED error;
- *   - every other failure -> ToolError (errors.ts); every HTTP exchange -> audit.record.
+ *   - every other failure -> ToolError (errors.ts); every HTTP exchange -> audit.record;
+ *   - every exchange has a deadline (`timeoutMs`, default 60 s; a binary download, which may be
+ *     100 MB, ten times that) and ends at once when the tool call's `signal` aborts (MCP
+ *     cancellation), throttling waits included (deadline.ts).
  * Paging cursors are encoded nextLinks, validated to stay on the Graph origin (cursor.ts).
  */
 import type { AuditRecordParams, ToolGroup } from '../../app/broker/protocol.ts';
@@ -18,6 +21,7 @@ import {
   type HttpMethod,
 } from '../tools/tool.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { cancelledError, DEFAULT_HTTP_TIMEOUT_MS, startDeadline, timeoutError, type SetTimer } from './deadline.ts';
 import { graphFailureToToolError, throttledError } from './errors.ts';
 
 export interface AuthRequest {
@@ -36,6 +40,8 @@ export interface TransportRequest {
   body?: unknown;
   binary: boolean;
   auth: AuthRequest;
+  /** Aborts the exchange (deadline or MCP cancellation); the sender closes the connection. */
+  signal?: AbortSignal;
 }
 
 export interface TransportResponse {
@@ -57,8 +63,14 @@ export interface GraphApiOptions {
   tool: string;
   group: ToolGroup;
   audit(record: AuditRecordParams): void;
-  sleep(ms: number): Promise<void>;
+  /** Waits `ms`; rejects when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
   now(): number;
+  /** The tool call's signal (MCP cancellation). */
+  signal?: AbortSignal;
+  /** Deadline of one exchange: request, answer and body (default 60 s). */
+  timeoutMs?: number;
+  setTimer?: SetTimer;
   /** Total time spent waiting on throttling per call (default 30 s). */
   throttleBudgetMs?: number;
   /** Retries on throttling per call (default 5). */
@@ -102,11 +114,47 @@ export function parseClaimsChallenge(header: string | null): string | undefined 
 }
 
 const THROTTLE_STATUSES = new Set([429, 503, 504]);
+/** A download's deadline is this many times the setting. */
+export const DOWNLOAD_TIMEOUT_FACTOR = 10;
 
 export function createGraphApi(options: GraphApiOptions): GraphApi {
   const budget = options.throttleBudgetMs ?? 30_000;
   const maxRetries = options.maxThrottleRetries ?? 5;
   const baseDelay = options.defaultRetryDelayMs ?? 1000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+  const { signal } = options;
+
+  /** One exchange within the deadline; a cancelled or timed-out one becomes CANCELLED / TIMEOUT. */
+  const sendOnce = async (call: GraphCall, request: TransportRequest): Promise<TransportResponse> => {
+    const what = `${call.method} ${call.pathTemplate}`;
+    if (signal?.aborted) throw cancelledError('Microsoft Graph', what);
+    const limit = request.binary ? timeoutMs * DOWNLOAD_TIMEOUT_FACTOR : timeoutMs;
+    const deadline = startDeadline(signal, limit, options.setTimer);
+    try {
+      return await deadline.race(options.transport.send({ ...request, signal: deadline.signal }));
+    } catch (error) {
+      if (deadline.state() === 'cancelled') throw cancelledError('Microsoft Graph', what);
+      if (deadline.state() === 'timed-out') throw timeoutError('Microsoft Graph', what, limit, timeoutMs);
+      if (error instanceof ToolError) throw error;
+      const cause = error instanceof Error ? error.message : String(error);
+      throw new ToolError(
+        'GRAPH_UNREACHABLE',
+        `Could not reach Microsoft Graph at ${new URL(options.graphBaseUrl).host} (${cause}). Check the network connection and try again.`,
+      );
+    } finally {
+      deadline.clear();
+    }
+  };
+
+  const wait = async (call: GraphCall, ms: number): Promise<void> => {
+    if (signal?.aborted) throw cancelledError('Microsoft Graph', `${call.method} ${call.pathTemplate}`);
+    try {
+      await options.sleep(ms, signal);
+    } catch (error) {
+      if (signal?.aborted) throw cancelledError('Microsoft Graph', `${call.method} ${call.pathTemplate}`);
+      throw error;
+    }
+  };
 
   const audit = (call: GraphCall, status: number, started: number, requestId: string | null): void => {
     options.audit({
@@ -126,24 +174,14 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
     let retries = 0;
     for (;;) {
       const started = options.now();
-      let response: TransportResponse;
-      try {
-        response = await options.transport.send({
-          method: call.method,
-          url,
-          binary,
-          auth,
-          ...(call.headers ? { headers: call.headers } : {}),
-          ...(call.body !== undefined ? { body: call.body } : {}),
-        });
-      } catch (error) {
-        if (error instanceof ToolError) throw error;
-        const cause = error instanceof Error ? error.message : String(error);
-        throw new ToolError(
-          'GRAPH_UNREACHABLE',
-          `Could not reach Microsoft Graph at ${new URL(options.graphBaseUrl).host} (${cause}). Check the network connection and try again.`,
-        );
-      }
+      const response = await sendOnce(call, {
+        method: call.method,
+        url,
+        binary,
+        auth,
+        ...(call.headers ? { headers: call.headers } : {}),
+        ...(call.body !== undefined ? { body: call.body } : {}),
+      });
       const requestId = response.headers.get('request-id');
       audit(call, response.status, started, requestId);
       const { status } = response;
@@ -162,7 +200,7 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
         if (retries < maxRetries && waited + delay <= budget) {
           retries++;
           waited += delay;
-          await options.sleep(delay);
+          await wait(call, delay);
           continue;
         }
         throw throttledError({

@@ -1,12 +1,15 @@
 /**
  * GraphTransport backed by @microsoft/microsoft-graph-client: a custom AuthenticationProvider asks
  * the broker (via getToken) for a token with the call's scopes; the middleware chain is
- * Authentication -> Redirect -> Telemetry -> send, where send is the injected fetch (production: the
- * keep-alive node:https sender of keep-alive-fetch.ts; default: the global fetch, which is what the
- * client's own HTTPMessageHandler calls). The client's own RetryHandler is left out
- * because graph-api.ts applies the (bounded) retry policy. `customHosts` holds the hostname of the
- * configured Graph base URL so the client attaches Authorization to it (configuration, e.g. a
- * sovereign cloud or the test emulator) — see emulator spec §1.11/§15.
+ * Authentication -> Telemetry -> send, where send follows redirects by the rule of
+ * safe-redirects.ts (Authorization only to the Graph base URL's origin, https only, writes never
+ * redirected) over the injected fetch (production: the keep-alive node:https sender of
+ * keep-alive-fetch.ts; default: the global fetch). The client's RedirectHandler is left out — it
+ * kept Authorization across origins when the sender's Response had no `url` — and so is its
+ * RetryHandler, because graph-api.ts applies the (bounded) retry policy. `customHosts` holds the
+ * hostname of the configured Graph base URL so the client attaches Authorization to it
+ * (configuration, e.g. a sovereign cloud or the test emulator) — see emulator spec §1.11/§15.
+ * The request's AbortSignal (deadline, MCP cancellation) goes to the sender as `init.signal`.
  *
  * The Graph client package is loaded with import() at the first request, so `initialize` and
  * `tools/list` never pay for it (a package import, not a local module: esbuild keeps it lazy in the
@@ -22,12 +25,13 @@ import type {
 } from '@microsoft/microsoft-graph-client';
 import type { AuthRequest, GraphTransport, TransportRequest, TransportResponse } from './graph-api.ts';
 import type { FetchLike } from './keep-alive-fetch.ts';
+import { createSafeRedirectFetch } from './safe-redirects.ts';
 
 type GraphSdk = typeof GraphSdkModule;
 
 interface ScopedAuthOptions extends AuthenticationProviderOptions {
   request: AuthRequest;
-  /** The real failure of getToken (the client wraps thrown errors in GraphError). */
+  /** The real failure of getToken or of the sender (the client wraps thrown errors in GraphError). */
   failure?: unknown;
 }
 
@@ -39,12 +43,26 @@ export interface GraphClientTransportOptions {
   fetch?: FetchLike;
 }
 
-/** The chain's last middleware: what HTTPMessageHandler does, with an injectable fetch. */
-function sendWith(send: FetchLike): Middleware {
+/**
+ * The chain's last middleware: what HTTPMessageHandler does, with an injectable fetch. A failure is
+ * also kept on the request's auth options, so the transport rethrows it unwrapped (a
+ * REDIRECT_REFUSED ToolError, an abort).
+ */
+function sendWith(send: FetchLike, sdk: GraphSdk): Middleware {
   return {
     async execute(context: Context): Promise<void> {
-      // RequestInfo is a DOM type: a URL string, or a Request after a redirect of a Request.
-      context.response = await send(context.request as string | Request, context.options);
+      try {
+        // RequestInfo is a DOM type; this chain only ever carries URL strings.
+        context.response = await send(context.request as string, context.options);
+      } catch (error) {
+        const handlerOptions = context.middlewareControl?.getMiddlewareOptions(sdk.AuthenticationHandlerOptions);
+        const scoped =
+          handlerOptions instanceof sdk.AuthenticationHandlerOptions
+            ? (handlerOptions.authenticationProviderOptions as ScopedAuthOptions | undefined)
+            : undefined;
+        if (scoped && scoped.failure === undefined) scoped.failure = error;
+        throw error;
+      }
     },
   };
 }
@@ -65,7 +83,11 @@ async function readBody(response: Response): Promise<unknown> {
 
 export function createGraphClientTransport(options: GraphClientTransportOptions): GraphTransport {
   const base = new URL(options.graphBaseUrl);
-  const send: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  const send = createSafeRedirectFetch({
+    authorizedOrigin: base.origin,
+    send: options.fetch ?? ((input, init) => fetch(input, init)),
+    service: 'Microsoft Graph',
+  });
   const provider: AuthenticationProvider = {
     async getAccessToken(authOptions?: AuthenticationProviderOptions) {
       const scoped = authOptions as ScopedAuthOptions | undefined;
@@ -84,12 +106,7 @@ export function createGraphClientTransport(options: GraphClientTransportOptions)
     const client = sdk.Client.initWithMiddleware({
       baseUrl: `${base.origin}/`,
       customHosts: new Set([base.hostname]),
-      middleware: [
-        new sdk.AuthenticationHandler(provider),
-        new sdk.RedirectHandler(new sdk.RedirectHandlerOptions()),
-        new sdk.TelemetryHandler(),
-        sendWith(send),
-      ],
+      middleware: [new sdk.AuthenticationHandler(provider), new sdk.TelemetryHandler(), sendWith(send, sdk)],
     });
     return { client, sdk };
   };
@@ -104,6 +121,7 @@ export function createGraphClientTransport(options: GraphClientTransportOptions)
         .responseType(sdk.ResponseType.RAW)
         .middlewareOptions([new sdk.AuthenticationHandlerOptions(undefined, authOptions)]);
       if (request.headers) builder = builder.headers(request.headers);
+      if (request.signal) builder = builder.option('signal', request.signal);
       let response: Response;
       try {
         const m = request.method;

@@ -6,8 +6,10 @@
  * plus NODE_EXTRA_CA_CERTS), asks for gzip/deflate/br like fetch and decodes them, and answers a
  * WHATWG Response so the rest of the chain and graph-client.ts are unchanged.
  *
- * Only a string URL with a string/bytes body is sent this way; anything else (a Request object after
- * a redirect, a stream body) goes to the fallback fetch.
+ * It never follows a redirect (a 3xx is answered as is; safe-redirects.ts decides) and honours
+ * `init.signal`: an abort destroys the request and its socket, so the server sees the connection
+ * close. Only a string https URL with a string/bytes body is sent this way; anything else (a stream
+ * body) goes to the fallback fetch, with `redirect: 'manual'`.
  */
 import type { Agent, RequestOptions } from 'node:https';
 import type { ClientRequest, IncomingMessage } from 'node:http';
@@ -58,24 +60,46 @@ function decode(encoding: string | undefined, bytes: Buffer): Promise<Buffer> {
   }
 }
 
+function abortReason(signal: AbortSignal | null | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new DOMException('The operation was aborted.', 'AbortError');
+}
+
 export function createKeepAliveFetch(deps: KeepAliveFetchDeps): FetchLike {
   const fallback: FetchLike = deps.fallback ?? ((input, init) => fetch(input, init));
   return (input, init = {}) => {
     const headers = headerRecord(init.headers);
     const body = bodyBytes(init.body);
-    if (typeof input !== 'string' || headers === undefined || body === false || init.signal)
-      return fallback(input, init);
+    if (typeof input !== 'string' || headers === undefined || body === false)
+      return fallback(input, { ...init, redirect: 'manual' });
     const url = new URL(input);
-    if (url.protocol !== 'https:') return fallback(input, init);
+    if (url.protocol !== 'https:') return fallback(input, { ...init, redirect: 'manual' });
+    const { signal } = init;
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     const lower = Object.keys(headers).map((k) => k.toLowerCase());
     if (!lower.includes('accept-encoding')) headers['accept-encoding'] = 'gzip, deflate, br';
     if (body !== undefined && !lower.includes('content-length'))
       headers['content-length'] = String(Buffer.byteLength(body));
-    return new Promise<Response>((resolve, reject) => {
+    return new Promise<Response>((resolvePromise, rejectPromise) => {
+      const onAbort = (): void => {
+        req.destroy(abortReason(signal));
+      };
+      const done = (): void => signal?.removeEventListener('abort', onAbort);
+      const resolve = (r: Response): void => {
+        done();
+        resolvePromise(r);
+      };
+      const reject = (e: unknown): void => {
+        done();
+        rejectPromise(signal?.aborted ? abortReason(signal) : e instanceof Error ? e : new Error(String(e)));
+      };
       const req = deps.request(url, { method: init.method ?? 'GET', headers, agent: deps.agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
+        res.on('close', () => {
+          if (!res.complete) reject(new Error('the connection closed before the answer was complete'));
+        });
         res.on('end', () => {
           const status = res.statusCode ?? 0;
           const responseHeaders = new Headers();
@@ -94,6 +118,7 @@ export function createKeepAliveFetch(deps: KeepAliveFetchDeps): FetchLike {
         });
       });
       req.on('error', reject);
+      signal?.addEventListener('abort', onAbort, { once: true });
       req.end(body);
     });
   };

@@ -1,14 +1,19 @@
 /**
  * graph_request: any Microsoft Graph v1.0 call the dedicated tools do not cover.
  *
- * The path is relative to the version root and validated (no scheme/host, no `..`). GET runs
- * directly; every other method is refused in read-only mode and otherwise goes through the user's
- * approval (summary: method + path) before anything is sent. Binary GETs (`…/content`, `…/$value`)
- * are saved under the download dir. Output is capped at ctx.limits.maxResultChars.
+ * The path is relative to the version root and validated (no scheme/host, no `..`); percent-encoded
+ * letters are decoded so the path shown is the path Graph sees. GET runs directly; every other
+ * method is refused in read-only mode and otherwise goes through the user's approval, which shows
+ * the whole request (graph-request-approval.ts) before anything is sent. A `$batch` runs only when
+ * it holds GETs alone. Binary GETs (`…/content`, `…/$value`) are saved under the download dir, and
+ * so are base64 payloads inside JSON results (`contentBytes`, graph/binary-fields.ts). Output is
+ * capped at ctx.limits.maxResultChars.
  */
 import { z } from 'zod';
 import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { saveBinaryFields } from '../graph/binary-fields.ts';
 import { readOnlyError, ToolError, type GraphCall, type ToolDefinition } from './tool.ts';
+import { approvalDetails, checkBatch, isBatchPath, normalizePath } from './graph-request-approval.ts';
 import { defineTool } from './shared/define.ts';
 import { parseRelativePath, templatePath } from './shared/paths.ts';
 import { capText, clip } from './shared/text.ts';
@@ -78,7 +83,9 @@ export const graphRequestTool: ToolDefinition = defineTool({
     'path is relative to https://graph.microsoft.com/v1.0 (e.g. /me/contacts, /me/onenote/notebooks). ' +
     'Pass scopes with the delegated permission the endpoint needs (e.g. ["Contacts.Read"]); default User.Read. ' +
     'GET runs directly; POST/PUT/PATCH/DELETE ask the user to approve first and are refused in read-only mode. ' +
-    'Returns the JSON response (capped); for collections, nextPath is the path for the next page.',
+    'A $batch may contain GETs only: send each write as its own call. ' +
+    'Returns the JSON response (capped; base64 content is saved to a file and replaced by its path); ' +
+    'for collections, nextPath is the path for the next page.',
   scopes: DEFAULT_SCOPES,
   write: false,
   inputSchema: {
@@ -110,40 +117,53 @@ export const graphRequestTool: ToolDefinition = defineTool({
     truncated: z.boolean(),
     nextPath: z.string().optional().describe('Path for the next page of a collection'),
     savedPath: z.string().optional().describe('Local file path for binary content'),
+    savedPaths: z.array(z.string()).optional().describe('Local files for base64 content inside the JSON'),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, ctx) {
-    const target = parseRelativePath(input.path, { what: 'Graph', graphVersionRoot: true });
+    const parsed = parseRelativePath(input.path, { what: 'Graph', graphVersionRoot: true });
+    const target = { ...parsed, path: normalizePath(parsed.path) };
     const query = { ...target.query, ...input.query };
     const scopes = validateScopes(input.scopes);
     const headers = validateHeaders(input.headers);
+    if (input.body !== undefined && (input.method === 'GET' || input.method === 'DELETE')) {
+      throw new ToolError(
+        'INVALID_INPUT',
+        `A ${input.method} request cannot have a body${input.method === 'GET' ? '; use query parameters instead' : ''}.`,
+      );
+    }
+    const batch = isBatchPath(target.path);
+    // Refused before anything else: a batch of writes is never sent, approved or not.
+    if (batch) checkBatch(input.method, input.body, validateHeaders);
     const call: GraphCall = {
       method: input.method,
       path: target.path,
       pathTemplate: templatePath(target.path),
       ...(Object.keys(query).length > 0 ? { query } : {}),
       ...(headers ? { headers } : {}),
-      ...(input.body !== undefined && input.method !== 'GET' ? { body: input.body } : {}),
+      ...(input.body !== undefined ? { body: input.body } : {}),
       scopes,
+      // A $batch of GETs only (checked above) reads; it runs like a GET.
+      ...(batch ? { readOnly: true } : {}),
     };
     const shownPath = Object.keys(query).length > 0 ? `${target.path}?${queryText(query)}` : target.path;
 
-    if (input.method !== 'GET') {
+    if (input.method !== 'GET' && !batch) {
       if (ctx.readOnly) {
         throw readOnlyError(
           `graph_request can only GET; ${input.method} ${target.path} was not sent`,
           ctx.readOnlyRemedy,
         );
       }
-      const details: Record<string, string> = {
-        Method: input.method,
-        Path: clip(shownPath, 2000),
-        Scopes: scopes.join(' '),
-      };
-      if (input.body !== undefined) details.Body = clip(JSON.stringify(input.body, null, 1) ?? '', 2000);
+      const details = approvalDetails({
+        method: input.method,
+        path: target.path,
+        ...(Object.keys(query).length > 0 ? { query } : {}),
+        ...(headers ? { headers } : {}),
+        ...(input.body !== undefined ? { body: input.body } : {}),
+        scopes,
+      });
       await ctx.approve(clip(`Microsoft Graph ${input.method} ${shownPath}`, 1000), details);
-    } else if (input.body !== undefined) {
-      throw new ToolError('INVALID_INPUT', 'A GET request cannot have a body; use query parameters instead.');
     }
 
     if (input.method === 'GET' && /\/(content|\$value)$/i.test(target.path)) {
@@ -156,7 +176,8 @@ export const graphRequestTool: ToolDefinition = defineTool({
       };
     }
 
-    const result = await ctx.graph.request<unknown>(call);
+    const answer = await ctx.graph.request<unknown>(call);
+    const { value: result, saved } = await saveBinaryFields(answer, (name, bytes) => ctx.saveDownload(name, bytes));
     let json: unknown = result;
     let nextPath: string | undefined;
     if (result !== null && typeof result === 'object' && !Array.isArray(result)) {
@@ -169,7 +190,13 @@ export const graphRequestTool: ToolDefinition = defineTool({
       json = rest;
     }
     const full = result === undefined ? '' : JSON.stringify(json, null, 1);
-    const note = nextPath ? `\nMore results: call graph_request again with path "${nextPath}".` : '';
+    const savedNote = saved.length
+      ? clip(
+          `\nBase64 content saved to files: ${saved.map((f) => `${f.field} (${f.bytes} bytes) → ${f.path}`).join('; ')}`,
+          2000,
+        )
+      : '';
+    const note = `${savedNote}${nextPath ? `\nMore results: call graph_request again with path "${nextPath}".` : ''}`;
     const head = `${input.method} ${target.path}: ${result === undefined ? 'done (no content)' : 'OK'}\n`;
     const capped = capText(
       full,
@@ -184,6 +211,7 @@ export const graphRequestTool: ToolDefinition = defineTool({
         ...(capped.truncated || result === undefined ? {} : { json }),
         truncated: capped.truncated,
         ...(nextPath ? { nextPath } : {}),
+        ...(saved.length ? { savedPaths: saved.map((f) => f.path) } : {}),
       },
     };
   },

@@ -31,8 +31,10 @@ export interface GraphCall {
   /** Least-privilege scopes for this call (normally the tool's scopes). */
   scopes: readonly string[];
   /**
-   * A POST that only reads (e.g. `/me/calendar/getSchedule`): the write gate lets it through without
-   * approval. Only fixed tool code sets it, never from model input. (Additive; undefined = false.)
+   * A POST that only reads (e.g. `/me/calendar/getSchedule`, a `$batch` of GETs only): the write gate
+   * lets it through without approval. Only fixed tool code sets it — from its own knowledge of the
+   * endpoint, or after checking every inner request — never from a model's say-so. (Additive;
+   * undefined = false.)
    */
   readOnly?: boolean;
 }
@@ -64,7 +66,14 @@ export interface ApiClient {
    */
   baseUrl?: string | null;
   /** Calls the user-configured API (hello.api) with a token for its scope. */
-  request(call: { method: HttpMethod; path: string; query?: Record<string, string>; body?: unknown }): Promise<{
+  request(call: {
+    method: HttpMethod;
+    path: string;
+    query?: Record<string, string>;
+    body?: unknown;
+    /** Ends the exchange (MCP cancellation); the context passes the tool call's own. */
+    signal?: AbortSignal;
+  }): Promise<{
     status: number;
     contentType: string;
     body: string;
@@ -94,6 +103,11 @@ export interface ToolContext {
    * file may be read. (Additive.)
    */
   localFiles?: LocalFiles;
+  /**
+   * Aborts when the MCP client cancels this tool call. Graph and API requests made through this
+   * context already listen to it; a tool only needs it for its own long work. (Additive.)
+   */
+  signal?: AbortSignal;
 }
 
 export const READ_ONLY_SETTINGS_REMEDY =

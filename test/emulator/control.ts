@@ -10,6 +10,7 @@ import type { EntraContext } from './entra/context.ts';
 import { createFault, faultSpecSchema, type FaultInput } from './faults.ts';
 import type { EmulatorApi, EmulatorApp } from './fixtures.ts';
 import { parseJson, sendJson } from './http.ts';
+import type { RedirectTargetRequest } from './redirect-target.ts';
 import { createSigningKey } from './jwt.ts';
 import { apiScopeKey, canonicalGraphScope, parseScopes } from './scopes.ts';
 import type { EmulatorSettings, UserPolicy } from './state.ts';
@@ -138,6 +139,10 @@ export interface EmulatorControl {
   settings(patch?: Partial<EmulatorSettings>): EmulatorSettings;
   addFault(fault: FaultInput): number;
   clearFaults(): void;
+  /** Lets requests kept by `hold` faults go on (their fault's other effects, or the normal answer). */
+  releaseHeld(): number;
+  /** What the redirect target's listeners received (with each request's Authorization header). */
+  redirectTargetRequests(): RedirectTargetRequest[];
   /** New signing key; the previous one stays in JWKS and still verifies. */
   rotateSigningKey(): Promise<string>;
 }
@@ -148,11 +153,15 @@ function userOrThrow(ctx: EntraContext, idOrUpn: string) {
   return user;
 }
 
-/** `resettable`: other services reset with the emulator (the protected demo API's orders). */
+/**
+ * `resettable`: other services reset with the emulator (the protected demo API's orders, the
+ * redirect target's log); `redirectTarget`: the listeners `redirect` faults point at.
+ */
 export function createControl(
   ctx: EntraContext,
   graph: GraphService,
   resettable: readonly { reset(): void }[] = [],
+  redirectTarget?: { requests(): RedirectTargetRequest[] },
 ): EmulatorControl {
   const { state } = ctx;
   return {
@@ -269,6 +278,14 @@ export function createControl(
     clearFaults() {
       state.faults = [];
     },
+    releaseHeld() {
+      const held = [...state.held];
+      for (const release of held) release();
+      return held.length;
+    },
+    redirectTargetRequests() {
+      return redirectTarget?.requests() ?? [];
+    },
     async rotateSigningKey() {
       const key = await createSigningKey();
       ctx.keys.unshift(key);
@@ -354,6 +371,9 @@ export function handleControlHttp(
       if (method === 'POST') return ok(res, { id: control.addFault(faultSpecSchema.parse(json)) });
       if (method === 'DELETE') return ok(res, (control.clearFaults(), { ok: true }));
     }
+    if (method === 'POST' && a === 'held' && b === 'release' && !c) return ok(res, { released: control.releaseHeld() });
+    if (method === 'GET' && a === 'redirect-target' && b === 'requests' && !c)
+      return ok(res, control.redirectTargetRequests());
     if (method === 'POST' && a === 'keys' && b === 'rotate') {
       control.rotateSigningKey().then(
         (kid) => ok(res, { kid }),

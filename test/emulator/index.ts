@@ -34,6 +34,7 @@ import {
 import { createGraphService } from './graph/index.ts';
 import { createSigningKey } from './jwt.ts';
 import { createRequestLogSink, requestLogSinkFromEnv } from './request-log-file.ts';
+import { startRedirectTarget, type RedirectTargets } from './redirect-target.ts';
 import { closeServer, createOriginServer, listen, type OriginHandler } from './server.ts';
 import { EmulatorState } from './state.ts';
 import { createTlsMaterial } from './tls.ts';
@@ -50,6 +51,7 @@ export type { ApiInput, EmulatorControl } from './control.ts';
 export type { EmulatorApi, EmulatorApiScope } from './fixtures.ts';
 export type { EmulatorSettings, UserPolicy } from './state.ts';
 export type { FaultInput } from './faults.ts';
+export type { RedirectTargetRequest, RedirectTargets } from './redirect-target.ts';
 export { CONTROL_KEY_HEADER } from './control.ts';
 export {
   DEMO_API_CLIENT_ID,
@@ -91,6 +93,11 @@ export interface RunningEmulator {
   downloadOrigin: string;
   /** https://localhost:<apiPort> — the protected demo API (routes under /api). */
   apiOrigin: string;
+  /**
+   * Where `redirect` faults point: `https://127.0.0.1:<port>` and `http://127.0.0.1:<port>`, two
+   * listeners that record the Authorization header of every request (`control.redirectTargetRequests()`).
+   */
+  redirectTarget: RedirectTargets;
   /**
    * The API served on apiOrigin, as Graph Bridge's `api` setting wants it: `baseUrl`
    * (`<apiOrigin>/api`) and `scope` (`api://<clientId>/access_as_user`); null with `apis: () => []`.
@@ -159,11 +166,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let entraOrigin = '';
   let graphOrigin = '';
   let apiOrigin = '';
-  const common = { state, clock, ...(options.log ? { log: options.log } : {}) };
   const requestLog =
     options.requestLogDir === undefined
       ? requestLogSinkFromEnv()
       : createRequestLogSink({ dir: options.requestLogDir, source: process.argv[1] ?? '', cwd: process.cwd() });
+  const redirectTarget = await startRedirectTarget(tls);
+  const redirectTargets = (): RedirectTargets => redirectTarget;
+  const common = { state, clock, redirectTargets, ...(options.log ? { log: options.log } : {}) };
   const entraServer = createOriginServer(tls, {
     ...common,
     host: 'entra',
@@ -184,19 +193,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     origin: () => apiOrigin || 'https://localhost',
     handler: () => handlers.api,
   });
-  const entraPort = await listen(entraServer, options.entraPort ?? 0);
+  let entraPort: number;
+  try {
+    entraPort = await listen(entraServer, options.entraPort ?? 0);
+  } catch (err) {
+    await redirectTarget.close();
+    throw err;
+  }
   let graphPort: number;
   let apiPort: number;
   try {
     graphPort = await listen(graphServer, options.graphPort ?? 0);
   } catch (err) {
-    await closeServer(entraServer);
+    await Promise.all([closeServer(entraServer), redirectTarget.close()]);
     throw err;
   }
   try {
     apiPort = await listen(apiServer, options.apiPort ?? 0);
   } catch (err) {
-    await Promise.all([closeServer(entraServer), closeServer(graphServer)]);
+    await Promise.all([closeServer(entraServer), closeServer(graphServer), redirectTarget.close()]);
     throw err;
   }
   entraOrigin = `https://localhost:${entraPort}`;
@@ -233,7 +248,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     now: () => clock.nowMs(),
     requiredScope: DEMO_API_SCOPE_NAME,
   });
-  const baseControl = createControl(ctx, graph, [protectedApi]);
+  const baseControl = createControl(ctx, graph, [protectedApi, redirectTarget], redirectTarget);
   const control: EmulatorControl = {
     ...baseControl,
     reset() {
@@ -271,6 +286,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     downloadOrigin,
     apiOrigin,
     api,
+    redirectTarget: { httpsOrigin: redirectTarget.httpsOrigin, httpOrigin: redirectTarget.httpOrigin },
     tenantId: TENANT_ID,
     tenantDomain: TENANT_DOMAIN,
     authority: `${entraOrigin}/${TENANT_ID}`,
@@ -292,7 +308,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     requestLog: (since) => control.requests(since),
     apiRequestLog: (since) => control.requests(since, 'api'),
     async close() {
-      await Promise.all([closeServer(entraServer), closeServer(graphServer), closeServer(apiServer)]);
+      await Promise.all([
+        closeServer(entraServer),
+        closeServer(graphServer),
+        closeServer(apiServer),
+        redirectTarget.close(),
+      ]);
     },
   };
 }

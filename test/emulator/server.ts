@@ -8,9 +8,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { buildAadError } from './errors.ts';
-import { takeFault, type FaultSpec } from './faults.ts';
+import { redirectLocation, takeFault, type FaultSpec } from './faults.ts';
 import { flatHeaders, isFormRequest, isJsonRequest, parseForm, parseJson, readBody, sendJson } from './http.ts';
 import type { RequestLogSink } from './request-log-file.ts';
+import type { RedirectTargets } from './redirect-target.ts';
 import type { EmulatorState } from './state.ts';
 import type { TlsMaterial } from './tls.ts';
 import type { EmulatorClock, RequestLogEntry } from './types.ts';
@@ -40,6 +41,8 @@ export interface PipelineDeps {
   /** The request log on disk (GRAPH_BRIDGE_EMULATOR_REQUEST_LOG), appended when a response finishes. */
   requestLog?: RequestLogSink;
   handler: () => OriginHandler | undefined;
+  /** The redirect target's origins, for `redirect` faults. */
+  redirectTargets?: () => RedirectTargets | undefined;
 }
 
 function record(deps: PipelineDeps, req: IncomingMessage, url: URL, body: Buffer): RequestLogEntry {
@@ -59,15 +62,44 @@ function record(deps: PipelineDeps, req: IncomingMessage, url: URL, body: Buffer
   return entry;
 }
 
+/** Resolves when the client closes the connection (true) or the control plane releases it (false). */
+function hold(deps: PipelineDeps, res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const release = (): void => {
+      deps.state.held.delete(release);
+      res.off('close', closed);
+      resolve(false);
+    };
+    const closed = (): void => {
+      deps.state.held.delete(release);
+      resolve(true);
+    };
+    deps.state.held.add(release);
+    res.once('close', closed);
+  });
+}
+
 async function applyFault(
   deps: PipelineDeps,
   fault: FaultSpec,
   req: IncomingMessage,
   res: ServerResponse,
+  url: URL,
 ): Promise<boolean> {
+  if (fault.hold && (await hold(deps, res))) return true;
   if (fault.delayMs) await delay(fault.delayMs);
   if (fault.drop) {
     req.socket.destroy();
+    return true;
+  }
+  const targets = deps.redirectTargets?.();
+  if (fault.redirect && targets) {
+    res.writeHead(fault.redirect.status, {
+      ...fault.headers,
+      Location: redirectLocation(fault.redirect, url, targets),
+      'Content-Length': '0',
+    });
+    res.end();
     return true;
   }
   if (fault.status === undefined) return false;
@@ -98,8 +130,11 @@ async function pipeline(deps: PipelineDeps, req: IncomingMessage, res: ServerRes
       const q = (req.url ?? '').indexOf('?');
       deps.requestLog?.append(entry, { rawQuery: q < 0 ? '' : (req.url ?? '').slice(q + 1), bodyBytes: body.length });
     });
+    res.on('close', () => {
+      if (!res.writableFinished) entry.closedByClient = true;
+    });
     const fault = takeFault(deps.state.faults, deps.host, entry.method, url.pathname);
-    if (fault && (await applyFault(deps, fault, req, res))) return;
+    if (fault && (await applyFault(deps, fault, req, res, url))) return;
   }
   const handler = deps.handler();
   if (!handler) return sendJson(res, 503, { error: 'starting', error_description: 'The emulator is starting.' });

@@ -139,6 +139,8 @@ export class EmulatorState {
   /** Access-token `uti` → issue time in ms (revocation precision below the `iat` second). */
   accessTokenIssuedAt = new Map<string, number>();
   faults: FaultSpec[] = [];
+  /** Releases of requests a `hold` fault keeps waiting (control.releaseHeld()). */
+  held = new Set<() => void>();
   log: RequestLogEntry[] = [];
   logSeq = 0;
   faultSeq = 0;
@@ -166,6 +168,7 @@ export class EmulatorState {
     this.accessTokenIssuedAt.clear();
     this.interactions.clear();
     this.faults = [];
+    for (const release of [...this.held]) release();
     this.log = [];
   }
 

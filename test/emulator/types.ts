@@ -95,6 +95,8 @@ export interface RequestLogEntry {
   form?: Record<string, string>;
   body?: unknown;
   status: number;
+  /** The client closed the connection before the answer was complete (e.g. it cancelled or timed out). */
+  closedByClient?: boolean;
 }
 
 /** What the Entra half gives the Graph half. */

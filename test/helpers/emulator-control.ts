@@ -86,6 +86,8 @@ export function createControlClient(options: ControlClientOptions) {
     settings: (patch?: Record<string, unknown>) => (patch ? call('PUT', 'settings', patch) : call('GET', 'settings')),
     addFault: (fault: Record<string, unknown>) => call('POST', 'faults', fault),
     clearFaults: () => call('DELETE', 'faults'),
+    releaseHeld: () => call('POST', 'held/release'),
+    redirectTargetRequests: () => call('GET', 'redirect-target/requests'),
   };
 }
 

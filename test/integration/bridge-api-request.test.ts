@@ -115,7 +115,7 @@ void describe('api_request against the emulator’s protected API', () => {
     const since = lastSeq();
     const denied = await bridge.call('api_request', { path: '/orders' });
     assert.equal(denied.isError, true, resultText(denied));
-    assert.match(resultText(denied), /needs permissions you have not granted yet/);
+    assert.match(resultText(denied), /needs permissions that have not been granted yet/);
     assert.ok(resultText(denied).includes(api.scope), resultText(denied));
     assert.match(resultText(denied), /Grant/);
     assert.deepEqual(emulator.apiRequestLog(since), [], 'nothing reached the API');

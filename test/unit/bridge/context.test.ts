@@ -39,6 +39,8 @@ interface SetupOptions {
   /** The API edge: `fetch` of the real ApiClient (default: refuses, so a test that reaches it fails). */
   fetch?: typeof fetch;
   localFiles?: (call: LocalFilesCall) => LocalFiles;
+  /** Called when the broker is asked for an approval (before it answers). */
+  onApproval?: () => void;
 }
 
 function setup(options: SetupOptions = {}) {
@@ -62,6 +64,7 @@ function setup(options: SetupOptions = {}) {
           } as never,
         };
       }
+      if (method === 'approval.request') options.onApproval?.();
       if (method === 'approval.request')
         return { ok: true, value: { approved: options.approve ?? false, reason: 'denied by you' } as never };
       return { ok: true, value: {} as never };
@@ -206,7 +209,7 @@ test('broker failures surface as tool errors with remedies', async () => {
   await assert.rejects(consent.runner.run(getMyProfile, {}), (e: unknown) => {
     assert.ok(e instanceof ToolError);
     assert.equal(e.code, 'CONSENT_REQUIRED');
-    assert.match(e.message, /get_my_profile needs permissions you have not granted yet: User\.Read/);
+    assert.match(e.message, /get_my_profile needs permissions that have not been granted yet: User\.Read/);
     return true;
   });
   assert.equal(consent.sent.length, 0);
@@ -422,4 +425,18 @@ test('api_request without hello.api says how to configure it, before asking or f
     s.brokerCalls.map((c) => c.method),
     [],
   );
+});
+
+test('the call signal reaches the Graph request; a call cancelled while the user decided sends nothing', async () => {
+  const s = setup({ approve: true });
+  const controller = new AbortController();
+  await s.runner.run(getMyProfile, {}, { signal: controller.signal });
+  const graphSignal = s.sent[0]!.signal;
+  assert.ok(graphSignal, 'the transport got a signal');
+  assert.equal(graphSignal.aborted, false);
+
+  const cancelling = new AbortController();
+  const c = setup({ approve: true, onApproval: () => cancelling.abort() });
+  await assert.rejects(c.runner.run(sendMail, MAIL, { signal: cancelling.signal }), code('CANCELLED'));
+  assert.equal(c.sent.length, 0, 'the approved write was not sent after the cancellation');
 });

@@ -9,7 +9,11 @@ import { ToolError } from '../../../bridge/tools/tool.ts';
 
 async function connect(options: {
   readOnly: boolean;
-  run: () => Promise<{ text: string; structured?: Record<string, unknown> }>;
+  run: (
+    tool: unknown,
+    input: unknown,
+    runOptions?: { signal?: AbortSignal },
+  ) => Promise<{ text: string; structured?: Record<string, unknown> }>;
 }) {
   let loads = 0;
   const server = createBridgeServer({
@@ -58,4 +62,30 @@ test('structured results are returned and validated against the output schema', 
   assert.equal(c.loads(), 1);
   const bad = await c.client.callTool({ name: 'list_messages', arguments: { top: 500 } });
   assert.equal(bad.isError, true, 'input validation rejects top > 50');
+});
+
+test('the MCP request signal reaches the runner: the client cancelling aborts it, and the client gets its answer', async () => {
+  let signal: AbortSignal | undefined;
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const c = await connect({
+    readOnly: false,
+    run: (_tool, _input, runOptions) =>
+      new Promise((_resolve, reject) => {
+        signal = runOptions?.signal;
+        started();
+        signal?.addEventListener('abort', () => reject(new ToolError('CANCELLED', 'cancelled')));
+      }),
+  });
+  const controller = new AbortController();
+  const call = c.client.callTool({ name: 'get_my_profile', arguments: {} }, undefined, { signal: controller.signal });
+  await running;
+  assert.equal(signal?.aborted, false);
+  controller.abort('the user pressed stop');
+  await assert.rejects(call, /the user pressed stop/);
+  await new Promise<void>((resolve) => {
+    if (signal?.aborted) resolve();
+    else signal?.addEventListener('abort', () => resolve());
+  });
+  assert.equal(signal?.aborted, true, 'notifications/cancelled aborted the tool call');
 });

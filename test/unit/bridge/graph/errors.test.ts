@@ -9,15 +9,22 @@ import {
 
 const ctx = { tool: 'list_messages', group: 'mail' as const, clientName: 'cursor' };
 
-test('CONSENT_REQUIRED names the scopes, the Grant button and the consent command', () => {
+test('CONSENT_REQUIRED names the missing scopes and the Grant button, never a command that grants', () => {
   const e = brokerFailureToToolError(
     { code: 'CONSENT_REQUIRED', message: 'x', missingScopes: ['Mail.Read', 'Mail.Send'] },
     ctx,
   );
   assert.equal(e.code, 'CONSENT_REQUIRED');
-  assert.match(e.message, /Mail\.Read, Mail\.Send/);
-  assert.match(e.message, /status window and press Grant/);
-  assert.match(e.message, /graph-bridge consent mail/);
+  assert.match(e.message, /not been granted yet: Mail\.Read, Mail\.Send\./);
+  assert.match(e.message, /press Grant for Mail\.Read, Mail\.Send/);
+  assert.doesNotMatch(e.message, /graph-bridge consent/);
+  // graph_request asking for Contacts.Read: the remedy names Contacts.Read, not the graph group's User.Read.
+  const generic = brokerFailureToToolError(
+    { code: 'CONSENT_REQUIRED', message: '', missingScopes: ['Contacts.Read'] },
+    { tool: 'graph_request', group: 'graph' },
+  );
+  assert.match(generic.message, /graph_request needs permissions that have not been granted yet: Contacts\.Read\./);
+  assert.doesNotMatch(generic.message, /consent graph|User\.Read/);
   const admin = brokerFailureToToolError({ code: 'CONSENT_REQUIRED', message: '', adminConsentRequired: true }, ctx);
   assert.match(admin.message, /administrator/);
 });

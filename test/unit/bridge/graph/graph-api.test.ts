@@ -197,3 +197,112 @@ test('parseRetryAfter: seconds, HTTP date, garbage', () => {
   assert.equal(parseRetryAfter('soon', 0), undefined);
   assert.equal(parseRetryAfter(null, 0), undefined);
 });
+
+/** A transport whose requests never get an answer; they end only when their signal aborts (or never, if deaf). */
+function silentGraph(options: { deaf?: boolean } = {}) {
+  const sent: TransportRequest[] = [];
+  const timers: { fn: () => void; ms: number; stopped: boolean }[] = [];
+  let arrived!: () => void;
+  const firstArrived = new Promise<void>((resolve) => (arrived = resolve));
+  const controller = new AbortController();
+  const api = createGraphApi({
+    transport: {
+      send: (req) => {
+        sent.push(req);
+        arrived();
+        return new Promise((_resolve, reject) => {
+          if (!options.deaf) req.signal?.addEventListener('abort', () => reject(new Error('aborted')));
+        });
+      },
+    },
+    graphBaseUrl: BASE,
+    tool: 'send_mail',
+    group: 'mail',
+    audit: () => undefined,
+    sleep: async () => undefined,
+    now: () => 0,
+    signal: controller.signal,
+    timeoutMs: 45_000,
+    setTimer: (fn, ms) => {
+      const timer = { fn, ms, stopped: false };
+      timers.push(timer);
+      return () => (timer.stopped = true);
+    },
+  });
+  return { api, sent, timers, controller, firstArrived };
+}
+
+test('a call Graph never answers ends at its deadline with TIMEOUT saying what to do; the request is aborted', async () => {
+  const g = silentGraph();
+  const pending = g.api.request({ ...CALL, method: 'POST', path: '/me/sendMail', pathTemplate: '/me/sendMail' });
+  await g.firstArrived;
+  assert.equal(g.timers.length, 1);
+  assert.equal(g.timers[0]!.ms, 45_000);
+  g.timers[0]!.fn();
+  await assert.rejects(pending, (e: unknown) => {
+    assert.ok(e instanceof ToolError && e.code === 'TIMEOUT', String(e));
+    assert.match(e.message, /^Microsoft Graph did not answer POST \/me\/sendMail within 45 s/);
+    assert.match(e.message, /may or may not have been made: check before trying again/);
+    assert.match(e.message, /GRAPH_BRIDGE_HTTP_TIMEOUT_MS \(milliseconds, now 45000\)/);
+    return true;
+  });
+  assert.equal(g.sent[0]!.signal?.aborted, true, 'the HTTP request itself was aborted');
+});
+
+test('MCP cancellation aborts the request at once, even one that does not listen (e.g. waiting for a token)', async () => {
+  for (const deaf of [false, true]) {
+    const g = silentGraph({ deaf });
+    const pending = g.api.request(CALL);
+    await g.firstArrived;
+    g.controller.abort(new Error('notifications/cancelled'));
+    await assert.rejects(pending, (e: unknown) => e instanceof ToolError && e.code === 'CANCELLED');
+    assert.equal(g.sent[0]!.signal?.aborted, true);
+    assert.equal(g.timers[0]!.stopped, true, 'the deadline timer is stopped');
+    await assert.rejects(g.api.request(CALL), (e: unknown) => e instanceof ToolError && e.code === 'CANCELLED');
+    assert.equal(g.sent.length, 1, 'nothing is sent after the cancellation');
+  }
+});
+
+test('a throttling wait ends when the call is cancelled; no retry is sent', async () => {
+  const sent: TransportRequest[] = [];
+  const controller = new AbortController();
+  let waiting!: () => void;
+  const inSleep = new Promise<void>((resolve) => (waiting = resolve));
+  const api = createGraphApi({
+    transport: {
+      send: (req) => {
+        sent.push(req);
+        return Promise.resolve(response(429, {}, { 'Retry-After': '20' }));
+      },
+    },
+    graphBaseUrl: BASE,
+    tool: 't',
+    group: 'profile',
+    audit: () => undefined,
+    sleep: (_ms, signal) =>
+      new Promise((_resolve, reject) => {
+        waiting();
+        signal?.addEventListener('abort', () => reject(new Error('sleep aborted')));
+      }),
+    now: () => 0,
+    signal: controller.signal,
+  });
+  const pending = api.request(CALL);
+  await inSleep;
+  controller.abort();
+  await assert.rejects(pending, (e: unknown) => e instanceof ToolError && e.code === 'CANCELLED');
+  assert.equal(sent.length, 1);
+});
+
+test('a binary download gets ten times the deadline (a 100 MB file over a slow link)', async () => {
+  const g = silentGraph();
+  const pending = g.api.download({
+    ...CALL,
+    path: '/me/drive/items/1/content',
+    pathTemplate: '/me/drive/items/{id}/content',
+  });
+  await g.firstArrived;
+  assert.equal(g.timers[0]!.ms, 450_000);
+  g.timers[0]!.fn();
+  await assert.rejects(pending, /within 450 s.*GRAPH_BRIDGE_HTTP_TIMEOUT_MS \(milliseconds, now 45000\)/);
+});

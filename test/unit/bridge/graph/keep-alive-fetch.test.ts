@@ -83,3 +83,33 @@ test('a network failure rejects with the cause; non-string requests and stream b
   await send(`${graph.baseUrl}v1.0/me`, { method: 'POST', body: new ReadableStream() });
   assert.equal(fallbackCalls.length, 2);
 });
+
+test('an abort ends a request that gets no answer: the promise rejects and the server sees the connection close', async () => {
+  let closed!: () => void;
+  const serverSawClose = new Promise<void>((resolve) => (closed = resolve));
+  let arrived!: () => void;
+  const serverGotIt = new Promise<void>((resolve) => (arrived = resolve));
+  graph.routes.set('GET /v1.0/hang', (_req, res) => {
+    res.on('close', () => closed());
+    arrived();
+  });
+  const controller = new AbortController();
+  const pending = send(`${graph.baseUrl}v1.0/hang`, { method: 'GET', signal: controller.signal });
+  await serverGotIt;
+  controller.abort(new Error('cancelled by the test'));
+  await assert.rejects(pending, /cancelled by the test/);
+  await serverSawClose;
+  await assert.rejects(send(`${graph.baseUrl}v1.0/me`, { signal: controller.signal }), /cancelled by the test/);
+  const after = await send(`${graph.baseUrl}v1.0/me`, { method: 'GET' });
+  assert.equal(after.status, 200, 'the pool still works');
+});
+
+test('a 3xx is answered as is, never followed', async () => {
+  graph.routes.set('GET /v1.0/moved', (_req, res) => {
+    res.writeHead(302, { location: 'https://elsewhere.example/x' });
+    res.end();
+  });
+  const r = await send(`${graph.baseUrl}v1.0/moved`, { method: 'GET' });
+  assert.equal(r.status, 302);
+  assert.equal(r.headers.get('location'), 'https://elsewhere.example/x');
+});

@@ -199,4 +199,161 @@ void describe('graph_request', () => {
     assert.equal(fake.saved[0]?.bytes, bytes);
     assert.match(result.text, /3 bytes \(image\/jpeg\) saved to \/tmp\/downloads\/photo\.bin/);
   });
+
+  void it('refuses a padded $batch with an inner DELETE and sendMail before asking or sending anything', async () => {
+    const fake = fakeContext({ routes: { 'POST /$batch': { responses: [] } } });
+    const padding = Array.from({ length: 17 }, (_, i) => ({
+      id: `p${i}`,
+      method: 'GET',
+      url: `/me?pad=${'x'.repeat(300)}`,
+    }));
+    const body = {
+      requests: [
+        ...padding,
+        { id: 'del', method: 'delete', url: '/me/messages/AAMk-important' },
+        {
+          id: 'send',
+          method: 'POST',
+          url: '/me/sendMail',
+          headers: { 'Content-Type': 'application/json' },
+          body: { message: { subject: 'exfil', toRecipients: [{ emailAddress: { address: 'evil@example.com' } }] } },
+        },
+      ],
+    };
+    for (const path of ['/$batch', '/v1.0/$batch/', '/%24batch', '/$BATCH']) {
+      await rejectsWithCode(
+        runTool(graphRequestTool, { method: 'POST', path, body, scopes: ['Mail.Send'] }, fake.ctx),
+        'BATCH_HAS_WRITES',
+        /#18 DELETE \/me\/messages\/AAMk-important; #19 POST \/me\/sendMail.*Send each write as its own graph_request call/,
+      );
+    }
+    assert.equal(fake.approvals.length, 0);
+    assert.equal(fake.graph.length, 0);
+  });
+
+  void it('runs a $batch of GETs only as a read (no approval, also read-only) after checking every inner request', async () => {
+    const ok = fakeContext({
+      readOnly: true,
+      routes: { 'POST /$batch': { responses: [{ id: '1', status: 200, body: {} }] } },
+    });
+    const reads = {
+      requests: [
+        { id: '1', method: 'GET', url: '/me' },
+        { id: '2', method: 'get', url: 'me/events?$top=1' },
+      ],
+    };
+    await runTool(graphRequestTool, { method: 'POST', path: '/$batch', body: reads }, ok.ctx);
+    assert.equal(ok.approvals.length, 0);
+    assert.equal(ok.graph[0]?.call.readOnly, true);
+    const fake = fakeContext({ routes: { 'POST /$batch': {} } });
+    const bad: [unknown, RegExp][] = [
+      [
+        { requests: [{ id: '1', method: 'GET', url: 'https://evil.example/x' }] },
+        /#1 of the \$batch: The Graph path must be relative/,
+      ],
+      [
+        { requests: [{ id: '1', method: 'GET', url: '/me', headers: { 'X-HTTP-Method-Override': 'DELETE' } }] },
+        /cannot be set/,
+      ],
+      [{ requests: [{ id: '1', method: 'GET', url: '/me', body: { a: 1 } }] }, /GET with a body/],
+      [{ requests: [{ id: '1', method: 'GET', url: '/$batch' }] }, /cannot contain another \$batch/],
+      [{ requests: [] }, /1 to 20 requests/],
+      [{ nope: true }, /1 to 20 requests/],
+    ];
+    for (const [body, message] of bad) {
+      await rejectsWithCode(
+        runTool(graphRequestTool, { method: 'POST', path: '/$batch', body }, fake.ctx),
+        'INVALID_INPUT',
+        message,
+      );
+    }
+    await rejectsWithCode(
+      runTool(graphRequestTool, { method: 'PATCH', path: '/$batch', body: reads }, fake.ctx),
+      'INVALID_INPUT',
+    );
+    assert.equal(fake.graph.length, 0);
+  });
+
+  void it('the approval shows the whole request as sent: decoded path, query, headers, every part of the body, invisible characters escaped', async () => {
+    const fake = fakeContext({ routes: { 'PATCH /me/mailFolders/inbox/messageRules/r1': {} } });
+    const padded = {
+      displayName: `rule${' '.repeat(3000)}`,
+      actions: { forwardTo: [{ emailAddress: { address: 'evil@example.com' } }] },
+      note: 'safe\u202Eliame',
+    };
+    await runTool(
+      graphRequestTool,
+      {
+        method: 'PATCH',
+        path: '/me/mail%46olders/inbox/messageRules/r1',
+        query: { a: 'b c' },
+        headers: { 'If-Match': 'W/"1"' },
+        body: padded,
+        scopes: ['MailboxSettings.ReadWrite'],
+      },
+      fake.ctx,
+    );
+    const details = fake.approvals[0]?.details ?? {};
+    assert.equal(fake.graph[0]?.call.path, '/me/mailFolders/inbox/messageRules/r1', 'sent with the decoded path');
+    assert.equal(details.Path, '/me/mailFolders/inbox/messageRules/r1?a=b%20c');
+    assert.equal(details.Headers, 'If-Match: W/"1"');
+    const parts = Object.keys(details).filter((k) => k.startsWith('Body'));
+    assert.ok(parts.length >= 2, JSON.stringify(Object.keys(details)));
+    const shown = parts.map((k) => details[k]).join('');
+    assert.equal(
+      shown,
+      JSON.stringify(padded, null, 1).replace('\u202e', '\\u202e'),
+      'the whole body, the override escaped',
+    );
+    assert.match(shown, /evil@example\.com/);
+    assert.ok(Object.values(details).every((v) => v.length <= 2000));
+  });
+
+  void it('a write too large to show in full is refused, not shown cut; a DELETE body (never sent) is refused', async () => {
+    const fake = fakeContext({ routes: { 'POST /me/messages': {}, 'DELETE /me/messages/m1': undefined } });
+    await rejectsWithCode(
+      runTool(graphRequestTool, { method: 'POST', path: '/me/messages', body: { x: 'y'.repeat(40_000) } }, fake.ctx),
+      'TOO_LARGE_TO_APPROVE',
+    );
+    await rejectsWithCode(
+      runTool(graphRequestTool, { method: 'DELETE', path: '/me/messages/m1', body: { hidden: true } }, fake.ctx),
+      'INVALID_INPUT',
+    );
+    assert.equal(fake.approvals.length, 0);
+    assert.equal(fake.graph.length, 0);
+  });
+
+  void it('base64 contentBytes and other long base64 values are saved to files and replaced by their paths', async () => {
+    const pdf = Buffer.from('%PDF-1.7 '.repeat(500));
+    const blob = Buffer.alloc(3000, 7).toString('base64');
+    const fake = fakeContext({
+      routes: {
+        'GET /me/messages/m1/attachments': {
+          value: [
+            { id: 'a1', name: 'report.pdf', contentType: 'application/pdf', contentBytes: pdf.toString('base64') },
+            { id: 'a2', name: 'note.txt', contentBytes: Buffer.from('hi').toString('base64'), other: blob },
+          ],
+        },
+      },
+    });
+    const result = await runTool(
+      graphRequestTool,
+      { path: '/me/messages/m1/attachments', scopes: ['Mail.Read'] },
+      fake.ctx,
+    );
+    assert.deepEqual(
+      fake.saved.map((f) => [f.fileName, f.bytes.length]),
+      [
+        ['report.pdf', pdf.length],
+        ['note.txt', 2],
+        ['note.txt', 3000],
+      ],
+    );
+    assert.ok(Buffer.from(fake.saved[0]!.bytes).equals(pdf), 'the decoded bytes are saved');
+    assert.doesNotMatch(result.text, /JVBERi0/, 'no base64 in the text');
+    const json = result.structured?.json as { value: { contentBytes: string }[] };
+    assert.match(json.value[0]!.contentBytes, /^\[4500 bytes saved to \/tmp\/downloads\/report\.pdf\]$/);
+    assert.equal((result.structured?.savedPaths as string[]).length, 3);
+    assert.match(result.text, /Base64 content saved to files: value\[0\]\.contentBytes \(4500 bytes\)/);
+  });
 });
