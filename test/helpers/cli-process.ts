@@ -58,8 +58,10 @@ export function startCli(args: string[], options: { env: NodeJS.ProcessEnv }): C
         };
         const check = (): void => {
           const m = re.exec(`${out}\n${err}`);
-          if (m) return (done(), resolve(m));
-          if (exited) (done(), reject(new Error(`exited before ${re} appeared:\n${out}\n${err}`)));
+          if (m === null && !exited) return;
+          done();
+          if (m !== null) resolve(m);
+          else reject(new Error(`exited before ${re} appeared:\n${out}\n${err}`));
         };
         const ceiling = setTimeout(() => {
           done();
