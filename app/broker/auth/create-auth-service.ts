@@ -52,7 +52,13 @@ import { createCacheGate, gateMsalClient } from './cache-gate.ts';
 import { selectNativeBroker, withBrokerFallback } from './native-broker.ts';
 import { createNetworkClient, type ClosableNetworkModule } from './network-client.ts';
 import { runDeviceCode } from './device-code.ts';
-import { runInteractive, SignInAbortedError, SignInTimeoutError, type InteractiveTimers } from './interactive.ts';
+import {
+  BrowserNotOpenedError,
+  runInteractive,
+  SignInAbortedError,
+  SignInTimeoutError,
+  type InteractiveTimers,
+} from './interactive.ts';
 import { normalizeScopes, OIDC_SCOPES, scopeKey } from './scopes.ts';
 import { createSingleFlight } from './single-flight.ts';
 import { openTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache.ts';
@@ -294,7 +300,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
           const s = stateFor(account.homeAccountId);
           // "Needed since" the first failure: later failures update the reason, not the time.
           if (s.signInNeeded === null)
-            log('warn', `auth: sign-in needed for the active account: ${signInNeeded.reason}`);
+            log('info', `auth: sign-in needed for the active account: ${signInNeeded.reason}`);
           s.signInNeeded = { ...signInNeeded, since: s.signInNeeded?.since ?? new Date(now()) };
         }
         if (mapped.error.code === 'NOT_SIGNED_IN') {
@@ -364,8 +370,17 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
     } catch (err) {
       if (err instanceof SignInAbortedError)
         return { ok: false as const, fail: failure('INTERACTION_REQUIRED', `${what} was cancelled.`) };
+      if (err instanceof BrowserNotOpenedError) {
+        return {
+          ok: false as const,
+          fail: failure(
+            'INTERACTION_REQUIRED',
+            `${what} did not start: ${err.message} Use device-code sign-in instead.`,
+          ),
+        };
+      }
       if (err instanceof SignInTimeoutError) {
-        log('warn', `auth: ${what} was not finished within ${err.timeoutMs} ms; stopped waiting`);
+        log('info', `auth: ${what} was not finished within ${err.timeoutMs} ms; stopped waiting`);
         return { ok: false as const, fail: signInTimedOut(what, err.timeoutMs) };
       }
       log('warn', `auth: ${what} failed: ${describeMsalError(err)}`);

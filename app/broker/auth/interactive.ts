@@ -1,6 +1,7 @@
 /**
  * Browser sign-in that always ends: cancelled (AbortSignal), abandoned (a time limit), or failed to
- * open a browser (reported, not fatal: the URL is handed to the caller so the user can open it).
+ * open a browser (reported and not fatal when the caller takes the URL through `onBrowser`, so the
+ * user can open it; fatal at once otherwise).
  *
  * MSAL runs the loopback server and PKCE itself but has no abort option and no time limit. To stop
  * it we answer its loopback the way Entra would when the user cancels (a form_post with
@@ -18,6 +19,11 @@ export class SignInAbortedError extends Error {
   constructor() {
     super('Sign-in was cancelled.');
   }
+}
+
+/** The browser did not open and nobody was given the URL to open by hand (no `onBrowser`). */
+export class BrowserNotOpenedError extends Error {
+  override readonly name = 'BrowserNotOpenedError';
 }
 
 export class SignInTimeoutError extends Error {
@@ -127,8 +133,10 @@ export function runInteractive(run: InteractiveRun): Promise<AuthenticationResul
           try {
             await openBrowser(url);
           } catch (err) {
-            // Not fatal: the URL was handed out, the user can open it in a browser themselves.
-            onBrowser?.({ kind: 'browser-failed', url, reason: errorMessage(err) });
+            // Without a listener nobody can open the URL by hand: fail now (MSAL closes its loopback).
+            if (onBrowser === undefined) throw new BrowserNotOpenedError(errorMessage(err));
+            // Otherwise not fatal: the URL was handed out, the user can open it in a browser themselves.
+            onBrowser({ kind: 'browser-failed', url, reason: errorMessage(err) });
           }
         },
       })

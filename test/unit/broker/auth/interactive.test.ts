@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { AuthenticationResult, InteractiveRequest } from '@azure/msal-node';
 import type { BrowserEvent } from '../../../../app/broker/auth/auth-service.ts';
 import {
+  BrowserNotOpenedError,
   runInteractive,
   SignInAbortedError,
   SignInTimeoutError,
@@ -178,4 +179,22 @@ void test('an already aborted signal never starts MSAL', async () => {
     SignInAbortedError,
   );
   assert.equal(started, false);
+});
+
+void test('a failed launch with nobody to hand the URL to (no onBrowser) fails at once and closes the listener', async () => {
+  let loopback: Loopback | undefined;
+  const timers = manualTimers();
+  await assert.rejects(
+    runInteractive({
+      client: fakeMsal((l) => (loopback = l)),
+      request,
+      openBrowser: () => Promise.reject(new Error('Could not open a browser (xdg-open exited with code 3).')),
+      timeoutMs: 60_000,
+      timers,
+    }),
+    (err: unknown) =>
+      err instanceof BrowserNotOpenedError && err.message === 'Could not open a browser (xdg-open exited with code 3).',
+  );
+  await loopback?.closed;
+  assert.equal(timers.pending(), 0);
 });
