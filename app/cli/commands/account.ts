@@ -38,7 +38,7 @@ function signedIn(deps: CliDeps, r: Result<AccountSummary> | 'cancelled', browse
   }
   if (!r.ok) {
     reportResult(deps, r);
-    if (browser)
+    if (browser && r.error.code === 'INTERACTION_REQUIRED')
       deps.stderr.write(`To sign in without a browser on this computer, run: ${LOGIN_OUTPUT.deviceCodeCommand}\n`);
     return EXIT.FAILURE;
   }

@@ -82,7 +82,7 @@ export function createConsentCommand(authFactory: AuthFactory): CommandSpec {
           }
           if (!r.ok) {
             reportResult(deps, r);
-            if (!deviceCode)
+            if (!deviceCode && r.error.code === 'INTERACTION_REQUIRED')
               deps.stderr.write(`To do this without a browser on this computer, run: ${out.deviceCodeCommand}\n`);
             return EXIT.FAILURE;
           }
@@ -93,7 +93,9 @@ export function createConsentCommand(authFactory: AuthFactory): CommandSpec {
       return withBroker(deps, authFactory, {
         running: (admin) => {
           followSignIn(deps, admin, out);
-          return apply((t) => unlessCancelled(deps, () => admin.call('consent.grant', { ...t, deviceCode })));
+          // deviceCode only when asked: a running broker from before it existed still takes the call.
+          const params = (t: (typeof targets)[number]) => ({ ...t, ...(deviceCode ? { deviceCode } : {}) });
+          return apply((t) => unlessCancelled(deps, () => admin.call('consent.grant', params(t))));
         },
         local: (host) =>
           apply((t) =>
