@@ -54,6 +54,16 @@ export const deviceCodeNotificationSchema = z.object({
   message: z.string(),
 });
 
+/**
+ * Server -> CLI notification while a browser `login` or `consent.grant` runs: first the sign-in URL
+ * (`url`, so the user can open it by hand), then `browser-failed` if the broker could not open a browser.
+ */
+export const SIGN_IN_BROWSER_NOTIFICATION = 'login.browser';
+export const signInBrowserNotificationSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('url'), url: z.string().max(16_384) }),
+  z.object({ kind: z.literal('browser-failed'), url: z.string().max(16_384), reason: z.string().max(1000) }),
+]);
+
 export const ADMIN_METHODS = {
   hello: { params: adminHelloParamsSchema, result: adminHelloResultSchema },
   status: { params: z.object({}).optional(), result: adminStatusSchema },
@@ -67,8 +77,10 @@ export const ADMIN_METHODS = {
   },
   'consent.grant': {
     params: z.union([
-      z.object({ group: toolGroupSchema }).strict(),
-      z.object({ scopes: z.array(z.string().min(1).max(300)).min(1).max(50) }).strict(),
+      z.object({ group: toolGroupSchema, deviceCode: z.boolean().optional() }).strict(),
+      z
+        .object({ scopes: z.array(z.string().min(1).max(300)).min(1).max(50), deviceCode: z.boolean().optional() })
+        .strict(),
     ]),
     result: z.array(z.string()),
   },

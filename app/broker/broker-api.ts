@@ -5,7 +5,7 @@
  */
 import type { AccountSummary, BrokerStatus, Result, ToolGroup } from './protocol.ts';
 import type { AuditEntry } from './admin-protocol.ts';
-import type { AuthService, DeviceCodeOptions, SignInOptions } from './auth/auth-service.ts';
+import type { AuthService, DeviceCodeOptions, GrantConsentOptions, SignInOptions } from './auth/auth-service.ts';
 
 export type WriteDecision = 'allow-once' | 'allow-always' | 'deny';
 export type ClientDecision = 'approve' | 'deny' | 'revoke';
@@ -28,11 +28,15 @@ export interface Broker {
 
   signIn(options?: SignInOptions): Promise<Result<AccountSummary>>;
   signInWithDeviceCode(options: DeviceCodeOptions): Promise<Result<AccountSummary>>;
-  signOut(homeAccountId?: string): Promise<Result<void>>;
+  /** Default: the active account; else by home account id or username. */
+  signOut(homeAccountIdOrUsername?: string): Promise<Result<void>>;
   useAccount(idOrUsername: string): Promise<Result<AccountSummary>>;
 
   /** Runs incremental consent for a group's scopes (or explicit scopes); clears matching consent items. */
-  grantConsent(target: { group: ToolGroup } | { scopes: string[] }): Promise<Result<string[]>>;
+  grantConsent(
+    target: { group: ToolGroup } | { scopes: string[] },
+    options?: GrantConsentOptions,
+  ): Promise<Result<string[]>>;
   decideClient(name: string, decision: ClientDecision): Result<void>;
   decideWrite(approvalId: string, decision: WriteDecision): Result<void>;
   setPaused(paused: boolean): void;

@@ -248,10 +248,10 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
     signInWithDeviceCode: (options) => auth.signInDeviceCode(options),
     signOut: (homeAccountId) => auth.signOut(homeAccountId),
     useAccount: (id) => auth.useAccount(id),
-    async grantConsent(target) {
+    async grantConsent(target, options) {
       const scopes = grantScopesFor(target, deps.config());
       if (!scopes.ok) return scopes;
-      const result = await auth.grantConsent(scopes.value);
+      const result = await auth.grantConsent(scopes.value, options);
       if (result.ok) consent.resolveGranted([...auth.snapshot().grantedScopes, ...result.value]);
       changed();
       return result;

@@ -80,7 +80,7 @@ export function createSwitchableBroker(initial: BrokerCore): { broker: BrokerCor
     signInWithDeviceCode: (options) => current.signInWithDeviceCode(options),
     signOut: (id) => current.signOut(id),
     useAccount: (id) => current.useAccount(id),
-    grantConsent: (target) => current.grantConsent(target),
+    grantConsent: (target, options) => current.grantConsent(target, options),
     decideClient: (name, decision) => current.decideClient(name, decision),
     decideWrite: (id, decision) => current.decideWrite(id, decision),
     setPaused: (paused) => current.setPaused(paused),

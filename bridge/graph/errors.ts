@@ -51,11 +51,12 @@ export function brokerFailureToToolError(failure: BridgeFailure, ctx: FailureCon
         'Sign in from the Graph Bridge tray icon or status window (or run `graph-bridge login`), then try again.',
       );
     case 'INTERACTION_REQUIRED':
+      // MFA, a compliant device, a revoked session: only the person can do it, never the model.
       return withRemedy(
         failure,
-        /sign/i,
-        'Microsoft needs you to sign in again.',
-        'Open the Graph Bridge status window and sign in (or run `graph-bridge login`), then try again.',
+        /only the user/i,
+        'Microsoft needs the user to sign in again.',
+        'Only the user can fix this: ask them to sign in again from the Graph Bridge tray icon, or in the terminal where Graph Bridge runs as an agent, then try again.',
       );
     case 'CLIENT_NOT_APPROVED':
       return withRemedy(

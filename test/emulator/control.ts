@@ -130,8 +130,16 @@ export interface EmulatorControl {
   setGrant(oid: string, clientId: string, scopes: readonly string[]): void;
   deleteGrant(oid: string, clientId: string): void;
   grants(oid: string): Record<string, string[]>;
-  /** `tokensValidFrom = now` and browser sessions ended (→ 50173 on refresh, 401 at Graph). */
+  /**
+   * `tokensValidFrom = now` and browser sessions ended (→ 50173 on refresh; at Graph a CAE claims
+   * challenge for cp1 tokens, a plain 401 for others).
+   */
   revokeSessions(oid: string): void;
+  /**
+   * A Conditional Access change for the user: cp1 access tokens issued before it get a CAE claims
+   * challenge at Graph (TokenCreatedWithOutdatedPolicies); a refresh (with the challenge's claims)
+   * then succeeds unless the new policy needs MFA the session lacks (→ 50076/50079 + claims).
+   */
   setPolicy(oid: string, policy: Partial<UserPolicy>): void;
   /** Approve (as `user`, default the settings' currentUser) or decline a device code. */
   device(userCode: string, action: 'approve' | 'decline', user?: string): DeviceDecision;
@@ -249,6 +257,7 @@ export function createControl(
     setPolicy(oid, policy) {
       const user = userOrThrow(ctx, oid);
       user.policy = { ...user.policy, ...policySchema.parse(policy) };
+      user.policyChangedAtMs = ctx.clock.nowMs();
     },
     device(userCode, action, user) {
       if (action === 'decline') return declineDevice(ctx, userCode);

@@ -56,6 +56,8 @@ export interface UserState {
   /** Tokens issued before this instant (ms) are revoked. */
   tokensValidFrom: number;
   policy: UserPolicy;
+  /** Last Conditional Access change (ms): CAE-capable (cp1) access tokens issued before it are challenged. */
+  policyChangedAtMs: number;
 }
 
 /** What an authorization code or device approval carries into the token endpoint. */
@@ -178,6 +180,7 @@ export class EmulatorState {
       grants: new Map(),
       tokensValidFrom: 0,
       policy: { mfaRequired: false, mfaEnrollmentRequired: false },
+      policyChangedAtMs: 0,
     };
     this.users.set(user.oid, state);
     return state;

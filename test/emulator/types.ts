@@ -34,7 +34,16 @@ export interface AccessTokenClaims {
 
 export type TokenVerification =
   | { ok: true; claims: AccessTokenClaims }
-  | { ok: false; reason: 'empty' | 'malformed' | 'expired' | 'invalid_audience' | 'bad_signature' | 'revoked' };
+  | {
+      ok: false;
+      /** `revoked`: issued before the user's sessions were revoked; `outdated_policy`: before a CA policy change. */
+      reason: 'empty' | 'malformed' | 'expired' | 'invalid_audience' | 'bad_signature' | 'revoked' | 'outdated_policy';
+      /**
+       * CAE: the token declared client capability cp1, so Graph answers with a claims challenge asking
+       * for a token issued at or after this instant (epoch seconds).
+       */
+      caeNbf?: number;
+    };
 
 /** Claims of a verified custom-API access token (v2 by default, v1 if the API asks for it). */
 export interface ApiAccessTokenClaims {

@@ -171,7 +171,9 @@ void describe('broker auth against the emulator and the real keychain', () => {
       ctx.emulator.control.revokeSessions(user.oid);
       const r = await auth.getToken({ scopes: ['User.Read'], forceRefresh: true });
       assert.equal(r.ok ? '' : r.error.code, 'NOT_SIGNED_IN');
-      assert.match(r.ok ? '' : r.error.message, /graph-bridge login/);
+      // token.get text reaches the model: it says the user must sign in again, and names no command.
+      assert.match(r.ok ? '' : r.error.message, /Only the user can fix this: they must sign in again in Graph Bridge/);
+      assert.doesNotMatch(r.ok ? '' : r.error.message, /graph-bridge /);
       // The account is still listed (MSAL keeps it; only its refresh token is gone), so status must
       // say that it has to sign in again — the tray's "sign-in needed" signal.
       const snap = auth.snapshot();

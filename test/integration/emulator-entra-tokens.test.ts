@@ -195,6 +195,59 @@ void describe('emulator: tokens and refresh', () => {
     assert.equal((await refresh(first.refresh_token)).status, 200);
   });
 
+  void it('CAE with cp1: a policy change challenges the token at Graph; claims refresh satisfies it, or needs MFA', async () => {
+    const pca = createEmulatorPca(emu, { clientCapabilities: ['cp1'] });
+    const { result, account } = await signIn(emu, pca);
+    const me = (token: string) =>
+      emulatorRequest(emu.caPem, `${emu.graphOrigin}/v1.0/me`, { headers: { authorization: `Bearer ${token}` } });
+    const verified = emu.verifyAccessToken(`Bearer ${result.accessToken}`);
+    assert.deepEqual(verified.ok && verified.claims.xms_cc, ['cp1'], 'MSAL sent xms_cc, the token carries it');
+    assert.equal((await me(result.accessToken)).status, 200);
+
+    const challengeOf = async (token: string): Promise<string> => {
+      const res = await me(token);
+      assert.equal(res.status, 401);
+      const b64 = /error="insufficient_claims", claims="([^"]+)"/.exec(res.headers['www-authenticate'] ?? '')?.[1];
+      assert.ok(b64, res.headers['www-authenticate']);
+      return Buffer.from(b64, 'base64').toString('utf8');
+    };
+    const oid = account.localAccountId;
+    emu.control.setPolicy(oid, { mfaRequired: false });
+    const claims = await challengeOf(result.accessToken);
+    assert.match((JSON.parse(claims) as { access_token: { nbf: { value: string } } }).access_token.nbf.value, /^\d+$/);
+
+    const since = lastSeq(emu);
+    const satisfied = await pca.acquireTokenSilent({ account, scopes: ['User.Read'], claims });
+    assert.equal(satisfied.fromCache, false, 'claims skip the cache');
+    const sent = JSON.parse(tokenCalls(emu, since)[0]?.form?.claims ?? '{}') as {
+      access_token?: { nbf?: unknown; xms_cc?: { values?: string[] } };
+    };
+    assert.ok(sent.access_token?.nbf, 'the challenge claims are sent');
+    assert.deepEqual(sent.access_token?.xms_cc?.values, ['cp1'], 'merged with the client capability');
+    assert.equal((await me(satisfied.accessToken)).status, 200);
+
+    emu.control.setPolicy(oid, { mfaRequired: true });
+    const mfaClaims = await challengeOf(satisfied.accessToken);
+    await assert.rejects(
+      pca.acquireTokenSilent({ account, scopes: ['User.Read'], claims: mfaClaims }),
+      (err: unknown) => {
+        assert.ok(err instanceof InteractionRequiredAuthError);
+        assert.equal(err.subError, 'basic_action');
+        assert.match(err.errorMessage, /AADSTS50076/);
+        assert.ok(
+          (JSON.parse(err.claims) as { access_token?: unknown }).access_token,
+          'Entra says which claims the new sign-in must satisfy',
+        );
+        return true;
+      },
+    );
+    const plain = createEmulatorPca(emu);
+    emu.control.setPolicy(oid, { mfaRequired: false });
+    const { result: nonCae } = await signIn(emu, plain);
+    emu.control.setPolicy(oid, { mfaRequired: false });
+    assert.equal((await me(nonCae.accessToken)).status, 200, 'without cp1 a policy change is only seen at refresh');
+  });
+
   void it('answers an unknown client with unauthorized_client 700016', async () => {
     const res = await emulatorRequest(emu.caPem, `${emu.authority}/oauth2/v2.0/token`, {
       form: { client_id: '11111111-2222-3333-4444-555555555555', grant_type: 'refresh_token', refresh_token: 'x' },

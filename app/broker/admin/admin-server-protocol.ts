@@ -1,12 +1,19 @@
 /**
  * The admin protocol as a running broker serves it to the CLI (see admin-protocol.ts). Every method
- * maps onto the Broker facade; a login is cancelled when the CLI disconnects (Ctrl-C).
+ * maps onto the Broker facade; a login or consent is cancelled when the CLI disconnects (Ctrl-C), and
+ * its progress (sign-in URL, failed browser, device code) is sent to the CLI as notifications.
  */
-import { ADMIN_METHODS, ADMIN_PROTOCOL_VERSION, DEVICE_CODE_NOTIFICATION } from '../admin-protocol.ts';
+import {
+  ADMIN_METHODS,
+  ADMIN_PROTOCOL_VERSION,
+  DEVICE_CODE_NOTIFICATION,
+  SIGN_IN_BROWSER_NOTIFICATION,
+} from '../admin-protocol.ts';
 import type { AdminParams, AdminStatus } from '../admin-protocol.ts';
 import { fail, ok } from '../protocol.ts';
 import type { Result } from '../protocol.ts';
 import type { Broker } from '../broker-api.ts';
+import type { BrowserEvent, DeviceCodePrompt } from '../auth/auth-service.ts';
 import type { RpcMethod, RpcPeer, RpcProtocol } from '../ipc/rpc-connection.ts';
 
 export interface AdminSession {
@@ -29,26 +36,39 @@ function method<M extends keyof typeof ADMIN_METHODS>(
 
 const toEmpty = (r: Result<void>): Result<object> => (r.ok ? ok({}) : r);
 
+/** Sign-in progress for the CLI's terminal: the URL / failed browser, or the device code. */
+function progressTo(s: AdminSession) {
+  return {
+    onBrowser: (event: BrowserEvent) => s.peer.notify(SIGN_IN_BROWSER_NOTIFICATION, event),
+    onCode: (prompt: DeviceCodePrompt) =>
+      s.peer.notify(DEVICE_CODE_NOTIFICATION, {
+        userCode: prompt.userCode,
+        verificationUri: prompt.verificationUri,
+        expiresOn: prompt.expiresOn.toISOString(),
+        message: prompt.message,
+      }),
+  };
+}
+
 export function createAdminProtocol(deps: AdminProtocolDeps): RpcProtocol<AdminSession> {
   const { broker } = deps;
   const methods: Record<string, RpcMethod<AdminSession>> = {
     status: method('status', () => ok(deps.adminStatus())),
     'clients.decide': method('clients.decide', (p) => toEmpty(broker.decideClient(p.name, p.decision))),
     'approvals.decide': method('approvals.decide', (p) => toEmpty(broker.decideWrite(p.id, p.decision))),
-    'consent.grant': method('consent.grant', (p) => broker.grantConsent(p)),
-    login: method('login', (p, s) => {
-      const base = { signal: s.abort.signal, ...(p.loginHint === undefined ? {} : { loginHint: p.loginHint }) };
-      if (!p.deviceCode) return broker.signIn(base);
-      return broker.signInWithDeviceCode({
-        ...base,
-        onCode: (prompt) =>
-          s.peer.notify(DEVICE_CODE_NOTIFICATION, {
-            userCode: prompt.userCode,
-            verificationUri: prompt.verificationUri,
-            expiresOn: prompt.expiresOn.toISOString(),
-            message: prompt.message,
-          }),
+    'consent.grant': method('consent.grant', (p, s) => {
+      const { deviceCode, ...target } = p;
+      const { onBrowser, onCode } = progressTo(s);
+      return broker.grantConsent(target, {
+        signal: s.abort.signal,
+        ...(deviceCode === true ? { onDeviceCode: onCode } : { onBrowser }),
       });
+    }),
+    login: method('login', (p, s) => {
+      const { onBrowser, onCode } = progressTo(s);
+      const base = { signal: s.abort.signal, ...(p.loginHint === undefined ? {} : { loginHint: p.loginHint }) };
+      if (!p.deviceCode) return broker.signIn({ ...base, onBrowser });
+      return broker.signInWithDeviceCode({ ...base, onCode });
     }),
     logout: method('logout', async (p) => toEmpty(await broker.signOut(p.account))),
     use: method('use', (p) => broker.useAccount(p.account)),

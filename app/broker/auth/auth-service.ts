@@ -33,6 +33,12 @@ export interface DeviceCodePrompt {
   message: string;
 }
 
+/**
+ * What the user needs to know while a browser sign-in waits: the sign-in URL (always, so it can be
+ * opened by hand), then `browser-failed` if the system browser could not be opened.
+ */
+export type BrowserEvent = { kind: 'url'; url: string } | { kind: 'browser-failed'; url: string; reason: string };
+
 export interface SignInOptions {
   /** Scopes to request besides the OIDC ones (default: the enabled groups' scopes). */
   scopes?: readonly string[];
@@ -40,10 +46,20 @@ export interface SignInOptions {
   /** Force the account picker / a fresh sign-in. */
   prompt?: 'select_account' | 'login' | 'consent';
   signal?: AbortSignal;
+  /** Browser sign-in: receives the sign-in URL and a failed browser launch. */
+  onBrowser?: (event: BrowserEvent) => void;
 }
 
 export interface DeviceCodeOptions extends SignInOptions {
   onCode(prompt: DeviceCodePrompt): void;
+}
+
+export interface GrantConsentOptions {
+  signal?: AbortSignal;
+  /** Browser consent: receives the sign-in URL and a failed browser launch. */
+  onBrowser?: (event: BrowserEvent) => void;
+  /** Consent by device code instead of the browser; the code goes here. */
+  onDeviceCode?: (prompt: DeviceCodePrompt) => void;
 }
 
 export interface AuthSnapshot {
@@ -68,13 +84,19 @@ export interface AuthService {
    * CONSENT_REQUIRED {missingScopes}; a dead refresh token yields NOT_SIGNED_IN / INTERACTION_REQUIRED.
    */
   getToken(request: TokenRequest): Promise<Result<TokenGetResult>>;
-  /** System browser + loopback + PKCE (or the OS broker when enabled and available). */
+  /**
+   * System browser + loopback + PKCE (or the OS broker when enabled and available). The URL goes to
+   * `onBrowser` (and a failed browser launch); ends on abort or after the sign-in time limit.
+   */
   signInInteractive(options?: SignInOptions): Promise<Result<AccountSummary>>;
   signInDeviceCode(options: DeviceCodeOptions): Promise<Result<AccountSummary>>;
-  /** Incremental consent for scopes (an explicit user action: CLI `consent` or the tray's Grant). */
-  grantConsent(scopes: readonly string[], options?: { signal?: AbortSignal }): Promise<Result<string[]>>;
-  /** Removes the account (default: active) from the MSAL cache and the keychain. */
-  signOut(homeAccountId?: string): Promise<Result<void>>;
+  /**
+   * Incremental consent for scopes (an explicit user action: CLI `consent` or the tray's Grant).
+   * Browser flows end when the signal aborts or after the sign-in time limit, closing the loopback.
+   */
+  grantConsent(scopes: readonly string[], options?: GrantConsentOptions): Promise<Result<string[]>>;
+  /** Removes the account (default: active; else by home account id or username) from the cache and keychain. */
+  signOut(homeAccountIdOrUsername?: string): Promise<Result<void>>;
   /** Switch the active account; tokens never cross accounts. */
   useAccount(homeAccountIdOrUsername: string): Promise<Result<AccountSummary>>;
   snapshot(): AuthSnapshot;

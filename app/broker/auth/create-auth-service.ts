@@ -6,9 +6,13 @@
  * - Token cache: verified at start (token-cache.ts) → backend 'keychain' | 'memory' | 'plaintext'.
  * - Network: node:https with system roots + settings.extraCaFile (network-client.ts).
  * - Sign-in: browser (loopback + PKCE, MSAL), the OS broker when enabled/available with fallback to the
- *   browser, or device code. Never from getToken.
- * - getToken: silent only, single-flight per (account, scope set, forceRefresh, claims).
- * - Accounts: every account in the MSAL cache; the active one is persisted in <stateDir>/accounts.json.
+ *   browser, or device code. Never from getToken. A browser flow hands its URL to `onBrowser`, reports a
+ *   browser that did not open, and ends on abort or after `settings.signInTimeoutSeconds` (interactive.ts).
+ * - getToken: silent only, single-flight per (account, scope set, forceRefresh, claims). MSAL declares
+ *   client capability cp1; a CAE claims challenge comes back as `claims` and forces a refresh with them.
+ *   A failure only the user can fix sets `signInNeeded` (with Entra's claims for the next sign-in).
+ * - Accounts: every account in the MSAL cache; the active one is persisted in <stateDir>/accounts.json;
+ *   commands name an account by username or home account id (account-match.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,19 +26,39 @@ import type {
   AuthSnapshot,
   ConsentItem,
   DeviceCodeOptions,
+  DeviceCodePrompt,
+  GrantConsentOptions,
   SignInOptions,
   TokenRequest,
 } from './auth-service.ts';
+import { findAccount } from './account-match.ts';
 import { createAccountStateStore, type AccountStateStore } from './account-state.ts';
 import { createConsentQueue } from './consent-queue.ts';
-import { failure, mapSignInError, mapSilentError, notSignedIn, describeMsalError } from './error-mapping.ts';
+import {
+  classifySilentError,
+  describeMsalError,
+  failure,
+  mapSignInError,
+  notSignedIn,
+  signInTimedOut,
+  USER_MUST_SIGN_IN,
+  type Failure,
+  type SignInNeeded,
+} from './error-mapping.ts';
 import { SIGN_IN_ERROR_PAGE, SIGN_IN_SUCCESS_PAGE } from './login-pages.ts';
 import { msalLoggerOptions, redactingSink, silentSink, type LogSink } from './msal-logger.ts';
 import { createPublicClient, type MsalClient, type MsalClientFactory } from './msal-client.ts';
 import { createCacheGate, gateMsalClient } from './cache-gate.ts';
 import { selectNativeBroker, withBrokerFallback } from './native-broker.ts';
 import { createNetworkClient, type ClosableNetworkModule } from './network-client.ts';
-import { runInteractive, SignInAbortedError } from './interactive.ts';
+import { runDeviceCode } from './device-code.ts';
+import {
+  BrowserNotOpenedError,
+  runInteractive,
+  SignInAbortedError,
+  SignInTimeoutError,
+  type InteractiveTimers,
+} from './interactive.ts';
 import { normalizeScopes, OIDC_SCOPES, scopeKey } from './scopes.ts';
 import { createSingleFlight } from './single-flight.ts';
 import { openTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache.ts';
@@ -62,6 +86,8 @@ export interface AuthServiceDeps {
   now?: () => number;
   /** Verbose MSAL logging (still redacted). */
   verboseMsal?: boolean;
+  /** Timers for the browser sign-in time limit (settings.signInTimeoutSeconds); unit tests inject them. */
+  timers?: InteractiveTimers;
 }
 
 /** The production service plus diagnostics the host may show. */
@@ -80,7 +106,7 @@ interface AccountTokenState {
   expiresOn: Date | null;
   lastRefresh: Date | null;
   /** Set when a silent refresh failed in a way only a new sign-in fixes; cleared by the next success. */
-  signInNeeded: { reason: string; since: Date } | null;
+  signInNeeded: (SignInNeeded & { since: Date }) | null;
 }
 
 interface SilentOutcome {
@@ -258,8 +284,11 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
         emit();
         return { result: { ok: true, value: toTokenResult(result, account) }, fromCache: result.fromCache };
       } catch (err) {
-        log('warn', `auth: silent token failed: ${describeMsalError(err)}`);
-        const mapped = mapSilentError(err, {
+        log(
+          'warn',
+          `auth: silent token failed${claims !== undefined ? ' (claims challenge)' : ''}: ${describeMsalError(err)}`,
+        );
+        const { failure: mapped, signInNeeded } = classifySilentError(err, {
           requestedScopes: scopes,
           grantedScopes: stateFor(account.homeAccountId).granted,
         });
@@ -267,8 +296,12 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
           const { item, added } = consent.record(mapped.error.missingScopes ?? scopes, requestedBy);
           if (added) for (const l of consentListeners) l(item);
         }
-        if (mapped.error.code === 'NOT_SIGNED_IN' || mapped.error.code === 'INTERACTION_REQUIRED') {
-          stateFor(account.homeAccountId).signInNeeded = { reason: mapped.error.message, since: new Date(now()) };
+        if (signInNeeded !== null) {
+          const s = stateFor(account.homeAccountId);
+          // "Needed since" the first failure: later failures update the reason, not the time.
+          if (s.signInNeeded === null)
+            log('info', `auth: sign-in needed for the active account: ${signInNeeded.reason}`);
+          s.signInNeeded = { ...signInNeeded, since: s.signInNeeded?.since ?? new Date(now()) };
         }
         if (mapped.error.code === 'NOT_SIGNED_IN') {
           // The refresh token is gone or dead; the cache may have changed (MSAL deletes bad RTs).
@@ -298,7 +331,16 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
   const ensureOpen = (): Result<never> | null =>
     closed ? failure('INTERNAL', 'The sign-in service has been stopped. Restart Graph Bridge.') : null;
 
+  /** Claims Entra asked for when the active account's silent refresh needed the user (MFA, device). */
+  function pendingClaims(): string | undefined {
+    const active = activeAccount();
+    return active !== null ? tokenState.get(active.homeAccountId)?.signInNeeded?.claims : undefined;
+  }
+
+  const signInTimeoutMs = settings.signInTimeoutSeconds * 1000;
+
   async function interactive(scopes: string[], options: SignInOptions & { account?: AccountInfo }, what: string) {
+    const claims = pendingClaims();
     const request = {
       scopes,
       successTemplate: SIGN_IN_SUCCESS_PAGE,
@@ -306,8 +348,18 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
       ...(options.prompt !== undefined ? { prompt: options.prompt } : {}),
       ...(options.loginHint !== undefined ? { loginHint: options.loginHint } : {}),
       ...(options.account !== undefined ? { account: options.account } : {}),
+      ...(claims !== undefined ? { claims } : {}),
     };
-    const run = (client: MsalClient) => runInteractive({ client, request, openBrowser, signal: options.signal });
+    const run = (client: MsalClient) =>
+      runInteractive({
+        client,
+        request,
+        openBrowser,
+        timeoutMs: signInTimeoutMs,
+        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        ...(options.onBrowser !== undefined ? { onBrowser: options.onBrowser } : {}),
+        ...(deps.timers !== undefined ? { timers: deps.timers } : {}),
+      });
     try {
       const result = await withBrokerFallback(
         brokeredClient !== null ? () => run(brokeredClient) : null,
@@ -318,8 +370,36 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
     } catch (err) {
       if (err instanceof SignInAbortedError)
         return { ok: false as const, fail: failure('INTERACTION_REQUIRED', `${what} was cancelled.`) };
+      if (err instanceof BrowserNotOpenedError) {
+        return {
+          ok: false as const,
+          fail: failure(
+            'INTERACTION_REQUIRED',
+            `${what} did not start: ${err.message} Use device-code sign-in instead.`,
+          ),
+        };
+      }
+      if (err instanceof SignInTimeoutError) {
+        log('info', `auth: ${what} was not finished within ${err.timeoutMs} ms; stopped waiting`);
+        return { ok: false as const, fail: signInTimedOut(what, err.timeoutMs) };
+      }
       log('warn', `auth: ${what} failed: ${describeMsalError(err)}`);
       return { ok: false as const, fail: mapSignInError(err, what) };
+    }
+  }
+
+  async function deviceCode(
+    scopes: string[],
+    options: { signal?: AbortSignal; onCode(prompt: DeviceCodePrompt): void },
+    what: string,
+  ): Promise<{ ok: true; result: AuthenticationResult | null } | { ok: false; fail: Failure }> {
+    try {
+      const result = await runDeviceCode({ client: browserClient, scopes, ...options, now });
+      if (result === 'cancelled') return { ok: false, fail: failure('INTERACTION_REQUIRED', `${what} was cancelled.`) };
+      return { ok: true, result };
+    } catch (err) {
+      log('warn', `auth: ${what} (device code) failed: ${describeMsalError(err)}`);
+      return { ok: false, fail: mapSignInError(err, what) };
     }
   }
 
@@ -344,7 +424,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
       if (scopes.length === 0) return failure('BAD_REQUEST', 'A token request needs at least one scope.');
       if (accounts.length === 0) await refreshAccounts().catch(() => undefined);
       const account = activeAccount();
-      if (account === null) return notSignedIn();
+      if (account === null) return notSignedIn(undefined, USER_MUST_SIGN_IN);
       const force = request.forceRefresh === true;
       const first = await silent(account, scopes, force, request.claims, request.requestedBy);
       const minValidityMs = (request.minValiditySeconds ?? 300) * 1000;
@@ -364,74 +444,49 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
     async signInDeviceCode(options: DeviceCodeOptions) {
       const closedErr = ensureOpen();
       if (closedErr) return closedErr;
-      if (options.signal?.aborted) return failure('INTERACTION_REQUIRED', 'Device-code sign-in was cancelled.');
       const scopes = normalizeScopes(options.scopes ?? defaultSignInScopes(settings));
-      const request = {
-        scopes,
-        cancel: false,
-        deviceCodeCallback: (r: { userCode: string; verificationUri: string; expiresIn: number; message: string }) =>
-          options.onCode({
-            userCode: r.userCode,
-            verificationUri: r.verificationUri,
-            expiresOn: new Date(now() + r.expiresIn * 1000),
-            message: r.message,
-          }),
-      };
-      let onAbort: (() => void) | undefined;
-      const aborted = new Promise<'aborted'>((resolve) => {
-        onAbort = () => {
-          request.cancel = true; // MSAL stops polling at its next interval
-          resolve('aborted');
-        };
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-      });
-      try {
-        const acquisition = browserClient.acquireTokenByDeviceCode(request);
-        acquisition.catch(() => undefined); // observed below, or abandoned after an abort
-        const outcome = await Promise.race([acquisition, aborted]);
-        if (outcome === 'aborted') return failure('INTERACTION_REQUIRED', 'Device-code sign-in was cancelled.');
-        return await afterSignIn(outcome, 'Device-code sign-in');
-      } catch (err) {
-        log('warn', `auth: device-code sign-in failed: ${describeMsalError(err)}`);
-        return mapSignInError(err, 'Device-code sign-in');
-      } finally {
-        if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort);
-      }
+      const r = await deviceCode(scopes, options, 'Device-code sign-in');
+      return r.ok ? afterSignIn(r.result, 'Device-code sign-in') : r.fail;
     },
 
-    async grantConsent(scopes, options = {}) {
+    async grantConsent(scopes, options: GrantConsentOptions = {}) {
       const closedErr = ensureOpen();
       if (closedErr) return closedErr;
       const wanted = normalizeScopes(scopes).filter((s) => !OIDC_SCOPES.has(s.toLowerCase()));
       if (wanted.length === 0) return failure('BAD_REQUEST', 'Name at least one scope to grant.');
       const account = activeAccount();
-      const r = await interactive(
-        wanted,
-        {
-          ...(options.signal !== undefined ? { signal: options.signal } : {}),
-          ...(account !== null ? { account, loginHint: account.username } : {}),
-        },
-        'Granting consent',
-      );
+      const signal = options.signal !== undefined ? { signal: options.signal } : {};
+      const what = 'Granting consent';
+      const r =
+        options.onDeviceCode !== undefined
+          ? await deviceCode(wanted, { ...signal, onCode: options.onDeviceCode }, what)
+          : await interactive(
+              wanted,
+              {
+                ...signal,
+                ...(options.onBrowser !== undefined ? { onBrowser: options.onBrowser } : {}),
+                ...(account !== null ? { account, loginHint: account.username } : {}),
+              },
+              what,
+            );
       if (!r.ok) return r.fail;
-      const signedIn = await afterSignIn(r.result, 'Granting consent');
+      const signedIn = await afterSignIn(r.result, what);
       if (!signedIn.ok) return signedIn;
-      return { ok: true, value: [...r.result.scopes] };
+      return { ok: true, value: [...(r.result?.scopes ?? [])] };
     },
 
-    async signOut(homeAccountId) {
+    async signOut(idOrUsername) {
       const closedErr = ensureOpen();
       if (closedErr) return closedErr;
       await refreshAccounts().catch(() => undefined);
-      const target =
-        homeAccountId !== undefined ? accounts.find((a) => a.homeAccountId === homeAccountId) : activeAccount();
-      if (target === undefined || target === null) {
-        return homeAccountId !== undefined
-          ? failure(
-              'BAD_REQUEST',
-              `No signed-in account has the id ${homeAccountId}. Run \`graph-bridge status\` to list accounts.`,
-            )
-          : notSignedIn('No account is signed in, so there is nothing to sign out.');
+      let target: AccountInfo | null;
+      if (idOrUsername !== undefined) {
+        const found = findAccount(accounts, idOrUsername);
+        if (!found.ok) return found;
+        target = found.account;
+      } else {
+        target = activeAccount();
+        if (target === null) return notSignedIn('No account is signed in, so there is nothing to sign out.');
       }
       try {
         await primary.signOut(target);
@@ -443,17 +498,18 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
           `Could not remove the account from the token cache (${describeMsalError(err)}).`,
         );
       }
+      const gone = target.homeAccountId;
       const persisted = await cache.readPersisted().catch(() => null);
-      if (persisted !== null && persisted.includes(`"${target.homeAccountId}`)) {
+      if (persisted !== null && persisted.includes(`"${gone}`)) {
         return failure(
           'KEYCHAIN_UNAVAILABLE',
           `The account was signed out here but is still in the ${cache.backend} token cache. Remove the "${keychainService}" entry from the OS keychain.`,
         );
       }
-      tokenState.delete(target.homeAccountId);
+      tokenState.delete(gone);
       await refreshAccounts().catch(() => undefined);
-      accounts = accounts.filter((a) => a.homeAccountId !== target.homeAccountId);
-      if (activeId === target.homeAccountId || activeId === null) await setActive(accounts[0]?.homeAccountId ?? null);
+      accounts = accounts.filter((a) => a.homeAccountId !== gone);
+      if (activeId === gone || activeId === null) await setActive(accounts[0]?.homeAccountId ?? null);
       emit();
       return { ok: true, value: undefined };
     },
@@ -462,20 +518,11 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
       const closedErr = ensureOpen();
       if (closedErr) return closedErr;
       await refreshAccounts().catch(() => undefined);
-      const needle = idOrUsername.trim().toLowerCase();
-      const found =
-        accounts.find((a) => a.homeAccountId === idOrUsername.trim()) ??
-        accounts.find((a) => a.username.toLowerCase() === needle);
-      if (found === undefined) {
-        const known = accounts.map((a) => a.username).join(', ') || 'none';
-        return failure(
-          'NOT_SIGNED_IN',
-          `No signed-in account matches "${idOrUsername}" (signed in: ${known}). Sign in with that account first.`,
-        );
-      }
-      await setActive(found.homeAccountId);
+      const found = findAccount(accounts, idOrUsername);
+      if (!found.ok) return found;
+      await setActive(found.account.homeAccountId);
       emit();
-      return { ok: true, value: summarizeAccount(found) };
+      return { ok: true, value: summarizeAccount(found.account) };
     },
 
     snapshot(): AuthSnapshot {

@@ -8,7 +8,15 @@
 import { needsAdminConsent, type BrokerError, type BrokerErrorCode } from '../protocol.ts';
 import { missingScopes } from './scopes.ts';
 
+/** For the person at the terminal or tray (CLI output, sign-in results). */
 export const SIGN_IN_REMEDY = 'Run `graph-bridge login` or use Sign in… in the Graph Bridge tray menu.';
+
+/**
+ * For text that reaches bridges and so the model (token.get): the user has to act, and no command
+ * is given that the model could run itself.
+ */
+export const USER_MUST_SIGN_IN =
+  'Only the user can fix this: they must sign in again in Graph Bridge (tray icon → Sign in…, or in a terminal when Graph Bridge runs as a headless agent).';
 
 interface MsalErrorFields {
   name: string;
@@ -85,42 +93,77 @@ export interface MapContext {
   grantedScopes: Iterable<string>;
 }
 
-/** Maps an error from a SILENT acquisition. */
-export function mapSilentError(err: unknown, ctx: MapContext): Failure {
+/** Why the active account needs a new interactive sign-in (status, tray, agent), and Entra's claims. */
+export interface SignInNeeded {
+  reason: string;
+  /** Claims Entra asked for (e.g. Conditional Access `capolids`), to pass to the next sign-in. */
+  claims?: string;
+}
+
+export interface SilentErrorClass {
+  failure: Failure;
+  /** Set when only a new interactive sign-in fixes this. */
+  signInNeeded: SignInNeeded | null;
+}
+
+const needsUser = (code: 'NOT_SIGNED_IN' | 'INTERACTION_REQUIRED', need: SignInNeeded): SilentErrorClass => ({
+  failure: failure(code, `${need.reason}. ${USER_MUST_SIGN_IN}`),
+  signInNeeded: need,
+});
+
+/** Classifies an error from a SILENT acquisition (its message goes to bridges: see USER_MUST_SIGN_IN). */
+export function classifySilentError(err: unknown, ctx: MapContext): SilentErrorClass {
   const f = fieldsOf(err);
   if (isConsentError(err)) {
     let missing = missingScopes(ctx.requestedScopes, ctx.grantedScopes);
     if (missing.length === 0) missing = missingScopes(ctx.requestedScopes, []);
     const admin = missing.some(needsAdminConsent);
-    return failure('CONSENT_REQUIRED', consentMessage(missing), {
-      missingScopes: missing,
-      ...(admin ? { adminConsentRequired: true } : {}),
-    });
+    return {
+      failure: failure('CONSENT_REQUIRED', consentMessage(missing), {
+        missingScopes: missing,
+        ...(admin ? { adminConsentRequired: true } : {}),
+      }),
+      signInNeeded: null,
+    };
   }
+  const claims = f.claims !== '' ? { claims: f.claims } : {};
   if (NOT_SIGNED_IN_CODES.has(f.errorCode) || NOT_SIGNED_IN_CODES.has(f.subError)) {
-    return notSignedIn(`Your Microsoft sign-in has expired or was revoked (${describeMsalError(err)}).`);
+    return needsUser('NOT_SIGNED_IN', {
+      reason: `Your Microsoft sign-in has expired or was revoked (${describeMsalError(err)})`,
+    });
   }
   if (f.name === 'InteractionRequiredAuthError' || INTERACTION_SUBERRORS.has(f.subError)) {
     const why =
       f.subError === 'basic_action' || f.subError === 'additional_action'
-        ? 'Your organisation requires an extra sign-in step (for example multi-factor authentication)'
+        ? 'Your organisation requires an extra sign-in step, such as multi-factor authentication or a compliant device'
         : 'Microsoft needs you to sign in interactively';
-    return failure('INTERACTION_REQUIRED', `${why} (${describeMsalError(err)}). ${SIGN_IN_REMEDY}`);
+    return needsUser('INTERACTION_REQUIRED', { reason: `${why} (${describeMsalError(err)})`, ...claims });
   }
   if (isNetworkOrOutage(err)) {
-    return failure(
-      'ENTRA_UNAVAILABLE',
-      `Microsoft Entra ID could not be reached or is busy (${describeMsalError(err)}). Check the network connection and try again in a minute.`,
-    );
+    return {
+      failure: failure(
+        'ENTRA_UNAVAILABLE',
+        `Microsoft Entra ID could not be reached or is busy (${describeMsalError(err)}). Check the network connection and try again in a minute.`,
+      ),
+      signInNeeded: null,
+    };
   }
   if (f.errorCode === 'invalid_grant') {
     // Refresh token unknown/malformed (e.g. AADSTS9002313): only a new sign-in helps.
-    return notSignedIn(`Microsoft rejected the stored sign-in (${describeMsalError(err)}).`);
+    return needsUser('NOT_SIGNED_IN', { reason: `Microsoft rejected the stored sign-in (${describeMsalError(err)})` });
   }
-  return failure(
-    'INTERNAL',
-    `Getting a token failed unexpectedly (${describeMsalError(err)}). See the Graph Bridge log for details.`,
-  );
+  return {
+    failure: failure(
+      'INTERNAL',
+      `Getting a token failed unexpectedly (${describeMsalError(err)}). See the Graph Bridge log for details.`,
+    ),
+    signInNeeded: null,
+  };
+}
+
+/** Maps an error from a SILENT acquisition. */
+export function mapSilentError(err: unknown, ctx: MapContext): Failure {
+  return classifySilentError(err, ctx).failure;
 }
 
 /** Maps an error from an INTERACTIVE / device-code sign-in or consent. */
@@ -147,8 +190,19 @@ export function mapSignInError(err: unknown, what: string): Failure {
   );
 }
 
-export function notSignedIn(reason = 'No Microsoft account is signed in.'): Failure {
-  return failure('NOT_SIGNED_IN', `${reason} ${SIGN_IN_REMEDY}`);
+export function notSignedIn(reason = 'No Microsoft account is signed in.', remedy = SIGN_IN_REMEDY): Failure {
+  return failure('NOT_SIGNED_IN', `${reason} ${remedy}`);
+}
+
+/** A browser sign-in nobody finished within the time limit (the loopback is closed by then). */
+export function signInTimedOut(what: string, timeoutMs: number): Failure {
+  const seconds = Math.round(timeoutMs / 1000);
+  const unit = (n: number, name: string): string => `${n} ${name}${n === 1 ? '' : 's'}`;
+  const limit = seconds >= 60 && seconds % 60 === 0 ? unit(seconds / 60, 'minute') : unit(seconds, 'second');
+  return failure(
+    'INTERACTION_REQUIRED',
+    `${what} was not finished within ${limit}, so Graph Bridge stopped waiting. Start it again when you are ready; if no browser can be used on this computer, use device-code sign-in instead.`,
+  );
 }
 
 export function consentMessage(missing: readonly string[]): string {

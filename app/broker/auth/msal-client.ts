@@ -39,6 +39,14 @@ export interface MsalClientConfig {
 
 export type MsalClientFactory = (config: MsalClientConfig) => MsalClient;
 
+/**
+ * Client capabilities declared to Entra: `cp1` = "this client handles claims challenges", so
+ * CAE-enabled resources (Graph) answer a revoked session or a changed Conditional Access policy with
+ * a 401 claims challenge at once instead of the token working until it expires; the bridge retries
+ * such a 401 once with the challenge's claims (token.get `claims` → acquireTokenSilent `claims`).
+ */
+export const CLIENT_CAPABILITIES: readonly string[] = ['cp1'];
+
 /** Reads AccessToken targets from MSAL's serialized cache (the documented cross-library JSON schema). */
 export function scopesFromSerializedCache(serialized: string, homeAccountId: string): string[] {
   try {
@@ -59,7 +67,12 @@ export function scopesFromSerializedCache(serialized: string, homeAccountId: str
 
 export const createPublicClient: MsalClientFactory = (config) => {
   const pca = new PublicClientApplication({
-    auth: { clientId: config.clientId, authority: config.authority, knownAuthorities: config.knownAuthorities },
+    auth: {
+      clientId: config.clientId,
+      authority: config.authority,
+      knownAuthorities: config.knownAuthorities,
+      clientCapabilities: [...CLIENT_CAPABILITIES],
+    },
     cache: { cachePlugin: config.cachePlugin },
     broker: config.nativeBrokerPlugin !== undefined ? { nativeBrokerPlugin: config.nativeBrokerPlugin } : undefined,
     system: { networkClient: config.networkClient, loggerOptions: config.loggerOptions },

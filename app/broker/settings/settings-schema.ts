@@ -65,6 +65,8 @@ export const uploadFolderSchema = z
   // eslint-disable-next-line no-control-regex
   .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'must not contain control characters');
 
+export const DEFAULT_SIGN_IN_TIMEOUT_SECONDS = 600;
+
 export const DEFAULT_TOOL_GROUPS = ['profile', 'mail', 'calendar', 'files', 'tasks'] as const;
 
 export const settingsSchema = z
@@ -81,6 +83,11 @@ export const settingsSchema = z
     toolGroups: z.array(toolGroupSchema).default([...DEFAULT_TOOL_GROUPS]),
     readOnly: z.boolean().default(false),
     approvalPolicy: approvalPolicySchema.default({ clients: 'ask', writes: { default: 'ask', tools: {} } }),
+    /**
+     * How long a browser sign-in or consent waits for the user before it stops (and closes its
+     * loopback listener). Long enough to set up multi-factor authentication.
+     */
+    signInTimeoutSeconds: z.number().int().min(1).max(3600).default(DEFAULT_SIGN_IN_TIMEOUT_SECONDS),
     /** Linux only: keep the token cache in a 0600 plaintext file when no Secret Service exists. */
     allowPlaintextCache: z.boolean().default(false),
     /**
@@ -123,6 +130,7 @@ export const ALLOWED_VALUES: Readonly<Record<string, string>> = {
   'approvalPolicy.writes.default': '"ask", "allow", "deny"',
   'approvalPolicy.writes.tools': 'an object of tool name → "ask"|"allow"|"deny"',
   'approvalPolicy.writes.tools.*': '"ask", "allow", "deny"',
+  signInTimeoutSeconds: 'a whole number of seconds from 1 to 3600 (default 600)',
   allowPlaintextCache: 'true or false (Linux only)',
   uploadFolders:
     'null (your Downloads, Documents and Desktop folders) or an array of folder paths, e.g. ["~/Documents", "/srv/reports"]',

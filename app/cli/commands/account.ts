@@ -1,36 +1,47 @@
 /** `graph-bridge login | logout | use`: account commands (running broker first, else in-process). */
-import { DEVICE_CODE_NOTIFICATION, deviceCodeNotificationSchema } from '../../broker/admin-protocol.ts';
 import type { AccountSummary, Result } from '../../broker/protocol.ts';
 import { parseCommandArgs } from '../args.ts';
 import { reportResult, withBroker } from '../broker-access.ts';
 import { EXIT, usageError } from '../command.ts';
 import type { CliDeps, CommandSpec } from '../command.ts';
 import type { AuthFactory } from '../auth-factory.ts';
+import {
+  followSignIn,
+  printBrowserEvent,
+  printCancelled,
+  printDeviceCode,
+  unlessCancelled,
+  type SignInOutput,
+} from '../sign-in-output.ts';
 import { describeAccount } from './agent.ts';
 
 const LOGIN_USAGE = `Usage: graph-bridge login [--device-code] [--login-hint <user@domain>]
 
-Signs in to Microsoft Entra ID. Opens your browser by default; --device-code prints a code and a URL
-to enter on any device instead. Ctrl-C cancels.`;
+Signs in to Microsoft Entra ID. Opens your browser by default and prints the sign-in URL too;
+--device-code prints a code and a URL to enter on any device instead (use it when this computer
+has no browser, e.g. over SSH). Ctrl-C cancels; an unfinished browser sign-in stops after
+signInTimeoutSeconds (settings.json, default 600).`;
 const LOGOUT_USAGE = `Usage: graph-bridge logout [account]
 
-Signs out (default: the active account): removes it from the token cache and the OS keychain.`;
+Signs out (default: the active account; else the username or home account id shown by
+"graph-bridge status"): removes it from the token cache and the OS keychain.`;
 const USE_USAGE = `Usage: graph-bridge use <account>
 
 Makes <account> (username or home account id, see "graph-bridge status") the active account.`;
 
-function printCode(deps: CliDeps, p: { message: string; verificationUri: string; userCode: string }): void {
-  deps.stdout.write(
-    `${p.message}\n  URL:  ${p.verificationUri}\n  Code: ${p.userCode}\nWaiting for you to finish signing in (Ctrl-C cancels)…\n`,
-  );
-}
+const LOGIN_OUTPUT: SignInOutput = { deviceCodeCommand: 'graph-bridge login --device-code' };
 
-function signedIn(deps: CliDeps, r: Result<AccountSummary>): number {
-  if (deps.signal.aborted) {
-    deps.stderr.write('graph-bridge: sign-in cancelled.\n');
+function signedIn(deps: CliDeps, r: Result<AccountSummary> | 'cancelled', browser: boolean): number {
+  if (r === 'cancelled' || deps.signal.aborted) {
+    printCancelled(deps);
     return EXIT.FAILURE;
   }
-  if (!r.ok) return reportResult(deps, r);
+  if (!r.ok) {
+    reportResult(deps, r);
+    if (browser && r.error.code === 'INTERACTION_REQUIRED')
+      deps.stderr.write(`To sign in without a browser on this computer, run: ${LOGIN_OUTPUT.deviceCodeCommand}\n`);
+    return EXIT.FAILURE;
+  }
   deps.stdout.write(`Signed in as ${describeAccount(r.value)}.\n`);
   return EXIT.OK;
 }
@@ -49,19 +60,16 @@ export function createLoginCommand(authFactory: AuthFactory): CommandSpec {
       if (!deviceCode) deps.stdout.write('Opening your browser to sign in (Ctrl-C cancels)…\n');
       return withBroker(deps, authFactory, {
         async running(admin) {
-          admin.onNotification((method, params) => {
-            const p = deviceCodeNotificationSchema.safeParse(params);
-            if (method === DEVICE_CODE_NOTIFICATION && p.success) printCode(deps, p.data);
-          });
-          const r = await admin.call('login', { deviceCode, ...(hint === undefined ? {} : { loginHint: hint }) });
-          return signedIn(deps, r);
+          followSignIn(deps, admin, LOGIN_OUTPUT);
+          const params = { deviceCode, ...(hint === undefined ? {} : { loginHint: hint }) };
+          return signedIn(deps, await unlessCancelled(deps, () => admin.call('login', params)), !deviceCode);
         },
         async local(host) {
           const base = { signal: deps.signal, ...(hint === undefined ? {} : { loginHint: hint }) };
           const r = deviceCode
-            ? await host.broker.signInWithDeviceCode({ ...base, onCode: (p) => printCode(deps, p) })
-            : await host.broker.signIn(base);
-          return signedIn(deps, r);
+            ? await host.broker.signInWithDeviceCode({ ...base, onCode: (p) => printDeviceCode(deps, p) })
+            : await host.broker.signIn({ ...base, onBrowser: (e) => printBrowserEvent(deps, e, LOGIN_OUTPUT) });
+          return signedIn(deps, r, !deviceCode);
         },
       });
     },

@@ -37,6 +37,28 @@ export function describeAccount(a: AccountSummary | null): string {
   return a === null ? 'not signed in' : `${a.username} (tenant ${a.tenantId})`;
 }
 
+/**
+ * Raises "Sign-in needed" in the agent's terminal when a silent refresh finds that only the user can
+ * fix the sign-in (revoked session, MFA or a compliant device required by Conditional Access).
+ */
+function announceSignInNeeded(broker: BrokerCore, deps: CliDeps): () => void {
+  let shown: string | null = null;
+  return broker.onStatusChanged((s) => {
+    const need = s.signInNeeded;
+    if (need === undefined || s.account === null) {
+      shown = null;
+      return;
+    }
+    if (shown === need.since) return;
+    shown = need.since;
+    deps.stdout.write(
+      `\nSign-in needed for ${s.account.username}: ${need.reason}.\n` +
+        'Editors cannot use Microsoft 365 until you sign in again: run "graph-bridge login" ' +
+        '(or "graph-bridge login --device-code") in another terminal.\n',
+    );
+  });
+}
+
 async function deviceCodeSignIn(broker: BrokerCore, deps: CliDeps): Promise<Result<AccountSummary>> {
   return broker.signInWithDeviceCode({
     signal: deps.signal,
@@ -105,9 +127,11 @@ export function createAgentCommand(authFactory: AuthFactory): CommandSpec {
           );
         }
       }
+      const stopAnnouncing = announceSignInNeeded(broker, deps);
       if (!deps.signal.aborted) {
         await new Promise<void>((done) => deps.signal.addEventListener('abort', () => done(), { once: true }));
       }
+      stopAnnouncing();
       deps.stdout.write('Stopping…\n');
       await broker.stop();
       deps.stdout.write('Stopped.\n');

@@ -12,11 +12,20 @@ import type { CliDeps, CommandSpec } from '../command.ts';
 import type { AuthFactory } from '../auth-factory.ts';
 import { createAuditLog } from '../../broker/audit/audit-log.ts';
 import { escapeControls, terminalJson } from '../../broker/text/terminal-safe.ts';
+import {
+  followSignIn,
+  printBrowserEvent,
+  printCancelled,
+  printDeviceCode,
+  shellArg,
+  unlessCancelled,
+} from '../sign-in-output.ts';
 import { join } from 'node:path';
 
-const CONSENT_USAGE = `Usage: graph-bridge consent <group|scope>…
+const CONSENT_USAGE = `Usage: graph-bridge consent [--device-code] <group|scope>…
 
-Grants Microsoft Graph permissions (incremental consent; opens your browser).
+Grants Microsoft Graph permissions (incremental consent). Opens your browser and prints the sign-in
+URL too; --device-code prints a code and a URL to enter on any device instead.
 Groups: ${TOOL_GROUPS.join(', ')}. Anything else is taken as a scope, e.g. Mail.Send.`;
 const CLIENTS_USAGE = `Usage: graph-bridge clients list
        graph-bridge clients approve <name>
@@ -47,28 +56,57 @@ export function createConsentCommand(authFactory: AuthFactory): CommandSpec {
     name: 'consent',
     summary: 'Grant Graph permissions for a tool group or scopes',
     async run(argv, deps) {
-      const args = parseCommandArgs(argv, {});
+      const args = parseCommandArgs(argv, { 'device-code': { type: 'boolean' } });
       if (!args.ok) return usageError(deps, args.message, CONSENT_USAGE);
       const h = helpOr(deps, args.values.help, CONSENT_USAGE);
       if (h !== null) return h;
       if (args.positionals.length === 0) return usageError(deps, 'name at least one group or scope.', CONSENT_USAGE);
+      const deviceCode = args.values['device-code'] === true;
+      const out = {
+        deviceCodeCommand: ['graph-bridge consent --device-code', ...args.positionals.map(shellArg)].join(' '),
+      };
       const groups = args.positionals.filter(isGroup);
       const scopes = args.positionals.filter((x) => !isGroup(x));
       const targets: ({ group: ToolGroup } | { scopes: string[] })[] = [
         ...groups.map((group) => ({ group })),
         ...(scopes.length > 0 ? [{ scopes }] : []),
       ];
-      const apply = async (grant: (t: (typeof targets)[number]) => Promise<Result<string[]>>): Promise<number> => {
+      if (!deviceCode) deps.stdout.write('Opening your browser to grant the permissions (Ctrl-C cancels)…\n');
+      const apply = async (
+        grant: (t: (typeof targets)[number]) => Promise<Result<string[]> | 'cancelled'>,
+      ): Promise<number> => {
         for (const t of targets) {
           const r = await grant(t);
-          if (!r.ok) return reportResult(deps, r);
+          if (r === 'cancelled' || deps.signal.aborted) {
+            printCancelled(deps, 'sign-in cancelled; nothing more was granted');
+            return EXIT.FAILURE;
+          }
+          if (!r.ok) {
+            reportResult(deps, r);
+            if (!deviceCode && r.error.code === 'INTERACTION_REQUIRED')
+              deps.stderr.write(`To do this without a browser on this computer, run: ${out.deviceCodeCommand}\n`);
+            return EXIT.FAILURE;
+          }
           deps.stdout.write(`Granted. Scopes now: ${escapeControls(r.value.join(' '))}\n`);
         }
         return EXIT.OK;
       };
       return withBroker(deps, authFactory, {
-        running: (admin) => apply((t) => admin.call('consent.grant', t)),
-        local: (host) => apply((t) => host.broker.grantConsent(t)),
+        running: (admin) => {
+          followSignIn(deps, admin, out);
+          // deviceCode only when asked: a running broker from before it existed still takes the call.
+          const params = (t: (typeof targets)[number]) => ({ ...t, ...(deviceCode ? { deviceCode } : {}) });
+          return apply((t) => unlessCancelled(deps, () => admin.call('consent.grant', params(t))));
+        },
+        local: (host) =>
+          apply((t) =>
+            host.broker.grantConsent(t, {
+              signal: deps.signal,
+              ...(deviceCode
+                ? { onDeviceCode: (p) => printDeviceCode(deps, p) }
+                : { onBrowser: (e) => printBrowserEvent(deps, e, out) }),
+            }),
+          ),
       });
     },
   };

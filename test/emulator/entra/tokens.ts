@@ -342,7 +342,13 @@ export function verifyAccessToken(ctx: EntraContext, authorizationHeader: string
   const user = ctx.state.users.get(c.oid as string);
   // Millisecond issue time when we minted it (same-second revoke/re-issue), else the iat claim.
   const issuedAtMs = ctx.state.accessTokenIssuedAt.get(String(c.uti)) ?? life.iat * 1000;
-  if (user && user.tokensValidFrom > issuedAtMs) return { ok: false, reason: 'revoked' };
+  // Continuous access evaluation: only tokens of clients that declared cp1 get a claims challenge.
+  const cae = Array.isArray(c.xms_cc) && c.xms_cc.includes('cp1');
+  const nbf = (ms: number) => (cae ? { caeNbf: Math.floor(ms / 1000) } : {});
+  if (user && user.tokensValidFrom > issuedAtMs) return { ok: false, reason: 'revoked', ...nbf(user.tokensValidFrom) };
+  if (cae && user && user.policyChangedAtMs > issuedAtMs) {
+    return { ok: false, reason: 'outdated_policy', ...nbf(user.policyChangedAtMs) };
+  }
   return { ok: true, claims: c as AccessTokenClaims };
 }
 

@@ -25,29 +25,32 @@ const MESSAGES_401: Record<Exclude<TokenVerification, { ok: true }>['reason'], s
   bad_signature: 'Access token validation failure. Invalid audience.',
   revoked:
     'Continuous access evaluation resulted in claims challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp',
+  outdated_policy:
+    'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenCreatedWithOutdatedPolicies',
 };
 
 function wwwAuthenticate(deps: GraphServiceDeps, extra = ''): string {
   return `Bearer realm="", authorization_uri="${deps.authorizeUri}", client_id="${GRAPH_APP_ID}"${extra}`;
 }
 
-/** Returns the verified claims or throws the 401 Graph would send. */
+/** The CAE claims challenge: base64 of `{"access_token":{"nbf":{"essential":true,"value":"<epoch s>"}}}`. */
+export function caeChallenge(nbfSeconds: number): string {
+  const claims = { access_token: { nbf: { essential: true, value: String(nbfSeconds) } } };
+  return `, error="insufficient_claims", claims="${Buffer.from(JSON.stringify(claims)).toString('base64')}"`;
+}
+
+/**
+ * Returns the verified claims or throws the 401 Graph would send. A CAE-capable token (cp1) that a
+ * revocation or policy change invalidated gets a claims challenge; others get a plain 401.
+ */
 export function authenticate(deps: GraphServiceDeps, authorization: string | undefined): AccessTokenClaims {
   const v = deps.verifyAccessToken(authorization);
   if (v.ok) return v.claims;
-  let extra = '';
-  if (v.reason === 'revoked') {
-    const nbf = Math.floor(deps.clock.nowMs() / 1000);
-    const claims = Buffer.from(
-      JSON.stringify({ access_token: { nbf: { essential: true, value: String(nbf) } } }),
-    ).toString('base64');
-    extra = `, error="insufficient_claims", claims="${claims}"`;
-  }
   throw new GraphHttpError({
     status: 401,
     code: 'InvalidAuthenticationToken',
     message: MESSAGES_401[v.reason],
-    headers: { 'WWW-Authenticate': wwwAuthenticate(deps, extra) },
+    headers: { 'WWW-Authenticate': wwwAuthenticate(deps, v.caeNbf !== undefined ? caeChallenge(v.caeNbf) : '') },
   });
 }
 

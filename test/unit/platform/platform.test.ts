@@ -10,12 +10,18 @@ interface Spawned {
   shell: unknown;
 }
 
-function fakeSpawn(calls: Spawned[], fail?: Error): SpawnFn {
+/** A launcher that fails to start (`fail`), exits with `exit` (code, signal), or never exits (`exit: 'running'`). */
+function fakeSpawn(
+  calls: Spawned[],
+  fail?: Error,
+  exit: [number | null, NodeJS.Signals | null] | 'running' = [0, null],
+): SpawnFn {
   return (command, args, options) => {
     calls.push({ command, args, shell: options.shell });
     const child = new EventEmitter() as EventEmitter & { unref(): void };
     child.unref = () => undefined;
     if (fail) process.nextTick(() => child.emit('error', fail));
+    else if (exit !== 'running') process.nextTick(() => child.emit('exit', ...exit));
     return child;
   };
 }
@@ -57,7 +63,7 @@ void test('non-web URLs are refused and a missing launcher is reported', async (
   assert.equal(calls.length, 0);
   await assert.rejects(
     createOpenBrowser('linux', fakeSpawn(calls, new Error('spawn xdg-open ENOENT')))('https://example.com/'),
-    /Could not start xdg-open/,
+    /Could not open a browser \(xdg-open could not be started: spawn xdg-open ENOENT\)/,
   );
 });
 
@@ -73,4 +79,34 @@ void test('createPlatform reads xdg-user-dirs (under XDG_CONFIG_HOME) for the de
   const m = createPlatform({ platform: 'darwin', env: {}, homedir: '/Users/ada', readTextFile });
   assert.deepEqual(m.defaultUploadFolders, ['/Users/ada/Downloads', '/Users/ada/Documents', '/Users/ada/Desktop']);
   assert.equal(read.length, 1);
+});
+
+void test('a launcher that exits non-zero is a failed launch that says why', async () => {
+  const calls: Spawned[] = [];
+  await assert.rejects(
+    createOpenBrowser('linux', fakeSpawn(calls, undefined, [3, null]))('https://example.com/'),
+    (err: Error) => {
+      assert.equal(err.name, 'BrowserLaunchError');
+      assert.equal(
+        err.message,
+        'Could not open a browser (xdg-open exited with code 3: no web browser is installed or set up).',
+      );
+      return true;
+    },
+  );
+  await assert.rejects(
+    createOpenBrowser('darwin', fakeSpawn(calls, undefined, [1, null]))('https://example.com/'),
+    /\(open exited with code 1\)/,
+  );
+  await assert.rejects(
+    createOpenBrowser('linux', fakeSpawn(calls, undefined, [null, 'SIGTERM']))('https://example.com/'),
+    /xdg-open was stopped by SIGTERM/,
+  );
+  await createOpenBrowser('linux', fakeSpawn(calls, undefined, [0, null]))('https://example.com/');
+});
+
+void test('a launcher still running after the wait is taken as a browser starting', async () => {
+  const calls: Spawned[] = [];
+  await createOpenBrowser('linux', fakeSpawn(calls, undefined, 'running'), { launchWaitMs: 0 })('https://example.com/');
+  assert.equal(calls.length, 1);
 });

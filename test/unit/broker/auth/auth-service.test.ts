@@ -16,6 +16,7 @@ import { createAuthService } from '../../../../app/broker/auth/create-auth-servi
 import type { MsalClient } from '../../../../app/broker/auth/msal-client.ts';
 import { createMemoryCachePlugin, type TokenCache } from '../../../../app/broker/auth/token-cache.ts';
 import type { AccountStateStore } from '../../../../app/broker/auth/account-state.ts';
+import type { InteractiveTimers } from '../../../../app/broker/auth/interactive.ts';
 import { parseSettings } from '../../../../app/broker/settings/settings-store.ts';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
@@ -97,8 +98,15 @@ function memoryStore(initial: string | null = null): AccountStateStore & { value
   return store;
 }
 
-async function setup(fake: FakeMsal, state = memoryStore()) {
-  const parsed = parseSettings({ toolGroups: ['profile', 'mail'], readOnly: true }, { source: 'test' });
+async function setup(
+  fake: FakeMsal,
+  state = memoryStore(),
+  extra: { timers?: InteractiveTimers; settings?: Record<string, unknown> } = {},
+) {
+  const parsed = parseSettings(
+    { toolGroups: ['profile', 'mail'], readOnly: true, ...extra.settings },
+    { source: 'test' },
+  );
   assert.ok(parsed.ok);
   const plugin = createMemoryCachePlugin();
   const tokenCache: TokenCache = {
@@ -133,6 +141,7 @@ async function setup(fake: FakeMsal, state = memoryStore()) {
     tokenCache,
     accountState: state,
     now: () => NOW,
+    ...(extra.timers !== undefined ? { timers: extra.timers } : {}),
   });
   return { auth, opened, state };
 }
@@ -354,7 +363,11 @@ void test('sign-out removes the account, forgets its tokens and activates the ne
   );
   assert.deepEqual(auth.snapshot().grantedScopes, [], 'no tokens state carried over to the other account');
   const missing = await auth.signOut('nope');
-  assert.equal(missing.ok ? '' : missing.error.code, 'BAD_REQUEST');
+  assert.equal(missing.ok ? '' : missing.error.code, 'NOT_SIGNED_IN');
+  assert.match(
+    missing.ok ? '' : missing.error.message,
+    /No signed-in account is "nope" \(signed in: user2@contoso\.com\)/,
+  );
 });
 
 void test('a silent failure only a new sign-in fixes raises signInNeeded; the next success clears it', async () => {
@@ -406,4 +419,119 @@ void test('MSAL sees one cache operation at a time: listing accounts waits for a
   await Promise.all([token, useOther]);
   assert.equal(events[1], 'silent:end');
   assert.ok(events.slice(2).includes('accounts'));
+});
+
+void test('a CAE claims challenge reaches acquireTokenSilent; needing MFA raises signInNeeded, the next sign-in carries the claims', async () => {
+  const fake = new FakeMsal();
+  fake.accounts = [account(1)];
+  const { auth } = await setup(fake);
+  const challenge = '{"access_token":{"nbf":{"essential":true,"value":"1767268800"}}}';
+  const ok = await auth.getToken({ scopes: ['User.Read'], claims: challenge });
+  assert.ok(ok.ok);
+  assert.equal(fake.silent.at(-1)?.claims, challenge, 'MSAL skips its cache and refreshes with the claims');
+
+  const entraClaims = '{"access_token":{"capolids":{"essential":true,"values":["p1"]}}}';
+  fake.onSilent = () =>
+    Promise.reject(
+      new InteractionRequiredAuthError(
+        'invalid_grant',
+        'c',
+        'AADSTS50076: MFA',
+        'basic_action',
+        '',
+        '',
+        entraClaims,
+        '50076',
+      ),
+    );
+  const mfa = await auth.getToken({ scopes: ['User.Read'], claims: challenge });
+  assert.equal(mfa.ok ? '' : mfa.error.code, 'INTERACTION_REQUIRED');
+  assert.match(mfa.ok ? '' : mfa.error.message, /multi-factor authentication or a compliant device.*Only the user/);
+  const needed = auth.snapshot().signInNeeded;
+  assert.match(needed?.reason ?? '', /^Your organisation requires an extra sign-in step/);
+  const since = needed?.since;
+  await auth.getToken({ scopes: ['User.Read'] });
+  assert.equal(auth.snapshot().signInNeeded?.since, since, 'needed since the first failure');
+
+  fake.onInteractive = async (r) => {
+    await r.openBrowser('https://login.example/authorize');
+    return result(account(1), ['User.Read']);
+  };
+  assert.ok((await auth.signInInteractive()).ok);
+  assert.equal(fake.interactive[0]?.claims, entraClaims, "Entra's claims go to the new sign-in");
+  assert.equal(auth.snapshot().signInNeeded ?? null, null);
+});
+
+void test('an unfinished browser sign-in stops after signInTimeoutSeconds with a clear message', async () => {
+  const fake = new FakeMsal();
+  let fire: () => void = () => undefined;
+  const limits: number[] = [];
+  const timers: InteractiveTimers = {
+    setTimeout: (cb, ms) => {
+      limits.push(ms);
+      fire = cb;
+      return 1;
+    },
+    clearTimeout: () => undefined,
+  };
+  const opened = deferred<void>();
+  fake.onInteractive = async (r) => {
+    await r.openBrowser('https://login.example/authorize?redirect_uri=http%3A%2F%2Flocalhost%3A1&state=s');
+    opened.resolve();
+    return new Promise<AuthenticationResult>(() => undefined);
+  };
+  const { auth } = await setup(fake, memoryStore(), { timers, settings: { signInTimeoutSeconds: 120 } });
+  const urls: string[] = [];
+  const pending = auth.signInInteractive({ onBrowser: (e) => urls.push(e.url) });
+  await opened.promise;
+  assert.deepEqual(limits, [120_000]);
+  fire();
+  const r = await pending;
+  assert.equal(r.ok ? '' : r.error.code, 'INTERACTION_REQUIRED');
+  assert.match(
+    r.ok ? '' : r.error.message,
+    /^Sign-in was not finished within 2 minutes, so Graph Bridge stopped waiting/,
+  );
+  assert.deepEqual(urls, ['https://login.example/authorize?redirect_uri=http%3A%2F%2Flocalhost%3A1&state=s']);
+});
+
+void test('every account command takes a username or a home account id', async () => {
+  const fake = new FakeMsal();
+  const twin = { ...account(2), homeAccountId: 'oid-9.other', environment: 'login.microsoftonline.us' };
+  fake.accounts = [account(1), account(2), twin];
+  const { auth } = await setup(fake, memoryStore(account(1).homeAccountId));
+  const ambiguous = await auth.signOut('user2@contoso.com');
+  assert.equal(ambiguous.ok ? '' : ambiguous.error.code, 'BAD_REQUEST');
+  assert.match(ambiguous.ok ? '' : ambiguous.error.message, /oid-2\.tid on login\.microsoftonline\.com, oid-9\.other/);
+  assert.ok((await auth.signOut('oid-9.other')).ok, 'by id');
+  assert.ok((await auth.signOut('  USER2@Contoso.com ')).ok, 'by username, any case, trimmed');
+  assert.deepEqual(
+    fake.accounts.map((a) => a.homeAccountId),
+    [account(1).homeAccountId],
+  );
+  const evil = await auth.useAccount('x\u001b[31m\nInjected');
+  const said = evil.ok ? '' : evil.error.message;
+  assert.ok(!said.includes('\u001b') && !said.includes('\n'), `a typed name is escaped in the message: ${said}`);
+});
+
+void test('consent by device code: the code reaches the caller, the granted scopes come back', async () => {
+  const fake = new FakeMsal();
+  fake.accounts = [account(1)];
+  fake.onDevice = (r) => {
+    r.deviceCodeCallback({
+      userCode: 'CODE1',
+      deviceCode: 'dc',
+      verificationUri: 'https://microsoft.com/devicelogin',
+      expiresIn: 900,
+      interval: 5,
+      message: 'Go there',
+    });
+    return Promise.resolve(result(account(1), ['User.Read', 'Mail.Send']));
+  };
+  const { auth, opened } = await setup(fake);
+  const codes: string[] = [];
+  const r = await auth.grantConsent(['Mail.Send'], { onDeviceCode: (p) => codes.push(p.userCode) });
+  assert.deepEqual(r, { ok: true, value: ['User.Read', 'Mail.Send'] });
+  assert.deepEqual(codes, ['CODE1']);
+  assert.deepEqual(opened, [], 'no browser');
 });

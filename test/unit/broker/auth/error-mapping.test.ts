@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AuthError, ClientAuthError, InteractionRequiredAuthError, ServerError } from '@azure/msal-node';
-import { mapSignInError, mapSilentError } from '../../../../app/broker/auth/error-mapping.ts';
+import {
+  classifySilentError,
+  mapSignInError,
+  mapSilentError,
+  signInTimedOut,
+} from '../../../../app/broker/auth/error-mapping.ts';
 
 const ctx = {
   requestedScopes: ['User.Read', 'Mail.Read', 'Mail.Send'],
@@ -35,7 +40,7 @@ void test('a missing admin-only scope is flagged so the bridge and window point 
   assert.doesNotMatch(r.error.message, /needs your consent|press Grant/, 'Grant cannot give an admin-only scope');
 });
 
-void test('bad_token / no_tokens_found / missing account → NOT_SIGNED_IN with the sign-in remedy', () => {
+void test('bad_token / no_tokens_found / missing account → NOT_SIGNED_IN: only the user can sign in again', () => {
   const cases = [
     new InteractionRequiredAuthError('invalid_grant', 'c', 'AADSTS50173: revoked', 'bad_token', '', '', '', '50173'),
     new InteractionRequiredAuthError('no_tokens_found', 'c', 'No refresh token found in the cache.'),
@@ -45,7 +50,8 @@ void test('bad_token / no_tokens_found / missing account → NOT_SIGNED_IN with 
   for (const err of cases) {
     const r = mapSilentError(err, ctx);
     assert.equal(r.error.code, 'NOT_SIGNED_IN', err.message);
-    assert.match(r.error.message, /Run `graph-bridge login` or use Sign in… in the Graph Bridge tray/);
+    assert.match(r.error.message, /Only the user can fix this: they must sign in again in Graph Bridge \(tray icon/);
+    assert.doesNotMatch(r.error.message, /graph-bridge /, 'token.get text reaches the model: no command in it');
   }
 });
 
@@ -60,9 +66,18 @@ void test('basic_action (MFA / Conditional Access) → INTERACTION_REQUIRED', ()
     '{"access_token":{}}',
     '50076',
   );
-  const r = mapSilentError(err, ctx);
-  assert.equal(r.error.code, 'INTERACTION_REQUIRED');
-  assert.match(r.error.message, /multi-factor/);
+  const r = classifySilentError(err, ctx);
+  assert.equal(r.failure.error.code, 'INTERACTION_REQUIRED');
+  assert.match(
+    r.failure.error.message,
+    /multi-factor authentication or a compliant device.*Only the user can fix this/,
+  );
+  assert.doesNotMatch(r.failure.error.message, /graph-bridge /);
+  assert.deepEqual(r.signInNeeded, {
+    reason:
+      'Your organisation requires an extra sign-in step, such as multi-factor authentication or a compliant device (invalid_grant/basic_action/50076)',
+    claims: '{"access_token":{}}',
+  });
 });
 
 void test('network failures, 5xx, 429 and MSAL self-throttling → ENTRA_UNAVAILABLE', () => {
@@ -82,4 +97,13 @@ void test('anything else → INTERNAL, and sign-in errors say what to do', () =>
   assert.match(denied.error.message, /cancelled or declined/);
   const expired = mapSignInError(new AuthError('post_request_failed', 'c', 'expired_token'), 'Device-code sign-in');
   assert.match(expired.error.message, /timed out/);
+});
+
+void test('a sign-in nobody finished says how long Graph Bridge waited and what to do', () => {
+  assert.match(
+    signInTimedOut('Sign-in', 600_000).error.message,
+    /^Sign-in was not finished within 10 minutes, so Graph Bridge stopped waiting\. Start it again.*device-code/,
+  );
+  assert.match(signInTimedOut('Granting consent', 1000).error.message, /within 1 second,/);
+  assert.match(signInTimedOut('Sign-in', 90_000).error.message, /within 90 seconds,/);
 });

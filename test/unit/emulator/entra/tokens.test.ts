@@ -20,7 +20,7 @@ void describe('emulator tokens: minting and the Graph-side access-token check', 
     const ctx: EntraContext = testEntraContext({ clock, keys: [key] });
     const adele = defaultUsers()[0]!;
     ctx.state.grant(adele.oid, DEMO_CLIENT_ID, ['User.Read', 'Mail.Read']);
-    const mint = (scope = 'User.Read openid profile offline_access', nonce?: string) => {
+    const mint = (scope = 'User.Read openid profile offline_access', nonce?: string, claims?: string) => {
       const parsed = parseScopes(scope);
       assert.ok(parsed.ok);
       return mintTokens(ctx, {
@@ -34,6 +34,7 @@ void describe('emulator tokens: minting and the Graph-side access-token check', 
         },
         scopes: parsed.scopes,
         clientInfo: true,
+        ...(claims ? { claims } : {}),
       });
     };
     return { ctx, adele, mint, tick: (s: number) => (now += s * 1000) };
@@ -87,5 +88,32 @@ void describe('emulator tokens: minting and the Graph-side access-token check', 
     assert.deepEqual(verifyAccessToken(ctx, header), { ok: false, reason: 'revoked' });
     tick(0.2);
     assert.equal(verifyAccessToken(ctx, `Bearer ${mint().access_token}`).ok, true, 'issued after the revocation');
+  });
+
+  void it('continuous access evaluation: only cp1 tokens are challenged, for revocation and for a policy change', () => {
+    const { ctx, mint, adele, tick } = setup();
+    const cp1 = JSON.stringify({ access_token: { xms_cc: { values: ['cp1'] } } });
+    const caeToken = `Bearer ${mint(undefined, undefined, cp1).access_token}`;
+    const plainToken = `Bearer ${mint().access_token}`;
+    const user = ctx.state.users.get(adele.oid)!;
+
+    tick(1);
+    user.policyChangedAtMs = ctx.clock.nowMs();
+    assert.deepEqual(verifyAccessToken(ctx, caeToken), {
+      ok: false,
+      reason: 'outdated_policy',
+      caeNbf: Math.floor(user.policyChangedAtMs / 1000),
+    });
+    assert.equal(verifyAccessToken(ctx, plainToken).ok, true, 'a non-CAE token lives until it expires');
+    tick(1);
+    assert.equal(verifyAccessToken(ctx, `Bearer ${mint(undefined, undefined, cp1).access_token}`).ok, true);
+
+    user.tokensValidFrom = ctx.clock.nowMs();
+    assert.deepEqual(verifyAccessToken(ctx, caeToken), {
+      ok: false,
+      reason: 'revoked',
+      caeNbf: Math.floor(user.tokensValidFrom / 1000),
+    });
+    assert.deepEqual(verifyAccessToken(ctx, plainToken), { ok: false, reason: 'revoked' }, 'no claims challenge');
   });
 });

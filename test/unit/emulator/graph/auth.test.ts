@@ -33,15 +33,30 @@ void describe('graph emulator: authentication (401)', () => {
     }
   });
 
-  void it('revocation carries a CAE claims challenge in WWW-Authenticate', () => {
-    const r = call('GET', '/me', { token: 'revoked' });
-    const h = r.headers['WWW-Authenticate'] ?? '';
-    assert.match(h, /error="insufficient_claims"/);
-    const claims = /claims="([^"]+)"/.exec(h)?.[1] ?? '';
-    const decoded = JSON.parse(Buffer.from(claims, 'base64').toString('utf8')) as {
-      access_token: { nbf: { essential: boolean } };
+  void it('a CAE-capable token gets a claims challenge for a revocation or a policy change; others do not', () => {
+    const challenge = (token: string) => {
+      const r = call('GET', '/me', { token });
+      assert.equal(r.status, 401, token);
+      const h = r.headers['WWW-Authenticate'] ?? '';
+      if (!/error="insufficient_claims"/.test(h)) return { message: str(r.body.error?.message), nbf: undefined };
+      const claims = /claims="([^"]+)"/.exec(h)?.[1] ?? '';
+      const decoded = JSON.parse(Buffer.from(claims, 'base64').toString('utf8')) as {
+        access_token: { nbf: { essential: boolean; value: string } };
+      };
+      assert.equal(decoded.access_token.nbf.essential, true);
+      return { message: str(r.body.error?.message), nbf: decoded.access_token.nbf.value };
     };
-    assert.equal(decoded.access_token.nbf.essential, true);
+    assert.deepEqual(challenge('revoked-cp1'), {
+      message:
+        'Continuous access evaluation resulted in claims challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp',
+      nbf: '1700000000',
+    });
+    assert.deepEqual(challenge('outdated-policy-cp1'), {
+      message:
+        'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenCreatedWithOutdatedPolicies',
+      nbf: '1700000001',
+    });
+    assert.equal(challenge('revoked').nbf, undefined, 'no challenge for a client without cp1');
   });
 
   void it('authenticates before routing (unknown path without token is 401, with token 400 segment)', () => {

@@ -22,6 +22,9 @@ function verify(header: string | undefined): TokenVerification {
   if (!header?.startsWith('Bearer ') || header.length <= 7) return { ok: false, reason: 'empty' };
   const token = header.slice(7);
   if (token === 'expired' || token === 'revoked' || token === 'invalid_audience') return { ok: false, reason: token };
+  // Tokens of a CAE-capable (cp1) client invalidated by a revocation or a policy change.
+  if (token === 'revoked-cp1') return { ok: false, reason: 'revoked', caeNbf: 1_700_000_000 };
+  if (token === 'outdated-policy-cp1') return { ok: false, reason: 'outdated_policy', caeNbf: 1_700_000_001 };
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { oid: string; scp: string };
     const user = defaultUsers().find((u) => u.oid === parsed.oid);
