@@ -13,7 +13,9 @@ import { BRIDGE_ENV, type HelloResult } from '../app/broker/protocol.ts';
 import type { BridgeConfig } from './config.ts';
 import type { BrokerClient } from './broker/broker-client.ts';
 import type { TokenSource } from './broker/token-source.ts';
+import { createCursorCodec } from './graph/cursor.ts';
 import { createGraphApi, type AuthRequest, type GraphApiOptions, type GraphTransport } from './graph/graph-api.ts';
+import type { HandleStore } from './handles/handle-store.ts';
 import { brokerFailureToToolError } from './graph/errors.ts';
 import type { Logger } from './log.ts';
 import { describeError } from './log.ts';
@@ -48,6 +50,8 @@ export interface ToolRunnerDeps {
   sleep(ms: number): Promise<void>;
   now(): number;
   limits?: ToolContext['limits'];
+  /** Short handles for ids and paging cursors (bridge/handles); without it results show raw ids. */
+  handles?: HandleStore;
   graphPolicy?: Pick<GraphApiOptions, 'throttleBudgetMs' | 'maxThrottleRetries' | 'defaultRetryDelayMs'>;
 }
 
@@ -67,6 +71,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
   const transports = new Map<string, GraphTransport>();
   /** Tools seen so far, so a token failure is explained in terms of the tool that asked. */
   const toolsByName = new Map<string, ToolDefinition>();
+  const cursors = createCursorCodec(deps.handles);
 
   const session = async (tool: ToolDefinition): Promise<HelloResult> => {
     const s = await deps.broker.session();
@@ -139,6 +144,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         sleep: (ms) => deps.sleep(ms),
         now: () => deps.now(),
         ...deps.graphPolicy,
+        cursors,
         audit: (record) => {
           deps.broker.call('audit.record', record).then(
             (o) => {
@@ -202,6 +208,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         limits: deps.limits ?? DEFAULT_LIMITS,
         readOnly,
         readOnlyRemedy,
+        ...(deps.handles ? { handles: deps.handles } : {}),
       };
       return tool.run(input as never, ctx);
     },

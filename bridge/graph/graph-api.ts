@@ -6,7 +6,7 @@
  *   - 429 (any method) and 503/504 (not a POST, unless it only reads): honour Retry-After within a total waiting budget
  *     (default 30 s), then a clear THROTTLED error;
  *   - every other failure -> ToolError (errors.ts); every HTTP exchange -> audit.record.
- * Paging cursors are encoded nextLinks, validated to stay on the Graph origin (cursor.ts).
+ * Paging cursors stand for nextLinks (short handles or encoded links), validated to stay on the Graph origin (cursor.ts).
  */
 import type { AuditRecordParams, ToolGroup } from '../../app/broker/protocol.ts';
 import {
@@ -17,7 +17,7 @@ import {
   type GraphPage,
   type HttpMethod,
 } from '../tools/tool.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { createCursorCodec, type CursorCodec } from './cursor.ts';
 import { graphFailureToToolError, throttledError } from './errors.ts';
 
 export interface AuthRequest {
@@ -65,6 +65,8 @@ export interface GraphApiOptions {
   maxThrottleRetries?: number;
   /** Delay when a throttled answer has no Retry-After (default 1 s, doubling). */
   defaultRetryDelayMs?: number;
+  /** nextLink <-> the cursor the model sees (default: self-contained `gb1.` cursors). */
+  cursors?: CursorCodec;
 }
 
 export function buildUrl(path: string, query?: GraphCall['query']): string {
@@ -191,8 +193,9 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
     },
     async page<T>(call: GraphCall, cursor?: string): Promise<GraphPage<T>> {
       let url = buildUrl(call.path, call.query);
+      const cursors = options.cursors ?? createCursorCodec(undefined);
       if (cursor !== undefined && cursor !== '') {
-        const checked = decodeCursor(cursor, options.graphBaseUrl);
+        const checked = await cursors.decode(cursor, options.graphBaseUrl);
         if (!checked.ok) throw new ToolError('BAD_CURSOR', checked.message);
         url = checked.url;
       }
@@ -200,7 +203,7 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
       const body = (response.body ?? {}) as { value?: unknown; '@odata.nextLink'?: unknown };
       const items = Array.isArray(body.value) ? (body.value as T[]) : [];
       const next = body['@odata.nextLink'];
-      return { items, nextCursor: typeof next === 'string' && next !== '' ? encodeCursor(next) : null };
+      return { items, nextCursor: typeof next === 'string' && next !== '' ? await cursors.encode(next) : null };
     },
     async download(call: GraphCall): Promise<Download> {
       const response = await execute(call, buildUrl(call.path, call.query), true);

@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import type { ToolGroup } from '../../app/broker/protocol.ts';
+import type { HandleStore } from '../handles/handle-store.ts';
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -88,6 +89,11 @@ export interface ToolContext {
   readOnly?: boolean;
   /** How the user turns read-only off, for readOnlyError (it depends on where it was set). */
   readOnlyRemedy?: string;
+  /**
+   * Short handles for long Graph ids (bridge/handles). Tools reach it through tools/shared/ids.ts.
+   * (Additive; undefined = ids are shown and taken as they are.)
+   */
+  handles?: HandleStore;
 }
 
 export const READ_ONLY_SETTINGS_REMEDY =

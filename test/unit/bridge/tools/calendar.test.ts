@@ -103,8 +103,15 @@ void describe('list_events', () => {
     });
     const result = await runTool(byName(tools, 'list_events'), { top: 50 }, fake.ctx);
     assert.ok(result.text.length <= 1500, `text ${result.text.length} chars`);
-    assert.match(result.text, /\[truncated: \d+ more characters/);
+    assert.match(
+      result.text,
+      /\n\[45 more item\(s\) of this page left out to stay within 1500 characters; ask for fewer/,
+    );
     assert.match(result.text, /cursor "gb1\.more"/);
+    // Whole entries only: every entry line shown ends with its last field.
+    const entries = result.text.split('\n').filter((l) => l.startsWith('- '));
+    assert.equal(entries.length, 5);
+    for (const entry of entries) assert.match(entry, /\| you: notResponded$/);
   });
 });
 

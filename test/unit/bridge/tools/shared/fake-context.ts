@@ -17,6 +17,7 @@ import {
   type ToolResult,
 } from '../../../../../bridge/tools/tool.ts';
 import { z } from 'zod';
+import type { HandleStore } from '../../../../../bridge/handles/handle-store.ts';
 
 export type GraphKind = 'request' | 'page' | 'download';
 
@@ -35,6 +36,8 @@ export interface FakeOptions {
   deny?: boolean;
   readOnly?: boolean;
   limits?: Partial<ToolContext['limits']>;
+  /** A handle store (short ids); without one ids pass through as they are. */
+  handles?: HandleStore;
   api?: {
     baseUrl?: string | null;
     respond?: (call: Parameters<ApiClient['request']>[0]) => Awaited<ReturnType<ApiClient['request']>>;
@@ -101,6 +104,7 @@ export function fakeContext(options: FakeOptions = {}): Fake {
     },
     limits: { maxResultChars: 20_000, maxInlineFileBytes: 256 * 1024, ...options.limits },
     ...(options.readOnly !== undefined ? { readOnly: options.readOnly } : {}),
+    ...(options.handles ? { handles: options.handles } : {}),
   };
   return fake;
 }
