@@ -290,13 +290,14 @@ const getEvent = defineTool({
     });
     const id = await shortId(ctx, 'event', e.id);
     const details = eventDetail(shapeEvent(e, { id, previewChars: 0 }));
-    // The body gets what is left of one result after the details and the cut note.
-    const ceiling = Math.max(500, ctx.limits.maxResultChars - details.length - 250);
+    // The body (and its cut note) gets what is left of one result after the details.
     const body = cutBody(bodyToText(e.body), {
-      max: Math.min(input.maxBodyChars ?? DEFAULT_BODY_CHARS, ceiling),
-      ceiling,
+      requested: input.maxBodyChars ?? DEFAULT_BODY_CHARS,
+      room: ctx.limits.maxResultChars - details.length - 2,
       option: 'maxBodyChars',
-      elsewhere: e.webLink ? `open the event in Outlook to read the rest: ${e.webLink}` : 'open it in Outlook',
+      elsewhere: e.webLink
+        ? `open the event in Outlook to read the rest: ${clip(e.webLink, 1000)}`
+        : 'open the event in Outlook',
     });
     const event = shapeEvent(e, { id, previewChars: 0, body: body.text });
     const text = capText(eventDetail(event), ctx.limits.maxResultChars, 'open the event in Outlook').text;

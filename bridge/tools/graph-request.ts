@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
 import { readOnlyError, ToolError, type GraphCall, type ToolDefinition } from './tool.ts';
 import { defineTool } from './shared/define.ts';
+import { resolvePathHandles } from './shared/ids.ts';
 import { parseRelativePath, templatePath } from './shared/paths.ts';
 import { capText, clip } from './shared/text.ts';
 
@@ -113,7 +114,8 @@ export const graphRequestTool: ToolDefinition = defineTool({
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, ctx) {
-    const target = parseRelativePath(input.path, { what: 'Graph', graphVersionRoot: true });
+    const parsed = parseRelativePath(input.path, { what: 'Graph', graphVersionRoot: true });
+    const target = { ...parsed, path: await resolvePathHandles(ctx, parsed.path) };
     const query = { ...target.query, ...input.query };
     const scopes = validateScopes(input.scopes);
     const headers = validateHeaders(input.headers);

@@ -357,13 +357,14 @@ export const getMessage: ToolDefinition<typeof getInput, typeof messageOutput> =
           ]
         : []),
     ].join('\n');
-    // The body gets what is left of one result after the header and the cut note.
-    const ceiling = Math.max(500, ctx.limits.maxResultChars - header.length - 250);
+    // The body (and its cut note) gets what is left of one result after the header.
     const body = cutBody(bodyToText(m.body), {
-      max: Math.min(input.maxBodyChars ?? DEFAULT_BODY_CHARS, ceiling),
-      ceiling,
+      requested: input.maxBodyChars ?? DEFAULT_BODY_CHARS,
+      room: ctx.limits.maxResultChars - header.length - 2,
       option: 'maxBodyChars',
-      elsewhere: m.webLink ? `open the message in Outlook to read the rest: ${m.webLink}` : 'open it in Outlook',
+      elsewhere: m.webLink
+        ? `open the message in Outlook to read the rest: ${clip(m.webLink, 1000)}`
+        : 'open the message in Outlook',
     });
     const structured = prune({
       id,

@@ -6,6 +6,7 @@
  */
 import { HANDLE_PREFIX, handlePrefix, isHandle, type HandleKind } from '../../handles/handle-code.ts';
 import { ToolError, type ToolContext } from '../tool.ts';
+import { pathSegment } from './paths.ts';
 
 export type IdKind = Exclude<HandleKind, 'cursor'>;
 
@@ -67,4 +68,23 @@ export async function resolveId(ctx: ToolContext, kind: IdKind, value: string): 
     'UNKNOWN_ID',
     `"${text}" is not ${withArticle(info.noun)} Graph Bridge knows: ${why}. Call ${info.from} again and use an id from the new result.`,
   );
+}
+
+/**
+ * A Graph path with every segment that is a known handle replaced by its Graph id (graph_request:
+ * models put ids from list results into paths). Anything else, including a word that merely looks
+ * like a handle ("messages"), stays as it is.
+ */
+export async function resolvePathHandles(ctx: ToolContext, path: string): Promise<string> {
+  const store = ctx.handles;
+  if (!store) return path;
+  const segments = await Promise.all(
+    path.split('/').map(async (segment) => {
+      const prefix = isHandle(segment) ? kindOfPrefix(handlePrefix(segment)) : undefined;
+      if (prefix === undefined || prefix === 'cursor') return segment;
+      const found = await store.lookup(segment);
+      return found.status === 'found' ? pathSegment(found.value) : segment;
+    }),
+  );
+  return segments.join('/');
 }

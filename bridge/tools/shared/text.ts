@@ -53,26 +53,39 @@ export interface BodyCut {
   truncated: boolean;
 }
 
+export interface CutBodyOptions {
+  /** The body length asked for (e.g. maxBodyChars, or its default). */
+  requested: number;
+  /** Characters the body and its note may take together (what is left of one result). */
+  room: number;
+  /** The input that shows more, e.g. "maxBodyChars". */
+  option: string;
+  /** Where to read the rest when one result cannot show more, e.g. "open it in Outlook: <link>". */
+  elsewhere: string;
+}
+
 /**
- * A body cut to `max` characters (at a line or word boundary when one is close), with a note naming
- * the option that shows more: `option` up to `ceiling` while `max` is below it, and otherwise where
- * the whole body can be read (`elsewhere`, e.g. "open it in Outlook: <link>").
+ * A body within `room` characters: cut at `requested` (or at what fits, the ceiling), at a line or
+ * word boundary when one is close, with a note naming `option` while a larger value would show more,
+ * and `elsewhere` once the ceiling is reached.
  */
-export function cutBody(
-  body: string,
-  options: { max: number; ceiling: number; option: string; elsewhere: string },
-): BodyCut {
-  if (body.length <= options.max) return { text: body, truncated: false };
-  let cut = body.slice(0, options.max);
+export function cutBody(body: string, options: CutBodyOptions): BodyCut & { ceiling: number } {
+  // The longest note this cut can need: numbers of up to 7 digits, the longer of the two endings.
+  const reserve = 120 + options.option.length + options.elsewhere.length;
+  const ceiling = Math.max(200, options.room - reserve);
+  const max = Math.min(options.requested, ceiling);
+  if (body.length <= max) return { text: body, truncated: false, ceiling };
+  let cut = body.slice(0, max);
   const boundary = Math.max(cut.lastIndexOf('\n'), cut.lastIndexOf(' '));
-  if (boundary > options.max * 0.8) cut = cut.slice(0, boundary);
+  if (boundary > max * 0.8) cut = cut.slice(0, boundary);
   cut = cut.trimEnd();
   const more =
-    options.max < options.ceiling
-      ? `call again with ${options.option}: ${Math.min(options.ceiling, body.length)} to see more`
-      : `${options.ceiling} is the most one result can show; ${options.elsewhere}`;
+    max < ceiling
+      ? `call again with ${options.option}: ${Math.min(ceiling, body.length)} to see more`
+      : `${ceiling} is the most one result can show; ${options.elsewhere}`;
   return {
     text: `${cut}\n[… body cut: showing ${cut.length} of ${body.length} characters; ${more}]`,
     truncated: true,
+    ceiling,
   };
 }

@@ -62,6 +62,7 @@ test('get_message: HTML body to text, truncated with a note, attachments listed'
     },
   });
   const r = await getMessage.run({ id: 'm1', maxBodyChars: 200 }, f.ctx);
+  assert.deepEqual(f.calls[0]!.headers, { Prefer: 'outlook.body-content-type="text"' }, 'Graph is asked for text');
   const s = r.structured as { body: string; bodyTruncated: boolean; from: string; attachments: unknown[] };
   assert.equal(s.from, 'Ada <ada@contoso.com>');
   assert.equal(s.bodyTruncated, true);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ensurePrivateDir } from '../../../../../bridge/downloads.ts';
 import { createHandleStore } from '../../../../../bridge/handles/handle-store.ts';
-import { resolveId, shortIds } from '../../../../../bridge/tools/shared/ids.ts';
+import { resolvePathHandles, resolveId, shortIds } from '../../../../../bridge/tools/shared/ids.ts';
 import { listPage, listText } from '../../../../../bridge/tools/shared/list.ts';
 import { cutBody, plainLine } from '../../../../../bridge/tools/shared/text.ts';
 import { withTempDir } from '../../../../helpers/temp-dir.ts';
@@ -93,9 +93,10 @@ void describe('plainLine', () => {
 
 void describe('cutBody', () => {
   const body = 'word '.repeat(2000).trim();
+  const options = { option: 'maxBodyChars', elsewhere: 'open it in Outlook: https://outlook/x' };
 
   void it('names the option that shows more while there is room', () => {
-    const cut = cutBody(body, { max: 1000, ceiling: 15_000, option: 'maxBodyChars', elsewhere: 'open it in Outlook' });
+    const cut = cutBody(body, { ...options, requested: 1000, room: 15_000 });
     assert.equal(cut.truncated, true);
     assert.match(
       cut.text,
@@ -103,22 +104,19 @@ void describe('cutBody', () => {
     );
   });
 
-  void it('at the ceiling it says where to read the rest instead of a larger option', () => {
-    const cut = cutBody(body, {
-      max: 5000,
-      ceiling: 5000,
-      option: 'maxBodyChars',
-      elsewhere: 'open it in Outlook: https://outlook/x',
-    });
-    assert.match(cut.text, /5000 is the most one result can show; open it in Outlook: https:\/\/outlook\/x\]$/);
+  void it('at the ceiling it says where to read the rest instead of a larger option, within the room', () => {
+    const cut = cutBody(body, { ...options, requested: 100_000, room: 5000 });
+    assert.ok(cut.text.length <= 5000, `${cut.text.length} characters`);
+    assert.match(
+      cut.text,
+      new RegExp(`${cut.ceiling} is the most one result can show; open it in Outlook: https://outlook/x\\]$`),
+    );
     assert.doesNotMatch(cut.text, /call again with maxBodyChars/);
   });
 
   void it('leaves a short body alone', () => {
-    assert.deepEqual(cutBody('hi', { max: 10, ceiling: 10, option: 'maxBodyChars', elsewhere: '' }), {
-      text: 'hi',
-      truncated: false,
-    });
+    const cut = cutBody('hi', { ...options, requested: 10, room: 1000 });
+    assert.deepEqual([cut.text, cut.truncated], ['hi', false]);
   });
 });
 
@@ -144,6 +142,17 @@ void describe('ids', () => {
         resolveId(fresh, 'event', handle ?? ''),
         'INVALID_INPUT',
         /is a message id, but an event id is needed here\. Use an id from list_events/,
+      );
+    });
+  });
+
+  void it('graph_request paths: known handles become Graph ids, words that look like handles stay', async () => {
+    await withTempDir('gb-ids-', async (tmp) => {
+      const { ctx } = fakeContext({ handles: storeIn(tmp) });
+      const [team] = await shortIds(ctx, 'team', ['19:abcdefghijklmnop@thread.tacv2']);
+      assert.equal(
+        await resolvePathHandles(ctx, `/teams/${team}/channels/messages/m0000000`),
+        '/teams/19:abcdefghijklmnop@thread.tacv2/channels/messages/m0000000',
       );
     });
   });
