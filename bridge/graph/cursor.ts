@@ -1,5 +1,5 @@
 /**
- * Opaque paging cursors. The model sees a short handle (`p4k9q2zx`, bridge/handles) that stands for
+ * Opaque paging cursors. The model sees a short handle (`p4k9q2zxa`, bridge/handles) that stands for
  * Graph's `@odata.nextLink`; when no handle store is usable, the nextLink itself encoded as base64url
  * behind a version tag (`gb1.…`), which is also accepted on input. Before use the nextLink is
  * validated to point at the SAME Graph origin (scheme, host, port) and a version root, so a cursor a

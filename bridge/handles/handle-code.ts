@@ -1,6 +1,6 @@
 /**
  * The shape of a short handle: one lowercase prefix letter (what it stands for: `m` a message, `p` a
- * paging cursor, …) and the first 7–16 characters of a base32 SHA-256 of the prefix and the value.
+ * paging cursor, …) and the first 8–16 characters of a base32 SHA-256 of the prefix and the value.
  * The same value always gets the same handle, and a stored record (handle, value) can be checked
  * against its hash, so a handle can only ever resolve to the value it was made from — also after the
  * store was lost, when it then simply fails as unknown.
@@ -28,7 +28,7 @@ export type HandleKind = keyof typeof HANDLE_PREFIX;
 
 /** Crockford's base32 alphabet in lower case (no i, l, o, u: nothing to misread or misspell). */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
-export const MIN_BODY = 7;
+export const MIN_BODY = 8;
 export const MAX_BODY = 16;
 /** Values shorter than this are cheaper as they are ("inbox", a 12-digit chat message id). */
 export const MIN_VALUE_CHARS = 17;

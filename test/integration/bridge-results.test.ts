@@ -99,7 +99,9 @@ void describe('list_messages top 10: what the model reads', () => {
     const r = await bridge.call('list_messages', { top: 10 });
     const text = resultText(r);
     const page = ok<MessagePage>(r);
-    t.diagnostic(`list_messages top 10: ${text.length} characters of text (was 4,255 as JSON)`);
+    t.diagnostic(
+      `list_messages top 10: ${text.length} characters of text (was 4,255 as JSON before the compact lines)`,
+    );
     assert.ok(text.length <= 3000, `${text.length} characters:\n${text}`);
     assert.equal(page.messages.length, 10);
     assert.ok(page.messages.some((m) => m.isRead === false) && page.messages.some((m) => m.importance === 'high'));
@@ -108,7 +110,7 @@ void describe('list_messages top 10: what the model reads', () => {
     assert.equal(entries.length, 10, text);
     page.messages.forEach((m, i) => {
       const entry = entries[i] ?? '';
-      assert.match(m.id, /^m[0-9a-z]{7,}$/, 'a short id');
+      assert.match(m.id, /^m[0-9a-z]{8,}$/, 'a short id');
       assert.ok(entry.startsWith(`[${m.id}] `), entry);
       assert.ok(entry.includes(m.from) && /<[^>]+@[^>]+>/.test(m.from), `sender with address: ${entry}`);
       assert.ok(entry.includes(`Subject: ${m.subject}`), entry);
@@ -118,7 +120,7 @@ void describe('list_messages top 10: what the model reads', () => {
       assert.ok(m.preview && entry.includes(`Preview: ${m.preview}`) && m.preview.length <= 100, entry);
     });
     assert.match(text, new RegExp(`cursor "${page.nextCursor ?? 'none'}"\\.$`));
-    assert.match(page.nextCursor ?? '', /^p[0-9a-z]{7,}$/, 'a short cursor');
+    assert.match(page.nextCursor ?? '', /^p[0-9a-z]{8,}$/, 'a short cursor');
   });
 
   void test('the short id and the raw Graph id both work in get_message, which asks Graph for a text body', async () => {
@@ -166,15 +168,15 @@ void describe('short ids and cursors across bridge processes', () => {
       assert.ok(!next.messages.some((m) => page.messages.some((p) => p.id === m.id)), 'the next page');
 
       const since = lastSeq();
-      const unknown = await second.call('get_message', { id: 'm0000000' });
+      const unknown = await second.call('get_message', { id: 'm00000000' });
       assert.equal(unknown.isError, true);
       assert.match(
         resultText(unknown),
-        /"m0000000" is not a message id Graph Bridge knows: .*Call list_messages or search_messages again and use an id from the new result\./,
+        /"m00000000" is not a message id Graph Bridge knows: .*Call list_messages or search_messages again and use an id from the new result\./,
       );
-      const oldCursor = await second.call('list_messages', { cursor: 'p0000000' });
+      const oldCursor = await second.call('list_messages', { cursor: 'p00000000' });
       assert.equal(oldCursor.isError, true);
-      assert.match(resultText(oldCursor), /cursor "p0000000" is no longer known .*without a cursor/);
+      assert.match(resultText(oldCursor), /cursor "p00000000" is no longer known .*without a cursor/);
       const wrongKind = await second.call('get_event', { eventId: message.id });
       assert.match(
         resultText(wrongKind),
@@ -194,7 +196,7 @@ void describe('short ids and cursors across bridge processes', () => {
   void test('the other list tools show short ids that their id inputs accept', async () => {
     const events = ok<{ events: { id: string; subject: string }[] }>(await bridge.call('list_events', {}));
     const event = events.events[0];
-    assert.ok(event && /^e[0-9a-z]{7,}$/.test(event.id), JSON.stringify(event));
+    assert.ok(event && /^e[0-9a-z]{8,}$/.test(event.id), JSON.stringify(event));
     assert.equal(
       ok<{ event: { subject: string } }>(await bridge.call('get_event', { eventId: event.id })).event.subject,
       event.subject,
@@ -202,16 +204,16 @@ void describe('short ids and cursors across bridge processes', () => {
 
     const files = await bridge.call('list_files', {});
     const readme = ok<{ items: { id: string; name: string }[] }>(files).items.find((i) => i.name === 'README.md');
-    assert.ok(readme && /^d[0-9a-z]{7,}$/.test(readme.id));
+    assert.ok(readme && /^d[0-9a-z]{8,}$/.test(readme.id));
     assert.match(resultText(files), new RegExp(`- \\[${readme.id}\\] README\\.md`));
     assert.equal(ok<{ inline: boolean }>(await bridge.call('read_file', { itemId: readme.id })).inline, true);
 
     const lists = ok<{ lists: { id: string }[] }>(await bridge.call('list_task_lists')).lists;
     const tasks = await bridge.call('list_tasks', { listId: lists[0]?.id, includeCompleted: true });
-    assert.match(resultText(tasks), /- \[t[0-9a-z]{7,}\] /);
+    assert.match(resultText(tasks), /- \[t[0-9a-z]{8,}\] /);
 
     const chats = ok<{ chats: { id: string }[] }>(await bridge.call('list_chats', {})).chats;
-    assert.ok(chats[0] && /^c[0-9a-z]{7,}$/.test(chats[0].id));
+    assert.ok(chats[0] && /^c[0-9a-z]{8,}$/.test(chats[0].id));
     assert.ok(
       ok<{ messages: unknown[] }>(await bridge.call('list_chat_messages', { chatId: chats[0].id })).messages.length > 0,
     );

@@ -1,5 +1,5 @@
 /**
- * Ids as the model sees them: list results show short handles (`m4k9q2zx`) instead of Graph's long
+ * Ids as the model sees them: list results show short handles (`m4k9q2zxa`) instead of Graph's long
  * ids, and every tool that takes an id accepts either a handle or a raw Graph id (models also copy
  * ids from elsewhere). The store behind it is bridge/handles; without one (ctx.handles undefined),
  * or when it cannot be written, ids pass through unchanged.
@@ -73,7 +73,7 @@ export async function resolveId(ctx: ToolContext, kind: IdKind, value: string): 
 /**
  * A Graph path with every segment that is a known handle replaced by its Graph id (graph_request:
  * models put ids from list results into paths). Anything else, including a word that merely looks
- * like a handle ("messages"), stays as it is.
+ * like a handle ("attachments"), stays as it is.
  */
 export async function resolvePathHandles(ctx: ToolContext, path: string): Promise<string> {
   const store = ctx.handles;

@@ -24,8 +24,8 @@ import {
 import { withTempDir } from '../../../helpers/temp-dir.ts';
 
 const ID = 'AAMkAGxFI0mfH4W8KYwjzMTt7XCzES_jF1M3auQ3FkIDStRc9aAAA=';
-/** Two values whose 7-character handles collide (found by a birthday search over this pattern). */
-const COLLIDING = ['AAMkAGcollision-test-value-182306', 'AAMkAGcollision-test-value-213594'] as const;
+/** Two values whose 9-character handles collide (found by a birthday search over this pattern). */
+const COLLIDING = ['AAMkAGcollision-test-value-930025', 'AAMkAGcollision-test-value-1179394'] as const;
 
 function logger() {
   const lines: string[] = [];
@@ -49,15 +49,15 @@ function storeIn(dir: string, extra: Partial<HandleStoreOptions> = {}) {
 }
 
 void describe('handle syntax', () => {
-  void it('is deterministic, 8 characters, and per prefix', () => {
+  void it('is deterministic, 9 characters, and per prefix', () => {
     const body = handleBody('m', ID);
     assert.equal(body.length, 16);
     assert.equal(handleBody('m', ID), body);
     assert.notEqual(handleBody('e', ID), body);
-    assert.ok(isHandle(`m${body.slice(0, 7)}`));
-    assert.ok(handleMatches(`m${body.slice(0, 7)}`, ID));
-    assert.ok(!handleMatches(`m${body.slice(0, 7)}`, `${ID}x`));
-    assert.ok(!handleMatches(`e${body.slice(0, 7)}`, ID));
+    assert.ok(isHandle(`m${body.slice(0, 8)}`));
+    assert.ok(handleMatches(`m${body.slice(0, 8)}`, ID));
+    assert.ok(!handleMatches(`m${body.slice(0, 8)}`, `${ID}x`));
+    assert.ok(!handleMatches(`e${body.slice(0, 8)}`, ID));
   });
 
   void it('no well-known folder name and no Graph id looks like a handle', () => {
@@ -79,13 +79,13 @@ void describe('createHandleStore', () => {
     await withTempDir('gb-handles-', async (tmp) => {
       const first = storeIn(tmp);
       const [handle, short] = await first.store.issue('m', [ID, 'inbox']);
-      assert.match(handle ?? '', /^m[0-9a-z]{7}$/);
+      assert.match(handle ?? '', /^m[0-9a-z]{8}$/);
       assert.equal(short, 'inbox', 'short values stay as they are');
       assert.deepEqual(await first.store.issue('m', [ID]), [handle], 'the same id gets the same handle');
 
       const second = storeIn(tmp);
       assert.deepEqual(await second.store.lookup(handle ?? ''), { status: 'found', value: ID });
-      assert.deepEqual(await second.store.lookup('m0000000'), { status: 'unknown' });
+      assert.deepEqual(await second.store.lookup('m00000000'), { status: 'unknown' });
       assert.deepEqual(await second.store.lookup('not a handle'), { status: 'unknown' });
 
       const journal = join(first.dir, JOURNAL_FILE);
@@ -98,12 +98,12 @@ void describe('createHandleStore', () => {
   void it('lengthens a handle when two values collide, and each resolves to its own value', async () => {
     await withTempDir('gb-handles-', async (tmp) => {
       const [a, b] = COLLIDING;
-      assert.equal(handleBody('m', a).slice(0, 7), handleBody('m', b).slice(0, 7));
+      assert.equal(handleBody('m', a).slice(0, 8), handleBody('m', b).slice(0, 8));
       const { store } = storeIn(tmp);
       const [ha] = await store.issue('m', [a]);
       const [hb] = await store.issue('m', [b]);
-      assert.equal(ha?.length, 8);
-      assert.equal(hb?.length, 9);
+      assert.equal(ha?.length, 9);
+      assert.equal(hb?.length, 10);
       const fresh = storeIn(tmp).store;
       assert.deepEqual(await fresh.lookup(ha ?? ''), { status: 'found', value: a });
       assert.deepEqual(await fresh.lookup(hb ?? ''), { status: 'found', value: b });
@@ -159,7 +159,7 @@ void describe('createHandleStore', () => {
       assert.deepEqual(await store.issue('m', [ID]), [ID]);
       assert.deepEqual(await store.issue('m', [ID]), [ID]);
       assert.equal(lines.filter((l) => l.startsWith('warn short ids are off')).length, 1);
-      const found = await store.lookup(`m${handleBody('m', ID).slice(0, 7)}`);
+      const found = await store.lookup(`m${handleBody('m', ID).slice(0, 8)}`);
       assert.equal(found.status, 'unavailable');
     });
   });

@@ -126,7 +126,7 @@ void describe('ids', () => {
       const { ctx } = fakeContext({ handles: storeIn(tmp) });
       const raw = 'AAMkAGxFI0mfH4W8KYwjzMTt7XCzES_jF1M3auQ3FkIDStRc9aAAA=';
       const [handle] = await shortIds(ctx, 'message', [raw]);
-      assert.match(handle ?? '', /^m[0-9a-z]{7}$/);
+      assert.match(handle ?? '', /^m[0-9a-z]{8}$/);
       assert.equal(await resolveId(ctx, 'message', handle ?? ''), raw);
       assert.equal(await resolveId(ctx, 'message', ` ${raw} `), raw, 'a raw Graph id is taken as it is');
       assert.equal(await resolveId(ctx, 'mailFolder', 'sentitems'), 'sentitems');
@@ -134,9 +134,9 @@ void describe('ids', () => {
       const fresh = fakeContext({ handles: storeIn(tmp) }).ctx;
       assert.equal(await resolveId(fresh, 'message', handle ?? ''), raw, 'another bridge of the user resolves it');
       await rejectsWithCode(
-        resolveId(fresh, 'message', 'm0000000'),
+        resolveId(fresh, 'message', 'm00000000'),
         'UNKNOWN_ID',
-        /"m0000000" is not a message id Graph Bridge knows: .*Call list_messages or search_messages again/,
+        /"m00000000" is not a message id Graph Bridge knows: .*Call list_messages or search_messages again/,
       );
       await rejectsWithCode(
         resolveId(fresh, 'event', handle ?? ''),
@@ -151,8 +151,8 @@ void describe('ids', () => {
       const { ctx } = fakeContext({ handles: storeIn(tmp) });
       const [team] = await shortIds(ctx, 'team', ['19:abcdefghijklmnop@thread.tacv2']);
       assert.equal(
-        await resolvePathHandles(ctx, `/teams/${team}/channels/messages/m0000000`),
-        '/teams/19:abcdefghijklmnop@thread.tacv2/channels/messages/m0000000',
+        await resolvePathHandles(ctx, `/teams/${team}/channels/attachments/m00000000`),
+        '/teams/19:abcdefghijklmnop@thread.tacv2/channels/attachments/m00000000',
       );
     });
   });
