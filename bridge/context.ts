@@ -13,7 +13,9 @@ import { BRIDGE_ENV, type AuditRecordParams, type HelloResult } from '../app/bro
 import type { BridgeConfig } from './config.ts';
 import type { BrokerClient } from './broker/broker-client.ts';
 import type { TokenSource } from './broker/token-source.ts';
+import { createCursorCodec } from './graph/cursor.ts';
 import { createGraphApi, type AuthRequest, type GraphApiOptions, type GraphTransport } from './graph/graph-api.ts';
+import type { HandleStore } from './handles/handle-store.ts';
 import { brokerFailureToToolError } from './graph/errors.ts';
 import type { Logger } from './log.ts';
 import { describeError } from './log.ts';
@@ -53,6 +55,8 @@ export interface ToolRunnerDeps {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   now(): number;
   limits?: ToolContext['limits'];
+  /** Short handles for ids and paging cursors (bridge/handles); without it results show raw ids. */
+  handles?: HandleStore;
   graphPolicy?: Pick<
     GraphApiOptions,
     'throttleBudgetMs' | 'maxThrottleRetries' | 'defaultRetryDelayMs' | 'timeoutMs' | 'setTimer'
@@ -80,6 +84,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
   const transports = new Map<string, GraphTransport>();
   /** Tools seen so far, so a token failure is explained in terms of the tool that asked. */
   const toolsByName = new Map<string, ToolDefinition>();
+  const cursors = createCursorCodec(deps.handles);
 
   const session = async (tool: ToolDefinition): Promise<HelloResult> => {
     const s = await deps.broker.session();
@@ -162,6 +167,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         now: () => deps.now(),
         ...deps.graphPolicy,
         ...(signal ? { signal } : {}),
+        cursors,
         audit,
       });
       const graph: GraphApi = {
@@ -226,6 +232,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
           ? { localFiles: deps.localFiles({ uploads: hello.uploads, tool: tool.name, gate: gateWrites, audit }) }
           : {}),
         ...(signal ? { signal } : {}),
+        ...(deps.handles ? { handles: deps.handles } : {}),
       };
       return tool.run(input as never, ctx);
     },

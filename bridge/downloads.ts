@@ -33,10 +33,16 @@ export function safeFileName(name: string): string {
 }
 
 export function resolveDownloadDir(options: DownloadDirOptions): string {
-  return options.dir ?? join(options.tmpdir, `graph-bridge-${options.userTag}`, 'downloads');
+  return options.dir ?? userTempDir(options, 'downloads');
 }
 
-async function ensurePrivateDir(dir: string, explicit: boolean, uid: number | undefined): Promise<void> {
+/** `<tmp>/graph-bridge-<user>/<name>`: the per-user private temp dir's sub-directory `name`. */
+export function userTempDir(options: Pick<DownloadDirOptions, 'tmpdir' | 'userTag'>, name: string): string {
+  return join(options.tmpdir, `graph-bridge-${options.userTag}`, name);
+}
+
+/** Creates `dir` 0700; unless `explicit`, checks it and its parent are the user's and private (fixing the mode). */
+export async function ensurePrivateDir(dir: string, explicit: boolean, uid: number | undefined): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (explicit || uid === undefined) return;
   const parent = join(dir, '..');

@@ -15,10 +15,11 @@ import { createBrokerClient } from './broker/broker-client.ts';
 import { createTokenSource } from './broker/token-source.ts';
 import type { BridgeConfig } from './config.ts';
 import { createToolRunner, DEFAULT_LIMITS, type ToolRunner } from './context.ts';
-import { saveDownload } from './downloads.ts';
+import { ensurePrivateDir, saveDownload, userTempDir } from './downloads.ts';
 import { HTTP_TIMEOUT_ENV } from './graph/deadline.ts';
 import { createGraphClientTransport } from './graph/graph-client.ts';
 import { createKeepAliveFetch } from './graph/keep-alive-fetch.ts';
+import { createHandleStore } from './handles/handle-store.ts';
 import type { Logger } from './log.ts';
 import { createLocalFiles, type LocalFilesEnv } from './uploads/local-files.ts';
 import { nodeLocalFs, policyFactsFor } from './uploads/node-fs.ts';
@@ -164,8 +165,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   // One keep-alive TLS connection pool for every Graph call of this process (keep-alive-fetch.ts).
   const graphFetch = createKeepAliveFetch({ request: httpsRequest, agent: new HttpsAgent({ keepAlive: true }) });
   const uploadsEnv = localFilesEnv(options, { sleep, now });
+  // Short ids and cursors, shared by every bridge of this user (bridge/handles).
+  const handlesDir = userTempDir(options, 'handles');
+  const handles = createHandleStore({
+    dir: handlesDir,
+    ensureDir: () => ensurePrivateDir(handlesDir, false, options.uid),
+    log,
+  });
   const runner = createToolRunner({
     broker,
+    handles,
     tokens,
     config: options.config,
     createTransport: (graphBaseUrl, getToken) =>

@@ -9,7 +9,7 @@
  *   - every exchange has a deadline (`timeoutMs`, default 60 s; a binary download, which may be
  *     100 MB, ten times that) and ends at once when the tool call's `signal` aborts (MCP
  *     cancellation), throttling waits included (deadline.ts).
- * Paging cursors are encoded nextLinks, validated to stay on the Graph origin (cursor.ts).
+ * Paging cursors stand for nextLinks (short handles or encoded links), validated to stay on the Graph origin (cursor.ts).
  */
 import type { AuditRecordParams, ToolGroup } from '../../app/broker/protocol.ts';
 import {
@@ -20,7 +20,7 @@ import {
   type GraphPage,
   type HttpMethod,
 } from '../tools/tool.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { createCursorCodec, type CursorCodec } from './cursor.ts';
 import { cancelledError, DEFAULT_HTTP_TIMEOUT_MS, startDeadline, timeoutError, type SetTimer } from './deadline.ts';
 import { graphFailureToToolError, throttledError } from './errors.ts';
 
@@ -77,6 +77,8 @@ export interface GraphApiOptions {
   maxThrottleRetries?: number;
   /** Delay when a throttled answer has no Retry-After (default 1 s, doubling). */
   defaultRetryDelayMs?: number;
+  /** nextLink <-> the cursor the model sees (default: self-contained `gb1.` cursors). */
+  cursors?: CursorCodec;
 }
 
 export function buildUrl(path: string, query?: GraphCall['query']): string {
@@ -229,8 +231,9 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
     },
     async page<T>(call: GraphCall, cursor?: string): Promise<GraphPage<T>> {
       let url = buildUrl(call.path, call.query);
+      const cursors = options.cursors ?? createCursorCodec(undefined);
       if (cursor !== undefined && cursor !== '') {
-        const checked = decodeCursor(cursor, options.graphBaseUrl);
+        const checked = await cursors.decode(cursor, options.graphBaseUrl);
         if (!checked.ok) throw new ToolError('BAD_CURSOR', checked.message);
         url = checked.url;
       }
@@ -238,7 +241,7 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
       const body = (response.body ?? {}) as { value?: unknown; '@odata.nextLink'?: unknown };
       const items = Array.isArray(body.value) ? (body.value as T[]) : [];
       const next = body['@odata.nextLink'];
-      return { items, nextCursor: typeof next === 'string' && next !== '' ? encodeCursor(next) : null };
+      return { items, nextCursor: typeof next === 'string' && next !== '' ? await cursors.encode(next) : null };
     },
     async download(call: GraphCall): Promise<Download> {
       const response = await execute(call, buildUrl(call.path, call.query), true);

@@ -6,17 +6,12 @@
 import { z } from 'zod';
 import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from './tool.ts';
-import {
-  CREATE_ANNOTATIONS,
-  READ_ANNOTATIONS,
-  defineTool,
-  formatAddress,
-  moreNote,
-  safeZoneName,
-} from './shared/define.ts';
+import { CREATE_ANNOTATIONS, READ_ANNOTATIONS, defineTool, formatAddress, safeZoneName } from './shared/define.ts';
+import { resolveId, shortId } from './shared/ids.ts';
+import { cursorInput, listText, pageIds } from './shared/list.ts';
 import { pathSegment } from './shared/paths.ts';
 import { computeFreeSlots, workingWindows, type Interval } from './shared/free-slots.ts';
-import { bodyToText, capText, clip, oneLine } from './shared/text.ts';
+import { bodyToText, capText, clip, cutBody, plainLine } from './shared/text.ts';
 import {
   formatInZone,
   graphDateTimeToMs,
@@ -30,6 +25,7 @@ import {
 const READ = GROUP_SCOPES.calendar.read;
 const WRITE = GROUP_SCOPES.calendar.write;
 const DAY_MS = 86_400_000;
+const DEFAULT_BODY_CHARS = 8000;
 const EVENT_SELECT =
   'id,subject,bodyPreview,start,end,location,organizer,attendees,isAllDay,isCancelled,isOnlineMeeting,onlineMeeting,responseStatus,showAs,webLink';
 
@@ -81,10 +77,18 @@ const eventShape = z.object({
 });
 type ShapedEvent = z.infer<typeof eventShape>;
 
-function shapeEvent(e: GraphEvent, options: { previewChars: number; bodyChars?: number }): ShapedEvent {
+interface ShapeOptions {
+  /** The id the model sees (its short handle). */
+  id: string;
+  previewChars: number;
+  /** The body, already cut (get_event). */
+  body?: string;
+}
+
+function shapeEvent(e: GraphEvent, options: ShapeOptions): ShapedEvent {
   const out: ShapedEvent = {
-    id: e.id,
-    subject: e.subject ?? '(no subject)',
+    id: options.id,
+    subject: plainLine(e.subject, 300) || '(no subject)',
     start: (e.start?.dateTime ?? '').replace(/\.\d+$/, ''),
     end: (e.end?.dateTime ?? '').replace(/\.\d+$/, ''),
     timeZone: e.start?.timeZone ?? 'UTC',
@@ -99,13 +103,13 @@ function shapeEvent(e: GraphEvent, options: { previewChars: number; bodyChars?: 
     }),
     isOnlineMeeting: e.isOnlineMeeting ?? false,
   };
-  if (e.location?.displayName) out.location = e.location.displayName;
+  if (e.location?.displayName) out.location = plainLine(e.location.displayName, 200);
   if (e.organizer?.emailAddress) out.organizer = formatAddress(e.organizer.emailAddress);
   if (e.onlineMeeting?.joinUrl) out.joinUrl = e.onlineMeeting.joinUrl;
   if (e.showAs) out.showAs = e.showAs;
   if (e.responseStatus?.response) out.myResponse = e.responseStatus.response;
-  if (e.bodyPreview && options.previewChars > 0) out.preview = clip(oneLine(e.bodyPreview), options.previewChars);
-  if (options.bodyChars !== undefined && e.body) out.body = clip(bodyToText(e.body), options.bodyChars);
+  if (e.bodyPreview && options.previewChars > 0) out.preview = plainLine(e.bodyPreview, options.previewChars);
+  if (options.body) out.body = options.body;
   if (e.webLink) out.webLink = e.webLink;
   return out;
 }
@@ -124,7 +128,7 @@ function eventLine(e: ShapedEvent): string {
   if (e.attendees.length > 0) parts.push(`${e.attendees.length} attendee(s)`);
   if (e.isOnlineMeeting) parts.push('online');
   if (e.myResponse && e.myResponse !== 'none' && e.myResponse !== 'organizer') parts.push(`you: ${e.myResponse}`);
-  return `- ${parts.join(' | ')}\n  id: ${e.id}`;
+  return `- [${e.id}] ${parts.join(' | ')}`;
 }
 
 function eventDetail(e: ShapedEvent): string {
@@ -199,7 +203,7 @@ function listEvents(deps: CalendarToolDeps) {
           'Show event times in this zone (IANA like Europe/Berlin or Windows like "Pacific Standard Time"). Default UTC.',
         ),
       top: z.number().int().min(1).max(50).default(25).describe('Events per page (1–50).'),
-      cursor: z.string().optional().describe('Cursor from a previous call to get the next page.'),
+      cursor: cursorInput,
     },
     outputSchema: {
       window: z.object({ start: z.string(), end: z.string() }),
@@ -227,16 +231,17 @@ function listEvents(deps: CalendarToolDeps) {
         },
         input.cursor,
       );
-      const events = page.items.map((e) => shapeEvent(e, { previewChars: 160 }));
-      const head = `${events.length} event(s) from ${toIsoUtc(window.start)} to ${toIsoUtc(window.end)}:`;
-      const note = moreNote(page.nextCursor);
-      const body = capText(
-        [head, ...events.map(eventLine)].join('\n'),
-        ctx.limits.maxResultChars - note.length,
-        'use a smaller top or window',
-      );
+      const ids = await pageIds(ctx, 'event', page.items);
+      const events = page.items.map((e, i) => shapeEvent(e, { id: ids[i] ?? e.id, previewChars: 100 }));
+      const head = `${events.length} event(s) from ${toIsoUtc(window.start)} to ${toIsoUtc(window.end)}; [id] for get_event:`;
       return {
-        text: body.text + note,
+        text: listText(
+          head,
+          events.map(eventLine),
+          page.nextCursor,
+          ctx.limits.maxResultChars,
+          'ask for fewer per page with top, or a shorter window',
+        ),
         structured: {
           window: { start: toIsoUtc(window.start), end: toIsoUtc(window.end) },
           events,
@@ -253,28 +258,49 @@ const getEvent = defineTool({
   title: 'Get a calendar event',
   description:
     'Gets one event by id (from list_events): subject, time, location, organizer, every attendee with their response, ' +
-    'online-meeting join link and the body as plain text (long bodies are truncated).',
+    'online-meeting join link and the body as plain text (long bodies are cut with a note; maxBodyChars shows more).',
   scopes: READ,
   write: false,
   inputSchema: {
     eventId: z.string().min(1).max(1000).describe('Event id from list_events.'),
     timeZone: z.string().optional().describe('Show times in this zone (IANA or Windows name). Default UTC.'),
+    maxBodyChars: z
+      .number()
+      .int()
+      .min(200)
+      .max(100_000)
+      .optional()
+      .describe(
+        `Longest body text to return (default ${DEFAULT_BODY_CHARS} characters; at most what fits in one result). The body is cut with a note beyond it.`,
+      ),
   },
   outputSchema: { event: eventShape },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const zone = zoneHeader(input.timeZone)?.Prefer;
     const prefer = zone ? `outlook.body-content-type="text", ${zone}` : 'outlook.body-content-type="text"';
+    const graphId = await resolveId(ctx, 'event', input.eventId);
     const e = await ctx.graph.request<GraphEvent>({
       method: 'GET',
-      path: `/me/events/${pathSegment(input.eventId)}`,
+      path: `/me/events/${pathSegment(graphId)}`,
       pathTemplate: '/me/events/{id}',
       query: { $select: `${EVENT_SELECT},body` },
       headers: { Prefer: prefer },
       scopes: READ,
     });
-    const event = shapeEvent(e, { previewChars: 0, bodyChars: Math.max(500, ctx.limits.maxResultChars - 2000) });
-    const text = capText(eventDetail(event), ctx.limits.maxResultChars, 'the body was cut').text;
+    const id = await shortId(ctx, 'event', e.id);
+    const details = eventDetail(shapeEvent(e, { id, previewChars: 0 }));
+    // The body (and its cut note) gets what is left of one result after the details.
+    const body = cutBody(bodyToText(e.body), {
+      requested: input.maxBodyChars ?? DEFAULT_BODY_CHARS,
+      room: ctx.limits.maxResultChars - details.length - 2,
+      option: 'maxBodyChars',
+      elsewhere: e.webLink
+        ? `open the event in Outlook to read the rest: ${clip(e.webLink, 1000)}`
+        : 'open the event in Outlook',
+    });
+    const event = shapeEvent(e, { id, previewChars: 0, body: body.text });
+    const text = capText(eventDetail(event), ctx.limits.maxResultChars, 'open the event in Outlook').text;
     return { text, structured: { event } };
   },
 });
@@ -345,7 +371,7 @@ const createEvent = defineTool({
       body,
       scopes: WRITE,
     });
-    const event = shapeEvent(created, { previewChars: 0 });
+    const event = shapeEvent(created, { id: await shortId(ctx, 'event', created.id), previewChars: 0 });
     return { text: `Created event.\n${eventDetail(event)}`, structured: { event } };
   },
 });
@@ -371,7 +397,7 @@ const respondToEvent = defineTool({
   outputSchema: { eventId: z.string(), response: z.string(), subject: z.string() },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(input, ctx) {
-    const path = `/me/events/${pathSegment(input.eventId)}`;
+    const path = `/me/events/${pathSegment(await resolveId(ctx, 'event', input.eventId))}`;
     const e = await ctx.graph.request<GraphEvent>({
       method: 'GET',
       path,
@@ -379,7 +405,7 @@ const respondToEvent = defineTool({
       query: { $select: 'id,subject,start,end,organizer' },
       scopes: WRITE,
     });
-    const shaped = shapeEvent(e, { previewChars: 0 });
+    const shaped = shapeEvent(e, { id: input.eventId, previewChars: 0 });
     const verb = { accept: 'Accept', decline: 'Decline', tentative: 'Tentatively accept' }[input.response];
     const from = shaped.organizer ? ` from ${shaped.organizer}` : '';
     const comment = input.comment ? ` with comment "${clip(input.comment, 200)}"` : '';
@@ -401,7 +427,7 @@ const respondToEvent = defineTool({
     });
     return {
       text: `${PAST[input.response]} "${shaped.subject}" (${when(shaped)}).`,
-      structured: { eventId: e.id, response: input.response, subject: shaped.subject },
+      structured: { eventId: input.eventId, response: input.response, subject: shaped.subject },
     };
   },
 });

@@ -11,11 +11,13 @@
 import { z } from 'zod';
 import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
 import { uploadToDrive } from '../uploads/drive-upload.ts';
-import { ToolError, type GraphCall, type ToolDefinition } from './tool.ts';
-import { READ_ANNOTATIONS, defineTool, moreNote } from './shared/define.ts';
+import { ToolError, type GraphCall, type ToolContext, type ToolDefinition, type ToolResult } from './tool.ts';
+import { READ_ANNOTATIONS, defineTool } from './shared/define.ts';
 import { decodeUtf8Text, formatBytes, looksTextual } from './shared/file-types.ts';
+import { resolveId, shortId } from './shared/ids.ts';
+import { cursorInput, listText, pageIds } from './shared/list.ts';
 import { encodeDrivePath, pathSegment } from './shared/paths.ts';
-import { capText } from './shared/text.ts';
+import { plainLine } from './shared/text.ts';
 
 const READ = GROUP_SCOPES.files.read;
 const WRITE = GROUP_SCOPES.files.write;
@@ -70,13 +72,20 @@ function itemLine(i: ShapedItem): string {
       ? `folder${i.childCount !== undefined ? `, ${i.childCount} item(s)` : ''}`
       : `${i.size !== undefined ? formatBytes(i.size) : 'file'}`;
   const modified = i.modified ? `, modified ${i.modified.slice(0, 16).replace('T', ' ')}` : '';
-  return `- ${i.kind === 'folder' ? `${i.path ?? i.name}/` : (i.path ?? i.name)} (${what}${modified})\n  id: ${i.id}`;
+  const where = plainLine(i.path ?? i.name, 500);
+  return `- [${i.id}] ${i.kind === 'folder' ? `${where}/` : where} (${what}${modified})`;
 }
 
-function listResult(items: ShapedItem[], nextCursor: string | null, head: string, max: number) {
-  const note = moreNote(nextCursor);
-  const body = capText([head, ...items.map(itemLine)].join('\n'), max - note.length, 'use a smaller top');
-  return { text: body.text + note, structured: { items, nextCursor } };
+/** A page of drive items as the tool result: short ids, whole entries, the cursor note. */
+async function listResult(
+  ctx: ToolContext,
+  page: { items: DriveItem[]; nextCursor: string | null },
+  head: (count: number) => string,
+): Promise<ToolResult> {
+  const ids = await pageIds(ctx, 'driveItem', page.items);
+  const items = page.items.map((item, i) => ({ ...shapeItem(item), id: ids[i] ?? item.id }));
+  const text = listText(head(items.length), items.map(itemLine), page.nextCursor, ctx.limits.maxResultChars);
+  return { text, structured: { items, nextCursor: page.nextCursor } };
 }
 
 const listOutput = { items: z.array(itemShape), nextCursor: z.string().nullable() };
@@ -99,7 +108,7 @@ const listFiles = defineTool({
       .default('')
       .describe("Folder path from the OneDrive root, e.g. 'Documents/Reports'. Empty = root."),
     top: z.number().int().min(1).max(200).default(50).describe('Items per page (1–200).'),
-    cursor: z.string().optional().describe('Cursor from a previous call to get the next page.'),
+    cursor: cursorInput,
   },
   outputSchema: listOutput,
   annotations: READ_ANNOTATIONS,
@@ -113,9 +122,8 @@ const listFiles = defineTool({
       scopes: READ,
     };
     const page = await ctx.graph.page<DriveItem>(call, input.cursor);
-    const items = page.items.map(shapeItem);
-    const where = encoded === '' ? 'the OneDrive root' : `'${input.path}'`;
-    return listResult(items, page.nextCursor, `${items.length} item(s) in ${where}:`, ctx.limits.maxResultChars);
+    const where = encoded === '' ? 'the OneDrive root' : `'${plainLine(input.path, 500)}'`;
+    return listResult(ctx, page, (n) => `${n} item(s) in ${where}; [id] for read_file:`);
   },
 });
 
@@ -131,7 +139,7 @@ const searchFiles = defineTool({
   inputSchema: {
     query: z.string().min(1).max(200).describe('Text to search for, e.g. "budget 2026".'),
     top: z.number().int().min(1).max(200).default(25).describe('Results per page (1–200).'),
-    cursor: z.string().optional().describe('Cursor from a previous call to get the next page.'),
+    cursor: cursorInput,
   },
   outputSchema: listOutput,
   annotations: READ_ANNOTATIONS,
@@ -147,25 +155,20 @@ const searchFiles = defineTool({
       },
       input.cursor,
     );
-    const items = page.items.map(shapeItem);
-    return listResult(
-      items,
-      page.nextCursor,
-      `${items.length} match(es) for "${input.query}":`,
-      ctx.limits.maxResultChars,
-    );
+    return listResult(ctx, page, (n) => `${n} match(es) for "${plainLine(input.query, 200)}"; [id] for read_file:`);
   },
 });
 
-function itemTarget(input: { itemId?: string | undefined; path?: string | undefined }): {
-  path: string;
-  template: string;
-} {
+async function itemTarget(
+  ctx: ToolContext,
+  input: { itemId?: string | undefined; path?: string | undefined },
+): Promise<{ path: string; template: string }> {
   if ((input.itemId === undefined) === (input.path === undefined)) {
     throw new ToolError('INVALID_INPUT', 'Give exactly one of itemId or path.');
   }
   if (input.itemId !== undefined) {
-    return { path: `/me/drive/items/${pathSegment(input.itemId)}`, template: '/me/drive/items/{id}' };
+    const id = await resolveId(ctx, 'driveItem', input.itemId);
+    return { path: `/me/drive/items/${pathSegment(id)}`, template: '/me/drive/items/{id}' };
   }
   const encoded = encodeDrivePath(input.path ?? '');
   if (encoded === '') throw new ToolError('INVALID_INPUT', 'path must name a file, e.g. Documents/notes.md.');
@@ -183,7 +186,7 @@ const readFileTool = defineTool({
   scopes: READ,
   write: false,
   inputSchema: {
-    itemId: z.string().min(1).max(500).optional().describe('Drive item id.'),
+    itemId: z.string().min(1).max(500).optional().describe('Drive item id from list_files or search_files.'),
     path: z.string().max(1000).optional().describe("Path from the OneDrive root, e.g. 'Documents/notes.md'."),
   },
   outputSchema: {
@@ -194,7 +197,7 @@ const readFileTool = defineTool({
   },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
-    const target = itemTarget(input);
+    const target = await itemTarget(ctx, input);
     const meta = await ctx.graph.request<DriveItem>({
       method: 'GET',
       path: target.path,
@@ -202,7 +205,7 @@ const readFileTool = defineTool({
       query: { $select: ITEM_SELECT },
       scopes: READ,
     });
-    const item = shapeItem(meta);
+    const item = { ...shapeItem(meta), id: await shortId(ctx, 'driveItem', meta.id) };
     if (item.kind === 'folder') {
       throw new ToolError('INVALID_INPUT', `'${item.name}' is a folder; use list_files to see what is in it.`);
     }

@@ -15,6 +15,7 @@ import { saveBinaryFields } from '../graph/binary-fields.ts';
 import { readOnlyError, ToolError, type GraphCall, type ToolDefinition } from './tool.ts';
 import { approvalDetails, checkBatch, isBatchPath, normalizePath } from './graph-request-approval.ts';
 import { defineTool } from './shared/define.ts';
+import { resolvePathHandles } from './shared/ids.ts';
 import { parseRelativePath, templatePath } from './shared/paths.ts';
 import { capText, clip } from './shared/text.ts';
 
@@ -122,7 +123,7 @@ export const graphRequestTool: ToolDefinition = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, ctx) {
     const parsed = parseRelativePath(input.path, { what: 'Graph', graphVersionRoot: true });
-    const target = { ...parsed, path: normalizePath(parsed.path) };
+    const target = { ...parsed, path: normalizePath(await resolvePathHandles(ctx, parsed.path)) };
     const query = { ...target.query, ...input.query };
     const scopes = validateScopes(input.scopes);
     const headers = validateHeaders(input.headers);

@@ -1,10 +1,19 @@
 /**
  * Mail group: list/search/read messages and folders; create drafts, send, reply (writes ask the
  * user through ctx.approve first, with recipients and subject).
+ *
+ * Lists are compact text (one entry per message: short id, time, sender, flags, subject, preview);
+ * ids are short handles (shared/ids.ts) and every id input takes a handle or a Graph id. Bodies are
+ * asked of Graph as text (`Prefer: outlook.body-content-type="text"`).
  */
 import { z } from 'zod';
-import { bodyToText, compactJson, prune, select, truncateText } from '../graph/shape.ts';
+import { compactJson, prune, select } from '../graph/shape.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from './tool.ts';
+import { formatAddress as formatEmailAddress } from './shared/define.ts';
+import { resolveId, shortId } from './shared/ids.ts';
+import { cursorInput, listText, pageIds } from './shared/list.ts';
+import { bodyToText, clip, cutBody, plainLine } from './shared/text.ts';
+import { compactUtc } from './shared/time.ts';
 
 const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
 const WRITE = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
@@ -37,8 +46,12 @@ const GET_FIELDS = [
   'webLink',
   'body',
 ];
+/** Graph converts HTML bodies to text itself when asked (bridge/graph/html-to-text.ts stays the fallback). */
+const PREFER_TEXT_BODY = { Prefer: 'outlook.body-content-type="text"' };
+const PREVIEW_CHARS = 100;
+const SUBJECT_CHARS = 200;
+const DEFAULT_BODY_CHARS = 8000;
 
-const cursorField = z.string().max(4000).optional().describe('nextCursor from a previous result, to get the next page');
 const topField = z.number().int().min(1).max(50).optional().describe('Messages per page (default 10, max 50)');
 
 interface GraphRecipient {
@@ -63,43 +76,70 @@ interface GraphMessage {
   body?: { contentType?: string; content?: string };
 }
 
-/** "Ada Lovelace <ada@contoso.com>" */
+/** "Ada Lovelace <ada@contoso.com>" (one clean line). */
 export function formatAddress(r: GraphRecipient | null | undefined): string {
-  const name = r?.emailAddress?.name?.trim();
-  const address = r?.emailAddress?.address?.trim() ?? '';
-  if (name && address && name !== address) return `${name} <${address}>`;
-  return address || name || '';
+  const text = formatEmailAddress(r?.emailAddress);
+  return text === '(unknown)' ? '' : text;
 }
 
 const summarySchema = z.object({
-  id: z.string(),
-  subject: z.string(),
+  id: z.string().describe('Message id for get_message and reply_to_message'),
+  received: z.string().optional().describe('Received time, ISO 8601 UTC'),
   from: z.string(),
-  receivedDateTime: z.string().optional(),
+  subject: z.string(),
   isRead: z.boolean().optional(),
-  hasAttachments: z.boolean().optional(),
-  importance: z.string().optional(),
+  importance: z.string().optional().describe('Only when not normal'),
+  hasAttachments: z.boolean().optional().describe('Only when true'),
   preview: z.string().optional(),
 });
 type MessageSummary = z.infer<typeof summarySchema>;
 
-function summarize(m: GraphMessage): MessageSummary {
+function summarize(m: GraphMessage, id: string): MessageSummary {
   return prune({
-    id: m.id,
-    subject: m.subject ?? '',
+    id,
+    received: m.receivedDateTime ?? undefined,
     from: formatAddress(m.from),
-    receivedDateTime: m.receivedDateTime ?? undefined,
+    subject: plainLine(m.subject, SUBJECT_CHARS),
     isRead: m.isRead,
-    hasAttachments: m.hasAttachments,
-    importance: m.importance === 'normal' ? undefined : m.importance,
-    preview: m.bodyPreview ? m.bodyPreview.replace(/\s+/g, ' ').trim().slice(0, 200) : undefined,
+    importance: m.importance && m.importance !== 'normal' ? m.importance : undefined,
+    hasAttachments: m.hasAttachments === true ? true : undefined,
+    preview: plainLine(m.bodyPreview, PREVIEW_CHARS) || undefined,
   }) as MessageSummary;
+}
+
+/** Two or three lines per message: id, time, sender and flags; subject; preview. */
+export function messageLine(m: MessageSummary): string {
+  const flags = [
+    m.isRead === false ? 'unread' : '',
+    m.importance ? `${m.importance} importance` : '',
+    m.hasAttachments ? 'attachments' : '',
+  ].filter(Boolean);
+  const lines = [
+    `- [${m.id}] ${compactUtc(m.received)} from ${m.from || '(unknown sender)'}${flags.length ? ` (${flags.join(', ')})` : ''}`,
+    `  Subject: ${m.subject || '(no subject)'}`,
+  ];
+  if (m.preview) lines.push(`  Preview: ${m.preview}`);
+  return lines.join('\n');
 }
 
 const listOutput = { messages: z.array(summarySchema), nextCursor: z.string().nullable() };
 
-function listText(messages: MessageSummary[], nextCursor: string | null, ctx: ToolContext): string {
-  return compactJson({ messages, nextCursor }, ctx.limits.maxResultChars);
+/** One page of messages as the tool result (short ids, list text). */
+async function messagesResult(
+  ctx: ToolContext,
+  page: { items: GraphMessage[]; nextCursor: string | null },
+  head: string,
+): Promise<{ text: string; structured: Record<string, unknown> }> {
+  const ids = await pageIds(ctx, 'message', page.items);
+  const messages = page.items.map((m, i) => summarize(m, ids[i] ?? m.id));
+  const text = listText(
+    `${messages.length} message(s) ${head}; times UTC; [id] for get_message:`,
+    messages.map(messageLine),
+    page.nextCursor,
+    ctx.limits.maxResultChars,
+    'ask for fewer per page with top, or read one with get_message',
+  );
+  return { text, structured: { messages, nextCursor: page.nextCursor } };
 }
 
 /** OData string literal: single quotes doubled. */
@@ -124,7 +164,7 @@ const listInput = {
   from: z.string().max(300).optional().describe('Only messages from this email address'),
   since: z.iso.datetime({ offset: true }).optional().describe('Only messages received at or after this ISO 8601 time'),
   top: topField,
-  cursor: cursorField,
+  cursor: cursorInput,
 };
 
 export const listMessages: ToolDefinition<typeof listInput, typeof listOutput> = {
@@ -132,7 +172,7 @@ export const listMessages: ToolDefinition<typeof listInput, typeof listOutput> =
   group: 'mail',
   title: 'List mail messages',
   description:
-    'Lists messages newest first (subject, sender, received time, read flag, short preview), optionally in one folder, unread only, from one sender, or since a time. Use get_message with an id for the full body. Pass nextCursor back as cursor for more.',
+    'Lists messages newest first (id, received time, sender, unread/importance/attachment flags, subject, short preview), optionally in one folder, unread only, from one sender, or since a time. Use get_message with an id for the full body. Pass nextCursor back as cursor for more.',
   scopes: MAIL_READ,
   write: false,
   inputSchema: listInput,
@@ -146,7 +186,7 @@ export const listMessages: ToolDefinition<typeof listInput, typeof listOutput> =
       filters.push(`receivedDateTime ge ${input.since ? new Date(input.since).toISOString() : '1900-01-01T00:00:00Z'}`);
     if (input.unreadOnly) filters.push('isRead eq false');
     if (input.from) filters.push(`from/emailAddress/address eq ${odataString(input.from.trim())}`);
-    const folder = input.folder;
+    const folder = input.folder === undefined ? undefined : await resolveId(ctx, 'mailFolder', input.folder);
     const page = await ctx.graph.page<GraphMessage>(
       {
         method: 'GET',
@@ -162,8 +202,7 @@ export const listMessages: ToolDefinition<typeof listInput, typeof listOutput> =
       },
       input.cursor,
     );
-    const messages = page.items.map(summarize);
-    return { text: listText(messages, page.nextCursor, ctx), structured: { messages, nextCursor: page.nextCursor } };
+    return messagesResult(ctx, page, 'newest first');
   },
 };
 
@@ -176,7 +215,7 @@ const searchInput = {
       'Words to find in subject, body or sender; KQL such as from:ada subject:"Q3 plan" hasAttachments:true also works',
     ),
   top: topField,
-  cursor: cursorField,
+  cursor: cursorInput,
 };
 
 export const searchMessages: ToolDefinition<typeof searchInput, typeof listOutput> = {
@@ -202,8 +241,7 @@ export const searchMessages: ToolDefinition<typeof searchInput, typeof listOutpu
       },
       input.cursor,
     );
-    const messages = page.items.map(summarize);
-    return { text: listText(messages, page.nextCursor, ctx), structured: { messages, nextCursor: page.nextCursor } };
+    return messagesResult(ctx, page, `matching "${plainLine(input.query, 100)}", most recent first`);
   },
 };
 
@@ -239,7 +277,9 @@ const getInput = {
     .min(200)
     .max(100_000)
     .optional()
-    .describe('Longest body text to return (default 8000 characters); the body is cut with a note beyond it'),
+    .describe(
+      `Longest body text to return (default ${DEFAULT_BODY_CHARS} characters; at most what fits in one result, about 19,000). The body is cut with a note beyond it`,
+    ),
 };
 
 function messageIdPath(id: string): string {
@@ -272,30 +312,62 @@ async function listAttachments(
   }
 }
 
+/** Recipients as one header value, clipped so a huge list cannot crowd out the body. */
+function recipientList(list: GraphRecipient[] | undefined): string {
+  return clip((list ?? []).map(formatAddress).join(', '), 2000);
+}
+
 export const getMessage: ToolDefinition<typeof getInput, typeof messageOutput> = {
   name: 'get_message',
   group: 'mail',
   title: 'Read a mail message',
   description:
-    'Returns one message: sender, recipients, dates, the body as plain text (HTML converted; long bodies truncated with a note) and the list of attachments (names, types, sizes).',
+    'Returns one message: sender, recipients, dates, the body as plain text (long bodies cut with a note; maxBodyChars shows more) and the list of attachments (names, types, sizes).',
   scopes: MAIL_READ,
   write: false,
   inputSchema: getInput,
   outputSchema: messageOutput,
   annotations: READ,
   async run(input, ctx) {
+    const graphId = await resolveId(ctx, 'message', input.id);
     const m = await ctx.graph.request<GraphMessage>({
       method: 'GET',
-      path: messageIdPath(input.id),
+      path: messageIdPath(graphId),
       pathTemplate: '/me/messages/{id}',
       query: { $select: select(GET_FIELDS) },
+      headers: PREFER_TEXT_BODY,
       scopes: this.scopes,
     });
-    const max = Math.min(input.maxBodyChars ?? 8000, ctx.limits.maxResultChars);
-    const body = truncateText(bodyToText(m.body), max, 'body');
+    const id = await shortId(ctx, 'message', m.id);
     const attachments = m.hasAttachments ? await listAttachments(m.id, ctx, this.scopes) : [];
+    const header = [
+      `Subject: ${plainLine(m.subject, 1000)}`,
+      `From: ${formatAddress(m.from)}`,
+      `To: ${recipientList(m.toRecipients)}`,
+      ...(m.ccRecipients?.length ? [`Cc: ${recipientList(m.ccRecipients)}`] : []),
+      `Received: ${m.receivedDateTime ? `${compactUtc(m.receivedDateTime)} UTC` : ''}`,
+      ...(m.importance && m.importance !== 'normal' ? [`Importance: ${m.importance}`] : []),
+      `Id: ${id}`,
+      ...(attachments.length
+        ? [
+            clip(
+              `Attachments: ${attachments.map((a) => `${plainLine(a.name, 200)} (${a.contentType ?? 'unknown type'}, ${a.size ?? '?'} bytes)`).join('; ')}`,
+              2000,
+            ),
+          ]
+        : []),
+    ].join('\n');
+    // The body (and its cut note) gets what is left of one result after the header.
+    const body = cutBody(bodyToText(m.body), {
+      requested: input.maxBodyChars ?? DEFAULT_BODY_CHARS,
+      room: ctx.limits.maxResultChars - header.length - 2,
+      option: 'maxBodyChars',
+      elsewhere: m.webLink
+        ? `open the message in Outlook to read the rest: ${clip(m.webLink, 1000)}`
+        : 'open the message in Outlook',
+    });
     const structured = prune({
-      id: m.id,
+      id,
       subject: m.subject ?? '',
       from: formatAddress(m.from),
       to: (m.toRecipients ?? []).map(formatAddress),
@@ -311,19 +383,6 @@ export const getMessage: ToolDefinition<typeof getInput, typeof messageOutput> =
       bodyTruncated: body.truncated,
       attachments,
     });
-    const header = [
-      `Subject: ${m.subject ?? ''}`,
-      `From: ${formatAddress(m.from)}`,
-      `To: ${(m.toRecipients ?? []).map(formatAddress).join(', ')}`,
-      ...(m.ccRecipients?.length ? [`Cc: ${m.ccRecipients.map(formatAddress).join(', ')}`] : []),
-      `Received: ${m.receivedDateTime ?? ''}`,
-      `Id: ${m.id}`,
-      ...(attachments.length
-        ? [
-            `Attachments: ${attachments.map((a) => `${a.name} (${a.contentType ?? 'unknown type'}, ${a.size ?? '?'} bytes)`).join('; ')}`,
-          ]
-        : []),
-    ].join('\n');
     return { text: `${header}\n\n${body.text}`, structured: structured };
   },
 };
@@ -336,11 +395,18 @@ const folderSchema = z.object({
   unreadItemCount: z.number().optional(),
   totalItemCount: z.number().optional(),
 });
+type MailFolder = z.infer<typeof folderSchema>;
 const foldersInput = {
   top: z.number().int().min(1).max(100).optional().describe('Folders per page (default 50)'),
-  cursor: cursorField,
+  cursor: cursorInput,
 };
 const foldersOutput = { folders: z.array(folderSchema), nextCursor: z.string().nullable() };
+
+function folderLine(f: MailFolder): string {
+  const counts = `${f.unreadItemCount ?? 0} unread of ${f.totalItemCount ?? 0}`;
+  const children = f.childFolderCount ? `, ${f.childFolderCount} subfolder(s)` : '';
+  return `- [${f.id}] ${plainLine(f.displayName, 200)}: ${counts}${children}`;
+}
 
 export const listMailFolders: ToolDefinition<typeof foldersInput, typeof foldersOutput> = {
   name: 'list_mail_folders',
@@ -366,12 +432,20 @@ export const listMailFolders: ToolDefinition<typeof foldersInput, typeof folders
       },
       input.cursor,
     );
-    const folders = page.items.flatMap((f) => {
-      const parsed = folderSchema.safeParse(f);
-      return parsed.success ? [parsed.data] : [];
+    const parsed = page.items.flatMap((f) => {
+      const result = folderSchema.safeParse(f);
+      return result.success ? [result.data] : [];
     });
-    const structured = { folders, nextCursor: page.nextCursor };
-    return { text: compactJson(structured, ctx.limits.maxResultChars), structured };
+    const ids = await pageIds(ctx, 'mailFolder', parsed);
+    // parentFolderId is the (hidden) root for top-level folders: of no use to the model.
+    const folders = parsed.map(({ parentFolderId: _parent, ...f }, i) => ({ ...f, id: ids[i] ?? f.id }));
+    const text = listText(
+      `${folders.length} folder(s); [id] for list_messages folder:`,
+      folders.map(folderLine),
+      page.nextCursor,
+      ctx.limits.maxResultChars,
+    );
+    return { text, structured: { folders, nextCursor: page.nextCursor } };
   },
 };
 
@@ -447,7 +521,8 @@ export const createDraft: ToolDefinition<typeof composeInput, typeof draftOutput
       body: messagePayload(input),
       scopes: this.scopes,
     });
-    const structured = prune({ id: draft.id, webLink: draft.webLink, subject: draft.subject ?? input.subject }) as {
+    const id = await shortId(ctx, 'message', draft.id);
+    const structured = prune({ id, webLink: draft.webLink, subject: draft.subject ?? input.subject }) as {
       id: string;
       subject: string;
     };
@@ -487,7 +562,11 @@ export const sendMail: ToolDefinition<typeof sendInput, typeof sentOutput> = {
 };
 
 const replyInput = {
-  id: z.string().min(1).max(400).describe('Id of the message to reply to'),
+  id: z
+    .string()
+    .min(1)
+    .max(400)
+    .describe('Id of the message to reply to (from list_messages, search_messages or get_message)'),
   comment: z.string().min(1).max(100_000).describe('Reply text (placed above the quoted original)'),
   replyAll: z.boolean().optional().describe('Reply to all recipients instead of only the sender (default false)'),
 };
@@ -505,7 +584,7 @@ export const replyToMessage: ToolDefinition<typeof replyInput, typeof replyOutpu
   outputSchema: replyOutput,
   annotations: WRITE,
   async run(input, ctx) {
-    const path = messageIdPath(input.id);
+    const path = messageIdPath(await resolveId(ctx, 'message', input.id));
     const original = await ctx.graph.request<GraphMessage>({
       method: 'GET',
       path,

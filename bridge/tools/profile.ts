@@ -4,6 +4,9 @@
 import { z } from 'zod';
 import { compactJson, prune, select } from '../graph/shape.ts';
 import { ToolError, type ToolDefinition } from './tool.ts';
+import { resolveId, shortId } from './shared/ids.ts';
+import { cursorInput, listText, pageIds } from './shared/list.ts';
+import { plainLine } from './shared/text.ts';
 
 const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
 
@@ -45,7 +48,6 @@ const profileShape = {
   preferredLanguage: z.string().nullable().optional(),
 };
 
-const cursorField = z.string().max(4000).optional().describe('nextCursor from a previous result, to get the next page');
 const topField = (max: number, dflt: number) =>
   z.number().int().min(1).max(max).optional().describe(`Items per page (default ${dflt}, max ${max})`);
 
@@ -56,6 +58,15 @@ export function odataString(value: string): string {
 
 function cleanUser(u: Record<string, unknown>): User {
   return prune(userSchema.parse(u)) as User;
+}
+
+/** "Ada Lovelace <ada@contoso.com>" plus the UPN when it differs from the mail address. */
+function userLine(u: User): string {
+  const name = plainLine(u.displayName, 200) || '(no name)';
+  const mail = plainLine(u.mail, 320);
+  const upn = plainLine(u.userPrincipalName, 320);
+  const upnPart = upn && upn.toLowerCase() !== mail.toLowerCase() ? ` (UPN ${upn})` : '';
+  return `- [${u.id}] ${name}${mail ? ` <${mail}>` : ''}${upnPart}`;
 }
 
 /** Built once: zod compiles a validator per schema object, so a schema made per call costs ~1 ms each time. */
@@ -89,7 +100,7 @@ export const getMyProfile: ToolDefinition<Record<string, never>, typeof profileS
 const searchUsersInput = {
   query: z.string().min(1).max(200).describe('Start of a name, email address or user principal name'),
   top: topField(50, 10),
-  cursor: cursorField,
+  cursor: cursorInput,
 };
 const usersOutput = { users: z.array(userSchema), nextCursor: z.string().nullable() };
 
@@ -119,8 +130,16 @@ export const searchUsers: ToolDefinition<typeof searchUsersInput, typeof usersOu
       },
       input.cursor,
     );
-    const structured = { users: page.items.map(cleanUser), nextCursor: page.nextCursor };
-    return { text: compactJson(structured, ctx.limits.maxResultChars), structured };
+    const parsed = page.items.map(cleanUser);
+    const ids = await pageIds(ctx, 'user', parsed);
+    const users = parsed.map((u, i) => ({ ...u, id: ids[i] ?? u.id }));
+    const text = listText(
+      `${users.length} user(s); [id] for get_user:`,
+      users.map(userLine),
+      page.nextCursor,
+      ctx.limits.maxResultChars,
+    );
+    return { text, structured: { users, nextCursor: page.nextCursor } };
   },
 };
 
@@ -139,7 +158,7 @@ export const getUser: ToolDefinition<typeof getUserInput, typeof userShape> = {
   outputSchema: userShape,
   annotations: READ,
   async run(input, ctx) {
-    const id = input.user.trim();
+    const id = await resolveId(ctx, 'user', input.user);
     if (/[/?#\\]/.test(id))
       throw new ToolError('BAD_REQUEST', 'user must be an id, email address or UPN (no / ? # characters).');
     const user = await ctx.graph.request<Record<string, unknown>>({
@@ -149,7 +168,8 @@ export const getUser: ToolDefinition<typeof getUserInput, typeof userShape> = {
       query: { $select: select(BASIC_USER_FIELDS) },
       scopes: this.scopes,
     });
-    const structured = cleanUser(user);
+    const clean = cleanUser(user);
+    const structured = { ...clean, id: await shortId(ctx, 'user', clean.id) };
     return { text: compactJson(structured, ctx.limits.maxResultChars), structured };
   },
 };
@@ -204,8 +224,13 @@ export const searchPeople: ToolDefinition<typeof searchPeopleInput, typeof peopl
         : [];
       return prune(personSchema.parse({ ...p, emails })) as z.infer<typeof personSchema>;
     });
-    const structured = { people };
-    return { text: compactJson(structured, ctx.limits.maxResultChars), structured };
+    const lines = people.map((p) => {
+      const role = [plainLine(p.jobTitle, 100), plainLine(p.department, 100)].filter(Boolean).join(', ');
+      const emails = (p.emails ?? []).map((e) => plainLine(e, 320)).join(', ');
+      return `- ${plainLine(p.displayName, 200) || '(no name)'}${emails ? ` <${emails}>` : ''}${role ? ` — ${role}` : ''}`;
+    });
+    const text = listText(`${people.length} person(s), most relevant first:`, lines, null, ctx.limits.maxResultChars);
+    return { text, structured: { people } };
   },
 };
 

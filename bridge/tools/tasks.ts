@@ -7,8 +7,9 @@ import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from './tool.ts';
 import { CREATE_ANNOTATIONS, READ_ANNOTATIONS, defineTool, safeZoneName } from './shared/define.ts';
 import { cursorInput, listPage } from './shared/list.ts';
+import { resolveId, shortId } from './shared/ids.ts';
 import { pathSegment } from './shared/paths.ts';
-import { bodyToText, clip, oneLine } from './shared/text.ts';
+import { bodyToText, clip, plainLine, withoutControls } from './shared/text.ts';
 import { toWallDateTime } from './shared/time.ts';
 
 const READ = GROUP_SCOPES.tasks.read;
@@ -54,20 +55,20 @@ const taskShape = z.object({
 });
 type ShapedTask = z.infer<typeof taskShape>;
 
-function shapeList(l: GraphTaskList): ShapedList {
-  const out: ShapedList = { id: l.id, displayName: l.displayName ?? '(unnamed)' };
+function shapeList(l: GraphTaskList, id: string): ShapedList {
+  const out: ShapedList = { id, displayName: plainLine(l.displayName, 200) || '(unnamed)' };
   if (l.wellknownListName && l.wellknownListName !== 'none') out.wellknownListName = l.wellknownListName;
   if (l.isShared !== undefined) out.isShared = l.isShared;
   return out;
 }
 
-function shapeTask(t: GraphTask, notesChars: number): ShapedTask {
-  const out: ShapedTask = { id: t.id, title: t.title ?? '(untitled)', status: t.status ?? 'notStarted' };
+function shapeTask(t: GraphTask, id: string, notesChars: number): ShapedTask {
+  const out: ShapedTask = { id, title: plainLine(t.title, 300) || '(untitled)', status: t.status ?? 'notStarted' };
   if (t.importance && t.importance !== 'normal') out.importance = t.importance;
   if (t.dueDateTime?.dateTime)
     out.due = `${t.dueDateTime.dateTime.replace(/\.\d+$/, '')} ${t.dueDateTime.timeZone ?? 'UTC'}`;
   if (t.completedDateTime?.dateTime) out.completed = t.completedDateTime.dateTime.replace(/\.\d+$/, '');
-  const notes = bodyToText(t.body);
+  const notes = withoutControls(bodyToText(t.body));
   if (notes) out.notes = clip(notes, notesChars);
   if (t.createdDateTime) out.created = t.createdDateTime;
   return out;
@@ -75,18 +76,17 @@ function shapeTask(t: GraphTask, notesChars: number): ShapedTask {
 
 function listLine(l: ShapedList): string {
   const marks = `${l.wellknownListName === 'defaultList' ? ' (default)' : ''}${l.isShared ? ' (shared)' : ''}`;
-  return `- ${l.displayName}${marks}\n  id: ${l.id}`;
+  return `- [${l.id}] ${l.displayName}${marks}`;
 }
 
 function taskLine(t: ShapedTask): string {
-  const box = t.status === 'completed' ? '[x]' : '[ ]';
   const extra = [
-    t.status !== 'completed' && t.status !== 'notStarted' ? t.status : '',
+    t.status === 'completed' ? 'done' : t.status !== 'notStarted' ? t.status : '',
     t.importance ? `${t.importance} importance` : '',
     t.due ? `due ${t.due.slice(0, 10)}` : '',
   ].filter(Boolean);
-  const notes = t.notes ? `\n  notes: ${clip(oneLine(t.notes), 200)}` : '';
-  return `- ${box} ${t.title}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}${notes}\n  id: ${t.id}`;
+  const notes = t.notes ? `\n  notes: ${plainLine(t.notes, 200)}` : '';
+  return `- [${t.id}] ${t.title}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}${notes}`;
 }
 
 function tasksPath(listId: string): string {
@@ -102,7 +102,7 @@ async function listName(ctx: ToolContext, listId: string): Promise<string> {
       cursor,
     );
     const found = page.items.find((l) => l.id === listId);
-    if (found) return `"${found.displayName ?? '(unnamed)'}"`;
+    if (found) return `"${plainLine(found.displayName, 200) || '(unnamed)'}"`;
     if (page.nextCursor === null) break;
     cursor = page.nextCursor;
   }
@@ -129,10 +129,11 @@ const listTaskLists = defineTool({
       input.cursor,
       {
         key: 'lists',
+        idKind: 'taskList',
         shape: shapeList,
         line: listLine,
-        head: (items) => `${items.length} list(s):`,
-        hint: 'use the cursor',
+        head: (items) => `${items.length} list(s); [id] for list_tasks or create_task:`,
+        hint: 'get the rest with the cursor',
       },
     );
   },
@@ -158,15 +159,17 @@ const listTasks = defineTool({
   async run(input, ctx) {
     const query: Record<string, string | number> = { $top: input.top };
     if (!input.includeCompleted) query.$filter = "status ne 'completed'";
+    const listId = await resolveId(ctx, 'taskList', input.listId);
     return listPage(
       ctx,
-      { method: 'GET', path: tasksPath(input.listId), pathTemplate: '/me/todo/lists/{id}/tasks', query, scopes: READ },
+      { method: 'GET', path: tasksPath(listId), pathTemplate: '/me/todo/lists/{id}/tasks', query, scopes: READ },
       input.cursor,
       {
         key: 'tasks',
-        shape: (t: GraphTask) => shapeTask(t, 500),
+        idKind: 'task',
+        shape: (t: GraphTask, id) => shapeTask(t, id, 500),
         line: taskLine,
-        head: (items) => `${items.length} ${input.includeCompleted ? '' : 'open '}task(s):`,
+        head: (items) => `${items.length} ${input.includeCompleted ? '' : 'open '}task(s); [id] for complete_task:`,
       },
     );
   },
@@ -200,7 +203,8 @@ const createTask = defineTool({
       throw new ToolError('INVALID_INPUT', `timeZone "${input.timeZone}" is not a time zone name.`);
     const due =
       input.dueDate !== undefined ? toWallDateTime(`${input.dueDate}T00:00:00`, input.timeZone, 'dueDate') : undefined;
-    const list = await listName(ctx, input.listId);
+    const listId = await resolveId(ctx, 'taskList', input.listId);
+    const list = await listName(ctx, listId);
     const details: Record<string, string> = { List: list, Title: input.title };
     if (input.dueDate) details.Due = input.dueDate;
     if (input.importance !== 'normal') details.Importance = input.importance;
@@ -214,12 +218,12 @@ const createTask = defineTool({
     if (due) body.dueDateTime = due;
     const created = await ctx.graph.request<GraphTask>({
       method: 'POST',
-      path: tasksPath(input.listId),
+      path: tasksPath(listId),
       pathTemplate: '/me/todo/lists/{id}/tasks',
       body,
       scopes: WRITE,
     });
-    const task = shapeTask(created, 1000);
+    const task = shapeTask(created, await shortId(ctx, 'task', created.id), 1000);
     return { text: `Created task in ${list}:\n${taskLine(task)}`, structured: { task, listId: input.listId } };
   },
 });
@@ -239,7 +243,9 @@ const completeTask = defineTool({
   outputSchema: { task: taskShape, listId: z.string() },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(input, ctx) {
-    const path = `${tasksPath(input.listId)}/${pathSegment(input.taskId)}`;
+    const listId = await resolveId(ctx, 'taskList', input.listId);
+    const taskId = await resolveId(ctx, 'task', input.taskId);
+    const path = `${tasksPath(listId)}/${pathSegment(taskId)}`;
     const current = await ctx.graph.request<GraphTask>({
       method: 'GET',
       path,
@@ -255,7 +261,7 @@ const completeTask = defineTool({
       body: { status: 'completed' },
       scopes: WRITE,
     });
-    const task = shapeTask(updated ?? { ...current, status: 'completed' }, 1000);
+    const task = shapeTask(updated ?? { ...current, status: 'completed' }, input.taskId, 1000);
     return { text: `Completed: ${task.title}`, structured: { task, listId: input.listId } };
   },
 });

@@ -7,8 +7,9 @@ import { z } from 'zod';
 import type { GraphCall, ToolContext, ToolDefinition, ToolResult } from './tool.ts';
 import { READ_ANNOTATIONS, CREATE_ANNOTATIONS, defineTool } from './shared/define.ts';
 import { cursorInput, listPage } from './shared/list.ts';
+import { resolveId } from './shared/ids.ts';
 import { pathSegment } from './shared/paths.ts';
-import { bodyToText, clip, oneLine } from './shared/text.ts';
+import { bodyToText, clip, oneLine, plainLine, withoutControls } from './shared/text.ts';
 
 /** Least privilege per tool; a unit test checks each is within GROUP_SCOPES.teams. */
 const CHAT_READ = ['Chat.Read'] as const;
@@ -57,13 +58,13 @@ const messageShape = z.object({
 });
 type ShapedMessage = z.infer<typeof messageShape>;
 
-function shapeChat(c: GraphChat): ShapedChat {
+function shapeChat(c: GraphChat, id: string): ShapedChat {
   const out: ShapedChat = {
-    id: c.id,
+    id,
     chatType: c.chatType ?? 'unknown',
-    members: (c.members ?? []).map((m) => m.displayName ?? m.email ?? '(unknown)').slice(0, 20),
+    members: (c.members ?? []).map((m) => plainLine(m.displayName ?? m.email, 100) || '(unknown)').slice(0, 20),
   };
-  if (c.topic) out.topic = c.topic;
+  if (c.topic) out.topic = plainLine(c.topic, 200);
   if (c.lastUpdatedDateTime) out.lastUpdated = c.lastUpdatedDateTime;
   return out;
 }
@@ -77,15 +78,14 @@ function shapeMessage(m: GraphChatMessage): ShapedMessage {
   const out: ShapedMessage = {
     id: m.id,
     from:
-      m.from?.user?.displayName ??
-      m.from?.application?.displayName ??
+      plainLine(m.from?.user?.displayName ?? m.from?.application?.displayName, 100) ||
       (m.messageType === 'message' ? '(unknown)' : 'system'),
     type: m.messageType ?? 'message',
-    text: m.deletedDateTime ? '(deleted)' : clip(bodyToText(m.body), MESSAGE_CHARS),
+    text: m.deletedDateTime ? '(deleted)' : clip(withoutControls(bodyToText(m.body)), MESSAGE_CHARS),
     attachments: m.attachments?.length ?? 0,
   };
   if (m.createdDateTime) out.created = m.createdDateTime;
-  if (m.subject) out.subject = m.subject;
+  if (m.subject) out.subject = plainLine(m.subject, 200);
   return out;
 }
 
@@ -97,7 +97,7 @@ function messageLine(m: ShapedMessage): string {
 }
 
 function chatLine(c: ShapedChat): string {
-  return `- ${c.chatType} chat ${chatLabel(c)}\n  id: ${c.id}`;
+  return `- [${c.id}] ${c.chatType} chat ${chatLabel(c)}`;
 }
 
 /** One page of chat or channel messages as plain text, newest first. */
@@ -120,16 +120,19 @@ interface ShapedTeam {
   description?: string;
 }
 
-function shapeTeam(t: { id: string; displayName?: string | null; description?: string | null }): ShapedTeam {
+function shapeTeam(
+  t: { id: string; displayName?: string | null; description?: string | null },
+  id: string,
+): ShapedTeam {
   return {
-    id: t.id,
-    displayName: t.displayName ?? '(unnamed)',
-    ...(t.description ? { description: clip(oneLine(t.description), 300) } : {}),
+    id,
+    displayName: plainLine(t.displayName, 200) || '(unnamed)',
+    ...(t.description ? { description: plainLine(t.description, 200) } : {}),
   };
 }
 
 function teamLine(t: ShapedTeam): string {
-  return `- ${t.displayName}${t.description ? ` — ${t.description}` : ''}\n  id: ${t.id}`;
+  return `- [${t.id}] ${t.displayName}${t.description ? ` — ${t.description}` : ''}`;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -160,7 +163,13 @@ const listChats = defineTool({
         scopes: CHAT_READ,
       },
       input.cursor,
-      { key: 'chats', shape: shapeChat, line: chatLine, head: (items) => `${items.length} chat(s):` },
+      {
+        key: 'chats',
+        idKind: 'chat',
+        shape: shapeChat,
+        line: chatLine,
+        head: (items) => `${items.length} chat(s); [id] for list_chat_messages or send_chat_message:`,
+      },
     );
   },
 });
@@ -175,16 +184,17 @@ const listChatMessages = defineTool({
   scopes: CHAT_READ,
   write: false,
   inputSchema: {
-    chatId: z.string().min(1).max(500).describe('Chat id, e.g. 19:…@thread.v2.'),
+    chatId: z.string().min(1).max(500).describe('Chat id from list_chats (or a Graph chat id, e.g. 19:…@thread.v2).'),
     top: z.number().int().min(1).max(50).default(20).describe('Messages per page (1–50).'),
     cursor: cursorInput,
   },
   outputSchema: { messages: z.array(messageShape), nextCursor: z.string().nullable() },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
+    const chatId = await resolveId(ctx, 'chat', input.chatId);
     return messagesPage(
       ctx,
-      { path: `/chats/${pathSegment(input.chatId)}/messages`, pathTemplate: '/chats/{id}/messages', scopes: CHAT_READ },
+      { path: `/chats/${pathSegment(chatId)}/messages`, pathTemplate: '/chats/{id}/messages', scopes: CHAT_READ },
       input,
     );
   },
@@ -206,7 +216,7 @@ const sendChatMessage = defineTool({
   outputSchema: { message: messageShape, chatId: z.string() },
   annotations: CREATE_ANNOTATIONS,
   async run(input, ctx) {
-    const chatPath = `/chats/${pathSegment(input.chatId)}`;
+    const chatPath = `/chats/${pathSegment(await resolveId(ctx, 'chat', input.chatId))}`;
     const chat = shapeChat(
       await ctx.graph.request<GraphChat>({
         method: 'GET',
@@ -215,6 +225,7 @@ const sendChatMessage = defineTool({
         query: { $expand: 'members' },
         scopes: ['Chat.Read'],
       }),
+      input.chatId,
     );
     const details: Record<string, string> = {
       Chat: `${chat.chatType} chat ${chatLabel(chat)}`,
@@ -258,7 +269,13 @@ const listJoinedTeams = defineTool({
       ctx,
       { method: 'GET', path: '/me/joinedTeams', pathTemplate: '/me/joinedTeams', scopes: TEAM_READ },
       input.cursor,
-      { key: 'teams', shape: shapeTeam, line: teamLine, head: (items) => `${items.length} team(s):` },
+      {
+        key: 'teams',
+        idKind: 'team',
+        shape: shapeTeam,
+        line: teamLine,
+        head: (items) => `${items.length} team(s); [id] for list_channel_messages:`,
+      },
     );
   },
 });
@@ -284,7 +301,7 @@ const listChannelMessages = defineTool({
     return messagesPage(
       ctx,
       {
-        path: `/teams/${pathSegment(input.teamId)}/channels/${pathSegment(input.channelId)}/messages`,
+        path: `/teams/${pathSegment(await resolveId(ctx, 'team', input.teamId))}/channels/${pathSegment(input.channelId)}/messages`,
         pathTemplate: '/teams/{id}/channels/{id}/messages',
         scopes: CHANNEL_READ,
       },

@@ -9,6 +9,7 @@
 import type { z } from 'zod';
 import type { ToolGroup } from '../../app/broker/protocol.ts';
 import type { LocalFiles } from '../uploads/types.ts';
+import type { HandleStore } from '../handles/handle-store.ts';
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -108,6 +109,11 @@ export interface ToolContext {
    * context already listen to it; a tool only needs it for its own long work. (Additive.)
    */
   signal?: AbortSignal;
+  /**
+   * Short handles for long Graph ids (bridge/handles). Tools reach it through tools/shared/ids.ts.
+   * (Additive; undefined = ids are shown and taken as they are.)
+   */
+  handles?: HandleStore;
 }
 
 export const READ_ONLY_SETTINGS_REMEDY =

@@ -88,7 +88,7 @@ describe('mail tools', () => {
   });
 
   test('list_messages pages with the opaque cursor', async () => {
-    type Page = { messages: { id: string; receivedDateTime: string }[]; nextCursor: string | null };
+    type Page = { messages: { id: string; received: string }[]; nextCursor: string | null };
     const first = structured<Page>(await bridge.call('list_messages', { folder: 'inbox', top: 3 }));
     assert.equal(first.messages.length, 3);
     assert.ok(first.nextCursor);
@@ -96,17 +96,17 @@ describe('mail tools', () => {
     assert.equal(second.messages.length, 3);
     const ids = new Set([...first.messages, ...second.messages].map((m) => m.id));
     assert.equal(ids.size, 6, 'pages do not overlap');
-    assert.ok(first.messages[2]!.receivedDateTime >= second.messages[0]!.receivedDateTime, 'newest first across pages');
+    assert.ok(first.messages[2]!.received >= second.messages[0]!.received, 'newest first across pages');
   });
 
   test('list_messages filters: unreadOnly, from, since', async () => {
-    type Page = { messages: { isRead: boolean; from: string; receivedDateTime: string }[] };
+    type Page = { messages: { isRead: boolean; from: string; received: string }[] };
     const unread = structured<Page>(await bridge.call('list_messages', { folder: 'inbox', unreadOnly: true, top: 20 }));
     assert.ok(unread.messages.length > 0);
     assert.ok(unread.messages.every((m) => m.isRead === false));
-    const since = new Date(Date.parse(unread.messages[0]!.receivedDateTime) - 7 * 24 * 3600_000).toISOString();
+    const since = new Date(Date.parse(unread.messages[0]!.received) - 7 * 24 * 3600_000).toISOString();
     const recent = structured<Page>(await bridge.call('list_messages', { since, top: 50 }));
-    assert.ok(recent.messages.every((m) => m.receivedDateTime >= since));
+    assert.ok(recent.messages.every((m) => m.received >= since));
     const fromMegan = structured<Page>(
       await bridge.call('list_messages', { from: 'megan@contoso.onmicrosoft.com', top: 10 }),
     );

@@ -3,6 +3,7 @@
  */
 import type { z } from 'zod';
 import type { ToolAnnotations, ToolDefinition } from '../tool.ts';
+import { plainLine } from './text.ts';
 
 /** Keeps the input/output generics while the module exports a plain ToolDefinition[]. */
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
@@ -27,10 +28,10 @@ export const CREATE_ANNOTATIONS: ToolAnnotations = {
   openWorldHint: true,
 };
 
-/** "Name <address>" for a Graph emailAddress, or whichever part exists. */
+/** "Name <address>" for a Graph emailAddress, or whichever part exists; one clean line (text.ts plainLine). */
 export function formatAddress(value: { name?: string | null; address?: string | null } | null | undefined): string {
-  const name = value?.name?.trim() ?? '';
-  const address = value?.address?.trim() ?? '';
+  const name = plainLine(value?.name, 100);
+  const address = plainLine(value?.address, 320);
   if (name && address && name.toLowerCase() !== address.toLowerCase()) return `${name} <${address}>`;
   return address || name || '(unknown)';
 }

@@ -148,3 +148,11 @@ export function graphDateTimeToMs(value: { dateTime?: string; timeZone?: string 
     Number(s) * 1000
   );
 }
+
+/** "2026-12-06 13:28" (UTC, minutes) for an ISO 8601 instant; '' for none, the text itself when it is not one. */
+export function compactUtc(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}

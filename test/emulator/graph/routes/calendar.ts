@@ -12,6 +12,7 @@ import { applySelect, parseOrderBy, parseSelect, parseSkip, parseTop, sortBy } f
 import { collection, skipPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
 import { SCOPES } from '../scopes.ts';
+import { bodyAs, parsePrefer, preferenceApplied } from '../prefer.ts';
 import { newEvent } from '../seed/calendar.ts';
 import { bodyPreview, htmlBody } from '../seed/mail.ts';
 import { isoZ, outlookDateTime } from '../seed/prng.ts';
@@ -99,8 +100,8 @@ export function toUtcMs(dt: DateTimeTimeZone | undefined): number | undefined {
 }
 
 function preferredZone(ctx: RouteContext): string | undefined {
-  const m = /outlook\.timezone\s*=\s*"([^"]+)"/i.exec(ctx.req.headers.prefer ?? '');
-  return m?.[1] && m[1].toUpperCase() !== 'UTC' && validZone(m[1]) ? m[1] : undefined;
+  const zone = parsePrefer(ctx.req.headers.prefer).timeZone;
+  return zone && zone.toUpperCase() !== 'UTC' && validZone(zone) ? zone : undefined;
 }
 
 function inZone(dt: DateTimeTimeZone, tz: string | undefined): DateTimeTimeZone {
@@ -125,7 +126,8 @@ function renderEvent(
   select: readonly string[] | undefined,
 ): Record<string, unknown> {
   const tz = preferredZone(ctx);
-  const out = applySelect({ ...e, start: inZone(e.start, tz), end: inZone(e.end, tz) }, select);
+  const body = bodyAs(e.body, parsePrefer(ctx.req.headers.prefer).bodyContentType);
+  const out = applySelect({ ...e, body, start: inZone(e.start, tz), end: inZone(e.end, tz) }, select);
   if (!hasAnyScope(ctx.claims, ['Calendars.Read', 'Calendars.ReadWrite'])) {
     delete out.body;
     delete out.bodyPreview;
@@ -135,7 +137,8 @@ function renderEvent(
 
 function headersFor(ctx: RouteContext): Record<string, string> {
   const tz = preferredZone(ctx);
-  return tz ? { 'Preference-Applied': `outlook.timezone="${tz}"` } : {};
+  const bodyContentType = parsePrefer(ctx.req.headers.prefer).bodyContentType;
+  return preferenceApplied({ ...(bodyContentType ? { bodyContentType } : {}), ...(tz ? { timeZone: tz } : {}) });
 }
 
 function queryParam(ctx: RouteContext, name: string): string | undefined {

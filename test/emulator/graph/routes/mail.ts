@@ -11,7 +11,8 @@ import { applySelect, parseOrderBy, parseSearch, parseSelect, parseSkip, parseTo
 import { collection, skipPage, tokenPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
 import { SCOPES } from '../scopes.ts';
-import { bodyPreview, escapeHtml, htmlBody, htmlToText, newMessage } from '../seed/mail.ts';
+import { bodyAs, parsePrefer, preferenceApplied, type OutlookPreferences } from '../prefer.ts';
+import { bodyPreview, escapeHtml, htmlBody, newMessage } from '../seed/mail.ts';
 import { isoZ } from '../seed/prng.ts';
 import { compileMessageSearch } from './mail-search.ts';
 
@@ -78,19 +79,22 @@ function messageOrThrow(state: UserState, id: string): Message {
   return m;
 }
 
-function wantsText(ctx: RouteContext): boolean {
-  return /outlook\.body-content-type\s*=\s*"?text"?/i.test(ctx.req.headers.prefer ?? '');
+/** The body format asked for with `Prefer: outlook.body-content-type` (mail takes no time zone). */
+function preferredBody(ctx: RouteContext): OutlookPreferences['bodyContentType'] {
+  return parsePrefer(ctx.req.headers.prefer).bodyContentType;
 }
 
 function preferenceHeaders(ctx: RouteContext): Record<string, string> {
-  return wantsText(ctx) ? { 'Preference-Applied': 'outlook.body-content-type="text"' } : {};
+  const bodyContentType = preferredBody(ctx);
+  return preferenceApplied(bodyContentType ? { bodyContentType } : {});
 }
 
 function renderMessage(ctx: RouteContext, m: Message, select: readonly string[] | undefined): Record<string, unknown> {
   const basic = !hasAnyScope(ctx.claims, SCOPES.mailReadFull.anyOf);
   const out = applySelect(m, select);
-  if (wantsText(ctx) && out.body) out.body = { contentType: 'text', content: htmlToText(m.body.content) };
-  if (select?.includes('uniqueBody')) out.uniqueBody = out.body ?? { contentType: 'html', content: m.body.content };
+  const body = bodyAs(m.body, preferredBody(ctx));
+  if (out.body) out.body = body;
+  if (select?.includes('uniqueBody')) out.uniqueBody = body;
   if (basic) {
     delete out.body;
     delete out.bodyPreview;

@@ -103,8 +103,15 @@ void describe('list_events', () => {
     });
     const result = await runTool(byName(tools, 'list_events'), { top: 50 }, fake.ctx);
     assert.ok(result.text.length <= 1500, `text ${result.text.length} chars`);
-    assert.match(result.text, /\[truncated: \d+ more characters/);
+    assert.match(
+      result.text,
+      /\n\[45 more item\(s\) of this page left out to stay within 1500 characters; ask for fewer/,
+    );
     assert.match(result.text, /cursor "gb1\.more"/);
+    // Whole entries only: every entry line shown ends with its last field.
+    const entries = result.text.split('\n').filter((l) => l.startsWith('- '));
+    assert.equal(entries.length, 5);
+    for (const entry of entries) assert.match(entry, /\| you: notResponded$/);
   });
 });
 
@@ -125,6 +132,26 @@ void describe('get_event', () => {
     assert.match(result.text, /Hello team/);
     assert.doesNotMatch(result.text, /<p>/);
     assert.match(result.text, /Attendees: Bob <bob@contoso\.com> \(accepted\); cy@contoso\.com \(optional\)/);
+    assert.equal(rec?.call.headers?.Prefer, 'outlook.body-content-type="text"', 'Graph is asked for text');
+  });
+
+  void it('a long body is cut with a note naming maxBodyChars; the zone and text preferences go together', async () => {
+    const long = 'agenda item '.repeat(2000);
+    const fake = fakeContext({
+      routes: { 'GET /me/events/e-1': { ...EVENT, body: { contentType: 'text', content: long } } },
+    });
+    const short = await runTool(byName(tools, 'get_event'), { eventId: 'e-1', timeZone: 'Europe/Berlin' }, fake.ctx);
+    assert.equal(
+      fake.graph[0]?.call.headers?.Prefer,
+      'outlook.body-content-type="text", outlook.timezone="Europe/Berlin"',
+    );
+    assert.match(
+      short.text,
+      /\[… body cut: showing \d+ of 23999 characters; call again with maxBodyChars: \d+ to see more\]/,
+    );
+    const more = await runTool(byName(tools, 'get_event'), { eventId: 'e-1', maxBodyChars: 100_000 }, fake.ctx);
+    assert.ok(more.text.length <= 20_000, `${more.text.length} characters`);
+    assert.match(more.text, /is the most one result can show; open the event in Outlook/);
   });
 });
 

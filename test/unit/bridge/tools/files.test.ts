@@ -43,7 +43,7 @@ void describe('list_files / search_files', () => {
       },
     });
     const root = await runTool(byName(tools, 'list_files'), {}, fake.ctx);
-    assert.match(root.text, /- Documents\/ \(folder, 3 item\(s\)\)/);
+    assert.match(root.text, /- \[f1\] Documents\/ \(folder, 3 item\(s\)\)/);
     const sub = await runTool(
       byName(tools, 'list_files'),
       { path: '/Documents/Q3 Plan/', top: 10, cursor: 'gb1.c' },

@@ -62,11 +62,12 @@ test('get_message: HTML body to text, truncated with a note, attachments listed'
     },
   });
   const r = await getMessage.run({ id: 'm1', maxBodyChars: 200 }, f.ctx);
+  assert.deepEqual(f.calls[0]!.headers, { Prefer: 'outlook.body-content-type="text"' }, 'Graph is asked for text');
   const s = r.structured as { body: string; bodyTruncated: boolean; from: string; attachments: unknown[] };
   assert.equal(s.from, 'Ada <ada@contoso.com>');
   assert.equal(s.bodyTruncated, true);
   assert.match(s.body, /^word word/);
-  assert.match(s.body, /truncated: showing \d+ of 499 characters/);
+  assert.match(s.body, /body cut: showing \d+ of 499 characters; call again with maxBodyChars: 499 to see more\]$/);
   assert.deepEqual(s.attachments, [{ id: 'a1', name: 'plan.pdf', contentType: 'application/pdf', size: 10 }]);
   assert.match(r.text, /Attachments: plan\.pdf \(application\/pdf, 10 bytes\)/);
   await assert.rejects(getMessage.run({ id: '../me' }, f.ctx), /id must be a message id/);

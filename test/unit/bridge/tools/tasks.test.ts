@@ -29,7 +29,7 @@ void describe('list_task_lists / list_tasks', () => {
   void it('lists lists, marking the default and shared ones', async () => {
     const fake = fakeContext({ routes: { 'GET /me/todo/lists': { items: LISTS, nextCursor: null } } });
     const result = await runTool(byName(tasksTools, 'list_task_lists'), {}, fake.ctx);
-    assert.match(result.text, /- Tasks \(default\)\n {2}id: L1\n- Groceries \(shared\)\n {2}id: L2/);
+    assert.match(result.text, /- \[L1\] Tasks \(default\)\n- \[L2\] Groceries \(shared\)/);
   });
 
   void it('filters out completed tasks unless asked, and shapes notes as text', async () => {
@@ -37,7 +37,7 @@ void describe('list_task_lists / list_tasks', () => {
     const open = await runTool(byName(tasksTools, 'list_tasks'), { listId: 'L1' }, fake.ctx);
     assert.equal(fake.graph[0]?.call.query?.$filter, "status ne 'completed'");
     assert.equal(fake.graph[0]?.call.pathTemplate, '/me/todo/lists/{id}/tasks');
-    assert.match(open.text, /- \[ \] Write report \(high importance, due 2026-05-06\)\n {2}notes: Use the Q3 numbers/);
+    assert.match(open.text, /- \[T1\] Write report \(high importance, due 2026-05-06\)\n {2}notes: Use the Q3 numbers/);
     await runTool(byName(tasksTools, 'list_tasks'), { listId: 'L1', includeCompleted: true }, fake.ctx);
     assert.equal(fake.graph[1]?.call.query?.$filter, undefined);
   });
@@ -64,7 +64,7 @@ void describe('create_task', () => {
       body: { contentType: 'text', content: 'oat' },
       dueDateTime: { dateTime: '2026-05-07T00:00:00', timeZone: 'Europe/Berlin' },
     });
-    assert.match(result.text, /Created task in "Groceries":\n- \[ \] Buy milk/);
+    assert.match(result.text, /Created task in "Groceries":\n- \[T9\] Buy milk/);
   });
 
   void it('creates nothing when denied, and validates the due date', async () => {

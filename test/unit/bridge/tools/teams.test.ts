@@ -39,8 +39,8 @@ void describe('teams read tools', () => {
     });
     const result = await runTool(byName(teamsTools, 'list_chats'), { top: 10 }, fake.ctx);
     assert.deepEqual(fake.graph[0]?.call.query, { $expand: 'members', $top: 10 });
-    assert.match(result.text, /- group chat with Ada Lovelace, Bob Builder\n {2}id: 19:abc-def@thread\.v2/);
-    assert.match(result.text, /- meeting chat "Launch"/);
+    assert.match(result.text, /- \[19:abc-def@thread\.v2\] group chat with Ada Lovelace, Bob Builder/);
+    assert.match(result.text, /- \[19:x\] meeting chat "Launch"/);
   });
 
   void it('lists chat messages as plain text, keeping : and @ of the chat id in the path', async () => {
@@ -110,7 +110,7 @@ void describe('teams read tools', () => {
     });
     const teams = await runTool(byName(teamsTools, 'list_joined_teams'), {}, fake.ctx);
     assert.equal(fake.graph[0]?.call.query, undefined);
-    assert.match(teams.text, /- Engineering — All engineers\n {2}id: t1/);
+    assert.match(teams.text, /- \[t1\] Engineering — All engineers/);
     const channel = await runTool(
       byName(teamsTools, 'list_channel_messages'),
       { teamId: 't1', channelId: '19:general@thread.tacv2', top: 5 },

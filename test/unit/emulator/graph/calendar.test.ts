@@ -60,6 +60,35 @@ void describe('graph emulator: calendar', () => {
     assert.equal(r.headers['Preference-Applied'], 'outlook.timezone="America/Los_Angeles"');
   });
 
+  void it('returns text bodies with Prefer: outlook.body-content-type="text", also next to a time zone', () => {
+    const view = `/me/calendarView?startDateTime=${iso(BASE_MS)}&endDateTime=${iso(BASE_MS + 3 * DAY)}&$top=1`;
+    const first = list(call('GET', view, { scopes: R }).body.value)[0];
+    const id = str(first?.id);
+    const html = call('GET', `/me/events/${id}?$select=subject,body`, { scopes: R });
+    assert.equal(html.body.body?.contentType, 'html');
+    assert.equal(html.headers['Preference-Applied'], undefined);
+
+    const both = call('GET', `/me/events/${id}?$select=subject,body,start`, {
+      scopes: R,
+      headers: { prefer: 'outlook.timezone="Europe/Berlin", outlook.body-content-type="text"' },
+    });
+    assert.equal(both.body.body?.contentType, 'text');
+    assert.doesNotMatch(str(both.body.body?.content), /<\/?(p|div|html|body)\b/);
+    assert.match(str(both.body.body?.content), /\S/);
+    assert.equal(both.body.start?.timeZone, 'Europe/Berlin');
+    assert.equal(
+      both.headers['Preference-Applied'],
+      'outlook.body-content-type="text", outlook.timezone="Europe/Berlin"',
+    );
+
+    const listed = call('GET', `${view.replace('$top=1', '$top=1&$select=body')}`, {
+      scopes: R,
+      headers: { prefer: 'outlook.body-content-type=text' },
+    });
+    assert.equal(list(listed.body.value)[0]?.body?.contentType, 'text');
+    assert.equal(listed.headers['Preference-Applied'], 'outlook.body-content-type="text"');
+  });
+
   void it('creates an event (201) that appears in calendarView and in the attendee\u2019s calendar', () => {
     const start = BASE_MS + 2 * DAY + 20 * 3_600_000;
     const r = call('POST', '/me/events', {

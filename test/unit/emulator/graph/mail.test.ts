@@ -103,6 +103,26 @@ void describe('graph emulator: mail reads', () => {
     assert.equal(r.headers['Preference-Applied'], 'outlook.body-content-type="text"');
   });
 
+  void it('honours body-content-type among other preferences and confirms html too', () => {
+    const first = list(call('GET', '/me/messages?$top=1&$select=id', { scopes: R }).body.value)[0];
+    const id = str(first?.id);
+    const text = call('GET', `/me/messages/${id}?$select=body,uniqueBody`, {
+      scopes: R,
+      headers: { prefer: 'odata.maxpagesize=5, outlook.body-content-type="text"' },
+    });
+    assert.equal(text.body.body?.contentType, 'text');
+    assert.equal(text.body.uniqueBody?.contentType, 'text');
+    assert.equal(text.headers['Preference-Applied'], 'outlook.body-content-type="text"');
+    const html = call('GET', `/me/messages/${id}?$select=body`, {
+      scopes: R,
+      headers: { prefer: 'outlook.body-content-type="html"' },
+    });
+    assert.equal(html.body.body?.contentType, 'html');
+    assert.equal(html.headers['Preference-Applied'], 'outlook.body-content-type="html"');
+    const none = call('GET', `/me/messages/${id}?$select=body`, { scopes: R });
+    assert.equal(none.headers['Preference-Applied'], undefined);
+  });
+
   void it('gets one message, lists attachments, 404s unknown ids', () => {
     const withAtt = call('GET', '/me/messages?$filter=hasAttachments eq true&$top=1', { scopes: R });
     const id = str(list(withAtt.body.value)[0]?.id);

@@ -18,6 +18,7 @@ import {
 } from '../../../../../bridge/tools/tool.ts';
 import type { LocalFiles } from '../../../../../bridge/uploads/types.ts';
 import { z } from 'zod';
+import type { HandleStore } from '../../../../../bridge/handles/handle-store.ts';
 
 export type GraphKind = 'request' | 'page' | 'download';
 
@@ -38,6 +39,8 @@ export interface FakeOptions {
   limits?: Partial<ToolContext['limits']>;
   /** ctx.localFiles (upload tools); absent = no local file may be read. */
   localFiles?: LocalFiles;
+  /** A handle store (short ids); without one ids pass through as they are. */
+  handles?: HandleStore;
   api?: {
     baseUrl?: string | null;
     respond?: (call: Parameters<ApiClient['request']>[0]) => Awaited<ReturnType<ApiClient['request']>>;
@@ -105,6 +108,7 @@ export function fakeContext(options: FakeOptions = {}): Fake {
     limits: { maxResultChars: 20_000, maxInlineFileBytes: 256 * 1024, ...options.limits },
     ...(options.readOnly !== undefined ? { readOnly: options.readOnly } : {}),
     ...(options.localFiles !== undefined ? { localFiles: options.localFiles } : {}),
+    ...(options.handles ? { handles: options.handles } : {}),
   };
   return fake;
 }
