@@ -211,3 +211,14 @@ void test('one connection over the cap of connections awaiting hello closes the 
 async function waitUntil(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setImmediate(r));
 }
+
+void test('the admin socket has the same limits: an idle connection is closed at the hello deadline', async () => {
+  const h = await startHarness({ ipcLimits: { helloTimeoutMs: 50 } });
+  try {
+    assert.match(await idleUntilClosed(h.broker.adminEndpoint.path), /-32001.*no hello within/);
+    const big = await rawExchange(h.broker.adminEndpoint.path, Buffer.alloc(MAX_PRE_HELLO_FRAME_BYTES + 1, 0x61));
+    assert.match(big, /-32600.*before hello/);
+  } finally {
+    await h.close();
+  }
+});
