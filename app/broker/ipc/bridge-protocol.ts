@@ -110,16 +110,17 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): BridgeProtocol {
     };
   };
 
+  const undeclared = (tool: string, what: string): Result<never> =>
+    fail(
+      'BAD_REQUEST',
+      `"${tool}" is not in the tool catalog this bridge declared, so ${what}. Restart the editor so its Graph Bridge connection starts over.`,
+    );
+
   /** A declared tool in a disabled group is refused, whatever scopes it asks for. */
   const refuseTool = (tool: string | undefined, s: BridgeSession, what: string): Result<never> | null => {
     if (tool === undefined || s.tools === null) return null;
     const entry = s.tools.get(tool);
-    if (entry === undefined) {
-      return fail(
-        'BAD_REQUEST',
-        `"${tool}" is not in the tool catalog this bridge declared, so ${what}. Restart the editor so its Graph Bridge connection starts over.`,
-      );
-    }
+    if (entry === undefined) return undeclared(tool, what);
     return deps.config().toolGroups.includes(entry.group) ? null : groupDisabled(entry.group, what);
   };
 
@@ -161,12 +162,7 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): BridgeProtocol {
     if (denied !== null) return denied;
     if (deps.isPaused()) return fail('PAUSED', PAUSED_MESSAGE);
     const entry = s.tools?.get(p.tool);
-    if (entry === undefined) {
-      return fail(
-        'BAD_REQUEST',
-        `"${p.tool}" is not in the tool catalog this bridge declared, so it cannot ask for approval; nothing was sent. Restart the editor so its Graph Bridge connection starts over.`,
-      );
-    }
+    if (entry === undefined) return undeclared(p.tool, 'it cannot ask for approval; nothing was sent');
     const refused = refuseWrite(p.tool, entry.group, deps.config());
     if (refused !== null) {
       deps.logger.info(`approval.request "${p.tool}" from "${s.client}": refused by settings`);
