@@ -1,7 +1,9 @@
 /**
  * Bridge options from the command line and the environment (the editor's MCP entry sets either).
- * Command-line flags win over environment variables; both win over the broker's settings, which the
- * bridge only learns at its first tool call (see runtime.ts).
+ * Command-line flags win over environment variables. They can only NARROW the broker's settings
+ * (docs/bridge.md "Tool groups and read-only"): the groups served are the settings' groups ∩ the
+ * flags' groups, and read-only is on when the settings OR the flags say so — `GRAPH_BRIDGE_READ_ONLY=0`
+ * never turns the settings' read-only off. Before the broker answers, settings.json stands in for it.
  *
  *   --read-only                  GRAPH_BRIDGE_READ_ONLY=1   no write tools are listed
  *   --tools mail,calendar        GRAPH_BRIDGE_TOOLS=mail,calendar
@@ -10,15 +12,45 @@ import type { ToolGroup } from '../app/broker/protocol.ts';
 // Zod-free copies of protocol.ts's names: config is parsed on the fast start path (see protocol-names.ts).
 import { BRIDGE_ENV_NAMES as BRIDGE_ENV, TOOL_GROUP_NAMES as TOOL_GROUPS } from './protocol-names.ts';
 
-/** Groups listed when neither --tools nor GRAPH_BRIDGE_TOOLS is given (`api` needs settings first). */
-export const DEFAULT_GROUPS: readonly ToolGroup[] = TOOL_GROUPS.filter((g) => g !== 'api');
+/** Without --tools / GRAPH_BRIDGE_TOOLS the entry does not narrow: every group the settings enable. */
+export const DEFAULT_GROUPS: readonly ToolGroup[] = TOOL_GROUPS;
 
 export interface BridgeConfig {
+  /** The groups this editor entry allows (all when it names none); the settings narrow them further. */
   groups: ToolGroup[];
+  /** The entry asks for read-only (the settings can also turn it on, never off). */
   readOnly: boolean;
-  /** True when the user chose the groups (flag or env); otherwise the broker's settings apply at call time. */
+  /** True when the entry named the groups (flag or env). */
   groupsExplicit: boolean;
   readOnlyExplicit: boolean;
+}
+
+/** What the broker's settings allow (from the approved hello, or settings.json before that). */
+export interface SettingsAllowance {
+  toolGroups: readonly ToolGroup[];
+  readOnly: boolean;
+}
+
+/** What this bridge lists and serves: flags only narrow the settings. */
+export interface Selection {
+  groups: ToolGroup[];
+  readOnly: boolean;
+}
+
+export function effectiveSelection(
+  config: Pick<BridgeConfig, 'groups' | 'readOnly'>,
+  allowed: SettingsAllowance,
+): Selection {
+  return {
+    groups: config.groups.filter((g) => allowed.toolGroups.includes(g)),
+    readOnly: config.readOnly || allowed.readOnly,
+  };
+}
+
+export function sameSelection(a: Selection, b: Selection): boolean {
+  return (
+    a.readOnly === b.readOnly && a.groups.length === b.groups.length && a.groups.every((g) => b.groups.includes(g))
+  );
 }
 
 export type ConfigResult = { ok: true; config: BridgeConfig } | { ok: false; message: string };

@@ -6,11 +6,15 @@
  * so a tool that forgot to ask cannot write; a denied approval throws APPROVAL_DENIED before Graph.
  * The one exception is a Graph POST the tool itself marks `readOnly` (a read sent as POST, e.g.
  * `/me/calendar/getSchedule`); only fixed tool code sets that marker, never model input. In read-only
- * mode (the editor's flag/env, else the broker's settings) every other non-GET call is refused with
- * READ_ONLY even after an approval.
+ * mode (the broker's settings OR the editor's flag/env: flags only narrow) every other non-GET call is
+ * refused with READ_ONLY even after an approval — and the broker refuses the approval itself.
+ *
+ * The broker's answer is authoritative: a tool whose group is off (settings ∩ flags) or a write in
+ * read-only mode is refused here after re-reading the broker's settings once (they may have changed
+ * since hello), and a pending/denied client gets the broker's own "what to do" message.
  */
-import { BRIDGE_ENV, type AuditRecordParams, type HelloResult } from '../app/broker/protocol.ts';
-import type { BridgeConfig } from './config.ts';
+import { BRIDGE_ENV, type ApprovedHello, type AuditRecordParams } from '../app/broker/protocol.ts';
+import { effectiveSelection, type BridgeConfig } from './config.ts';
 import type { BrokerClient } from './broker/broker-client.ts';
 import type { TokenSource } from './broker/token-source.ts';
 import { createCursorCodec } from './graph/cursor.ts';
@@ -43,7 +47,7 @@ export interface ToolRunnerDeps {
   /** One transport per Graph base URL (it can change when the broker restarts with other settings). */
   createTransport(graphBaseUrl: string, getToken: (request: AuthRequest) => Promise<string>): GraphTransport;
   createApiClient(
-    getHello: () => Promise<HelloResult>,
+    getHello: () => Promise<ApprovedHello>,
     getToken: (scope: string, tool: string) => Promise<string>,
   ): ApiClient;
   saveDownload(fileName: string, bytes: Uint8Array): Promise<string>;
@@ -86,46 +90,63 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
   const toolsByName = new Map<string, ToolDefinition>();
   const cursors = createCursorCodec(deps.handles);
 
-  const session = async (tool: ToolDefinition): Promise<HelloResult> => {
-    const s = await deps.broker.session();
-    if (!s.ok)
-      throw brokerFailureToToolError(s.error, { tool: tool.name, group: tool.group, clientName: deps.clientName() });
+  const failureContext = (tool: ToolDefinition) => ({
+    tool: tool.name,
+    group: tool.group,
+    clientName: deps.clientName(),
+  });
+
+  /** The approved session (re-read from the broker when `refresh`); anything else is a ToolError. */
+  const session = async (tool: ToolDefinition, refresh = false): Promise<ApprovedHello> => {
+    const s = await deps.broker.session(refresh ? { refresh } : undefined);
+    if (!s.ok) throw brokerFailureToToolError(s.error, failureContext(tool));
+    if (s.value.approval !== 'approved') {
+      throw brokerFailureToToolError({ code: 'CLIENT_NOT_APPROVED', message: s.value.message }, failureContext(tool));
+    }
     return s.value;
   };
 
   const tokenFor = (tool: ToolDefinition) => async (request: AuthRequest | { scopes: string[]; tool: string }) => {
     const outcome = await deps.tokens.get(request);
-    if (!outcome.ok)
-      throw brokerFailureToToolError(outcome.error, {
-        tool: tool.name,
-        group: tool.group,
-        clientName: deps.clientName(),
-      });
+    if (!outcome.ok) throw brokerFailureToToolError(outcome.error, failureContext(tool));
     return outcome.value.accessToken;
   };
 
-  /** The editor entry's explicit --read-only / GRAPH_BRIDGE_READ_ONLY wins; otherwise the broker's settings. */
-  const readOnlyFor = (hello: HelloResult): boolean =>
-    deps.config.readOnlyExplicit ? deps.config.readOnly : hello.readOnly;
-  const readOnlyRemedy = deps.config.readOnlyExplicit
-    ? `This editor's MCP entry sets it (--read-only or ${BRIDGE_ENV.readOnly}); remove that if you want to allow writes.`
-    : READ_ONLY_SETTINGS_REMEDY;
+  const readOnlyRemedy = (hello: ApprovedHello): string => {
+    const entry = `This editor's MCP entry sets it (--read-only or ${BRIDGE_ENV.readOnly})`;
+    if (!hello.readOnly) return `${entry}; remove that if you want to allow writes.`;
+    return deps.config.readOnly ? `${READ_ONLY_SETTINGS_REMEDY} ${entry} too.` : READ_ONLY_SETTINGS_REMEDY;
+  };
 
-  const checkSettings = (tool: ToolDefinition, hello: HelloResult): void => {
-    if (!deps.config.groupsExplicit && !hello.toolGroups.includes(tool.group)) {
-      throw new ToolError(
+  /** Why this tool may not run under these settings (flags only narrow them), or null. */
+  const refusal = (tool: ToolDefinition, hello: ApprovedHello): ToolError | null => {
+    const selection = effectiveSelection(deps.config, hello);
+    if (!selection.groups.includes(tool.group)) {
+      return new ToolError(
         'GROUP_DISABLED',
-        `The ${tool.group} tools are turned off in Graph Bridge settings. Enable "${tool.group}" in the status window (Settings → Tool groups), or pass --tools in this editor's MCP entry.`,
+        deps.config.groups.includes(tool.group)
+          ? `The ${tool.group} tools are turned off in Graph Bridge settings. The user can turn the "${tool.group}" group on in the Graph Bridge window (tray icon → Settings → Tool groups).`
+          : `The ${tool.group} tools are not enabled in this editor's Graph Bridge entry (--tools or ${BRIDGE_ENV.tools}).`,
       );
     }
-    if (tool.write && readOnlyFor(hello)) throw readOnlyError(`${tool.name} cannot run`, readOnlyRemedy);
+    if (tool.write && selection.readOnly) return readOnlyError(`${tool.name} cannot run`, readOnlyRemedy(hello));
+    return null;
+  };
+
+  /** The session this call runs under; a refusal is re-checked against freshly read settings once. */
+  const allowedSession = async (tool: ToolDefinition): Promise<ApprovedHello> => {
+    const hello = await session(tool);
+    if (refusal(tool, hello) === null) return hello;
+    const fresh = await session(tool, true);
+    const still = refusal(tool, fresh);
+    if (still !== null) throw still;
+    return fresh;
   };
 
   return {
     async run(tool, input, options = {}) {
       const { signal } = options;
-      const hello = await session(tool);
-      checkSettings(tool, hello);
+      const hello = await allowedSession(tool);
       toolsByName.set(tool.name, tool);
       const getToken = tokenFor(tool);
       let transport = transports.get(hello.graphBaseUrl);
@@ -137,11 +158,12 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         transports.set(hello.graphBaseUrl, transport);
       }
       const scopedTransport = transport;
-      const readOnly = readOnlyFor(hello);
+      const { readOnly } = effectiveSelection(deps.config, hello);
+      const remedy = readOnlyRemedy(hello);
       let approved = false;
       const gateWrites = (method: HttpMethod, what: string, declaredRead = false): void => {
         if (method === 'GET' || (method === 'POST' && declaredRead)) return;
-        if (readOnly) throw readOnlyError(`${tool.name} cannot ${method} ${what}; nothing was sent`, readOnlyRemedy);
+        if (readOnly) throw readOnlyError(`${tool.name} cannot ${method} ${what}; nothing was sent`, remedy);
         if (!approved) {
           throw new ToolError(
             'APPROVAL_REQUIRED',
@@ -205,11 +227,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
             ...(details ? { details: truncateDetails(details) } : {}),
           });
           if (!outcome.ok) {
-            throw brokerFailureToToolError(outcome.error, {
-              tool: tool.name,
-              group: tool.group,
-              clientName: deps.clientName(),
-            });
+            throw brokerFailureToToolError(outcome.error, failureContext(tool));
           }
           if (!outcome.value.approved) {
             const why = outcome.value.reason ? ` (${outcome.value.reason})` : '';
@@ -227,7 +245,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         saveDownload: (fileName, bytes) => deps.saveDownload(fileName, bytes),
         limits: deps.limits ?? DEFAULT_LIMITS,
         readOnly,
-        readOnlyRemedy,
+        readOnlyRemedy: remedy,
         ...(deps.localFiles
           ? { localFiles: deps.localFiles({ uploads: hello.uploads, tool: tool.name, gate: gateWrites, audit }) }
           : {}),

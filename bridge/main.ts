@@ -13,15 +13,17 @@
  * single-file CJS bundle the whole zod graph must sit behind that one import() (mixing eagerly and
  * lazily evaluated zod modules initialises zod out of order, "Class is not a constructor").
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import process from 'node:process';
 import { PassThrough, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { parseBridgeConfig, type BridgeConfig } from './config.ts';
+import { effectiveSelection, parseBridgeConfig, type BridgeConfig, type Selection } from './config.ts';
 import { evaluateCommonJs } from './fast-start/embedded.ts';
 import { createFront } from './fast-start/front.ts';
+import { parseSettingsAllowance, settingsFilePath } from './fast-start/settings-file.ts';
 import type * as FullModuleExports from './fast-start/full.ts';
 import type { FullServer } from './fast-start/full.ts';
 import type { FastStartManifest } from './fast-start/manifest.ts';
@@ -71,8 +73,25 @@ function loadFull(): Promise<FullModule> {
 
 const REINSTALL = 'Reinstall Graph Bridge (from a checkout: npm run build), then restart the editor.';
 
+function readTextOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What to list before the broker answers: the broker's settings.json ∩ the entry's flags (flags only
+ * narrow). The approved hello replaces it (full.ts), notifying the editor when it differs.
+ */
+function initialSelection(config: BridgeConfig): Selection {
+  const path = settingsFilePath({ platform: process.platform, env: process.env, homedir: homedir() });
+  return effectiveSelection(config, parseSettingsAllowance(readTextOrNull(path)));
+}
+
 /** Rejects with the finished stderr message (redacted by the full server's own helper once it is loaded). */
-async function startFull(config: BridgeConfig, input: Readable): Promise<FullServer> {
+async function startFull(config: BridgeConfig, listing: Selection, input: Readable): Promise<FullServer> {
   let full: FullModule;
   try {
     full = await loadFull();
@@ -83,6 +102,7 @@ async function startFull(config: BridgeConfig, input: Readable): Promise<FullSer
   try {
     return await full.startFullServer({
       config,
+      listing,
       env: process.env,
       platform: process.platform,
       pid: process.pid,
@@ -116,6 +136,7 @@ function main(): void {
     return;
   }
   const { config } = parsed;
+  const listing = initialSelection(config);
   let full: Promise<FullServer> | undefined;
   const shutdown = (): void => {
     void (full ?? Promise.resolve(undefined)).then((server) => server?.close()).finally(() => process.exit(0));
@@ -127,12 +148,12 @@ function main(): void {
     (manifest) => {
       const front = createFront({
         manifest,
-        selection: config,
+        selection: listing,
         write: (text) => void process.stdout.write(text),
         handover: (first) => {
           const input = new PassThrough();
           input.write(first);
-          full = startFull(config, input);
+          full = startFull(config, listing, input);
           full.catch((error: unknown) => fatal(error instanceof Error ? error.message : String(error)));
           return (chunk) => void input.write(chunk);
         },

@@ -9,7 +9,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { BrokerEndpoint, ToolCatalogEntry } from '../app/broker/protocol.ts';
+import type { BrokerEndpoint, HelloResult, ToolCatalogEntry } from '../app/broker/protocol.ts';
 import { createApiClient } from './api-client.ts';
 import { createBrokerClient } from './broker/broker-client.ts';
 import { createTokenSource } from './broker/token-source.ts';
@@ -47,6 +47,10 @@ export interface RuntimeOptions {
   log: Logger;
   /** Throttling wait budget per call (ms). */
   throttleBudgetMs?: number;
+  /** Replaces every default broker deadline (GRAPH_BRIDGE_BROKER_TIMEOUT_MS). */
+  brokerDeadlineMs?: number;
+  /** Every answer of hello/session.get (the full server re-lists its tools from it). */
+  onSession?: (hello: HelloResult) => void;
 }
 
 /** GRAPH_BRIDGE_HTTP_TIMEOUT_MS: deadline of one Graph/API exchange (1 s … 10 min; default 60 s). */
@@ -153,6 +157,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     log,
     sleep,
     now,
+    ...(options.brokerDeadlineMs !== undefined ? { deadlineMs: options.brokerDeadlineMs } : {}),
     ...(launchArgv
       ? {
           launch: () => {
@@ -161,6 +166,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         }
       : {}),
   });
+  if (options.onSession) broker.onSession(options.onSession);
   const tokens = createTokenSource(broker, now);
   // One keep-alive TLS connection pool for every Graph call of this process (keep-alive-fetch.ts).
   const graphFetch = createKeepAliveFetch({ request: httpsRequest, agent: new HttpsAgent({ keepAlive: true }) });

@@ -11,7 +11,14 @@
 import { randomUUID } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MAX_FRAME_BYTES, MAX_IN_FLIGHT_PER_CONNECTION, userConsentableScopes } from './protocol.ts';
+import {
+  HELLO_DEADLINE_MS,
+  MAX_FRAME_BYTES,
+  MAX_IN_FLIGHT_PER_CONNECTION,
+  MAX_PRE_HELLO_FRAME_BYTES,
+  MAX_UNAUTHENTICATED_CONNECTIONS,
+  userConsentableScopes,
+} from './protocol.ts';
 import type { BrokerEndpoint, BrokerStatus, Result } from './protocol.ts';
 import type { AuthService } from './auth/auth-service.ts';
 import type { Broker } from './broker-api.ts';
@@ -28,7 +35,8 @@ import { composeStatus } from './status/compose-status.ts';
 import { createBridgeProtocol } from './ipc/bridge-protocol.ts';
 import { createAdminProtocol } from './admin/admin-server-protocol.ts';
 import { createRpcServer, removeStaleSocket } from './ipc/rpc-server.ts';
-import type { RpcServer } from './ipc/rpc-server.ts';
+import type { RpcServer, RpcServerLimits } from './ipc/rpc-server.ts';
+import type { SetTimer } from './ipc/timers.ts';
 import { ensurePrivateDir } from './ipc/private-dir.ts';
 import { generateKey, writeKeyFile } from './ipc/key.ts';
 import type { Logger, SecretRegistry } from './log/logger.ts';
@@ -54,8 +62,22 @@ export interface BrokerDeps {
   interactiveApprovals: boolean;
   now?: () => Date;
   newId?: () => string;
-  maxFrameBytes?: number;
-  maxInFlight?: number;
+  /** What one connection may cost (both sockets); defaults from protocol.ts. Tests shorten the deadline. */
+  ipcLimits?: Partial<RpcServerLimits>;
+  /** Timers of the IPC servers (hello deadlines); default unref'd setTimeout. */
+  setTimer?: SetTimer;
+}
+
+/** Production IPC limits (protocol.ts), overridable per field. */
+export function ipcLimitsWith(overrides: Partial<RpcServerLimits> = {}): RpcServerLimits {
+  return {
+    maxFrameBytes: MAX_FRAME_BYTES,
+    maxPreHelloFrameBytes: MAX_PRE_HELLO_FRAME_BYTES,
+    helloTimeoutMs: HELLO_DEADLINE_MS,
+    maxUnauthenticated: MAX_UNAUTHENTICATED_CONNECTIONS,
+    maxInFlight: MAX_IN_FLIGHT_PER_CONNECTION,
+    ...overrides,
+  };
 }
 
 /** What createBroker returns: the Broker facade plus host-only extras. */
@@ -132,6 +154,20 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
   });
   const consent = createConsentQueue({ now, newId, onChange: changed });
   const audit = createAuditLog({ filePath: join(deps.stateDir, 'audit.jsonl') });
+  const bridgeProtocol = createBridgeProtocol({
+    version: deps.version,
+    auth,
+    clients,
+    writes,
+    consent,
+    audit,
+    config: deps.config,
+    isPaused: () => paused,
+    status: () => broker.status(),
+    secrets: deps.secrets,
+    logger,
+    now,
+  });
 
   const startError = (r: Result<unknown>): void => {
     if (!r.ok) throw new BrokerStartError(r.error.message);
@@ -157,27 +193,14 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
       const common = {
         isPipe: deps.isPipe,
         logger,
-        maxFrameBytes: deps.maxFrameBytes ?? MAX_FRAME_BYTES,
-        maxInFlight: deps.maxInFlight ?? MAX_IN_FLIGHT_PER_CONNECTION,
+        limits: ipcLimitsWith(deps.ipcLimits),
+        ...(deps.setTimer === undefined ? {} : { setTimer: deps.setTimer }),
       };
       const bridgeServer = createRpcServer({
         ...common,
         path: deps.endpoint.path,
         expectedKey: bridgeKey,
-        protocol: createBridgeProtocol({
-          version: deps.version,
-          auth,
-          clients,
-          writes,
-          consent,
-          audit,
-          config: deps.config,
-          isPaused: () => paused,
-          status: () => broker.status(),
-          secrets: deps.secrets,
-          logger,
-          now,
-        }),
+        protocol: bridgeProtocol,
       });
       const adminServer = createRpcServer({
         ...common,
@@ -234,7 +257,7 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
     },
     neededScopes() {
       const cfg = deps.config();
-      const all = new Set(clients.neededScopes());
+      const all = new Set(bridgeProtocol.neededScopes());
       for (const g of cfg.toolGroups) for (const s of userConsentableScopes(g, cfg.readOnly)) all.add(s);
       return [...all].sort();
     },

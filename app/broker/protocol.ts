@@ -6,8 +6,19 @@
  * Both sides parse every frame they receive with these schemas.
  *
  * Wire format: newline-delimited JSON-RPC 2.0 over a Unix domain socket (Windows: named pipe).
- * One frame <= MAX_FRAME_BYTES. The first request on a connection must be `hello`, which proves
- * possession of the broker key; nothing else is served before it succeeds.
+ * The first request on a connection must be `hello`, which proves possession of the broker key;
+ * nothing else is served before it succeeds. Before hello a frame is at most MAX_PRE_HELLO_FRAME_BYTES
+ * and hello must arrive within HELLO_DEADLINE_MS; after it, frames are at most MAX_FRAME_BYTES.
+ *
+ * Session contract (what a bridge learns, and when):
+ *  - `hello` answers only the client's approval state. Approved: the account and the broker settings
+ *    the bridge needs (Graph base URL, tool groups, read-only, API, approval window). Pending/denied:
+ *    only that, plus what the user must do — never the account, other clients or settings.
+ *  - `tools.declare` (after hello) sends the bridge's tool catalog: the broker maps tool -> group
+ *    from it and shows the scopes it needs. `session.get` re-reads the hello answer (a pending bridge
+ *    learns it was approved without reconnecting).
+ *  - The broker's settings are authoritative: it refuses approval requests when read-only or paused
+ *    or when the tool's group is disabled, and tokens for scopes no enabled group may use.
  *
  * Two error channels:
  *  - protocol errors (malformed JSON, unknown method, params that fail the schema, no hello yet)
@@ -19,8 +30,14 @@ import { z } from 'zod';
 import { normaliseClientName } from './text/terminal-safe.ts';
 
 export const PROTOCOL_VERSION = 1;
-/** Largest frame (one JSON line, excluding the newline) either side accepts. */
+/** Largest frame (one JSON line, excluding the newline) either side accepts once hello succeeded. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
+/** Largest frame the broker reads before hello succeeded (hello is small: the catalog comes after it). */
+export const MAX_PRE_HELLO_FRAME_BYTES = 8 * 1024;
+/** A connection that has not said hello within this is closed. */
+export const HELLO_DEADLINE_MS = 5_000;
+/** Connections awaiting hello per socket; one more closes the oldest of them. */
+export const MAX_UNAUTHENTICATED_CONNECTIONS = 64;
 /** Requests a single connection may have in flight before the broker refuses more. */
 export const MAX_IN_FLIGHT_PER_CONNECTION = 32;
 
@@ -107,6 +124,10 @@ export const BROKER_ERROR_CODES = [
   'KEYCHAIN_UNAVAILABLE',
   'PROTOCOL_MISMATCH',
   'BAD_REQUEST',
+  /** The broker's settings are read-only: no write approvals, no write scopes. */
+  'READ_ONLY',
+  /** The tool's group (or the scope's group) is turned off in the broker's settings. */
+  'GROUP_DISABLED',
   /** Entra ID could not be reached or answered 5xx/429; retrying later may help. */
   'ENTRA_UNAVAILABLE',
   /** Bug or unexpected state inside the broker; the message says where to look (log path). */
@@ -234,19 +255,16 @@ export const helloParamsSchema = z.object({
     version: z.string().max(100),
     pid: z.number().int().positive(),
   }),
-  tools: z.array(toolCatalogEntrySchema).max(200),
 });
 export type HelloParams = z.infer<typeof helloParamsSchema>;
 
-export const helloResultSchema = z.object({
-  protocolVersion: z.number().int().positive(),
-  brokerVersion: z.string().max(100),
-  account: accountSummarySchema.nullable(),
-  approval: clientApprovalSchema,
+/** The broker settings an approved bridge works with (and lists its tools from). */
+export const sessionSettingsSchema = z.object({
   /** Microsoft Graph base URL for the configured cloud, e.g. `https://graph.microsoft.com/`. */
   graphBaseUrl: z.url(),
-  /** Defaults from the broker settings; the bridge's --tools/--read-only override them. */
+  /** Enabled tool groups; a bridge's --tools can only narrow them. */
   toolGroups: z.array(toolGroupSchema),
+  /** Read-only mode; a bridge's --read-only can only add to it. */
   readOnly: z.boolean(),
   /** The user-configured API for `api_request`, when set. */
   api: z.object({ baseUrl: z.url(), scope: scopeSchema }).nullable(),
@@ -261,8 +279,37 @@ export const helloResultSchema = z.object({
       protectedFolders: z.array(z.string().min(1).max(4096)).max(20),
     })
     .optional(),
+  /** How long an `approval.request` may wait for the user (the bridge's deadline builds on it). */
+  approvalTimeoutSeconds: z.number().int().positive().max(86_400),
 });
+export type SessionSettings = z.infer<typeof sessionSettingsSchema>;
+
+const helloBase = {
+  protocolVersion: z.number().int().positive(),
+  brokerVersion: z.string().max(100),
+};
+
+/**
+ * The answer to `hello` and `session.get`, discriminated on `approval`. A pending or denied client
+ * gets only its state and what the user must do (`.strict()`: a bridge refuses an answer that says
+ * more); an approved one also gets the account and the settings it needs.
+ */
+export const helloResultSchema = z.discriminatedUnion('approval', [
+  z.object({
+    ...helloBase,
+    approval: z.literal('approved'),
+    account: accountSummarySchema.nullable(),
+    ...sessionSettingsSchema.shape,
+  }),
+  z.object({ ...helloBase, approval: z.literal('pending'), message: z.string().max(1000) }).strict(),
+  z.object({ ...helloBase, approval: z.literal('denied'), message: z.string().max(1000) }).strict(),
+]);
 export type HelloResult = z.infer<typeof helloResultSchema>;
+export type ApprovedHello = Extract<HelloResult, { approval: 'approved' }>;
+
+/** `tools.declare`: the bridge's tool catalog, sent once after hello (it is too big for hello's frame cap). */
+export const toolsDeclareParamsSchema = z.object({ tools: z.array(toolCatalogEntrySchema).max(200) });
+export type ToolsDeclareParams = z.infer<typeof toolsDeclareParamsSchema>;
 
 export const tokenGetParamsSchema = z.object({
   scopes: z.array(scopeSchema).min(1).max(50),
@@ -387,13 +434,35 @@ export const statusSchema = z.object({
 });
 export type BrokerStatus = z.infer<typeof statusSchema>;
 
+/**
+ * `status.get` as a bridge sees it (approved clients only): its own view — the account, cache
+ * backend, token expiry, granted scopes vs the scopes its catalog needs, pause state. Never other
+ * clients, other accounts or pending approvals (those are for the tray and the admin channel).
+ */
+export const bridgeStatusSchema = z
+  .object({
+    brokerVersion: z.string(),
+    paused: z.boolean(),
+    account: accountSummarySchema.nullable(),
+    signInNeeded: z.object({ reason: z.string(), since: z.iso.datetime() }).optional(),
+    cache: z.object({ backend: cacheBackendSchema, detail: z.string() }),
+    token: z.object({ expiresOn: z.iso.datetime().nullable(), lastRefresh: z.iso.datetime().nullable() }),
+    grantedScopes: z.array(z.string()),
+    /** Scopes this bridge's declared catalog needs in the current mode. */
+    neededScopes: z.array(z.string()),
+  })
+  .strict();
+export type BridgeStatus = z.infer<typeof bridgeStatusSchema>;
+
 /** Method name -> params and (ok) value schemas. Both sides dispatch and parse through this table. */
 export const METHODS = {
   hello: { params: helloParamsSchema, result: helloResultSchema },
+  'tools.declare': { params: toolsDeclareParamsSchema, result: z.object({}) },
+  'session.get': { params: z.object({}).optional(), result: helloResultSchema },
   'token.get': { params: tokenGetParamsSchema, result: tokenGetResultSchema },
   'approval.request': { params: approvalRequestParamsSchema, result: approvalRequestResultSchema },
   'audit.record': { params: auditRecordParamsSchema, result: z.object({}) },
-  'status.get': { params: z.object({}).optional(), result: statusSchema },
+  'status.get': { params: z.object({}).optional(), result: bridgeStatusSchema },
 } as const;
 export type MethodName = keyof typeof METHODS;
 export type MethodParams<M extends MethodName> = z.infer<(typeof METHODS)[M]['params']>;

@@ -2,6 +2,8 @@
  * Newline-delimited JSON-RPC 2.0 client over one duplex stream (Unix socket / named pipe).
  * Responses are parsed with the protocol's rpcResponseSchema; a malformed or oversized frame
  * closes the connection (the broker is then treated as gone and the next call reconnects).
+ * Every request may carry a deadline (RequestTimeoutError; the connection stays open: a late
+ * answer is dropped) and an AbortSignal (rejects with the signal's reason).
  */
 import type { Duplex } from 'node:stream';
 import { MAX_FRAME_BYTES, rpcResponseSchema, type RpcResponse } from '../../app/broker/protocol.ts';
@@ -24,15 +26,31 @@ export class RpcProtocolError extends Error {
   }
 }
 
+/** The broker did not answer a request within its deadline. */
+export class RequestTimeoutError extends Error {
+  constructor(
+    readonly method: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`the broker did not answer ${method} within ${timeoutMs} ms`);
+    this.name = 'RequestTimeoutError';
+  }
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** One request in flight; settling it also clears its deadline and abort listener. */
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 export interface RpcConnection {
   /** Sends a request; resolves with the raw `result` (still to be parsed by the caller). */
-  request(method: string, params: unknown, timeoutMs?: number): Promise<unknown>;
+  request(method: string, params: unknown, options?: RequestOptions): Promise<unknown>;
   readonly closed: boolean;
   close(): void;
   onClose(listener: () => void): void;
@@ -49,10 +67,7 @@ export function createRpcConnection(stream: Duplex): RpcConnection {
     if (closed) return;
     closed = true;
     stream.destroy();
-    for (const p of pending.values()) {
-      if (p.timer) clearTimeout(p.timer);
-      p.reject(new ConnectionClosedError(reason));
-    }
+    for (const p of [...pending.values()]) p.reject(new ConnectionClosedError(reason));
     pending.clear();
     for (const l of closeListeners) l();
   };
@@ -68,8 +83,6 @@ export function createRpcConnection(stream: Duplex): RpcConnection {
     if (typeof response.id !== 'number') return;
     const p = pending.get(response.id);
     if (!p) return;
-    pending.delete(response.id);
-    if (p.timer) clearTimeout(p.timer);
     if ('error' in response) p.reject(new RpcProtocolError(response.error.code, response.error.message));
     else p.resolve(response.result);
   };
@@ -95,19 +108,32 @@ export function createRpcConnection(stream: Duplex): RpcConnection {
     get closed() {
       return closed;
     },
-    request(method, params, timeoutMs) {
+    request(method, params, options = {}) {
+      const { timeoutMs, signal } = options;
+      if (signal?.aborted) return Promise.reject(signal.reason as Error);
       if (closed) return Promise.reject(new ConnectionClosedError('not connected to the broker'));
       const id = nextId++;
       return new Promise<unknown>((resolve, reject) => {
-        const timer =
-          timeoutMs === undefined
-            ? undefined
-            : setTimeout(() => {
-                pending.delete(id);
-                reject(new ConnectionClosedError(`the broker did not answer ${method} within ${timeoutMs} ms`));
-              }, timeoutMs);
-        timer?.unref?.();
-        pending.set(id, { resolve, reject, timer });
+        let done = false;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const finish = (settle: () => void): void => {
+          if (done) return;
+          done = true;
+          pending.delete(id);
+          if (timer) clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          settle();
+        };
+        const onAbort = (): void => finish(() => reject(signal?.reason as Error));
+        if (timeoutMs !== undefined) {
+          timer = setTimeout(() => finish(() => reject(new RequestTimeoutError(method, timeoutMs))), timeoutMs);
+          timer.unref?.();
+        }
+        pending.set(id, {
+          resolve: (value) => finish(() => resolve(value)),
+          reject: (error) => finish(() => reject(error)),
+        });
+        signal?.addEventListener('abort', onAbort, { once: true });
         stream.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
       });
     },

@@ -1,20 +1,29 @@
 /**
- * The full bridge: the real McpServer (server.ts) with every enabled tool and the lazily created
- * runtime. main.ts import()s this module only when the fast start (front.ts) hands over — at the
- * first message the front does not answer itself — so the handshake never evaluates the SDK, zod or
- * the tool modules. From then on the SDK's own stdio transport reads every byte (`input`: the
- * replayed handshake, then the rest of stdin) and writes every answer (`output`: stdout).
+ * The full bridge: the real McpServer (server.ts) with every tool the editor entry allows and the
+ * lazily created runtime. main.ts import()s this module only when the fast start (front.ts) hands
+ * over — at the first message the front does not answer itself — so the handshake never evaluates
+ * the SDK, zod or the tool modules. From then on the SDK's own stdio transport reads every byte
+ * (`input`: the replayed handshake, then the rest of stdin) and writes every answer (`output`: stdout).
+ *
+ * Listing: registered are the tools the entry's flags allow; listed are those the broker will serve —
+ * settings.json ∩ flags at first (the same `listing` the front answered with), then the approved
+ * hello's settings ∩ flags. When the broker's answer lists something else, the editor gets
+ * `notifications/tools/list_changed` and later `tools/list` calls get the new list. A call to a
+ * registered but unlisted tool is refused by the tool runner (context.ts) and by the broker.
  */
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { ListToolsRequestSchema, type JSONRPCMessage, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { BRIDGE_ENV, redactSecrets, resolveBrokerEndpoint } from '../../app/broker/protocol.ts';
+import { BRIDGE_ENV, redactSecrets, resolveBrokerEndpoint, type HelloResult } from '../../app/broker/protocol.ts';
 import { ALL_TOOLS, selectTools, toCatalog } from '../catalog.ts';
-import type { BridgeConfig } from '../config.ts';
+import { effectiveSelection, sameSelection, type BridgeConfig, type Selection } from '../config.ts';
+import type { Logger } from '../log.ts';
 import { createLogger, describeError, type LogLevel } from '../log.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { createBridgeServer } from '../server.ts';
+import { buildToolList } from '../tool-list.ts';
+import type { ToolDefinition } from '../tools/tool.ts';
 import { REPLAYED_INITIALIZE_ID } from './front.ts';
 
 /**
@@ -36,6 +45,8 @@ export async function connectHandedOver(server: McpServer, input: Readable, outp
 /** Everything the full bridge needs from the process (main.ts is the only module reading process.*). */
 export interface FullServerDeps {
   config: BridgeConfig;
+  /** What the fast start listed (settings.json ∩ flags). */
+  listing: Selection;
   env: Readonly<Record<string, string | undefined>>;
   platform: string;
   pid: number;
@@ -56,6 +67,45 @@ export interface FullServer {
 function throttleBudget(value: string | undefined): { throttleBudgetMs?: number } {
   const ms = Number(value);
   return value !== undefined && Number.isInteger(ms) && ms >= 0 && ms <= 300_000 ? { throttleBudgetMs: ms } : {};
+}
+
+/**
+ * GRAPH_BRIDGE_BROKER_TIMEOUT_MS: replaces every default broker deadline (tests; 1 ms … 10 min).
+ * Default: 60 s for token.get, 10 s for the rest, the approval window + 15 s for approval.request.
+ */
+export function brokerDeadline(value: string | undefined): { brokerDeadlineMs?: number } {
+  const ms = Number(value);
+  return value !== undefined && Number.isInteger(ms) && ms >= 1 && ms <= 600_000 ? { brokerDeadlineMs: ms } : {};
+}
+
+/**
+ * Serves `tools/list` from the current selection instead of every registered tool, and moves the
+ * selection to the broker's approved answer (notifying the editor when it changes).
+ */
+export function followBrokerListing(
+  server: McpServer,
+  options: { registered: readonly ToolDefinition[]; config: BridgeConfig; initial: Selection; log: Logger },
+): (hello: HelloResult) => void {
+  let listing = options.initial;
+  let listed: Tool[] | undefined;
+  let all: Map<string, Tool> | undefined;
+  server.server.setRequestHandler(ListToolsRequestSchema, () => {
+    all ??= new Map(buildToolList(options.registered).map((t) => [t.name, t]));
+    const built = all;
+    listed ??= selectTools(options.registered, listing).flatMap((t) => built.get(t.name) ?? []);
+    return { tools: listed };
+  });
+  return (hello) => {
+    if (hello.approval !== 'approved') return;
+    const next = effectiveSelection(options.config, hello);
+    if (sameSelection(next, listing)) return;
+    listing = next;
+    listed = undefined;
+    options.log.info(
+      `the broker serves ${next.groups.join(',') || 'no groups'}${next.readOnly ? ' (read-only)' : ''}: tool list changed`,
+    );
+    server.sendToolListChanged();
+  };
 }
 
 /** The stderr line for a bridge that could not start its MCP server: redacted, and what to do. */
@@ -90,7 +140,7 @@ export async function startFullServer(deps: FullServerDeps): Promise<FullServer>
   const server = createBridgeServer({
     tools,
     log,
-    readOnly: config.readOnly,
+    readOnly: deps.listing.readOnly,
     loadRunner: (mcp) => {
       runtime = createRuntime({
         env,
@@ -111,13 +161,16 @@ export async function startFullServer(deps: FullServerDeps): Promise<FullServer>
         },
         log,
         ...throttleBudget(env.GRAPH_BRIDGE_THROTTLE_BUDGET_MS),
+        ...brokerDeadline(env.GRAPH_BRIDGE_BROKER_TIMEOUT_MS),
+        onSession: (hello) => follow(hello),
       });
       return Promise.resolve(runtime);
     },
   });
+  const follow = followBrokerListing(server, { registered: tools, config, initial: deps.listing, log });
   await connectHandedOver(server, deps.input, deps.output);
   log.debug(
-    `ready: ${tools.length} tools (${config.groups.join(',')}${config.readOnly ? ', read-only' : ''}), broker ${endpoint.path}`,
+    `ready: ${tools.length} tools registered, listing ${deps.listing.groups.join(',')}${deps.listing.readOnly ? ' (read-only)' : ''}, broker ${endpoint.path}`,
   );
   return {
     close: async () => {

@@ -79,6 +79,8 @@ export function brokerFailureToToolError(failure: BridgeFailure, ctx: FailureCon
     case 'KEYCHAIN_UNAVAILABLE':
     case 'PROTOCOL_MISMATCH':
     case 'BAD_REQUEST':
+    case 'READ_ONLY':
+    case 'GROUP_DISABLED':
     case 'ENTRA_UNAVAILABLE':
     case 'INTERNAL':
       return new ToolError(failure.code, failure.message);

@@ -4,7 +4,7 @@
  * folder, the broker's private dir), resolved on disk at each open; and the upload-URL sender behind
  * the call's write gate and audit.
  */
-import type { AuditRecordParams, HelloResult } from '../../app/broker/protocol.ts';
+import type { AuditRecordParams, ApprovedHello } from '../../app/broker/protocol.ts';
 import type { Logger } from '../log.ts';
 import type { HttpMethod } from '../tools/tool.ts';
 import { openLocalFile, type LocalFs } from './local-file.ts';
@@ -28,7 +28,7 @@ export interface LocalFilesEnv {
 
 /** What one tool call provides. */
 export interface LocalFilesCall {
-  uploads: HelloResult['uploads'];
+  uploads: ApprovedHello['uploads'];
   tool: string;
   /** The call's write gate: throws unless approved (and not read-only). */
   gate(method: HttpMethod, what: string): void;

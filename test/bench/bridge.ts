@@ -10,7 +10,7 @@
  *     same token and keep-alive (goal ≤ 3 ms p50). Real broker + emulator.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { startTestBroker } from '../helpers/broker.ts';
 import { startEmulator } from '../helpers/emulator.ts';
+import { TOOL_GROUPS } from '../../app/broker/protocol.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -150,6 +151,12 @@ export async function run(): Promise<void> {
     const baseFile = join(dir, 'one-tool.js');
     const baseBytes = await bundle('test/bench/fixtures/one-tool-server.ts', baseFile);
     const noBroker = { GRAPH_BRIDGE_HOME: join(dir, 'nobroker') };
+    // The bridge lists the settings' groups ∩ its flags: enable every group so "all" means all.
+    await mkdir(join(dir, 'nobroker', 'config'), { recursive: true });
+    await writeFile(
+      join(dir, 'nobroker', 'config', 'settings.json'),
+      `${JSON.stringify({ toolGroups: [...TOOL_GROUPS] })}\n`,
+    );
 
     const bridge: { ms: number; rss: number }[] = [];
     const base: { ms: number; rss: number }[] = [];

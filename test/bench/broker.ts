@@ -25,7 +25,6 @@ async function hello(path: string, keyPath: string, name: string): Promise<RpcCl
     protocolVersion: PROTOCOL_VERSION,
     key: (await readFile(keyPath, 'utf8')).trim(),
     client: { name, version: '1', pid: process.pid },
-    tools: [],
   });
   return c;
 }

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { createAuthService } from '../../app/broker/auth/create-auth-service.ts';
 import type { ProductionAuthService } from '../../app/broker/auth/create-auth-service.ts';
 import { createBroker } from '../../app/broker/broker.ts';
-import type { BrokerCore } from '../../app/broker/broker.ts';
+import type { BrokerCore, BrokerDeps } from '../../app/broker/broker.ts';
 import { brokerConfigFromSettings } from '../../app/broker/broker-config.ts';
 import type { BrokerConfig } from '../../app/broker/broker-config.ts';
 import { createLogger, createSecretRegistry } from '../../app/broker/log/logger.ts';
@@ -52,6 +52,8 @@ export interface TestBrokerOptions {
   settings?: Record<string, unknown>;
   /** Echo broker log lines to stderr (default false; they always go to <home>/state/logs/broker.log). */
   verbose?: boolean;
+  /** IPC limits (e.g. a short hello deadline); production defaults otherwise. */
+  ipcLimits?: BrokerDeps['ipcLimits'];
 }
 
 export interface TestBroker {
@@ -62,7 +64,10 @@ export interface TestBroker {
   endpoint: BrokerCore['endpoint'];
   broker: BrokerCore;
   auth: ProductionAuthService;
+  /** The broker's current configuration (what settings.json said, plus updateConfig changes). */
   config: BrokerConfig;
+  /** Changes the running broker's configuration, as a settings edit in the tray does. */
+  updateConfig(patch: Partial<BrokerConfig>): void;
   account: AccountSummary | null;
   logPath: string;
   stop(): Promise<void>;
@@ -117,7 +122,7 @@ export async function startTestBroker(options: TestBrokerOptions): Promise<TestB
     log: (level, line) => logger[level](line),
     keychainService: `graph-bridge-test-${randomUUID()}`,
   });
-  const config = brokerConfigFromSettings(loaded.value.settings, loaded.value.endpoints, platform);
+  let config = brokerConfigFromSettings(loaded.value.settings, loaded.value.endpoints, platform);
   const broker = createBroker({
     auth,
     endpoint: platform.paths.endpoint,
@@ -130,6 +135,7 @@ export async function startTestBroker(options: TestBrokerOptions): Promise<TestB
     secrets,
     logPath: logger.filePath,
     interactiveApprovals: options.interactiveApprovals ?? true,
+    ...(options.ipcLimits === undefined ? {} : { ipcLimits: options.ipcLimits }),
   });
   try {
     await broker.start();
@@ -158,7 +164,12 @@ export async function startTestBroker(options: TestBrokerOptions): Promise<TestB
     endpoint: platform.paths.endpoint,
     broker,
     auth,
-    config,
+    get config() {
+      return config;
+    },
+    updateConfig(patch) {
+      config = { ...config, ...patch };
+    },
     account,
     logPath: logger.filePath ?? join(platform.paths.logDir, 'broker.log'),
     async stop() {

@@ -6,11 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { ALL_TOOLS, selectTools } from '../../bridge/catalog.ts';
-import { parseBridgeConfig } from '../../bridge/config.ts';
+import { effectiveSelection, parseBridgeConfig } from '../../bridge/config.ts';
 import { exchange, recordingServer } from '../../bridge/fast-start/generate.ts';
+import { parseSettingsAllowance } from '../../bridge/fast-start/settings-file.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
 import { bridgeCommand, bridgeEnv, REPO_ROOT } from '../helpers/mcp-client.ts';
@@ -20,7 +23,8 @@ let broker: TestBroker;
 
 before(async () => {
   emulator = await startEmulator();
-  broker = await startTestBroker({ emulator });
+  // Not the default groups, so the listing visibly follows settings.json ∩ the entry's flags.
+  broker = await startTestBroker({ emulator, toolGroups: ['profile', 'mail', 'calendar', 'graph', 'api'] });
 });
 after(async () => {
   await broker?.stop();
@@ -80,7 +84,9 @@ const initialize = (id: number, protocolVersion: string) => ({
   params: { protocolVersion, capabilities: {}, clientInfo: { name: 'fast-start-test', version: '1' } },
 });
 
-test('dist/bridge.js answers initialize and tools/list exactly like the real server of the current source', async () => {
+test('dist/bridge.js answers initialize and tools/list like the real server of the current source, listing settings.json ∩ flags', async () => {
+  const settings = parseSettingsAllowance(await readFile(join(broker.home, 'config', 'settings.json'), 'utf8'));
+  assert.deepEqual(settings.toolGroups, ['profile', 'mail', 'calendar', 'graph', 'api']);
   const configs: [string[], Record<string, string>][] = [
     [[], {}],
     [['--read-only'], {}],
@@ -102,10 +108,8 @@ test('dist/bridge.js answers initialize and tools/list exactly like the real ser
     const answers: unknown[] = [];
     for (const r of requests) answers.push(await bridge.request(r));
     assert.equal(await bridge.close(), 0);
-    const real = await exchange(
-      recordingServer(selectTools(ALL_TOOLS, parsed.config), parsed.config.readOnly),
-      requests,
-    );
+    const selection = effectiveSelection(parsed.config, settings);
+    const real = await exchange(recordingServer(selectTools(ALL_TOOLS, selection), selection.readOnly), requests);
     assert.deepEqual(answers, real, `${args.join(' ')} ${JSON.stringify(env)}: rebuild (npm run build) if this fails`);
     assert.doesNotMatch(bridge.stderr(), /error|fatal/i);
   }

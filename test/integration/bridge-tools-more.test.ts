@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES, TOOL_GROUPS } from '../../app/broker/protocol.ts';
 import { startTestBroker, type TestBroker, decidePendingWrite } from '../helpers/broker.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
 import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
@@ -49,6 +49,8 @@ before(async () => {
   ]);
   broker = await startTestBroker({
     emulator,
+    // The broker's settings decide what is served (--tools only narrows): every group.
+    toolGroups: [...TOOL_GROUPS],
     writes: 'allow',
     writeTools: { send_chat_message: 'ask', graph_request: 'ask' },
     settings: { uploadFolders: [work] },

@@ -298,7 +298,9 @@ describe('failure modes', { concurrency: false }, () => {
     let limited: TestBroker | undefined;
     let client: BridgeClient | undefined;
     try {
+      // Signed in with the profile group only; mail is turned on afterwards (its scopes never granted).
       limited = await startTestBroker({ emulator, home, toolGroups: ['profile'] });
+      limited.updateConfig({ toolGroups: ['profile', 'mail'] });
       client = await startBridgeClient({ home, caPath: emulator.caPath, args: ['--tools', 'profile,mail'] });
       const r = await client.call('list_mail_folders');
       assert.equal(r.isError, true, resultText(r));

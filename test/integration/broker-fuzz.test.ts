@@ -37,7 +37,7 @@ function makeFrame(rand: () => number, key: string): Buffer {
     jsonrpc: '2.0',
     id: 1,
     method: 'hello',
-    params: { protocolVersion: PROTOCOL_VERSION, key, client: { name: 'fuzz', version: '1', pid: 1 }, tools: [] },
+    params: { protocolVersion: PROTOCOL_VERSION, key, client: { name: 'fuzz', version: '1', pid: 1 } },
   };
   const kinds = [
     () => Buffer.from(Array.from({ length: Math.floor(rand() * 200) }, () => Math.floor(rand() * 256))),
@@ -62,7 +62,10 @@ function makeFrame(rand: () => number, key: string): Buffer {
       ),
     () =>
       Buffer.from(
-        JSON.stringify({ ...validHello, params: { ...validHello.params, tools: pick([null, 'x', [{ name: 1 }]]) } }),
+        JSON.stringify({
+          ...validHello,
+          params: { ...validHello.params, client: pick([null, 'x', { name: 1 }, { name: '', version: '1', pid: 1 }]) },
+        }),
       ),
     () => {
       // Mutations of a hello whose key is wrong: whatever the bytes become, it must not authenticate.
@@ -111,7 +114,6 @@ void test(`${FRAMES} malformed frames over ${CONNECTIONS} connections: the broke
     protocolVersion: PROTOCOL_VERSION,
     key,
     client: { name: 'good', version: '1', pid: process.pid },
-    tools: [],
   });
   let served = 0;
   let sent = 0;

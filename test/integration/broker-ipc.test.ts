@@ -29,6 +29,8 @@ async function bridge(tb: TestBroker, name: string): Promise<RpcClient> {
     protocolVersion: PROTOCOL_VERSION,
     key,
     client: { name, version: '1', pid: process.pid },
+  });
+  await client.call('tools.declare', {
     tools: [{ name: 'get_my_profile', group: 'profile', scopes: ['User.Read'], readOnly: true }],
   });
   return client;

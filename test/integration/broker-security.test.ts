@@ -52,13 +52,20 @@ async function broker(options: Partial<TestBrokerOptions> = {}): Promise<TestBro
   return startTestBroker({ emulator, home, ...options });
 }
 
+/** Connects, says hello and declares a small catalog (what a bridge does). */
 async function hello(tb: TestBroker, name: string, key?: string): Promise<{ client: RpcClient; result: unknown }> {
   const client = await connectRpc(tb.endpoint.path);
   const result = await client.call('hello', {
     protocolVersion: PROTOCOL_VERSION,
     key: key ?? (await readFile(tb.endpoint.keyPath, 'utf8')).trim(),
     client: { name, version: '1', pid: process.pid },
-    tools: [{ name: 'get_my_profile', group: 'profile', scopes: ['User.Read'], readOnly: true }],
+  });
+  await client.call('tools.declare', {
+    tools: [
+      { name: 'get_my_profile', group: 'profile', scopes: ['User.Read'], readOnly: true },
+      { name: 'send_mail', group: 'mail', scopes: ['Mail.Send'], readOnly: false },
+      { name: 'delete_file', group: 'files', scopes: ['Files.ReadWrite'], readOnly: false },
+    ],
   });
   return { client, result };
 }
@@ -80,7 +87,6 @@ void test('wrong or missing key: disconnected, nothing served, no request reache
       noKey.call('hello', {
         protocolVersion: PROTOCOL_VERSION,
         client: { name: 'x', version: '1', pid: 1 },
-        tools: [],
       }),
       (e: unknown) => e instanceof RpcCallError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
     );

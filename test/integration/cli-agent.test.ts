@@ -136,7 +136,6 @@ void test('agent: device-code sign-in, status --json, admin commands, clean Ctrl
     protocolVersion: PROTOCOL_VERSION,
     key: (await readFile(endpoint.keyPath, 'utf8')).trim(),
     client: { name: 'e2e-editor', version: '1', pid: process.pid },
-    tools: [],
   });
   const t = resultSchema(tokenGetResultSchema).parse(await c.call('token.get', { scopes: ['User.Read'] }));
   assert.ok(t.ok);

@@ -1,18 +1,27 @@
 /**
- * Protocol v1 as the broker serves it to bridges: hello (key + client registration), token.get,
- * approval.request, audit.record, status.get. Params are parsed with the METHODS schemas before a
- * handler runs; handlers return Result values with a stable code and a remedy in the message.
+ * Protocol v1 as the broker serves it to bridges: hello (key + client registration), tools.declare,
+ * session.get, token.get, approval.request, audit.record, status.get. Params are parsed with the
+ * METHODS schemas before a handler runs; handlers return Result values with a stable code and a
+ * remedy in the message.
+ *
+ * What a session learns (protocol.ts "Session contract"): a pending or denied client gets its state
+ * and what the user must do from hello/session.get, and CLIENT_NOT_APPROVED from everything else —
+ * checked before pause or any setting, so not even those leak. The broker's settings are enforced
+ * here (session-policy.ts), whatever a bridge's own flags say.
  */
-import { METHODS, PROTOCOL_VERSION, fail, ok } from '../protocol.ts';
+import { METHODS, PROTOCOL_VERSION, fail, ok, scopesForGroup } from '../protocol.ts';
 import type {
   ApprovalRequestParams,
   AuditRecordParams,
+  BridgeStatus,
   BrokerStatus,
   HelloParams,
   HelloResult,
   Result,
+  ToolCatalogEntry,
   TokenGetParams,
   TokenGetResult,
+  ToolsDeclareParams,
 } from '../protocol.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
@@ -22,11 +31,14 @@ import type { ConsentQueue } from '../consent/consent-queue.ts';
 import type { BrokerConfig } from '../broker-config.ts';
 import type { Logger, SecretRegistry } from '../log/logger.ts';
 import type { RpcMethod, RpcProtocol } from './rpc-connection.ts';
+import { groupDisabled, refuseScopes, refuseWrite } from './session-policy.ts';
 
 export interface BridgeSession {
   peerId: number;
   client: string;
   pid: number;
+  /** The catalog from tools.declare (tool name -> entry); null until declared. */
+  tools: Map<string, ToolCatalogEntry> | null;
 }
 
 export interface BridgeProtocolDeps {
@@ -42,6 +54,11 @@ export interface BridgeProtocolDeps {
   secrets: SecretRegistry;
   logger: Logger;
   now: () => Date;
+}
+
+export interface BridgeProtocol extends RpcProtocol<BridgeSession> {
+  /** Union of the scopes the connected sessions' declared catalogs need (for the tray and the CLI). */
+  neededScopes(): string[];
 }
 
 export function clientNotApproved(name: string, approval: 'pending' | 'denied'): Result<never> {
@@ -60,17 +77,67 @@ export function clientNotApproved(name: string, approval: 'pending' | 'denied'):
 
 const PAUSED_MESSAGE = 'Graph Bridge access is paused. Resume it from the tray menu or run: graph-bridge resume';
 
-export function createBridgeProtocol(deps: BridgeProtocolDeps): RpcProtocol<BridgeSession> {
+/** The user-facing text of clientNotApproved, for hello's pending/denied answer. */
+function notApprovedMessage(name: string, approval: 'pending' | 'denied'): string {
+  const r = clientNotApproved(name, approval);
+  return r.ok ? '' : r.error.message.slice(0, 1000);
+}
+
+export function createBridgeProtocol(deps: BridgeProtocolDeps): BridgeProtocol {
+  const live = new Set<BridgeSession>();
+
   const gate = (s: BridgeSession): Result<never> | null => {
     const approval = deps.clients.approval(s.client);
     if (approval !== 'approved') return clientNotApproved(s.client, approval);
     return null;
   };
 
+  /** hello's and session.get's answer: settings and account for approved clients only. */
+  const view = (s: BridgeSession): HelloResult => {
+    const base = { protocolVersion: PROTOCOL_VERSION, brokerVersion: deps.version };
+    const approval = deps.clients.approval(s.client);
+    if (approval !== 'approved') return { ...base, approval, message: notApprovedMessage(s.client, approval) };
+    const cfg = deps.config();
+    return {
+      ...base,
+      approval,
+      account: deps.auth.snapshot().account,
+      graphBaseUrl: cfg.graphBaseUrl,
+      toolGroups: [...cfg.toolGroups],
+      readOnly: cfg.readOnly,
+      api: cfg.api,
+      approvalTimeoutSeconds: cfg.approvalTimeoutSeconds,
+      uploads: {
+        allowedFolders: [...cfg.uploads.allowedFolders],
+        protectedFolders: [...cfg.uploads.protectedFolders],
+      },
+    };
+  };
+
+  const undeclared = (tool: string, what: string): Result<never> =>
+    fail(
+      'BAD_REQUEST',
+      `"${tool}" is not in the tool catalog this bridge declared, so ${what}. Restart the editor so its Graph Bridge connection starts over.`,
+    );
+
+  /** A declared tool in a disabled group is refused, whatever scopes it asks for. */
+  const refuseTool = (tool: string | undefined, s: BridgeSession, what: string): Result<never> | null => {
+    if (tool === undefined || s.tools === null) return null;
+    const entry = s.tools.get(tool);
+    if (entry === undefined) return undeclared(tool, what);
+    return deps.config().toolGroups.includes(entry.group) ? null : groupDisabled(entry.group, what);
+  };
+
   const tokenGet = async (p: TokenGetParams, s: BridgeSession): Promise<Result<TokenGetResult>> => {
-    if (deps.isPaused()) return fail('PAUSED', PAUSED_MESSAGE);
     const denied = gate(s);
     if (denied !== null) return denied;
+    if (deps.isPaused()) return fail('PAUSED', PAUSED_MESSAGE);
+    const refused =
+      refuseTool(p.tool, s, `no token is issued for "${p.tool}"`) ?? refuseScopes(p.scopes, deps.config());
+    if (refused !== null) {
+      deps.logger.info(`token.get for "${s.client}"${p.tool === undefined ? '' : ` (${p.tool})`} refused by settings`);
+      return refused;
+    }
     deps.clients.recordCall(s.client);
     const result = await deps.auth.getToken({
       scopes: p.scopes,
@@ -95,9 +162,16 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): RpcProtocol<Brid
   };
 
   const approvalRequest = async (p: ApprovalRequestParams, s: BridgeSession) => {
-    if (deps.isPaused()) return fail('PAUSED', PAUSED_MESSAGE);
     const denied = gate(s);
     if (denied !== null) return denied;
+    if (deps.isPaused()) return fail('PAUSED', PAUSED_MESSAGE);
+    const entry = s.tools?.get(p.tool);
+    if (entry === undefined) return undeclared(p.tool, 'it cannot ask for approval; nothing was sent');
+    const refused = refuseWrite(p.tool, entry.group, deps.config());
+    if (refused !== null) {
+      deps.logger.info(`approval.request "${p.tool}" from "${s.client}": refused by settings`);
+      return refused;
+    }
     const result = await deps.writes.request(s.client, p);
     deps.logger.info(`approval.request "${p.tool}" from "${s.client}": ${result.approved ? 'approved' : 'denied'}`);
     return ok(result);
@@ -110,11 +184,43 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): RpcProtocol<Brid
     return ok({});
   };
 
+  const declare = (p: ToolsDeclareParams, s: BridgeSession): Result<object> => {
+    s.tools = new Map(p.tools.map((t) => [t.name, t]));
+    deps.logger.debug(`"${s.client}" declared ${p.tools.length} tools`);
+    return ok({});
+  };
+
+  /** The session's own status: nothing about other clients, other accounts or pending approvals. */
+  const statusGet = (s: BridgeSession): Result<BridgeStatus> => {
+    const denied = gate(s);
+    if (denied !== null) return denied;
+    const full = deps.status();
+    const cfg = deps.config();
+    const needed = new Set<string>();
+    for (const t of s.tools?.values() ?? []) {
+      if (!cfg.toolGroups.includes(t.group)) continue;
+      const allowed = new Set(scopesForGroup(t.group, cfg.readOnly).map((x) => x.toLowerCase()));
+      for (const scope of t.scopes) if (allowed.has(scope.toLowerCase())) needed.add(scope);
+    }
+    return ok({
+      brokerVersion: full.brokerVersion,
+      paused: full.paused,
+      account: full.account,
+      ...(full.signInNeeded === undefined ? {} : { signInNeeded: full.signInNeeded }),
+      cache: full.cache,
+      token: full.token,
+      grantedScopes: full.grantedScopes,
+      neededScopes: [...needed].sort(),
+    });
+  };
+
   const methods: Record<string, RpcMethod<BridgeSession>> = {
+    'tools.declare': { params: METHODS['tools.declare'].params, handle: declare },
+    'session.get': { params: METHODS['session.get'].params, handle: (_p: unknown, s: BridgeSession) => ok(view(s)) },
     'token.get': { params: METHODS['token.get'].params, handle: tokenGet },
     'approval.request': { params: METHODS['approval.request'].params, handle: approvalRequest },
     'audit.record': { params: METHODS['audit.record'].params, handle: auditRecord },
-    'status.get': { params: METHODS['status.get'].params, handle: () => ok(deps.status()) },
+    'status.get': { params: METHODS['status.get'].params, handle: (_p: unknown, s: BridgeSession) => statusGet(s) },
   };
 
   return {
@@ -132,35 +238,30 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): RpcProtocol<Brid
             ),
           };
         }
-        const approval = deps.clients.connected(params.client.name, params.tools);
-        const cfg = deps.config();
-        const value: HelloResult = {
-          protocolVersion: PROTOCOL_VERSION,
-          brokerVersion: deps.version,
-          account: deps.auth.snapshot().account,
-          approval,
-          graphBaseUrl: cfg.graphBaseUrl,
-          toolGroups: [...cfg.toolGroups],
-          readOnly: cfg.readOnly,
-          api: cfg.api,
-          uploads: {
-            allowedFolders: [...cfg.uploads.allowedFolders],
-            protectedFolders: [...cfg.uploads.protectedFolders],
-          },
+        const approval = deps.clients.connected(params.client.name, []);
+        const session: BridgeSession = {
+          peerId: peer.id,
+          client: params.client.name,
+          pid: params.client.pid,
+          tools: null,
         };
+        live.add(session);
         deps.logger.info(
           `Bridge connected: "${params.client.name}" ${params.client.version} pid ${params.client.pid} (${approval})`,
-          {
-            connection: peer.id,
-            tools: params.tools.length,
-          },
+          { connection: peer.id },
         );
-        return { session: { peerId: peer.id, client: params.client.name, pid: params.client.pid }, result: ok(value) };
+        return { session, result: ok(view(session)) };
       },
     },
     methods,
     onClose(session) {
+      live.delete(session);
       deps.clients.disconnected(session.client);
+    },
+    neededScopes() {
+      const all = new Set<string>();
+      for (const s of live) for (const t of s.tools?.values() ?? []) for (const scope of t.scopes) all.add(scope);
+      return [...all].sort();
     },
   };
 }

@@ -6,6 +6,11 @@
  * connection is closed: nothing is served. Protocol errors (oversized/unparsable frame, invalid
  * JSON-RPC, unknown method, params failing their schema) close this connection only. Domain errors
  * are normal results `{ok:false,error}`.
+ *
+ * What an unauthenticated peer can cost: frames of at most `limits.maxPreHelloFrameBytes` (a few KiB)
+ * until hello succeeded, `limits.helloTimeoutMs` to say it, then the connection is closed; the
+ * server (rpc-server.ts) also caps how many connections may be waiting for hello at once. After a
+ * protocol error nothing more is read from the socket (it is paused until it is destroyed).
  */
 import type { Socket } from 'node:net';
 import type { z } from 'zod';
@@ -14,6 +19,7 @@ import type { Result, RpcId } from '../protocol.ts';
 import type { Logger } from '../log/logger.ts';
 import { FrameDecoder } from './frame-decoder.ts';
 import { keysMatch } from './key.ts';
+import type { SetTimer } from './timers.ts';
 
 export interface RpcPeer {
   readonly id: number;
@@ -45,22 +51,53 @@ export interface RpcProtocol<S> {
   onClose?(session: S): void;
 }
 
+/** What one connection may cost the broker (see protocol.ts for the production values). */
+export interface RpcLimits {
+  /** Largest frame once hello succeeded. */
+  maxFrameBytes: number;
+  /** Largest frame before hello succeeded. */
+  maxPreHelloFrameBytes: number;
+  /** A connection that has not said hello within this is closed. */
+  helloTimeoutMs: number;
+  /** Requests in flight per connection before BUSY. */
+  maxInFlight: number;
+}
+
 export interface RpcConnectionOptions<S> {
   socket: Socket;
   id: number;
   protocol: RpcProtocol<S>;
   expectedKey: string;
   logger: Logger;
-  maxFrameBytes: number;
-  maxInFlight: number;
+  limits: RpcLimits;
+  setTimer: SetTimer;
+  /** Called once, when hello succeeded. */
+  onAuthenticated?(): void;
 }
 
-export function attachRpcConnection<S>(options: RpcConnectionOptions<S>): void {
-  const { socket, protocol, logger } = options;
-  const decoder = new FrameDecoder(options.maxFrameBytes);
+export interface RpcConnectionHandle {
+  /** Closes a connection that has not said hello yet, telling the peer why (no-op after hello). */
+  reject(message: string): void;
+}
+
+/** How long a closing connection may take to flush its last frame before it is destroyed. */
+const CLOSE_GRACE_MS = 200;
+
+export function attachRpcConnection<S>(options: RpcConnectionOptions<S>): RpcConnectionHandle {
+  const { socket, protocol, logger, limits } = options;
+  const decoder = new FrameDecoder(limits.maxPreHelloFrameBytes);
   let session: S | null = null;
   let closed = false;
   let inFlight = 0;
+  const helloDeadline = options.setTimer(() => {
+    if (session === null && !closed) {
+      protocolError(
+        null,
+        RPC_ERROR.UNAUTHENTICATED,
+        `Unauthenticated: no hello within ${Math.round(limits.helloTimeoutMs / 100) / 10} s.`,
+      );
+    }
+  }, limits.helloTimeoutMs);
 
   const send = (message: object): void => {
     if (closed || socket.destroyed) return;
@@ -69,9 +106,12 @@ export function attachRpcConnection<S>(options: RpcConnectionOptions<S>): void {
   const close = (): void => {
     if (closed) return;
     closed = true;
+    helloDeadline.clear();
     socket.end();
-    // Do not wait for a misbehaving peer to read: destroy after the final frame is flushed.
-    setTimeout(() => socket.destroy(), 200).unref();
+    // Read nothing more, and do not wait for a misbehaving peer to read: destroy after the final
+    // frame had a moment to flush.
+    socket.pause();
+    options.setTimer(() => socket.destroy(), CLOSE_GRACE_MS);
   };
   const protocolError = (id: RpcId | null, code: number, message: string): void => {
     logger.debug(`${protocol.name} connection #${options.id}: protocol error ${code}: ${message}`);
@@ -93,8 +133,14 @@ export function attachRpcConnection<S>(options: RpcConnectionOptions<S>): void {
     }
     const opened = protocol.hello.open(parsed.data as never, peer);
     send({ jsonrpc: '2.0', id, result: opened.result });
-    if (opened.session === null) close();
-    else session = opened.session;
+    if (opened.session === null) {
+      close();
+      return;
+    }
+    session = opened.session;
+    helloDeadline.clear();
+    decoder.setMaxFrameBytes(limits.maxFrameBytes);
+    options.onAuthenticated?.();
   };
 
   const dispatch = (id: RpcId, method: string, params: unknown, s: S): void => {
@@ -104,7 +150,7 @@ export function attachRpcConnection<S>(options: RpcConnectionOptions<S>): void {
     if (!parsed.success) {
       return protocolError(id, RPC_ERROR.INVALID_PARAMS, `Invalid params for ${method}: ${parsed.error.message}`);
     }
-    if (inFlight >= options.maxInFlight) {
+    if (inFlight >= limits.maxInFlight) {
       send({ jsonrpc: '2.0', id, error: { code: RPC_ERROR.BUSY, message: 'Too many requests in flight; retry.' } });
       return;
     }
@@ -154,18 +200,29 @@ export function attachRpcConnection<S>(options: RpcConnectionOptions<S>): void {
 
   socket.on('data', (chunk: Buffer) => {
     if (closed) return;
-    const out = decoder.push(chunk);
-    for (const frame of out.frames) {
-      if (closed) return;
+    const error = decoder.each(chunk, (frame) => {
       onFrame(frame);
-    }
-    if (out.error !== null && !closed) {
-      protocolError(null, RPC_ERROR.INVALID_REQUEST, `Frame larger than ${options.maxFrameBytes} bytes.`);
+      return !closed;
+    });
+    if (error !== null && !closed) {
+      const cap = session === null ? limits.maxPreHelloFrameBytes : limits.maxFrameBytes;
+      protocolError(
+        null,
+        RPC_ERROR.INVALID_REQUEST,
+        `Frame larger than ${cap} bytes${session === null ? ' before hello' : ''}.`,
+      );
     }
   });
   socket.on('error', (e) => logger.debug(`${protocol.name} connection #${options.id}: socket error`, { error: e }));
   socket.on('close', () => {
     closed = true;
+    helloDeadline.clear();
     if (session !== null) protocol.onClose?.(session);
   });
+
+  return {
+    reject(message) {
+      if (session === null) protocolError(null, RPC_ERROR.UNAUTHENTICATED, message);
+    },
+  };
 }

@@ -2,6 +2,11 @@
  * A local JSON-RPC server on a Unix domain socket (mode 0600, inside the private 0700 dir) or a
  * Windows named pipe. Serves one RpcProtocol (bridge or admin); each connection is independent.
  *
+ * Unauthenticated peers are bounded: each connection has the hello deadline and the small pre-hello
+ * frame cap (rpc-connection.ts), and at most `maxUnauthenticated` connections may be waiting for
+ * hello — one more closes the OLDEST waiting one (it is told why), so a flood of idle connections
+ * cannot lock out a bridge that says hello at once.
+ *
  * Stale sockets: if the path exists, we try to connect. A live peer means another broker is running
  * (refuse); a refused connection means a crashed broker left it behind (remove it, then listen).
  */
@@ -12,8 +17,15 @@ import type { Result } from '../protocol.ts';
 import { fail, ok } from '../protocol.ts';
 import type { Logger } from '../log/logger.ts';
 import { attachRpcConnection } from './rpc-connection.ts';
-import type { RpcProtocol } from './rpc-connection.ts';
+import type { RpcConnectionHandle, RpcLimits, RpcProtocol } from './rpc-connection.ts';
 import { isErrno, lstatOrNull } from './private-dir.ts';
+import type { SetTimer } from './timers.ts';
+import { unrefTimer } from './timers.ts';
+
+export interface RpcServerLimits extends RpcLimits {
+  /** Connections that may be waiting for hello at once. */
+  maxUnauthenticated: number;
+}
 
 export interface RpcServerOptions<S> {
   /** Socket path or pipe name. */
@@ -23,33 +35,53 @@ export interface RpcServerOptions<S> {
   protocol: RpcProtocol<S>;
   expectedKey: string;
   logger: Logger;
-  maxFrameBytes: number;
-  maxInFlight: number;
+  limits: RpcServerLimits;
+  /** Hello deadlines and close grace periods (default: unref'd setTimeout). */
+  setTimer?: SetTimer;
 }
 
 export interface RpcServer {
   listen(): Promise<Result<void>>;
   close(): Promise<void>;
   connectionCount(): number;
+  /** Connections that have not said hello yet. */
+  waitingForHello(): number;
 }
 
 export function createRpcServer<S>(options: RpcServerOptions<S>): RpcServer {
   const sockets = new Set<Socket>();
+  /** Connections waiting for hello, oldest first (Map keeps insertion order). */
+  const waiting = new Map<Socket, RpcConnectionHandle>();
   let nextId = 1;
   let server: Server | null = null;
+  const { limits } = options;
 
   const onConnection = (socket: Socket): void => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    attachRpcConnection({
+    if (waiting.size >= limits.maxUnauthenticated) {
+      const [oldest] = waiting;
+      if (oldest !== undefined) {
+        waiting.delete(oldest[0]);
+        oldest[1].reject(
+          `Unauthenticated: more than ${limits.maxUnauthenticated} connections were waiting to say hello; this one, the oldest, was closed.`,
+        );
+      }
+    }
+    socket.on('close', () => {
+      sockets.delete(socket);
+      waiting.delete(socket);
+    });
+    const handle = attachRpcConnection({
       socket,
       id: nextId++,
       protocol: options.protocol,
       expectedKey: options.expectedKey,
       logger: options.logger,
-      maxFrameBytes: options.maxFrameBytes,
-      maxInFlight: options.maxInFlight,
+      limits,
+      setTimer: options.setTimer ?? unrefTimer,
+      onAuthenticated: () => waiting.delete(socket),
     });
+    if (!socket.destroyed) waiting.set(socket, handle);
   };
 
   return {
@@ -87,6 +119,7 @@ export function createRpcServer<S>(options: RpcServerOptions<S>): RpcServer {
       await new Promise<void>((resolve) => srv.close(() => resolve()));
     },
     connectionCount: () => sockets.size,
+    waitingForHello: () => waiting.size,
   };
 }
 

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_GROUPS, parseBridgeConfig } from '../../../bridge/config.ts';
+import type { ToolGroup } from '../../../app/broker/protocol.ts';
+import { DEFAULT_GROUPS, effectiveSelection, parseBridgeConfig, sameSelection } from '../../../bridge/config.ts';
+import { TOOL_GROUP_NAMES } from '../../../bridge/protocol-names.ts';
 
-test('defaults: every group but api, read-write, nothing explicit', () => {
+test('defaults: the entry does not narrow (every group, read-write), nothing explicit', () => {
   const r = parseBridgeConfig([], {});
   assert.ok(r.ok);
   assert.deepEqual(r.config, {
@@ -11,7 +13,28 @@ test('defaults: every group but api, read-write, nothing explicit', () => {
     groupsExplicit: false,
     readOnlyExplicit: false,
   });
-  assert.ok(!r.config.groups.includes('api'));
+  assert.deepEqual(r.config.groups, [...TOOL_GROUP_NAMES]);
+});
+
+test('flags only narrow the settings: groups are intersected, read-only is OR-ed', () => {
+  const settings = { toolGroups: ['profile', 'mail', 'graph'] as ToolGroup[], readOnly: true };
+  const lifted = parseBridgeConfig([], { GRAPH_BRIDGE_READ_ONLY: '0', GRAPH_BRIDGE_TOOLS: 'all' });
+  assert.ok(lifted.ok);
+  assert.deepEqual(effectiveSelection(lifted.config, settings), {
+    groups: ['profile', 'mail', 'graph'],
+    readOnly: true,
+  });
+  const narrowed = parseBridgeConfig(['--read-only', '--tools', 'mail,teams'], {});
+  assert.ok(narrowed.ok);
+  assert.deepEqual(effectiveSelection(narrowed.config, { ...settings, readOnly: false }), {
+    groups: ['mail'],
+    readOnly: true,
+  });
+  assert.ok(
+    sameSelection({ groups: ['mail', 'profile'], readOnly: false }, { groups: ['profile', 'mail'], readOnly: false }),
+  );
+  assert.ok(!sameSelection({ groups: ['mail'], readOnly: false }, { groups: ['mail'], readOnly: true }));
+  assert.ok(!sameSelection({ groups: ['mail'], readOnly: false }, { groups: ['mail', 'files'], readOnly: false }));
 });
 
 test('--read-only and --tools (both spellings), de-duplicated', () => {

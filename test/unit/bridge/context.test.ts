@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { HelloResult, MethodName } from '../../../app/broker/protocol.ts';
+import { TOOL_GROUPS, type ApprovedHello, type HelloResult, type MethodName } from '../../../app/broker/protocol.ts';
 import type { BridgeFailure, Outcome } from '../../../bridge/broker/broker-client.ts';
 import { createTokenSource } from '../../../bridge/broker/token-source.ts';
 import { createApiClient } from '../../../bridge/api-client.ts';
@@ -17,7 +17,7 @@ import { ToolError, type ToolDefinition } from '../../../bridge/tools/tool.ts';
 import type { LocalFilesCall } from '../../../bridge/uploads/local-files.ts';
 import type { LocalFiles } from '../../../bridge/uploads/types.ts';
 
-const HELLO: HelloResult = {
+const HELLO: ApprovedHello = {
   protocolVersion: 1,
   brokerVersion: 't',
   account: null,
@@ -26,11 +26,14 @@ const HELLO: HelloResult = {
   toolGroups: ['profile', 'mail'],
   readOnly: false,
   api: null,
+  approvalTimeoutSeconds: 120,
 };
 
 interface SetupOptions {
   approve?: boolean;
-  hello?: Partial<HelloResult>;
+  hello?: Partial<ApprovedHello>;
+  /** Session answers in order (the last one repeats), replacing `hello` (e.g. a pending client). */
+  sessions?: HelloResult[];
   config?: Partial<BridgeConfig>;
   session?: BridgeFailure;
   token?: BridgeFailure;
@@ -46,9 +49,15 @@ interface SetupOptions {
 function setup(options: SetupOptions = {}) {
   const brokerCalls: { method: MethodName; params: unknown }[] = [];
   const sent: TransportRequest[] = [];
+  const sessionCalls: ({ refresh?: boolean } | undefined)[] = [];
   const broker = {
-    session: async (): Promise<Outcome<HelloResult>> =>
-      options.session ? { ok: false, error: options.session } : { ok: true, value: { ...HELLO, ...options.hello } },
+    session: async (o?: { refresh?: boolean }): Promise<Outcome<HelloResult>> => {
+      sessionCalls.push(o);
+      if (options.session) return { ok: false, error: options.session };
+      const queued = options.sessions;
+      const value = queued ? queued[Math.min(sessionCalls.length, queued.length) - 1]! : { ...HELLO, ...options.hello };
+      return { ok: true, value };
+    },
     call: async (method: MethodName, params: unknown): Promise<Outcome<never>> => {
       brokerCalls.push({ method, params });
       if (method === 'token.get') {
@@ -74,7 +83,7 @@ function setup(options: SetupOptions = {}) {
     broker: broker as never,
     tokens: createTokenSource(broker as never, () => Date.now()),
     config: {
-      groups: ['profile', 'mail'],
+      groups: [...TOOL_GROUPS],
       readOnly: false,
       groupsExplicit: false,
       readOnlyExplicit: false,
@@ -105,7 +114,7 @@ function setup(options: SetupOptions = {}) {
     sleep: async () => undefined,
     now: () => Date.now(),
   });
-  return { runner, brokerCalls, sent };
+  return { runner, brokerCalls, sent, sessionCalls };
 }
 
 function code(expected: string) {
@@ -232,17 +241,21 @@ test("the broker's read-only setting refuses write tools with READ_ONLY before a
   assert.equal((await ro.runner.run(getMyProfile, {})).structured?.displayName, 'Ada');
 });
 
-test("an explicit choice in the editor entry overrides the broker's read-only setting", async () => {
-  const writes = setup({
+test("the editor entry only narrows: READ_ONLY=0 cannot lift the settings' read-only, --read-only adds it", async () => {
+  const lifted = setup({
     approve: true,
     hello: { readOnly: true },
     config: { readOnly: false, readOnlyExplicit: true },
   });
-  await writes.runner.run(sendMail, MAIL);
-  assert.deepEqual(
-    writes.sent.map((r) => `${r.method} ${r.url}`),
-    ['POST /me/sendMail'],
-  );
+  await assert.rejects(lifted.runner.run(sendMail, MAIL), (e: unknown) => {
+    code('READ_ONLY')(e);
+    assert.match((e as Error).message, /status window/);
+    assert.doesNotMatch((e as Error).message, /graph-bridge /, 'no command that turns read-only off');
+    return true;
+  });
+  assert.equal(lifted.sent.length, 0);
+  assert.ok(!lifted.brokerCalls.some((c) => c.method === 'approval.request'));
+  assert.deepEqual(lifted.sessionCalls, [undefined, { refresh: true }], 'the settings were re-read once');
 
   const readOnly = setup({
     approve: true,
@@ -257,12 +270,49 @@ test("an explicit choice in the editor entry overrides the broker's read-only se
   assert.equal(readOnly.sent.length, 0);
 });
 
-test('tool groups turned off in the broker settings are refused unless the entry chose --tools', async () => {
+test('tool groups off in the broker settings are refused even when the entry names them in --tools', async () => {
   const off = setup({ hello: { toolGroups: ['mail'] } });
   await assert.rejects(off.runner.run(getMyProfile, {}), code('GROUP_DISABLED'));
   assert.equal(off.sent.length, 0);
-  const explicit = setup({ hello: { toolGroups: ['mail'] }, config: { groupsExplicit: true } });
-  assert.equal((await explicit.runner.run(getMyProfile, {})).structured?.displayName, 'Ada');
+  const explicit = setup({
+    hello: { toolGroups: ['mail'] },
+    config: { groups: ['profile', 'mail'], groupsExplicit: true },
+  });
+  await assert.rejects(explicit.runner.run(getMyProfile, {}), (e: unknown) => {
+    code('GROUP_DISABLED')(e);
+    assert.match((e as Error).message, /turned off in Graph Bridge settings.*Graph Bridge window/);
+    return true;
+  });
+  assert.equal(explicit.sent.length, 0);
+  const notInEntry = setup({ hello: { toolGroups: ['profile', 'mail'] }, config: { groups: ['mail'] } });
+  await assert.rejects(notInEntry.runner.run(getMyProfile, {}), (e: unknown) => {
+    code('GROUP_DISABLED')(e);
+    assert.match((e as Error).message, /this editor's Graph Bridge entry/);
+    return true;
+  });
+});
+
+test('a refusal re-reads the broker settings once: a group turned on since hello runs', async () => {
+  const s = setup({
+    sessions: [
+      { ...HELLO, toolGroups: ['mail'] },
+      { ...HELLO, toolGroups: ['mail', 'profile'] },
+    ],
+  });
+  assert.equal((await s.runner.run(getMyProfile, {})).structured?.displayName, 'Ada');
+  assert.deepEqual(s.sessionCalls, [undefined, { refresh: true }]);
+});
+
+test("a pending client gets the broker's message and nothing else happens", async () => {
+  const message = 'Waiting for the user to approve "test-editor" in the Graph Bridge window.';
+  const s = setup({ sessions: [{ protocolVersion: 1, brokerVersion: 't', approval: 'pending', message }] });
+  await assert.rejects(s.runner.run(getMyProfile, {}), (e: unknown) => {
+    code('CLIENT_NOT_APPROVED')(e);
+    assert.match((e as Error).message, /Waiting for the user to approve "test-editor"/);
+    return true;
+  });
+  assert.deepEqual(s.brokerCalls, [], 'no token, no approval, no audit');
+  assert.equal(s.sent.length, 0);
 });
 
 test('read-only mode reaches graph_request: a non-GET is refused before approval or Graph; GET still runs', async () => {

@@ -47,8 +47,11 @@ export async function startFakeBroker(options: { home: string; graphBaseUrl: str
       toolGroups: ['profile', 'mail', 'calendar', 'files', 'teams', 'tasks', 'graph'],
       readOnly: false,
       api: null,
+      approvalTimeoutSeconds: 120,
     },
     handlers: {
+      'tools.declare': () => ({ ok: true, value: {} }),
+      'session.get': () => ({ ok: true, value: broker.hello }),
       'token.get': () => ({
         ok: true,
         value: {
@@ -87,7 +90,8 @@ export async function startFakeBroker(options: { home: string; graphBaseUrl: str
         return;
       }
       authed.ok = true;
-      reply({ result: { ok: true, value: broker.hello } });
+      const custom = broker.handlers.hello;
+      reply({ result: custom ? await custom(msg.params) : { ok: true, value: broker.hello } });
       return;
     }
     if (!authed.ok) {

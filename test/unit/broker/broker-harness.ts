@@ -3,15 +3,19 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBroker } from '../../../app/broker/broker.ts';
-import type { BrokerCore } from '../../../app/broker/broker.ts';
+import type { BrokerCore, BrokerDeps } from '../../../app/broker/broker.ts';
 import { defaultBrokerConfig } from '../../../app/broker/broker-config.ts';
 import type { BrokerConfig } from '../../../app/broker/broker-config.ts';
 import { createSecretRegistry, silentLogger } from '../../../app/broker/log/logger.ts';
 import { PROTOCOL_VERSION, resolveBrokerEndpoint } from '../../../app/broker/protocol.ts';
+import type { ToolCatalogEntry } from '../../../app/broker/protocol.ts';
 import { connectRpc } from '../../../app/broker/ipc/rpc-client.ts';
 import type { RpcClient } from '../../../app/broker/ipc/rpc-client.ts';
 import { createFakeAuth } from './fake-auth-service.ts';
 import type { FakeAuth } from './fake-auth-service.ts';
+
+export const MAIL_LIST: ToolCatalogEntry = { name: 'mail_list', group: 'mail', scopes: ['Mail.Read'], readOnly: true };
+export const SEND_MAIL: ToolCatalogEntry = { name: 'send_mail', group: 'mail', scopes: ['Mail.Send'], readOnly: false };
 
 export interface Harness {
   home: string;
@@ -19,13 +23,18 @@ export interface Harness {
   auth: FakeAuth;
   config: BrokerConfig;
   key(): Promise<string>;
-  /** Connects and says hello as `name`. */
-  bridge(name?: string): Promise<{ client: RpcClient; hello: unknown }>;
+  /** Connects, says hello as `name` and declares `tools` (default: one mail read tool). */
+  bridge(name?: string, tools?: ToolCatalogEntry[]): Promise<{ client: RpcClient; hello: unknown }>;
   close(): Promise<void>;
 }
 
 export async function startHarness(
-  options: { config?: Partial<BrokerConfig>; interactiveApprovals?: boolean; auth?: FakeAuth } = {},
+  options: {
+    config?: Partial<BrokerConfig>;
+    interactiveApprovals?: boolean;
+    auth?: FakeAuth;
+    ipcLimits?: BrokerDeps['ipcLimits'];
+  } = {},
 ): Promise<Harness> {
   const home = await mkdtemp(join(tmpdir(), 'gb-broker-'));
   const endpoint = resolveBrokerEndpoint({
@@ -47,6 +56,7 @@ export async function startHarness(
     logger: silentLogger,
     secrets: createSecretRegistry(),
     interactiveApprovals: options.interactiveApprovals ?? true,
+    ...(options.ipcLimits === undefined ? {} : { ipcLimits: options.ipcLimits }),
   });
   await broker.start();
   const key = async (): Promise<string> => (await readFile(endpoint.keyPath, 'utf8')).trim();
@@ -57,15 +67,15 @@ export async function startHarness(
     auth,
     config,
     key,
-    async bridge(name = 'test-editor') {
+    async bridge(name = 'test-editor', tools = [MAIL_LIST]) {
       const client = await connectRpc(endpoint.path);
       open.push(client);
       const hello = await client.call('hello', {
         protocolVersion: PROTOCOL_VERSION,
         key: await key(),
         client: { name, version: '1', pid: process.pid },
-        tools: [{ name: 'mail_list', group: 'mail', scopes: ['Mail.Read'], readOnly: true }],
       });
+      await client.call('tools.declare', { tools });
       return { client, hello };
     },
     async close() {

@@ -4,13 +4,18 @@ import { connectRpc, RpcCallError } from '../../../app/broker/ipc/rpc-client.ts'
 import {
   PROTOCOL_VERSION,
   RPC_ERROR,
+  approvalRequestResultSchema,
+  bridgeStatusSchema,
+  helloResultSchema,
   resultSchema,
-  statusSchema,
   tokenGetResultSchema,
 } from '../../../app/broker/protocol.ts';
-import { startHarness } from './broker-harness.ts';
+import type { ToolCatalogEntry, ToolGroup } from '../../../app/broker/protocol.ts';
+import { MAIL_LIST, SEND_MAIL, startHarness } from './broker-harness.ts';
+import { createFakeAuth } from './fake-auth-service.ts';
 
 const tokenResult = resultSchema(tokenGetResultSchema);
+const approvalResult = resultSchema(approvalRequestResultSchema);
 
 void test('a pending client is refused until approved, then served; a denied client gets CLIENT_NOT_APPROVED', async () => {
   const h = await startHarness();
@@ -126,16 +131,135 @@ void test('Grant for teams leaves the admin-only scope out; Grant for api asks f
   }
 });
 
-void test('status.get over IPC matches statusSchema and lists the connected client', async () => {
+void test("status.get (approved only) is the session's own view: no other clients, accounts or approvals", async () => {
   const h = await startHarness({ config: { clientPolicy: 'allow' } });
   try {
-    const { client } = await h.bridge('claude-ai');
-    const r = resultSchema(statusSchema).parse(await client.call('status.get', {}));
+    const { client } = await h.bridge('claude-ai', [MAIL_LIST, SEND_MAIL]);
+    await h.bridge('cursor');
+    const r = resultSchema(bridgeStatusSchema).parse(await client.call('status.get', {}));
     assert.ok(r.ok);
-    const c = r.value.clients.find((x) => x.name === 'claude-ai');
-    assert.equal(c?.connected, 1);
-    assert.equal(r.value.endpoint, h.broker.endpoint.path);
+    assert.deepEqual(r.value.neededScopes, ['Mail.Read', 'Mail.Send']);
+    assert.equal(JSON.stringify(r.value).includes('cursor'), false);
+    assert.equal(
+      h.broker.status().clients.find((x) => x.name === 'claude-ai')?.connected,
+      1,
+      'the tray still sees all',
+    );
+    assert.deepEqual(
+      h.broker.neededScopes().filter((x) => x.startsWith('Mail.')),
+      ['Mail.Read', 'Mail.ReadWrite', 'Mail.Send'],
+    );
   } finally {
     await h.close();
   }
 });
+
+void test('a pending client learns its state and what to do — not the account, settings, pause or others', async () => {
+  const h = await startHarness({ interactiveApprovals: true });
+  try {
+    h.broker.decideClient('trusted', 'approve');
+    const trusted = await h.bridge('trusted', [SEND_MAIL]);
+    const write = trusted.client.call('approval.request', {
+      tool: 'send_mail',
+      summary: 'Send mail to ceo@contoso.com: "Merger"',
+      details: { To: 'ceo@contoso.com' },
+    });
+    await waitFor(() => h.broker.status().pendingApprovals.length === 1);
+    h.broker.setPaused(false);
+
+    const { client, hello } = await h.bridge('intruder');
+    const parsed = resultSchema(helloResultSchema).parse(hello);
+    assert.ok(parsed.ok && parsed.value.approval === 'pending');
+    assert.deepEqual(Object.keys(parsed.value).sort(), ['approval', 'brokerVersion', 'message', 'protocolVersion']);
+    assert.match(parsed.value.message, /"intruder" is waiting for your approval/);
+    const again = resultSchema(helloResultSchema).parse(await client.call('session.get', {}));
+    assert.deepEqual(again, parsed);
+    for (const [method, params] of [
+      ['status.get', {}],
+      ['token.get', { scopes: ['Mail.Read'] }],
+      ['approval.request', { tool: 'mail_list', summary: 'x' }],
+      ['audit.record', { tool: 'mail_list', method: 'GET', pathTemplate: '/me', status: 200, durationMs: 1 }],
+    ] as const) {
+      const r = (await client.call(method, params)) as { ok: boolean; error?: { code: string; message: string } };
+      assert.equal(r.error?.code, 'CLIENT_NOT_APPROVED', method);
+    }
+    h.broker.setPaused(true);
+    const whilePaused = (await client.call('token.get', { scopes: ['Mail.Read'] })) as { error?: { code: string } };
+    assert.equal(whilePaused.error?.code, 'CLIENT_NOT_APPROVED', 'pause state is not revealed either');
+    const everything = JSON.stringify([hello, again, whilePaused]);
+    for (const secret of [
+      'ceo@contoso.com',
+      'Merger',
+      'trusted',
+      h.auth.snapshot().account?.username ?? 'x',
+      'graph.microsoft.com',
+    ]) {
+      assert.equal(everything.includes(secret), false, secret);
+    }
+    assert.equal(h.auth.calls.length, 0);
+    await write;
+  } finally {
+    await h.close();
+  }
+});
+
+void test('the broker enforces its settings: read-only and disabled groups refuse approvals and scopes', async () => {
+  const config = {
+    clientPolicy: 'allow' as const,
+    readOnly: true,
+    toolGroups: ['profile', 'mail', 'graph'] as ToolGroup[],
+  };
+  const auth = createFakeAuth({ granted: ['User.Read', 'Mail.Read', 'Contacts.Read'] });
+  const h = await startHarness({ config, interactiveApprovals: true, auth });
+  try {
+    const graphRequest: ToolCatalogEntry = {
+      name: 'graph_request',
+      group: 'graph',
+      scopes: ['User.Read'],
+      readOnly: true,
+    };
+    const teamsSend: ToolCatalogEntry = {
+      name: 'send_chat_message',
+      group: 'teams',
+      scopes: ['ChatMessage.Send'],
+      readOnly: false,
+    };
+    const { client } = await h.bridge('editor', [MAIL_LIST, SEND_MAIL, graphRequest, teamsSend]);
+    const ask = async (tool: string) =>
+      approvalResult.parse(await client.call('approval.request', { tool, summary: `${tool} something` }));
+    const ro = await ask('send_mail');
+    assert.equal(!ro.ok && ro.error.code, 'READ_ONLY');
+    assert.match(!ro.ok ? ro.error.message : '', /nothing was sent.*Graph Bridge window/);
+    assert.doesNotMatch(!ro.ok ? ro.error.message : '', /graph-bridge /);
+    assert.equal(((await ask('graph_request')) as { error?: { code: string } }).error?.code, 'READ_ONLY');
+    const off = await ask('send_chat_message');
+    assert.equal(!off.ok && off.error.code, 'GROUP_DISABLED');
+    assert.match(!off.ok ? off.error.message : '', /teams tools are turned off.*"teams" tool group on/);
+    const undeclared = await ask('delete_everything');
+    assert.equal(!undeclared.ok && undeclared.error.code, 'BAD_REQUEST');
+    assert.deepEqual(h.broker.status().pendingApprovals, [], 'nothing reached the user');
+
+    const token = async (scopes: string[], tool?: string) => {
+      const r = tokenResult.parse(await client.call('token.get', { scopes, ...(tool ? { tool } : {}) }));
+      return r.ok ? 'ok' : r.error.code;
+    };
+    assert.equal(await token(['Mail.Read']), 'ok');
+    assert.equal(await token(['Mail.Send']), 'READ_ONLY');
+    assert.equal(await token(['Chat.Read']), 'GROUP_DISABLED');
+    assert.equal(await token(['Contacts.Read']), 'ok', 'graph_request may read what no group lists');
+    assert.equal(await token(['Contacts.ReadWrite']), 'READ_ONLY');
+    assert.equal(await token(['https://evil.example/.default']), 'BAD_REQUEST');
+    assert.equal(await token(['User.Read'], 'send_chat_message'), 'GROUP_DISABLED');
+    assert.deepEqual(
+      h.auth.calls.map((c) => c.scopes),
+      [['Mail.Read'], ['Contacts.Read']],
+      'refused scopes never reach the token core',
+    );
+  } finally {
+    await h.close();
+  }
+});
+
+async function waitFor(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setImmediate(r));
+}

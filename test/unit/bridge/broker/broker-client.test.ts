@@ -5,10 +5,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { afterEach, beforeEach, test } from 'node:test';
-import { resolveBrokerEndpoint } from '../../../../app/broker/protocol.ts';
-import { createBrokerClient, type BrokerClientOptions } from '../../../../bridge/broker/broker-client.ts';
+import { resolveBrokerEndpoint, type ApprovedHello } from '../../../../app/broker/protocol.ts';
+import {
+  APPROVAL_DEADLINE_MARGIN_MS,
+  BROKER_DEADLINES_MS,
+  createBrokerClient,
+  deadlineFor,
+  type BrokerClientOptions,
+} from '../../../../bridge/broker/broker-client.ts';
 import { createLogger } from '../../../../bridge/log.ts';
 import { startFakeBroker, type FakeBroker } from '../fake-broker.ts';
+
+const HELLO_APPROVED: ApprovedHello = {
+  protocolVersion: 1,
+  brokerVersion: 'b',
+  approval: 'approved',
+  account: null,
+  graphBaseUrl: 'https://graph.example.com/',
+  toolGroups: ['profile'],
+  readOnly: false,
+  api: null,
+  approvalTimeoutSeconds: 120,
+};
 
 let home: string;
 let broker: FakeBroker | undefined;
@@ -52,17 +70,20 @@ function client(extra: Partial<BrokerClientOptions> = {}) {
   });
 }
 
-test('hello carries the key, the editor name and the tool catalog; calls are parsed', async () => {
+test('hello carries the key and the editor name; the tool catalog follows in tools.declare; calls are parsed', async () => {
   broker = await startFakeBroker({ home, graphBaseUrl: 'https://graph.example.com/' });
   const c = client();
   const s = await c.session();
-  assert.ok(s.ok);
+  assert.ok(s.ok && s.value.approval === 'approved');
   assert.equal(s.value.graphBaseUrl, 'https://graph.example.com/');
-  const hello = broker.requests[0]!;
-  assert.equal(hello.method, 'hello');
+  const [hello, declare] = broker.requests;
+  assert.equal(hello?.method, 'hello');
   assert.equal(hello.params.key, broker.key);
   assert.deepEqual(hello.params.client, { name: 'claude-ai', version: '1.2.3', pid: 4242 });
-  assert.equal((hello.params.tools as unknown[]).length, 1);
+  assert.equal(hello.params.tools, undefined, 'hello stays small: no catalog');
+  assert.ok(Buffer.byteLength(JSON.stringify(hello.params)) < 1024);
+  assert.equal(declare?.method, 'tools.declare');
+  assert.equal((declare.params.tools as unknown[]).length, 1);
   const token = await c.call('token.get', { scopes: ['User.Read'] });
   assert.ok(token.ok);
   assert.equal(token.value.accessToken, 'fake-access-token-0001');
@@ -148,4 +169,110 @@ test('refuses a dir owned by another uid', async () => {
   const r = await c.session();
   assert.equal(r.ok ? '' : r.error.code, 'BROKER_UNTRUSTED');
   assert.match(r.ok ? '' : r.error.message, /owned by uid/);
+});
+
+const PENDING = {
+  protocolVersion: 1,
+  brokerVersion: 'fake-1',
+  approval: 'pending',
+  message: 'Waiting for the user.',
+} as const;
+
+test('a pending session re-reads session.get at each session() and learns its approval without reconnecting', async () => {
+  broker = await startFakeBroker({ home, graphBaseUrl: 'https://graph.example.com/' });
+  const approved = broker.hello;
+  broker.hello = PENDING;
+  const seen: string[] = [];
+  const c = client();
+  c.onSession((h) => seen.push(h.approval));
+  const first = await c.session();
+  assert.equal(first.ok && first.value.approval, 'pending');
+  broker.hello = approved;
+  const second = await c.session();
+  assert.equal(second.ok && second.value.approval, 'approved');
+  const third = await c.session();
+  assert.equal(third.ok && third.value.approval, 'approved');
+  assert.deepEqual(
+    broker.requests.map((r) => r.method),
+    ['hello', 'tools.declare', 'session.get'],
+    'one connection; approved sessions are not re-read',
+  );
+  assert.deepEqual(seen, ['pending', 'approved']);
+  c.close();
+});
+
+test('a pending answer that carries more than the state is refused (the bridge parses it strictly)', async () => {
+  broker = await startFakeBroker({ home, graphBaseUrl: 'https://graph.example.com/' });
+  broker.hello = {
+    ...PENDING,
+    account: { homeAccountId: 'a', username: 'ada@contoso.com', tenantId: 't', environment: 'e' },
+  } as never;
+  const c = client();
+  const s = await c.session();
+  assert.equal(s.ok ? '' : s.error.code, 'PROTOCOL_MISMATCH');
+  c.close();
+});
+
+test('READ_ONLY / GROUP_DISABLED from the broker re-read the session (so the tool list can follow)', async () => {
+  broker = await startFakeBroker({ home, graphBaseUrl: 'https://graph.example.com/' });
+  broker.handlers['approval.request'] = () => ({ ok: false, error: { code: 'READ_ONLY', message: 'read-only' } });
+  const c = client();
+  const seen: boolean[] = [];
+  c.onSession((h) => seen.push(h.approval === 'approved' && h.readOnly));
+  assert.ok((await c.session()).ok);
+  broker.hello = { ...broker.hello, readOnly: true } as typeof broker.hello;
+  const r = await c.call('approval.request', { tool: 'send_mail', summary: 'x' });
+  assert.equal(r.ok ? '' : r.error.code, 'READ_ONLY');
+  assert.deepEqual(seen, [false, true]);
+  c.close();
+});
+
+test('a broker that does not answer: the call fails at its deadline saying what to check, and no retry', async () => {
+  broker = await startFakeBroker({ home, graphBaseUrl: 'https://graph.example.com/' });
+  broker.handlers['token.get'] = () => new Promise(() => undefined);
+  const c = client();
+  const r = await c.call('token.get', { scopes: ['User.Read'] }, { timeoutMs: 50 });
+  assert.equal(r.ok ? '' : r.error.code, 'BROKER_UNAVAILABLE');
+  assert.match(
+    r.ok ? '' : r.error.message,
+    /did not answer a token\.get request within 1 s.*tray icon.*graph-bridge agent/,
+  );
+  assert.equal(broker.requests.filter((x) => x.method === 'token.get').length, 1);
+  assert.equal(broker.requests.filter((x) => x.method === 'hello').length, 1, 'the connection is kept');
+  c.close();
+});
+
+test('deadlineMs (GRAPH_BRIDGE_BROKER_TIMEOUT_MS) bounds hello on a broker that accepts but never answers', async () => {
+  broker = await startFakeBroker({ home, graphBaseUrl: 'https://graph.example.com/' });
+  broker.handlers.hello = () => new Promise(() => undefined);
+  const c = client({ deadlineMs: 50 });
+  const r = await c.session();
+  assert.equal(r.ok ? '' : r.error.code, 'BROKER_UNAVAILABLE');
+  assert.match(r.ok ? '' : r.error.message, /did not answer a hello request/);
+  c.close();
+});
+
+test('an AbortSignal ends the wait at once with its reason', async () => {
+  broker = await startFakeBroker({ home, graphBaseUrl: 'https://graph.example.com/' });
+  broker.handlers['approval.request'] = () => new Promise(() => undefined);
+  const c = client();
+  const controller = new AbortController();
+  const call = c.call('approval.request', { tool: 'send_mail', summary: 'x' }, { signal: controller.signal });
+  await new Promise((r) => setImmediate(r));
+  controller.abort(new Error('cancelled by the editor'));
+  await assert.rejects(call, /cancelled by the editor/);
+  await assert.rejects(
+    c.call('token.get', { scopes: ['User.Read'] }, { signal: controller.signal }),
+    /cancelled by the editor/,
+    'an already aborted signal rejects before sending',
+  );
+  c.close();
+});
+
+test('default deadlines: approval.request waits the announced approval window plus a margin', () => {
+  const approved = { ...HELLO_APPROVED, approvalTimeoutSeconds: 45 };
+  assert.equal(deadlineFor('approval.request', approved, {}), 45_000 + APPROVAL_DEADLINE_MARGIN_MS);
+  assert.equal(deadlineFor('token.get', approved, {}), BROKER_DEADLINES_MS['token.get']);
+  assert.equal(deadlineFor('hello', undefined, { helloTimeoutMs: 7 }), 7);
+  assert.equal(deadlineFor('approval.request', approved, { deadlineMs: 3 }), 3);
 });

@@ -67,3 +67,32 @@ test('refreshes 5 minutes before expiry, and on forceRefresh/claims', async () =
   await tokens.get({ scopes: ['User.Read'], claims: '{"x":1}' });
   assert.equal(f.calls[3]!.claims, '{"x":1}');
 });
+
+test("an AbortSignal ends one caller's wait; the shared call still serves the others", async () => {
+  let release: (() => void) | undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  const broker = {
+    call: async () => {
+      await gate;
+      return {
+        ok: true as const,
+        value: {
+          accessToken: 'tok',
+          expiresOn: new Date(3600_000).toISOString(),
+          grantedScopes: [],
+          account: { homeAccountId: 'a', username: 'u', tenantId: 't', environment: 'e' },
+        },
+      };
+    },
+  };
+  const tokens = createTokenSource(broker as never, () => 0);
+  const controller = new AbortController();
+  const cancelled = tokens.get({ scopes: ['User.Read'] }, { signal: controller.signal });
+  const other = tokens.get({ scopes: ['User.Read'] });
+  controller.abort(new Error('editor cancelled'));
+  await assert.rejects(cancelled, /editor cancelled/);
+  release?.();
+  const r = await other;
+  assert.ok(r.ok && r.value.accessToken === 'tok');
+  await assert.rejects(tokens.get({ scopes: ['User.Read'] }, { signal: controller.signal }), /editor cancelled/);
+});

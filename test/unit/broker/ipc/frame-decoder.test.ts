@@ -22,3 +22,25 @@ void test('a frame over the cap is an error, whether terminated or still bufferi
   assert.equal(d.push(Buffer.from('678901')).error, 'FRAME_TOO_LARGE');
   assert.equal(new FrameDecoder(10).push(Buffer.from('0123456789\n')).error, null, 'exactly the cap is fine');
 });
+
+void test('each() applies the cap in force for every line: a cap raised mid-chunk lets the next line through', () => {
+  const d = new FrameDecoder(4);
+  const seen: string[] = [];
+  const error = d.each(Buffer.from('ab\n0123456789\n'), (frame) => {
+    seen.push(frame);
+    d.setMaxFrameBytes(100);
+    return true;
+  });
+  assert.equal(error, null);
+  assert.deepEqual(seen, ['ab', '0123456789']);
+  const stopped: string[] = [];
+  assert.equal(
+    new FrameDecoder(100).each(Buffer.from('a\nb\n'), (f) => (stopped.push(f), false)),
+    null,
+  );
+  assert.deepEqual(stopped, ['a'], 'returning false stops at that frame');
+  assert.equal(
+    new FrameDecoder(4).each(Buffer.from('ab\n0123456789\n'), () => true),
+    'FRAME_TOO_LARGE',
+  );
+});

@@ -1,0 +1,9 @@
+/** The one timer seam of the IPC layer (hello deadlines, closing a connection): injected in tests. */
+export type SetTimer = (fn: () => void, ms: number) => { clear(): void };
+
+/** setTimeout that never keeps the process alive. */
+export const unrefTimer: SetTimer = (fn, ms) => {
+  const t = setTimeout(fn, ms);
+  t.unref();
+  return { clear: () => clearTimeout(t) };
+};
