@@ -9,7 +9,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { BrokerEndpoint, ToolCatalogEntry } from '../app/broker/protocol.ts';
+import { BRIDGE_ENV, type BrokerEndpoint, type ToolCatalogEntry } from '../app/broker/protocol.ts';
 import { createApiClient } from './api-client.ts';
 import { createBrokerClient } from './broker/broker-client.ts';
 import { createTokenSource } from './broker/token-source.ts';
@@ -109,6 +109,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     log.warn('GRAPH_BRIDGE_LAUNCH is not a JSON array of strings; ignoring it');
   }
   const now = (): number => Date.now();
+  const editorKey = options.env[BRIDGE_ENV.editorKey]?.trim();
+  const keyOk = editorKey !== undefined && /^[0-9a-f]{64}$/.test(editorKey);
+  if (editorKey !== undefined && editorKey !== '' && !keyOk) {
+    log.warn(`${BRIDGE_ENV.editorKey} is not 64 hex characters; ignoring it (run graph-bridge connect again)`);
+  }
   const sleep = (ms: number): Promise<void> => delay(ms).then(() => undefined);
   const broker = createBrokerClient({
     endpoint: options.endpoint,
@@ -118,6 +123,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     clientInfo: () => options.clientInfo(),
     pid: options.pid,
     tools: options.catalog,
+    ...(keyOk ? { editorKey } : {}),
     log,
     sleep,
     now,

@@ -33,7 +33,8 @@ export interface Broker {
 
   /** Runs incremental consent for a group's scopes (or explicit scopes); clears matching consent items. */
   grantConsent(target: { group: ToolGroup } | { scopes: string[] }): Promise<Result<string[]>>;
-  decideClient(name: string, decision: ClientDecision): Result<void>;
+  /** `id` from status().clients: the editor id a credential names, or `session-<n>`. */
+  decideClient(id: string, decision: ClientDecision): Result<void>;
   decideWrite(approvalId: string, decision: WriteDecision): Result<void>;
   setPaused(paused: boolean): void;
   audit(query?: AuditQuery): Promise<AuditEntry[]>;

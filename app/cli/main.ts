@@ -11,6 +11,7 @@ import { createPlatform } from '../platform/platform.ts';
 import { defaultAuthFactory } from './auth-factory.ts';
 import type { CliDeps } from './command.ts';
 import { runCli } from './router.ts';
+import { createTerminal } from './terminal.ts';
 
 function bridgeEntry(): string {
   // dist/cli.js -> dist/bridge.js; app/cli/main.ts (tsx) -> <repo>/dist/bridge.js
@@ -38,6 +39,7 @@ async function main(): Promise<number> {
     signal: abort.signal,
     bridgeEntry: bridgeEntry(),
     execPath: process.execPath,
+    terminal: createTerminal(process.stdin, process.stderr),
   };
   return runCli(process.argv.slice(2), deps, { authFactory: defaultAuthFactory });
 }

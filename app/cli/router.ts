@@ -16,6 +16,8 @@ import {
   createPauseCommand,
 } from './commands/manage.ts';
 import { connectCommand, disconnectCommand } from './commands/connect.ts';
+import { createSettingsCommand } from './commands/settings.ts';
+import { extractHome, withHome } from './profile.ts';
 
 export interface RouterOptions {
   authFactory: AuthFactory;
@@ -37,6 +39,7 @@ export function buildCommands(options: RouterOptions): CommandSpec[] {
     createPauseCommand(f, true),
     createPauseCommand(f, false),
     createAuditCommand(),
+    createSettingsCommand(f),
     connectCommand,
     disconnectCommand,
   ];
@@ -47,7 +50,7 @@ export function buildCommands(options: RouterOptions): CommandSpec[] {
 export function usage(commands: readonly CommandSpec[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
-    'Usage: graph-bridge <command> [options]',
+    'Usage: graph-bridge [--home <dir>] <command> [options]',
     '',
     'Lets AI editors use Microsoft 365 (Microsoft Graph) as you, through a local broker that keeps your tokens.',
     '',
@@ -55,12 +58,16 @@ export function usage(commands: readonly CommandSpec[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run "graph-bridge <command> --help" for a command\'s options. "graph-bridge --version" prints the version.',
+    '--home <dir> (any command) uses the profile in <dir>, like GRAPH_BRIDGE_HOME=<dir>.',
   ].join('\n');
 }
 
-export async function runCli(argv: string[], deps: CliDeps, options: RouterOptions): Promise<number> {
+export async function runCli(rawArgv: string[], rawDeps: CliDeps, options: RouterOptions): Promise<number> {
   const commands = buildCommands(options);
-  const [name, ...rest] = argv;
+  const home = extractHome(rawArgv);
+  if (!home.ok) return usageError(rawDeps, home.message, usage(commands));
+  const deps = home.home === undefined ? rawDeps : withHome(rawDeps, home.home);
+  const [name, ...rest] = home.argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     deps.stdout.write(`${usage(commands)}\n`);
     return name === undefined ? EXIT.USAGE : EXIT.OK;

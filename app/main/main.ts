@@ -86,7 +86,7 @@ async function onReady(): Promise<void> {
     isTrustedSender: createTrustedSenderCheck({ webContentsId: statusWindow.webContentsId, pageUrl: PAGE_URL }),
     log,
   });
-  const toWindow = <E extends 'status:changed' | 'auth:device-code'>(
+  const toWindow = <E extends 'status:changed' | 'auth:device-code' | 'codes:changed'>(
     channel: E,
     payload: Parameters<typeof sendWindowEvent<E>>[2],
   ) => {
@@ -199,6 +199,12 @@ async function onReady(): Promise<void> {
     showWindow: () => statusWindow.show(),
   });
   host.broker.onStatusChanged((status) => reactor.handle(status));
+  // A confirmation code for a command typed in a terminal: shown in the window only (no notification,
+  // which the OS may log or show on a locked screen).
+  host.onConfirmationCodes((codes) => {
+    if (codes.length > 0) statusWindow.show();
+    toWindow('codes:changed', codes);
+  });
   reactor.handle(host.broker.status());
   tray.on('click', () => statusWindow.show());
   app.on('second-instance', () => statusWindow.show());

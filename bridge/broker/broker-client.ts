@@ -47,6 +47,11 @@ export interface BrokerClientOptions {
   clientInfo(): { name: string; version: string };
   pid: number;
   tools: readonly ToolCatalogEntry[];
+  /**
+   * This editor's credential (GRAPH_BRIDGE_EDITOR_KEY from its MCP entry, written by `graph-bridge
+   * connect`), sent in hello so the broker recognises the editor; never logged, never in a tool result.
+   */
+  editorKey?: string;
   /** Starts Graph Bridge (GRAPH_BRIDGE_LAUNCH); undefined when not configured. */
   launch?: () => void;
   log: Logger;
@@ -128,6 +133,7 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       key,
       client: { name: info.name || 'unknown-editor', version: info.version, pid: options.pid },
       tools: [...options.tools],
+      ...(options.editorKey === undefined ? {} : { editorKey: options.editorKey }),
     };
     let raw: unknown;
     try {

@@ -29,6 +29,7 @@ import { createPlatform } from '../../app/platform/platform.ts';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { RunningEmulator } from '../emulator/index.ts';
 import { resultText } from './mcp-client.ts';
+import type { ConfirmationPrompt } from '../../app/broker/admin/confirmations.ts';
 
 export interface TestBrokerOptions {
   emulator: RunningEmulator;
@@ -52,6 +53,8 @@ export interface TestBrokerOptions {
   settings?: Record<string, unknown>;
   /** Echo broker log lines to stderr (default false; they always go to <home>/state/logs/broker.log). */
   verbose?: boolean;
+  /** false: a host with nowhere to show confirmation codes (default: they are collected in `codes`). */
+  showCodes?: boolean;
 }
 
 export interface TestBroker {
@@ -65,6 +68,8 @@ export interface TestBroker {
   config: BrokerConfig;
   account: AccountSummary | null;
   logPath: string;
+  /** Confirmation codes the broker showed its host (what the tray window would display). */
+  codes: ConfirmationPrompt[];
   stop(): Promise<void>;
 }
 
@@ -118,6 +123,7 @@ export async function startTestBroker(options: TestBrokerOptions): Promise<TestB
     keychainService: `graph-bridge-test-${randomUUID()}`,
   });
   const config = brokerConfigFromSettings(loaded.value.settings, loaded.value.endpoints);
+  const codes: ConfirmationPrompt[] = [];
   const broker = createBroker({
     auth,
     endpoint: platform.paths.endpoint,
@@ -130,6 +136,14 @@ export async function startTestBroker(options: TestBrokerOptions): Promise<TestB
     secrets,
     logPath: logger.filePath,
     interactiveApprovals: options.interactiveApprovals ?? true,
+    ...(options.showCodes === false
+      ? {}
+      : {
+          showConfirmation: (prompt: ConfirmationPrompt) => {
+            codes.push(prompt);
+            return 'the test host';
+          },
+        }),
   });
   try {
     await broker.start();
@@ -161,6 +175,7 @@ export async function startTestBroker(options: TestBrokerOptions): Promise<TestB
     config,
     account,
     logPath: logger.filePath ?? join(platform.paths.logDir, 'broker.log'),
+    codes,
     async stop() {
       await broker.stop();
       if (ownHome) await rm(home, { recursive: true, force: true });

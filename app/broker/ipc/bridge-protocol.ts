@@ -25,7 +25,10 @@ import type { RpcMethod, RpcProtocol } from './rpc-connection.ts';
 
 export interface BridgeSession {
   peerId: number;
+  /** The client's label (MCP clientInfo.name), for the audit trail and prompts. */
   client: string;
+  /** What its approval is looked up by: the editor its credential names, or its own session id. */
+  clientId: string;
   pid: number;
 }
 
@@ -45,24 +48,26 @@ export interface BridgeProtocolDeps {
 }
 
 export function clientNotApproved(name: string, approval: 'pending' | 'denied'): Result<never> {
+  // Read by the model: it says what the USER does, never a command that grants access.
   return approval === 'pending'
     ? fail(
         'CLIENT_NOT_APPROVED',
-        `"${name}" is waiting for your approval to use your Microsoft 365 account. Approve it in the Graph Bridge ` +
-          `tray (Clients) or run: graph-bridge clients approve "${name}"`,
+        `"${name}" is waiting for your approval to use your Microsoft 365 account. Ask the user to allow it in the ` +
+          `Graph Bridge window (tray icon), or in the terminal running the Graph Bridge agent, then try again.`,
       )
     : fail(
         'CLIENT_NOT_APPROVED',
-        `"${name}" was denied access to your Microsoft 365 account. To allow it, approve it in the Graph Bridge tray ` +
-          `(Clients) or run: graph-bridge clients approve "${name}"`,
+        `"${name}" was denied access to your Microsoft 365 account. Only the user can change that, in the Graph ` +
+          `Bridge window (tray icon) under Editors.`,
       );
 }
 
-const PAUSED_MESSAGE = 'Graph Bridge access is paused. Resume it from the tray menu or run: graph-bridge resume';
+const PAUSED_MESSAGE =
+  'Graph Bridge access is paused by the user. Ask the user to resume it in the Graph Bridge window or tray menu.';
 
 export function createBridgeProtocol(deps: BridgeProtocolDeps): RpcProtocol<BridgeSession> {
   const gate = (s: BridgeSession): Result<never> | null => {
-    const approval = deps.clients.approval(s.client);
+    const approval = deps.clients.approval(s.clientId);
     if (approval !== 'approved') return clientNotApproved(s.client, approval);
     return null;
   };
@@ -71,7 +76,7 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): RpcProtocol<Brid
     if (deps.isPaused()) return fail('PAUSED', PAUSED_MESSAGE);
     const denied = gate(s);
     if (denied !== null) return denied;
-    deps.clients.recordCall(s.client);
+    deps.clients.recordCall(s.clientId);
     const result = await deps.auth.getToken({
       scopes: p.scopes,
       ...(p.forceRefresh === undefined ? {} : { forceRefresh: p.forceRefresh }),
@@ -132,7 +137,11 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): RpcProtocol<Brid
             ),
           };
         }
-        const approval = deps.clients.connected(params.client.name, params.tools);
+        const { id: clientId, approval } = deps.clients.connected({
+          name: params.client.name,
+          tools: params.tools,
+          editorKey: params.editorKey,
+        });
         const cfg = deps.config();
         const value: HelloResult = {
           protocolVersion: PROTOCOL_VERSION,
@@ -145,18 +154,19 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): RpcProtocol<Brid
           api: cfg.api,
         };
         deps.logger.info(
-          `Bridge connected: "${params.client.name}" ${params.client.version} pid ${params.client.pid} (${approval})`,
+          `Bridge connected: "${params.client.name}" ${params.client.version} pid ${params.client.pid} as ${clientId} (${approval})`,
           {
             connection: peer.id,
             tools: params.tools.length,
           },
         );
-        return { session: { peerId: peer.id, client: params.client.name, pid: params.client.pid }, result: ok(value) };
+        const session = { peerId: peer.id, client: params.client.name, clientId, pid: params.client.pid };
+        return { session, result: ok(value) };
       },
     },
     methods,
     onClose(session) {
-      deps.clients.disconnected(session.client);
+      deps.clients.disconnected(session.clientId);
     },
   };
 }

@@ -11,6 +11,9 @@ import { PROTOCOL_VERSION, resolveBrokerEndpoint } from '../../../app/broker/pro
 import { connectRpc } from '../../../app/broker/ipc/rpc-client.ts';
 import type { RpcClient } from '../../../app/broker/ipc/rpc-client.ts';
 import { createFakeAuth } from './fake-auth-service.ts';
+import { createEditorCredentials, EDITOR_KEYS_FILE } from '../../../app/broker/approvals/editor-credentials.ts';
+import type { ConfirmationPrompt } from '../../../app/broker/admin/confirmations.ts';
+import type { SettingsControl } from '../../../app/broker/admin/settings-control.ts';
 import type { FakeAuth } from './fake-auth-service.ts';
 
 export interface Harness {
@@ -19,13 +22,25 @@ export interface Harness {
   auth: FakeAuth;
   config: BrokerConfig;
   key(): Promise<string>;
-  /** Connects and says hello as `name`. */
-  bridge(name?: string): Promise<{ client: RpcClient; hello: unknown }>;
+  /** Connects and says hello as `name` (with an editor credential when given). */
+  bridge(name?: string, editorKey?: string): Promise<{ client: RpcClient; hello: unknown }>;
+  /** Mints a credential for `editor`, as `graph-bridge connect` does. */
+  editorKey(editor: string): Promise<string>;
+  /** Confirmation codes the broker showed (the host hook's view: the tray window / agent terminal). */
+  codes: ConfirmationPrompt[];
   close(): Promise<void>;
 }
 
 export async function startHarness(
-  options: { config?: Partial<BrokerConfig>; interactiveApprovals?: boolean; auth?: FakeAuth } = {},
+  options: {
+    config?: Partial<BrokerConfig>;
+    interactiveApprovals?: boolean;
+    auth?: FakeAuth;
+    /** false: a host with nowhere to show confirmation codes. */
+    showCodes?: boolean;
+    settings?: SettingsControl;
+    now?: () => Date;
+  } = {},
 ): Promise<Harness> {
   const home = await mkdtemp(join(tmpdir(), 'gb-broker-'));
   const endpoint = resolveBrokerEndpoint({
@@ -36,6 +51,7 @@ export async function startHarness(
   });
   const auth = options.auth ?? createFakeAuth();
   const config = defaultBrokerConfig(options.config);
+  const codes: ConfirmationPrompt[] = [];
   const broker = createBroker({
     auth,
     endpoint,
@@ -47,8 +63,19 @@ export async function startHarness(
     logger: silentLogger,
     secrets: createSecretRegistry(),
     interactiveApprovals: options.interactiveApprovals ?? true,
+    ...(options.showCodes === false
+      ? {}
+      : {
+          showConfirmation: (p: ConfirmationPrompt) => {
+            codes.push(p);
+            return 'the test window';
+          },
+        }),
+    ...(options.settings === undefined ? {} : { settings: options.settings }),
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   await broker.start();
+  const credentials = createEditorCredentials({ filePath: join(home, 'state', EDITOR_KEYS_FILE) });
   const key = async (): Promise<string> => (await readFile(endpoint.keyPath, 'utf8')).trim();
   const open: RpcClient[] = [];
   return {
@@ -57,7 +84,9 @@ export async function startHarness(
     auth,
     config,
     key,
-    async bridge(name = 'test-editor') {
+    codes,
+    editorKey: async (editor) => (await credentials.ensure(editor)).key,
+    async bridge(name = 'test-editor', editorKey?: string) {
       const client = await connectRpc(endpoint.path);
       open.push(client);
       const hello = await client.call('hello', {
@@ -65,6 +94,7 @@ export async function startHarness(
         key: await key(),
         client: { name, version: '1', pid: process.pid },
         tools: [{ name: 'mail_list', group: 'mail', scopes: ['Mail.Read'], readOnly: true }],
+        ...(editorKey === undefined ? {} : { editorKey }),
       });
       return { client, hello };
     },
