@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, clipboard, dialog, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
+import { createEditorCredentials, EDITOR_KEYS_FILE } from '../broker/approvals/editor-credentials.ts';
 import { electronLauncher } from '../clients/bridge-launcher.ts';
 import { isProcessAlive, nodeConfigFs } from '../clients/fs/config-fs.ts';
 import { createPlatform } from '../platform/platform.ts';
@@ -67,6 +68,8 @@ async function onReady(): Promise<void> {
       isProcessAlive,
       paths: { platform: platform.os, env: platform.env, homedir: platform.homedir },
       launcher,
+      // Connect writes the editor's credential into its entry, so its approval is remembered.
+      credentials: createEditorCredentials({ filePath: join(platform.paths.stateDir, EDITOR_KEYS_FILE) }),
     },
     bridgeOptions: () => {
       const ca = host.settings().extraCaFile;

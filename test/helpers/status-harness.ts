@@ -229,6 +229,9 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
     await context.addInitScript({ content: await bundle('test/helpers/status-harness-page.ts') });
     const unsubscribe = host.broker.onStatusChanged((s) => void send('status:changed', s));
     cleanups.push(async () => unsubscribe());
+    // As main.ts: confirmation codes for commands typed in a terminal go to the window only.
+    const unsubscribeCodes = host.onConfirmationCodes((codes) => void send('codes:changed', codes));
+    cleanups.push(async () => unsubscribeCodes());
 
     await page.goto(pageUrl);
     await page.locator('body[data-ready="true"]').waitFor();

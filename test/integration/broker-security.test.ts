@@ -217,10 +217,13 @@ void test('client approval: pending -> approved (admin channel) -> served; denie
     assert.equal(asked.ok ? null : asked.error.code, 'CONFIRMATION_REQUIRED', 'approving needs the one-time code');
     const challengeId = asked.ok ? '' : (asked.error.confirmation?.challengeId ?? '');
     const code = tb.codes.at(-1)?.code ?? '';
-    assert.deepEqual(await admin.call('clients.decide', { id, decision: 'approve', confirmation: { challengeId, code } }), {
-      ok: true,
-      value: {},
-    });
+    assert.deepEqual(
+      await admin.call('clients.decide', { id, decision: 'approve', confirmation: { challengeId, code } }),
+      {
+        ok: true,
+        value: {},
+      },
+    );
     const served = tokenResult.parse(await client.call('token.get', { scopes: ['User.Read'] }));
     assert.ok(served.ok);
     assert.equal(emulator.verifyAccessToken(`Bearer ${served.value.accessToken}`).ok, true);
@@ -251,7 +254,10 @@ void test('a bridge cannot approve itself: no admin methods on the bridge socket
       }),
       (e: unknown) => e instanceof RpcCallError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
     );
-    assert.equal(tb.broker.status().clients.find((c) => c.name === 'sneaky')?.approval, 'pending');
+    assert.ok(
+      tb.broker.status().clients.every((c) => c.approval !== 'approved'),
+      'nothing was approved',
+    );
   } finally {
     await tb.stop();
   }
