@@ -93,6 +93,25 @@ void test('--print shows each editor its own shape and writes nothing', async ()
   }
 });
 
+void test('--print carries the editor credential already in its config (a paste keeps the editor recognised)', async () => {
+  const { home, cleanup } = await tempHome();
+  try {
+    assert.equal(await runConnect(['zed'], cli(home).deps), 0);
+    const doc = JSON.parse(await readFile(zedFile(home), 'utf8')) as {
+      context_servers: Record<string, { env: Record<string, string> }>;
+    };
+    const key = doc.context_servers['graph-bridge']?.env.GRAPH_BRIDGE_EDITOR_KEY;
+    const p = cli(home);
+    assert.equal(await runConnect(['--print', 'zed'], p.deps), 0);
+    const printed = JSON.parse(p.out()) as { context_servers: Record<string, { env: Record<string, string> }> };
+    assert.equal(printed.context_servers['graph-bridge']?.env.GRAPH_BRIDGE_EDITOR_KEY, key);
+    assert.match(p.err(), /holds the editor's credential/);
+    assert.match(p.err(), /--home \S+ connect --list/);
+  } finally {
+    await cleanup();
+  }
+});
+
 void test('--list shows every editor with installed/connected/config path', async () => {
   const { home, cleanup } = await tempHome();
   try {
