@@ -17,8 +17,10 @@ const USAGE = `Usage: graph-bridge agent [--device-code] [--approvals=ask|none] 
 
 Runs the Graph Bridge broker in this terminal until Ctrl-C.
   --device-code      if nobody is signed in, sign in with a device code printed here
-  --approvals=ask    hold write approvals for "graph-bridge approvals allow|deny <id>"
-                     (default none: writes need the policy "allow" in settings)
+  --approvals=ask    hold write approvals for "graph-bridge approvals allow|deny <id>" in another
+                     terminal (default none: writes need the policy "allow" in settings)
+Approving an editor or a write, resuming and loosening settings from another terminal ask for a
+one-time code that this agent prints here (never to its log): type it there only if you started it.
   --demo             use the demo profile (GRAPH_BRIDGE_HOME defaults to ./.graph-bridge-demo)`;
 
 /** --demo: point GRAPH_BRIDGE_HOME at ./.graph-bridge-demo unless it is already set. */
