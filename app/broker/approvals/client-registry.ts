@@ -235,8 +235,8 @@ export function createClientRegistry(options: ClientRegistryOptions) {
       options.onChange();
       return ok(undefined);
     },
+    /** Remembered editors (by id), then this run's sessions (in the order they connected). */
     list(): BrokerStatus['clients'] {
-      const now = options.now().toISOString();
       const row = (
         id: string,
         rec: { name: string; approval: ClientApproval; firstSeen: string; lastSeen: string },
@@ -247,15 +247,15 @@ export function createClientRegistry(options: ClientRegistryOptions) {
           name: rec.name,
           remembered: !id.startsWith(SESSION_PREFIX),
           approval: rec.approval,
-          firstSeen: rec.firstSeen || now,
-          lastSeen: rec.lastSeen || now,
+          firstSeen: rec.firstSeen,
+          lastSeen: rec.lastSeen,
           calls: info?.calls ?? 0,
           connected: info?.connected ?? 0,
         };
       };
       const editors = Object.entries(file.editors).map(([id, rec]) => row(id, rec));
-      const live_ = [...sessions.entries()].map(([id, s]) => row(id, s));
-      return [...editors.sort((a, b) => a.id.localeCompare(b.id)), ...live_];
+      const current = [...sessions.entries()].map(([id, s]) => row(id, s));
+      return [...editors.sort((a, b) => a.id.localeCompare(b.id)), ...current];
     },
     /** Union of the scopes the connected clients' tool catalogs need. */
     neededScopes(): string[] {
