@@ -24,4 +24,5 @@ export const BRIDGE_ENV_NAMES = {
   home: 'GRAPH_BRIDGE_HOME',
   launch: 'GRAPH_BRIDGE_LAUNCH',
   downloadDir: 'GRAPH_BRIDGE_DOWNLOAD_DIR',
+  editorKey: 'GRAPH_BRIDGE_EDITOR_KEY',
 } as const;

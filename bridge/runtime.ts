@@ -9,7 +9,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { BrokerEndpoint, HelloResult, ToolCatalogEntry } from '../app/broker/protocol.ts';
+import { BRIDGE_ENV, type BrokerEndpoint, type HelloResult, type ToolCatalogEntry } from '../app/broker/protocol.ts';
 import { createApiClient } from './api-client.ts';
 import { createBrokerClient } from './broker/broker-client.ts';
 import { createTokenSource } from './broker/token-source.ts';
@@ -146,6 +146,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const timeoutMs = httpTimeoutFrom(options.env);
   if (options.env[HTTP_TIMEOUT_ENV] !== undefined && timeoutMs === undefined)
     log.warn(`${HTTP_TIMEOUT_ENV} must be a whole number of milliseconds from 1000 to 600000; using the default`);
+  const editorKey = options.env[BRIDGE_ENV.editorKey]?.trim();
+  const keyOk = editorKey !== undefined && /^[0-9a-f]{64}$/.test(editorKey);
+  if (editorKey !== undefined && editorKey !== '' && !keyOk) {
+    log.warn(`${BRIDGE_ENV.editorKey} is not 64 hex characters; ignoring it (run graph-bridge connect again)`);
+  }
   const broker = createBrokerClient({
     endpoint: options.endpoint,
     connect: (path) => connectSocket(path, 1000),
@@ -154,6 +159,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     clientInfo: () => options.clientInfo(),
     pid: options.pid,
     tools: options.catalog,
+    ...(keyOk ? { editorKey } : {}),
     log,
     sleep,
     now,

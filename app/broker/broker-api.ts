@@ -37,7 +37,8 @@ export interface Broker {
     target: { group: ToolGroup } | { scopes: string[] },
     options?: GrantConsentOptions,
   ): Promise<Result<string[]>>;
-  decideClient(name: string, decision: ClientDecision): Result<void>;
+  /** `id` from status().clients: the editor id a credential names, or `session-<n>`. */
+  decideClient(id: string, decision: ClientDecision): Result<void>;
   decideWrite(approvalId: string, decision: WriteDecision): Result<void>;
   setPaused(paused: boolean): void;
   audit(query?: AuditQuery): Promise<AuditEntry[]>;

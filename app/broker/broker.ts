@@ -1,11 +1,13 @@
 /**
  * createBroker(deps): the broker composition root shared by the headless agent and the tray.
  *
- * Files it owns (private run dir from resolveBrokerEndpoint, 0700, checked at start):
- *   broker.sock / admin.sock   Unix sockets (0600) — Windows: named pipes `<pipe>` and `<pipe>-admin`
- *   broker.key / admin.key     64 hex chars + "\n" (0600), fresh random 256-bit keys at every start,
- *                              removed at stop
- * and in the state dir: clients.json (client approvals, see approvals/client-registry.ts) and
+ * Files it owns (two private dirs, 0700, both checked at start; see admin/admin-endpoint.ts):
+ *   <run dir>/broker.sock, broker.key          what bridges get: the socket (0600) and its key
+ *   <run dir>-admin/admin.sock, admin.key      the CLI's admin channel — never in the bridges' run dir
+ *   (Windows: named pipes `<pipe>` and `<pipe>-admin`); keys are 64 hex chars + "\n" (0600), fresh random
+ *   256-bit keys at every start, removed at stop
+ * and in the state dir: clients.json (client approvals, see approvals/client-registry.ts),
+ * editor-keys.json (hashes of per-editor credentials, approvals/editor-credentials.ts) and
  * audit.jsonl[.1|.2] (see audit/audit-log.ts).
  */
 import { randomUUID } from 'node:crypto';
@@ -24,9 +26,12 @@ import type { AuthService } from './auth/auth-service.ts';
 import type { Broker } from './broker-api.ts';
 import type { BrokerConfig } from './broker-config.ts';
 import type { AdminStatus } from './admin-protocol.ts';
-import { ADMIN_KEY_NAME, ADMIN_SOCKET_NAME } from './admin-protocol.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { createClientRegistry } from './approvals/client-registry.ts';
+import { createEditorCredentials, EDITOR_KEYS_FILE } from './approvals/editor-credentials.ts';
+import { adminEndpointFor, type AdminEndpoint } from './admin/admin-endpoint.ts';
+import { createConfirmations, type ShowConfirmation } from './admin/confirmations.ts';
+import type { SettingsControl } from './admin/settings-control.ts';
 import { createWriteApprovals } from './approvals/write-approvals.ts';
 import type { WritePolicy } from './approvals/write-approvals.ts';
 import { createConsentQueue } from './consent/consent-queue.ts';
@@ -60,6 +65,16 @@ export interface BrokerDeps {
   host?: 'agent' | 'tray';
   /** Can a human answer write approvals (tray: yes; agent: only with --approvals=ask)? */
   interactiveApprovals: boolean;
+  /**
+   * Shows a one-time confirmation code to the person at this host — the tray's window, the agent's own
+   * terminal — and says where; never a log, status or a socket. Without it, nothing that loosens access
+   * can be done over the admin channel (the window still can).
+   */
+  showConfirmation?: ShowConfirmation;
+  /** The code is no longer valid (used, expired): stop showing it. */
+  hideConfirmation?: (challengeId: string) => void;
+  /** settings.json for the admin channel's settings.get/update (`graph-bridge settings`). */
+  settings?: SettingsControl;
   now?: () => Date;
   newId?: () => string;
   /** What one connection may cost (both sockets); defaults from protocol.ts. Tests shorten the deadline. */
@@ -83,7 +98,7 @@ export function ipcLimitsWith(overrides: Partial<RpcServerLimits> = {}): RpcServ
 /** What createBroker returns: the Broker facade plus host-only extras. */
 export interface BrokerCore extends Broker {
   readonly endpoint: BrokerEndpoint;
-  readonly adminEndpoint: { path: string; keyPath: string };
+  readonly adminEndpoint: AdminEndpoint;
   adminStatus(): AdminStatus;
   /** Loads persisted state (clients.json) without listening: for CLI commands run in-process. */
   loadState(): Promise<void>;
@@ -95,13 +110,7 @@ export class BrokerStartError extends Error {
   override readonly name = 'BrokerStartError';
 }
 
-export function adminEndpointFor(endpoint: BrokerEndpoint, isPipe: boolean): { path: string; keyPath: string } {
-  const sep = isPipe ? '\\' : '/';
-  return {
-    path: isPipe ? `${endpoint.path}-admin` : `${endpoint.dir}${sep}${ADMIN_SOCKET_NAME}`,
-    keyPath: `${endpoint.dir}${sep}${ADMIN_KEY_NAME}`,
-  };
-}
+export { adminEndpointFor } from './admin/admin-endpoint.ts';
 
 export function createBroker(deps: BrokerDeps): BrokerCore {
   const { auth, logger } = deps;
@@ -134,6 +143,7 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
     filePath: join(deps.stateDir, 'clients.json'),
     now,
     policy: () => deps.config().clientPolicy,
+    credentials: createEditorCredentials({ filePath: join(deps.stateDir, EDITOR_KEYS_FILE), now }),
     logger,
     onChange: changed,
   });
@@ -168,6 +178,11 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
     logger,
     now,
   });
+  const confirmations = createConfirmations({
+    now,
+    show: deps.showConfirmation ?? null,
+    ...(deps.hideConfirmation === undefined ? {} : { hide: deps.hideConfirmation }),
+  });
 
   const startError = (r: Result<unknown>): void => {
     if (!r.ok) throw new BrokerStartError(r.error.message);
@@ -180,6 +195,7 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
 
     async start() {
       startError(await ensurePrivateDir(deps.endpoint.dir, { uid: deps.uid }));
+      startError(await ensurePrivateDir(adminEndpoint.dir, { uid: deps.uid }));
       await clients.load();
       if (!deps.isPipe) {
         // Refuse before touching the key files of a live broker.
@@ -206,7 +222,13 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
         ...common,
         path: adminEndpoint.path,
         expectedKey: adminKey,
-        protocol: createAdminProtocol({ broker, version: deps.version, adminStatus: () => broker.adminStatus() }),
+        protocol: createAdminProtocol({
+          broker,
+          version: deps.version,
+          adminStatus: () => broker.adminStatus(),
+          confirmations,
+          settings: deps.settings ?? null,
+        }),
       });
       if (!deps.isPipe) {
         await writeKeyFile(deps.endpoint.keyPath, bridgeKey);
@@ -279,12 +301,12 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
       changed();
       return result;
     },
-    decideClient: (name, decision) => clients.decide(name, decision),
+    decideClient: (id, decision) => clients.decide(id, decision),
     decideWrite: (id, decision) => writes.decide(id, decision),
     setPaused(value) {
       if (paused === value) return;
       paused = value;
-      if (value) writes.denyAll('Graph Bridge access was paused. Resume it from the tray or run: graph-bridge resume');
+      if (value) writes.denyAll('The user paused Graph Bridge access, so the write was not made.');
       logger.info(value ? 'Access paused' : 'Access resumed');
       changed();
     },

@@ -255,6 +255,15 @@ export const helloParamsSchema = z.object({
     version: z.string().max(100),
     pid: z.number().int().positive(),
   }),
+  /**
+   * The editor's credential (GRAPH_BRIDGE_EDITOR_KEY, minted by `graph-bridge connect` into that editor's
+   * entry). It binds the client to the editor's remembered approval; without it (or with an unknown one)
+   * the client is a new pending client whatever its name.
+   */
+  editorKey: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type HelloParams = z.infer<typeof helloParamsSchema>;
 
@@ -404,7 +413,14 @@ export const statusSchema = z.object({
   ),
   clients: z.array(
     z.object({
+      /**
+       * What decides it (`clients.decide`, the window's buttons): the editor id a credential was minted for
+       * (`cursor`), or `session-<n>` for a client without one (one live connection, never remembered).
+       */
+      id: z.string(),
       name: z.string(),
+      /** True for an editor identified by its credential (the approval is remembered). */
+      remembered: z.boolean(),
       approval: clientApprovalSchema,
       firstSeen: z.iso.datetime(),
       lastSeen: z.iso.datetime(),
@@ -534,6 +550,8 @@ export const BRIDGE_ENV = {
   launch: 'GRAPH_BRIDGE_LAUNCH',
   /** Directory where read_file saves large/binary downloads. */
   downloadDir: 'GRAPH_BRIDGE_DOWNLOAD_DIR',
+  /** This editor's credential (64 hex chars), sent in hello; the broker keeps only its hash. */
+  editorKey: 'GRAPH_BRIDGE_EDITOR_KEY',
 } as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -1,25 +1,38 @@
 /**
- * The CLI's connection to a RUNNING broker's admin channel (admin.sock + admin.key, see
- * app/broker/admin-protocol.ts). `connectAdmin` resolves to null when no broker is running, so
- * commands can fall back to running the broker core in-process.
+ * The CLI's connection to a RUNNING broker's admin channel (admin.sock + admin.key in their own
+ * private dir, see app/broker/admin-protocol.ts). `connectAdmin` resolves to null when no broker is
+ * running — or when the admin dir is not private to this user (nothing is sent to a socket another
+ * user could have placed) — so commands can fall back to running the broker core in-process.
  */
-import { readFile } from 'node:fs/promises';
-import { ADMIN_METHODS, ADMIN_PROTOCOL_VERSION } from '../broker/admin-protocol.ts';
-import type { AdminMethodName, AdminParams, AdminValue } from '../broker/admin-protocol.ts';
-import { adminEndpointFor } from '../broker/broker.ts';
-import { resultSchema } from '../broker/protocol.ts';
-import type { BrokerEndpoint, Result } from '../broker/protocol.ts';
+import { lstat, readFile } from 'node:fs/promises';
+import { ADMIN_METHODS, ADMIN_PROTOCOL_VERSION, adminResultSchema } from '../broker/admin-protocol.ts';
+import type { AdminAnswer, AdminMethodName, AdminParams } from '../broker/admin-protocol.ts';
+import { adminEndpointFor } from '../broker/admin/admin-endpoint.ts';
+import type { BrokerEndpoint } from '../broker/protocol.ts';
 import { connectRpc } from '../broker/ipc/rpc-client.ts';
 import type { RpcClient } from '../broker/ipc/rpc-client.ts';
+import { checkPrivateDirStat } from '../broker/ipc/private-dir.ts';
 
 export interface AdminClient {
-  call<M extends Exclude<AdminMethodName, 'hello'>>(method: M, params: AdminParams<M>): Promise<Result<AdminValue<M>>>;
+  call<M extends Exclude<AdminMethodName, 'hello'>>(method: M, params: AdminParams<M>): Promise<AdminAnswer<M>>;
   onNotification(listener: (method: string, params: unknown) => void): void;
   close(): void;
 }
 
-export async function connectAdmin(endpoint: BrokerEndpoint, isPipe: boolean): Promise<AdminClient | null> {
+async function isPrivateDir(dir: string, uid: number | undefined): Promise<boolean> {
+  if (uid === undefined) return true;
+  const st = await lstat(dir).catch(() => null);
+  if (st === null) return false;
+  return checkPrivateDirStat(dir, { isDirectory: st.isDirectory(), uid: st.uid, mode: st.mode }, uid).ok;
+}
+
+export async function connectAdmin(
+  endpoint: BrokerEndpoint,
+  isPipe: boolean,
+  uid: number | undefined = process.getuid?.(),
+): Promise<AdminClient | null> {
   const admin = adminEndpointFor(endpoint, isPipe);
+  if (!isPipe && !(await isPrivateDir(admin.dir, uid))) return null;
   let key: string;
   try {
     key = (await readFile(admin.keyPath, 'utf8')).trim();
@@ -32,7 +45,7 @@ export async function connectAdmin(endpoint: BrokerEndpoint, isPipe: boolean): P
   } catch {
     return null;
   }
-  const hello = resultSchema(ADMIN_METHODS.hello.result).safeParse(
+  const hello = adminResultSchema(ADMIN_METHODS.hello.result).safeParse(
     await rpc.call('hello', { protocolVersion: ADMIN_PROTOCOL_VERSION, key }).catch(() => null),
   );
   if (!hello.success || !hello.data.ok) {
@@ -42,7 +55,8 @@ export async function connectAdmin(endpoint: BrokerEndpoint, isPipe: boolean): P
   return {
     async call(method, params) {
       const raw = await rpc.call(method, params);
-      return resultSchema(ADMIN_METHODS[method].result).parse(raw) as Result<never>;
+      // Only the confirmable methods answer with the admin-only error codes (admin-protocol.ts).
+      return adminResultSchema(ADMIN_METHODS[method].result).parse(raw) as AdminAnswer<typeof method>;
     },
     onNotification: (l) => rpc.onNotification(l),
     close: () => rpc.close(),

@@ -11,16 +11,23 @@ import { EXIT } from './command.ts';
 import type { CliDeps } from './command.ts';
 import { createHost } from './host.ts';
 import type { Host } from './host.ts';
+import { cliCommand } from './invocation.ts';
 
 export interface BrokerAccess {
   running?: (admin: AdminClient) => Promise<number>;
   local?: (host: Host) => number | Promise<number>;
   /** The command prints the token cache backend itself (status): no separate memory-mode notice. */
   showsCache?: boolean;
+  /** Without `local`: what to say when no broker runs (default: start one first). */
+  absent?: () => number | Promise<number>;
 }
 
 export async function withBroker(deps: CliDeps, authFactory: AuthFactory, access: BrokerAccess): Promise<number> {
-  const admin = await connectAdmin(deps.platform.paths.endpoint, deps.platform.os === 'win32');
+  const admin = await connectAdmin(
+    deps.platform.paths.endpoint,
+    deps.platform.os === 'win32',
+    deps.platform.uid ?? undefined,
+  );
   if (admin !== null) {
     if (access.running === undefined) admin.close();
     else {
@@ -40,8 +47,9 @@ export async function withBroker(deps: CliDeps, authFactory: AuthFactory, access
     }
   }
   if (access.local === undefined) {
+    if (access.absent !== undefined) return access.absent();
     deps.stderr.write(
-      'graph-bridge: no Graph Bridge broker is running. Start the tray app or run "graph-bridge agent" first.\n',
+      `graph-bridge: no Graph Bridge broker is running. Start the tray app, or run in a terminal: ${cliCommand(deps, 'agent')}\n`,
     );
     return EXIT.FAILURE;
   }
@@ -61,6 +69,21 @@ export async function withBroker(deps: CliDeps, authFactory: AuthFactory, access
   } finally {
     await host.value.broker.stop();
   }
+}
+
+/**
+ * For a `local` handler: a decision that loosens access needs a running tray or agent, which shows the
+ * person the confirmation code; the in-process core has nobody to show it to.
+ */
+export function needsRunningBroker(
+  deps: Pick<CliDeps, 'stderr' | 'env' | 'execPath' | 'bridgeEntry' | 'platform'>,
+  what: string,
+): number {
+  deps.stderr.write(
+    `graph-bridge: to ${what}, Graph Bridge must be running to show you a confirmation code. Open the Graph Bridge ` +
+      `app, or run in a terminal of your own: ${cliCommand(deps, 'agent')} — then run this command again.\n`,
+  );
+  return EXIT.FAILURE;
 }
 
 export function errorText(e: unknown): string {

@@ -12,6 +12,14 @@ export interface TextSink {
   write(text: string): unknown;
 }
 
+/** The person at the keyboard, if any: decisions that loosen access need one (see confirm.ts). */
+export interface CliTerminal {
+  /** stdin is an interactive terminal (not a pipe, a file or /dev/null). */
+  interactive: boolean;
+  /** Prints `question` and reads one line typed by the user; null on end of input or Ctrl-C. */
+  ask(question: string): Promise<string | null>;
+}
+
 export interface CliDeps {
   stdout: TextSink;
   stderr: TextSink;
@@ -27,6 +35,7 @@ export interface CliDeps {
   bridgeEntry: string;
   /** `process.execPath` (node or the Electron binary in node mode), for `connect`. */
   execPath: string;
+  terminal: CliTerminal;
 }
 
 /** argv excludes the command name itself: `graph-bridge clients approve x` -> runClients(['approve','x'], deps). */

@@ -11,15 +11,16 @@ export interface StatusView extends Omit<AdminStatus, 'host' | 'interactiveAppro
   host: string | null;
 }
 
-export function formatStatus(view: StatusView): string {
+/** `cli`: how to write a graph-bridge command for this profile (app/cli/invocation.ts). */
+export function formatStatus(view: StatusView, cli = 'graph-bridge'): string {
   const s = view.status;
   const lines: string[] = [];
   lines.push(
     `Broker:        ${view.running ? `running (${view.host ?? 'agent'}) on ${s.endpoint}` : `not running (would listen on ${s.endpoint})`}`,
   );
-  if (s.paused) lines.push('Access:        PAUSED (resume with: graph-bridge resume)');
+  if (s.paused) lines.push(`Access:        PAUSED (resume in the Graph Bridge window, or with: ${cli} resume)`);
   lines.push(
-    `Account:       ${s.account === null ? 'not signed in (run: graph-bridge login)' : `${s.account.username}${s.account.name === undefined ? '' : ` (${s.account.name})`}`}`,
+    `Account:       ${s.account === null ? `not signed in (run: ${cli} login)` : `${s.account.username}${s.account.name === undefined ? '' : ` (${s.account.name})`}`}`,
   );
   if (s.account !== null) lines.push(`Tenant:        ${s.account.tenantId} @ ${s.account.environment}`);
   if (s.signInNeeded !== undefined)
@@ -40,13 +41,12 @@ export function formatStatus(view: StatusView): string {
   const missing = view.neededScopes.filter((x) => !granted.has(x.toLowerCase()));
   lines.push(`Granted:       ${s.grantedScopes.length === 0 ? '(none)' : s.grantedScopes.join(' ')}`);
   lines.push(`Needed:        ${view.neededScopes.join(' ') || '(none)'}`);
-  if (missing.length > 0)
-    lines.push(`Missing:       ${missing.join(' ')} (grant with: graph-bridge consent <group|scope…>)`);
+  if (missing.length > 0) lines.push(`Missing:       ${missing.join(' ')} (grant with: ${cli} consent <group|scope…>)`);
   lines.push('Clients:');
   if (s.clients.length === 0) lines.push('  (none yet)');
   for (const c of s.clients) {
     lines.push(
-      `  ${c.name.padEnd(24)} ${c.approval.padEnd(9)} connected ${c.connected}, calls ${c.calls}, last seen ${c.lastSeen}`,
+      `  ${c.id.padEnd(14)} ${c.name.padEnd(24)} ${c.approval.padEnd(9)} connected ${c.connected}, calls ${c.calls}, last seen ${c.lastSeen}`,
     );
   }
   lines.push('Pending approvals:');
@@ -58,7 +58,7 @@ export function formatStatus(view: StatusView): string {
     lines.push('Consent requested:');
     for (const c of s.pendingConsent)
       lines.push(
-        `  ${c.scopes.join(' ')} (by ${c.requestedBy}; grant with: graph-bridge consent ${c.scopes.map(shellArg).join(' ')})`,
+        `  ${c.scopes.join(' ')} (by ${c.requestedBy}; grant with: ${cli} consent ${c.scopes.map(shellArg).join(' ')})`,
       );
   }
   if (view.logPath !== null) lines.push(`Log:           ${view.logPath}`);

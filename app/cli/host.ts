@@ -14,9 +14,13 @@ import { loadSettings } from '../broker/settings/settings-store.ts';
 import type { LoadedSettings } from '../broker/settings/settings-store.ts';
 import { fail, ok } from '../broker/protocol.ts';
 import type { Result } from '../broker/protocol.ts';
-import type { CliDeps } from './command.ts';
+import type { CliDeps, TextSink } from './command.ts';
 import type { AuthFactory } from './auth-factory.ts';
 import { escapeControls } from '../broker/text/terminal-safe.ts';
+import type { ConfirmationPrompt } from '../broker/admin/confirmations.ts';
+import { createSettingsControl } from '../broker/admin/settings-control.ts';
+import { deriveEndpoints } from '../broker/settings/derive.ts';
+import type { Settings } from '../broker/settings/settings-schema.ts';
 
 export interface HostOptions {
   kind: 'agent' | 'cli';
@@ -35,7 +39,8 @@ export interface HostOptions {
 export interface Host {
   broker: BrokerCore;
   loaded: LoadedSettings;
-  config: BrokerConfig;
+  /** Current broker config (settings changed over the admin channel apply at once). */
+  config: () => BrokerConfig;
   logger: Logger;
   logPath: string | null;
 }
@@ -81,7 +86,16 @@ export async function createHost(deps: CliDeps, options: HostOptions): Promise<R
   if (options.cacheNotice !== false && options.kind === 'cli' && cache.backend !== 'keychain') {
     deps.stderr.write(`graph-bridge: ${escapeControls(cache.detail)}\n`);
   }
-  const config = brokerConfigFromSettings(loaded.value.settings, loaded.value.endpoints, platform);
+  let config = brokerConfigFromSettings(loaded.value.settings, loaded.value.endpoints, platform);
+  const started = loaded.value.settings;
+  const settings = createSettingsControl({
+    configDir: platform.paths.configDir,
+    env: deps.env,
+    apply: (next) => {
+      config = brokerConfigFromSettings(next, deriveEndpoints(next), platform);
+      return Promise.resolve(ok(signInChanged(started, next) ? AGENT_RESTART_NOTE : null));
+    },
+  });
   const broker = createBroker({
     auth,
     ...brokerPlacement(platform),
@@ -92,6 +106,36 @@ export async function createHost(deps: CliDeps, options: HostOptions): Promise<R
     logPath: fileLogger.filePath ?? join(platform.paths.logDir, 'agent.log'),
     host: 'agent',
     interactiveApprovals: options.interactiveApprovals,
+    settings,
+    // The agent's own terminal is where a person sees confirmation codes (never the log file).
+    ...(options.kind === 'agent' ? { showConfirmation: (p: ConfirmationPrompt) => printCode(deps.stdout, p) } : {}),
   });
-  return ok({ broker, loaded: loaded.value, config, logger, logPath: fileLogger.filePath });
+  return ok({ broker, loaded: loaded.value, config: () => config, logger, logPath: fileLogger.filePath });
+}
+
+const AGENT_RESTART_NOTE =
+  'Sign-in settings (client, tenant, cloud, authority, CA, OS broker, plaintext cache) take effect when the agent restarts.';
+const SIGN_IN_KEYS = [
+  'clientId',
+  'tenant',
+  'cloud',
+  'authority',
+  'useBroker',
+  'extraCaFile',
+  'allowPlaintextCache',
+] as const;
+
+function signInChanged(a: Settings, b: Settings): boolean {
+  return SIGN_IN_KEYS.some((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+
+/** Shows a confirmation code in the agent's terminal; returns where, for the CLI's prompt. */
+export function printCode(out: TextSink, p: ConfirmationPrompt): string {
+  out.write(
+    `\nConfirmation code: ${p.code}\n` +
+      `  To: ${p.action}\n` +
+      `  Valid until ${new Date(p.expiresAt).toLocaleTimeString()}. Type it only into a terminal where you ran that ` +
+      `command yourself — never give it to anyone, and never to an AI assistant. If you did not ask for it, ignore it.\n\n`,
+  );
+  return 'the terminal running graph-bridge agent';
 }

@@ -11,6 +11,8 @@ import pkg from '../../package.json' with { type: 'json' };
 import { defaultAuthFactory } from './auth-factory.ts';
 import type { CliDeps } from './command.ts';
 import { answerWithoutCommand, runCli } from './router.ts';
+import { extractHome } from './home-option.ts';
+import { createTerminal } from './terminal.ts';
 
 function bridgeEntry(): string {
   // dist/cli/main.mjs (behind the dist/cli.js stub) -> dist/bridge.js; app/cli/main.ts (tsx) -> <repo>/dist/bridge.js
@@ -29,8 +31,12 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const argv = process.argv.slice(2);
-  const answered = answerWithoutCommand(argv, { stdout: process.stdout, stderr: process.stderr, version: pkg.version });
-  if (answered !== null) return answered;
+  const home = extractHome(argv);
+  if (home.ok) {
+    const io = { stdout: process.stdout, stderr: process.stderr, version: pkg.version };
+    const answered = answerWithoutCommand(home.argv, io);
+    if (answered !== null) return answered;
+  }
   const { createPlatform } = await import('../platform/platform.ts');
   const deps: CliDeps = {
     stdout: process.stdout,
@@ -42,6 +48,7 @@ async function main(): Promise<number> {
     signal: abort.signal,
     bridgeEntry: bridgeEntry(),
     execPath: process.execPath,
+    terminal: createTerminal(process.stdin, process.stderr),
   };
   return runCli(argv, deps, { authFactory: defaultAuthFactory });
 }

@@ -11,6 +11,7 @@
 import type { AuthFactory } from './auth-factory.ts';
 import { EXIT, usageError } from './command.ts';
 import type { CliDeps, CommandSpec } from './command.ts';
+import { extractHome } from './home-option.ts';
 
 export interface RouterOptions {
   authFactory: AuthFactory;
@@ -82,6 +83,11 @@ export const COMMAND_TABLE: readonly CommandEntry[] = [
     load: async () => (await manage()).createAuditCommand(),
   },
   {
+    name: 'settings',
+    summary: 'Show or change settings (tool groups, read-only, approval policies)',
+    load: async (f) => (await import('./commands/settings.ts')).createSettingsCommand(f),
+  },
+  {
     name: 'connect',
     summary: 'Add Graph Bridge to an editor (Claude, Cursor, VS Code, Windsurf, Zed); --list shows them all',
     load: async () => (await connect()).connectCommand,
@@ -112,7 +118,7 @@ export function buildCommands(options: RouterOptions): CommandSpec[] {
 export function usage(commands: readonly Pick<CommandSpec, 'name' | 'summary'>[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
-    'Usage: graph-bridge <command> [options]',
+    'Usage: graph-bridge [--home <dir>] <command> [options]',
     '',
     'Lets AI editors use Microsoft 365 (Microsoft Graph) as you, through a local broker that keeps your tokens.',
     '',
@@ -120,6 +126,7 @@ export function usage(commands: readonly Pick<CommandSpec, 'name' | 'summary'>[]
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run "graph-bridge <command> --help" for a command\'s options. "graph-bridge --version" prints the version.',
+    '--home <dir> (any command) uses the profile in <dir>, like GRAPH_BRIDGE_HOME=<dir>.',
   ].join('\n');
 }
 
@@ -146,10 +153,14 @@ export function answerWithoutCommand(
   return null;
 }
 
-export async function runCli(argv: string[], deps: CliDeps, options: RouterOptions): Promise<number> {
+export async function runCli(rawArgv: string[], rawDeps: CliDeps, options: RouterOptions): Promise<number> {
   const commands = buildCommands(options);
-  const answered = answerWithoutCommand(argv, deps, commands);
+  const home = extractHome(rawArgv);
+  if (!home.ok) return usageError(rawDeps, home.message, usage(commands));
+  const argv = home.argv;
+  const answered = answerWithoutCommand(argv, rawDeps, commands);
   if (answered !== null) return answered;
+  const deps = home.home === undefined ? rawDeps : (await import('./profile.ts')).withHome(rawDeps, home.home);
   const [name = '', ...rest] = argv;
   const command = commands.find((c) => c.name === name);
   if (command === undefined) return usageError(deps, `unknown command "${name}".`, usage(commands));

@@ -51,6 +51,11 @@ export interface BridgeOptions {
   home?: string;
   /** Settings' extraCaFile: PEM of a corporate TLS-inspection CA, for Graph calls from the bridge. */
   extraCaFile?: string;
+  /**
+   * This editor's credential (app/broker/approvals/editor-credentials.ts), written as
+   * GRAPH_BRIDGE_EDITOR_KEY so the broker recognises the editor and remembers its approval.
+   */
+  editorKey?: string;
 }
 
 /** Editor-neutral stdio server definition. */
@@ -70,5 +75,6 @@ export function bridgeServerSpec(launcher: BridgeLauncher, options: BridgeOption
   if (options.home !== undefined && options.home !== '') env[BRIDGE_ENV.home] = options.home;
   if (launcher.launch !== null) env[BRIDGE_ENV.launch] = JSON.stringify(launcher.launch);
   if (options.extraCaFile !== undefined && options.extraCaFile !== '') env.NODE_EXTRA_CA_CERTS = options.extraCaFile;
+  if (options.editorKey !== undefined && options.editorKey !== '') env[BRIDGE_ENV.editorKey] = options.editorKey;
   return { command: launcher.command, args, env };
 }

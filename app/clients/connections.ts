@@ -4,6 +4,8 @@
  * the launcher from the host), every file goes through editConfigFile (lock, backup, atomic write).
  */
 import { isDeepStrictEqual } from 'node:util';
+import type { EditorCredentials } from '../broker/approvals/editor-credentials.ts';
+import { BRIDGE_ENV } from '../broker/protocol.ts';
 import { editorLocation, EDITOR_IDS, type EditorId, type EditorPathInput } from '../platform/editor-paths.ts';
 import { bridgeServerSpec, type BridgeLauncher, type BridgeOptions } from './bridge-launcher.ts';
 import { editConfigFile, type ConfigEditDeps, type ConfigEditOutcome } from './config-file-editor.ts';
@@ -12,7 +14,7 @@ import { stdioEntrySchema } from './editors/editor.ts';
 import { errnoOf } from './fs/config-fs.ts';
 import { entryNames, readEntry, removeEntry, setEntry, type EntryPath } from './jsonc/entry-edits.ts';
 import { parseConfig } from './jsonc/parse-config.ts';
-import { okResult, type ClientsResult } from './result.ts';
+import { errResult, okResult, type ClientsResult } from './result.ts';
 
 /** Our entry's name in every editor. Stable: connect/disconnect/status find it by this name. */
 export const ENTRY_NAME = 'graph-bridge';
@@ -22,6 +24,12 @@ const EDITOR_DIR_MODE = 0o755;
 export interface ClientsContext extends ConfigEditDeps {
   paths: EditorPathInput;
   launcher: BridgeLauncher;
+  /**
+   * Per-editor credentials (the broker's editor-keys.json). When given — by both hosts, the CLI and the
+   * tray — connect writes the editor's key into its entry (keeping a registered one), so the broker
+   * recognises the editor and remembers its approval; disconnect revokes it.
+   */
+  credentials?: EditorCredentials;
 }
 
 export interface EntryOptions {
@@ -91,7 +99,9 @@ export async function connectEditor(
   const def = EDITORS[editor];
   const { configPath } = editorLocation(editor, ctx.paths);
   const path = entryPath(def, options);
-  const entry = desiredEntry(ctx, editor, bridge);
+  const key = await editorKeyFor(ctx, editor, options);
+  if (!key.ok) return key;
+  const entry = desiredEntry(ctx, editor, key.value === null ? bridge : { ...bridge, editorKey: key.value });
   const result = await editConfigFile(
     {
       file: configPath,
@@ -127,6 +137,8 @@ export async function disconnectEditor(
   } catch (err) {
     // Nothing to disconnect, and no reason to create the editor's folder.
     if (errnoOf(err) === 'ENOENT') {
+      const revoked = await revokeCredential(ctx, editor);
+      if (!revoked.ok) return revoked;
       return okResult({ ...base, file: configPath, changed: false, created: false, backup: null });
     }
   }
@@ -140,7 +152,60 @@ export async function disconnectEditor(
     },
     ctx,
   );
-  return result.ok ? okResult({ ...result.value, ...base }) : result;
+  if (!result.ok) return result;
+  const revoked = await revokeCredential(ctx, editor);
+  return revoked.ok ? okResult({ ...result.value, ...base }) : revoked;
+}
+
+/** The editor key its current entry carries, if any (an unreadable file simply has none). */
+async function currentEditorKey(
+  ctx: ClientsContext,
+  editor: EditorId,
+  options: EntryOptions,
+): Promise<string | undefined> {
+  const def = EDITORS[editor];
+  const { configPath } = editorLocation(editor, ctx.paths);
+  const text = await ctx.fs.readFile(configPath, 'utf8').catch(() => null);
+  if (text === null) return undefined;
+  const parsed = parseConfig(text, def.syntax, configPath);
+  if (!parsed.ok) return undefined;
+  const entry = stdioEntrySchema.safeParse(readEntry(parsed.value, entryPath(def, options)));
+  return entry.success ? entry.data.env?.[BRIDGE_ENV.editorKey] : undefined;
+}
+
+/**
+ * The credential to write into the editor's entry: its registered one when the entry has it (so
+ * connecting twice changes nothing), else a new one. Null when this host keeps no credentials.
+ */
+export async function editorKeyFor(
+  ctx: ClientsContext,
+  editor: EditorId,
+  options: EntryOptions = {},
+): Promise<ClientsResult<string | null>> {
+  if (ctx.credentials === undefined) return okResult(null);
+  try {
+    const { key } = await ctx.credentials.ensure(editor, await currentEditorKey(ctx, editor, options));
+    return okResult(key);
+  } catch (err) {
+    return errResult(
+      'IO_ERROR',
+      `Could not record ${EDITORS[editor].displayName}'s Graph Bridge credential: ${err instanceof Error ? err.message : String(err)}. Nothing was changed.`,
+      { file: editorLocation(editor, ctx.paths).configPath },
+    );
+  }
+}
+
+async function revokeCredential(ctx: ClientsContext, editor: EditorId): Promise<ClientsResult<null>> {
+  try {
+    await ctx.credentials?.revoke(editor);
+    return okResult(null);
+  } catch (err) {
+    return errResult(
+      'IO_ERROR',
+      `The entry was removed, but ${EDITORS[editor].displayName}'s Graph Bridge credential could not be revoked: ${err instanceof Error ? err.message : String(err)}. Run the command again.`,
+      { file: editorLocation(editor, ctx.paths).configPath },
+    );
+  }
 }
 
 async function exists(ctx: ClientsContext, path: string): Promise<boolean> {
@@ -210,6 +275,13 @@ export async function editorStatus(
   const ours = ctx.launcher.args;
   const isCurrent = shaped.data.command === ctx.launcher.command && ours.every((a, i) => args[i] === a);
   const extra = args.slice(ours.length).join(' ');
+  if (isCurrent && ctx.credentials !== undefined) {
+    const key = shaped.data.env?.[BRIDGE_ENV.editorKey];
+    if (key === undefined || ctx.credentials.identify(key)?.editor !== editor) {
+      const detail = 'has no valid Graph Bridge editor credential, so its approval is not remembered';
+      return { ...base, installed: true, configExists: true, state: 'outdated', detail, servers };
+    }
+  }
   return {
     ...base,
     installed: true,

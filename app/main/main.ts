@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, clipboard, dialog, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
+import { createEditorCredentials, EDITOR_KEYS_FILE } from '../broker/approvals/editor-credentials.ts';
 import { electronLauncher } from '../clients/bridge-launcher.ts';
 import { isProcessAlive, nodeConfigFs } from '../clients/fs/config-fs.ts';
 import { createPlatform } from '../platform/platform.ts';
@@ -67,6 +68,8 @@ async function onReady(): Promise<void> {
       isProcessAlive,
       paths: { platform: platform.os, env: platform.env, homedir: platform.homedir },
       launcher,
+      // Connect writes the editor's credential into its entry, so its approval is remembered.
+      credentials: createEditorCredentials({ filePath: join(platform.paths.stateDir, EDITOR_KEYS_FILE) }),
     },
     bridgeOptions: () => {
       const ca = host.settings().extraCaFile;
@@ -86,7 +89,7 @@ async function onReady(): Promise<void> {
     isTrustedSender: createTrustedSenderCheck({ webContentsId: statusWindow.webContentsId, pageUrl: PAGE_URL }),
     log,
   });
-  const toWindow = <E extends 'status:changed' | 'auth:device-code'>(
+  const toWindow = <E extends 'status:changed' | 'auth:device-code' | 'codes:changed'>(
     channel: E,
     payload: Parameters<typeof sendWindowEvent<E>>[2],
   ) => {
@@ -199,6 +202,12 @@ async function onReady(): Promise<void> {
     showWindow: () => statusWindow.show(),
   });
   host.broker.onStatusChanged((status) => reactor.handle(status));
+  // A confirmation code for a command typed in a terminal: shown in the window only (no notification,
+  // which the OS may log or show on a locked screen).
+  host.onConfirmationCodes((codes) => {
+    if (codes.length > 0) statusWindow.show();
+    toWindow('codes:changed', codes);
+  });
   reactor.handle(host.broker.status());
   tray.on('click', () => statusWindow.show());
   app.on('second-instance', () => statusWindow.show());

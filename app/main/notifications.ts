@@ -40,12 +40,12 @@ function signInNeeded(prev: BrokerStatus | null, next: BrokerStatus): Notificati
 }
 
 function newClients(prev: BrokerStatus | null, next: BrokerStatus): NotificationModel[] {
-  const before = new Set(prev?.clients.filter((c) => c.approval === 'pending').map((c) => c.name) ?? []);
+  const before = new Set(prev?.clients.filter((c) => c.approval === 'pending').map((c) => c.id) ?? []);
   return next.clients
-    .filter((c) => c.approval === 'pending' && !before.has(c.name))
+    .filter((c) => c.approval === 'pending' && !before.has(c.id))
     .map((c) => ({
       kind: 'client-approval' as const,
-      id: `client:${c.name}`,
+      id: `client:${c.id}`,
       title: 'Graph Bridge: new editor wants access',
       body: `"${e(c.name)}" asked to use your Microsoft 365 account. Open Graph Bridge to allow or deny it.`,
     }));

@@ -19,6 +19,8 @@ import { fail, ok, type BrokerStatus, type Result } from '../broker/protocol.ts'
 import { deriveEndpoints, type EndpointConfig } from '../broker/settings/derive.ts';
 import type { Settings } from '../broker/settings/settings-schema.ts';
 import { loadSettings } from '../broker/settings/settings-store.ts';
+import type { ConfirmationPrompt } from '../broker/admin/confirmations.ts';
+import { createSettingsControl } from '../broker/admin/settings-control.ts';
 import type { Platform } from '../platform/platform.ts';
 
 export interface TrayHostDeps {
@@ -50,6 +52,44 @@ export interface TrayHost {
    * state and status listeners. On failure the previous settings' core is started again.
    */
   reloadSignIn(): Promise<Result<void>>;
+  /**
+   * Confirmation codes for `graph-bridge` commands typed in a terminal (approve, allow, resume, loosening
+   * settings): the window shows them; they never go to a log, status or a socket. Fires with the codes
+   * still valid whenever one is made or used.
+   */
+  onConfirmationCodes(listener: (codes: ConfirmationPrompt[]) => void): () => void;
+  confirmationCodes(): ConfirmationPrompt[];
+}
+
+/** Where the tray shows codes, as the CLI's prompt names it. */
+export const TRAY_CODE_PLACE = 'the Graph Bridge window (open it from the tray icon)';
+const TRAY_RESTART_NOTE =
+  'Sign-in settings take effect after a restart of Graph Bridge (Quit from the tray menu, then start it again).';
+
+function createCodeBoard(now: () => Date) {
+  const codes = new Map<string, ConfirmationPrompt>();
+  const listeners = new Set<(codes: ConfirmationPrompt[]) => void>();
+  const current = (): ConfirmationPrompt[] =>
+    [...codes.values()].filter((c) => Date.parse(c.expiresAt) > now().getTime());
+  const emit = (): void => {
+    const list = current();
+    for (const l of listeners) l(list);
+  };
+  return {
+    show(prompt: ConfirmationPrompt): string {
+      codes.set(prompt.challengeId, prompt);
+      emit();
+      return TRAY_CODE_PLACE;
+    },
+    hide(id: string): void {
+      if (codes.delete(id)) emit();
+    },
+    current,
+    subscribe(listener: (codes: ConfirmationPrompt[]) => void): () => void {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
 }
 
 /** A BrokerCore that forwards to a replaceable core and keeps its status listeners across swaps. */
@@ -81,7 +121,7 @@ export function createSwitchableBroker(initial: BrokerCore): { broker: BrokerCor
     signOut: (id) => current.signOut(id),
     useAccount: (id) => current.useAccount(id),
     grantConsent: (target, options) => current.grantConsent(target, options),
-    decideClient: (name, decision) => current.decideClient(name, decision),
+    decideClient: (id, decision) => current.decideClient(id, decision),
     decideWrite: (id, decision) => current.decideWrite(id, decision),
     setPaused: (paused) => current.setPaused(paused),
     audit: (query) => current.audit(query),
@@ -129,6 +169,25 @@ export async function createTrayHost(deps: TrayHostDeps): Promise<Result<TrayHos
   let settings = startSettings;
   let endpoints = loaded.value.endpoints;
   let config: BrokerConfig = brokerConfigFromSettings(settings, endpoints, platform);
+  // What the running sign-in core was built with (reloadSignIn moves them on).
+  let coreSettings = startSettings;
+  let coreEndpoints = endpoints;
+  const codeBoard = createCodeBoard(() => new Date());
+  const applySettings = (next: Settings): void => {
+    settings = next;
+    endpoints = deriveEndpoints(next);
+    config = brokerConfigFromSettings(next, endpoints, platform);
+  };
+  const restartNeeded = (): boolean => SIGN_IN_KEYS.some((k) => !isDeepStrictEqual(settings[k], coreSettings[k]));
+  // `graph-bridge settings set` with the tray running: applied like a save in the window.
+  const settingsControl = createSettingsControl({
+    configDir: platform.paths.configDir,
+    env: platform.env,
+    apply: (next) => {
+      applySettings(next);
+      return Promise.resolve(ok(restartNeeded() ? TRAY_RESTART_NOTE : null));
+    },
+  });
   const buildCore = async (forSettings: Settings, forEndpoints: EndpointConfig): Promise<Result<BrokerCore>> => {
     let auth;
     try {
@@ -158,14 +217,15 @@ export async function createTrayHost(deps: TrayHostDeps): Promise<Result<TrayHos
         logPath,
         host: 'tray',
         interactiveApprovals: true,
+        settings: settingsControl,
+        showConfirmation: (prompt) => codeBoard.show(prompt),
+        hideConfirmation: (id) => codeBoard.hide(id),
       }),
     );
   };
   const first = await buildCore(settings, endpoints);
   if (!first.ok) return first;
   const switchable = createSwitchableBroker(first.value);
-  let coreSettings = startSettings;
-  let coreEndpoints = endpoints;
   let reloading: Promise<Result<void>> | null = null;
 
   const startCore = async (forSettings: Settings, forEndpoints: EndpointConfig, paused: boolean) => {
@@ -217,12 +277,10 @@ export async function createTrayHost(deps: TrayHostDeps): Promise<Result<TrayHos
     logPath,
     settings: () => settings,
     endpoints: () => endpoints,
-    applySettings(next) {
-      settings = next;
-      endpoints = deriveEndpoints(next);
-      config = brokerConfigFromSettings(next, endpoints, platform);
-    },
-    restartNeeded: () => SIGN_IN_KEYS.some((k) => !isDeepStrictEqual(settings[k], coreSettings[k])),
+    applySettings,
+    restartNeeded,
+    onConfirmationCodes: (listener) => codeBoard.subscribe(listener),
+    confirmationCodes: () => codeBoard.current(),
     reloadSignIn() {
       // One reload at a time; a second caller waits for it, then reloads again if still needed.
       const run = async (): Promise<Result<void>> => {

@@ -8,6 +8,7 @@ import type { WindowHandlers } from './ipc-router.ts';
 import type { SignInController } from './sign-in-controller.ts';
 import type {
   AppInfo,
+  ConfirmationCode,
   DemoTryResult,
   EditorInfo,
   ExternalTarget,
@@ -41,6 +42,8 @@ export interface WindowHandlerDeps {
   /** shell.openPath: resolves to '' on success or an error message. */
   openPath(path: string): Promise<string>;
   demo: DemoPort | null;
+  /** The confirmation codes to show (TrayHost.confirmationCodes). */
+  confirmationCodes(): ConfirmationCode[];
 }
 
 function ok<T>(value: T): WindowResult<T> {
@@ -65,7 +68,7 @@ export function createWindowHandlers(deps: WindowHandlerDeps): WindowHandlers {
     'auth:sign-in-code': async () => fromBroker(await deps.signIn.signInWithCode()),
     'auth:sign-out': async () => toNull(await broker.signOut()),
     'consent:grant': async ({ group }) => fromBroker(await broker.grantConsent({ group })),
-    'client:decide': ({ name, decision }) => toNull(broker.decideClient(name, decision)),
+    'client:decide': ({ id, decision }) => toNull(broker.decideClient(id, decision)),
     'write:decide': ({ id, decision }) => toNull(broker.decideWrite(id, decision)),
     'access:set-paused': ({ paused }) => {
       broker.setPaused(paused);
@@ -82,6 +85,7 @@ export function createWindowHandlers(deps: WindowHandlerDeps): WindowHandlers {
     'editors:list': async () => ok(await deps.editors.list()),
     'editors:connect': ({ id }) => deps.editors.connect(id),
     'external:open': ({ target }) => deps.openExternal(target),
+    'codes:get': () => ok(deps.confirmationCodes()),
     'demo:try': () =>
       deps.demo === null
         ? {

@@ -144,6 +144,20 @@ export const deviceCodeEventSchema = z.object({
 });
 export type DeviceCodeEvent = z.infer<typeof deviceCodeEventSchema>;
 
+/**
+ * A one-time code for a `graph-bridge` command a person typed in a terminal (approve, allow, resume, a
+ * settings change that loosens access). Shown only here and in the agent's terminal; the window never
+ * sends it anywhere.
+ */
+export const confirmationCodeSchema = z.object({
+  challengeId: z.string().max(64),
+  code: z.string().regex(/^[0-9]{6}$/),
+  /** What it confirms (control characters already escaped by the broker). */
+  action: z.string().max(1000),
+  expiresAt: z.iso.datetime(),
+});
+export type ConfirmationCode = z.infer<typeof confirmationCodeSchema>;
+
 /** What "Try the demo tenant" reports: what happened, and whom to sign in as on the emulator's page. */
 export const demoTryResultSchema = z.object({
   message: z.string().max(2000),
@@ -173,7 +187,8 @@ export const WINDOW_REQUESTS = {
   'auth:sign-out': { request: empty, response: nothing },
   'consent:grant': { request: z.object({ group: toolGroupSchema }).strict(), response: z.array(z.string()) },
   'client:decide': {
-    request: z.object({ name: z.string().min(1).max(100), decision: z.enum(['approve', 'deny', 'revoke']) }).strict(),
+    /** `id` from status.clients (an editor id or `session-<n>`). */
+    request: z.object({ id: z.string().min(1).max(100), decision: z.enum(['approve', 'deny', 'revoke']) }).strict(),
     response: nothing,
   },
   'write:decide': {
@@ -191,11 +206,14 @@ export const WINDOW_REQUESTS = {
   'editors:connect': { request: z.object({ id: z.string().min(1).max(50) }).strict(), response: editorInfoSchema },
   'external:open': { request: z.object({ target: externalTargetSchema }).strict(), response: nothing },
   'demo:try': { request: empty, response: demoTryResultSchema },
+  'codes:get': { request: empty, response: z.array(confirmationCodeSchema).max(10) },
 } as const;
 
 export const WINDOW_EVENTS = {
   'status:changed': statusSchema,
   'auth:device-code': deviceCodeEventSchema,
+  /** The confirmation codes still valid, whenever one is made or used. */
+  'codes:changed': z.array(confirmationCodeSchema).max(10),
 } as const;
 
 export type WindowChannel = keyof typeof WINDOW_REQUESTS;

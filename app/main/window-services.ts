@@ -79,6 +79,7 @@ export function createWindowServices(deps: WindowServicesDeps): WindowServices {
     openExternal: createExternalOpener({ openExternal: deps.openExternal, context: linkContext }),
     openPath: deps.openPath,
     demo: deps.demo,
+    confirmationCodes: () => host.confirmationCodes(),
   });
   return { handlers, signIn, linkContext };
 }

@@ -25,11 +25,15 @@ export function createStatusApi(invoke: WindowInvoke, subscribe: WindowSubscribe
       subscribe('status:changed', listener),
     onDeviceCode: (listener: (prompt: WindowEvent<'auth:device-code'>) => void) =>
       subscribe('auth:device-code', listener),
+    /** Codes for `graph-bridge` commands typed in a terminal; shown, never sent anywhere. */
+    getConfirmationCodes: () => invoke('codes:get', {}),
+    onConfirmationCodes: (listener: (codes: WindowEvent<'codes:changed'>) => void) =>
+      subscribe('codes:changed', listener),
     signIn: () => invoke('auth:sign-in', {}),
     signInWithCode: () => invoke('auth:sign-in-code', {}),
     signOut: () => invoke('auth:sign-out', {}),
     grantConsent: (group: ToolGroup) => invoke('consent:grant', { group }),
-    decideClient: (name: string, decision: ClientDecisionInput) => invoke('client:decide', { name, decision }),
+    decideClient: (id: string, decision: ClientDecisionInput) => invoke('client:decide', { id, decision }),
     decideWrite: (id: string, decision: WriteDecisionInput) => invoke('write:decide', { id, decision }),
     setPaused: (paused: boolean) => invoke('access:set-paused', { paused }),
     getAudit: (filter: AuditFilter = {}) => invoke('audit:query', filter),

@@ -2,6 +2,7 @@
 import type {
   AppInfo,
   AuditEntry,
+  ConfirmationCode,
   DemoResult,
   DeviceCode,
   EditorInfo,
@@ -19,6 +20,8 @@ export interface ViewState {
   audit: AuditEntry[];
   auditFilter: { client?: string; tool?: string };
   deviceCode: DeviceCode | null;
+  /** Codes for `graph-bridge` commands typed in a terminal (shown only; they expire on their own). */
+  codes: ConfirmationCode[];
   /** Field → message from the last failed settings save. */
   settingsIssues: Record<string, string>;
   /** Groups whose last Grant failed because an admin must consent. */
@@ -53,6 +56,7 @@ export function emptyState(): ViewState {
     audit: [],
     auditFilter: {},
     deviceCode: null,
+    codes: [],
     settingsIssues: {},
     adminConsentNeeded: false,
     demo: null,

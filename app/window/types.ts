@@ -18,6 +18,7 @@ export type AuditEntry = ValueOf<'getAudit'>[number];
 export type AppInfo = ValueOf<'getAppInfo'>;
 export type DemoResult = ValueOf<'tryDemoTenant'>;
 export type DeviceCode = Parameters<Parameters<StatusApi['onDeviceCode']>[0]>[0];
+export type ConfirmationCode = ValueOf<'getConfirmationCodes'>[number];
 export type WindowError = ErrorOf<'getStatus'>;
 export type ToolGroup = Parameters<StatusApi['grantConsent']>[0];
 export type { StatusApi };

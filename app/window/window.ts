@@ -14,7 +14,7 @@ import type { StatusApi, WindowError } from './types.ts';
 
 type Section = [id: string, render: (ctx: Ctx) => HTMLElement[], dependsOn: (s: ViewState) => unknown];
 const SECTIONS: Section[] = [
-  ['pending-body', renderPending, (s) => s.status],
+  ['pending-body', renderPending, (s) => [s.status, s.codes]],
   ['account-body', renderAccount, (s) => [s.status, s.deviceCode, s.settings?.values.useBroker]],
   ['consent-body', renderConsent, (s) => [s.status, s.settings?.groups, s.adminConsentNeeded]],
   ['editors-body', renderEditors, (s) => [s.status?.clients, s.editors]],
@@ -63,7 +63,7 @@ export function startWindow(api: StatusApi, now: () => number = Date.now): Ctx {
       const el = byId(id);
       keepFocus(el, () => el.replaceChildren(...section(ctx)));
     }
-    const n = pendingCount(state.status);
+    const n = pendingCount(state.status, state.codes);
     byId('pending-count').textContent = n === 0 ? '' : String(n);
     byId('pending').classList.toggle('attention', n > 0);
     const paused = state.status?.paused === true;
@@ -85,8 +85,14 @@ export function startWindow(api: StatusApi, now: () => number = Date.now): Ctx {
   const refreshSideData = async () => {
     // A pushed status event is newer than any answer to a request that started before it.
     const epoch = statusEpoch;
-    const [status, editors, settings] = await Promise.all([api.getStatus(), api.listEditors(), api.getSettings()]);
+    const [status, editors, settings, codes] = await Promise.all([
+      api.getStatus(),
+      api.listEditors(),
+      api.getSettings(),
+      api.getConfirmationCodes(),
+    ]);
     if (status.ok && epoch === statusEpoch) state.status = status.value;
+    if (codes.ok) state.codes = codes.value;
     if (editors.ok) state.editors = editors.value;
     if (settings.ok) state.settings = settings.value;
     else announce(errorText(settings.error), 'error');
@@ -126,6 +132,10 @@ export function startWindow(api: StatusApi, now: () => number = Date.now): Ctx {
   });
   api.onDeviceCode((code) => {
     state.deviceCode = code;
+    render();
+  });
+  api.onConfirmationCodes((codes) => {
+    state.codes = codes;
     render();
   });
 

@@ -59,6 +59,11 @@ export interface BrokerClientOptions {
   pid: number;
   /** The catalog sent with tools.declare after every hello. */
   tools: readonly ToolCatalogEntry[];
+  /**
+   * This editor's credential (GRAPH_BRIDGE_EDITOR_KEY from its MCP entry, written by `graph-bridge
+   * connect`), sent in hello so the broker recognises the editor; never logged, never in a tool result.
+   */
+  editorKey?: string;
   /** Starts Graph Bridge (GRAPH_BRIDGE_LAUNCH); undefined when not configured. */
   launch?: () => void;
   log: Logger;
@@ -253,6 +258,7 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       protocolVersion: PROTOCOL_VERSION,
       key,
       client: { name: info.name || 'unknown-editor', version: info.version, pid: options.pid },
+      ...(options.editorKey === undefined ? {} : { editorKey: options.editorKey }),
     };
     let raw: unknown;
     const helloTimeoutMs = deadlineOf('hello', undefined);

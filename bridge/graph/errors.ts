@@ -63,7 +63,7 @@ export function brokerFailureToToolError(failure: BridgeFailure, ctx: FailureCon
         failure,
         /approve|allow/i,
         `Graph Bridge has not approved this editor${ctx.clientName ? ` ("${ctx.clientName}")` : ''} to act as you.`,
-        'Approve it in the Graph Bridge status window (Clients), then try again.',
+        'Ask the user to allow it in the Graph Bridge window (tray icon) or in the terminal running the Graph Bridge agent, then try again.',
       );
     case 'APPROVAL_DENIED':
       return new ToolError('APPROVAL_DENIED', `The action was not approved${detail}. Nothing was changed.`);
@@ -72,7 +72,7 @@ export function brokerFailureToToolError(failure: BridgeFailure, ctx: FailureCon
         failure,
         /resume/i,
         'Graph Bridge access is paused.',
-        'Resume it from the tray menu or the status window, then try again.',
+        'Ask the user to resume it in the Graph Bridge window or tray menu, then try again.',
       );
     case 'BROKER_UNAVAILABLE':
     case 'BROKER_UNTRUSTED':

@@ -7,13 +7,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStatusHarness, type StatusHarness } from '../helpers/status-harness.ts';
+import { connectAdmin } from '../../app/cli/admin-client.ts';
 
 describe('status window against a real broker and the emulator', () => {
   let h: StatusHarness;
+  /** Claude Desktop's credential, as `graph-bridge connect claude-desktop` writes it into its entry. */
+  let claudeKey: string;
   before(async () => {
     h = await startStatusHarness({
       settings: { toolGroups: ['profile'], approvalPolicy: { clients: 'ask', writes: { default: 'ask', tools: {} } } },
     });
+    claudeKey = await h.editorKey('claude-desktop');
   });
   after(async () => {
     await h?.close();
@@ -78,7 +82,7 @@ describe('status window against a real broker and the emulator', () => {
 
   test('a new editor is held pending until allowed in the window', async () => {
     const { page } = h;
-    const bridge = h.bridgeClient('claude-ai');
+    const bridge = h.bridgeClient('claude-ai', claudeKey);
     const hello = await bridge.session();
     assert.equal(hello.ok && hello.value.approval, 'pending');
     const card = page.locator('article[data-client="claude-ai"]');
@@ -88,11 +92,58 @@ describe('status window against a real broker and the emulator', () => {
     await card.getByRole('button', { name: 'Allow' }).click();
     await page.locator('tr[data-client-row="claude-ai"] .pill.approved').waitFor();
     assert.equal(h.host.broker.status().clients.find((c) => c.name === 'claude-ai')?.approval, 'approved');
+
+    // Another process that only claims the name: its own card, marked as not a connected editor.
+    const impostor = h.bridgeClient('claude-ai');
+    const held = await impostor.session();
+    assert.equal(held.ok && held.value.approval, 'pending');
+    const other = page.locator('article[data-client="claude-ai"]', { hasText: 'New program: claude-ai' });
+    await other.waitFor();
+    assert.match(await other.innerText(), /may not be what its name says/);
+    await h.screenshot('06a-impostor-pending');
+    await other.getByRole('button', { name: 'Deny' }).click();
+    await other.waitFor({ state: 'detached' });
+    const rows = h.host.broker.status().clients.filter((c) => c.name === 'claude-ai');
+    assert.deepEqual(
+      rows.map((c) => [c.remembered, c.approval]),
+      [
+        [true, 'approved'],
+        [false, 'denied'],
+      ],
+    );
+    impostor.close();
+  });
+
+  test('a code for a command typed in a terminal shows in the window; typed back, it does that one thing', async () => {
+    const { page } = h;
+    h.host.broker.setPaused(true);
+    const admin = await connectAdmin(h.host.broker.endpoint, false);
+    assert.ok(admin);
+    try {
+      const asked = await admin.call('pause', { paused: false });
+      assert.equal(asked.ok ? null : asked.error.code, 'CONFIRMATION_REQUIRED');
+      const card = page.locator('article.code');
+      await card.waitFor();
+      const shown = (await card.locator('.code-digits').innerText()).trim();
+      assert.match(shown, /^[0-9]{6}$/);
+      assert.match(await card.innerText(), /It confirms: Resume Graph Bridge access/);
+      assert.match(await card.innerText(), /never to an AI assistant/);
+      await h.screenshot('06b-confirmation-code');
+      const challengeId = asked.ok ? '' : (asked.error.confirmation?.challengeId ?? '');
+      assert.deepEqual(await admin.call('pause', { paused: false, confirmation: { challengeId, code: shown } }), {
+        ok: true,
+        value: {},
+      });
+      await card.waitFor({ state: 'detached' });
+      assert.equal(h.host.broker.status().paused, false);
+    } finally {
+      admin.close();
+    }
   });
 
   test('write approval prompt: Allow once approves, Deny denies — the bridge gets the answer', async () => {
     const { page } = h;
-    const bridge = h.bridgeClient('claude-ai');
+    const bridge = h.bridgeClient('claude-ai', claudeKey);
     const first = bridge.call('approval.request', {
       tool: 'mail_send',
       summary: "Send mail to megan@contoso.example: 'Q3 plan'",
@@ -127,7 +178,7 @@ describe('status window against a real broker and the emulator', () => {
 
   test('audit trail lists calls and filters by tool; the log file opens', async () => {
     const { page } = h;
-    const bridge = h.bridgeClient('claude-ai');
+    const bridge = h.bridgeClient('claude-ai', claudeKey);
     for (const [tool, path, status] of [
       ['mail_list', '/me/messages', 200],
       ['calendar_list', '/me/events', 200],
@@ -186,7 +237,7 @@ describe('status window against a real broker and the emulator', () => {
     await page.locator('#paused-banner').waitFor();
     assert.equal(await page.locator('#pause-toggle').getAttribute('aria-pressed'), 'true');
     assert.equal(h.host.broker.status().paused, true);
-    const token = await h.bridgeClient('claude-ai').call('token.get', { scopes: ['User.Read'] });
+    const token = await h.bridgeClient('claude-ai', claudeKey).call('token.get', { scopes: ['User.Read'] });
     assert.equal(token.ok === false && token.error.code, 'PAUSED');
     await h.screenshot('10-paused');
     await page.getByRole('button', { name: 'Resume access' }).click();
@@ -198,7 +249,9 @@ describe('status window against a real broker and the emulator', () => {
     const user = h.emulator.users[0];
     assert.ok(user);
     h.emulator.control.revokeSessions(user.oid);
-    const token = await h.bridgeClient('claude-ai').call('token.get', { scopes: ['User.Read'], forceRefresh: true });
+    const token = await h
+      .bridgeClient('claude-ai', claudeKey)
+      .call('token.get', { scopes: ['User.Read'], forceRefresh: true });
     assert.equal(token.ok === false && token.error.code, 'NOT_SIGNED_IN');
     const banner = page.getByTestId('sign-in-needed');
     await banner.waitFor();

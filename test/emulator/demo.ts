@@ -8,8 +8,11 @@
  *  4. signs the demo user in for real: `graph-bridge login --device-code`, with headless Chromium
  *     entering the code, the password and the consent on the emulator's pages,
  *  5. spawns the real bridge (dist/bridge.js) with the MCP SDK client, shows the editor held as
- *     pending, approves it with `graph-bridge clients approve`, and calls a few tools,
+ *     pending, approves it the way a person does: `graph-bridge --home <profile> clients approve <id>` on a
+ *     real terminal (a pty), typing the one-time code the agent printed in ITS terminal — which is this
+ *     demo's terminal — and calls a few tools,
  *  6. keeps running so you can connect an editor (prints the command) until Ctrl-C; `--once` exits.
+ * Every command it prints names the demo profile and works pasted into a fresh terminal.
  *
  * Flags: --once, --entra-port N, --graph-port N (0 = any free port).
  */
@@ -24,6 +27,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type RunningEmulator } from './index.ts';
 import { chromiumSession } from '../helpers/browser.ts';
+import { startPty } from '../helpers/pty.ts';
+import { cliCommand } from '../../app/cli/invocation.ts';
 import { osKindOf, resolveAppPaths } from '../../app/platform/paths.ts';
 import { DEFAULT_KEYCHAIN_ACCOUNT } from '../../app/broker/auth/token-cache.ts';
 import type * as KeytarModule from 'keytar';
@@ -41,6 +46,19 @@ const { values: flags } = parseArgs({
 });
 const home = resolve(flags.home);
 const children: ChildProcess[] = [];
+/** What the agent printed in its terminal (this one): confirmation codes appear here. */
+let agentOutput = '';
+/** A command line for this profile that works pasted anywhere (app/cli/invocation.ts). */
+const printed = (...args: string[]): string =>
+  cliCommand(
+    {
+      env: { ...process.env, GRAPH_BRIDGE_HOME: home },
+      execPath: process.execPath,
+      bridgeEntry: bridge,
+      platform: { os: osKindOf(process.platform) },
+    },
+    ...args,
+  );
 
 function say(line: string): void {
   process.stdout.write(`\x1b[1m[demo]\x1b[0m ${line}\n`);
@@ -48,6 +66,7 @@ function say(line: string): void {
 
 function pipe(child: ChildProcess, tag: string): void {
   const forward = (chunk: Buffer): void => {
+    if (tag === '[agent]') agentOutput += chunk.toString('utf8');
     for (const line of chunk.toString('utf8').split('\n'))
       if (line.trim() !== '') process.stdout.write(`  ${tag} ${line}\n`);
   };
@@ -55,7 +74,12 @@ function pipe(child: ChildProcess, tag: string): void {
   child.stderr?.on('data', forward);
 }
 
-function runCli(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): Promise<number> {
+function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onLine?: (line: string) => void,
+  quiet = false,
+): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let buffer = '';
@@ -65,7 +89,7 @@ function runCli(args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) 
       while ((nl = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
-        process.stdout.write(`  [graph-bridge ${args[0] ?? ''}] ${line}\n`);
+        if (!quiet) process.stdout.write(`  [graph-bridge ${args[0] ?? ''}] ${line}\n`);
         onLine?.(line);
       }
     });
@@ -151,6 +175,41 @@ async function forgetDemoKeychainEntry(): Promise<void> {
   }
 }
 
+/** The editor's id as the broker lists it (it has no editor credential: a session of its own). */
+async function pendingClientId(env: NodeJS.ProcessEnv): Promise<string> {
+  let json = '';
+  const code = await runCli(['clients', 'list', '--json'], env, (line) => (json += `${line}\n`), true);
+  if (code !== 0) throw new Error('graph-bridge clients list failed');
+  const clients = JSON.parse(json) as { id: string; name: string; approval: string }[];
+  const mine = clients.find((c) => c.name === 'graph-bridge-demo' && c.approval === 'pending');
+  if (mine === undefined) throw new Error(`the demo editor is not pending: ${json}`);
+  return mine.id;
+}
+
+/**
+ * Approves the editor as a person does: the approve command on a real terminal, and the one-time code
+ * the agent printed in its terminal (this demo's) typed at its prompt. A script without a terminal is
+ * refused, which is what stops a model with a shell from approving itself.
+ */
+async function approveAsAPerson(env: NodeJS.ProcessEnv): Promise<void> {
+  const id = await pendingClientId(env);
+  say(`In another terminal you would run:\n    ${printed('clients', 'approve', id)}`);
+  say('and type the code the agent prints. Doing that here on a pseudo-terminal:');
+  const since = agentOutput.length;
+  const terminal = startPty([process.execPath, cli, '--home', home, 'clients', 'approve', id], { env });
+  await terminal.waitFor(/Code: $/m, 60_000);
+  let code: string | undefined;
+  for (let i = 0; i < 600 && code === undefined; i++) {
+    code = /Confirmation code: ([0-9]{6})/.exec(agentOutput.slice(since))?.[1];
+    if (code === undefined) await new Promise((r) => setTimeout(r, 50));
+  }
+  if (code === undefined) throw new Error('the agent did not print a confirmation code');
+  terminal.type(`${code}\n`);
+  const exit = await terminal.exit;
+  for (const line of terminal.output().split(/\r?\n/)) if (line.trim() !== '') say(`  [terminal] ${line}`);
+  if (exit !== 0) throw new Error(`graph-bridge clients approve exited with ${exit}`);
+}
+
 async function main(): Promise<void> {
   if (!existsSync(cli) || !existsSync(bridge)) throw new Error('dist/ is missing: run `npm run build` first.');
   rmSync(home, { recursive: true, force: true });
@@ -201,7 +260,7 @@ async function main(): Promise<void> {
 
   const first = (await client.callTool({ name: 'get_my_profile', arguments: {} })) as CallToolResult;
   say(`First call from a new editor is held for approval:\n${indent(text(first))}`);
-  await runCli(['clients', 'approve', 'graph-bridge-demo'], env);
+  await approveAsAPerson(env);
 
   for (const [name, args] of [
     ['get_my_profile', {}],
@@ -216,7 +275,7 @@ async function main(): Promise<void> {
 
   if (flags.once) return;
   say('Graph Bridge is running against the demo tenant. Connect an editor with, for example:');
-  say(`  GRAPH_BRIDGE_HOME=${home} node ${cli} connect --print cursor`);
+  say(`  ${printed('connect', '--print', 'cursor')}`);
   say(`(the bridge needs NODE_EXTRA_CA_CERTS=${emulator.caPath} to trust the demo CA; --print includes it)`);
   say('Press Ctrl-C to stop the agent and the emulator.');
   await new Promise<void>((res) => {

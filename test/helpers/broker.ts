@@ -29,6 +29,7 @@ import { createPlatform } from '../../app/platform/platform.ts';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { RunningEmulator } from '../emulator/index.ts';
 import { resultText } from './mcp-client.ts';
+import type { ConfirmationPrompt } from '../../app/broker/admin/confirmations.ts';
 
 export interface TestBrokerOptions {
   emulator: RunningEmulator;
@@ -54,6 +55,8 @@ export interface TestBrokerOptions {
   verbose?: boolean;
   /** IPC limits (e.g. a short hello deadline); production defaults otherwise. */
   ipcLimits?: BrokerDeps['ipcLimits'];
+  /** false: a host with nowhere to show confirmation codes (default: they are collected in `codes`). */
+  showCodes?: boolean;
 }
 
 export interface TestBroker {
@@ -70,6 +73,8 @@ export interface TestBroker {
   updateConfig(patch: Partial<BrokerConfig>): void;
   account: AccountSummary | null;
   logPath: string;
+  /** Confirmation codes the broker showed its host (what the tray window would display). */
+  codes: ConfirmationPrompt[];
   stop(): Promise<void>;
 }
 
@@ -123,6 +128,7 @@ export async function startTestBroker(options: TestBrokerOptions): Promise<TestB
     keychainService: `graph-bridge-test-${randomUUID()}`,
   });
   let config = brokerConfigFromSettings(loaded.value.settings, loaded.value.endpoints, platform);
+  const codes: ConfirmationPrompt[] = [];
   const broker = createBroker({
     auth,
     endpoint: platform.paths.endpoint,
@@ -136,6 +142,14 @@ export async function startTestBroker(options: TestBrokerOptions): Promise<TestB
     logPath: logger.filePath,
     interactiveApprovals: options.interactiveApprovals ?? true,
     ...(options.ipcLimits === undefined ? {} : { ipcLimits: options.ipcLimits }),
+    ...(options.showCodes === false
+      ? {}
+      : {
+          showConfirmation: (prompt: ConfirmationPrompt) => {
+            codes.push(prompt);
+            return 'the test host';
+          },
+        }),
   });
   try {
     await broker.start();
@@ -172,6 +186,7 @@ export async function startTestBroker(options: TestBrokerOptions): Promise<TestB
     },
     account,
     logPath: logger.filePath ?? join(platform.paths.logDir, 'broker.log'),
+    codes,
     async stop() {
       await broker.stop();
       if (ownHome) await rm(home, { recursive: true, force: true });

@@ -35,6 +35,7 @@ import { WINDOW_EVENTS, type WindowEventChannel } from '../../app/main/window-ip
 import { nodeLauncher } from '../../app/clients/bridge-launcher.ts';
 import { isProcessAlive, nodeConfigFs } from '../../app/clients/fs/config-fs.ts';
 import { createPlatform } from '../../app/platform/platform.ts';
+import { createEditorCredentials, EDITOR_KEYS_FILE } from '../../app/broker/approvals/editor-credentials.ts';
 import { createBrokerClient, type BrokerClient } from '../../bridge/broker/broker-client.ts';
 import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
 import { writeEmulatorSettings } from './broker.ts';
@@ -69,7 +70,10 @@ export interface StatusHarness {
   /** Approves the device code the page is showing (what the user does on the Microsoft page). */
   approveDeviceCode(): Promise<void>;
   /** A bridge-side client of the broker socket, as an editor's bridge would connect. */
-  bridgeClient(name: string): BrokerClient;
+  /** A bridge's broker client reporting `name`; with an editor credential (see editorKey) it is that editor. */
+  bridgeClient(name: string, editorKey?: string): BrokerClient;
+  /** Mints a credential for `editor` in this profile, as `graph-bridge connect` does. */
+  editorKey(editor: string): Promise<string>;
   screenshot(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -229,6 +233,9 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
     await context.addInitScript({ content: await bundle('test/helpers/status-harness-page.ts') });
     const unsubscribe = host.broker.onStatusChanged((s) => void send('status:changed', s));
     cleanups.push(async () => unsubscribe());
+    // As main.ts: confirmation codes for commands typed in a terminal go to the window only.
+    const unsubscribeCodes = host.onConfirmationCodes((codes) => void send('codes:changed', codes));
+    cleanups.push(async () => unsubscribeCodes());
 
     await page.goto(pageUrl);
     await page.locator('body[data-ready="true"]').waitFor();
@@ -250,8 +257,12 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
           ? Promise.resolve()
           : Promise.reject(new Error(`device approval failed: ${JSON.stringify(decision)}`));
       },
-      bridgeClient(name) {
+      editorKey: async (editor) =>
+        (await createEditorCredentials({ filePath: join(platform.paths.stateDir, EDITOR_KEYS_FILE) }).ensure(editor))
+          .key,
+      bridgeClient(name, editorKey) {
         const c = createBrokerClient({
+          ...(editorKey === undefined ? {} : { editorKey }),
           endpoint: platform.paths.endpoint,
           connect: (path) =>
             new Promise((resolve, reject) => {

@@ -16,6 +16,7 @@ import type { TestBroker, TestBrokerOptions } from '../helpers/broker.ts';
 import { connectRpc, RpcCallError } from '../../app/broker/ipc/rpc-client.ts';
 import type { RpcClient } from '../../app/broker/ipc/rpc-client.ts';
 import { connectAdmin } from '../../app/cli/admin-client.ts';
+import { ADMIN_PROTOCOL_VERSION } from '../../app/broker/admin-protocol.ts';
 import {
   PROTOCOL_VERSION,
   RPC_ERROR,
@@ -107,17 +108,32 @@ void test('wrong or missing key: disconnected, nothing served, no request reache
   }
 });
 
-void test('the socket is 0600 and the key file 0600 inside a 0700 dir', async () => {
+void test('the socket is 0600 and the key file 0600 inside a 0700 dir; the admin socket and key live in another', async () => {
   const tb = await broker();
   try {
-    const { stat } = await import('node:fs/promises');
+    const { readdir, stat } = await import('node:fs/promises');
     assert.equal((await stat(tb.endpoint.dir)).mode & 0o777, 0o700);
     assert.equal((await stat(tb.endpoint.path)).mode & 0o777, 0o600);
     assert.equal((await stat(tb.endpoint.keyPath)).mode & 0o777, 0o600);
     assert.match((await readFile(tb.endpoint.keyPath, 'utf8')).trim(), /^[0-9a-f]{64}$/);
+    // Nothing a bridge is told about (its run dir, its environment) holds or names the admin key.
+    assert.deepEqual((await readdir(tb.endpoint.dir)).sort(), ['broker.key', 'broker.sock']);
+    const admin = tb.broker.adminEndpoint;
+    assert.ok(!admin.dir.startsWith(`${tb.endpoint.dir}/`), 'the admin dir is not inside the run dir');
+    assert.equal((await stat(admin.dir)).mode & 0o777, 0o700);
+    assert.equal((await stat(admin.keyPath)).mode & 0o777, 0o600);
+    assert.equal((await stat(admin.path)).mode & 0o777, 0o600);
   } finally {
     await tb.stop();
   }
+});
+
+void test('an admin dir with group/other bits: the broker refuses to start', async () => {
+  const home = await mkdtemp(join(base, 'bad-admin-'));
+  const adminDir = join(home, 'run-admin');
+  await mkdir(adminDir, { mode: 0o755 });
+  await chmod(adminDir, 0o755);
+  await assert.rejects(startTestBroker({ emulator, home, signIn: false }), /run-admin has permissions 755.*chmod 700/s);
 });
 
 void test('a run dir with group/other bits or another owner: the broker refuses to start', async (t) => {
@@ -202,15 +218,23 @@ void test('client approval: pending -> approved (admin channel) -> served; denie
 
     const admin = await connectAdmin(tb.endpoint, false);
     assert.ok(admin, 'admin channel reachable');
-    assert.deepEqual(await admin.call('clients.decide', { name: 'cursor', decision: 'approve' }), {
-      ok: true,
-      value: {},
-    });
+    const id = tb.broker.status().clients.find((c) => c.name === 'cursor')?.id ?? '';
+    const asked = await admin.call('clients.decide', { id, decision: 'approve' });
+    assert.equal(asked.ok ? null : asked.error.code, 'CONFIRMATION_REQUIRED', 'approving needs the one-time code');
+    const challengeId = asked.ok ? '' : (asked.error.confirmation?.challengeId ?? '');
+    const code = tb.codes.at(-1)?.code ?? '';
+    assert.deepEqual(
+      await admin.call('clients.decide', { id, decision: 'approve', confirmation: { challengeId, code } }),
+      {
+        ok: true,
+        value: {},
+      },
+    );
     const served = tokenResult.parse(await client.call('token.get', { scopes: ['User.Read'] }));
     assert.ok(served.ok);
     assert.equal(emulator.verifyAccessToken(`Bearer ${served.value.accessToken}`).ok, true);
 
-    await admin.call('clients.decide', { name: 'cursor', decision: 'deny' });
+    await admin.call('clients.decide', { id, decision: 'deny' });
     const denied = tokenResult.parse(await client.call('token.get', { scopes: ['User.Read'] }));
     assert.equal(!denied.ok && denied.error.code, 'CLIENT_NOT_APPROVED');
     admin.close();
@@ -225,15 +249,21 @@ void test('a bridge cannot approve itself: no admin methods on the bridge socket
   try {
     const { client } = await hello(tb, 'sneaky');
     await assert.rejects(
-      client.call('clients.decide', { name: 'sneaky', decision: 'approve' }),
+      client.call('clients.decide', { id: 'session-1', decision: 'approve' }),
       (e: unknown) => e instanceof RpcCallError && e.rpcCode === RPC_ERROR.METHOD_NOT_FOUND,
     );
     const adminSock = await connectRpc(tb.broker.adminEndpoint.path);
     await assert.rejects(
-      adminSock.call('hello', { protocolVersion: 1, key: (await readFile(tb.endpoint.keyPath, 'utf8')).trim() }),
+      adminSock.call('hello', {
+        protocolVersion: ADMIN_PROTOCOL_VERSION,
+        key: (await readFile(tb.endpoint.keyPath, 'utf8')).trim(),
+      }),
       (e: unknown) => e instanceof RpcCallError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
     );
-    assert.equal(tb.broker.status().clients.find((c) => c.name === 'sneaky')?.approval, 'pending');
+    assert.ok(
+      tb.broker.status().clients.every((c) => c.approval !== 'approved'),
+      'nothing was approved',
+    );
   } finally {
     await tb.stop();
   }
@@ -263,7 +293,7 @@ void test('write approval: denied by the user and denied by policy both come bac
     const policy = resultSchema(approvalRequestResultSchema).parse(
       await client.call('approval.request', { tool: 'delete_file', summary: 'Delete /a.txt' }),
     );
-    assert.ok(policy.ok && !policy.value.approved && /denied by policy/.test(policy.value.reason ?? ''));
+    assert.ok(policy.ok && !policy.value.approved && /settings deny writes/.test(policy.value.reason ?? ''));
   } finally {
     await tb.stop();
   }

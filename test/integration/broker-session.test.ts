@@ -46,12 +46,20 @@ async function connect(name: string): Promise<{ client: RpcClient; hello: unknow
   return { client, hello };
 }
 
+/** The user approves the client that says it is `name`, in the window (the broker facade; no code). */
+function approveByName(name: string): void {
+  const c = tb.broker.status().clients.find((x) => x.name === name);
+  assert.ok(c, `${name} is listed`);
+  const r = tb.broker.decideClient(c.id, 'approve');
+  assert.ok(r.ok);
+}
+
 void test('a pending client learns its state and what the user must do, nothing else; approval is learned later', async () => {
   const admin = await connectAdmin(tb.endpoint, false);
   assert.ok(admin, 'the admin channel is up');
   // Another, approved editor has a write waiting for the user.
   const trusted = await connect('trusted-editor');
-  await admin.call('clients.decide', { name: 'trusted-editor', decision: 'approve' });
+  approveByName('trusted-editor');
   const write = trusted.client.call('approval.request', {
     tool: 'send_mail',
     summary: "Send mail to ceo@contoso.com: 'Acquisition of Fabrikam'",
@@ -110,7 +118,7 @@ void test('a pending client learns its state and what the user must do, nothing 
 
   // The user approves it: the same connection learns it (session.get), then gets its own status only.
   tb.broker.setPaused(false);
-  await admin.call('clients.decide', { name: 'curious-editor', decision: 'approve' });
+  approveByName('curious-editor');
   const approved = helloResult.parse(await client.call('session.get', {}));
   assert.ok(approved.ok && approved.value.approval === 'approved');
   assert.equal(approved.value.account?.username, account.username);

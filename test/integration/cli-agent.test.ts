@@ -23,6 +23,7 @@ import {
   tokenGetResultSchema,
 } from '../../app/broker/protocol.ts';
 import { adminStatusSchema } from '../../app/broker/admin-protocol.ts';
+import { createEditorCredentials } from '../../app/broker/approvals/editor-credentials.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'app/cli/main.ts');
@@ -130,21 +131,25 @@ void test('agent: device-code sign-in, status --json, admin commands, clean Ctrl
   if (process.env.GRAPH_BRIDGE_TEST_KEYRING === '1') assert.equal(s1.status.cache.backend, 'keychain');
   else assert.ok(['keychain', 'memory'].includes(s1.status.cache.backend));
 
-  // A bridge-like client gets a token from the agent.
+  // A bridge-like client with an editor credential (as `connect` writes it) gets a token from the agent.
+  const { key: editorKey } = await createEditorCredentials({
+    filePath: join(home, 'state', 'editor-keys.json'),
+  }).ensure('e2e');
   const c = await connectRpc(endpoint.path);
   await c.call('hello', {
     protocolVersion: PROTOCOL_VERSION,
     key: (await readFile(endpoint.keyPath, 'utf8')).trim(),
     client: { name: 'e2e-editor', version: '1', pid: process.pid },
+    editorKey,
   });
   const t = resultSchema(tokenGetResultSchema).parse(await c.call('token.get', { scopes: ['User.Read'] }));
   assert.ok(t.ok);
   c.close();
 
-  const deny = await run(['clients', 'deny', 'e2e-editor'], 'clients deny');
-  assert.equal(deny.code, 0);
+  const deny = await run(['clients', 'deny', 'e2e'], 'clients deny');
+  assert.equal(deny.code, 0, deny.out);
   const list = await run(['clients', 'list'], 'clients list');
-  assert.match(list.out, /e2e-editor\tdenied/);
+  assert.match(list.out, /^e2e\te2e-editor\tdenied/m);
   assert.equal((await run(['approvals'], 'approvals')).out, 'No pending approvals.\n');
 
   agent.child.kill('SIGINT');
@@ -163,7 +168,7 @@ void test('agent: device-code sign-in, status --json, admin commands, clean Ctrl
     );
   }
   const s2 = await status('status 2');
-  assert.equal(s2.status.clients.find((x) => x.name === 'e2e-editor')?.approval, 'denied', 'clients.json persisted');
+  assert.equal(s2.status.clients.find((x) => x.id === 'e2e')?.approval, 'denied', 'clients.json persisted');
 
   const logout = await run(['logout'], 'logout');
   assert.equal(logout.code, 0, logout.out);

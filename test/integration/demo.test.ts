@@ -29,7 +29,10 @@ test('npm run demo: real sign-in through the emulator, editor approval, tool cal
     assert.equal(r.status, 0, `demo exited ${r.status}:\n${out.slice(-3000)}`);
     assert.match(out, /Signed in as adele@contoso\.onmicrosoft\.com/);
     assert.match(out, /is waiting for your approval/);
-    assert.match(out, /graph-bridge-demo: approved/);
+    assert.doesNotMatch(out, /run: graph-bridge clients approve/, 'the model is never told how to approve itself');
+    assert.match(out, /\[agent\] Confirmation code: [0-9]{6}/, "the code shows in the agent's terminal");
+    assert.match(out, new RegExp(`--home ${home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} clients approve session-\\d+`));
+    assert.match(out, /session-\d+: approved/);
     assert.match(out, /get_my_profile:\n\s+\{"id":"[^"]+","displayName":"Adele Vance"/);
     assert.match(out, /list_events:\n\s+\d+ event\(s\)/);
     assert.doesNotMatch(out, /eyJ[A-Za-z0-9_-]{10,}\.eyJ/, 'no JWT may appear in the demo output');

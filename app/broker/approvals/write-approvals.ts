@@ -1,9 +1,12 @@
 /**
  * Human-in-the-loop approval of write actions (send mail, delete a file, graph_request writes).
  *
- * Policy per tool: 'allow' (no question), 'deny' (never), 'ask' (a pending approval that the tray or
- * `graph-bridge approvals allow|deny <id>` decides; denied after a timeout). A broker without an
- * interactive approver (the headless agent by default) denies 'ask' at once, saying how to allow it.
+ * Policy per tool: 'allow' (no question), 'deny' (never), 'ask' (a pending approval that the user
+ * decides in the window or, with the one-time code, from a terminal; denied after a timeout). A broker
+ * without an interactive approver (the headless agent by default) denies 'ask' at once.
+ *
+ * Every `reason` goes back to the bridge and so to the MODEL: it says what happened and what the user
+ * can do, never a command that grants access (a model with a shell would run it).
  */
 import { fail, ok } from '../protocol.ts';
 import type { ApprovalRequestParams, ApprovalRequestResult, BrokerStatus, Result } from '../protocol.ts';
@@ -58,17 +61,17 @@ export function createWriteApprovals(options: WriteApprovalsOptions) {
         return Promise.resolve({
           approved: false,
           reason:
-            `Writes by "${params.tool}" are denied by policy. To allow them, set its approval policy to "ask" or ` +
-            `"allow" in the Graph Bridge settings (approvals).`,
+            `The user's Graph Bridge settings deny writes by "${params.tool}", so nothing was changed. Only the user ` +
+            `can change that policy, in the Graph Bridge window (Settings).`,
         });
       }
       if (!options.interactive) {
         return Promise.resolve({
           approved: false,
           reason:
-            `Nobody can approve "${params.tool}" here: the headless agent has no approval prompt. Either run the agent ` +
-            `with --approvals=ask and approve with "graph-bridge approvals allow <id>", or set the approval policy ` +
-            `for "${params.tool}" to "allow" in the Graph Bridge settings.`,
+            `Nobody can approve "${params.tool}" here, so nothing was changed: the Graph Bridge agent runs without ` +
+            `approval prompts. The user can start the agent with approvals on (--approvals=ask) or use the Graph ` +
+            `Bridge app, and approve writes there.`,
         });
       }
       const now = options.now();
@@ -88,7 +91,7 @@ export function createWriteApprovals(options: WriteApprovalsOptions) {
             () =>
               settle(id, {
                 approved: false,
-                reason: `Nobody approved within ${Math.round(ms / 1000)} s, so the write was not made. Ask again and approve it in the Graph Bridge tray or with "graph-bridge approvals allow <id>".`,
+                reason: `Nobody approved within ${Math.round(ms / 1000)} s, so the write was not made. The user approves writes in the Graph Bridge window (tray icon) or in the terminal running the Graph Bridge agent; ask them, then try again.`,
               }),
             ms,
           ),
@@ -101,7 +104,7 @@ export function createWriteApprovals(options: WriteApprovalsOptions) {
       if (item === undefined) {
         return fail(
           'BAD_REQUEST',
-          `No pending approval "${id}" (it may have timed out). Run "graph-bridge approvals" to list them.`,
+          `No pending approval "${id}": it may have timed out or been decided already. The list of pending approvals shows what is waiting.`,
         );
       }
       if (decision === 'allow-always') options.rememberAllowed(item.tool);

@@ -35,7 +35,10 @@ import { groupDisabled, refuseScopes, refuseWrite } from './session-policy.ts';
 
 export interface BridgeSession {
   peerId: number;
+  /** The client's label (MCP clientInfo.name), for the audit trail and prompts. */
   client: string;
+  /** What its approval is looked up by: the editor its credential names, or its own session id. */
+  clientId: string;
   pid: number;
   /** The catalog from tools.declare (tool name -> entry); null until declared. */
   tools: Map<string, ToolCatalogEntry> | null;
@@ -62,20 +65,22 @@ export interface BridgeProtocol extends RpcProtocol<BridgeSession> {
 }
 
 export function clientNotApproved(name: string, approval: 'pending' | 'denied'): Result<never> {
+  // Read by the model: it says what the USER does, never a command that grants access.
   return approval === 'pending'
     ? fail(
         'CLIENT_NOT_APPROVED',
-        `"${name}" is waiting for your approval to use your Microsoft 365 account. Approve it in the Graph Bridge ` +
-          `tray (Clients) or run: graph-bridge clients approve "${name}"`,
+        `"${name}" is waiting for your approval to use your Microsoft 365 account. Ask the user to allow it in the ` +
+          `Graph Bridge window (tray icon), or in the terminal running the Graph Bridge agent, then try again.`,
       )
     : fail(
         'CLIENT_NOT_APPROVED',
-        `"${name}" was denied access to your Microsoft 365 account. To allow it, approve it in the Graph Bridge tray ` +
-          `(Clients) or run: graph-bridge clients approve "${name}"`,
+        `"${name}" was denied access to your Microsoft 365 account. Only the user can change that, in the Graph ` +
+          `Bridge window (tray icon) under Editors.`,
       );
 }
 
-const PAUSED_MESSAGE = 'Graph Bridge access is paused. Resume it from the tray menu or run: graph-bridge resume';
+const PAUSED_MESSAGE =
+  'Graph Bridge access is paused by the user. Ask the user to resume it in the Graph Bridge window or tray menu.';
 
 /** The user-facing text of clientNotApproved, for hello's pending/denied answer. */
 function notApprovedMessage(name: string, approval: 'pending' | 'denied'): string {
@@ -87,7 +92,7 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): BridgeProtocol {
   const live = new Set<BridgeSession>();
 
   const gate = (s: BridgeSession): Result<never> | null => {
-    const approval = deps.clients.approval(s.client);
+    const approval = deps.clients.approval(s.clientId);
     if (approval !== 'approved') return clientNotApproved(s.client, approval);
     return null;
   };
@@ -95,7 +100,7 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): BridgeProtocol {
   /** hello's and session.get's answer: settings and account for approved clients only. */
   const view = (s: BridgeSession): HelloResult => {
     const base = { protocolVersion: PROTOCOL_VERSION, brokerVersion: deps.version };
-    const approval = deps.clients.approval(s.client);
+    const approval = deps.clients.approval(s.clientId);
     if (approval !== 'approved') return { ...base, approval, message: notApprovedMessage(s.client, approval) };
     const cfg = deps.config();
     return {
@@ -138,7 +143,7 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): BridgeProtocol {
       deps.logger.info(`token.get for "${s.client}"${p.tool === undefined ? '' : ` (${p.tool})`} refused by settings`);
       return refused;
     }
-    deps.clients.recordCall(s.client);
+    deps.clients.recordCall(s.clientId);
     const result = await deps.auth.getToken({
       scopes: p.scopes,
       ...(p.forceRefresh === undefined ? {} : { forceRefresh: p.forceRefresh }),
@@ -238,16 +243,21 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): BridgeProtocol {
             ),
           };
         }
-        const approval = deps.clients.connected(params.client.name, []);
+        const { id: clientId, approval } = deps.clients.connected({
+          name: params.client.name,
+          tools: [],
+          editorKey: params.editorKey,
+        });
         const session: BridgeSession = {
           peerId: peer.id,
           client: params.client.name,
+          clientId,
           pid: params.client.pid,
           tools: null,
         };
         live.add(session);
         deps.logger.info(
-          `Bridge connected: "${params.client.name}" ${params.client.version} pid ${params.client.pid} (${approval})`,
+          `Bridge connected: "${params.client.name}" ${params.client.version} pid ${params.client.pid} as ${clientId} (${approval})`,
           { connection: peer.id },
         );
         return { session, result: ok(view(session)) };
@@ -256,7 +266,7 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): BridgeProtocol {
     methods,
     onClose(session) {
       live.delete(session);
-      deps.clients.disconnected(session.client);
+      deps.clients.disconnected(session.clientId);
     },
     neededScopes() {
       const all = new Set<string>();

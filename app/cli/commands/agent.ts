@@ -2,8 +2,6 @@
  * `graph-bridge agent`: the headless broker in the foreground (Linux without a tray, SSH, WSL, CI).
  * Prints the endpoint, account and cache backend; Ctrl-C (SIGINT/SIGTERM) stops it cleanly.
  */
-import { resolve } from 'node:path';
-import { createPlatform } from '../../platform/platform.ts';
 import type { AccountSummary, Result } from '../../broker/protocol.ts';
 import type { BrokerCore } from '../../broker/broker.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -13,24 +11,23 @@ import type { CliDeps, CommandSpec } from '../command.ts';
 import type { AuthFactory } from '../auth-factory.ts';
 import { createHost } from '../host.ts';
 import { escapeControls } from '../../broker/text/terminal-safe.ts';
+import { cliCommand } from '../invocation.ts';
+import { withHome } from '../profile.ts';
 
 const USAGE = `Usage: graph-bridge agent [--device-code] [--approvals=ask|none] [--demo]
 
 Runs the Graph Bridge broker in this terminal until Ctrl-C.
   --device-code      if nobody is signed in, sign in with a device code printed here
-  --approvals=ask    hold write approvals for "graph-bridge approvals allow|deny <id>"
-                     (default none: writes need the policy "allow" in settings)
+  --approvals=ask    hold write approvals for "graph-bridge approvals allow|deny <id>" in another
+                     terminal (default none: writes need the policy "allow" in settings)
+Approving an editor or a write, resuming and loosening settings from another terminal ask for a
+one-time code that this agent prints here (never to its log): type it there only if you started it.
   --demo             use the demo profile (GRAPH_BRIDGE_HOME defaults to ./.graph-bridge-demo)`;
 
 /** --demo: point GRAPH_BRIDGE_HOME at ./.graph-bridge-demo unless it is already set. */
 export function withDemoProfile(deps: CliDeps): CliDeps {
   if (deps.env.GRAPH_BRIDGE_HOME !== undefined && deps.env.GRAPH_BRIDGE_HOME !== '') return deps;
-  const env = { ...deps.env, GRAPH_BRIDGE_HOME: resolve(deps.cwd, '.graph-bridge-demo') };
-  return {
-    ...deps,
-    env,
-    platform: createPlatform({ env, platform: deps.platform.os, homedir: deps.platform.homedir }),
-  };
+  return withHome(deps, '.graph-bridge-demo');
 }
 
 export function describeAccount(a: AccountSummary | null): string {
@@ -123,7 +120,7 @@ export function createAgentCommand(authFactory: AuthFactory): CommandSpec {
           if (!r.ok && !deps.signal.aborted) deps.stderr.write(`graph-bridge: sign-in failed: ${r.error.message}\n`);
         } else {
           deps.stdout.write(
-            'Nobody is signed in: run "graph-bridge login" (or "graph-bridge login --device-code") in another terminal.\n',
+            `Nobody is signed in: run in another terminal: ${cliCommand(deps, 'login')} (or add --device-code).\n`,
           );
         }
       }

@@ -5,6 +5,9 @@
 import { dirname, join } from 'node:path';
 import { TOOL_GROUPS, type ToolGroup } from '../../broker/protocol.ts';
 import { loadSettings } from '../../broker/settings/settings-store.ts';
+import { createEditorCredentials, EDITOR_KEYS_FILE } from '../../broker/approvals/editor-credentials.ts';
+import { connectAdmin } from '../admin-client.ts';
+import { cliCommand } from '../invocation.ts';
 import {
   electronLauncher,
   nodeLauncher,
@@ -14,6 +17,7 @@ import {
 import {
   connectEditor,
   disconnectEditor,
+  editorKeyFor,
   editorSnippet,
   isEditorId,
   listEditors,
@@ -42,6 +46,8 @@ const CONNECT_USAGE = `Usage:
 Adds a "graph-bridge" server to the editor's MCP config. Comments, formatting and every other
 entry are kept; a backup <file>.graph-bridge-backup-<UTC time> is written beside the file first,
 and a file that does not parse is never touched. Running it twice changes nothing.
+The entry carries a credential for this editor (GRAPH_BRIDGE_EDITOR_KEY): Graph Bridge recognises the
+editor by it and remembers your approval; a program that only uses the editor's name is asked again.
 
 Editors: ${EDITOR_LIST}
 Options:
@@ -56,7 +62,7 @@ Options:
 const DISCONNECT_USAGE = `Usage: graph-bridge disconnect <editor>
 
 Removes only the "graph-bridge" entry from the editor's MCP config (backup first; everything else
-stays byte for byte). Editors: ${EDITOR_LIST}`;
+stays byte for byte) and revokes the editor's credential, so its approval ends. Editors: ${EDITOR_LIST}`;
 
 const ALIASES: Readonly<Record<string, EditorId>> = {
   claude: 'claude-desktop',
@@ -107,6 +113,7 @@ function clientsContext(deps: ConnectDeps): ClientsContext {
     now: () => new Date(),
     pid: process.pid,
     isProcessAlive,
+    credentials: createEditorCredentials({ filePath: join(deps.platform.paths.stateDir, EDITOR_KEYS_FILE) }),
     ...deps.clients,
   };
 }
@@ -155,7 +162,7 @@ function reportChange(deps: ConnectDeps, verb: 'connect' | 'disconnect', r: Clie
   return EXIT.OK;
 }
 
-function formatList(rows: EditorStatus[]): string {
+function formatList(deps: ConnectDeps, rows: EditorStatus[]): string {
   const header = ['EDITOR', 'INSTALLED', 'CONNECTED', 'CONFIG FILE'];
   const table = rows.map((r) => [
     `${r.displayName} (${r.editor})`,
@@ -170,7 +177,7 @@ function formatList(rows: EditorStatus[]): string {
     .filter((r) => r.detail !== null && r.state !== 'connected')
     .map(
       (r) =>
-        `  ${r.displayName}: ${r.state === 'outdated' ? `entry ${r.detail} — run \`graph-bridge connect ${r.editor}\` to update it` : r.detail}`,
+        `  ${r.displayName}: ${r.state === 'outdated' ? `entry ${r.detail} — update it with: ${cliCommand(deps, 'connect', r.editor)}` : r.detail}`,
     );
   return [line(header), ...table.map(line), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n') + '\n';
 }
@@ -199,7 +206,7 @@ export async function runConnect(argv: string[], deps: ConnectDeps): Promise<num
 
   if (v.list === true) {
     const rows = await listEditors(ctx);
-    deps.stdout.write(v.json === true ? `${JSON.stringify(rows, null, 2)}\n` : formatList(rows));
+    deps.stdout.write(v.json === true ? `${JSON.stringify(rows, null, 2)}\n` : formatList(deps, rows));
     return EXIT.OK;
   }
   const bridge = await bridgeOptions(deps, { readOnly: v['read-only'] === true, tools: tools.groups });
@@ -207,9 +214,14 @@ export async function runConnect(argv: string[], deps: ConnectDeps): Promise<num
     const editor = resolveEditor(v.print);
     if (editor === null)
       return usageError(deps, `unknown editor "${v.print}". Editors: ${EDITOR_LIST}.`, CONNECT_USAGE);
-    deps.stdout.write(`${editorSnippet(ctx, editor, bridge)}\n`);
+    const key = await editorKeyFor(ctx, editor);
+    if (!key.ok) return (deps.stderr.write(`graph-bridge: ${key.error.message}\n`), EXIT.FAILURE);
+    deps.stdout.write(
+      `${editorSnippet(ctx, editor, key.value === null ? bridge : { ...bridge, editorKey: key.value })}\n`,
+    );
     deps.stderr.write(
-      `Merge this into ${EDITORS[editor].displayName}'s config (see \`graph-bridge connect --list\` for the file).\n`,
+      `Merge this into ${EDITORS[editor].displayName}'s config (${cliCommand(deps, 'connect', '--list')} shows the file). ` +
+        `It holds the editor's credential: keep it out of shared files.\n`,
     );
     return EXIT.OK;
   }
@@ -240,7 +252,28 @@ export async function runDisconnect(argv: string[], deps: ConnectDeps): Promise<
   const name = args.positionals[0] as string;
   const editor = resolveEditor(name);
   if (editor === null) return usageError(deps, `unknown editor "${name}". Editors: ${EDITOR_LIST}.`, DISCONNECT_USAGE);
-  return reportChange(deps, 'disconnect', await disconnectEditor(clientsContext(deps), editor));
+  const code = reportChange(deps, 'disconnect', await disconnectEditor(clientsContext(deps), editor));
+  if (code === EXIT.OK) await forgetInRunningBroker(deps, editor);
+  return code;
+}
+
+/** A running broker drops the editor's approval at once (its live bridges stop being served). */
+async function forgetInRunningBroker(deps: ConnectDeps, editor: EditorId): Promise<void> {
+  const admin = await connectAdmin(
+    deps.platform.paths.endpoint,
+    deps.platform.os === 'win32',
+    deps.platform.uid ?? undefined,
+  );
+  if (admin === null) return;
+  try {
+    const r = await admin.call('status', {});
+    if (r.ok && r.value.status.clients.some((c) => c.id === editor)) {
+      const revoked = await admin.call('clients.decide', { id: editor, decision: 'revoke' });
+      if (!revoked.ok) deps.stderr.write(`graph-bridge: warning: ${revoked.error.message}\n`);
+    }
+  } finally {
+    admin.close();
+  }
 }
 
 export const connectCommand: CommandSpec = {

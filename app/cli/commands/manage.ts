@@ -4,9 +4,12 @@
  * in-process when the command can work without one).
  */
 import { TOOL_GROUPS } from '../../broker/protocol.ts';
-import type { Result, ToolGroup } from '../../broker/protocol.ts';
+import type { BrokerStatus, Result, ToolGroup } from '../../broker/protocol.ts';
+import { printable } from '../../broker/admin/printable.ts';
 import { parseCommandArgs } from '../args.ts';
-import { reportResult, withBroker } from '../broker-access.ts';
+import { needsRunningBroker, reportResult, withBroker } from '../broker-access.ts';
+import { callConfirmed, requireTerminal } from '../confirm.ts';
+import { cliCommand } from '../invocation.ts';
 import { EXIT, usageError } from '../command.ts';
 import type { CliDeps, CommandSpec } from '../command.ts';
 import type { AuthFactory } from '../auth-factory.ts';
@@ -27,18 +30,25 @@ const CONSENT_USAGE = `Usage: graph-bridge consent [--device-code] <group|scope>
 Grants Microsoft Graph permissions (incremental consent). Opens your browser and prints the sign-in
 URL too; --device-code prints a code and a URL to enter on any device instead.
 Groups: ${TOOL_GROUPS.join(', ')}. Anything else is taken as a scope, e.g. Mail.Send.`;
-const CLIENTS_USAGE = `Usage: graph-bridge clients list
-       graph-bridge clients approve <name>
-       graph-bridge clients deny <name>
-       graph-bridge clients forget <name>
+const CLIENTS_USAGE = `Usage: graph-bridge clients list [--json]
+       graph-bridge clients approve <id>
+       graph-bridge clients deny <id>
+       graph-bridge clients forget <id>
 
-Editors (MCP clients) must be approved before they can use your account.`;
+Editors (MCP clients) must be approved before they can use your account. An editor connected with
+"graph-bridge connect" is known by its id (cursor, vscode, …) and its approval is remembered; any other
+client is a "session-<n>" that lasts one connection. Approving needs you at a terminal: you are asked for
+the code Graph Bridge shows in its window (or in the terminal running the agent).`;
 const APPROVALS_USAGE = `Usage: graph-bridge approvals                    list pending write approvals
        graph-bridge approvals allow [--always] <id>
-       graph-bridge approvals deny <id>`;
+       graph-bridge approvals deny <id>
+
+Allowing needs you at a terminal: you are asked for the code Graph Bridge shows in its window (or in the
+terminal running the agent).`;
 const PAUSE_USAGE = `Usage: graph-bridge pause | resume
 
-Pause stops the broker handing out tokens and approving writes until you resume.`;
+Pause stops the broker handing out tokens and approving writes until you resume. Resuming needs you at a
+terminal: you are asked for the code Graph Bridge shows in its window (or in the terminal running the agent).`;
 const AUDIT_USAGE = `Usage: graph-bridge audit [--client <name>] [--tool <tool>] [--limit <n>] [--json]
 
 Shows the Graph calls made on your behalf (no bodies, no tokens).`;
@@ -112,6 +122,31 @@ export function createConsentCommand(authFactory: AuthFactory): CommandSpec {
   };
 }
 
+type ClientRow = BrokerStatus['clients'][number];
+
+function printClients(deps: CliDeps, clients: ClientRow[], json: boolean): number {
+  if (json) {
+    deps.stdout.write(`${JSON.stringify(clients, null, 2)}\n`);
+    return EXIT.OK;
+  }
+  if (clients.length === 0) {
+    deps.stdout.write('No clients yet. Editors appear here after they first connect.\n');
+    return EXIT.OK;
+  }
+  for (const c of clients) {
+    deps.stdout.write(
+      `${c.id}\t${printable(c.name, 100)}\t${c.approval}\tconnected ${c.connected}\tcalls ${c.calls}\tlast seen ${c.lastSeen}\n`,
+    );
+  }
+  if (clients.some((c) => !c.remembered)) {
+    deps.stdout.write(
+      `\nsession-… clients were not started from an editor entry written by connect, so a decision lasts only for\n` +
+        `that connection. Connect the editor to remember it: ${cliCommand(deps, 'connect', '<editor>')}\n`,
+    );
+  }
+  return EXIT.OK;
+}
+
 export function createClientsCommand(authFactory: AuthFactory): CommandSpec {
   return {
     name: 'clients',
@@ -121,48 +156,50 @@ export function createClientsCommand(authFactory: AuthFactory): CommandSpec {
       if (!args.ok) return usageError(deps, args.message, CLIENTS_USAGE);
       const h = helpOr(deps, args.values.help, CLIENTS_USAGE);
       if (h !== null) return h;
-      const [sub = 'list', name, ...rest] = args.positionals;
+      const [sub = 'list', id, ...rest] = args.positionals;
       if (sub === 'list') {
-        if (name !== undefined) return usageError(deps, 'clients list takes no name.', CLIENTS_USAGE);
-        const print = (
-          clients: { name: string; approval: string; connected: number; calls: number; lastSeen: string }[],
-        ): number => {
-          if (args.values.json === true) deps.stdout.write(`${terminalJson(clients)}\n`);
-          else if (clients.length === 0)
-            deps.stdout.write('No clients yet. Editors appear here after they first connect.\n');
-          else
-            for (const c of clients)
-              deps.stdout.write(
-                `${[c.name, c.approval, `connected ${c.connected}`, `calls ${c.calls}`, `last seen ${c.lastSeen}`].map(escapeControls).join('\t')}\n`,
-              );
-          return EXIT.OK;
-        };
+        if (id !== undefined) return usageError(deps, 'clients list takes no id.', CLIENTS_USAGE);
+        const json = args.values.json === true;
         return withBroker(deps, authFactory, {
           running: async (admin) => {
             const r = await admin.call('status', {});
-            return r.ok ? print(r.value.status.clients) : reportResult(deps, r);
+            return r.ok ? printClients(deps, r.value.status.clients, json) : reportResult(deps, r);
           },
-          local: (host) => print(host.broker.status().clients),
+          local: (host) => printClients(deps, host.broker.status().clients, json),
         });
       }
       const decisions = { approve: 'approve', deny: 'deny', forget: 'revoke' } as const;
       if (!Object.hasOwn(decisions, sub)) return usageError(deps, `unknown clients command "${sub}".`, CLIENTS_USAGE);
-      if (name === undefined || rest.length > 0)
-        return usageError(deps, `clients ${sub} needs exactly one name.`, CLIENTS_USAGE);
+      if (id === undefined || rest.length > 0)
+        return usageError(deps, `clients ${sub} needs exactly one id (see: clients list).`, CLIENTS_USAGE);
       const decision = decisions[sub as keyof typeof decisions];
-      const done = (r: Result<unknown>): number => {
+      const done = (r: { ok: true } | { ok: false; error: { message: string } } | null): number => {
+        if (r === null) return cancelled(deps);
         if (!r.ok) return reportResult(deps, r);
         deps.stdout.write(
-          `${escapeControls(name)}: ${sub === 'forget' ? 'forgotten (it will ask again)' : `${decision === 'approve' ? 'approved' : 'denied'}`}.\n`,
+          `${escapeControls(id)}: ${sub === 'forget' ? 'forgotten (it will ask again)' : `${decision === 'approve' ? 'approved' : 'denied'}`}.\n`,
         );
         return EXIT.OK;
       };
+      if (decision === 'approve') {
+        const refused = requireTerminal(deps);
+        if (refused !== null) return refused;
+        return withBroker(deps, authFactory, {
+          running: async (admin) => done(await callConfirmed(deps, admin, 'clients.decide', { id, decision })),
+          absent: () => needsRunningBroker(deps, 'approve an editor'),
+        });
+      }
       return withBroker(deps, authFactory, {
-        running: async (admin) => done(await admin.call('clients.decide', { name, decision })),
-        local: (host) => done(host.broker.decideClient(name, decision)),
+        running: async (admin) => done(await admin.call('clients.decide', { id, decision })),
+        local: (host) => done(host.broker.decideClient(id, decision)),
       });
     },
   };
+}
+
+function cancelled(deps: CliDeps): number {
+  deps.stderr.write('graph-bridge: cancelled; nothing was changed.\n');
+  return EXIT.FAILURE;
 }
 
 export function createApprovalsCommand(authFactory: AuthFactory): CommandSpec {
@@ -185,9 +222,9 @@ export function createApprovalsCommand(authFactory: AuthFactory): CommandSpec {
             else if (list.length === 0) deps.stdout.write('No pending approvals.\n');
             else
               for (const a of list) {
-                deps.stdout.write(`${escapeControls(`[${a.id}] ${a.client} / ${a.tool}: ${a.summary}`)}\n`);
+                deps.stdout.write(`[${a.id}] ${printable(a.client, 100)} / ${a.tool}: ${printable(a.summary, 1000)}\n`);
                 for (const [k, v] of Object.entries(a.details))
-                  deps.stdout.write(`    ${escapeControls(`${k}: ${v}`)}\n`);
+                  deps.stdout.write(`    ${printable(k, 100)}: ${printable(v, 2000)}\n`);
               }
             return EXIT.OK;
           },
@@ -198,9 +235,17 @@ export function createApprovalsCommand(authFactory: AuthFactory): CommandSpec {
       if (id === undefined || rest.length > 0)
         return usageError(deps, `approvals ${sub} needs exactly one id.`, APPROVALS_USAGE);
       const decision = sub === 'deny' ? 'deny' : args.values.always === true ? 'allow-always' : 'allow-once';
+      if (decision !== 'deny') {
+        const refused = requireTerminal(deps);
+        if (refused !== null) return refused;
+      }
       return withBroker(deps, authFactory, {
         running: async (admin) => {
-          const r = await admin.call('approvals.decide', { id, decision });
+          const r =
+            decision === 'deny'
+              ? await admin.call('approvals.decide', { id, decision })
+              : await callConfirmed(deps, admin, 'approvals.decide', { id, decision });
+          if (r === null) return cancelled(deps);
           if (!r.ok) return reportResult(deps, r);
           deps.stdout.write(`${escapeControls(id)}: ${decision}.\n`);
           return EXIT.OK;
@@ -220,11 +265,22 @@ export function createPauseCommand(authFactory: AuthFactory, paused: boolean): C
       const h = helpOr(deps, args.values.help, PAUSE_USAGE);
       if (h !== null) return h;
       if (args.positionals.length > 0) return usageError(deps, 'no arguments expected.', PAUSE_USAGE);
+      if (!paused) {
+        const refused = requireTerminal(deps);
+        if (refused !== null) return refused;
+      }
       return withBroker(deps, authFactory, {
         running: async (admin) => {
-          const r = await admin.call('pause', { paused });
+          const r = paused
+            ? await admin.call('pause', { paused })
+            : await callConfirmed(deps, admin, 'pause', { paused });
+          if (r === null) return cancelled(deps);
           if (!r.ok) return reportResult(deps, r);
-          deps.stdout.write(paused ? 'Access paused. Resume with: graph-bridge resume\n' : 'Access resumed.\n');
+          deps.stdout.write(
+            paused
+              ? `Access paused. Resume it in the Graph Bridge window, or with: ${cliCommand(deps, 'resume')}\n`
+              : 'Access resumed.\n',
+          );
           return EXIT.OK;
         },
       });

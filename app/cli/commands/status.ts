@@ -6,6 +6,7 @@ import type { CommandSpec } from '../command.ts';
 import type { AuthFactory } from '../auth-factory.ts';
 import { formatStatus } from '../format-status.ts';
 import { terminalJson } from '../../broker/text/terminal-safe.ts';
+import { cliInvocation } from '../invocation.ts';
 import type { StatusView } from '../format-status.ts';
 
 const USAGE = `Usage: graph-bridge status [--json]
@@ -23,7 +24,9 @@ export function createStatusCommand(authFactory: AuthFactory): CommandSpec {
       if (args.values.help === true) return (deps.stdout.write(`${USAGE}\n`), EXIT.OK);
       if (args.positionals.length > 0) return usageError(deps, 'status takes no arguments.', USAGE);
       const print = (view: StatusView): number => {
-        deps.stdout.write(args.values.json === true ? `${terminalJson(view)}\n` : formatStatus(view));
+        deps.stdout.write(
+          args.values.json === true ? `${terminalJson(view)}\n` : formatStatus(view, cliInvocation(deps)),
+        );
         return EXIT.OK;
       };
       return withBroker(deps, authFactory, {

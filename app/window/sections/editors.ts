@@ -15,12 +15,12 @@ function decideButton(
 ): HTMLButtonElement {
   const b = h(
     'button',
-    { class: cls, key: `client-${decision}-${c.name}`, attrs: { type: 'button', 'aria-label': `${label} ${c.name}` } },
+    { class: cls, key: `client-${decision}-${c.id}`, attrs: { type: 'button', 'aria-label': `${label} ${c.name}` } },
     label,
   );
   b.addEventListener(
     'click',
-    () => void ctx.act(b, () => ctx.api.decideClient(c.name, decision), `${c.name}: ${decision}d.`),
+    () => void ctx.act(b, () => ctx.api.decideClient(c.id, decision), `${c.name}: ${decision}d.`),
   );
   return b;
 }
@@ -34,8 +34,13 @@ function clientRow(ctx: Ctx, c: Client): HTMLTableRowElement {
         : [decideButton(ctx, c, 'approve', 'Allow', 'primary'), decideButton(ctx, c, 'deny', 'Deny', 'danger')];
   return h(
     'tr',
-    { attrs: { 'data-client-row': c.name } },
-    h('th', { attrs: { scope: 'row' } }, c.name),
+    { attrs: { 'data-client-row': c.name, 'data-client-id': c.id } },
+    h(
+      'th',
+      { attrs: { scope: 'row' } },
+      c.name,
+      h('span', { class: 'muted small' }, c.remembered ? ` ${c.id}` : ' this session only — connect it to remember it'),
+    ),
     h('td', {}, h('span', { class: `pill ${c.approval}` }, c.approval)),
     h('td', {}, c.connected > 0 ? `${c.connected} connected` : `last seen ${formatAgo(c.lastSeen, ctx.now())}`),
     h('td', {}, `since ${new Date(c.firstSeen).toLocaleDateString()}`),

@@ -1,13 +1,15 @@
 /**
- * "Waiting for you": write approvals (summary, details, countdown, Allow once / Always for this tool /
- * Deny — the broker denies on timeout), editors asking for access, and consent requests.
+ * "Waiting for you": confirmation codes for commands typed in a terminal, write approvals (summary,
+ * details, countdown, Allow once / Always for this tool / Deny — the broker denies on timeout), editors
+ * asking for access, and consent requests.
  */
 import { h } from '../dom.ts';
 import { formatCountdown, secondsUntil } from '../format.ts';
 import type { Ctx } from '../context.ts';
-import type { Status } from '../types.ts';
+import type { ConfirmationCode, Status } from '../types.ts';
 
 type Approval = Status['pendingApprovals'][number];
+type Client = Status['clients'][number];
 
 function actionButton(
   label: string,
@@ -59,31 +61,51 @@ function approvalCard(ctx: Ctx, a: Approval): HTMLElement {
   );
 }
 
-function clientCard(ctx: Ctx, name: string): HTMLElement {
+function codeCard(ctx: Ctx, code: ConfirmationCode): HTMLElement {
+  const titleId = `code-${code.challengeId}-title`;
   return h(
     'article',
-    { class: 'card', attrs: { 'data-client': name } },
-    h('h3', {}, `New editor: ${name}`),
+    { class: 'card code', attrs: { 'aria-labelledby': titleId, 'data-code-for': code.challengeId } },
+    h('h3', { attrs: { id: titleId } }, 'Confirmation code for a command in a terminal'),
+    h('p', { class: 'code-digits', attrs: { 'aria-label': `Code ${code.code.split('').join(' ')}` } }, code.code),
+    h('p', {}, `It confirms: ${code.action}`),
+    h(
+      'p',
+      { class: 'muted' },
+      'Type it only into a terminal where you ran that command yourself. Never give it to anyone, and never to an ' +
+        'AI assistant or chat. If you did not ask for it, ignore it. Valid for ',
+      h(
+        'span',
+        { class: 'countdown', attrs: { 'data-expires': code.expiresAt, role: 'timer' } },
+        formatCountdown(secondsUntil(code.expiresAt, ctx.now())),
+      ),
+      '.',
+    ),
+  );
+}
+
+function clientCard(ctx: Ctx, c: Client): HTMLElement {
+  const decide = (decision: 'approve' | 'deny', message: string) => (b: HTMLButtonElement) =>
+    void ctx.act(b, () => ctx.api.decideClient(c.id, decision), message);
+  return h(
+    'article',
+    { class: 'card', attrs: { 'data-client': c.name, 'data-client-id': c.id } },
+    h('h3', {}, c.remembered ? `New editor: ${c.name}` : `New program: ${c.name}`),
     h(
       'p',
       {},
-      `"${name}" wants to use your Microsoft 365 account through Graph Bridge. Allow it only if you just set it up.`,
+      c.remembered
+        ? `"${c.name}" (the ${c.id} entry Graph Bridge connected) wants to use your Microsoft 365 account through Graph Bridge. Allow it only if you just set it up.`
+        : `Something calling itself "${c.name}" wants to use your Microsoft 365 account through Graph Bridge. It was not started ` +
+            'from an editor entry Graph Bridge connected, so it may not be what its name says. Allow it only if you just ' +
+            'started it yourself; the approval lasts for this session only. To have an editor remembered, connect it ' +
+            '(Editors → Connect, or graph-bridge connect).',
     ),
     h(
       'div',
       { class: 'actions' },
-      actionButton(
-        'Allow',
-        `client-approve-${name}`,
-        'primary',
-        (b) => void ctx.act(b, () => ctx.api.decideClient(name, 'approve'), `${name} allowed.`),
-      ),
-      actionButton(
-        'Deny',
-        `client-deny-${name}`,
-        'danger',
-        (b) => void ctx.act(b, () => ctx.api.decideClient(name, 'deny'), `${name} denied.`),
-      ),
+      actionButton('Allow', `client-approve-${c.id}`, 'primary', decide('approve', `${c.name} allowed.`)),
+      actionButton('Deny', `client-deny-${c.id}`, 'danger', decide('deny', `${c.name} denied.`)),
     ),
   );
 }
@@ -117,16 +139,18 @@ export function renderPending(ctx: Ctx): HTMLElement[] {
   if (status === null) return [];
   const clients = status.clients.filter((c) => c.approval === 'pending');
   const cards = [
+    ...ctx.state.codes.map((c) => codeCard(ctx, c)),
     ...status.pendingApprovals.map((a) => approvalCard(ctx, a)),
-    ...clients.map((c) => clientCard(ctx, c.name)),
+    ...clients.map((c) => clientCard(ctx, c)),
     ...status.pendingConsent.map((c) => consentCard(ctx, c)),
   ];
   return cards.length === 0 ? [h('p', { class: 'muted' }, 'Nothing is waiting for you.')] : cards;
 }
 
-export function pendingCount(status: Status | null): number {
-  if (status === null) return 0;
+export function pendingCount(status: Status | null, codes: readonly ConfirmationCode[] = []): number {
+  if (status === null) return codes.length;
   return (
+    codes.length +
     status.pendingApprovals.length +
     status.pendingConsent.length +
     status.clients.filter((c) => c.approval === 'pending').length

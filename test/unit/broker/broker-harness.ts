@@ -12,6 +12,9 @@ import type { ToolCatalogEntry } from '../../../app/broker/protocol.ts';
 import { connectRpc } from '../../../app/broker/ipc/rpc-client.ts';
 import type { RpcClient } from '../../../app/broker/ipc/rpc-client.ts';
 import { createFakeAuth } from './fake-auth-service.ts';
+import { createEditorCredentials, EDITOR_KEYS_FILE } from '../../../app/broker/approvals/editor-credentials.ts';
+import type { ConfirmationPrompt } from '../../../app/broker/admin/confirmations.ts';
+import type { SettingsControl } from '../../../app/broker/admin/settings-control.ts';
 import type { FakeAuth } from './fake-auth-service.ts';
 
 export const MAIL_LIST: ToolCatalogEntry = { name: 'mail_list', group: 'mail', scopes: ['Mail.Read'], readOnly: true };
@@ -23,8 +26,12 @@ export interface Harness {
   auth: FakeAuth;
   config: BrokerConfig;
   key(): Promise<string>;
-  /** Connects, says hello as `name` and declares `tools` (default: one mail read tool). */
-  bridge(name?: string, tools?: ToolCatalogEntry[]): Promise<{ client: RpcClient; hello: unknown }>;
+  /** Connects, says hello as `name` (with an editor credential when given) and declares `tools` (default: one mail read tool). */
+  bridge(name?: string, tools?: ToolCatalogEntry[], editorKey?: string): Promise<{ client: RpcClient; hello: unknown }>;
+  /** Mints a credential for `editor`, as `graph-bridge connect` does. */
+  editorKey(editor: string): Promise<string>;
+  /** Confirmation codes the broker showed (the host hook's view: the tray window / agent terminal). */
+  codes: ConfirmationPrompt[];
   close(): Promise<void>;
 }
 
@@ -34,6 +41,10 @@ export async function startHarness(
     interactiveApprovals?: boolean;
     auth?: FakeAuth;
     ipcLimits?: BrokerDeps['ipcLimits'];
+    /** false: a host with nowhere to show confirmation codes. */
+    showCodes?: boolean;
+    settings?: SettingsControl;
+    now?: () => Date;
   } = {},
 ): Promise<Harness> {
   const home = await mkdtemp(join(tmpdir(), 'gb-broker-'));
@@ -45,6 +56,7 @@ export async function startHarness(
   });
   const auth = options.auth ?? createFakeAuth();
   const config = defaultBrokerConfig(options.config);
+  const codes: ConfirmationPrompt[] = [];
   const broker = createBroker({
     auth,
     endpoint,
@@ -57,8 +69,19 @@ export async function startHarness(
     secrets: createSecretRegistry(),
     interactiveApprovals: options.interactiveApprovals ?? true,
     ...(options.ipcLimits === undefined ? {} : { ipcLimits: options.ipcLimits }),
+    ...(options.showCodes === false
+      ? {}
+      : {
+          showConfirmation: (p: ConfirmationPrompt) => {
+            codes.push(p);
+            return 'the test window';
+          },
+        }),
+    ...(options.settings === undefined ? {} : { settings: options.settings }),
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   await broker.start();
+  const credentials = createEditorCredentials({ filePath: join(home, 'state', EDITOR_KEYS_FILE) });
   const key = async (): Promise<string> => (await readFile(endpoint.keyPath, 'utf8')).trim();
   const open: RpcClient[] = [];
   return {
@@ -67,13 +90,16 @@ export async function startHarness(
     auth,
     config,
     key,
-    async bridge(name = 'test-editor', tools = [MAIL_LIST]) {
+    codes,
+    editorKey: async (editor) => (await credentials.ensure(editor)).key,
+    async bridge(name = 'test-editor', tools = [MAIL_LIST], editorKey?: string) {
       const client = await connectRpc(endpoint.path);
       open.push(client);
       const hello = await client.call('hello', {
         protocolVersion: PROTOCOL_VERSION,
         key: await key(),
         client: { name, version: '1', pid: process.pid },
+        ...(editorKey === undefined ? {} : { editorKey }),
       });
       await client.call('tools.declare', { tools });
       return { client, hello };

@@ -17,15 +17,18 @@ import { createFakeAuth } from './fake-auth-service.ts';
 const tokenResult = resultSchema(tokenGetResultSchema);
 const approvalResult = resultSchema(approvalRequestResultSchema);
 
+const GRANTING = /graph-bridge\s+(clients|approvals|resume|settings|pause)/;
+
 void test('a pending client is refused until approved, then served; a denied client gets CLIENT_NOT_APPROVED', async () => {
   const h = await startHarness();
   try {
-    const { client, hello } = await h.bridge('cursor');
+    const { client, hello } = await h.bridge('cursor-vscode', undefined, await h.editorKey('cursor'));
     assert.equal((hello as { ok: boolean; value: { approval: string } }).value.approval, 'pending');
     const pending = tokenResult.parse(await client.call('token.get', { scopes: ['Mail.Read'] }));
     assert.equal(pending.ok, false);
     assert.equal(!pending.ok && pending.error.code, 'CLIENT_NOT_APPROVED');
-    assert.match(!pending.ok ? pending.error.message : '', /graph-bridge clients approve "cursor"/);
+    assert.match(!pending.ok ? pending.error.message : '', /Graph Bridge window/);
+    assert.doesNotMatch(!pending.ok ? pending.error.message : '', GRANTING);
     assert.equal(h.auth.calls.length, 0, 'the token core is never reached for a pending client');
 
     assert.deepEqual(h.broker.decideClient('cursor', 'approve'), { ok: true, value: undefined });
@@ -36,6 +39,34 @@ void test('a pending client is refused until approved, then served; a denied cli
     const denied = tokenResult.parse(await client.call('token.get', { scopes: ['Mail.Read'] }));
     assert.equal(!denied.ok && denied.error.code, 'CLIENT_NOT_APPROVED');
     assert.match(!denied.ok ? denied.error.message : '', /denied/);
+    assert.doesNotMatch(!denied.ok ? denied.error.message : '', GRANTING);
+  } finally {
+    await h.close();
+  }
+});
+
+void test("a second process that only claims an approved editor's name is a new pending client", async () => {
+  const h = await startHarness();
+  try {
+    const real = await h.bridge('claude-ai', undefined, await h.editorKey('claude-desktop'));
+    h.broker.decideClient('claude-desktop', 'approve');
+    const impostor = await h.bridge('claude-ai');
+    assert.equal((impostor.hello as { value: { approval: string } }).value.approval, 'pending');
+    const forged = await h.bridge('claude-ai', undefined, 'e'.repeat(64));
+    assert.equal((forged.hello as { value: { approval: string } }).value.approval, 'pending');
+    const refused = tokenResult.parse(await impostor.client.call('token.get', { scopes: ['Mail.Read'] }));
+    assert.equal(!refused.ok && refused.error.code, 'CLIENT_NOT_APPROVED');
+    const served = tokenResult.parse(await real.client.call('token.get', { scopes: ['Mail.Read'] }));
+    assert.equal(served.ok, true, 'the credentialed editor is still served');
+    const rows = h.broker.status().clients.filter((c) => c.name === 'claude-ai');
+    assert.deepEqual(
+      rows.map((c) => [c.remembered, c.approval]),
+      [
+        [true, 'approved'],
+        [false, 'pending'],
+        [false, 'pending'],
+      ],
+    );
   } finally {
     await h.close();
   }
@@ -87,7 +118,8 @@ void test('paused access returns PAUSED; CONSENT_REQUIRED queues a consent item 
     h.broker.setPaused(true);
     const paused = tokenResult.parse(await client.call('token.get', { scopes: ['User.Read'] }));
     assert.equal(!paused.ok && paused.error.code, 'PAUSED');
-    assert.match(!paused.ok ? paused.error.message : '', /graph-bridge resume/);
+    assert.match(!paused.ok ? paused.error.message : '', /resume it in the Graph Bridge window/);
+    assert.doesNotMatch(!paused.ok ? paused.error.message : '', GRANTING);
     h.broker.setPaused(false);
 
     const consent = tokenResult.parse(await client.call('token.get', { scopes: ['Files.Read'] }));

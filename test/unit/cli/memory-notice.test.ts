@@ -47,6 +47,7 @@ async function run(backend: CacheBackend, ...argv: string[]): Promise<{ code: nu
     signal: new AbortController().signal,
     bridgeEntry: '/nowhere/bridge.js',
     execPath: process.execPath,
+    terminal: { interactive: false, ask: () => Promise.resolve(null) },
   };
   try {
     const code = await runCli(argv, deps, { authFactory: factory(backend) });

@@ -14,11 +14,16 @@ interface Run {
   err: string;
 }
 
-async function withCli(fn: (cli: (...argv: string[]) => Promise<Run>, home: string) => Promise<void>): Promise<void> {
+type Cli = (...argv: [{ interactive: boolean }, ...string[]] | string[]) => Promise<Run>;
+
+async function withCli(fn: (cli: Cli, home: string) => Promise<void>): Promise<void> {
   const home = await mkdtemp(join(tmpdir(), 'gb-cli-unit-'));
   const env = { GRAPH_BRIDGE_HOME: home };
   try {
-    await fn(async (...argv) => {
+    await fn(async (...input) => {
+      const [first, ...others] = input;
+      const interactive = typeof first === 'object' && first.interactive;
+      const argv = typeof first === 'object' ? (others as string[]) : (input as string[]);
       let out = '';
       let err = '';
       const deps: CliDeps = {
@@ -37,6 +42,7 @@ async function withCli(fn: (cli: (...argv: string[]) => Promise<Run>, home: stri
         signal: new AbortController().signal,
         bridgeEntry: '/nowhere/bridge.js',
         execPath: process.execPath,
+        terminal: { interactive, ask: () => Promise.resolve(null) },
       };
       const code = await runCli(argv, deps, { authFactory: () => Promise.resolve(createFakeAuth()) });
       return { code, out, err };
@@ -74,7 +80,10 @@ void test('usage errors exit 2 and name the problem', () =>
     const cases: [string[], RegExp][] = [
       [['status', '--bogus'], /bogus/],
       [['status', 'extra'], /no arguments/],
-      [['clients', 'approve'], /exactly one name/],
+      [['clients', 'approve'], /exactly one id/],
+      [['settings', 'set', 'readOnly'], /a key and a value/],
+      [['settings', 'explode'], /unknown settings command/],
+      [['--home'], /--home needs a directory/],
       [['clients', 'explode', 'x'], /unknown clients command/],
       [['approvals', 'allow'], /exactly one id/],
       [['use'], /exactly one account/],
@@ -101,17 +110,21 @@ void test('without a running broker: status and clients run in-process; approval
     assert.match(human.out, /Broker: +not running/);
     assert.match(human.out, /Token cache: +memory/);
 
-    assert.equal((await cli('clients', 'approve', 'cursor')).code, 0);
-    const file = JSON.parse(await readFile(join(home, 'state', 'clients.json'), 'utf8')) as {
-      clients: Record<string, { approval: string }>;
-    };
-    assert.equal(file.clients.cursor?.approval, 'approved');
-    assert.match((await cli('clients', 'list')).out, /cursor\tapproved/);
+    // Approving needs a person at a terminal (this one is not) — and a running broker to show the code.
+    const approve = await cli('clients', 'approve', 'cursor');
+    assert.equal(approve.code, 1);
+    assert.match(approve.err, /needs a person at a terminal: approve it in the Graph Bridge window/);
+    const interactive = await cli({ interactive: true }, 'clients', 'approve', 'cursor');
+    assert.equal(interactive.code, 1);
+    assert.match(interactive.err, /must be running to show you a confirmation code/);
+    assert.match(interactive.err, new RegExp(`--home ${home} agent`));
+    await assert.rejects(readFile(join(home, 'state', 'clients.json'), 'utf8'), 'nothing was approved on disk');
+    assert.match((await cli('clients', 'list')).out, /No clients yet/);
 
     for (const argv of [['approvals'], ['pause']]) {
       const r = await cli(...argv);
       assert.equal(r.code, 1);
-      assert.match(r.err, /no Graph Bridge broker is running.*graph-bridge agent/s);
+      assert.match(r.err, /no Graph Bridge broker is running.*--home \S+ agent/s);
     }
     const audit = await cli('audit');
     assert.equal(audit.code, 0);

@@ -31,9 +31,11 @@ export function signedIn(overrides: Partial<BrokerStatus> = {}): BrokerStatus {
   return status({ account: ADA, accounts: [ADA], ...overrides });
 }
 
-export function client(name: string, approval: 'approved' | 'pending' | 'denied') {
+export function client(name: string, approval: 'approved' | 'pending' | 'denied', id = name) {
   return {
+    id,
     name,
+    remembered: !id.startsWith('session-'),
     approval,
     firstSeen: '2025-01-01T10:00:00.000Z',
     lastSeen: '2025-01-01T10:05:00.000Z',

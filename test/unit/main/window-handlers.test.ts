@@ -56,6 +56,7 @@ function deps(broker: Broker, extra: Partial<WindowHandlerDeps> = {}): WindowHan
     openExternal: unused,
     openPath: async () => '',
     demo: null,
+    confirmationCodes: () => [],
     ...extra,
   };
 }

@@ -35,9 +35,9 @@ test('NOT_SIGNED_IN / CLIENT_NOT_APPROVED / PAUSED keep the broker remedy or add
   const own = brokerFailureToToolError({ code: 'NOT_SIGNED_IN', message: 'Sign in with graph-bridge login.' }, ctx);
   assert.equal(own.message, 'Sign in with graph-bridge login.');
   const client = brokerFailureToToolError({ code: 'CLIENT_NOT_APPROVED', message: '' }, ctx);
-  assert.match(client.message, /"cursor".*Approve it/);
+  assert.match(client.message, /"cursor".*Ask the user to allow it in the Graph Bridge window/);
   const paused = brokerFailureToToolError({ code: 'PAUSED', message: 'Paused by you.' }, ctx);
-  assert.match(paused.message, /Resume it from the tray/);
+  assert.match(paused.message, /Ask the user to resume it in the Graph Bridge window/);
   const down = brokerFailureToToolError({ code: 'BROKER_UNAVAILABLE', message: 'Graph Bridge is not running.' }, ctx);
   assert.equal(down.code, 'BROKER_UNAVAILABLE');
 });

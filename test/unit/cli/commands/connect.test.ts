@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { hostLauncher, runConnect, runDisconnect, type ConnectDeps } from '../../../../app/cli/commands/connect.ts';
 import { createPlatform } from '../../../../app/platform/platform.ts';
+import { hashEditorKey } from '../../../../app/broker/approvals/editor-credentials.ts';
 import { tempHome } from '../../clients/helpers.ts';
 
 function cli(home: string, extraEnv: Record<string, string> = {}) {
@@ -20,6 +21,7 @@ function cli(home: string, extraEnv: Record<string, string> = {}) {
     signal: new AbortController().signal,
     bridgeEntry: '/opt/gb/dist/bridge.js',
     execPath: '/usr/bin/node',
+    terminal: { interactive: false, ask: () => Promise.resolve(null) },
   };
   return { deps, out: () => out.join(''), err: () => err.join('') };
 }
@@ -34,18 +36,31 @@ void test('connect zed --read-only --tools writes the entry and says what to do 
     assert.match(c.out(), /Connected Zed: created .*settings\.json/);
     assert.match(c.out(), /Next: /);
     const doc = JSON.parse(await readFile(zedFile(home), 'utf8')) as { context_servers: Record<string, unknown> };
-    assert.deepEqual(doc.context_servers['graph-bridge'], {
+    const entry = doc.context_servers['graph-bridge'] as { env: Record<string, string> };
+    const key = entry.env.GRAPH_BRIDGE_EDITOR_KEY ?? '';
+    assert.match(key, /^[0-9a-f]{64}$/, 'connect mints the editor credential into the entry');
+    assert.deepEqual(entry, {
       source: 'custom',
       command: '/usr/bin/node',
       args: ['/opt/gb/dist/bridge.js', '--tools', 'mail,calendar', '--read-only'],
       env: {
         GRAPH_BRIDGE_HOME: join(home, 'gb'),
         GRAPH_BRIDGE_LAUNCH: '["/usr/bin/node","/opt/gb/dist/cli.js","agent"]',
+        GRAPH_BRIDGE_EDITOR_KEY: key,
       },
     });
+    const keys = await readFile(join(home, 'gb', 'state', 'editor-keys.json'), 'utf8');
+    assert.ok(keys.includes(hashEditorKey(key)) && !keys.includes(key), 'the broker side keeps only its hash');
     const again = cli(home);
     assert.equal(await runConnect(['zed', '--read-only', '--tools', 'mail,calendar'], again.deps), 0);
     assert.match(again.out(), /already connected/);
+
+    const off = cli(home);
+    assert.equal(await runDisconnect(['zed'], off.deps), 0);
+    const after = JSON.parse(await readFile(join(home, 'gb', 'state', 'editor-keys.json'), 'utf8')) as {
+      editors: Record<string, unknown>;
+    };
+    assert.deepEqual(after.editors, {}, 'disconnect revokes the credential');
   } finally {
     await cleanup();
   }
@@ -73,6 +88,25 @@ void test('--print shows each editor its own shape and writes nothing', async ()
     const snippet = JSON.parse(c.out()) as { servers: Record<string, { type: string }> };
     assert.equal(snippet.servers['graph-bridge']?.type, 'stdio');
     await assert.rejects(readFile(join(home, '.config', 'Code', 'User', 'mcp.json')), { code: 'ENOENT' });
+  } finally {
+    await cleanup();
+  }
+});
+
+void test('--print carries the editor credential already in its config (a paste keeps the editor recognised)', async () => {
+  const { home, cleanup } = await tempHome();
+  try {
+    assert.equal(await runConnect(['zed'], cli(home).deps), 0);
+    const doc = JSON.parse(await readFile(zedFile(home), 'utf8')) as {
+      context_servers: Record<string, { env: Record<string, string> }>;
+    };
+    const key = doc.context_servers['graph-bridge']?.env.GRAPH_BRIDGE_EDITOR_KEY;
+    const p = cli(home);
+    assert.equal(await runConnect(['--print', 'zed'], p.deps), 0);
+    const printed = JSON.parse(p.out()) as { context_servers: Record<string, { env: Record<string, string> }> };
+    assert.equal(printed.context_servers['graph-bridge']?.env.GRAPH_BRIDGE_EDITOR_KEY, key);
+    assert.match(p.err(), /holds the editor's credential/);
+    assert.match(p.err(), /--home \S+ connect --list/);
   } finally {
     await cleanup();
   }
