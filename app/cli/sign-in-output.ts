@@ -12,18 +12,8 @@ import {
   signInBrowserNotificationSchema,
 } from '../broker/admin-protocol.ts';
 import type { AdminClient } from './admin-client.ts';
+import { escapeControls as printable } from '../broker/text/terminal-safe.ts';
 import type { CliDeps } from './command.ts';
-
-/** Drops control characters (ANSI escapes, newlines) from text another process sent us. */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
-}
-
-/** An argument as it must be typed in a POSIX shell (quoted unless plainly safe). */
-export function shellArg(arg: string): string {
-  return /^[A-Za-z0-9._:/@=-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
 
 export interface SignInOutput {
   /** The command that does the same with a device code, printed when no browser opens. */

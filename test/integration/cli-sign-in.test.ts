@@ -73,7 +73,9 @@ async function expectNoBrowserHelp(p: CliProcess, deviceCodeCommand: string): Pr
     p.stderr(),
     /Could not open a browser \(xdg-open exited with code 3: no web browser is installed or set up\)\./,
   );
-  assert.ok(p.stderr().includes(`sign in from any device with:\n  ${deviceCodeCommand}\n`), p.stderr());
+  // The printed command names this profile (--home) and ends with the device-code command.
+  const printed = /sign in from any device with:\n {2}(.*)\n/.exec(p.stderr())?.[1] ?? '';
+  assert.ok(printed.endsWith(` ${deviceCodeCommand}`) && printed.includes('--home'), p.stderr());
   return url;
 }
 
@@ -89,7 +91,7 @@ void describe('without a running broker (sign-in in the CLI process)', () => {
     await settings(600);
     await launcherExits(3);
     const login = startCli(['login'], { env });
-    await expectNoBrowserHelp(login, 'graph-bridge login --device-code');
+    await expectNoBrowserHelp(login, 'login --device-code');
     await expectCancelled(login);
   });
 
@@ -100,7 +102,7 @@ void describe('without a running broker (sign-in in the CLI process)', () => {
     await login.waitFor(authorizeUrl());
     assert.equal(await login.exit, 1);
     assert.match(login.stderr(), /Sign-in was not finished within 2 seconds, so Graph Bridge stopped waiting\./);
-    assert.match(login.stderr(), /without a browser on this computer, run: graph-bridge login --device-code/);
+    assert.match(login.stderr(), /without a browser on this computer, run: .*--home .* login --device-code/);
     assert.doesNotMatch(login.stderr(), /Could not open a browser/, 'the launcher said it opened one');
   });
 });
@@ -125,7 +127,7 @@ void describe('through a running agent (admin channel)', () => {
       const baseline = await listeningTcpPorts(pid);
 
       const login = startCli(['login'], { env });
-      const url = await expectNoBrowserHelp(login, 'graph-bridge login --device-code');
+      const url = await expectNoBrowserHelp(login, 'login --device-code');
       const loopback = Number(new URL(new URL(url).searchParams.get('redirect_uri') ?? '').port);
       assert.ok((await listeningTcpPorts(pid)).includes(loopback), 'the agent listens for the browser');
       await expectCancelled(login);
@@ -133,7 +135,7 @@ void describe('through a running agent (admin channel)', () => {
 
       for (let i = 0; i < 3; i++) {
         const consent = startCli(['consent', 'mail', 'Tasks.Read'], { env });
-        const grantUrl = await expectNoBrowserHelp(consent, 'graph-bridge consent --device-code mail Tasks.Read');
+        const grantUrl = await expectNoBrowserHelp(consent, 'consent --device-code mail Tasks.Read');
         const port = Number(new URL(new URL(grantUrl).searchParams.get('redirect_uri') ?? '').port);
         assert.ok((await listeningTcpPorts(pid)).includes(port));
         await expectCancelled(consent);
@@ -157,13 +159,13 @@ void describe('through a running agent (admin channel)', () => {
       await login.waitFor(authorizeUrl());
       assert.equal(await login.exit, 1);
       assert.match(login.stderr(), /Sign-in was not finished within 2 seconds, so Graph Bridge stopped waiting\./);
-      assert.match(login.stderr(), /run: graph-bridge login --device-code/);
+      assert.match(login.stderr(), /run: .*--home .* login --device-code/);
 
       const consent = startCli(['consent', 'Tasks.Read'], { env });
       await consent.waitFor(authorizeUrl());
       assert.equal(await consent.exit, 1);
       assert.match(consent.stderr(), /Granting consent was not finished within 2 seconds/);
-      assert.match(consent.stderr(), /run: graph-bridge consent --device-code Tasks\.Read/);
+      assert.match(consent.stderr(), /run: .*--home .* consent --device-code Tasks\.Read/);
       assert.deepEqual(await waitForListeners(pid, (p) => p.length === baseline.length), baseline);
     } finally {
       await stopAgent();

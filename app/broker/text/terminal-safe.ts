@@ -29,6 +29,12 @@ export function escapeControls(text: string): string {
   return text.replace(UNSAFE, visibleEscape);
 }
 
+/** escapeControls, then cut to `max` characters (ending in `…`): for one bounded line of peer text. */
+export function printable(text: string, max = 300): string {
+  const escaped = escapeControls(text);
+  return escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
+}
+
 /** True when escapeControls would change nothing. */
 export function isTerminalSafe(text: string): boolean {
   return !new RegExp(UNSAFE.source, 'u').test(text);

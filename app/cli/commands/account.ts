@@ -14,6 +14,7 @@ import {
   type SignInOutput,
 } from '../sign-in-output.ts';
 import { describeAccount } from './agent.ts';
+import { cliCommand } from '../invocation.ts';
 
 const LOGIN_USAGE = `Usage: graph-bridge login [--device-code] [--login-hint <user@domain>]
 
@@ -29,7 +30,9 @@ const USE_USAGE = `Usage: graph-bridge use <account>
 
 Makes <account> (username or home account id, see "graph-bridge status") the active account.`;
 
-const LOGIN_OUTPUT: SignInOutput = { deviceCodeCommand: 'graph-bridge login --device-code' };
+const loginOutput = (deps: CliDeps): SignInOutput => ({
+  deviceCodeCommand: cliCommand(deps, 'login', '--device-code'),
+});
 
 function signedIn(deps: CliDeps, r: Result<AccountSummary> | 'cancelled', browser: boolean): number {
   if (r === 'cancelled' || deps.signal.aborted) {
@@ -39,7 +42,7 @@ function signedIn(deps: CliDeps, r: Result<AccountSummary> | 'cancelled', browse
   if (!r.ok) {
     reportResult(deps, r);
     if (browser && r.error.code === 'INTERACTION_REQUIRED')
-      deps.stderr.write(`To sign in without a browser on this computer, run: ${LOGIN_OUTPUT.deviceCodeCommand}\n`);
+      deps.stderr.write(`To sign in without a browser on this computer, run: ${loginOutput(deps).deviceCodeCommand}\n`);
     return EXIT.FAILURE;
   }
   deps.stdout.write(`Signed in as ${describeAccount(r.value)}.\n`);
@@ -60,7 +63,7 @@ export function createLoginCommand(authFactory: AuthFactory): CommandSpec {
       if (!deviceCode) deps.stdout.write('Opening your browser to sign in (Ctrl-C cancels)…\n');
       return withBroker(deps, authFactory, {
         async running(admin) {
-          followSignIn(deps, admin, LOGIN_OUTPUT);
+          followSignIn(deps, admin, loginOutput(deps));
           const params = { deviceCode, ...(hint === undefined ? {} : { loginHint: hint }) };
           return signedIn(deps, await unlessCancelled(deps, () => admin.call('login', params)), !deviceCode);
         },
@@ -68,7 +71,7 @@ export function createLoginCommand(authFactory: AuthFactory): CommandSpec {
           const base = { signal: deps.signal, ...(hint === undefined ? {} : { loginHint: hint }) };
           const r = deviceCode
             ? await host.broker.signInWithDeviceCode({ ...base, onCode: (p) => printDeviceCode(deps, p) })
-            : await host.broker.signIn({ ...base, onBrowser: (e) => printBrowserEvent(deps, e, LOGIN_OUTPUT) });
+            : await host.broker.signIn({ ...base, onBrowser: (e) => printBrowserEvent(deps, e, loginOutput(deps)) });
           return signedIn(deps, r, !deviceCode);
         },
       });

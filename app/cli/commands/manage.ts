@@ -5,7 +5,6 @@
  */
 import { TOOL_GROUPS } from '../../broker/protocol.ts';
 import type { BrokerStatus, Result, ToolGroup } from '../../broker/protocol.ts';
-import { printable } from '../../broker/admin/printable.ts';
 import { parseCommandArgs } from '../args.ts';
 import { needsRunningBroker, reportResult, withBroker } from '../broker-access.ts';
 import { callConfirmed, requireTerminal } from '../confirm.ts';
@@ -14,13 +13,12 @@ import { EXIT, usageError } from '../command.ts';
 import type { CliDeps, CommandSpec } from '../command.ts';
 import type { AuthFactory } from '../auth-factory.ts';
 import { createAuditLog } from '../../broker/audit/audit-log.ts';
-import { escapeControls, terminalJson } from '../../broker/text/terminal-safe.ts';
+import { escapeControls, printable, terminalJson } from '../../broker/text/terminal-safe.ts';
 import {
   followSignIn,
   printBrowserEvent,
   printCancelled,
   printDeviceCode,
-  shellArg,
   unlessCancelled,
 } from '../sign-in-output.ts';
 import { join } from 'node:path';
@@ -73,7 +71,7 @@ export function createConsentCommand(authFactory: AuthFactory): CommandSpec {
       if (args.positionals.length === 0) return usageError(deps, 'name at least one group or scope.', CONSENT_USAGE);
       const deviceCode = args.values['device-code'] === true;
       const out = {
-        deviceCodeCommand: ['graph-bridge consent --device-code', ...args.positionals.map(shellArg)].join(' '),
+        deviceCodeCommand: cliCommand(deps, 'consent', '--device-code', ...args.positionals),
       };
       const groups = args.positionals.filter(isGroup);
       const scopes = args.positionals.filter((x) => !isGroup(x));
@@ -126,7 +124,7 @@ type ClientRow = BrokerStatus['clients'][number];
 
 function printClients(deps: CliDeps, clients: ClientRow[], json: boolean): number {
   if (json) {
-    deps.stdout.write(`${JSON.stringify(clients, null, 2)}\n`);
+    deps.stdout.write(`${terminalJson(clients)}\n`);
     return EXIT.OK;
   }
   if (clients.length === 0) {

@@ -189,8 +189,9 @@ void test("status.get (approved only) is the session's own view: no other client
 void test('a pending client learns its state and what to do — not the account, settings, pause or others', async () => {
   const h = await startHarness({ interactiveApprovals: true });
   try {
-    h.broker.decideClient('trusted', 'approve');
     const trusted = await h.bridge('trusted', [SEND_MAIL]);
+    const trustedId = h.broker.status().clients.find((c) => c.name === 'trusted')?.id ?? '';
+    assert.ok(h.broker.decideClient(trustedId, 'approve').ok);
     const write = trusted.client.call('approval.request', {
       tool: 'send_mail',
       summary: 'Send mail to ceo@contoso.com: "Merger"',

@@ -55,9 +55,24 @@ const seen = { approval: 'pending', firstSeen: '2026-01-01T00:00:00.000Z', lastS
 
 void test('clients list and audit escape names, tools and paths from the state files', () =>
   withHome(async (cli, stateDir) => {
+    // Editors connected with `graph-bridge connect` (their credential hashes in editor-keys.json), each
+    // calling itself a hostile name.
+    const hash = 'ab'.repeat(32);
+    const ids = names.map((_, i) => `e${i}`);
+    await writeFile(
+      join(stateDir, 'editor-keys.json'),
+      JSON.stringify({
+        version: 1,
+        editors: Object.fromEntries(ids.map((id) => [id, { hash, createdAt: seen.firstSeen }])),
+      }),
+    );
     await writeFile(
       join(stateDir, 'clients.json'),
-      JSON.stringify({ version: 1, clients: Object.fromEntries(names.map((n) => [n, seen])), alwaysAllowedTools: [] }),
+      JSON.stringify({
+        version: 2,
+        editors: Object.fromEntries(names.map((n, i) => [ids[i], { ...seen, keyHash: hash, name: n }])),
+        alwaysAllowedTools: [],
+      }),
     );
     const audit = names.map((n) =>
       JSON.stringify({
@@ -80,7 +95,7 @@ void test('clients list and audit escape names, tools and paths from the state f
     assert.equal(log.trimEnd().split('\n').length, names.length, 'one line per audit entry');
     assert.match(
       list,
-      /^evil\\x0a2026-01-01T00:00:00\.000Z INFO \[1\] Bridge connected: "claude-ai" \(approved\)\tpending\t/m,
+      /^e\d+\tevil\\x0a2026-01-01T00:00:00\.000Z INFO \[1\] Bridge connected: "claude-ai" \(approved\)\tpending\t/m,
     );
     assert.match(log, / {2}mail_sendevil\\x1b\[2J\\x1b\[Hclaude-ai {2}GET \/me\//);
     assert.match(log, /\/me\/evil\\u202eia-edualc/);

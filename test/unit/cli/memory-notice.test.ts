@@ -60,7 +60,6 @@ async function run(backend: CacheBackend, ...argv: string[]): Promise<{ code: nu
 void test('memory mode: one line on stderr with the reason and the fix, once per command', async () => {
   for (const argv of [
     ['clients', 'list'],
-    ['clients', 'approve', 'cursor'],
     ['use', 'ada@contoso.com'],
   ]) {
     const r = await run('memory', ...argv);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { connectAdmin, type AdminClient } from '../../../../app/cli/admin-client.ts';
 import { createConfirmations } from '../../../../app/broker/admin/confirmations.ts';
 import { createSettingsControl } from '../../../../app/broker/admin/settings-control.ts';
-import { startHarness, type Harness } from '../broker-harness.ts';
+import { SEND_MAIL, startHarness, type Harness } from '../broker-harness.ts';
 
 async function admin(h: Harness): Promise<AdminClient> {
   const a = await connectAdmin(h.broker.endpoint, false);
@@ -111,8 +111,8 @@ void test('allowing a write and resuming need a code; denying and pausing do not
   const h = await startHarness({ config: { clientPolicy: 'allow' } });
   const a = await admin(h);
   try {
-    const { client } = await h.bridge('vscode');
-    const write = client.call('approval.request', { tool: 'mail_send', summary: 'Send mail to ada@contoso.com' });
+    const { client } = await h.bridge('vscode', [SEND_MAIL]);
+    const write = client.call('approval.request', { tool: 'send_mail', summary: 'Send mail to ada@contoso.com' });
     let pending = h.broker.status().pendingApprovals;
     for (let i = 0; pending.length === 0 && i < 200; i++) {
       await new Promise((r) => setImmediate(r));
@@ -120,7 +120,7 @@ void test('allowing a write and resuming need a code; denying and pausing do not
     }
     const approvalId = pending[0]?.id ?? '';
     const challengeId = challengeOf(await a.call('approvals.decide', { id: approvalId, decision: 'allow-once' }));
-    assert.match(h.codes[0]?.action ?? '', /Allow "vscode" to run mail_send once: Send mail to ada@contoso\.com/);
+    assert.match(h.codes[0]?.action ?? '', /Allow "vscode" to run send_mail once: Send mail to ada@contoso\.com/);
     const code = h.codes[0]?.code ?? '';
     assert.deepEqual(
       await a.call('approvals.decide', { id: approvalId, decision: 'allow-once', confirmation: { challengeId, code } }),
@@ -206,7 +206,7 @@ void test('an action text with control characters is shown escaped', () => {
   const actions: string[] = [];
   const c = createConfirmations({ now: () => new Date(), show: (p) => (actions.push(p.action), 'here') });
   c.request('k', 'Allow "evil\u001b[2J\nname\u202e"');
-  assert.equal(actions[0], 'Allow "evil\\u001b[2J\\nname\\u202e"');
+  assert.equal(actions[0], 'Allow "evil\\x1b[2J\\x0aname\\u202e"');
 });
 
 void test('settings over the admin channel: tightening applies at once; loosening needs the code; onlyIfTightening makes no code', async () => {
