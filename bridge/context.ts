@@ -96,6 +96,16 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
     clientName: deps.clientName(),
   });
 
+  /** A broker call that the tool call's cancellation ends: then a CANCELLED ToolError, nothing sent. */
+  const brokerCall = async <T>(tool: ToolDefinition, signal: AbortSignal | undefined, call: () => Promise<T>) => {
+    try {
+      return await call();
+    } catch (error) {
+      if (signal?.aborted) throw new ToolError('CANCELLED', `The request was cancelled, so ${tool.name} sent nothing.`);
+      throw error;
+    }
+  };
+
   /** The approved session (re-read from the broker when `refresh`); anything else is a ToolError. */
   const session = async (tool: ToolDefinition, refresh = false): Promise<ApprovedHello> => {
     const s = await deps.broker.session(refresh ? { refresh } : undefined);
@@ -106,8 +116,9 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
     return s.value;
   };
 
-  const tokenFor = (tool: ToolDefinition) => async (request: AuthRequest | { scopes: string[]; tool: string }) => {
-    const outcome = await deps.tokens.get(request);
+  const tokenFor = (tool: ToolDefinition) => async (request: AuthRequest) => {
+    const { signal, ...wanted } = request;
+    const outcome = await brokerCall(tool, signal, () => deps.tokens.get(wanted, signal ? { signal } : undefined));
     if (!outcome.ok) throw brokerFailureToToolError(outcome.error, failureContext(tool));
     return outcome.value.accessToken;
   };
@@ -209,7 +220,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
       // The API this call shows in its approval is the one it calls: both come from this call's hello.
       const api = deps.createApiClient(
         () => Promise.resolve(hello),
-        (scope, toolName) => getToken({ scopes: [scope], tool: toolName }),
+        (scope, toolName) => getToken({ scopes: [scope], tool: toolName, ...(signal ? { signal } : {}) }),
       );
       const ctx: ToolContext = {
         graph,
@@ -221,11 +232,14 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
           },
         },
         async approve(summary, details) {
-          const outcome = await deps.broker.call('approval.request', {
+          const params = {
             tool: tool.name,
             summary: summary.length > 1000 ? `${summary.slice(0, 999)}…` : summary,
             ...(details ? { details: truncateDetails(details) } : {}),
-          });
+          };
+          const outcome = await brokerCall(tool, signal, () =>
+            deps.broker.call('approval.request', params, signal ? { signal } : undefined),
+          );
           if (!outcome.ok) {
             throw brokerFailureToToolError(outcome.error, failureContext(tool));
           }

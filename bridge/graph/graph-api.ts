@@ -30,6 +30,8 @@ export interface AuthRequest {
   forceRefresh?: boolean;
   /** Decoded claims challenge JSON. */
   claims?: string;
+  /** The tool call's signal: a cancelled call stops waiting for the broker's token too. */
+  signal?: AbortSignal;
 }
 
 export interface TransportRequest {
@@ -170,7 +172,7 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
   };
 
   const execute = async (call: GraphCall, url: string, binary: boolean): Promise<TransportResponse> => {
-    let auth: AuthRequest = { scopes: call.scopes, tool: options.tool };
+    let auth: AuthRequest = { scopes: call.scopes, tool: options.tool, ...(signal ? { signal } : {}) };
     let reauthorized = false;
     let waited = 0;
     let retries = 0;

@@ -54,6 +54,8 @@ before(async () => {
   emulator.control.setGrant(adele.oid, emulator.clientId, [...new Set([...graphScopes, emulator.api.scope])]);
   broker = await startTestBroker({
     emulator,
+    // The broker's settings decide what is served (--tools only narrows).
+    toolGroups: ['profile', 'mail', 'files', 'graph', 'api'],
     writes: 'allow',
     settings: { api: { baseUrl: emulator.api.baseUrl, scope: emulator.api.scope } },
   });

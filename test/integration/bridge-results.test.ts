@@ -20,6 +20,7 @@ import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
 import { ensurePrivateDir } from '../../bridge/downloads.ts';
 import { createHandleStore } from '../../bridge/handles/handle-store.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
+import { TOOL_GROUPS } from '../../app/broker/protocol.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
 import { REPO_ROOT, resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
 
@@ -83,7 +84,7 @@ before(async () => {
   emulator.control.setGrant(adele.oid, emulator.clientId, [
     ...new Set([...Object.values(GROUP_SCOPES).flatMap((g) => [...g.read, ...g.write]), 'Channel.ReadBasic.All']),
   ]);
-  broker = await startTestBroker({ emulator, writes: 'allow' });
+  broker = await startTestBroker({ emulator, writes: 'allow', toolGroups: [...TOOL_GROUPS] });
   bridge = await startBridge();
 });
 

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,8 @@ let env: NodeJS.ProcessEnv;
 let agent: ChildProcessWithoutNullStreams;
 let agentOut = '';
 
-const NAMES = { ...HOSTILE_TEXT, tenKilobytes: `big\x1b[31m${'x'.repeat(10 * 1024)}` };
+// A long name still fits hello's pre-hello frame cap (8 KiB); a longer hello is refused outright (below).
+const NAMES = { ...HOSTILE_TEXT, sixKilobytes: `big\x1b[31m${'x'.repeat(6 * 1024)}` };
 
 function runCli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env });
@@ -37,7 +38,11 @@ function runCli(...args: string[]): Promise<{ code: number | null; out: string; 
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
 }
 
-/** One hello over a raw socket: the bytes a hostile local process would send. Resolves to the reply. */
+/**
+ * One hello over a raw socket: the bytes a hostile local process would send. Resolves to the reply; the
+ * connection stays open (a client without an editor credential is listed only while it is connected).
+ */
+const open: Socket[] = [];
 async function rawHello(key: string, name: string): Promise<unknown> {
   const socket = connect(join(home, 'run', 'broker.sock'));
   await once(socket, 'connect');
@@ -57,7 +62,7 @@ async function rawHello(key: string, name: string): Promise<unknown> {
     socket.on('error', reject);
     socket.on('close', () => reject(new Error(`the broker closed the connection; it said: ${buffered}`)));
   });
-  socket.destroy();
+  open.push(socket);
   return JSON.parse(line);
 }
 
@@ -77,6 +82,7 @@ before(async () => {
 });
 
 after(async () => {
+  for (const s of open) s.destroy();
   if (agent.exitCode === null) {
     agent.kill('SIGINT');
     await once(agent, 'close');
@@ -117,24 +123,27 @@ void test('hostile client names: agent log, clients list and status show each es
     ]) {
       assert.equal(lines.filter((l) => l.includes(fragment)).length, perName, `${what}: ${fragment}`);
     }
-    assert.ok(!text.includes('x'.repeat(200)), `${what}: the 10 KB name is cut`);
-    assert.ok(text.includes(`big\\x1b[31m${'x'.repeat(50)}`), `${what}: the 10 KB name is shown (cut)`);
+    assert.ok(!text.includes('x'.repeat(200)), `${what}: the 6 KB name is cut`);
+    assert.ok(text.includes(`big\\x1b[31m${'x'.repeat(50)}`), `${what}: the 6 KB name is shown (cut)`);
   }
   for (const line of log.trimEnd().split('\n'))
     assert.match(line, /^\d{4}-\d\d-\d\dT\S+Z (DEBUG|INFO|WARN|ERROR) \[\d+\] /);
   assert.match(log, /Bridge connected: "evil\\x1b\[2J\\x1b\[Hclaude-ai" 1\.0\\x0a\\x1b\[2J pid 4242/);
 
-  // The name as printed is the name to type: `clients approve '<printed name>'` approves that editor.
-  const printed =
-    list.out
-      .split('\n')
-      .find((l) => l.startsWith('evil\\x1b[2J'))
-      ?.split('\t')[0] ?? '';
-  const approve = await runCli('clients', 'approve', printed);
-  assert.equal(approve.code, 0, approve.err);
-  assert.doesNotMatch(approve.out, RAW_UNSAFE);
+  // A 10 KB name does not fit hello's pre-hello frame cap: refused before anything is registered.
+  const tooLong = (await rawHello(key, `big${'y'.repeat(10 * 1024)}`).catch((e: unknown) => String(e))) as unknown;
+  assert.match(JSON.stringify(tooLong), /Frame larger than 8192 bytes before hello/);
+
+  // The id printed beside the escaped name is the id to type: `clients deny <id>` denies that client.
+  const row = list.out.split('\n').find((l) => l.split('\t')[1]?.startsWith('evil\\x1b[2J')) ?? '';
+  const [id = '', printedName = ''] = row.split('\t');
+  const deny = await runCli('clients', 'deny', id);
+  assert.equal(deny.code, 0, deny.err);
+  assert.doesNotMatch(deny.out, RAW_UNSAFE);
   const after = await runCli('clients', 'list', '--json');
-  const clients = JSON.parse(after.out) as { name: string; approval: string }[];
-  assert.equal(clients.find((c) => c.name === printed)?.approval, 'approved');
+  const clients = JSON.parse(after.out) as { id: string; name: string; approval: string }[];
+  const denied = clients.find((c) => c.id === id);
+  assert.equal(denied?.approval, 'denied');
+  assert.equal(denied.name, printedName, 'the list shows the name as stored (already escaped)');
   assert.doesNotMatch(after.out, /[\u202a-\u202e\u2066-\u2069\u2028\u2029\x7f-\x9f\u200b\ufeff]/);
 });

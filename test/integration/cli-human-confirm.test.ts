@@ -141,7 +141,10 @@ async function hello(name: string): Promise<RpcClient> {
     protocolVersion: PROTOCOL_VERSION,
     key: (await readFile(endpoint.keyPath, 'utf8')).trim(),
     client: { name, version: '1', pid: process.pid },
-    tools: [],
+  });
+  // The catalog approval.request is checked against (the mail group is on by default).
+  await c.call('tools.declare', {
+    tools: [{ name: 'send_mail', group: 'mail', scopes: ['Mail.Send'], readOnly: false }],
   });
   return c;
 }

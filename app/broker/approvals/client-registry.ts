@@ -172,7 +172,7 @@ export function createClientRegistry(options: ClientRegistryOptions) {
         const approval = newApproval();
         sessions.set(id, { name: hello.name, approval, firstSeen: now, lastSeen: now });
         options.logger.info(
-          `New client ${id} (${JSON.stringify(hello.name)}, ${hello.editorKey === undefined ? 'no' : 'an unknown'} editor credential): ${approval}`,
+          `New client ${id} ("${hello.name}", ${hello.editorKey === undefined ? 'no' : 'an unknown'} editor credential): ${approval}`,
         );
         ref = { id, approval };
       }

@@ -44,6 +44,8 @@ interface SetupOptions {
   localFiles?: (call: LocalFilesCall) => LocalFiles;
   /** Called when the broker is asked for an approval (before it answers). */
   onApproval?: () => void;
+  /** approval.request never answers: it ends only when the call's signal aborts (a user who is away). */
+  approvalWaits?: boolean;
 }
 
 function setup(options: SetupOptions = {}) {
@@ -58,8 +60,15 @@ function setup(options: SetupOptions = {}) {
       const value = queued ? queued[Math.min(sessionCalls.length, queued.length) - 1]! : { ...HELLO, ...options.hello };
       return { ok: true, value };
     },
-    call: async (method: MethodName, params: unknown): Promise<Outcome<never>> => {
+    call: async (method: MethodName, params: unknown, o?: { signal?: AbortSignal }): Promise<Outcome<never>> => {
       brokerCalls.push({ method, params });
+      if (method === 'approval.request' && options.approvalWaits) {
+        options.onApproval?.();
+        return new Promise((_resolve, reject) => {
+          const signal = o?.signal;
+          signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+        });
+      }
       if (method === 'token.get') {
         if (options.token) return { ok: false, error: options.token };
         const { scopes } = params as { scopes: string[] };
@@ -475,6 +484,14 @@ test('api_request without hello.api says how to configure it, before asking or f
     s.brokerCalls.map((c) => c.method),
     [],
   );
+});
+
+test('a call cancelled while the broker waits for the user ends that wait: CANCELLED, nothing sent', async () => {
+  const cancelling = new AbortController();
+  const c = setup({ approvalWaits: true, onApproval: () => queueMicrotask(() => cancelling.abort()) });
+  await assert.rejects(c.runner.run(sendMail, MAIL, { signal: cancelling.signal }), code('CANCELLED'));
+  assert.equal(c.sent.length, 0);
+  assert.ok(c.brokerCalls.some((b) => b.method === 'approval.request'));
 });
 
 test('the call signal reaches the Graph request; a call cancelled while the user decided sends nothing', async () => {
