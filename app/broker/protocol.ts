@@ -64,6 +64,13 @@ export interface GroupScopes {
    * only by the tools that need them, which then point at the admin-consent link.
    */
   readonly adminConsent?: readonly string[];
+  /**
+   * Scopes only some calls of the group's tools need (a shared mailbox, a SharePoint site, another
+   * person's presence): never asked for at sign-in or by the group's Grant — least privilege for
+   * everyone who never makes such a call. A call that needs one gets CONSENT_REQUIRED naming it, and
+   * the status window offers its Grant. Write ones are not issued in read-only mode.
+   */
+  readonly onDemand?: { readonly read: readonly string[]; readonly write: readonly string[] };
 }
 
 export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
@@ -72,7 +79,13 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
     write: [],
     description: 'Your profile, people you work with, and the directory',
   },
-  mail: { read: ['Mail.Read'], write: ['Mail.ReadWrite', 'Mail.Send'], description: 'Read, draft and send mail' },
+  mail: {
+    read: ['Mail.Read'],
+    write: ['Mail.ReadWrite', 'Mail.Send'],
+    description: 'Read, draft and send mail',
+    // A mailbox shared with the user (the `mailbox` parameter of the mail tools).
+    onDemand: { read: ['Mail.Read.Shared'], write: ['Mail.ReadWrite.Shared', 'Mail.Send.Shared'] },
+  },
   calendar: {
     read: ['Calendars.Read'],
     write: ['Calendars.ReadWrite'],
@@ -94,10 +107,29 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
   api: { read: [], write: [], description: 'Your own Entra-protected API (configured in settings)' },
 };
 
-/** Scopes a group's tools may use in the given mode (including those only an admin can grant). */
+/**
+ * Scopes a group's tools may use in the given mode: its read and write scopes, those only an admin can
+ * grant, and its on-demand ones.
+ */
 export function scopesForGroup(group: ToolGroup, readOnly: boolean): string[] {
   const g = GROUP_SCOPES[group];
-  return readOnly ? [...g.read] : [...g.read, ...g.write];
+  const onDemand = g.onDemand ?? { read: [], write: [] };
+  return readOnly ? [...g.read, ...onDemand.read] : [...g.read, ...g.write, ...onDemand.read, ...onDemand.write];
+}
+
+/** Write scopes of a group: its `write` list and its on-demand write scopes. */
+export function writeScopesOf(group: ToolGroup): string[] {
+  const g = GROUP_SCOPES[group];
+  return [...g.write, ...(g.onDemand?.write ?? [])];
+}
+
+/** Whether a scope is one some group asks for only when a call needs it (see GroupScopes.onDemand). */
+export function isOnDemand(scope: string): boolean {
+  const s = scope.toLowerCase();
+  return TOOL_GROUPS.some((g) => {
+    const d = GROUP_SCOPES[g].onDemand;
+    return d !== undefined && [...d.read, ...d.write].some((x) => x.toLowerCase() === s);
+  });
 }
 
 /** Whether only a tenant administrator can grant this scope (see GroupScopes.adminConsent). */
@@ -106,9 +138,12 @@ export function needsAdminConsent(scope: string): boolean {
   return TOOL_GROUPS.some((g) => GROUP_SCOPES[g].adminConsent?.some((a) => a.toLowerCase() === s) === true);
 }
 
-/** What signing in or a group's Grant asks for: the group's scopes a user can consent to themselves. */
+/**
+ * What signing in or a group's Grant asks for: the group's scopes a user can consent to themselves,
+ * without its on-demand ones.
+ */
 export function userConsentableScopes(group: ToolGroup, readOnly: boolean): string[] {
-  return scopesForGroup(group, readOnly).filter((s) => !needsAdminConsent(s));
+  return scopesForGroup(group, readOnly).filter((s) => !needsAdminConsent(s) && !isOnDemand(s));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -407,6 +442,8 @@ export const statusSchema = z.object({
           write: z.boolean(),
           /** Only a tenant administrator can grant it (not part of the group's Grant). */
           adminConsent: z.boolean().optional(),
+          /** Asked for only when a call needs it (not part of sign-in or the group's Grant). */
+          onDemand: z.boolean().optional(),
         }),
       ),
     }),

@@ -18,7 +18,7 @@
  * (it issues every consented scope of the resource), so this approval refusal — not the scope check —
  * is what stops a write in read-only mode.
  */
-import { GROUP_SCOPES, TOOL_GROUPS, fail, scopesForGroup } from '../protocol.ts';
+import { TOOL_GROUPS, fail, scopesForGroup } from '../protocol.ts';
 import type { Result, ToolGroup } from '../protocol.ts';
 import type { BrokerConfig } from '../broker-config.ts';
 
@@ -48,9 +48,7 @@ export function readOnlyRefusal(what: string): Result<never> {
 /** Dedicated groups that list `scope` in either mode (graph lists only User.Read; api lists none). */
 function owners(scope: string): ToolGroup[] {
   const s = scope.toLowerCase();
-  return TOOL_GROUPS.filter((g) =>
-    [...GROUP_SCOPES[g].read, ...GROUP_SCOPES[g].write].some((x) => x.toLowerCase() === s),
-  );
+  return TOOL_GROUPS.filter((g) => scopesForGroup(g, false).some((x) => x.toLowerCase() === s));
 }
 
 function checkScope(scope: string, cfg: SessionPolicyConfig): Result<never> | null {

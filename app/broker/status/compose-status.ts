@@ -1,5 +1,5 @@
 /** Builds the BrokerStatus (protocol.ts statusSchema) from the broker's parts. Pure. */
-import { GROUP_SCOPES, TOOL_GROUPS, needsAdminConsent, scopesForGroup } from '../protocol.ts';
+import { TOOL_GROUPS, isOnDemand, needsAdminConsent, scopesForGroup, writeScopesOf } from '../protocol.ts';
 import type { BrokerStatus, ToolGroup } from '../protocol.ts';
 import type { AuthSnapshot } from '../auth/auth-service.ts';
 
@@ -23,7 +23,7 @@ export function consentMatrix(
 ): BrokerStatus['consent'] {
   const have = new Set(granted.map((s) => s.toLowerCase()));
   return TOOL_GROUPS.map((group) => {
-    const write = new Set(GROUP_SCOPES[group].write);
+    const write = new Set(writeScopesOf(group));
     return {
       group,
       enabled: toolGroups.includes(group),
@@ -32,6 +32,7 @@ export function consentMatrix(
         granted: have.has(scope.toLowerCase()),
         write: write.has(scope),
         ...(needsAdminConsent(scope) ? { adminConsent: true } : {}),
+        ...(isOnDemand(scope) ? { onDemand: true } : {}),
       })),
     };
   });

@@ -16,12 +16,16 @@ function scopeBadge(s: GroupRow['scopes'][number]): HTMLElement {
     s.adminConsent === true
       ? h('span', { class: 'tag', attrs: { title: 'Only a tenant administrator can grant this' } }, 'admin')
       : null,
+    s.onDemand === true
+      ? h('span', { class: 'tag', attrs: { title: 'Asked for only when a tool needs it' } }, 'when needed')
+      : null,
   );
 }
 
 function groupRow(ctx: Ctx, g: GroupRow, signedIn: boolean): HTMLTableRowElement {
   // Grant asks only for what a user may consent to; admin-only scopes go through the admin-consent link.
-  const missing = g.scopes.filter((s) => !s.granted && s.adminConsent !== true);
+  // On-demand scopes are asked for by the call that needs them (then listed under "Consent requested").
+  const missing = g.scopes.filter((s) => !s.granted && s.adminConsent !== true && s.onDemand !== true);
   const adminMissing = g.scopes.some((s) => !s.granted && s.adminConsent === true);
   const description = ctx.state.settings?.groups.find((x) => x.group === g.group)?.description ?? '';
   let action: Node | string;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { composeStatus, consentMatrix } from '../../../../app/broker/status/compose-status.ts';
 import {
   TOOL_GROUPS,
+  isOnDemand,
   needsAdminConsent,
   statusSchema,
   userConsentableScopes,
@@ -22,14 +23,24 @@ void test('the consent matrix lists every group with its scopes, write flags and
       { scope: 'Mail.Read', granted: true, write: false },
       { scope: 'Mail.ReadWrite', granted: false, write: true },
       { scope: 'Mail.Send', granted: false, write: true },
+      { scope: 'Mail.Read.Shared', granted: false, write: false, onDemand: true },
+      { scope: 'Mail.ReadWrite.Shared', granted: false, write: true, onDemand: true },
+      { scope: 'Mail.Send.Shared', granted: false, write: true, onDemand: true },
     ],
   });
   assert.equal(m.find((g) => g.group === 'files')?.enabled, false);
   const readOnly = consentMatrix(['mail'], true, []);
   assert.deepEqual(
     readOnly.find((g) => g.group === 'mail')?.scopes.map((s) => s.scope),
-    ['Mail.Read'],
+    ['Mail.Read', 'Mail.Read.Shared'],
   );
+});
+
+void test('on-demand scopes are listed and flagged, and kept out of sign-in and Grant', () => {
+  assert.deepEqual(userConsentableScopes('mail', false), ['Mail.Read', 'Mail.ReadWrite', 'Mail.Send']);
+  assert.deepEqual(userConsentableScopes('mail', true), ['Mail.Read']);
+  assert.equal(isOnDemand('mail.read.shared'), true);
+  assert.equal(isOnDemand('Mail.Read'), false);
 });
 
 void test('admin-only scopes are flagged in the matrix and kept out of sign-in and Grant', () => {
