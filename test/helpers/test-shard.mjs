@@ -30,10 +30,17 @@ export function runTestFiles({ root, files, timeoutMs, exitCeilingMs }) {
   const baseline = openHandles();
   /** Open handles as each file's suite starts, and at the end. */
   const marks = [];
+  const imports = [];
   for (const file of files) {
     describe(file, { timeout: timeoutMs }, async () => {
       before(() => marks.push({ file, open: openHandles() }));
-      await import(pathToFileURL(join(root, file)).href);
+      // Tests register while their file is evaluated, in this suite's context (node's runner finds
+      // the parent from it). A suite runs once it is built: wait for every file, so no test runs while
+      // later files are still being loaded on the same thread (it would stall a test's timers).
+      const loading = import(pathToFileURL(join(root, file)).href);
+      imports.push(loading);
+      await loading;
+      await Promise.allSettled(imports);
     });
   }
   after(() => {
