@@ -1,12 +1,12 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClock } from '../../../emulator/clock.ts';
-import type { EntraContext } from '../../../emulator/entra/context.ts';
-import { mintTokens, verifyAccessToken } from '../../../emulator/entra/tokens.ts';
-import { DEMO_CLIENT_ID, TENANT_ID, defaultUsers } from '../../../emulator/fixtures.ts';
-import { createSigningKey, decodeJwt, signJwt, type SigningKey } from '../../../emulator/jwt.ts';
-import { parseScopes } from '../../../emulator/scopes.ts';
-import { testEntraContext } from '../../../helpers/entra-context.ts';
+import { createClock } from '../../emulator/clock.ts';
+import type { EntraContext } from '../../emulator/entra/context.ts';
+import { mintTokens, verifyAccessToken } from '../../emulator/entra/tokens.ts';
+import { DEMO_CLIENT_ID, TENANT_ID, defaultUsers } from '../../emulator/fixtures.ts';
+import { createSigningKey, decodeJwt, signJwt, type SigningKey } from '../../emulator/jwt.ts';
+import { parseScopes } from '../../emulator/scopes.ts';
+import { testEntraContext } from '../../helpers/entra-context.ts';
 
 void describe('emulator tokens: minting and the Graph-side access-token check', () => {
   let key: SigningKey;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { redirectUriMatches } from '../../../emulator/entra/redirect-uri.ts';
+import { redirectUriMatches } from '../../emulator/entra/redirect-uri.ts';
 
 void describe('emulator redirect URI matching', () => {
   void it('ignores the port for http loopback URIs (MSAL loopback)', () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { aadText, aadTimestamp, buildAadError } from '../../emulator/errors.ts';
+import { aadText, aadTimestamp, buildAadError } from '../emulator/errors.ts';
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateFilter, filterUsage, FilterSyntaxError, parseFilter } from '../../../emulator/graph/odata/filter.ts';
+import { evaluateFilter, filterUsage, FilterSyntaxError, parseFilter } from '../../emulator/graph/odata/filter.ts';
 
 const msg = {
   subject: "Q3 budget — O'Brien",

@@ -9,7 +9,7 @@ import {
   toJwk,
   verifyJwt,
   type SigningKey,
-} from '../../emulator/jwt.ts';
+} from '../emulator/jwt.ts';
 
 void describe('emulator jwt', () => {
   let key: SigningKey;

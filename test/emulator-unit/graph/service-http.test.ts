@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGraphServiceWithOptions } from '../../../emulator/graph/index.ts';
+import { createGraphServiceWithOptions } from '../../emulator/graph/index.ts';
 import { ADELE, BASE_MS, fakeDeps, fakeToken } from './fake-deps.ts';
 
 void describe('graph emulator: node:http adapter', () => {

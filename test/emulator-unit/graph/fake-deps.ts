@@ -3,10 +3,10 @@
  * "tokens" are base64url JSON `{oid, scp}` (or one of the failure words), so unit tests can call the
  * service with any scope set without the Entra half.
  */
-import { defaultUsers, TENANT_ID } from '../../../emulator/fixtures.ts';
-import { createGraphServiceWithOptions } from '../../../emulator/graph/index.ts';
-import { parseQuery, type GraphResponse } from '../../../emulator/graph/http.ts';
-import type { AccessTokenClaims, GraphServiceDeps, TokenVerification } from '../../../emulator/types.ts';
+import { defaultUsers, TENANT_ID } from '../../emulator/fixtures.ts';
+import { createGraphServiceWithOptions } from '../../emulator/graph/index.ts';
+import { parseQuery, type GraphResponse } from '../../emulator/graph/http.ts';
+import type { AccessTokenClaims, GraphServiceDeps, TokenVerification } from '../../emulator/types.ts';
 
 /** 2026-03-16T00:00:00Z — a Monday. */
 export const BASE_MS = Date.UTC(2026, 2, 16);

@@ -1,13 +1,13 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClock } from '../../../emulator/clock.ts';
-import type { EntraContext } from '../../../emulator/entra/context.ts';
-import { mintTokens, verifyAccessToken, verifyApiAccessToken } from '../../../emulator/entra/tokens.ts';
-import { DEMO_CLIENT_ID, TENANT_ID, defaultApis, defaultUsers, type EmulatorApi } from '../../../emulator/fixtures.ts';
-import { createSigningKey, decodeJwt, signJwt, type SigningKey } from '../../../emulator/jwt.ts';
-import { parseScopes } from '../../../emulator/scopes.ts';
-import { EmulatorState } from '../../../emulator/state.ts';
-import { testEntraContext } from '../../../helpers/entra-context.ts';
+import { createClock } from '../../emulator/clock.ts';
+import type { EntraContext } from '../../emulator/entra/context.ts';
+import { mintTokens, verifyAccessToken, verifyApiAccessToken } from '../../emulator/entra/tokens.ts';
+import { DEMO_CLIENT_ID, TENANT_ID, defaultApis, defaultUsers, type EmulatorApi } from '../../emulator/fixtures.ts';
+import { createSigningKey, decodeJwt, signJwt, type SigningKey } from '../../emulator/jwt.ts';
+import { parseScopes } from '../../emulator/scopes.ts';
+import { EmulatorState } from '../../emulator/state.ts';
+import { testEntraContext } from '../../helpers/entra-context.ts';
 
 void describe('emulator tokens for a custom API (resource) and the API-side check', () => {
   let key: SigningKey;

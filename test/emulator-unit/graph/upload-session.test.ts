@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDownload } from '../../../emulator/graph/download.ts';
-import { UPLOAD_FRAGMENT_UNIT, serveUploadSession } from '../../../emulator/graph/upload-session.ts';
+import { serveDownload } from '../../emulator/graph/download.ts';
+import { UPLOAD_FRAGMENT_UNIT, serveUploadSession } from '../../emulator/graph/upload-session.ts';
 import { createTestService, fakeToken, ADELE, str, type J, type TestService } from './fake-deps.ts';
 
 const R = ['Files.Read'];

@@ -1,12 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClock } from '../../../emulator/clock.ts';
-import { adminOnlyFor, missingScopes, scopeDescriptions } from '../../../emulator/entra/consent.ts';
-import type { EntraContext } from '../../../emulator/entra/context.ts';
-import { consentPage } from '../../../emulator/entra/pages.ts';
-import { DEMO_CLIENT_ID, defaultApis, defaultUsers } from '../../../emulator/fixtures.ts';
-import { parseScopes } from '../../../emulator/scopes.ts';
-import { testEntraContext } from '../../../helpers/entra-context.ts';
+import { createClock } from '../../emulator/clock.ts';
+import { adminOnlyFor, missingScopes, scopeDescriptions } from '../../emulator/entra/consent.ts';
+import type { EntraContext } from '../../emulator/entra/context.ts';
+import { consentPage } from '../../emulator/entra/pages.ts';
+import { DEMO_CLIENT_ID, defaultApis, defaultUsers } from '../../emulator/fixtures.ts';
+import { parseScopes } from '../../emulator/scopes.ts';
+import { testEntraContext } from '../../helpers/entra-context.ts';
 
 void describe('emulator consent: Graph scopes and custom-API scopes', () => {
   const orders = defaultApis()[0]!;

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { GraphHttpError } from '../../../emulator/graph/errors.ts';
-import { formatQuery, parseQuery, type GraphRequest } from '../../../emulator/graph/http.ts';
+import { GraphHttpError } from '../../emulator/graph/errors.ts';
+import { formatQuery, parseQuery, type GraphRequest } from '../../emulator/graph/http.ts';
 import {
   applySelect,
   parseOrderBy,
@@ -9,8 +9,8 @@ import {
   parseSelect,
   parseTop,
   sortBy,
-} from '../../../emulator/graph/odata/options.ts';
-import { decodeSkipToken, encodeSkipToken, skipPage, tokenPage } from '../../../emulator/graph/odata/paging.ts';
+} from '../../emulator/graph/odata/options.ts';
+import { decodeSkipToken, encodeSkipToken, skipPage, tokenPage } from '../../emulator/graph/odata/paging.ts';
 
 const req = (query: string): GraphRequest => ({
   method: 'GET',

@@ -4,9 +4,9 @@
 // and the served demo API with the tokens it issued.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { emulatorRequest, type HttpResult } from '../../../helpers/emulator-control.ts';
-import { startEmulator, type RunningEmulator, type ServedApi } from '../../../emulator/index.ts';
-import { decodeJwt } from '../../../emulator/jwt.ts';
+import { emulatorRequest, type HttpResult } from '../../helpers/emulator-control.ts';
+import { startEmulator, type RunningEmulator, type ServedApi } from '../../emulator/index.ts';
+import { decodeJwt } from '../../emulator/jwt.ts';
 
 void describe('emulator: tokens for a custom API through the endpoints', () => {
   let emu: RunningEmulator;

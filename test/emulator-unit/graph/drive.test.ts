@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDownload } from '../../../emulator/graph/download.ts';
+import { serveDownload } from '../../emulator/graph/download.ts';
 import { createTestService, list, num, str } from './fake-deps.ts';
 
 const R = ['Files.Read'];

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultApis } from '../../emulator/fixtures.ts';
+import { defaultApis } from '../emulator/fixtures.ts';
 import {
   apiResource,
   apiScopeKey,
@@ -8,7 +8,7 @@ import {
   parseScopes,
   resourceCount,
   scopeErrorName,
-} from '../../emulator/scopes.ts';
+} from '../emulator/scopes.ts';
 
 void describe('emulator scope parsing', () => {
   void it('splits OIDC and Graph scopes, canonicalising Graph names case-insensitively', () => {
