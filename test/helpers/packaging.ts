@@ -8,7 +8,9 @@
  * dependency (package.json `dependencies`, resolved like node does, nested ones too) through the
  * node_modules matcher, and each `files` FileSet (`from`/`to`/`filter`, top level + the platform's
  * section) through its own matcher. test/integration/packaging-unpacked.test.ts checks this against a
- * real `electron-builder --dir` run.
+ * real `electron-builder --dir` run. Not modelled: the per-file defaults electron-builder drops from
+ * copied node_modules (READMEs, *.d.ts, …) — with node_modules copied wholesale (the configuration
+ * before #13) the computed set is a superset of the real one; with only FileSets, it is exact.
  */
 import { existsSync, lstatSync, readFileSync, readdirSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -98,7 +98,10 @@ export function createTokenMemo(deps: TokenMemoDeps): TokenMemo {
       const entry = entries.get(key);
       const at = generation;
       const stamp = await deps.cacheStamp();
-      const miss = (): MemoLookup => (misses++, { token: null, ticket: { generation: at, stamp } });
+      const miss = (): MemoLookup => {
+        misses++;
+        return { token: null, ticket: { generation: at, stamp } };
+      };
       // Cleared or replaced while the stamp was read: not this entry's answer any more.
       if (entry === undefined || entries.get(key) !== entry || generation !== at) return miss();
       if (stamp === null || stamp !== entry.stamp) {
