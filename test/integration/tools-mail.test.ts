@@ -331,6 +331,33 @@ void describe('attachments', () => {
   });
 });
 
+void describe('new messages', () => {
+  void test('create_draft and send_mail without files: a denial sends nothing; once approved one request each', async () => {
+    const draft = { to: [megan], subject: 'Agenda', body: 'Draft agenda.' };
+    await denied('create_draft', draft);
+    await denied('send_mail', draft);
+    const since = lastSeq();
+    await ok('create_draft', draft);
+    await ok('send_mail', { ...draft, subject: 'Agenda (final)' });
+    assert.deepEqual(writesSince(since), ['POST /v1.0/me/messages', 'POST /v1.0/me/sendMail']);
+  });
+
+  void test('send_mail with a file: draft, attachment, send — and a denial sends nothing', async () => {
+    const file = join(work, 'minutes.txt');
+    await writeFile(file, 'minutes\n');
+    const args = { to: [megan], subject: 'Minutes', body: 'Attached.', attachments: [file] };
+    await denied('send_mail', args);
+    const since = lastSeq();
+    const r = await ok('send_mail', args);
+    assert.match(r.text, /with 1 attachment\(s\)/);
+    const writes = writesSince(since);
+    assert.equal(writes.length, 3, writes.join('\n'));
+    assert.equal(writes[0], 'POST /v1.0/me/messages');
+    assert.match(writes[1] ?? '', /^POST \/v1\.0\/me\/messages\/.+\/attachments$/);
+    assert.match(writes[2] ?? '', /^POST \/v1\.0\/me\/messages\/.+\/send$/);
+  });
+});
+
 void describe('replies and forwards', () => {
   void test('reply, reply all and forward each ask first (a denial sends nothing) and reach Graph once approved', async () => {
     const [first, second, third] = await inbox(3);
