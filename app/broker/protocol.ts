@@ -83,8 +83,11 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
     read: ['Mail.Read'],
     write: ['Mail.ReadWrite', 'Mail.Send'],
     description: 'Read, draft and send mail',
-    // A mailbox shared with the user (the `mailbox` parameter of the mail tools).
-    onDemand: { read: ['Mail.Read.Shared'], write: ['Mail.ReadWrite.Shared', 'Mail.Send.Shared'] },
+    // A mailbox shared with the user (the `mailbox` parameter of the mail tools); inbox rules.
+    onDemand: {
+      read: ['Mail.Read.Shared', 'MailboxSettings.Read'],
+      write: ['Mail.ReadWrite.Shared', 'Mail.Send.Shared'],
+    },
   },
   calendar: {
     read: ['Calendars.Read'],

@@ -22,6 +22,7 @@ export const HANDLE_PREFIX = {
   taskList: 'l',
   task: 't',
   user: 'u',
+  attachment: 'a',
   cursor: 'p',
 } as const;
 export type HandleKind = keyof typeof HANDLE_PREFIX;

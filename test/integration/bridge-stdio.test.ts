@@ -124,6 +124,7 @@ test('read-only mode lists no write tools; --tools limits the groups', async () 
       'get_user',
       'list_mail_folders',
       'list_messages',
+      'save_attachments',
       'search_messages',
       'search_people',
       'search_users',

@@ -21,6 +21,7 @@ const KIND_INFO: Record<IdKind, { noun: string; from: string }> = {
   taskList: { noun: 'task list id', from: 'list_task_lists' },
   task: { noun: 'task id', from: 'list_tasks' },
   user: { noun: 'user id', from: 'search_users' },
+  attachment: { noun: 'attachment id', from: 'get_message' },
 };
 
 function withArticle(noun: string): string {

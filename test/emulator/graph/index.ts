@@ -17,6 +17,7 @@ import { contactRoutes } from './routes/contacts.ts';
 import { driveRoutes } from './routes/drive.ts';
 import { mailMimeRoutes } from './routes/mail-mime.ts';
 import { mailRoutes } from './routes/mail.ts';
+import { serveAttachmentUpload } from './routes/mail-upload.ts';
 import { teamsRoutes } from './routes/teams.ts';
 import { todoRoutes } from './routes/todo.ts';
 import { userRoutes } from './routes/users.ts';
@@ -99,7 +100,10 @@ export function createGraphServiceWithOptions(
       const up = /^\/_up\/([A-Za-z0-9_-]+)$/.exec(path);
       if (up?.[1]) {
         const ids = { requestId: randomUUID(), nowMs: deps.clock.nowMs() };
-        write(res, serveUploadSession(deps, store, { token: up[1], method, headers, body }, ids));
+        const upload = { token: up[1], method, headers, body };
+        // One URL space for OneDrive and Outlook attachment sessions: the token says which it is.
+        const serve = store.attachmentUploads.has(up[1]) ? serveAttachmentUpload : serveUploadSession;
+        write(res, serve(deps, store, upload, ids));
         return Promise.resolve();
       }
       const vm = /^\/(v1\.0|beta)(\/.*)?$/i.exec(path);

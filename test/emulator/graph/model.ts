@@ -91,6 +91,31 @@ export interface FileAttachment {
   contentBytes: string;
 }
 
+/** An attached Outlook item (a forwarded message): `item` is the message; `$value` is its MIME. */
+export interface ItemAttachment {
+  '@odata.type': '#microsoft.graph.itemAttachment';
+  id: string;
+  lastModifiedDateTime: string;
+  name: string;
+  contentType: string | null;
+  size: number;
+  isInline: boolean;
+  item: Message;
+}
+
+/** A link to a cloud file (v1.0 shows only the base attachment properties; no `$value`). */
+export interface ReferenceAttachment {
+  '@odata.type': '#microsoft.graph.referenceAttachment';
+  id: string;
+  lastModifiedDateTime: string;
+  name: string;
+  contentType: string | null;
+  size: number;
+  isInline: boolean;
+}
+
+export type MailAttachment = FileAttachment | ItemAttachment | ReferenceAttachment;
+
 export interface DateTimeTimeZone {
   dateTime: string;
   timeZone: string;
@@ -271,7 +296,7 @@ export interface Chat {
 export interface UserState {
   folders: MailFolder[];
   messages: Message[];
-  attachments: Map<string, FileAttachment[]>;
+  attachments: Map<string, MailAttachment[]>;
   events: CalendarEvent[];
   driveId: string;
   drive: Map<string, DriveNode>;

@@ -18,11 +18,23 @@ export const SCOPES = {
   me: { workload: 'directory', anyOf: ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', ...DIR_READ_ALL] },
   users: { workload: 'directory', anyOf: ['User.ReadBasic.All', ...DIR_READ_ALL] },
   people: { workload: 'people', anyOf: ['People.Read', 'People.Read.All'] },
-  mailRead: { workload: 'outlook', anyOf: ['Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite'] },
+  /** The *.Shared scopes cover the user's own mailbox too ("mail a user can access, including their own"). */
+  mailRead: {
+    workload: 'outlook',
+    anyOf: ['Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite', 'Mail.Read.Shared', 'Mail.ReadWrite.Shared'],
+  },
   /** Attachments and bodies are not part of Mail.ReadBasic. */
-  mailReadFull: { workload: 'outlook', anyOf: ['Mail.Read', 'Mail.ReadWrite'] },
-  mailWrite: { workload: 'outlook', anyOf: ['Mail.ReadWrite'] },
-  mailSend: { workload: 'outlook', anyOf: ['Mail.Send'] },
+  mailReadFull: {
+    workload: 'outlook',
+    anyOf: ['Mail.Read', 'Mail.ReadWrite', 'Mail.Read.Shared', 'Mail.ReadWrite.Shared'],
+  },
+  mailWrite: { workload: 'outlook', anyOf: ['Mail.ReadWrite', 'Mail.ReadWrite.Shared'] },
+  mailSend: { workload: 'outlook', anyOf: ['Mail.Send', 'Mail.Send.Shared'] },
+  /** Another user's (shared) mailbox: `/users/{id|address}/…` needs a *.Shared scope and access rights. */
+  mailReadShared: { workload: 'outlook', anyOf: ['Mail.Read.Shared', 'Mail.ReadWrite.Shared'] },
+  mailWriteShared: { workload: 'outlook', anyOf: ['Mail.ReadWrite.Shared'] },
+  mailSendShared: { workload: 'outlook', anyOf: ['Mail.Send.Shared'] },
+  mailboxSettingsRead: { workload: 'outlook', anyOf: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'] },
   contactsRead: { workload: 'outlook', anyOf: ['Contacts.Read', 'Contacts.ReadWrite'] },
   calendarRead: { workload: 'outlook', anyOf: ['Calendars.ReadBasic', 'Calendars.Read', 'Calendars.ReadWrite'] },
   calendarWrite: { workload: 'outlook', anyOf: ['Calendars.ReadWrite'] },

@@ -11,6 +11,7 @@ import { seedEvents } from './seed/calendar.ts';
 import { seedDirectory } from './seed/directory.ts';
 import { seedDrive } from './seed/drive.ts';
 import { seedMailbox } from './seed/mail.ts';
+import { findSharedMailbox } from './seed/mail-shared.ts';
 import { seedPeople } from './seed/people.ts';
 import { createRng, DAY_MS, type Rng } from './seed/prng.ts';
 import { seedTenant } from './seed/teams.ts';
@@ -43,6 +44,21 @@ export interface UploadSessionState {
   expiresMs: number;
 }
 
+/** An Outlook attachment upload session (routes/mail-attachments.ts), addressed by its upload URL token. */
+export interface AttachmentUploadState {
+  /** The mailbox (owner id) and message the file is attached to. */
+  mailboxId: string;
+  messageId: string;
+  version: GraphVersion;
+  name: string;
+  contentType: string;
+  isInline: boolean;
+  size: number;
+  received: Buffer[];
+  receivedBytes: number;
+  expiresMs: number;
+}
+
 export interface GraphStore {
   /** UTC midnight the seed data is arranged around. */
   baseMs(): number;
@@ -55,6 +71,7 @@ export interface GraphStore {
   rng(): Rng;
   downloads: Map<string, DownloadGrant>;
   uploads: Map<string, UploadSessionState>;
+  attachmentUploads: Map<string, AttachmentUploadState>;
   reset(): void;
 }
 
@@ -66,6 +83,7 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
   let writeRng = createRng('writes');
   const downloads = new Map<string, DownloadGrant>();
   const uploads = new Map<string, UploadSessionState>();
+  const attachmentUploads = new Map<string, AttachmentUploadState>();
 
   const reset = (): void => {
     base = opts.baseDateMs ?? Math.floor(deps.clock.nowMs() / DAY_MS) * DAY_MS;
@@ -75,6 +93,7 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
     writeRng = createRng(`writes:${base}`);
     downloads.clear();
     uploads.clear();
+    attachmentUploads.clear();
   };
   reset();
 
@@ -96,7 +115,7 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
     user(oid) {
       const existing = users.get(oid);
       if (existing) return existing;
-      const me = findUser(oid);
+      const me = findUser(oid) ?? findSharedMailbox(dir(), fixtureIds(), oid)?.owner;
       if (!me) throw new Error(`No directory user ${oid}`);
       const mail = seedMailbox(me, dir(), base);
       const drive = seedDrive(me, base);
@@ -119,6 +138,7 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
     rng: () => writeRng,
     downloads,
     uploads,
+    attachmentUploads,
     reset,
   };
 }

@@ -24,6 +24,7 @@ void test('the consent matrix lists every group with its scopes, write flags and
       { scope: 'Mail.ReadWrite', granted: false, write: true },
       { scope: 'Mail.Send', granted: false, write: true },
       { scope: 'Mail.Read.Shared', granted: false, write: false, onDemand: true },
+      { scope: 'MailboxSettings.Read', granted: false, write: false, onDemand: true },
       { scope: 'Mail.ReadWrite.Shared', granted: false, write: true, onDemand: true },
       { scope: 'Mail.Send.Shared', granted: false, write: true, onDemand: true },
     ],
@@ -32,7 +33,7 @@ void test('the consent matrix lists every group with its scopes, write flags and
   const readOnly = consentMatrix(['mail'], true, []);
   assert.deepEqual(
     readOnly.find((g) => g.group === 'mail')?.scopes.map((s) => s.scope),
-    ['Mail.Read', 'Mail.Read.Shared'],
+    ['Mail.Read', 'Mail.Read.Shared', 'MailboxSettings.Read'],
   );
 });
 
