@@ -22,6 +22,8 @@ export const HANDLE_PREFIX = {
   taskList: 'l',
   task: 't',
   user: 'u',
+  calendar: 'k',
+  contact: 'q',
   cursor: 'p',
 } as const;
 export type HandleKind = keyof typeof HANDLE_PREFIX;

@@ -21,6 +21,8 @@ const KIND_INFO: Record<IdKind, { noun: string; from: string }> = {
   taskList: { noun: 'task list id', from: 'list_task_lists' },
   task: { noun: 'task id', from: 'list_tasks' },
   user: { noun: 'user id', from: 'search_users' },
+  calendar: { noun: 'calendar id', from: 'list_calendars' },
+  contact: { noun: 'contact id', from: 'list_contacts' },
 };
 
 function withArticle(noun: string): string {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getMessage, listMessages, replyToMessage, sendMail } from '../../../../bridge/tools/mail.ts';
-import { getMyProfile, searchUsers } from '../../../../bridge/tools/profile.ts';
 import { ToolError, type GraphCall, type ToolContext } from '../../../../bridge/tools/tool.ts';
 
 function fakeContext(responses: Record<string, unknown>, approve: 'yes' | 'no' = 'yes') {
@@ -115,19 +114,4 @@ test('reply_to_message names the real recipients in the approval (replyAll adds 
     to: ['ada@contoso.com', 'me@contoso.com', 'bob@contoso.com'],
     subject: 'RE: Plan',
   });
-});
-
-test('profile: $select on /me, OData-escaped directory search', async () => {
-  const f = fakeContext({
-    'GET /me': { id: 'u', displayName: 'Ada', businessPhones: [] },
-    'GET /users': { value: [{ id: 'x', displayName: "D'Arcy" }] },
-  });
-  const me = await getMyProfile.run({}, f.ctx);
-  assert.deepEqual(me.structured, { id: 'u', displayName: 'Ada' });
-  assert.match(String(f.calls[0]!.query!.$select), /^id,displayName,/);
-  await searchUsers.run({ query: "D'Ar" }, f.ctx);
-  assert.match(
-    String(f.calls[1]!.query!.$filter),
-    /^startswith\(displayName,'D''Ar'\) or startswith\(givenName,'D''Ar'\)/,
-  );
 });
