@@ -27,7 +27,16 @@ export const SCOPES = {
   mailSend: { workload: 'outlook', anyOf: ['Mail.Send'] },
   contactsRead: { workload: 'outlook', anyOf: ['Contacts.Read', 'Contacts.ReadWrite'] },
   contactsWrite: { workload: 'outlook', anyOf: ['Contacts.ReadWrite'] },
-  calendarRead: { workload: 'outlook', anyOf: ['Calendars.ReadBasic', 'Calendars.Read', 'Calendars.ReadWrite'] },
+  calendarRead: {
+    workload: 'outlook',
+    anyOf: [
+      'Calendars.ReadBasic',
+      'Calendars.Read',
+      'Calendars.ReadWrite',
+      'Calendars.Read.Shared',
+      'Calendars.ReadWrite.Shared',
+    ],
+  },
   calendarWrite: { workload: 'outlook', anyOf: ['Calendars.ReadWrite'] },
   /** Another user's calendar, read from their mailbox (`/users/{owner}/calendar/…`). */
   calendarShared: { workload: 'outlook', anyOf: ['Calendars.Read.Shared', 'Calendars.ReadWrite.Shared'] },
