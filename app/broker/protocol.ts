@@ -46,7 +46,18 @@ export const MAX_IN_FLIGHT_PER_CONNECTION = 32;
 // Shared here because the broker (consent model, status) and the bridge (tool catalog) both need
 // them and the bridge may import nothing else from app/.
 
-export const TOOL_GROUPS = ['profile', 'mail', 'calendar', 'files', 'teams', 'tasks', 'graph', 'api'] as const;
+export const TOOL_GROUPS = [
+  'profile',
+  'mail',
+  'calendar',
+  'files',
+  'teams',
+  'tasks',
+  'contacts',
+  'search',
+  'graph',
+  'api',
+] as const;
 export const toolGroupSchema = z.enum(TOOL_GROUPS);
 export type ToolGroup = z.infer<typeof toolGroupSchema>;
 
@@ -77,7 +88,9 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
   profile: {
     read: ['User.Read', 'User.ReadBasic.All', 'People.Read'],
     write: [],
-    description: 'Your profile, people you work with, and the directory',
+    description: 'Your profile, people you work with, managers, presence and the directory',
+    // Presence: your own (get_presence without users), other people's.
+    onDemand: { read: ['Presence.Read', 'Presence.Read.All'], write: [] },
   },
   mail: {
     read: ['Mail.Read'],
@@ -92,7 +105,9 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
   calendar: {
     read: ['Calendars.Read'],
     write: ['Calendars.ReadWrite'],
-    description: 'Read events, create events, respond to invitations',
+    description: 'Read calendars and events; create, change and cancel events; respond to invitations',
+    // Another person's calendar read from their mailbox (the `calendar` parameter given an email).
+    onDemand: { read: ['Calendars.Read.Shared'], write: [] },
   },
   files: { read: ['Files.Read'], write: ['Files.ReadWrite'], description: 'OneDrive files' },
   teams: {
@@ -102,6 +117,14 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
     adminConsent: ['ChannelMessage.Read.All'],
   },
   tasks: { read: ['Tasks.Read'], write: ['Tasks.ReadWrite'], description: 'Microsoft To Do lists and tasks' },
+  contacts: { read: ['Contacts.Read'], write: ['Contacts.ReadWrite'], description: 'Your Outlook contacts' },
+  search: {
+    read: ['Mail.Read', 'Calendars.Read'],
+    write: [],
+    description: 'Microsoft Search across mail, events, files, sites and list items',
+    // Searching files (driveItem) and SharePoint (site, listItem) reads everything the user can reach.
+    onDemand: { read: ['Files.Read.All', 'Sites.Read.All'], write: [] },
+  },
   graph: {
     read: ['User.Read'],
     write: [],

@@ -23,6 +23,8 @@ export const HANDLE_PREFIX = {
   task: 't',
   user: 'u',
   attachment: 'a',
+  calendar: 'k',
+  contact: 'q',
   cursor: 'p',
 } as const;
 export type HandleKind = keyof typeof HANDLE_PREFIX;

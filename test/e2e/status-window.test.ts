@@ -82,6 +82,27 @@ describe('status window against a real broker and the emulator', () => {
     await h.screenshot('05b-consent-admin-only');
   });
 
+  test('new groups are listed; Grant for search asks only for its sign-in scopes, its on-demand ones stay "when needed"', async () => {
+    const { page } = h;
+    await page.locator('#settings-group-contacts').waitFor();
+    await page.locator('#settings-group-search').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('#announce', { hasText: 'Settings saved.' }).waitFor();
+    const row = page.locator('tr[data-group="search"]');
+    assert.match(await row.innerText(), /Files\.Read\.All\s*when needed/);
+    assert.match(await row.innerText(), /Sites\.Read\.All\s*when needed/);
+    await row.getByRole('button', { name: 'Grant search' }).click();
+    await row.getByText('Granted').waitFor({ timeout: 60_000 });
+    const missing = await row.locator('.scope.missing').allInnerTexts();
+    assert.deepEqual(
+      missing.map((t) => t.replace(/\s+/g, '')).sort(),
+      ['✗Files.Read.Allwhenneeded', '✗Sites.Read.Allwhenneeded'],
+      'Grant never asks for the on-demand scopes',
+    );
+    await page.locator('#consent').scrollIntoViewIfNeeded();
+    await h.screenshot('05c-consent-search-on-demand');
+  });
+
   test('a new editor is held pending until allowed in the window', async () => {
     const { page } = h;
     const bridge = h.bridgeClient('claude-ai', claudeKey);

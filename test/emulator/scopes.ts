@@ -34,6 +34,8 @@ export const GRAPH_SCOPES: Readonly<Record<string, string>> = {
   'Calendars.ReadBasic': 'Read basic details of your calendars',
   'Calendars.Read': 'Read your calendars',
   'Calendars.ReadWrite': 'Have full access to your calendars',
+  'Calendars.Read.Shared': 'Read user and shared calendars',
+  'Calendars.ReadWrite.Shared': 'Read and write user and shared calendars',
   'Contacts.Read': 'Read your contacts',
   'Contacts.ReadWrite': 'Have full access to your contacts',
   'Files.Read': 'Read your files',
@@ -41,6 +43,7 @@ export const GRAPH_SCOPES: Readonly<Record<string, string>> = {
   'Files.Read.All': 'Read all files that you can access',
   'Files.ReadWrite.All': 'Have full access to all files you have access to',
   'Sites.Read.All': 'Read items in all site collections',
+  'Sites.ReadWrite.All': 'Edit or delete items in all site collections',
   'Chat.ReadBasic': 'Read names and members of your chats',
   'Chat.Read': 'Read your chat messages',
   'Chat.ReadWrite': 'Read and write your chat messages',
@@ -54,6 +57,7 @@ export const GRAPH_SCOPES: Readonly<Record<string, string>> = {
   'Tasks.Read': 'Read your tasks and task lists',
   'Tasks.ReadWrite': 'Create, read, update, and delete your tasks and task lists',
   'Presence.Read': 'Read your presence information',
+  'Presence.Read.All': 'Read presence information of all users in your organization',
   'Notes.Read': 'Read your OneNote notebooks',
 };
 

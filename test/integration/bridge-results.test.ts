@@ -192,13 +192,11 @@ void describe('short ids and cursors across bridge processes', () => {
   });
 
   void test('the other list tools show short ids that their id inputs accept', async () => {
-    const events = ok<{ events: { id: string; subject: string }[] }>(await bridge.call('list_events', {}));
-    const event = events.events[0];
-    assert.ok(event && /^e[0-9a-z]{8,}$/.test(event.id), JSON.stringify(event));
-    assert.equal(
-      ok<{ event: { subject: string } }>(await bridge.call('get_event', { eventId: event.id })).event.subject,
-      event.subject,
-    );
+    const events = resultText(await bridge.call('list_events', {}));
+    const [, eventId, subject] = /^- \[(e[0-9a-z]{8,})\] ([^|]+) \|/m.exec(events) ?? [];
+    assert.ok(eventId && subject, events);
+    const detail = resultText(await bridge.call('get_event', { eventId }));
+    assert.ok(detail.startsWith(`Subject: ${subject.trim()}\n`), detail);
 
     const files = await bridge.call('list_files', {});
     const readme = ok<{ items: { id: string; name: string }[] }>(files).items.find((i) => i.name === 'README.md');

@@ -22,6 +22,8 @@ const KIND_INFO: Record<IdKind, { noun: string; from: string }> = {
   task: { noun: 'task id', from: 'list_tasks' },
   user: { noun: 'user id', from: 'search_users' },
   attachment: { noun: 'attachment id', from: 'get_message' },
+  calendar: { noun: 'calendar id', from: 'list_calendars' },
+  contact: { noun: 'contact id', from: 'list_contacts' },
 };
 
 function withArticle(noun: string): string {

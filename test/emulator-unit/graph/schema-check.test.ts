@@ -103,15 +103,15 @@ void describe('graph emulator: schema checks', () => {
   });
 
   void it("valid paths it does not serve answer 501 NotImplemented; invalid ones Graph's 400", () => {
-    const unserved = get('/me/manager');
+    const unserved = get('/me/memberOf');
     assert.equal(unserved.status, 501);
     assert.match(
       error(unserved),
-      /^NotImplemented: The Graph emulator does not serve GET \/me\/manager \(valid in Microsoft Graph v1\.0/,
+      /^NotImplemented: The Graph emulator does not serve GET \/me\/memberOf \(valid in Microsoft Graph v1\.0/,
     );
-    const invalid = get('/me/managr');
+    const invalid = get('/me/membrOf');
     assert.equal(invalid.status, 400);
-    assert.equal(error(invalid), "BadRequest: Resource not found for the segment 'managr'.");
+    assert.equal(error(invalid), "BadRequest: Resource not found for the segment 'membrOf'.");
   });
 
   void it('checks inner $batch requests the same way', () => {

@@ -18,6 +18,9 @@ import { driveRoutes } from './routes/drive.ts';
 import { mailMimeRoutes } from './routes/mail-mime.ts';
 import { mailRoutes } from './routes/mail.ts';
 import { serveAttachmentUpload } from './routes/mail-upload.ts';
+import { orgRoutes } from './routes/org.ts';
+import { presenceRoutes } from './routes/presence.ts';
+import { searchRoutes } from './routes/search.ts';
 import { teamsRoutes } from './routes/teams.ts';
 import { todoRoutes } from './routes/todo.ts';
 import { userRoutes } from './routes/users.ts';
@@ -35,6 +38,9 @@ export interface GraphServiceOptions {
 
 export const ROUTES: readonly Route[] = [
   ...userRoutes,
+  ...orgRoutes,
+  ...presenceRoutes,
+  ...searchRoutes,
   ...mailRoutes,
   ...mailMimeRoutes,
   ...contactRoutes,

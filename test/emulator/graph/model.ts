@@ -163,6 +163,65 @@ export interface CalendarEvent {
   organizer: Recipient;
 }
 
+/** An Outlook calendar folder (GET /me/calendars). */
+export interface CalendarFolder {
+  id: string;
+  name: string;
+  color: string;
+  hexColor: string;
+  changeKey: string;
+  canShare: boolean;
+  canViewPrivateItems: boolean;
+  canEdit: boolean;
+  isDefaultCalendar: boolean;
+  isRemovable: boolean;
+  isTallyingResponses: boolean;
+  allowedOnlineMeetingProviders: string[];
+  defaultOnlineMeetingProvider: string;
+  owner: EmailAddress;
+}
+
+/** A calendar in a user's list, and where its events live. */
+export interface UserCalendar {
+  calendar: CalendarFolder;
+  /**
+   * The default calendar's events are UserState.events; another own calendar keeps them here; a
+   * calendar shared with the user shows its owner's default calendar (`sharedBy`, read-only).
+   */
+  events?: CalendarEvent[];
+  sharedBy?: string;
+}
+
+export interface Contact {
+  '@odata.etag': string;
+  id: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  changeKey: string;
+  categories: string[];
+  parentFolderId: string;
+  displayName: string;
+  givenName: string;
+  surname: string;
+  fileAs: string;
+  jobTitle: string | null;
+  companyName: string | null;
+  department: string | null;
+  officeLocation: string | null;
+  businessPhones: string[];
+  mobilePhone: string | null;
+  homePhones: string[];
+  imAddresses: string[];
+  emailAddresses: { name: string; address: string }[];
+  personalNotes: string;
+}
+
+export interface ContactFolder {
+  id: string;
+  displayName: string;
+  parentFolderId: string;
+}
+
 export interface DriveItem {
   id: string;
   name: string;
@@ -304,6 +363,11 @@ export interface UserState {
   todoLists: TodoTaskList[];
   todoTasks: Map<string, TodoTask[]>;
   people: Person[];
+  /** Default calendar first. */
+  calendars: UserCalendar[];
+  contacts: Contact[];
+  /** The default Contacts folder first (it is not listed by /me/contactFolders). */
+  contactFolders: ContactFolder[];
 }
 
 export interface TenantState {

@@ -17,6 +17,8 @@ const FILES_READ = [
 export const SCOPES = {
   me: { workload: 'directory', anyOf: ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', ...DIR_READ_ALL] },
   users: { workload: 'directory', anyOf: ['User.ReadBasic.All', ...DIR_READ_ALL] },
+  /** `/me/manager`, `/me/directReports`: the signed-in user's own relationships. */
+  myRelations: { workload: 'directory', anyOf: ['User.Read', 'User.ReadBasic.All', ...DIR_READ_ALL] },
   people: { workload: 'people', anyOf: ['People.Read', 'People.Read.All'] },
   /** The *.Shared scopes cover the user's own mailbox too ("mail a user can access, including their own"). */
   mailRead: {
@@ -36,8 +38,20 @@ export const SCOPES = {
   mailSendShared: { workload: 'outlook', anyOf: ['Mail.Send.Shared'] },
   mailboxSettingsRead: { workload: 'outlook', anyOf: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'] },
   contactsRead: { workload: 'outlook', anyOf: ['Contacts.Read', 'Contacts.ReadWrite'] },
-  calendarRead: { workload: 'outlook', anyOf: ['Calendars.ReadBasic', 'Calendars.Read', 'Calendars.ReadWrite'] },
+  contactsWrite: { workload: 'outlook', anyOf: ['Contacts.ReadWrite'] },
+  calendarRead: {
+    workload: 'outlook',
+    anyOf: [
+      'Calendars.ReadBasic',
+      'Calendars.Read',
+      'Calendars.ReadWrite',
+      'Calendars.Read.Shared',
+      'Calendars.ReadWrite.Shared',
+    ],
+  },
   calendarWrite: { workload: 'outlook', anyOf: ['Calendars.ReadWrite'] },
+  /** Another user's calendar, read from their mailbox (`/users/{owner}/calendar/…`). */
+  calendarShared: { workload: 'outlook', anyOf: ['Calendars.Read.Shared', 'Calendars.ReadWrite.Shared'] },
   filesRead: { workload: 'onedrive', anyOf: FILES_READ },
   filesWrite: { workload: 'onedrive', anyOf: ['Files.ReadWrite', 'Files.ReadWrite.All', 'Sites.ReadWrite.All'] },
   joinedTeams: {
@@ -62,6 +76,11 @@ export const SCOPES = {
   chatSend: { workload: 'teams', anyOf: ['ChatMessage.Send', 'Chat.ReadWrite', 'Group.ReadWrite.All'] },
   tasksRead: { workload: 'todo', anyOf: ['Tasks.Read', 'Tasks.ReadWrite'] },
   tasksWrite: { workload: 'todo', anyOf: ['Tasks.ReadWrite'] },
+  /** Presence is the Teams service's: its 403 names the scopes. */
+  presenceMine: { workload: 'teams', anyOf: ['Presence.Read', 'Presence.Read.All'] },
+  presenceAll: { workload: 'teams', anyOf: ['Presence.Read.All'] },
+  /** `/search/query`: checked per entity type by the route (routes/search.ts). */
+  search: { workload: 'teams', anyOf: [] },
   /** Authorised per inner request. */
   none: { workload: 'directory', anyOf: [] },
 } as const satisfies Record<string, ScopeRule>;

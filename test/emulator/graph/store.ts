@@ -7,7 +7,8 @@
 import type { AccessTokenClaims, GraphServiceDeps } from '../types.ts';
 import type { GraphVersion } from './http.ts';
 import type { DirectoryUser, TenantState, UserState } from './model.ts';
-import { seedEvents } from './seed/calendar.ts';
+import { seedCalendars, seedEvents } from './seed/calendar.ts';
+import { seedContacts } from './seed/contacts.ts';
 import { seedDirectory } from './seed/directory.ts';
 import { seedDrive } from './seed/drive.ts';
 import { seedMailbox } from './seed/mail.ts';
@@ -120,6 +121,7 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
       const mail = seedMailbox(me, dir(), base);
       const drive = seedDrive(me, base);
       const todo = seedTodo(oid, base);
+      const contacts = seedContacts(me, dir(), base);
       const state: UserState = {
         folders: mail.folders,
         messages: mail.messages,
@@ -131,6 +133,9 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
         todoLists: todo.lists,
         todoTasks: todo.tasks,
         people: seedPeople(me, dir(), fixtureIds()),
+        calendars: seedCalendars(me, dir(), fixtureIds(), base),
+        contacts: contacts.contacts,
+        contactFolders: contacts.folders,
       };
       users.set(oid, state);
       return state;
