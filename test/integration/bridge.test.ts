@@ -16,11 +16,6 @@ let emulator: RunningEmulator;
 let broker: TestBroker;
 let bridge: BridgeClient;
 
-function structured<T>(r: { structuredContent?: unknown; isError?: unknown }): T {
-  assert.notEqual(r.isError, true, JSON.stringify(r));
-  return r.structuredContent as T;
-}
-
 function graphRequests(since: number, method: string, pathPattern: RegExp) {
   return emulator.control
     .requests(since)

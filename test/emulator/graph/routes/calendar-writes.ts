@@ -14,7 +14,7 @@ import { meContext, type RouteContext } from '../router.ts';
 import { newEvent } from '../seed/calendar.ts';
 import { bodyPreview, htmlBody, newMessage } from '../seed/mail.ts';
 import { isoZ } from '../seed/prng.ts';
-import { folderById } from './mail.ts';
+import { folderById } from './mail-common.ts';
 import { accessDenied, calendarOrThrow, calendarsOf, eventsOf, locateEvent, removeEvent } from './calendar-store.ts';
 import { toUtcMs, utc } from './calendar-time.ts';
 

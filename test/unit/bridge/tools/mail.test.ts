@@ -17,8 +17,7 @@ import {
   updateDraft,
   updateMessages,
 } from '../../../../bridge/tools/mail.ts';
-import { getMyProfile, searchUsers } from '../../../../bridge/tools/profile.ts';
-import { ToolError, type GraphCall, type ToolContext } from '../../../../bridge/tools/tool.ts';
+import { ToolError } from '../../../../bridge/tools/tool.ts';
 import { fakeContext, rejectsWithCode, runTool } from './shared/fake-context.ts';
 import { localFilesFixture } from '../uploads/local-files-fixture.ts';
 
@@ -486,42 +485,4 @@ void test('attachments: local files open under the upload policy, are approved w
   } finally {
     await rm(home, { recursive: true, force: true });
   }
-});
-
-function profileContext(responses: Record<string, unknown>) {
-  const calls: GraphCall[] = [];
-  const answer = (call: GraphCall): unknown => {
-    calls.push(call);
-    return responses[`${call.method} ${call.pathTemplate}`];
-  };
-  const ctx: ToolContext = {
-    graph: {
-      request: async <T>(call: GraphCall) => answer(call) as T,
-      page: async <T>(call: GraphCall) => {
-        const body = answer(call) as { value: T[] };
-        return { items: body.value, nextCursor: null };
-      },
-      download: () => Promise.reject(new Error('no')),
-    },
-    api: { request: () => Promise.reject(new Error('no')) },
-    approve: async () => undefined,
-    saveDownload: () => Promise.reject(new Error('no')),
-    limits: { maxResultChars: 20_000, maxInlineFileBytes: 1024 },
-  };
-  return { ctx, calls };
-}
-
-test('profile: $select on /me, OData-escaped directory search', async () => {
-  const f = profileContext({
-    'GET /me': { id: 'u', displayName: 'Ada', businessPhones: [] },
-    'GET /users': { value: [{ id: 'x', displayName: "D'Arcy" }] },
-  });
-  const me = await getMyProfile.run({}, f.ctx);
-  assert.deepEqual(me.structured, { id: 'u', displayName: 'Ada' });
-  assert.match(String(f.calls[0]!.query!.$select), /^id,displayName,/);
-  await searchUsers.run({ query: "D'Ar" }, f.ctx);
-  assert.match(
-    String(f.calls[1]!.query!.$filter),
-    /^startswith\(displayName,'D''Ar'\) or startswith\(givenName,'D''Ar'\)/,
-  );
 });
