@@ -9,6 +9,8 @@ import { calendarTools } from './tools/calendar.ts';
 import { filesTools } from './tools/files.ts';
 import { graphRequestTools } from './tools/graph-request.ts';
 import { mailTools } from './tools/mail.ts';
+import { notesTools } from './tools/notes.ts';
+import { plannerTools } from './tools/planner.ts';
 import { profileTools } from './tools/profile.ts';
 import { tasksTools } from './tools/tasks.ts';
 import { teamsTools } from './tools/teams.ts';
@@ -21,6 +23,8 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...filesTools,
   ...teamsTools,
   ...tasksTools,
+  ...notesTools,
+  ...plannerTools,
   ...graphRequestTools,
   ...apiRequestTools,
 ];

@@ -14,6 +14,8 @@ export const TOOL_GROUP_NAMES: readonly ToolGroup[] = [
   'files',
   'teams',
   'tasks',
+  'notes',
+  'planner',
   'graph',
   'api',
 ];

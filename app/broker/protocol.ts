@@ -46,7 +46,18 @@ export const MAX_IN_FLIGHT_PER_CONNECTION = 32;
 // Shared here because the broker (consent model, status) and the bridge (tool catalog) both need
 // them and the bridge may import nothing else from app/.
 
-export const TOOL_GROUPS = ['profile', 'mail', 'calendar', 'files', 'teams', 'tasks', 'graph', 'api'] as const;
+export const TOOL_GROUPS = [
+  'profile',
+  'mail',
+  'calendar',
+  'files',
+  'teams',
+  'tasks',
+  'notes',
+  'planner',
+  'graph',
+  'api',
+] as const;
 export const toolGroupSchema = z.enum(TOOL_GROUPS);
 export type ToolGroup = z.infer<typeof toolGroupSchema>;
 
@@ -93,12 +104,17 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
   },
   files: { read: ['Files.Read'], write: ['Files.ReadWrite'], description: 'OneDrive files' },
   teams: {
-    read: ['Chat.Read', 'Team.ReadBasic.All', 'ChannelMessage.Read.All'],
-    write: ['ChatMessage.Send'],
-    description: 'Teams chats and channel messages',
+    read: ['Chat.Read', 'Team.ReadBasic.All', 'Channel.ReadBasic.All', 'ChannelMessage.Read.All'],
+    // User.ReadBasic.All: who a new chat is with (the approval names them, and members are bound by id).
+    write: ['ChatMessage.Send', 'ChannelMessage.Send', 'Chat.Create', 'User.ReadBasic.All'],
+    description: 'Teams chats, channels and channel messages',
     adminConsent: ['ChannelMessage.Read.All'],
   },
   tasks: { read: ['Tasks.Read'], write: ['Tasks.ReadWrite'], description: 'Microsoft To Do lists and tasks' },
+  // Notes.Create: create pages (and read notebook/section names), not edit or delete existing notes.
+  notes: { read: ['Notes.Read'], write: ['Notes.Create'], description: 'OneNote notebooks, sections and pages' },
+  // Plans of the user's groups need no Group.Read.All: Tasks.Read/Tasks.ReadWrite cover them (and To Do).
+  planner: { read: ['Tasks.Read'], write: ['Tasks.ReadWrite'], description: 'Microsoft Planner plans and tasks' },
   graph: {
     read: ['User.Read'],
     write: [],

@@ -22,6 +22,12 @@ export const HANDLE_PREFIX = {
   taskList: 'l',
   task: 't',
   user: 'u',
+  channel: 'h',
+  noteSection: 'n',
+  notePage: 'q',
+  plan: 'j',
+  bucket: 'b',
+  plannerTask: 'z',
   cursor: 'p',
 } as const;
 export type HandleKind = keyof typeof HANDLE_PREFIX;

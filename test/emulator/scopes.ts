@@ -41,6 +41,7 @@ export const GRAPH_SCOPES: Readonly<Record<string, string>> = {
   'Chat.ReadBasic': 'Read names and members of your chats',
   'Chat.Read': 'Read your chat messages',
   'Chat.ReadWrite': 'Read and write your chat messages',
+  'Chat.Create': 'Create chats',
   'ChatMessage.Read': 'Read your chat messages',
   'ChatMessage.Send': 'Send chat messages',
   'Team.ReadBasic.All': 'Read the names and descriptions of teams',
@@ -52,6 +53,8 @@ export const GRAPH_SCOPES: Readonly<Record<string, string>> = {
   'Tasks.ReadWrite': 'Create, read, update, and delete your tasks and task lists',
   'Presence.Read': 'Read your presence information',
   'Notes.Read': 'Read your OneNote notebooks',
+  'Notes.Create': 'Create your OneNote notebooks',
+  'Notes.ReadWrite': 'Read and write your OneNote notebooks',
 };
 
 /** Permissions only an administrator may consent to. */

@@ -17,6 +17,8 @@ import { contactRoutes } from './routes/contacts.ts';
 import { driveRoutes } from './routes/drive.ts';
 import { mailMimeRoutes } from './routes/mail-mime.ts';
 import { mailRoutes } from './routes/mail.ts';
+import { onenoteRoutes } from './routes/onenote.ts';
+import { plannerRoutes } from './routes/planner.ts';
 import { teamsRoutes } from './routes/teams.ts';
 import { todoRoutes } from './routes/todo.ts';
 import { userRoutes } from './routes/users.ts';
@@ -41,6 +43,8 @@ export const ROUTES: readonly Route[] = [
   ...driveRoutes,
   ...teamsRoutes,
   ...todoRoutes,
+  ...onenoteRoutes,
+  ...plannerRoutes,
 ];
 
 function headersOf(req: IncomingMessage): Record<string, string> {
