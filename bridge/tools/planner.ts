@@ -152,8 +152,8 @@ function taskBody(
   const body: Record<string, unknown> = {};
   const lines: Record<string, string> = {};
   if (input.title !== undefined) {
-    body.title = input.title;
-    lines.Title = plainLine(input.title, 255);
+    lines.Title = plainLine(input.title, 255) || '(untitled)';
+    body.title = lines.Title;
   }
   if (input.bucketId !== undefined) {
     body.bucketId = input.bucketId;

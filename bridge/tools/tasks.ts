@@ -183,15 +183,16 @@ const createTask = defineTool({
     const due = input.dueDate !== undefined ? dueOf(input.dueDate, input.timeZone) : undefined;
     const listId = await resolveId(ctx, 'taskList', input.listId);
     const list = await listName(ctx, listId);
-    const details: Record<string, string> = { List: list, Title: input.title };
+    const title = plainLine(input.title, 255) || '(untitled)';
+    const details: Record<string, string> = { List: list, Title: title };
     if (input.dueDate) details.Due = input.dueDate;
     if (input.importance !== 'normal') details.Importance = input.importance;
     if (input.notes) details.Notes = clip(input.notes, 1000);
     await ctx.approve(
-      clip(`Create To Do task "${input.title}" in ${list}${input.dueDate ? `, due ${input.dueDate}` : ''}`, 1000),
+      clip(`Create To Do task "${title}" in ${list}${input.dueDate ? `, due ${input.dueDate}` : ''}`, 1000),
       details,
     );
-    const body: Record<string, unknown> = { title: input.title, importance: input.importance };
+    const body: Record<string, unknown> = { title, importance: input.importance };
     if (input.notes) body.body = { contentType: 'text', content: input.notes };
     if (due) body.dueDateTime = due;
     const created = await ctx.graph.request<GraphTask>({
@@ -219,8 +220,8 @@ function updateBody(input: TaskChanges): { body: Record<string, unknown>; change
   const body: Record<string, unknown> = {};
   const changes: Record<string, string> = {};
   if (input.title !== undefined) {
-    body.title = input.title;
-    changes.Title = input.title;
+    body.title = plainLine(input.title, 255) || '(untitled)';
+    changes.Title = String(body.title);
   }
   if (input.notes !== undefined) {
     body.body = { contentType: 'text', content: input.notes };

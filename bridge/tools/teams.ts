@@ -152,7 +152,9 @@ const sendChatMessage = defineTool({
       throw new ToolError('INVALID_INPUT', 'Give either chatId (an existing chat) or to (people to message).');
     if (input.to !== undefined) {
       if (input.replyTo !== undefined) throw new ToolError('INVALID_INPUT', 'replyTo needs chatId, not to.');
-      return sendToPeople(ctx, { to: input.to, topic: input.topic, text: input.text });
+      // One clean line, sent as shown in the approval.
+      const topic = input.topic === undefined ? undefined : plainLine(input.topic, 250) || undefined;
+      return sendToPeople(ctx, { to: input.to, topic, text: input.text });
     }
     if (input.topic !== undefined)
       throw new ToolError('INVALID_INPUT', 'topic names a new group chat: use it with to.');
@@ -361,7 +363,8 @@ const postChannelMessage = defineTool({
     const base = channelPath(teamId, await resolveId(ctx, 'channel', input.channelId));
     const where = await channelName(ctx, teamId, base);
     const details: Record<string, string> = { Channel: where, Message: clip(input.text, 2000) };
-    if (input.subject) details.Subject = input.subject;
+    const subject = input.subject === undefined ? undefined : plainLine(input.subject, 250) || undefined;
+    if (subject) details.Subject = subject;
     // The parent is not read: that needs ChannelMessage.Read.All (admin consent), posting does not.
     if (input.replyTo) details['In reply to'] = `message ${input.replyTo}`;
     const verb = input.replyTo ? `Reply to message ${input.replyTo} in` : 'Post in';
@@ -380,7 +383,7 @@ const postChannelMessage = defineTool({
             method: 'POST',
             path: `${base}/messages`,
             pathTemplate: '/teams/{id}/channels/{id}/messages',
-            body: input.subject ? { subject: input.subject, body } : { body },
+            body: subject ? { subject, body } : { body },
             scopes: CHANNEL_SEND,
           },
     );
