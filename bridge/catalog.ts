@@ -10,6 +10,8 @@ import { contactsTools } from './tools/contacts.ts';
 import { filesTools } from './tools/files.ts';
 import { graphRequestTools } from './tools/graph-request.ts';
 import { mailTools } from './tools/mail.ts';
+import { notesTools } from './tools/notes.ts';
+import { plannerTools } from './tools/planner.ts';
 import { profileTools } from './tools/profile.ts';
 import { searchTools } from './tools/search.ts';
 import { tasksTools } from './tools/tasks.ts';
@@ -25,6 +27,8 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...tasksTools,
   ...contactsTools,
   ...searchTools,
+  ...notesTools,
+  ...plannerTools,
   ...graphRequestTools,
   ...apiRequestTools,
 ];

@@ -16,6 +16,8 @@ export const TOOL_GROUP_NAMES: readonly ToolGroup[] = [
   'tasks',
   'contacts',
   'search',
+  'notes',
+  'planner',
   'graph',
   'api',
 ];

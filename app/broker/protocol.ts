@@ -55,6 +55,8 @@ export const TOOL_GROUPS = [
   'tasks',
   'contacts',
   'search',
+  'notes',
+  'planner',
   'graph',
   'api',
 ] as const;
@@ -111,9 +113,10 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
   },
   files: { read: ['Files.Read'], write: ['Files.ReadWrite'], description: 'OneDrive files' },
   teams: {
-    read: ['Chat.Read', 'Team.ReadBasic.All', 'ChannelMessage.Read.All'],
-    write: ['ChatMessage.Send'],
-    description: 'Teams chats and channel messages',
+    read: ['Chat.Read', 'Team.ReadBasic.All', 'Channel.ReadBasic.All', 'ChannelMessage.Read.All'],
+    // User.ReadBasic.All: who a new chat is with (the approval names them, and members are bound by id).
+    write: ['ChatMessage.Send', 'ChannelMessage.Send', 'Chat.Create', 'User.ReadBasic.All'],
+    description: 'Teams chats, channels and channel messages',
     adminConsent: ['ChannelMessage.Read.All'],
   },
   tasks: { read: ['Tasks.Read'], write: ['Tasks.ReadWrite'], description: 'Microsoft To Do lists and tasks' },
@@ -125,6 +128,10 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
     // Searching files (driveItem) and SharePoint (site, listItem) reads everything the user can reach.
     onDemand: { read: ['Files.Read.All', 'Sites.Read.All'], write: [] },
   },
+  // Notes.Create: create pages (and read notebook/section names), not edit or delete existing notes.
+  notes: { read: ['Notes.Read'], write: ['Notes.Create'], description: 'OneNote notebooks, sections and pages' },
+  // Plans of the user's groups need no Group.Read.All: Tasks.Read/Tasks.ReadWrite cover them (and To Do).
+  planner: { read: ['Tasks.Read'], write: ['Tasks.ReadWrite'], description: 'Microsoft Planner plans and tasks' },
   graph: {
     read: ['User.Read'],
     write: [],

@@ -25,6 +25,12 @@ export const HANDLE_PREFIX = {
   attachment: 'a',
   calendar: 'k',
   contact: 'q',
+  channel: 'h',
+  noteSection: 'n',
+  notePage: 'r',
+  plan: 'j',
+  bucket: 'b',
+  plannerTask: 'z',
   cursor: 'p',
 } as const;
 export type HandleKind = keyof typeof HANDLE_PREFIX;

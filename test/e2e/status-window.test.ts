@@ -68,6 +68,9 @@ describe('status window against a real broker and the emulator', () => {
 
   test('admin-only scopes: Grant for teams skips ChannelMessage.Read.All and points at the admin', async () => {
     const { page } = h;
+    // The settings list every group of TOOL_GROUPS, the issue #12 ones (off by default) included.
+    for (const group of ['notes', 'planner'])
+      assert.equal(await page.locator(`#settings-group-${group}`).isChecked(), false);
     await page.locator('#settings-group-teams').check();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.locator('#announce', { hasText: 'Settings saved.' }).waitFor();

@@ -47,6 +47,7 @@ export const GRAPH_SCOPES: Readonly<Record<string, string>> = {
   'Chat.ReadBasic': 'Read names and members of your chats',
   'Chat.Read': 'Read your chat messages',
   'Chat.ReadWrite': 'Read and write your chat messages',
+  'Chat.Create': 'Create chats',
   'ChatMessage.Read': 'Read your chat messages',
   'ChatMessage.Send': 'Send chat messages',
   'Team.ReadBasic.All': 'Read the names and descriptions of teams',
@@ -59,6 +60,8 @@ export const GRAPH_SCOPES: Readonly<Record<string, string>> = {
   'Presence.Read': 'Read your presence information',
   'Presence.Read.All': 'Read presence information of all users in your organization',
   'Notes.Read': 'Read your OneNote notebooks',
+  'Notes.Create': 'Create your OneNote notebooks',
+  'Notes.ReadWrite': 'Read and write your OneNote notebooks',
 };
 
 /** Permissions only an administrator may consent to. */

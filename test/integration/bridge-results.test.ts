@@ -204,20 +204,22 @@ void describe('short ids and cursors across bridge processes', () => {
     assert.match(resultText(files), new RegExp(`- \\[${readme.id}\\] README\\.md`));
     assert.equal(ok<{ inline: boolean }>(await bridge.call('read_file', { itemId: readme.id })).inline, true);
 
-    const lists = ok<{ lists: { id: string }[] }>(await bridge.call('list_task_lists')).lists;
-    const tasks = await bridge.call('list_tasks', { listId: lists[0]?.id, includeCompleted: true });
+    // The To Do, Teams, OneNote and Planner tools return text only: ids are read from `- [id]` lines.
+    const firstId = (text: string): string | undefined => /^- \[([^\]]+)\]/m.exec(text)?.[1];
+    const listId = firstId(resultText(await bridge.call('list_task_lists')));
+    assert.ok(listId && /^l[0-9a-z]{8,}$/.test(listId));
+    const tasks = await bridge.call('list_tasks', { listId, includeCompleted: true });
     assert.match(resultText(tasks), /- \[t[0-9a-z]{8,}\] /);
 
-    const chats = ok<{ chats: { id: string }[] }>(await bridge.call('list_chats', {})).chats;
-    assert.ok(chats[0] && /^c[0-9a-z]{8,}$/.test(chats[0].id));
-    assert.ok(
-      ok<{ messages: unknown[] }>(await bridge.call('list_chat_messages', { chatId: chats[0].id })).messages.length > 0,
-    );
+    const chatId = firstId(resultText(await bridge.call('list_chats', {})));
+    assert.ok(chatId && /^c[0-9a-z]{8,}$/.test(chatId));
+    assert.match(resultText(await bridge.call('list_chat_messages', { chatId })), /^\d+ message\(s\)[\s\S]*- \[\d+\] /);
 
-    const teams = ok<{ teams: { id: string }[] }>(await bridge.call('list_joined_teams')).teams;
+    const teamId = firstId(resultText(await bridge.call('list_teams')));
+    assert.ok(teamId && /^g[0-9a-z]{8,}$/.test(teamId));
     // graph_request takes short ids in its path too.
     const channels = await bridge.call('graph_request', {
-      path: `/teams/${teams[0]?.id}/channels`,
+      path: `/teams/${teamId}/channels`,
       scopes: ['Channel.ReadBasic.All'],
     });
     assert.notEqual(channels.isError, true, resultText(channels));

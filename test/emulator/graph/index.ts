@@ -21,6 +21,8 @@ import { serveAttachmentUpload } from './routes/mail-upload.ts';
 import { orgRoutes } from './routes/org.ts';
 import { presenceRoutes } from './routes/presence.ts';
 import { searchRoutes } from './routes/search.ts';
+import { onenoteRoutes } from './routes/onenote.ts';
+import { plannerRoutes } from './routes/planner.ts';
 import { teamsRoutes } from './routes/teams.ts';
 import { todoRoutes } from './routes/todo.ts';
 import { userRoutes } from './routes/users.ts';
@@ -48,6 +50,8 @@ export const ROUTES: readonly Route[] = [
   ...driveRoutes,
   ...teamsRoutes,
   ...todoRoutes,
+  ...onenoteRoutes,
+  ...plannerRoutes,
 ];
 
 function headersOf(req: IncomingMessage): Record<string, string> {

@@ -4,6 +4,9 @@
  * Entities are stored in their Graph JSON shape so $filter/$select/$orderby run on them directly.
  */
 
+import type { OneNoteState } from './model-onenote.ts';
+import type { PlannerState } from './model-planner.ts';
+
 export interface EmailAddress {
   name: string;
   address: string;
@@ -374,6 +377,12 @@ export interface TenantState {
   teams: Team[];
   channels: Map<string, Channel[]>;
   channelMessages: Map<string, ChatMessage[]>;
+  /** Replies of a channel message, keyed `${channelId}/${messageId}`, newest first. */
+  channelReplies: Map<string, ChatMessage[]>;
   chats: Chat[];
   chatMessages: Map<string, ChatMessage[]>;
+  /** Plans of the teams' groups (routes/planner.ts). */
+  planner: PlannerState;
+  /** Each user's notebooks, seeded at the user's first OneNote request (routes/onenote.ts). */
+  onenote: Map<string, OneNoteState>;
 }

@@ -71,9 +71,14 @@ export const SCOPES = {
     ],
   },
   channelMessages: { workload: 'teams', anyOf: ['ChannelMessage.Read.All', 'Group.Read.All', 'Group.ReadWrite.All'] },
+  /** Post a channel message or a reply (Group.ReadWrite.All is deprecated for this but still accepted). */
+  channelSend: { workload: 'teams', anyOf: ['ChannelMessage.Send', 'Group.ReadWrite.All'] },
   chats: { workload: 'teams', anyOf: ['Chat.ReadBasic', 'Chat.Read', 'Chat.ReadWrite'] },
   chatMessages: { workload: 'teams', anyOf: ['Chat.Read', 'Chat.ReadWrite'] },
   chatSend: { workload: 'teams', anyOf: ['ChatMessage.Send', 'Chat.ReadWrite', 'Group.ReadWrite.All'] },
+  /** replyWithQuote: ChatMessage.Send only (chatmessage-replywithquote permissions table). */
+  chatQuote: { workload: 'teams', anyOf: ['ChatMessage.Send'] },
+  chatCreate: { workload: 'teams', anyOf: ['Chat.Create', 'Chat.ReadWrite'] },
   tasksRead: { workload: 'todo', anyOf: ['Tasks.Read', 'Tasks.ReadWrite'] },
   tasksWrite: { workload: 'todo', anyOf: ['Tasks.ReadWrite'] },
   /** Presence is the Teams service's: its 403 names the scopes. */
@@ -81,6 +86,18 @@ export const SCOPES = {
   presenceAll: { workload: 'teams', anyOf: ['Presence.Read.All'] },
   /** `/search/query`: checked per entity type by the route (routes/search.ts). */
   search: { workload: 'teams', anyOf: [] },
+  /** Notebooks and sections: Notes.Create may read their names (it creates pages in them). */
+  notesStructure: {
+    workload: 'onenote',
+    anyOf: ['Notes.Create', 'Notes.Read', 'Notes.ReadWrite', 'Notes.Read.All', 'Notes.ReadWrite.All'],
+  },
+  notesRead: { workload: 'onenote', anyOf: ['Notes.Read', 'Notes.ReadWrite', 'Notes.Read.All', 'Notes.ReadWrite.All'] },
+  notesCreate: { workload: 'onenote', anyOf: ['Notes.Create', 'Notes.ReadWrite', 'Notes.ReadWrite.All'] },
+  plannerRead: {
+    workload: 'planner',
+    anyOf: ['Tasks.Read', 'Tasks.ReadWrite', 'Group.Read.All', 'Group.ReadWrite.All'],
+  },
+  plannerWrite: { workload: 'planner', anyOf: ['Tasks.ReadWrite', 'Group.ReadWrite.All'] },
   /** Authorised per inner request. */
   none: { workload: 'directory', anyOf: [] },
 } as const satisfies Record<string, ScopeRule>;

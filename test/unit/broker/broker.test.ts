@@ -146,7 +146,15 @@ void test('Grant for teams leaves the admin-only scope out; Grant for api asks f
     assert.equal((await h.broker.grantConsent({ group: 'teams' })).ok, true);
     assert.equal((await h.broker.grantConsent({ group: 'api' })).ok, true);
     assert.deepEqual(h.auth.consentCalls, [
-      ['Chat.Read', 'Team.ReadBasic.All', 'ChatMessage.Send'],
+      [
+        'Chat.Read',
+        'Team.ReadBasic.All',
+        'Channel.ReadBasic.All',
+        'ChatMessage.Send',
+        'ChannelMessage.Send',
+        'Chat.Create',
+        'User.ReadBasic.All',
+      ],
       ['api://orders/access_as_user'],
     ]);
   } finally {

@@ -50,7 +50,15 @@ void test('admin-only scopes are flagged in the matrix and kept out of sign-in a
     teams?.scopes.filter((s) => s.adminConsent === true).map((s) => s.scope),
     ['ChannelMessage.Read.All'],
   );
-  assert.deepEqual(userConsentableScopes('teams', false), ['Chat.Read', 'Team.ReadBasic.All', 'ChatMessage.Send']);
+  assert.deepEqual(userConsentableScopes('teams', false), [
+    'Chat.Read',
+    'Team.ReadBasic.All',
+    'Channel.ReadBasic.All',
+    'ChatMessage.Send',
+    'ChannelMessage.Send',
+    'Chat.Create',
+    'User.ReadBasic.All',
+  ]);
   assert.equal(needsAdminConsent('channelmessage.read.all'), true);
   assert.equal(needsAdminConsent('Mail.Read'), false);
 });
