@@ -10,6 +10,7 @@ import { filesTools } from './tools/files.ts';
 import { graphRequestTools } from './tools/graph-request.ts';
 import { mailTools } from './tools/mail.ts';
 import { profileTools } from './tools/profile.ts';
+import { sitesTools } from './tools/sites.ts';
 import { tasksTools } from './tools/tasks.ts';
 import { teamsTools } from './tools/teams.ts';
 import type { ToolDefinition } from './tools/tool.ts';
@@ -21,6 +22,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...filesTools,
   ...teamsTools,
   ...tasksTools,
+  ...sitesTools,
   ...graphRequestTools,
   ...apiRequestTools,
 ];

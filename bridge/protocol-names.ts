@@ -14,6 +14,7 @@ export const TOOL_GROUP_NAMES: readonly ToolGroup[] = [
   'files',
   'teams',
   'tasks',
+  'sites',
   'graph',
   'api',
 ];

@@ -46,7 +46,7 @@ export const MAX_IN_FLIGHT_PER_CONNECTION = 32;
 // Shared here because the broker (consent model, status) and the bridge (tool catalog) both need
 // them and the bridge may import nothing else from app/.
 
-export const TOOL_GROUPS = ['profile', 'mail', 'calendar', 'files', 'teams', 'tasks', 'graph', 'api'] as const;
+export const TOOL_GROUPS = ['profile', 'mail', 'calendar', 'files', 'teams', 'tasks', 'sites', 'graph', 'api'] as const;
 export const toolGroupSchema = z.enum(TOOL_GROUPS);
 export type ToolGroup = z.infer<typeof toolGroupSchema>;
 
@@ -91,7 +91,13 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
     write: ['Calendars.ReadWrite'],
     description: 'Read events, create events, respond to invitations',
   },
-  files: { read: ['Files.Read'], write: ['Files.ReadWrite'], description: 'OneDrive files' },
+  files: {
+    read: ['Files.Read'],
+    write: ['Files.ReadWrite'],
+    description: 'OneDrive and SharePoint files, Excel workbooks',
+    // A SharePoint document library (the file tools' `drive` parameter): Files.Read covers only your own OneDrive.
+    onDemand: { read: ['Files.Read.All'], write: ['Files.ReadWrite.All'] },
+  },
   teams: {
     read: ['Chat.Read', 'Team.ReadBasic.All', 'ChannelMessage.Read.All'],
     write: ['ChatMessage.Send'],
@@ -99,6 +105,7 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
     adminConsent: ['ChannelMessage.Read.All'],
   },
   tasks: { read: ['Tasks.Read'], write: ['Tasks.ReadWrite'], description: 'Microsoft To Do lists and tasks' },
+  sites: { read: ['Sites.Read.All'], write: ['Sites.ReadWrite.All'], description: 'SharePoint sites and lists' },
   graph: {
     read: ['User.Read'],
     write: [],

@@ -22,6 +22,9 @@ export const HANDLE_PREFIX = {
   taskList: 'l',
   task: 't',
   user: 'u',
+  site: 's',
+  drive: 'v',
+  siteList: 'k',
   cursor: 'p',
 } as const;
 export type HandleKind = keyof typeof HANDLE_PREFIX;
