@@ -38,6 +38,7 @@ export const GRAPH_SCOPES: Readonly<Record<string, string>> = {
   'Files.Read.All': 'Read all files that you can access',
   'Files.ReadWrite.All': 'Have full access to all files you have access to',
   'Sites.Read.All': 'Read items in all site collections',
+  'Sites.ReadWrite.All': 'Edit or delete items in all site collections',
   'Chat.ReadBasic': 'Read names and members of your chats',
   'Chat.Read': 'Read your chat messages',
   'Chat.ReadWrite': 'Read and write your chat messages',
