@@ -49,6 +49,8 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 export const MAX_ROWS_SHOWN = 200;
 /** write_workbook sends at most this many cells in one call. */
 export const MAX_WRITE_CELLS = 20_000;
+/** …and at most this many characters (Graph refuses workbook requests over about 4 MB). */
+export const MAX_WRITE_CHARS = 1_000_000;
 /** read_workbook's overview reads the used range of at most this many worksheets. */
 const OVERVIEW_SHEETS = 10;
 
@@ -153,7 +155,10 @@ async function readCells(ctx: ToolContext, book: Book, head: string, range: Work
   const cols = Math.max(0, ...values.map((r) => (Array.isArray(r) ? r.length : 0)));
   const title = `${head}\n${plainLine(range.address, 100)} (${values.length} rows × ${cols} columns):\n`;
   if (table.leftOut === 0) return `${title}${table.text}`;
-  const where = (range.address ?? 'range').replace(/[^A-Za-z0-9 _.!:-]/g, '_');
+  const where = (range.address ?? 'range')
+    .replace('!', ' ')
+    .replace(':', '-')
+    .replace(/[^A-Za-z0-9 _.-]/g, '_');
   const saved = await ctx.saveDownload(`${book.name.replace(/\.xlsx$/i, '')} ${where}.csv`, Buffer.from(toCsv(values)));
   return `${title}${table.text}\n[Showing ${table.rows - table.leftOut} of ${table.rows} rows. All rows saved as CSV: ${saved}]`;
 }
@@ -215,6 +220,9 @@ function rectangular(values: Cell[][]): { rows: number; cols: number } {
     throw new ToolError('INVALID_INPUT', 'values must be rows of equal length, e.g. [["Item", 5], ["Other", 7]].');
   if (values.length * cols > MAX_WRITE_CELLS)
     throw new ToolError('INVALID_INPUT', `At most ${MAX_WRITE_CELLS} cells per call; split the values.`);
+  const chars = values.flat().reduce<number>((n, v) => n + (typeof v === 'string' ? v.length : 8), 0);
+  if (chars > MAX_WRITE_CHARS)
+    throw new ToolError('INVALID_INPUT', `At most ${MAX_WRITE_CHARS} characters of values per call; split the values.`);
   return { rows: values.length, cols };
 }
 

@@ -74,13 +74,7 @@ after(async () => {
 
 void test('every tool of these groups is listed with annotations and an output schema', async () => {
   const { tools } = await bridge.client.listTools();
-  const writes = new Set([
-    'create_event',
-    'respond_to_event',
-    'send_chat_message',
-    'create_task',
-    'complete_task',
-  ]);
+  const writes = new Set(['create_event', 'respond_to_event', 'send_chat_message', 'create_task', 'complete_task']);
   const names = [
     'list_events',
     'get_event',

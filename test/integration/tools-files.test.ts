@@ -156,8 +156,8 @@ void describe('OneDrive files', () => {
     assert.ok(todo.endsWith('- call Northwind\n- send Q2 summary\n- book offsite venue\n'), todo);
     const found = text(await bridge.call('list_files', { query: 'Falcon plan' }));
     const bin = text(await bridge.call('read_file', { itemId: idOf(found, /Falcon plan\.docx/) }));
-    const saved = /saved to (.+)$/.exec(bin)?.[1];
-    assert.ok(saved?.startsWith(downloads), bin);
+    const saved = /saved to (.+)$/.exec(bin)?.[1] ?? '';
+    assert.ok(saved.startsWith(downloads), bin);
     assert.equal((await readFile(saved)).subarray(0, 2).toString('latin1'), 'PK');
     assert.doesNotMatch(bin, /UEsDB/, 'no base64 zip in the model context');
   });

@@ -99,7 +99,7 @@ void describe('read_workbook', () => {
     const r = await runTool(read, { path: 'Documents/Budget.xlsx', sheet: 'Sales' }, fake.ctx);
     assert.match(
       r.text,
-      /\[Showing 200 of 601 rows\. All rows saved as CSV: \/tmp\/downloads\/Budget Sales!A1:B601\.csv\]$/,
+      /\[Showing 200 of 601 rows\. All rows saved as CSV: \/tmp\/downloads\/Budget Sales A1-B601\.csv\]$/,
     );
     const csv = Buffer.from(fake.saved[0]?.bytes ?? new Uint8Array()).toString('utf8');
     assert.equal(csv.split('\r\n').length, 602);
@@ -237,6 +237,11 @@ void describe('write_workbook', () => {
       { sheet: 'Budget', range: 'A1', values: [[1, 2], [3]] },
       { table: 'T', sheet: 'Budget', values: [[1]] },
       { sheet: 'Budget', values: [[1]] },
+      {
+        sheet: 'Budget',
+        range: 'A1',
+        values: [['x'.repeat(30_000)], ...Array.from({ length: 40 }, () => ['y'.repeat(30_000)])],
+      },
     ]) {
       await rejectsWithCode(runTool(write, { path: 'Documents/Budget.xlsx', ...bad }, none.ctx), 'INVALID_INPUT');
     }
