@@ -18,6 +18,7 @@ export const TOOL_GROUP_NAMES: readonly ToolGroup[] = [
   'search',
   'notes',
   'planner',
+  'sites',
   'graph',
   'api',
 ];
