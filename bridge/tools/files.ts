@@ -102,8 +102,8 @@ const readFileTool = defineTool({
   group: 'files',
   title: 'Read a file',
   description:
-    'Reads a file by id or path. Small text files come back inline; larger or binary ones (PDF, Office, images) are saved ' +
-    'to a local folder and that path is returned. For Excel data use read_workbook.',
+    'Reads a file by id or path: small text files inline; larger or binary ones (PDF, Office, images) are saved to a ' +
+    'local folder and the path returned. For Excel data use read_workbook.',
   scopes: READ,
   write: false,
   inputSchema: { ...itemInputs, drive: driveInput },
@@ -150,7 +150,7 @@ const uploadFile: ToolDefinition = defineTool({
   title: 'Upload a file',
   description:
     'Uploads text content (≤ 4 MB) or a local file (absolute path in a folder the user allowed for uploads) to a path in ' +
-    'OneDrive or a SharePoint library (drive). The user approves first. Returns the new item.',
+    'OneDrive or a SharePoint library (drive), after the user approves. Returns the new item.',
   scopes: WRITE,
   write: true,
   inputSchema: {

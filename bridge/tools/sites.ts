@@ -198,8 +198,8 @@ const createListItem: ToolDefinition = defineTool({
   group: 'sites',
   title: 'Add a SharePoint list item',
   description:
-    'Adds an item to a SharePoint list. fields maps internal field names (from list_site_lists) to values. The user ' +
-    'approves first.',
+    'Adds an item to a SharePoint list after the user approves; fields maps internal field names (from list_site_lists) ' +
+    'to values.',
   scopes: WRITE,
   write: true,
   inputSchema: {
