@@ -59,6 +59,11 @@ export interface TrayHost {
    */
   onConfirmationCodes(listener: (codes: ConfirmationPrompt[]) => void): () => void;
   confirmationCodes(): ConfirmationPrompt[];
+  /**
+   * Stops the running sign-in core after any reload in progress: sockets closed, keys removed, pending
+   * writes denied, client approvals flushed to disk, the token cache closed.
+   */
+  stop(): Promise<void>;
 }
 
 /** Where the tray shows codes, as the CLI's prompt names it. */
@@ -281,6 +286,10 @@ export async function createTrayHost(deps: TrayHostDeps): Promise<Result<TrayHos
     restartNeeded,
     onConfirmationCodes: (listener) => codeBoard.subscribe(listener),
     confirmationCodes: () => codeBoard.current(),
+    async stop() {
+      while (reloading !== null) await reloading.catch(() => undefined);
+      await switchable.broker.stop();
+    },
     reloadSignIn() {
       // One reload at a time; a second caller waits for it, then reloads again if still needed.
       const run = async (): Promise<Result<void>> => {
