@@ -10,10 +10,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, clipboard, dialog, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
 import { createEditorCredentials, EDITOR_KEYS_FILE } from '../broker/approvals/editor-credentials.ts';
-import { electronLauncher } from '../clients/bridge-launcher.ts';
+import { bridgeServerSpec, electronLauncher, type BridgeOptions } from '../clients/bridge-launcher.ts';
 import { isProcessAlive, nodeConfigFs } from '../clients/fs/config-fs.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
 import { createCheckoutDemo, findCheckoutRoot } from './demo-tenant.ts';
+import { bridgeCommandLine } from './bridge-command.ts';
 import { createEditorsPort } from './editors-port.ts';
 import { createWindowIpc, sendWindowEvent } from './ipc-main.ts';
 import { createTrustedSenderCheck } from './ipc-router.ts';
@@ -80,7 +81,14 @@ function createEditorConnections(platform: Platform, host: TrayHost) {
     ? join(process.resourcesPath, 'bridge.js')
     : fileURLToPath(new URL('./bridge.js', import.meta.url));
   const launcher = electronLauncher({ appExecutable: process.execPath, bridgeEntry });
-  const bridgeCommand = `ELECTRON_RUN_AS_NODE=1 "${launcher.command}" "${bridgeEntry}"`;
+  const bridgeOptions = (): BridgeOptions => {
+    const ca = host.settings().extraCaFile;
+    const home = platform.env.GRAPH_BRIDGE_HOME;
+    return { ...(ca === null ? {} : { extraCaFile: ca }), ...(home === undefined ? {} : { home }) };
+  };
+  // For a terminal: POSIX sh, or PowerShell on Windows; no GRAPH_BRIDGE_LAUNCH (a person runs it).
+  const bridgeCommand = (): string =>
+    bridgeCommandLine(bridgeServerSpec({ ...launcher, launch: null }, bridgeOptions()), platform.os);
   const editors = createEditorsPort({
     clients: {
       fs: nodeConfigFs,
@@ -92,11 +100,7 @@ function createEditorConnections(platform: Platform, host: TrayHost) {
       // Connect writes the editor's credential into its entry, so its approval is remembered.
       credentials: createEditorCredentials({ filePath: join(platform.paths.stateDir, EDITOR_KEYS_FILE) }),
     },
-    bridgeOptions: () => {
-      const ca = host.settings().extraCaFile;
-      const home = platform.env.GRAPH_BRIDGE_HOME;
-      return { ...(ca === null ? {} : { extraCaFile: ca }), ...(home === undefined ? {} : { home }) };
-    },
+    bridgeOptions,
   });
   return { editors, bridgeCommand };
 }
@@ -169,7 +173,7 @@ function createStartAtLogin(platform: Platform, log: (line: string) => void) {
 interface TrayUnitDeps {
   host: TrayHost;
   editors: EditorsPort;
-  bridgeCommand: string;
+  bridgeCommand: () => string;
   statusWindow: StatusWindow;
   startAtLogin: ReturnType<typeof createStartAtLogin>;
   signIn: () => WindowServices['signIn'];
@@ -201,7 +205,7 @@ function createTrayUnit(deps: TrayUnitDeps) {
       await refreshEditors();
     },
     copyBridgeCommand: () => {
-      void clipboard.writeText(deps.bridgeCommand);
+      void clipboard.writeText(deps.bridgeCommand());
     },
     setPaused: (paused) => host.broker.setPaused(paused),
     setStartAtLogin: (enabled) => deps.startAtLogin.set(enabled).finally(refresh),
@@ -242,6 +246,8 @@ function connectStatus(host: TrayHost, statusWindow: StatusWindow, toWindow: Win
 
 async function onReady(): Promise<Shell | null> {
   const platform = createPlatform();
+  // Windows attributes notifications (and taskbar grouping) to this id: the installer's shortcut uses it.
+  if (platform.appUserModelId !== null) app.setAppUserModelId(platform.appUserModelId);
   const host = await startHost(platform);
   if (host === null) return null;
   const log = (line: string) => host.logger.info(line);
@@ -263,7 +269,12 @@ async function onReady(): Promise<Shell | null> {
     configDir: platform.paths.configDir,
     env: platform.env,
     editors,
-    appInfo: () => ({ version: app.getVersion(), os: platform.os, fromCheckout: demo !== null, bridgeCommand }),
+    appInfo: () => ({
+      version: app.getVersion(),
+      os: platform.os,
+      fromCheckout: demo !== null,
+      bridgeCommand: bridgeCommand(),
+    }),
     openExternal: (url) => shell.openExternal(url),
     openPath: (path) => shell.openPath(path),
     demo: demo?.port ?? null,
