@@ -24,7 +24,7 @@ import { createStatusReactor } from './status-reactor.ts';
 import { createStatusWindow, type StatusWindow } from './status-window.ts';
 import { createTrayActions } from './tray-actions.ts';
 import { createTrayHost, type TrayHost } from './tray-host.ts';
-import { appIconPng, trayIconPng } from './tray-icons.ts';
+import { createTrayIcons, TRAY_ICON_DIR, WINDOW_ICON } from './tray-icons.ts';
 import { createTrayView } from './tray.ts';
 import type { EditorsPort } from './window-handlers.ts';
 import { applySessionSecurity } from './window-security.ts';
@@ -48,12 +48,8 @@ type WindowSender = <E extends 'status:changed' | 'auth:device-code' | 'codes:ch
   payload: WindowEvent<E>,
 ) => void;
 
-function image(png1x: Buffer, png2x: Buffer): Electron.NativeImage {
-  const img = nativeImage.createEmpty();
-  img.addRepresentation({ scaleFactor: 1, buffer: png1x });
-  img.addRepresentation({ scaleFactor: 2, buffer: png2x });
-  return img;
-}
+/** A file under dist/ (beside this bundle, in a checkout and inside the packaged app.asar alike). */
+const distFile = (relative: string): string => fileURLToPath(new URL(`./${relative}`, import.meta.url));
 
 function startupFailed(message: string): null {
   dialog.showErrorBox('Graph Bridge could not start', message);
@@ -111,7 +107,7 @@ function createWindowUnit(log: (line: string) => void) {
     createWindow: (options) => new BrowserWindow(options),
     pageUrl: PAGE_URL,
     preloadPath: PRELOAD_PATH,
-    icon: nativeImage.createFromBuffer(appIconPng(256)),
+    icon: nativeImage.createFromPath(distFile(WINDOW_ICON)),
     log,
   });
   const ipc = createWindowIpc({
@@ -177,6 +173,7 @@ interface TrayUnitDeps {
   statusWindow: StatusWindow;
   startAtLogin: ReturnType<typeof createStartAtLogin>;
   signIn: () => WindowServices['signIn'];
+  os: Platform['os'];
   log: (line: string) => void;
 }
 
@@ -184,7 +181,13 @@ interface TrayUnitDeps {
 function createTrayUnit(deps: TrayUnitDeps) {
   const { host, statusWindow } = deps;
   const state = { signingIn: false, editors: [] as EditorInfo[] };
-  const tray = new Tray(image(trayIconPng('signed-out', 16), trayIconPng('signed-out', 32)));
+  const icon = createTrayIcons({
+    dir: distFile(TRAY_ICON_DIR),
+    os: deps.os,
+    createFromPath: (path) => nativeImage.createFromPath(path),
+    log: deps.log,
+  });
+  const tray = new Tray(icon('signed-out'));
   const refresh = (): void =>
     view.update(host.broker.status(), state.editors, {
       signingIn: state.signingIn,
@@ -212,7 +215,7 @@ function createTrayUnit(deps: TrayUnitDeps) {
     quit: () => app.quit(),
     log: deps.log,
   });
-  const view = createTrayView({ tray, buildMenu: (template) => Menu.buildFromTemplate(template), image, onAction });
+  const view = createTrayView({ tray, buildMenu: (template) => Menu.buildFromTemplate(template), icon, onAction });
   tray.on('click', () => statusWindow.show());
   const setSigningIn = (busy: boolean): void => {
     state.signingIn = busy;
@@ -263,7 +266,16 @@ async function onReady(): Promise<Shell | null> {
     if (services === null) throw new Error('the window services are not ready yet');
     return services.signIn;
   };
-  const trayUnit = createTrayUnit({ host, editors, bridgeCommand, statusWindow, startAtLogin, signIn, log });
+  const trayUnit = createTrayUnit({
+    host,
+    editors,
+    bridgeCommand,
+    statusWindow,
+    startAtLogin,
+    signIn,
+    os: platform.os,
+    log,
+  });
   services = createWindowServices({
     host,
     configDir: platform.paths.configDir,
