@@ -5,15 +5,13 @@
  * modules it wires (and is unit-tested there). The running shell (tray, window, host) is held by a
  * module-scope holder so Electron objects are never garbage-collected; quitting awaits its shutdown.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, clipboard, dialog, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
 import { createEditorCredentials, EDITOR_KEYS_FILE } from '../broker/approvals/editor-credentials.ts';
 import { bridgeServerSpec, electronLauncher, type BridgeOptions } from '../clients/bridge-launcher.ts';
 import { isProcessAlive, nodeConfigFs } from '../clients/fs/config-fs.ts';
 import { createPlatform, type Platform } from '../platform/platform.ts';
-import { createCheckoutDemo, findCheckoutRoot } from './demo-tenant.ts';
 import { bridgeCommandLine } from './bridge-command.ts';
 import { createEditorsPort } from './editors-port.ts';
 import { createWindowIpc, sendWindowEvent } from './ipc-main.ts';
@@ -119,22 +117,6 @@ function createWindowUnit(log: (line: string) => void) {
     if (contents !== null) sendWindowEvent(contents, channel, payload);
   };
   return { statusWindow, ipc, toWindow };
-}
-
-/** "Try the demo tenant": only from a source checkout (test/emulator/ is never packaged). */
-function createDemoUnit(platform: Platform, host: TrayHost, log: (line: string) => void) {
-  const checkoutRoot = app.isPackaged ? null : findCheckoutRoot(dirname(MAIN_SCRIPT), existsSync);
-  if (checkoutRoot === null) return null;
-  return createCheckoutDemo({
-    checkoutRoot,
-    // Started through npm (npm start, npx electron): the same Node; otherwise the one on PATH.
-    nodeCommand: platform.env.npm_node_execPath ?? 'node',
-    env: platform.env,
-    stateDir: platform.paths.stateDir,
-    configDir: platform.paths.configDir,
-    host,
-    log,
-  });
 }
 
 /** Start at login: XDG autostart entry on Linux, Electron's login items on macOS/Windows. */
@@ -258,7 +240,6 @@ async function onReady(): Promise<Shell | null> {
   applySessionSecurity(session.defaultSession);
   const { editors, bridgeCommand } = createEditorConnections(platform, host);
   const { statusWindow, ipc, toWindow } = createWindowUnit(log);
-  const demo = createDemoUnit(platform, host, log);
   const startAtLogin = createStartAtLogin(platform, log);
   // The tray's sign-in items use the window's sign-in controller, which reports busy to the tray.
   let services: WindowServices | null = null;
@@ -284,12 +265,14 @@ async function onReady(): Promise<Shell | null> {
     appInfo: () => ({
       version: app.getVersion(),
       os: platform.os,
-      fromCheckout: demo !== null,
+      // No "Try the demo tenant" in the app: the demo is `npm run tray:demo` in a checkout.
+      fromCheckout: false,
       bridgeCommand: bridgeCommand(),
     }),
     openExternal: (url) => shell.openExternal(url),
     openPath: (path) => shell.openPath(path),
-    demo: demo?.port ?? null,
+    // The demo tenant is a development entry (`npm run tray:demo`), never part of the app.
+    demo: null,
     onDeviceCode: (p) => toWindow('auth:device-code', { ...p, expiresOn: p.expiresOn.toISOString() }),
     onSignInBusyChanged: trayUnit.setSigningIn,
   });
@@ -302,9 +285,7 @@ async function onReady(): Promise<Shell | null> {
     host,
     tray: trayUnit.tray,
     statusWindow,
-    async stop() {
-      await Promise.all([host.stop(), demo?.emulator.stop()]);
-    },
+    stop: () => host.stop(),
   };
 }
 
