@@ -17,9 +17,20 @@ const platformBan = {
   message: 'Only app/platform reads process.platform: add the difference to app/platform and inject it.',
 };
 
-/** no-restricted-imports patterns for a folder. */
+/** Production (app/, bridge/) never imports test/: the emulator and dev entries do not ship. */
+const testImportBan = {
+  group: ['**/test/**', 'test/**'],
+  message: 'Production code never imports test/ (the emulator, helpers and dev entries are not shipped).',
+};
+/** …nor names a path into it (e.g. spawning test/emulator/main.ts). */
+const testPathBan = {
+  selector: 'Literal[value=/(^|[\\/])test[\\/](emulator|helpers|fixtures|unit|integration|e2e|dev)([\\/]|$)/]',
+  message: 'Production code never references test/ (the emulator and dev entries are not shipped).',
+};
+
+/** no-restricted-imports patterns for a production folder (test/ is always banned). */
 function restrict({ paths = [], patterns = [] }) {
-  return ['error', { paths, patterns }];
+  return ['error', { paths, patterns: [...patterns, testImportBan] }];
 }
 
 export default tseslint.config(
@@ -32,6 +43,7 @@ export default tseslint.config(
       'test/fixtures/**',
       '**/*.d.ts',
       '.graph-bridge-demo/**',
+      '.graph-bridge-tray-demo/**',
     ],
   },
   js.configs.recommended,
@@ -47,7 +59,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       eqeqeq: ['error', 'always', { null: 'ignore' }],
-      'no-restricted-syntax': ['error', platformBan],
+      'no-restricted-syntax': ['error', platformBan, testPathBan],
       'no-restricted-imports': restrict({ paths: [electronBan] }),
     },
   },
@@ -66,7 +78,7 @@ export default tseslint.config(
   // --- per-folder boundaries -------------------------------------------------------------------
   {
     files: ['app/platform/**/*.ts'],
-    rules: { 'no-restricted-syntax': 'off' },
+    rules: { 'no-restricted-syntax': ['error', testPathBan] },
   },
   {
     files: ['app/broker/**/*.ts'],
@@ -95,7 +107,7 @@ export default tseslint.config(
   },
   {
     files: ['app/main/ipc-main.ts'],
-    rules: { 'no-restricted-imports': 'off' },
+    rules: { 'no-restricted-imports': restrict({}) },
   },
   {
     files: ['app/preload/**/*.ts'],
@@ -153,12 +165,19 @@ export default tseslint.config(
   },
   {
     files: ['bridge/main.ts'],
-    rules: { 'no-restricted-syntax': 'off' },
+    rules: { 'no-restricted-syntax': ['error', testPathBan] },
+  },
+  {
+    // Tests and dev entries may import test/ (and name its paths).
+    files: ['test/**/*.ts', 'test/**/*.mjs'],
+    rules: {
+      'no-restricted-syntax': 'off',
+      'no-restricted-imports': ['error', { paths: [electronBan] }],
+    },
   },
   {
     files: ['test/**/*.ts'],
     rules: {
-      'no-restricted-syntax': 'off',
       // Hand-written fakes implement async interfaces without awaiting anything.
       '@typescript-eslint/require-await': 'off',
       // node:test's describe()/it()/test() return promises the runner itself awaits.
