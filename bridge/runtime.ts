@@ -17,7 +17,7 @@ import type { BridgeConfig } from './config.ts';
 import { createToolRunner, DEFAULT_LIMITS, type ToolRunner } from './context.ts';
 import { ensurePrivateDir, saveDownload, userTempDir } from './downloads.ts';
 import { HTTP_TIMEOUT_ENV } from './graph/deadline.ts';
-import { createGraphClientTransport } from './graph/graph-client.ts';
+import { createGraphClientTransport, preloadGraphClient } from './graph/graph-client.ts';
 import { createKeepAliveFetch } from './graph/keep-alive-fetch.ts';
 import { createHandleStore } from './handles/handle-store.ts';
 import type { Logger } from './log.ts';
@@ -61,6 +61,11 @@ export function httpTimeoutFrom(env: Readonly<Record<string, string | undefined>
 }
 
 export interface Runtime extends ToolRunner {
+  /**
+   * Gets ready for the first call while the editor is idle: connects to the broker if it runs (hello,
+   * tools.declare; never launching it) and, once approved, loads the Graph client. Never fails.
+   */
+  warm(): void;
   close(): void;
   /** Tokens held in memory (for log redaction). */
   heldSecrets(): string[];
@@ -222,6 +227,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   return {
     run: (tool, input, runOptions) => runner.run(tool, input, runOptions),
+    warm() {
+      void broker.warm().then(async (hello) => {
+        if (hello?.approval !== 'approved') return;
+        await preloadGraphClient();
+      });
+    },
     close: () => broker.close(),
     heldSecrets: () => tokens.held(),
   };

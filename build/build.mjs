@@ -19,6 +19,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -58,24 +59,62 @@ function requireEntry(path) {
 }
 
 /**
+ * The MCP SDK as its CommonJS build, inside the engine bundle. esbuild wraps each CommonJS module in a
+ * function that runs at its first require(), so the SDK — reached only through import()
+ * (bridge/fast-start/sdk.ts) — and the CommonJS zod it requires are evaluated only at a handover.
+ * The engine's own zod stays an ES module, evaluated eagerly and tree-shaken. (The SDK's ES module
+ * build would share zod's ES modules with the tools: reached both statically and through import(),
+ * esbuild splits them into eagerly and lazily initialised parts, and zod v4 then initialised out of
+ * order, "Class is not a constructor".) Two zod copies meet only after a handover: the SDK validates
+ * the tools' schemas through zod's public parse functions, which work across copies
+ * (test/integration/bridge-fast-start.test.ts checks its answers in the built bridge).
+ */
+const commonJsPackages = {
+  name: 'commonjs-packages',
+  setup(b) {
+    b.onResolve({ filter: /^@modelcontextprotocol\/sdk(\/|$)/ }, async (args) => {
+      if (args.kind === 'require-call' || args.pluginData?.commonJs) return undefined;
+      const r = await b.resolve(args.path, {
+        kind: 'require-call',
+        resolveDir: args.resolveDir,
+        pluginData: { commonJs: true },
+      });
+      return r.errors.length > 0 ? { errors: r.errors } : { path: r.path, sideEffects: r.sideEffects };
+    });
+  },
+};
+
+/**
  * The bridge is built in two esbuild passes into ONE file (docs/bridge.md "Fast start"):
- *  1. bridge/fast-start/full.ts (the real McpServer, zod, the tools, the runtime) as a CJS bundle, kept
- *     as a string: main.ts compiles it only when the fast start hands over, so starting the bridge
- *     does not even parse it;
- *  2. bridge/main.ts with that string and the fast-start manifest inlined (GRAPH_BRIDGE_FULL_SOURCE,
- *     GRAPH_BRIDGE_FAST_START). The manifest is recorded from the real server by running
- *     bridge/fast-start/generate.ts here.
+ *  1. bridge/fast-start/engine.ts (zod, the tools, the runtime; the MCP SDK behind import()) as a
+ *     CJS bundle, kept as a string: main.ts compiles it (with V8's code cache) only when it is first
+ *     needed, so answering the handshake does not even parse it;
+ *  2. bridge/main.ts with that string, its SHA-256 (the code cache's key) and the fast-start manifest
+ *     inlined (GRAPH_BRIDGE_ENGINE_SOURCE, GRAPH_BRIDGE_ENGINE_HASH, GRAPH_BRIDGE_FAST_START). The
+ *     manifest is recorded from the real server by running bridge/fast-start/generate.ts here.
  */
 async function buildBridge() {
   const dir = mkdtempSync(join(tmpdir(), 'gb-build-'));
   try {
     const generator = join(dir, 'generate.cjs');
-    const [full] = await Promise.all([
-      build({ ...common, entryPoints: [requireEntry('bridge/fast-start/full.ts')], write: false, minify: true }),
-      build({ ...common, entryPoints: [requireEntry('bridge/fast-start/generate.ts')], outfile: generator }),
+    const [engine] = await Promise.all([
+      build({
+        ...common,
+        entryPoints: [requireEntry('bridge/fast-start/engine.ts')],
+        write: false,
+        minify: true,
+        plugins: [commonJsPackages],
+      }),
+      build({
+        ...common,
+        entryPoints: [requireEntry('bridge/fast-start/generate.ts')],
+        outfile: generator,
+        plugins: [commonJsPackages],
+      }),
     ]);
     const { generateFastStartManifest } = createRequire(import.meta.url)(generator);
     const manifest = await generateFastStartManifest();
+    const engineSource = engine.outputFiles[0].text;
     const front = await build({
       ...common,
       entryPoints: [requireEntry('bridge/main.ts')],
@@ -85,13 +124,14 @@ async function buildBridge() {
       define: {
         ...common.define,
         GRAPH_BRIDGE_FAST_START: JSON.stringify(JSON.stringify(manifest)),
-        GRAPH_BRIDGE_FULL_SOURCE: JSON.stringify(full.outputFiles[0].text),
+        GRAPH_BRIDGE_ENGINE_SOURCE: JSON.stringify(engineSource),
+        GRAPH_BRIDGE_ENGINE_HASH: JSON.stringify(createHash('sha256').update(engineSource).digest('hex')),
       },
     });
     // The fast start's point: answering initialize/tools/list loads neither zod, the MCP SDK nor the
-    // full server. A stray import would quietly make every editor start slower, so it fails the build.
+    // engine. A stray import would quietly make every editor start slower, so it fails the build.
     const heavy = Object.keys(front.metafile.inputs).filter((input) =>
-      /node_modules\/(zod|@modelcontextprotocol)\/|bridge\/fast-start\/(full|generate)\.ts$|app\/broker\/protocol\.ts$/.test(
+      /node_modules\/(zod|@modelcontextprotocol)\/|bridge\/fast-start\/(engine|full|generate)\.ts$|app\/broker\/protocol\.ts$/.test(
         input,
       ),
     );

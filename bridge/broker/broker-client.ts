@@ -100,6 +100,12 @@ export interface BrokerClient {
   ): Promise<Outcome<MethodValue<M>>>;
   /** Called with every answer of hello and session.get (the bridge re-lists its tools from it). */
   onSession(listener: (hello: HelloResult) => void): () => void;
+  /**
+   * Connects now if the broker is running — never launching it — so that the first call finds the
+   * session ready (the bridge warms up while the model thinks). Resolves to hello's answer, or
+   * undefined when there is none (absent, untrusted, refused: the next call connects and reports it).
+   */
+  warm(): Promise<HelloResult | undefined>;
   close(): void;
 }
 
@@ -178,6 +184,8 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
   const { endpoint, log } = options;
   let current: Session | undefined;
   let connecting: Promise<Outcome<Session>> | undefined;
+  let warming: Promise<HelloResult | undefined> | undefined;
+  let closed = false;
   let lastLaunch = Number.NEGATIVE_INFINITY;
   const listeners = new Set<(hello: HelloResult) => void>();
 
@@ -333,14 +341,17 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
   };
 
   /** The live session; `created` when this call had to connect (its hello is fresh). */
+  const adopt = (session: Session): void => {
+    current = session;
+    emit(session.hello);
+  };
+
   const ensure = async (): Promise<{ outcome: Outcome<Session>; created: boolean }> => {
+    if (warming) await warming;
     if (current && !current.conn.closed) return { outcome: { ok: true, value: current }, created: false };
     connecting ??= connectNow()
       .then((outcome) => {
-        if (outcome.ok) {
-          current = outcome.value;
-          emit(outcome.value.hello);
-        }
+        if (outcome.ok) adopt(outcome.value);
         return outcome;
       })
       .finally(() => {
@@ -393,7 +404,30 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    warm() {
+      if (current && !current.conn.closed) return Promise.resolve(current.hello);
+      if (connecting) return connecting.then((o) => (o.ok ? o.value.hello : undefined));
+      warming ??= tryOnce()
+        .then((outcome) => {
+          if (outcome === 'absent' || !outcome.ok) return undefined;
+          if (closed) {
+            outcome.value.conn.close();
+            return undefined;
+          }
+          adopt(outcome.value);
+          return outcome.value.hello;
+        })
+        .catch((error: unknown) => {
+          log.debug(`warming the broker session: ${describeError(error)}`);
+          return undefined;
+        })
+        .finally(() => {
+          warming = undefined;
+        });
+      return warming;
+    },
     close() {
+      closed = true;
       current?.conn.close();
       current = undefined;
     },

@@ -81,6 +81,11 @@ async function readBody(response: Response): Promise<unknown> {
   return text;
 }
 
+/** Loads the Graph client package ahead of the first request (the runtime's warm-up). */
+export async function preloadGraphClient(): Promise<void> {
+  await import('@microsoft/microsoft-graph-client');
+}
+
 export function createGraphClientTransport(options: GraphClientTransportOptions): GraphTransport {
   const base = new URL(options.graphBaseUrl);
   const send = createSafeRedirectFetch({
