@@ -21,6 +21,7 @@ import { dirname } from 'node:path';
 import process from 'node:process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync } from 'node:zlib';
 import type { HelloResult } from '../app/broker/protocol.ts';
 import { effectiveSelection, parseBridgeConfig, type BridgeConfig, type Selection } from './config.ts';
 import { codeCacheFile, readCodeCache, writeCodeCache, type CodeCacheFile } from './fast-start/code-cache.ts';
@@ -30,6 +31,7 @@ import type { Engine } from './fast-start/engine.ts';
 import { createFront, type Front } from './fast-start/front.ts';
 import type { FullServer } from './fast-start/full.ts';
 import type { FastStartManifest } from './fast-start/manifest.ts';
+import type { Sdk, SdkBundle } from './fast-start/sdk.ts';
 import { parseSettingsAllowance, settingsFilePath } from './fast-start/settings-file.ts';
 
 type EngineModule = typeof EngineModuleExports;
@@ -42,6 +44,8 @@ declare const GRAPH_BRIDGE_FAST_START: string | undefined;
 declare const GRAPH_BRIDGE_ENGINE_SOURCE: string | undefined;
 /** SHA-256 (hex) of GRAPH_BRIDGE_ENGINE_SOURCE: the key of its code cache. */
 declare const GRAPH_BRIDGE_ENGINE_HASH: string | undefined;
+/** fast-start/sdk-bundle.ts bundled as CommonJS, brotli-compressed, base64: only a handover needs it. */
+declare const GRAPH_BRIDGE_SDK_SOURCE: string | undefined;
 
 function currentUserName(): string {
   try {
@@ -141,6 +145,23 @@ function compileEngine(source: string, hash: string): { module: EngineModule; ca
   };
 }
 
+/** The MCP SDK for a handover: the inlined bundle (undefined from source: the engine imports it). */
+function sdkLoader(): (() => Promise<Sdk>) | undefined {
+  if (typeof GRAPH_BRIDGE_SDK_SOURCE === 'undefined') return undefined;
+  const source = GRAPH_BRIDGE_SDK_SOURCE;
+  return () => {
+    const filename = fileURLToPath(import.meta.url);
+    const code = brotliDecompressSync(Buffer.from(source, 'base64')).toString('utf8');
+    const bundle = evaluateCommonJs<SdkBundle>(code, {
+      filename,
+      dirname: dirname(filename),
+      require: createRequire(filename),
+    });
+    debug('MCP SDK loaded for a handover');
+    return Promise.resolve(bundle.exports);
+  };
+}
+
 /** The engine module: the inlined bundle, or from source the module itself. */
 async function loadEngineModule(): Promise<{ module: EngineModule; cache?: CacheWriter }> {
   if (typeof GRAPH_BRIDGE_ENGINE_SOURCE === 'undefined' || typeof GRAPH_BRIDGE_ENGINE_HASH === 'undefined')
@@ -166,6 +187,7 @@ function startBridge(config: BridgeConfig, manifest: FastStartManifest): { shutd
   let loaded: Promise<Loaded> | undefined;
   let full: Promise<FullServer> | undefined;
 
+  const loadSdk = sdkLoader();
   const startEngine = async (): Promise<Loaded> => {
     let loadedModule: { module: EngineModule; cache?: CacheWriter };
     try {
@@ -189,6 +211,7 @@ function startBridge(config: BridgeConfig, manifest: FastStartManifest): { shutd
         tmpdir: tmpdir(),
         writeLog: (line) => process.stderr.write(line),
         clientInfo: () => front.clientInfo() ?? { name: 'unknown-editor', version: '' },
+        ...(loadSdk ? { loadSdk } : {}),
       });
       engine.onSession((hello: HelloResult) => {
         if (hello.approval !== 'approved' || front.handedOver) return;

@@ -17,7 +17,7 @@ import type { BridgeConfig } from './config.ts';
 import { createToolRunner, DEFAULT_LIMITS, type ToolRunner } from './context.ts';
 import { ensurePrivateDir, saveDownload, userTempDir } from './downloads.ts';
 import { HTTP_TIMEOUT_ENV } from './graph/deadline.ts';
-import { createGraphClientTransport, preloadGraphClient } from './graph/graph-client.ts';
+import { createGraphClientTransport } from './graph/graph-client.ts';
 import { createKeepAliveFetch } from './graph/keep-alive-fetch.ts';
 import { createHandleStore } from './handles/handle-store.ts';
 import type { Logger } from './log.ts';
@@ -63,7 +63,7 @@ export function httpTimeoutFrom(env: Readonly<Record<string, string | undefined>
 export interface Runtime extends ToolRunner {
   /**
    * Gets ready for the first call while the editor is idle: connects to the broker if it runs (hello,
-   * tools.declare; never launching it) and, once approved, loads the Graph client. Never fails.
+   * tools.declare; never launching it). Never fails.
    */
   warm(): void;
   close(): void;
@@ -228,10 +228,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   return {
     run: (tool, input, runOptions) => runner.run(tool, input, runOptions),
     warm() {
-      void broker.warm().then(async (hello) => {
-        if (hello?.approval !== 'approved') return;
-        await preloadGraphClient();
-      });
+      void broker.warm();
     },
     close: () => broker.close(),
     heldSecrets: () => tokens.held(),

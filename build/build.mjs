@@ -20,6 +20,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -59,18 +60,14 @@ function requireEntry(path) {
 }
 
 /**
- * The MCP SDK as its CommonJS build, inside the engine bundle. esbuild wraps each CommonJS module in a
- * function that runs at its first require(), so the SDK — reached only through import()
- * (bridge/fast-start/sdk.ts) — and the CommonJS zod it requires are evaluated only at a handover.
- * The engine's own zod stays an ES module, evaluated eagerly and tree-shaken. (The SDK's ES module
- * build would share zod's ES modules with the tools: reached both statically and through import(),
- * esbuild splits them into eagerly and lazily initialised parts, and zod v4 then initialised out of
- * order, "Class is not a constructor".) Two zod copies meet only after a handover: the SDK validates
- * the tools' schemas through zod's public parse functions, which work across copies
- * (test/integration/bridge-fast-start.test.ts checks its answers in the built bridge).
+ * The MCP SDK as its CommonJS build (for the manifest generator). The generator reaches the SDK both
+ * statically and through import() (bridge/fast-start/sdk.ts); with the SDK's ES module build esbuild
+ * would split zod's ES modules, which the tools share, into eagerly and lazily initialised parts, and
+ * zod v4 then initialises out of order ("Class is not a constructor"). As CommonJS the SDK and the
+ * zod it requires stay apart, in functions that run at their first require().
  */
-const commonJsPackages = {
-  name: 'commonjs-packages',
+const commonJsSdk = {
+  name: 'commonjs-sdk',
   setup(b) {
     b.onResolve({ filter: /^@modelcontextprotocol\/sdk(\/|$)/ }, async (args) => {
       if (args.kind === 'require-call' || args.pluginData?.commonJs) return undefined;
@@ -84,37 +81,50 @@ const commonJsPackages = {
   },
 };
 
+/** Inputs of an esbuild metafile matching `re` (for the checks below). */
+const inputsMatching = (metafile, re) => Object.keys(metafile.inputs).filter((input) => re.test(input));
+
 /**
- * The bridge is built in two esbuild passes into ONE file (docs/bridge.md "Fast start"):
- *  1. bridge/fast-start/engine.ts (zod, the tools, the runtime; the MCP SDK behind import()) as a
- *     CJS bundle, kept as a string: main.ts compiles it (with V8's code cache) only when it is first
- *     needed, so answering the handshake does not even parse it;
- *  2. bridge/main.ts with that string, its SHA-256 (the code cache's key) and the fast-start manifest
- *     inlined (GRAPH_BRIDGE_ENGINE_SOURCE, GRAPH_BRIDGE_ENGINE_HASH, GRAPH_BRIDGE_FAST_START). The
- *     manifest is recorded from the real server by running bridge/fast-start/generate.ts here.
+ * The bridge is built in four esbuild passes into ONE file (docs/bridge.md "Fast start"):
+ *  1. bridge/fast-start/engine.ts (zod, the tools, the runtime; no MCP SDK) as a CJS bundle, kept as
+ *     a string: main.ts compiles it (with V8's code cache) only when it is first needed, so answering
+ *     the handshake does not even parse it;
+ *  2. bridge/fast-start/sdk-bundle.ts (the MCP SDK and its zod) as a CJS bundle, brotli-compressed and
+ *     base64-encoded: only a handover needs it, so it costs a start as little as possible;
+ *  3. bridge/fast-start/generate.ts, run here to record the manifest from the real server;
+ *  4. bridge/main.ts with the engine source, its SHA-256 (the code cache's key), the SDK and the
+ *     manifest inlined (GRAPH_BRIDGE_ENGINE_SOURCE, GRAPH_BRIDGE_ENGINE_HASH, GRAPH_BRIDGE_SDK_SOURCE,
+ *     GRAPH_BRIDGE_FAST_START).
  */
 async function buildBridge() {
   const dir = mkdtempSync(join(tmpdir(), 'gb-build-'));
   try {
     const generator = join(dir, 'generate.cjs');
-    const [engine] = await Promise.all([
+    const [engine, sdk] = await Promise.all([
       build({
         ...common,
         entryPoints: [requireEntry('bridge/fast-start/engine.ts')],
         write: false,
         minify: true,
-        plugins: [commonJsPackages],
+        metafile: true,
+        // main.ts hands the engine the SDK of pass 2; these imports of bridge/fast-start/sdk.ts serve
+        // the bridge run from source only.
+        external: ['@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'],
       }),
+      build({ ...common, entryPoints: [requireEntry('bridge/fast-start/sdk-bundle.ts')], write: false, minify: true }),
       build({
         ...common,
         entryPoints: [requireEntry('bridge/fast-start/generate.ts')],
         outfile: generator,
-        plugins: [commonJsPackages],
+        plugins: [commonJsSdk],
       }),
     ]);
     const { generateFastStartManifest } = createRequire(import.meta.url)(generator);
     const manifest = await generateFastStartManifest();
     const engineSource = engine.outputFiles[0].text;
+    const sdkSource = brotliCompressSync(Buffer.from(sdk.outputFiles[0].text, 'utf8'), {
+      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 },
+    }).toString('base64');
     const front = await build({
       ...common,
       entryPoints: [requireEntry('bridge/main.ts')],
@@ -126,20 +136,23 @@ async function buildBridge() {
         GRAPH_BRIDGE_FAST_START: JSON.stringify(JSON.stringify(manifest)),
         GRAPH_BRIDGE_ENGINE_SOURCE: JSON.stringify(engineSource),
         GRAPH_BRIDGE_ENGINE_HASH: JSON.stringify(createHash('sha256').update(engineSource).digest('hex')),
+        GRAPH_BRIDGE_SDK_SOURCE: JSON.stringify(sdkSource),
       },
     });
     // The fast start's point: answering initialize/tools/list loads neither zod, the MCP SDK nor the
-    // engine. A stray import would quietly make every editor start slower, so it fails the build.
-    const heavy = Object.keys(front.metafile.inputs).filter((input) =>
-      /node_modules\/(zod|@modelcontextprotocol)\/|bridge\/fast-start\/(engine|full|generate)\.ts$|app\/broker\/protocol\.ts$/.test(
-        input,
-      ),
+    // engine; and a tool call does not load the MCP SDK. A stray import would quietly make every
+    // editor start slower, so it fails the build.
+    const heavy = inputsMatching(
+      front.metafile,
+      /node_modules\/(zod|@modelcontextprotocol)\/|bridge\/fast-start\/(engine|full|generate)\.ts$|app\/broker\/protocol\.ts$/,
     );
     if (heavy.length > 0) {
       throw new Error(
         `build: the bridge's fast start must not bundle ${heavy.slice(0, 3).join(', ')}${heavy.length > 3 ? ` (+${heavy.length - 3} more)` : ''}: something bridge/main.ts imports pulls it in (see docs/bridge.md "Fast start")`,
       );
     }
+    const sdkInEngine = inputsMatching(engine.metafile, /node_modules\/@modelcontextprotocol\//);
+    if (sdkInEngine.length > 0) throw new Error(`build: the engine must not bundle the MCP SDK (${sdkInEngine[0]})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

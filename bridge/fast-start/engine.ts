@@ -18,7 +18,7 @@ import type { Logger } from '../log.ts';
 import { createLogger, type LogLevel } from '../log.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { brokerDeadline, describeStartFailure, startFullServer, type FullServer } from './full.ts';
-import { loadSdk } from './sdk.ts';
+import { loadSdk, type Sdk } from './sdk.ts';
 import { createSdkToolCaller, runToolCall, type ToolCallResult } from './tool-call.ts';
 
 export { describeStartFailure };
@@ -36,6 +36,8 @@ export interface EngineDeps {
   writeLog(line: string): void;
   /** The editor, from the last initialize the front answered. */
   clientInfo(): { name: string; version: string };
+  /** Loads the MCP SDK for a handover (dist/bridge.js: its own bundle; default: the packages). */
+  loadSdk?: () => Promise<Sdk>;
 }
 
 export interface Engine {
@@ -113,7 +115,7 @@ export function startEngine(deps: EngineDeps): Engine {
       return () => listeners.delete(listener);
     },
     async startFullServer({ listing, input, output }) {
-      const sdk = await loadSdk();
+      const sdk = await (deps.loadSdk ?? loadSdk)();
       return startFullServer({
         sdk,
         config,

@@ -4,9 +4,9 @@
  * it (front.ts, tool-call.ts), so a bridge normally never evaluates the SDK's hundreds of zod
  * schemas, Ajv or its transports.
  *
- * These are package imports, so esbuild keeps them lazy inside the single-file bundle: build/build.mjs
- * resolves the SDK to its CommonJS build, which esbuild wraps in functions that run at the first
- * require — here, at the first loadSdk().
+ * In dist/bridge.js the SDK is not part of the engine at all (build/build.mjs keeps it external
+ * there): main.ts passes the engine a loader for its own compressed SDK bundle (sdk-bundle.ts).
+ * These package imports serve the bridge run from source, generate.ts and the tests.
  */
 export async function loadSdk() {
   const [mcp, types, stdio] = await Promise.all([
@@ -22,3 +22,6 @@ export async function loadSdk() {
 }
 
 export type Sdk = Awaited<ReturnType<typeof loadSdk>>;
+
+/** What sdk-bundle.ts exports (main.ts compiles that bundle and passes it as an Sdk). */
+export type SdkBundle = typeof import('./sdk-bundle.ts');

@@ -48,7 +48,7 @@ export interface TransportRequest {
 
 export interface TransportResponse {
   status: number;
-  headers: Headers;
+  headers: Pick<Headers, 'get'>;
   /** Parsed JSON (or text) for non-binary requests and for every error response. */
   body?: unknown;
   bytes?: Uint8Array;

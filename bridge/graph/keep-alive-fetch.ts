@@ -1,10 +1,11 @@
 /**
- * The HTTP sender at the end of the Graph client's middleware chain (graph-client.ts): a fetch-shaped
- * function over node:https with a keep-alive Agent, so consecutive Graph calls reuse one TLS
- * connection without the per-request cost of the global fetch (undici's WHATWG streams and request
- * objects cost ~0.5 ms per call on a warm connection). It trusts what fetch trusts (Node's CA store
- * plus NODE_EXTRA_CA_CERTS), asks for gzip/deflate/br like fetch and decodes them, and answers a
- * WHATWG Response so the rest of the chain and graph-client.ts are unchanged.
+ * The HTTP sender at the end of the Graph transport (graph-client.ts): a fetch-shaped function over
+ * node:https with a keep-alive Agent, so consecutive Graph calls reuse one TLS connection. It trusts
+ * what fetch trusts (Node's CA store plus NODE_EXTRA_CA_CERTS), asks for gzip/deflate/br like fetch
+ * and decodes them, and answers a small Response-like object (ResponseLike: status, headers.get,
+ * text/json/arrayBuffer of the body it already read). It never touches the WHATWG globals (`Headers`,
+ * `Response`, `fetch`): the first use of any of them makes Node load undici (~17 ms of CPU, several MB),
+ * and its streams and request objects cost ~0.5 ms per call on a warm connection.
  *
  * It never follows a redirect (a 3xx is answered as is; safe-redirects.ts decides) and honours
  * `init.signal`: an abort destroys the request and its socket, so the server sees the connection
@@ -15,7 +16,20 @@ import type { Agent, RequestOptions } from 'node:https';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 
-export type FetchLike = (input: string | Request | URL, init?: RequestInit) => Promise<Response>;
+/** What the Graph and API code reads of a response; a WHATWG Response is one too. */
+export interface ResponseLike {
+  readonly status: number;
+  readonly statusText: string;
+  readonly ok: boolean;
+  readonly headers: { get(name: string): string | null };
+  /** A stream still to be read (a WHATWG Response), or null when the body was read already. */
+  readonly body: { cancel(): Promise<void> } | null;
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+export type FetchLike = (input: string | Request | URL, init?: RequestInit) => Promise<ResponseLike>;
 
 export interface KeepAliveFetchDeps {
   /** node:https request. */
@@ -28,13 +42,52 @@ export interface KeepAliveFetchDeps {
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
+/** The request headers as a plain record (a Headers-like object is read through its entries()). */
 function headerRecord(headers: RequestInit['headers']): Record<string, string> | undefined {
   if (headers === undefined) return {};
-  if (headers instanceof Headers) return Object.fromEntries(headers.entries());
   if (Array.isArray(headers)) return undefined;
+  const entries = (headers as { entries?: unknown }).entries;
+  if (typeof entries === 'function')
+    return Object.fromEntries((headers as { entries(): Iterable<[string, string]> }).entries());
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (typeof v === 'string') out[k] = v;
   return out;
+}
+
+/** Response headers by lower-case name; repeated ones joined with ", " (as Headers.get does). */
+function responseHeaders(raw: readonly string[]): { get(name: string): string | null } {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const previous = map.get(name);
+    map.set(name, previous === undefined ? raw[i + 1]! : `${previous}, ${raw[i + 1]!}`);
+  }
+  return { get: (name) => map.get(name.toLowerCase()) ?? null };
+}
+
+/** A response whose body has been read whole (and decoded). text() decodes UTF-8 like fetch (BOM dropped). */
+class ReadResponse implements ResponseLike {
+  readonly body = null;
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    readonly headers: { get(name: string): string | null },
+    private readonly bytes: Buffer,
+  ) {}
+  get ok(): boolean {
+    return this.status >= 200 && this.status <= 299;
+  }
+  text(): Promise<string> {
+    const text = this.bytes.toString('utf8');
+    return Promise.resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text()) as unknown;
+  }
+  arrayBuffer(): Promise<ArrayBuffer> {
+    const { bytes } = this;
+    return Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  }
 }
 
 function bodyBytes(body: RequestInit['body']): string | Uint8Array | undefined | false {
@@ -80,12 +133,12 @@ export function createKeepAliveFetch(deps: KeepAliveFetchDeps): FetchLike {
     if (!lower.includes('accept-encoding')) headers['accept-encoding'] = 'gzip, deflate, br';
     if (body !== undefined && !lower.includes('content-length'))
       headers['content-length'] = String(Buffer.byteLength(body));
-    return new Promise<Response>((resolvePromise, rejectPromise) => {
+    return new Promise<ResponseLike>((resolvePromise, rejectPromise) => {
       const onAbort = (): void => {
         req.destroy(abortReason(signal));
       };
       const done = (): void => signal?.removeEventListener('abort', onAbort);
-      const resolve = (r: Response): void => {
+      const resolve = (r: ResponseLike): void => {
         done();
         resolvePromise(r);
       };
@@ -102,18 +155,12 @@ export function createKeepAliveFetch(deps: KeepAliveFetchDeps): FetchLike {
         });
         res.on('end', () => {
           const status = res.statusCode ?? 0;
-          const responseHeaders = new Headers();
-          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2)
-            responseHeaders.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+          const headers = responseHeaders(res.rawHeaders);
           const encoding = res.headers['content-encoding'];
-          decode(typeof encoding === 'string' ? encoding : undefined, Buffer.concat(chunks)).then((bytes) => {
-            resolve(
-              new Response(NULL_BODY_STATUSES.has(status) ? null : bytes, {
-                status,
-                statusText: res.statusMessage ?? '',
-                headers: responseHeaders,
-              }),
-            );
+          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          decode(typeof encoding === 'string' ? encoding : undefined, body).then((bytes) => {
+            const kept = NULL_BODY_STATUSES.has(status) ? Buffer.alloc(0) : bytes;
+            resolve(new ReadResponse(status, res.statusMessage ?? '', headers, kept));
           }, reject);
         });
       });

@@ -24,7 +24,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +36,7 @@ import { build } from 'esbuild';
 import { TOOL_GROUPS } from '../../app/broker/protocol.ts';
 import type { ServicesInfo } from './fixtures/services.ts';
 import { iqr, median, spread } from './lib/stats.ts';
-import { handshake, peakRssKiB, spawnRpc, type StdioRpc } from './lib/stdio-rpc.ts';
+import { cpuMs, handshake, peakRssKiB, spawnRpc, type StdioRpc } from './lib/stdio-rpc.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
@@ -48,6 +48,7 @@ const PROFILE_CALL = { name: 'get_my_profile', arguments: {} };
 const PROFILE_URL_QUERY =
   '$select=id%2CdisplayName%2CgivenName%2Csurname%2Cmail%2CuserPrincipalName%2CjobTitle%2Cdepartment%2CofficeLocation%2CmobilePhone%2CbusinessPhones%2CpreferredLanguage';
 const readText = (p: string): Promise<string> => readFile(p, 'utf8');
+const procFs = { readdir: (p: string) => readdir(p), readFile: readText };
 const now = (): number => performance.now();
 
 /** The baseline, with build/build.mjs's options for dist/bridge.js. */
@@ -70,7 +71,7 @@ async function bundle(entry: string, outfile: string): Promise<number> {
 
 /** The bridge, by the product's own build script (into `outdir`, not dist/), or BENCH_BRIDGE. */
 async function bridgeUnderTest(outdir: string): Promise<{ file: string; bytes: number }> {
-  let file = process.env.BENCH_BRIDGE;
+  let file = process.env.BENCH_BRIDGE || undefined;
   if (file === undefined) {
     await promisify(execFile)(process.execPath, [join(ROOT, 'build/build.mjs'), '--only=bridge', `--outdir=${outdir}`]);
     file = join(outdir, 'bridge.js');
@@ -102,6 +103,8 @@ async function startHelper(script: string, args: string[] = []): Promise<{ line:
 
 interface ListRun {
   ms: number;
+  /** CPU the process had used when tools/list was answered. */
+  cpu: number;
   rssKiB: number;
   listBytes: number;
 }
@@ -111,9 +114,10 @@ async function listOnce(file: string, args: string[], env: Record<string, string
   const rpc = spawnRpc({ file, args, env });
   const list = await handshake(rpc);
   const ms = now() - started;
+  const cpu = await cpuMs(rpc.child.pid, procFs);
   const rssKiB = await peakRssKiB(rpc.child.pid, readText);
   await rpc.close();
-  return { ms, rssKiB, listBytes: Buffer.byteLength(JSON.stringify(list.msg.result)) };
+  return { ms, cpu, rssKiB, listBytes: Buffer.byteLength(JSON.stringify(list.msg.result)) };
 }
 
 async function firstResult(rpc: StdioRpc): Promise<void> {
@@ -123,14 +127,15 @@ async function firstResult(rpc: StdioRpc): Promise<void> {
   if (result === undefined || result.isError === true) throw new Error(`bench call failed: ${answer.line}`);
 }
 
-/** spawn → initialize → tools/list → tools/call get_my_profile → its result. */
-async function firstCallOnce(file: string, env: Record<string, string>): Promise<number> {
+/** spawn → initialize → tools/list → tools/call get_my_profile → its result (wall ms, CPU ms then). */
+async function firstCallOnce(file: string, env: Record<string, string>): Promise<{ ms: number; cpu: number }> {
   const started = now();
   const rpc = spawnRpc({ file, env });
   await firstResult(rpc);
   const ms = now() - started;
+  const cpu = await cpuMs(rpc.child.pid, procFs);
   await rpc.close();
-  return ms;
+  return { ms, cpu };
 }
 
 /** `count` servers spawned at once; ms until every one has done `work`. */
@@ -278,16 +283,16 @@ export async function run(): Promise<void> {
 
     const base: ListRun[] = [];
     const list: ListRun[] = [];
-    const first: number[] = [];
-    const cold: number[] = [];
+    const firstRuns: { ms: number; cpu: number }[] = [];
+    const coldRuns: { ms: number; cpu: number }[] = [];
     for (let i = 0; i < RUNS; i++) {
       base.push(await listOnce(baseFile, [], {}));
       list.push(await listOnce(bridgeFile, [], noBroker));
-      first.push(await firstCallOnce(bridgeFile, services.env));
+      firstRuns.push(await firstCallOnce(bridgeFile, services.env));
       if (i < 3) {
         // A first start after an install or update: no code cache yet (a fresh one is written).
         await rm(join(services.home, 'cache'), { recursive: true, force: true });
-        cold.push(await firstCallOnce(bridgeFile, services.env));
+        coldRuns.push(await firstCallOnce(bridgeFile, services.env));
       }
     }
     const all = await listOnce(bridgeFile, ['--tools', 'all'], noBroker);
@@ -308,6 +313,8 @@ export async function run(): Promise<void> {
     const echo = await echoRoundTrips(echoPath, CALLS);
     const steady = await steadyCalls(bridgeFile, services);
 
+    const first = firstRuns.map((r) => r.ms);
+    const cold = coldRuns.map((r) => r.ms);
     const baseMs = base.map((r) => r.ms);
     const oneTool = median(baseMs);
     const listMs = median(list.map((r) => r.ms));
@@ -335,6 +342,11 @@ export async function run(): Promise<void> {
         `goal ≤ 0.80× one-tool: ${verdict(listMs / oneTool <= 0.8)}`,
       ],
       [
+        '  CPU used by then (bridge / one-tool)',
+        `${spread(list.map((r) => r.cpu))} / ${spread(base.map((r) => r.cpu))}`,
+        '',
+      ],
+      [
         'peak RSS after tools/list',
         `${bRss.toFixed(1)} MiB vs ${oRss.toFixed(1)} MiB = ${bRss >= oRss ? '+' : ''}${(bRss - oRss).toFixed(1)} MiB`,
         `goal ≤ +10 MiB: ${verdict(bRss - oRss <= 10)}`,
@@ -353,6 +365,11 @@ export async function run(): Promise<void> {
         '  the same, cold (no code cache yet)',
         `${spread(cold)} = ${ratio(median(cold), oneTool)}`,
         '(first start after an install)',
+      ],
+      [
+        '  CPU used by then (bridge / one-tool at tools/list)',
+        `${spread(firstRuns.map((r) => r.cpu))} / ${spread(base.map((r) => r.cpu))}`,
+        `= ${ratio(median(firstRuns.map((r) => r.cpu)), median(base.map((r) => r.cpu)))}; cold: ${spread(coldRuns.map((r) => r.cpu))}`,
       ],
       [
         '10 editors at once, until all 10 have that result',

@@ -112,3 +112,22 @@ export async function peakRssKiB(pid: number | undefined, readFile: (p: string) 
     return NaN;
   }
 }
+
+/**
+ * CPU time a live process has used so far, all its threads (V8's and libuv's too), in ms, from
+ * /proc/<pid>/task/<tid>/schedstat (nanoseconds); NaN where /proc is missing. Unlike wall time it
+ * hardly depends on what else the machine is doing.
+ */
+export async function cpuMs(
+  pid: number | undefined,
+  fs: { readdir(p: string): Promise<string[]>; readFile(p: string): Promise<string> },
+): Promise<number> {
+  try {
+    let ns = 0;
+    for (const tid of await fs.readdir(`/proc/${pid}/task`))
+      ns += Number((await fs.readFile(`/proc/${pid}/task/${tid}/schedstat`)).split(' ')[0]);
+    return ns / 1e6;
+  } catch {
+    return NaN;
+  }
+}
