@@ -122,7 +122,7 @@ async function buildBridge() {
     const { generateFastStartManifest } = createRequire(import.meta.url)(generator);
     const manifest = await generateFastStartManifest();
     const engineSource = engine.outputFiles[0].text;
-    const sdkSource = brotliCompressSync(Buffer.from(sdk.outputFiles[0].text, 'utf8'), {
+    const sdkSource = brotliCompressSync(sdk.outputFiles[0].contents, {
       params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 },
     }).toString('base64');
     const front = await build({

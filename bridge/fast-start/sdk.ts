@@ -8,6 +8,8 @@
  * there): main.ts passes the engine a loader for its own compressed SDK bundle (sdk-bundle.ts).
  * These package imports serve the bridge run from source, generate.ts and the tests.
  */
+import type * as SdkBundleExports from './sdk-bundle.ts';
+
 export async function loadSdk() {
   const [mcp, types, stdio] = await Promise.all([
     import('@modelcontextprotocol/sdk/server/mcp.js'),
@@ -24,4 +26,4 @@ export async function loadSdk() {
 export type Sdk = Awaited<ReturnType<typeof loadSdk>>;
 
 /** What sdk-bundle.ts exports (main.ts compiles that bundle and passes it as an Sdk). */
-export type SdkBundle = typeof import('./sdk-bundle.ts');
+export type SdkBundle = typeof SdkBundleExports;

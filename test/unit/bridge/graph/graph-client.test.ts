@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { Agent, request } from 'node:https';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +25,7 @@ const seen: { method: string; url: string; headers: [string, string][]; body: st
 before(async () => {
   graph = await startFakeGraph();
   agent = new Agent({ keepAlive: true, ca: await readFile(graph.caPath, 'utf8') });
-  const record = (req: import('node:http').IncomingMessage, body: string): void => {
+  const record = (req: IncomingMessage, body: string): void => {
     const headers: [string, string][] = [];
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
       headers.push([req.rawHeaders[i]!.toLowerCase(), req.rawHeaders[i + 1]!]);
