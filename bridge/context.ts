@@ -18,7 +18,13 @@ import { effectiveSelection, type BridgeConfig } from './config.ts';
 import type { BrokerClient } from './broker/broker-client.ts';
 import type { TokenSource } from './broker/token-source.ts';
 import { createCursorCodec } from './graph/cursor.ts';
-import { createGraphApi, type AuthRequest, type GraphApiOptions, type GraphTransport } from './graph/graph-api.ts';
+import {
+  createGraphApi,
+  type AuthRequest,
+  type GraphApiOptions,
+  type GraphTransport,
+  type SaveStream,
+} from './graph/graph-api.ts';
 import type { HandleStore } from './handles/handle-store.ts';
 import { brokerFailureToToolError } from './graph/errors.ts';
 import type { Logger } from './log.ts';
@@ -51,6 +57,8 @@ export interface ToolRunnerDeps {
     getToken: (scope: string, tool: string) => Promise<string>,
   ): ApiClient;
   saveDownload(fileName: string, bytes: Uint8Array): Promise<string>;
+  /** Streams a download's body to a new file there (downloads.ts streamDownload); absent: downloadToFile fails. */
+  streamDownload?: SaveStream;
   /** Local files for upload tools (bridge/uploads/local-files.ts); absent: tools read no local file. */
   localFiles?(call: LocalFilesCall): LocalFiles;
   clientName(): string;
@@ -202,6 +210,7 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         ...(signal ? { signal } : {}),
         cursors,
         audit,
+        ...(deps.streamDownload ? { saveStream: deps.streamDownload } : {}),
       });
       const graph: GraphApi = {
         request: (call) => {
@@ -215,6 +224,10 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         download: (call) => {
           gateGraph(call);
           return baseGraph.download(call);
+        },
+        downloadToFile: (call, target) => {
+          gateGraph(call);
+          return baseGraph.downloadToFile(call, target);
         },
       };
       // The API this call shows in its approval is the one it calls: both come from this call's hello.

@@ -15,7 +15,7 @@ import { createBrokerClient } from './broker/broker-client.ts';
 import { createTokenSource } from './broker/token-source.ts';
 import type { BridgeConfig } from './config.ts';
 import { createToolRunner, DEFAULT_LIMITS, type ToolRunner } from './context.ts';
-import { ensurePrivateDir, saveDownload, userTempDir } from './downloads.ts';
+import { ensurePrivateDir, saveDownload, streamDownload, userTempDir, type DownloadDirOptions } from './downloads.ts';
 import { HTTP_TIMEOUT_ENV } from './graph/deadline.ts';
 import { createGraphClientTransport } from './graph/graph-client.ts';
 import { createKeepAliveFetch } from './graph/keep-alive-fetch.ts';
@@ -189,6 +189,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     ensureDir: () => ensurePrivateDir(handlesDir, false, options.uid),
     log,
   });
+  const downloadDir: DownloadDirOptions = {
+    tmpdir: options.tmpdir,
+    userTag: options.userTag,
+    uid: options.uid,
+    ...(options.downloadDir ? { dir: options.downloadDir } : {}),
+  };
   const runner = createToolRunner({
     broker,
     handles,
@@ -204,17 +210,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         maxBodyChars: DEFAULT_LIMITS.maxResultChars,
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       }),
-    saveDownload: (fileName, bytes) =>
-      saveDownload(
-        {
-          tmpdir: options.tmpdir,
-          userTag: options.userTag,
-          uid: options.uid,
-          ...(options.downloadDir ? { dir: options.downloadDir } : {}),
-        },
-        fileName,
-        bytes,
-      ),
+    saveDownload: (fileName, bytes) => saveDownload(downloadDir, fileName, bytes),
+    streamDownload: (fileName, body, maxBytes) => streamDownload(downloadDir, fileName, body, maxBytes),
     localFiles: (call) => createLocalFiles(uploadsEnv, call),
     clientName: () => options.clientInfo().name,
     log,

@@ -20,8 +20,11 @@
  * origin, https only, writes never redirected), over the injected fetch (production: the keep-alive
  * node:https sender of keep-alive-fetch.ts; default: the global fetch). graph-api.ts applies the
  * (bounded) retry policy. The request's AbortSignal (deadline, MCP cancellation) goes to the sender.
+ * A download with a sink (GraphApi.downloadToFile) passes it to the sender, which streams a 2xx body
+ * into it; a sender that does not stream (the global fetch) has its read body handed to the sink.
  */
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { AuthRequest, GraphTransport, TransportRequest, TransportResponse } from './graph-api.ts';
 import type { FetchLike, ResponseLike } from './keep-alive-fetch.ts';
 import { createSafeRedirectFetch } from './safe-redirects.ts';
@@ -157,12 +160,18 @@ export function createGraphClientTransport(options: GraphClientTransportOptions)
         headers.Authorization = `Bearer ${await options.getToken(request.auth)}`;
         headers['client-request-id'] ??= randomUUID();
       }
+      const sink = request.binary ? request.sink : undefined;
       const response = await send(url, {
         method,
         headers,
         ...(body !== undefined ? { body } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
+        ...(sink ? { sink } : {}),
       });
+      if (sink && response.ok) {
+        if (response.sunk !== true) await sink(Readable.from([Buffer.from(await response.arrayBuffer())]));
+        return { status: response.status, headers: response.headers };
+      }
       if (request.binary && response.ok) {
         return {
           status: response.status,

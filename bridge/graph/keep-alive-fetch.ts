@@ -11,10 +11,26 @@
  * `init.signal`: an abort destroys the request and its socket, so the server sees the connection
  * close. Only a string https URL with a string/bytes body is sent this way; anything else (a stream
  * body) goes to the fallback fetch, with `redirect: 'manual'`.
+ *
+ * Downloads (`init.sink`): a 2xx answer's body is not read into memory but handed, decoded, as a
+ * stream to the sink (bridge/downloads.ts streams it to a file); the response settles when the sink
+ * has, with an empty body and `sunk: true`. A sink that fails destroys the request; an abort
+ * destroys the body the sink reads. Any other answer (3xx, errors) is read as usual.
  */
 import type { Agent, RequestOptions } from 'node:https';
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import { pipeline, type Readable } from 'node:stream';
+import {
+  brotliDecompress,
+  createBrotliDecompress,
+  createGunzip,
+  createInflate,
+  gunzip,
+  inflate,
+  type BrotliDecompress,
+  type Gunzip,
+  type Inflate,
+} from 'node:zlib';
 
 /** What the Graph and API code reads of a response; a WHATWG Response is one too. */
 export interface ResponseLike {
@@ -27,9 +43,19 @@ export interface ResponseLike {
   text(): Promise<string>;
   json(): Promise<unknown>;
   arrayBuffer(): Promise<ArrayBuffer>;
+  /** True when the body went to `init.sink` (a sender that ignores sinks leaves it undefined). */
+  readonly sunk?: boolean;
 }
 
-export type FetchLike = (input: string | Request | URL, init?: RequestInit) => Promise<ResponseLike>;
+/** Consumes a 2xx answer's decoded body stream (to a file); the response waits for it to settle. */
+export type BodySink = (body: Readable) => Promise<void>;
+
+/** RequestInit, plus a sink for a download's body. */
+export interface FetchInit extends RequestInit {
+  sink?: BodySink;
+}
+
+export type FetchLike = (input: string | Request | URL, init?: FetchInit) => Promise<ResponseLike>;
 
 export interface KeepAliveFetchDeps {
   /** node:https request. */
@@ -73,6 +99,8 @@ class ReadResponse implements ResponseLike {
     readonly statusText: string,
     readonly headers: { get(name: string): string | null },
     private readonly bytes: Buffer,
+    /** The body went to init.sink (bytes is empty). */
+    readonly sunk = false,
   ) {}
   get ok(): boolean {
     return this.status >= 200 && this.status <= 299;
@@ -113,6 +141,21 @@ function decode(encoding: string | undefined, bytes: Buffer): Promise<Buffer> {
   }
 }
 
+/** A streaming decoder for a Content-Encoding fetch decodes, or null for none/identity. */
+function streamDecoder(encoding: string | undefined): Gunzip | Inflate | BrotliDecompress | null {
+  switch ((encoding ?? '').trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return null;
+  }
+}
+
 function abortReason(signal: AbortSignal | null | undefined): Error {
   const reason: unknown = signal?.reason;
   return reason instanceof Error ? reason : new DOMException('The operation was aborted.', 'AbortError');
@@ -133,8 +176,11 @@ export function createKeepAliveFetch(deps: KeepAliveFetchDeps): FetchLike {
     if (!lower.includes('accept-encoding')) headers['accept-encoding'] = 'gzip, deflate, br';
     if (body !== undefined && !lower.includes('content-length'))
       headers['content-length'] = String(Buffer.byteLength(body));
+    const { sink } = init;
     return new Promise<ResponseLike>((resolvePromise, rejectPromise) => {
+      let answer: IncomingMessage | undefined;
       const onAbort = (): void => {
+        answer?.destroy(abortReason(signal));
         req.destroy(abortReason(signal));
       };
       const done = (): void => signal?.removeEventListener('abort', onAbort);
@@ -147,6 +193,30 @@ export function createKeepAliveFetch(deps: KeepAliveFetchDeps): FetchLike {
         rejectPromise(signal?.aborted ? abortReason(signal) : e instanceof Error ? e : new Error(String(e)));
       };
       const req = deps.request(url, { method: init.method ?? 'GET', headers, agent: deps.agent }, (res) => {
+        answer = res;
+        const status = res.statusCode ?? 0;
+        if (sink && status >= 200 && status <= 299) {
+          const encoding = res.headers['content-encoding'];
+          const decoder = streamDecoder(typeof encoding === 'string' ? encoding : undefined);
+          const body: Readable = decoder ? pipeline(res, decoder, () => undefined) : res;
+          sink(body).then(
+            () =>
+              resolve(
+                new ReadResponse(
+                  status,
+                  res.statusMessage ?? '',
+                  responseHeaders(res.rawHeaders),
+                  Buffer.alloc(0),
+                  true,
+                ),
+              ),
+            (error: unknown) => {
+              req.destroy();
+              reject(error);
+            },
+          );
+          return;
+        }
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
@@ -154,7 +224,6 @@ export function createKeepAliveFetch(deps: KeepAliveFetchDeps): FetchLike {
           if (!res.complete) reject(new Error('the connection closed before the answer was complete'));
         });
         res.on('end', () => {
-          const status = res.statusCode ?? 0;
           const headers = responseHeaders(res.rawHeaders);
           const encoding = res.headers['content-encoding'];
           const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);

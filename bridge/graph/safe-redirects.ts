@@ -13,13 +13,13 @@
  * its query: a download URL carries a credential there) and what to do.
  */
 import { ToolError } from '../tools/tool.ts';
-import type { ResponseLike } from './keep-alive-fetch.ts';
+import type { FetchInit, ResponseLike } from './keep-alive-fetch.ts';
 
 export interface SafeRedirectOptions<R extends ResponseLike = ResponseLike> {
   /** The origin Authorization may be sent to, e.g. `https://graph.microsoft.com`. */
   authorizedOrigin: string;
   /** Sends one request; must not follow redirects itself. */
-  send: (input: string, init: RequestInit) => Promise<R>;
+  send: (input: string, init: FetchInit) => Promise<R>;
   /** Who answered, for messages: "Microsoft Graph" or "Your API". */
   service: string;
   maxRedirects?: number;
@@ -62,7 +62,7 @@ function refused(message: string): ToolError {
 
 export function createSafeRedirectFetch<R extends ResponseLike = ResponseLike>(
   options: SafeRedirectOptions<R>,
-): (input: string | Request | URL, init?: RequestInit) => Promise<R> {
+): (input: string | Request | URL, init?: FetchInit) => Promise<R> {
   const authorized = new URL(options.authorizedOrigin).origin;
   const max = options.maxRedirects ?? 5;
   const { service } = options;

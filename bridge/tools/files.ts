@@ -216,16 +216,31 @@ const readFileTool = defineTool({
           `Open it in the browser instead: ${item.webUrl ?? '(no link)'}`,
       );
     }
-    const download = await ctx.graph.download({
+    const content: GraphCall = {
       method: 'GET',
       path: `/me/drive/items/${pathSegment(meta.id)}/content`,
       pathTemplate: '/me/drive/items/{id}/content',
       scopes: READ,
-    });
+    };
+    const heading = (bytes: number): string =>
+      `${item.path ?? item.name} (${formatBytes(bytes)}${item.mimeType ? `, ${item.mimeType}` : ''})`;
+    const inlineLimit = ctx.limits.maxInlineFileBytes;
+    if ((item.size ?? Number.POSITIVE_INFINITY) > inlineLimit) {
+      // Too large to show inline: streamed from the socket to the file, in constant memory.
+      const saved = await ctx.graph.downloadToFile(content, { fileName: item.name, maxBytes: MAX_DOWNLOAD_BYTES });
+      const why = looksTextual(item.name, item.mimeType ?? saved.contentType)
+        ? `too large to show inline (limit ${formatBytes(inlineLimit)})`
+        : 'binary file';
+      return {
+        text: `${heading(saved.bytes)}: ${why}; saved to ${saved.path}`,
+        structured: { item, inline: false, savedPath: saved.path },
+      };
+    }
+    const download = await ctx.graph.download(content);
     const bytes = download.bytes;
-    const header = `${item.path ?? item.name} (${formatBytes(bytes.length)}${item.mimeType ? `, ${item.mimeType}` : ''})`;
+    const header = heading(bytes.length);
     const text =
-      looksTextual(item.name, item.mimeType ?? download.contentType) && bytes.length <= ctx.limits.maxInlineFileBytes
+      looksTextual(item.name, item.mimeType ?? download.contentType) && bytes.length <= inlineLimit
         ? decodeUtf8Text(bytes)
         : null;
     if (text !== null) {
@@ -234,8 +249,8 @@ const readFileTool = defineTool({
     const savedPath = await ctx.saveDownload(item.name, bytes);
     const why = !looksTextual(item.name, item.mimeType ?? download.contentType)
       ? 'binary file'
-      : bytes.length > ctx.limits.maxInlineFileBytes
-        ? `too large to show inline (limit ${formatBytes(ctx.limits.maxInlineFileBytes)})`
+      : bytes.length > inlineLimit
+        ? `too large to show inline (limit ${formatBytes(inlineLimit)})`
         : 'not UTF-8 text';
     return {
       text: `${header}: ${why}; saved to ${savedPath}`,

@@ -6,9 +6,9 @@
  * test can deny/approve them like a user in the tray.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { GROUP_SCOPES, TOOL_GROUPS } from '../../app/broker/protocol.ts';
@@ -239,6 +239,30 @@ void describe('files', () => {
     assert.equal(bytes.length, docx.size);
     assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'a docx is a zip');
     assert.doesNotMatch(resultText(bin), /UEsDB/, 'no base64 zip in the model context');
+  });
+
+  void test('read_file above the inline limit streams the file to the download folder byte for byte', async () => {
+    // 1 MiB of text: more than the 256 KiB shown inline, so it goes socket → file (GraphApi.downloadToFile).
+    const content = Array.from(
+      { length: 16_384 },
+      (_, i) => `line ${String(i).padStart(5, '0')} ${'x'.repeat(52)}`,
+    ).join('\n');
+    const up = await bridge.call('upload_file', { path: 'Notes/it-big.csv', content, conflictBehavior: 'replace' });
+    ok<{ item: Item }>(up);
+    const before = new Set(await readdir(downloads));
+    const read = await bridge.call('read_file', { path: 'Notes/it-big.csv' });
+    const r = ok<{ inline: boolean; savedPath: string; content?: string }>(read);
+    assert.equal(r.inline, false);
+    assert.equal(r.content, undefined);
+    assert.match(resultText(read), /too large to show inline \(limit [^)]+\); saved to /);
+    assert.ok(r.savedPath.startsWith(downloads), r.savedPath);
+    assert.equal(await readFile(r.savedPath, 'utf8'), content);
+    assert.equal((await stat(r.savedPath)).mode & 0o777, 0o600);
+    assert.deepEqual(
+      (await readdir(downloads)).filter((f) => !before.has(f)),
+      [basename(r.savedPath)],
+      'exactly one new file',
+    );
   });
 
   void test('upload_file from a local binary file, read back byte-for-byte from the emulator', async () => {

@@ -19,6 +19,7 @@ function fakeContext(responses: Record<string, unknown>, approve: 'yes' | 'no' =
         return { items: body.value, nextCursor: body.next ?? null };
       },
       download: () => Promise.reject(new Error('no')),
+      downloadToFile: () => Promise.reject(new Error('no')),
     },
     api: { request: () => Promise.reject(new Error('no')) },
     approve: async (summary, details) => {
