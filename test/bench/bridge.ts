@@ -6,6 +6,7 @@
  *   spawn → tools/list                                  one-tool SDK server, same                ≤ 0.80×
  *   peak RSS after tools/list                           one-tool SDK server                      ≤ +10 MiB
  *   tools/list size, every group                        —                                        ≤ 40 KiB
+ *     (also shown: what an MCP SDK client spends compiling every outputSchema of that list, with Ajv)
  *   spawn → first get_my_profile result                 one-tool SDK server spawn → tools/list   ≤ 1.00×
  *   10 editors start at once, until all 10 have that    10 one-tool servers, until all listed    ≤ 2.00×
  *   per-call overhead p50 (bridge − raw HTTPS GET)      raw HTTPS GET with the same token        ≤ 1.5 ms
@@ -32,6 +33,8 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { JsonSchemaType } from '@modelcontextprotocol/sdk/validation';
 import { build } from 'esbuild';
 import { TOOL_GROUPS } from '../../app/broker/protocol.ts';
 import type { ServicesInfo } from './fixtures/services.ts';
@@ -107,6 +110,8 @@ interface ListRun {
   cpu: number;
   rssKiB: number;
   listBytes: number;
+  /** The tools/list result's tools. */
+  tools: { name: string; outputSchema?: unknown }[];
 }
 
 async function listOnce(file: string, args: string[], env: Record<string, string>): Promise<ListRun> {
@@ -117,7 +122,25 @@ async function listOnce(file: string, args: string[], env: Record<string, string
   const cpu = await cpuMs(rpc.child.pid, procFs);
   const rssKiB = await peakRssKiB(rpc.child.pid, readText);
   await rpc.close();
-  return { ms, cpu, rssKiB, listBytes: Buffer.byteLength(JSON.stringify(list.msg.result)) };
+  const result = list.msg.result as { tools: ListRun['tools'] };
+  return { ms, cpu, rssKiB, listBytes: Buffer.byteLength(JSON.stringify(result)), tools: result.tools };
+}
+
+/**
+ * What an MCP SDK client spends on tools/list compiling every outputSchema (Client.listTools →
+ * cacheToolOutputSchemas → AjvJsonSchemaValidator.getValidator): ms per run, a fresh validator each
+ * time; the first run includes Ajv's own start.
+ */
+function outputSchemaCompileMs(tools: ListRun['tools'], runs: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = now();
+    const validator = new AjvJsonSchemaValidator();
+    for (const tool of tools)
+      if (tool.outputSchema !== undefined) validator.getValidator(tool.outputSchema as JsonSchemaType);
+    out.push(now() - started);
+  }
+  return out;
 }
 
 async function firstResult(rpc: StdioRpc): Promise<void> {
@@ -296,6 +319,8 @@ export async function run(): Promise<void> {
       }
     }
     const all = await listOnce(bridgeFile, ['--tools', 'all'], noBroker);
+    const withOutput = all.tools.filter((t) => t.outputSchema !== undefined).length;
+    const compile = outputSchemaCompileMs(all.tools, RUNS + 1);
 
     const crowdBase: number[] = [];
     const crowdBridge: number[] = [];
@@ -355,6 +380,11 @@ export async function run(): Promise<void> {
         'tools/list size, every group',
         `${(all.listBytes / 1024).toFixed(1)} KiB (${all.listBytes} bytes)`,
         `goal ≤ 40 KiB: ${verdict(all.listBytes <= 40 * 1024)}`,
+      ],
+      [
+        `  client compiles ${withOutput} outputSchemas of ${all.tools.length} tools`,
+        `${spread(compile.slice(1))}; first ${compile[0]!.toFixed(1)} ms`,
+        '(reported; keep outputSchema only where a client gains)',
       ],
       [
         'spawn → first get_my_profile result',
