@@ -138,22 +138,38 @@ export class DownloadWriteError extends Error {
  * (a cancellation destroys it), with DownloadWriteError when the folder or file fails; in every
  * failure the partial file is removed.
  */
+export interface StreamTarget {
+  /** The name Graph gave (untrusted: made safe and unique). */
+  fileName: string;
+  body: Readable;
+  maxBytes: number;
+  /** Called every COLLECT_EVERY_BYTES written (production: young-gc.ts, so dead chunks leave RSS). */
+  collect?: () => void;
+}
+
+/** How often a long download lets the young generation be collected. */
+export const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
+
 export function streamDownload(
   options: DownloadDirOptions,
-  fileName: string,
-  body: Readable,
-  maxBytes: number,
+  target: StreamTarget,
 ): Promise<{ path: string; bytes: number }> {
+  const { fileName, body, maxBytes, collect } = target;
   let bodyError: unknown;
   body.once('error', (error) => {
     bodyError = error;
   });
   return writeUnique(options, fileName, async (handle) => {
     let total = 0;
+    let nextCollect = COLLECT_EVERY_BYTES;
     const capped = async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
       for await (const chunk of source) {
         total += chunk.length;
         if (total > maxBytes) throw new DownloadTooLargeError(maxBytes);
+        if (collect && total >= nextCollect) {
+          nextCollect = total + COLLECT_EVERY_BYTES;
+          collect();
+        }
         yield chunk;
       }
     };

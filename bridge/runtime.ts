@@ -17,6 +17,7 @@ import type { BridgeConfig } from './config.ts';
 import { createToolRunner, DEFAULT_LIMITS, type ToolRunner } from './context.ts';
 import { ensurePrivateDir, saveDownload, streamDownload, userTempDir, type DownloadDirOptions } from './downloads.ts';
 import { HTTP_TIMEOUT_ENV } from './graph/deadline.ts';
+import { youngGc } from './young-gc.ts';
 import { createGraphClientTransport } from './graph/graph-client.ts';
 import { createKeepAliveFetch } from './graph/keep-alive-fetch.ts';
 import { createHandleStore } from './handles/handle-store.ts';
@@ -195,6 +196,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     uid: options.uid,
     ...(options.downloadDir ? { dir: options.downloadDir } : {}),
   };
+  // Taken at the first download only (young-gc.ts), so a start never pays for it.
+  let youngCollect: (() => void) | undefined | null = null;
+  const collect = (): void => {
+    if (youngCollect === null) youngCollect = youngGc();
+    youngCollect?.();
+  };
   const runner = createToolRunner({
     broker,
     handles,
@@ -211,7 +218,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       }),
     saveDownload: (fileName, bytes) => saveDownload(downloadDir, fileName, bytes),
-    streamDownload: (fileName, body, maxBytes) => streamDownload(downloadDir, fileName, body, maxBytes),
+    streamDownload: (fileName, body, maxBytes) => streamDownload(downloadDir, { fileName, body, maxBytes, collect }),
     localFiles: (call) => createLocalFiles(uploadsEnv, call),
     clientName: () => options.clientInfo().name,
     log,

@@ -48,7 +48,10 @@ test('streamDownload: a folder that cannot be written is a DownloadWriteError an
     await writeFile(blocker, 'x');
     const body = Readable.from([Buffer.from('abc')]);
     await assert.rejects(
-      streamDownload({ dir: join(blocker, 'downloads'), tmpdir: tmp, userTag: 'u', uid: undefined }, 'a.txt', body, 10),
+      streamDownload(
+        { dir: join(blocker, 'downloads'), tmpdir: tmp, userTag: 'u', uid: undefined },
+        { fileName: 'a.txt', body, maxBytes: 10 },
+      ),
       DownloadWriteError,
     );
     assert.equal(body.destroyed, true);
@@ -62,10 +65,21 @@ test('streamDownload: past maxBytes it stops with DownloadTooLargeError and keep
   try {
     const opts = { dir: join(tmp, 'd'), tmpdir: tmp, userTag: 'u', uid: undefined };
     const chunks = Array.from({ length: 10 }, () => Buffer.alloc(1000, 1));
-    await assert.rejects(streamDownload(opts, 'big.bin', Readable.from(chunks), 9_999), DownloadTooLargeError);
+    await assert.rejects(
+      streamDownload(opts, { fileName: 'big.bin', body: Readable.from(chunks), maxBytes: 9_999 }),
+      DownloadTooLargeError,
+    );
     assert.deepEqual(await readdir(join(tmp, 'd')), []);
-    const saved = await streamDownload(opts, 'big.bin', Readable.from(chunks), 10_000);
-    assert.deepEqual(saved, { path: join(tmp, 'd', 'big.bin'), bytes: 10_000 });
+    let collected = 0;
+    const many = Array.from({ length: 20 }, () => Buffer.alloc(1024 * 1024, 2));
+    const saved = await streamDownload(opts, {
+      fileName: 'big.bin',
+      body: Readable.from(many),
+      maxBytes: 20 * 1024 * 1024,
+      collect: () => collected++,
+    });
+    assert.deepEqual(saved, { path: join(tmp, 'd', 'big.bin'), bytes: 20 * 1024 * 1024 });
+    assert.equal(collected, 2, 'the young generation is offered a collection every 8 MiB');
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

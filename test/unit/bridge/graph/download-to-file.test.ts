@@ -49,7 +49,7 @@ function graphApi(signal?: AbortSignal): GraphApi {
     audit: () => undefined,
     sleep: () => Promise.resolve(),
     now: () => 0,
-    saveStream: (name, body, maxBytes) => streamDownload(dirOptions, name, body, maxBytes),
+    saveStream: (fileName, body, maxBytes) => streamDownload(dirOptions, { fileName, body, maxBytes }),
     ...(signal ? { signal } : {}),
   });
 }
