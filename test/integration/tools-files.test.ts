@@ -8,9 +8,9 @@
  * are not granted at first, so the first library call must come back CONSENT_REQUIRED.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
@@ -175,6 +175,32 @@ void describe('OneDrive files', () => {
     assert.deepEqual(await readFile(/saved to (.+)$/.exec(read)?.[1] ?? ''), data);
     const again = await decided('upload_file', { path: 'Notes/it-blob.bin', content: 'x' }, 'allow-once');
     assert.equal(again.result.isError, true, 'conflictBehavior fail refuses to overwrite');
+  });
+
+  void test('read_file above the inline limit streams the file to the download folder byte for byte', async () => {
+    // 1 MiB of text: more than the 256 KiB shown inline, so it goes socket → file (GraphApi.downloadToFile).
+    const content = Array.from(
+      { length: 16_384 },
+      (_, i) => `line ${String(i).padStart(5, '0')} ${'x'.repeat(52)}`,
+    ).join('\n');
+    const { result } = await decided(
+      'upload_file',
+      { path: 'Notes/it-big.csv', content, conflictBehavior: 'replace' },
+      'allow-once',
+    );
+    text(result);
+    const before = new Set(await readdir(downloads));
+    const read = text(await bridge.call('read_file', { path: 'Notes/it-big.csv' }));
+    assert.match(read, /too large to show inline \(limit [^)]+\); saved to /);
+    const saved = /saved to (.+)$/.exec(read)?.[1] ?? '';
+    assert.ok(saved.startsWith(downloads), read);
+    assert.equal(await readFile(saved, 'utf8'), content);
+    assert.equal((await stat(saved)).mode & 0o777, 0o600);
+    assert.deepEqual(
+      (await readdir(downloads)).filter((f) => !before.has(f)),
+      [basename(saved)],
+      'exactly one new file',
+    );
   });
 });
 

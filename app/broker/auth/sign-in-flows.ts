@@ -92,7 +92,8 @@ export async function deviceCodeFlow(
   try {
     // Only the signal and the code callback: a caller's other fields (e.g. SignInOptions.scopes) must not
     // replace the normalised scopes.
-    const { signal, onCode } = options;
+    const onCode = (prompt: DeviceCodePrompt): void => options.onCode(prompt);
+    const { signal } = options;
     const result = await runDeviceCode({ client: core.clients.browser, scopes, signal, onCode, now: core.now });
     if (result === 'cancelled') return { ok: false, fail: failure('INTERACTION_REQUIRED', `${what} was cancelled.`) };
     return { ok: true, result };
