@@ -225,9 +225,9 @@ const fakeRun: Run = (tool, input) => {
   switch (tool.name) {
     case 'get_my_profile':
       return Promise.resolve({ text: JSON.stringify(profile), structured: profile });
-    case 'get_user':
-      // Not what get_user's output schema allows: the SDK refuses the result.
-      return Promise.resolve({ text: 'x', structured: { id: 5 } });
+    case 'graph_request':
+      // Not what graph_request's output schema allows: the SDK refuses the result.
+      return Promise.resolve({ text: 'x', structured: { method: 5 } });
     case 'search_people':
       return Promise.resolve({ text: 'no structured content' });
     case 'list_mail_folders':
@@ -254,7 +254,7 @@ test('tools/call: the same bytes as the real McpServer — results, tool errors,
     callTool(1, 'get_my_profile', {}),
     callTool('two', 'get_my_profile'),
     callTool(3, 'get_my_profile', { extra: 'stripped' }, { _meta: { progressToken: 'p1' } }),
-    callTool(4, 'get_user', { user: 'adele@contoso.com' }),
+    callTool(4, 'graph_request', { path: '/me' }),
     callTool(5, 'search_people', { query: 'x' }),
     callTool(6, 'list_mail_folders', {}),
     callTool(7, 'list_chats', {}),
@@ -272,7 +272,7 @@ test('tools/call: the same bytes as the real McpServer — results, tool errors,
   assert.equal(real.length, calls.length);
   for (let i = 0; i < real.length; i++) assert.equal(fast.written[i], real[i]);
   assert.match(real.join('\n'), /Input validation error: Invalid arguments for tool list_messages/);
-  assert.match(real.join('\n'), /Output validation error: Invalid structured content for tool get_user/);
+  assert.match(real.join('\n'), /Output validation error: Invalid structured content for tool graph_request/);
   assert.match(real.join('\n'), /Tool no_such_tool not found/);
 });
 
