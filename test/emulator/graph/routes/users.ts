@@ -3,7 +3,7 @@ import { hasAnyScope } from '../auth.ts';
 import { badRequest, directoryNotFound, type GraphHttpError } from '../errors.ts';
 import { jsonResponse } from '../http.ts';
 import type { DirectoryUser, Person } from '../model.ts';
-import { evaluateFilter, filterUsage, FilterSyntaxError, parseFilter, type FilterExpr } from '../odata/filter.ts';
+import { evaluateFilter, filterUsage, type FilterExpr } from '../odata/filter.ts';
 import {
   applySelect,
   parseCount,
@@ -13,6 +13,7 @@ import {
   parseSkip,
   parseTop,
   sortBy,
+  parseFilterParam,
 } from '../odata/options.ts';
 import { collection, skipPage, tokenPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
@@ -176,14 +177,8 @@ export function parseDirectorySearch(raw: string): (u: DirectoryUser) => boolean
 }
 
 function parseDirectoryFilter(raw: string | undefined, advanced: boolean): FilterExpr | undefined {
-  if (raw === undefined) return undefined;
-  let expr: FilterExpr;
-  try {
-    expr = parseFilter(raw);
-  } catch (e) {
-    if (e instanceof FilterSyntaxError) throw badRequest('BadRequest', 'Invalid filter clause');
-    throw e;
-  }
+  const expr = parseFilterParam(raw);
+  if (expr === undefined) return undefined;
   const usage = filterUsage(expr);
   for (const p of usage.properties) {
     const top = (p.split('/')[0] ?? '').toLowerCase();
