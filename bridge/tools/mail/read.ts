@@ -25,6 +25,7 @@ import {
   mailboxOf,
   messageLine,
   messagePath,
+  readMessage,
   recipientList,
   summarize,
   topField,
@@ -58,8 +59,6 @@ const GET_FIELDS = [
   'webLink',
   'body',
 ];
-/** Graph converts HTML bodies to text itself when asked (bridge/graph/html-to-text.ts stays the fallback). */
-const PREFER_TEXT_BODY = { Prefer: 'outlook.body-content-type="text"' };
 
 /** One page of messages as the tool result (short ids, list text). */
 async function messagesResult(
@@ -250,14 +249,7 @@ export const getMessage = defineTool({
   async run(input, ctx) {
     const box = mailboxOf(input.mailbox);
     const target = await messagePath(ctx, box, input.id);
-    const m = await ctx.graph.request<Message>({
-      method: 'GET',
-      path: target.path,
-      pathTemplate: `${box.template}/messages/{id}`,
-      query: { $select: select(GET_FIELDS) },
-      headers: PREFER_TEXT_BODY,
-      scopes: box.scopes('read'),
-    });
+    const m = await readMessage(ctx, box, target.path, { select: select(GET_FIELDS), textBody: true });
     const id = await shortId(ctx, 'message', m.id ?? target.id);
     const attachments = m.hasAttachments ? await listAttachments(ctx, box, target.path).catch(notListed) : [];
     const attachmentIds = await shortIds(
