@@ -1,12 +1,12 @@
 /**
- * `$top`, `$skip`, `$select`, `$orderby`, `$count`, `$filter` parsing and application (spec §8.3).
+ * `$top`, `$skip`, `$select`, `$orderby`, `$count` parsing and application (spec §8.3).
  * Error codes differ per workload, so callers pass the code to use.
  */
 import { loadGraphSchema } from '../../../graph-schema/load.ts';
 import { findMember, resolveMemberPath } from '../../../graph-schema/members.ts';
 import type { Schema } from '../../../graph-schema/model.ts';
 import { badRequest, GraphHttpError } from '../errors.ts';
-import { FilterSyntaxError, getProp, parseFilter, type FilterExpr } from './filter.ts';
+import { getProp } from './filter.ts';
 
 export interface OrderBy {
   path: string[];
@@ -23,17 +23,6 @@ export function parseTop(
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw badRequest(code, `Invalid value '${raw}' for query parameter $top.`);
   return Math.min(n, limits.max);
-}
-
-/** A `$filter` value parsed, or Graph's 400 "Invalid filter clause" for one it cannot read; undefined without one. */
-export function parseFilterParam(raw: string | undefined): FilterExpr | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    return parseFilter(raw);
-  } catch (e) {
-    if (e instanceof FilterSyntaxError) throw badRequest('BadRequest', 'Invalid filter clause');
-    throw e;
-  }
 }
 
 export function parseSkip(query: Map<string, string>, code = 'BadRequest'): number {

@@ -10,16 +10,8 @@ import { hasAnyScope } from '../auth.ts';
 import { badRequest, outlookNotFound } from '../errors.ts';
 import { jsonResponse, type GraphResponse } from '../http.ts';
 import type { CalendarEvent, UserCalendar } from '../model.ts';
-import { evaluateFilter } from '../odata/filter.ts';
-import {
-  applySelect,
-  parseOrderBy,
-  parseSelect,
-  parseSkip,
-  parseTop,
-  sortBy,
-  parseFilterParam,
-} from '../odata/options.ts';
+import { evaluateFilter, parseFilterParam } from '../odata/filter.ts';
+import { applySelect, parseOrderBy, parseSelect, parseSkip, parseTop, sortBy } from '../odata/options.ts';
 import { collection, skipPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
 import { SCOPES } from '../scopes.ts';

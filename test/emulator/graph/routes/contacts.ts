@@ -10,16 +10,8 @@
 import { badRequest, GraphHttpError, invalidJsonPayload, outlookNotFound } from '../errors.ts';
 import { emptyResponse, jsonResponse, readJsonBody, type GraphResponse } from '../http.ts';
 import type { Contact, ContactFolder } from '../model.ts';
-import { evaluateFilter, type FilterExpr, type Operand } from '../odata/filter.ts';
-import {
-  applySelect,
-  parseOrderBy,
-  parseSelect,
-  parseSkip,
-  parseTop,
-  sortBy,
-  parseFilterParam,
-} from '../odata/options.ts';
+import { evaluateFilter, type FilterExpr, type Operand, parseFilterParam } from '../odata/filter.ts';
+import { applySelect, parseOrderBy, parseSelect, parseSkip, parseTop, sortBy } from '../odata/options.ts';
 import { collection, skipPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
 import { SCOPES } from '../scopes.ts';

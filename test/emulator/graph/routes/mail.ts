@@ -8,17 +8,8 @@ import { hasAnyScope } from '../auth.ts';
 import { badRequest } from '../errors.ts';
 import { emptyResponse, jsonResponse, type GraphResponse } from '../http.ts';
 import type { MailAttachment, MailFolder, Message, Recipient } from '../model.ts';
-import { evaluateFilter, filterUsage, type FilterExpr } from '../odata/filter.ts';
-import {
-  applySelect,
-  parseOrderBy,
-  parseSearch,
-  parseSelect,
-  parseSkip,
-  parseTop,
-  sortBy,
-  parseFilterParam,
-} from '../odata/options.ts';
+import { evaluateFilter, filterUsage, type FilterExpr, parseFilterParam } from '../odata/filter.ts';
+import { applySelect, parseOrderBy, parseSearch, parseSelect, parseSkip, parseTop, sortBy } from '../odata/options.ts';
 import { collection, skipPage, tokenPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
 import { SCOPES } from '../scopes.ts';

@@ -8,8 +8,8 @@
 import { badRequest, GraphHttpError, invalidJsonPayload, notFound } from '../errors.ts';
 import { jsonResponse, readJsonBody, type GraphResponse } from '../http.ts';
 import type { Channel, Chat, ChatMessage, Team } from '../model.ts';
-import { evaluateFilter } from '../odata/filter.ts';
-import { applySelect, parseSelect, parseTop, parseFilterParam } from '../odata/options.ts';
+import { evaluateFilter, parseFilterParam } from '../odata/filter.ts';
+import { applySelect, parseSelect, parseTop } from '../odata/options.ts';
 import { collection, tokenPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
 import { SCOPES } from '../scopes.ts';

@@ -2,16 +2,8 @@
 import { badRequest, invalidJsonPayload, notFound } from '../errors.ts';
 import { emptyResponse, jsonResponse, readJsonBody, type GraphResponse } from '../http.ts';
 import type { DateTimeTimeZone, TodoTask, TodoTaskList } from '../model.ts';
-import { evaluateFilter } from '../odata/filter.ts';
-import {
-  applySelect,
-  parseOrderBy,
-  parseSelect,
-  parseSkip,
-  parseTop,
-  sortBy,
-  parseFilterParam,
-} from '../odata/options.ts';
+import { evaluateFilter, parseFilterParam } from '../odata/filter.ts';
+import { applySelect, parseOrderBy, parseSelect, parseSkip, parseTop, sortBy } from '../odata/options.ts';
 import { collection, skipPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
 import { SCOPES } from '../scopes.ts';

@@ -3,7 +3,7 @@ import { hasAnyScope } from '../auth.ts';
 import { badRequest, directoryNotFound, type GraphHttpError } from '../errors.ts';
 import { jsonResponse } from '../http.ts';
 import type { DirectoryUser, Person } from '../model.ts';
-import { evaluateFilter, filterUsage, type FilterExpr } from '../odata/filter.ts';
+import { evaluateFilter, filterUsage, type FilterExpr, parseFilterParam } from '../odata/filter.ts';
 import {
   applySelect,
   parseCount,
@@ -13,7 +13,6 @@ import {
   parseSkip,
   parseTop,
   sortBy,
-  parseFilterParam,
 } from '../odata/options.ts';
 import { collection, skipPage, tokenPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
