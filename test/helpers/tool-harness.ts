@@ -7,14 +7,20 @@
  *   const { lastSeq, graphCalls, decide, deniedSendsNothing } = toolHarness(() => ({
  *     emulator, broker: broker.broker, bridge,
  *   }));
+ *
+ * startToolRig starts the usual three: the emulator, a broker signed in as Adele (after her consent to
+ * the scopes given) and a bridge over stdio; its close() stops them.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { BrokerCore } from '../../app/broker/broker.ts';
 import { GROUP_SCOPES, type BrokerStatus } from '../../app/broker/protocol.ts';
-import { decidePendingWrite } from './broker.ts';
-import type { RunningEmulator } from './emulator.ts';
-import { resultText, type BridgeClient } from './mcp-client.ts';
+import { decidePendingWrite, startTestBroker, type TestBroker, type TestBrokerOptions } from './broker.ts';
+import { startEmulator, type RunningEmulator } from './emulator.ts';
+import { resultText, startBridgeClient, type BridgeClient, type BridgeClientOptions } from './mcp-client.ts';
 
 export type Pending = BrokerStatus['pendingApprovals'][number];
 export type Decision = 'allow-once' | 'deny';
@@ -149,4 +155,80 @@ export function toolHarness(parts: () => ToolHarnessParts) {
   };
 
   return { lastSeq, graphCalls, graphWrites, writesSince, decide, callDeciding, deniedSendsNothing };
+}
+
+export interface ToolRigOptions {
+  /** The scopes Adele consented to before signing in (default BASE_SCOPES). */
+  grant?: readonly string[];
+  broker: Omit<TestBrokerOptions, 'emulator'>;
+  bridge: Omit<BridgeClientOptions, 'home' | 'caPath'>;
+  /**
+   * With a prefix: a temp folder (`work`) the user allows uploads from (settings uploadFolders) and the
+   * bridge's download folder inside it (`downloads`, GRAPH_BRIDGE_DOWNLOAD_DIR); close() removes it.
+   */
+  workPrefix?: string;
+}
+
+export interface ToolRig {
+  emulator: RunningEmulator;
+  /** Adele's directory object id (for later grants). */
+  adeleOid: string;
+  broker: TestBroker;
+  bridge: BridgeClient;
+  /** With workPrefix: the upload folder and the download folder inside it; else empty strings. */
+  work: string;
+  downloads: string;
+  /** Closes the bridge, stops the broker (removing its temp home), closes the emulator, removes `work`. */
+  close(): Promise<void>;
+}
+
+interface WorkFolders {
+  work: string;
+  downloads: string;
+  settings: Record<string, unknown>;
+  env: Record<string, string>;
+}
+
+async function workFolders(prefix: string | undefined): Promise<WorkFolders> {
+  if (prefix === undefined) return { work: '', downloads: '', settings: {}, env: {} };
+  const work = await mkdtemp(join(tmpdir(), prefix));
+  const downloads = join(work, 'downloads');
+  return { work, downloads, settings: { uploadFolders: [work] }, env: { GRAPH_BRIDGE_DOWNLOAD_DIR: downloads } };
+}
+
+/** The emulator, a broker signed in as Adele with `grant` consented, and a bridge spawned over stdio. */
+export async function startToolRig(options: ToolRigOptions): Promise<ToolRig> {
+  const folders = await workFolders(options.workPrefix);
+  const emulator = await startEmulator();
+  let broker: TestBroker | undefined;
+  const stop = async (): Promise<void> => {
+    await broker?.stop();
+    await emulator.close();
+    if (folders.work) await rm(folders.work, { recursive: true, force: true });
+  };
+  try {
+    const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
+    assert.ok(adele, 'the emulator seeds Adele');
+    emulator.control.setGrant(adele.oid, emulator.clientId, [...(options.grant ?? BASE_SCOPES)]);
+    broker = await startTestBroker({
+      emulator,
+      user: adele.upn,
+      ...options.broker,
+      settings: { ...folders.settings, ...options.broker.settings },
+    });
+    const bridge = await startBridgeClient({
+      home: broker.home,
+      caPath: emulator.caPath,
+      ...options.bridge,
+      env: { ...folders.env, ...options.bridge.env },
+    });
+    const close = async (): Promise<void> => {
+      await bridge.close();
+      await stop();
+    };
+    return { emulator, adeleOid: adele.oid, broker, bridge, work: folders.work, downloads: folders.downloads, close };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
 }

@@ -7,55 +7,32 @@
  * test can deny/approve them like a user in the tray.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TOOL_GROUPS } from '../../app/broker/protocol.ts';
-import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
-import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
-import { BASE_SCOPES, okStructured, toolHarness } from '../helpers/tool-harness.ts';
+import type { TestBroker } from '../helpers/broker.ts';
+import type { RunningEmulator } from '../helpers/emulator.ts';
+import { resultText, type BridgeClient } from '../helpers/mcp-client.ts';
+import { okStructured, startToolRig, toolHarness, type ToolRig } from '../helpers/tool-harness.ts';
 
+let rig: ToolRig;
 let emulator: RunningEmulator;
 let broker: TestBroker;
 let bridge: BridgeClient;
-let work: string;
-let downloads: string;
 
 const { lastSeq, graphCalls, decide } = toolHarness(() => ({ emulator, broker: broker.broker, bridge }));
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'gb-tools-more-'));
-  downloads = join(work, 'downloads');
-  emulator = await startEmulator();
   // As if a tenant admin had consented: ChannelMessage.Read.All (teams group) is admin-only.
-  const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
-  assert.ok(adele);
-  emulator.control.setGrant(adele.oid, emulator.clientId, [...BASE_SCOPES]);
-  broker = await startTestBroker({
-    emulator,
+  rig = await startToolRig({
     // The broker's settings decide what is served (--tools only narrows): every group.
-    toolGroups: [...TOOL_GROUPS],
-    writes: 'allow',
-    writeTools: { graph_request: 'ask' },
-    settings: { uploadFolders: [work] },
+    broker: { toolGroups: [...TOOL_GROUPS], writes: 'allow', writeTools: { graph_request: 'ask' } },
+    bridge: { clientName: 'tools-more-it', args: ['--tools', 'all'] },
+    workPrefix: 'gb-tools-more-',
   });
-  bridge = await startBridgeClient({
-    home: broker.home,
-    caPath: emulator.caPath,
-    clientName: 'tools-more-it',
-    args: ['--tools', 'all'],
-    env: { GRAPH_BRIDGE_DOWNLOAD_DIR: downloads },
-  });
+  ({ emulator, broker, bridge } = rig);
 });
 
-after(async () => {
-  await bridge?.close();
-  await broker?.stop();
-  await emulator?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+after(() => rig?.close());
 
 void test('every tool of these groups is listed with annotations and an output schema', async () => {
   const { tools } = await bridge.client.listTools();

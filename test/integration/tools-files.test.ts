@@ -8,16 +8,16 @@
  * are not granted at first, so the first library call must come back CONSENT_REQUIRED.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
-import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
-import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
-import { idOf, okText, toolHarness } from '../helpers/tool-harness.ts';
+import type { TestBroker } from '../helpers/broker.ts';
+import type { RunningEmulator } from '../helpers/emulator.ts';
+import { resultText, type BridgeClient } from '../helpers/mcp-client.ts';
+import { idOf, okText, startToolRig, toolHarness, type ToolRig } from '../helpers/tool-harness.ts';
 
+let rig: ToolRig;
 let emulator: RunningEmulator;
 let broker: TestBroker;
 let bridge: BridgeClient;
@@ -41,34 +41,16 @@ const { lastSeq, graphCalls, writesSince, decide, deniedSendsNothing } = toolHar
 }));
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'gb-tools-files-'));
-  downloads = join(work, 'downloads');
-  emulator = await startEmulator();
-  const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
-  assert.ok(adele);
-  adeleOid = adele.oid;
-  emulator.control.setGrant(adeleOid, emulator.clientId, [...BASE_GRANT]);
-  broker = await startTestBroker({
-    emulator,
-    toolGroups: ['files', 'sites'],
-    writes: 'ask',
-    settings: { uploadFolders: [work] },
+  rig = await startToolRig({
+    grant: BASE_GRANT,
+    broker: { toolGroups: ['files', 'sites'], writes: 'ask' },
+    bridge: { clientName: 'tools-files-it', entry: 'dist' },
+    workPrefix: 'gb-tools-files-',
   });
-  bridge = await startBridgeClient({
-    home: broker.home,
-    caPath: emulator.caPath,
-    clientName: 'tools-files-it',
-    entry: 'dist',
-    env: { GRAPH_BRIDGE_DOWNLOAD_DIR: downloads },
-  });
+  ({ emulator, broker, bridge, work, downloads, adeleOid } = rig);
 });
 
-after(async () => {
-  await bridge?.close();
-  await broker?.stop();
-  await emulator?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+after(() => rig?.close());
 
 void test('tools/list: the files and sites tools, no output schemas, within the budget', async () => {
   const { tools } = await bridge.client.listTools();

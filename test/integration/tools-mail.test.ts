@@ -6,16 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
-import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
-import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
-import { toolHarness, type Decision, type Pending } from '../helpers/tool-harness.ts';
+import type { TestBroker } from '../helpers/broker.ts';
+import type { RunningEmulator } from '../helpers/emulator.ts';
+import { resultText, type BridgeClient } from '../helpers/mcp-client.ts';
+import { startToolRig, toolHarness, type Decision, type Pending, type ToolRig } from '../helpers/tool-harness.ts';
 
 const MAIL_TOOLS = [
   'list_messages',
@@ -31,6 +30,7 @@ const MAIL_TOOLS = [
   'create_mail_folder',
 ];
 
+let rig: ToolRig;
 let emulator: RunningEmulator;
 let broker: TestBroker;
 let bridge: BridgeClient;
@@ -73,39 +73,21 @@ async function inbox(top = 10, extra: Record<string, unknown> = {}): Promise<str
 }
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'gb-tools-mail-'));
-  downloads = join(work, 'downloads');
-  emulator = await startEmulator();
-  const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
+  // Consented at sign-in: the mail group's scopes without the on-demand ones (asked only when needed).
+  rig = await startToolRig({
+    grant: [...GROUP_SCOPES.mail.read, ...GROUP_SCOPES.mail.write],
+    broker: { toolGroups: ['mail'], writes: 'ask' },
+    bridge: { clientName: 'tools-mail-it', entry: 'dist', args: ['--tools', 'mail'] },
+    workPrefix: 'gb-tools-mail-',
+  });
+  ({ emulator, broker, bridge, work, downloads, adeleOid } = rig);
   const meganUser = emulator.users.find((u) => u.upn.startsWith('megan'));
-  assert.ok(adele && meganUser);
-  adeleOid = adele.oid;
+  assert.ok(meganUser);
   megan = meganUser.upn;
   support = `support@${emulator.tenantDomain}`;
-  // Consented at sign-in: the mail group's scopes without the on-demand ones (asked only when needed).
-  emulator.control.setGrant(adele.oid, emulator.clientId, [...GROUP_SCOPES.mail.read, ...GROUP_SCOPES.mail.write]);
-  broker = await startTestBroker({
-    emulator,
-    toolGroups: ['mail'],
-    writes: 'ask',
-    settings: { uploadFolders: [work] },
-  });
-  bridge = await startBridgeClient({
-    home: broker.home,
-    caPath: emulator.caPath,
-    clientName: 'tools-mail-it',
-    entry: 'dist',
-    args: ['--tools', 'mail'],
-    env: { GRAPH_BRIDGE_DOWNLOAD_DIR: downloads },
-  });
 });
 
-after(async () => {
-  await bridge?.close();
-  await broker?.stop();
-  await emulator?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+after(() => rig?.close());
 
 void test('tools/list: the mail group in 11 tools within its 11 KB budget, text results, annotations', async (t) => {
   const { tools } = await bridge.client.listTools();

@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { decidePendingWrite, startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
-import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
-import { BASE_SCOPES, okText, toolHarness } from '../helpers/tool-harness.ts';
+import { decidePendingWrite, type TestBroker } from '../helpers/broker.ts';
+import type { RunningEmulator } from '../helpers/emulator.ts';
+import { resultText, type BridgeClient } from '../helpers/mcp-client.ts';
+import { BASE_SCOPES, okText, startToolRig, toolHarness, type ToolRig } from '../helpers/tool-harness.ts';
 
 const BUDGETS: Record<string, { tools: string[]; bytes: number }> = {
   profile: {
@@ -20,6 +20,7 @@ const BUDGETS: Record<string, { tools: string[]; bytes: number }> = {
   contacts: { tools: ['list_contacts', 'save_contact'], bytes: 2 * 1024 },
   search: { tools: ['microsoft_search'], bytes: 1.5 * 1024 },
 };
+let rig: ToolRig;
 let emulator: RunningEmulator;
 let broker: TestBroker;
 let bridge: BridgeClient;
@@ -53,30 +54,15 @@ async function afterConsent(scope: string, path: RegExp, tool: string, args: Rec
 }
 
 before(async () => {
-  emulator = await startEmulator();
-  const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
-  assert.ok(adele);
-  adeleOid = adele.oid;
-  emulator.control.setGrant(adele.oid, emulator.clientId, [...granted]);
-  broker = await startTestBroker({
-    emulator,
-    user: adele.upn,
-    toolGroups: ['profile', 'contacts', 'search'],
-    writes: 'ask',
+  rig = await startToolRig({
+    grant: [...granted],
+    broker: { toolGroups: ['profile', 'contacts', 'search'], writes: 'ask' },
+    bridge: { entry: 'dist', clientName: 'people-it' },
   });
-  bridge = await startBridgeClient({
-    home: broker.home,
-    caPath: emulator.caPath,
-    entry: 'dist',
-    clientName: 'people-it',
-  });
+  ({ emulator, broker, bridge, adeleOid } = rig);
 });
 
-after(async () => {
-  await bridge?.close();
-  await broker?.stop();
-  await emulator?.close();
-});
+after(() => rig?.close());
 
 test('profile, contacts and search tools are text tools within their group budgets', async (t) => {
   const { tools } = await bridge.client.listTools();

@@ -8,11 +8,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
-import { pendingWrite, startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
-import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
-import { idOf, okText, toolHarness } from '../helpers/tool-harness.ts';
+import { pendingWrite, type TestBroker } from '../helpers/broker.ts';
+import type { RunningEmulator } from '../helpers/emulator.ts';
+import { resultText, type BridgeClient } from '../helpers/mcp-client.ts';
+import { idOf, okText, startToolRig, toolHarness, type ToolRig } from '../helpers/tool-harness.ts';
 
+let rig: ToolRig;
 let emulator: RunningEmulator;
 let broker: TestBroker;
 let bridge: BridgeClient;
@@ -26,34 +27,20 @@ const { lastSeq, graphWrites, decide, deniedSendsNothing } = toolHarness(() => (
 }));
 
 before(async () => {
-  emulator = await startEmulator();
-  const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
-  assert.ok(adele);
   const groups = ['tasks', 'notes', 'planner', 'graph'] as const;
-  emulator.control.setGrant(
-    adele.oid,
-    emulator.clientId,
-    groups.flatMap((g) => [...GROUP_SCOPES[g].read, ...GROUP_SCOPES[g].write]),
-  );
-  broker = await startTestBroker({
-    emulator,
-    toolGroups: [...groups],
-    writes: 'ask',
-    writeTools: { ...Object.fromEntries(WRITES.map((t) => [t, 'ask' as const])), graph_request: 'allow' },
+  rig = await startToolRig({
+    grant: groups.flatMap((g) => [...GROUP_SCOPES[g].read, ...GROUP_SCOPES[g].write]),
+    broker: {
+      toolGroups: [...groups],
+      writes: 'ask',
+      writeTools: { ...Object.fromEntries(WRITES.map((t) => [t, 'ask' as const])), graph_request: 'allow' },
+    },
+    bridge: { entry: 'dist', clientName: 'organize-it' },
   });
-  bridge = await startBridgeClient({
-    home: broker.home,
-    caPath: emulator.caPath,
-    entry: 'dist',
-    clientName: 'organize-it',
-  });
+  ({ emulator, broker, bridge } = rig);
 });
 
-after(async () => {
-  await bridge?.close();
-  await broker?.stop();
-  await emulator?.close();
-});
+after(() => rig?.close());
 
 void test('the groups list their tools, text-only, within their budgets', async () => {
   const { tools } = await bridge.client.listTools();

@@ -8,11 +8,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
-import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
-import { startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
-import { idOf, okText, toolHarness } from '../helpers/tool-harness.ts';
+import type { TestBroker } from '../helpers/broker.ts';
+import type { RunningEmulator } from '../helpers/emulator.ts';
+import type { BridgeClient } from '../helpers/mcp-client.ts';
+import { idOf, okText, startToolRig, toolHarness, type ToolRig } from '../helpers/tool-harness.ts';
 
+let rig: ToolRig;
 let emulator: RunningEmulator;
 let broker: TestBroker;
 let bridge: BridgeClient;
@@ -26,30 +27,20 @@ const { lastSeq, graphWrites, decide, deniedSendsNothing } = toolHarness(() => (
 }));
 
 before(async () => {
-  emulator = await startEmulator();
   // As if a tenant admin had consented: ChannelMessage.Read.All is admin-only.
-  const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
-  assert.ok(adele);
-  emulator.control.setGrant(adele.oid, emulator.clientId, [...GROUP_SCOPES.teams.read, ...GROUP_SCOPES.teams.write]);
-  broker = await startTestBroker({
-    emulator,
-    toolGroups: ['teams'],
-    writes: 'ask',
-    writeTools: Object.fromEntries(WRITES.map((t) => [t, 'ask' as const])),
+  rig = await startToolRig({
+    grant: [...GROUP_SCOPES.teams.read, ...GROUP_SCOPES.teams.write],
+    broker: {
+      toolGroups: ['teams'],
+      writes: 'ask',
+      writeTools: Object.fromEntries(WRITES.map((t) => [t, 'ask' as const])),
+    },
+    bridge: { entry: 'dist', clientName: 'teams-it' },
   });
-  bridge = await startBridgeClient({
-    home: broker.home,
-    caPath: emulator.caPath,
-    entry: 'dist',
-    clientName: 'teams-it',
-  });
+  ({ emulator, broker, bridge } = rig);
 });
 
-after(async () => {
-  await bridge?.close();
-  await broker?.stop();
-  await emulator?.close();
-});
+after(() => rig?.close());
 
 void test('the teams group lists its six tools, text-only, with their annotations', async () => {
   const { tools } = await bridge.client.listTools();
