@@ -22,6 +22,9 @@ function restrict({ paths = [], patterns = [] }) {
   return ['error', { paths, patterns }];
 }
 
+/** The zod modules of app/shared (the contracts); every other module there is zod-free. */
+const sharedContracts = 'app/shared/*-contract.ts';
+
 export default tseslint.config(
   {
     ignores: [
@@ -69,6 +72,49 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
+    // What the broker, the app and the bridge all use: it imports node built-ins and zod, nothing else.
+    files: ['app/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict({
+        paths: [{ name: 'electron', message: 'app/shared is imported by the bridge and the broker: no electron.' }],
+        patterns: [
+          {
+            regex: '^\\.\\./',
+            message: 'app/shared imports nothing else from app/ (nor bridge/): everything else imports it.',
+          },
+          { regex: '^(?!node:|zod$|\\./)', message: 'app/shared may import node built-ins (node:…) and zod only.' },
+        ],
+      }),
+    },
+  },
+  {
+    // The bridge's fast start must not need zod: only the contracts (*-contract.ts) may load it.
+    files: ['app/shared/**/*.ts'],
+    ignores: [sharedContracts],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'zod',
+              allowTypeImports: true,
+              message:
+                'Zod-free module: only app/shared/*-contract.ts may load zod (the bridge fast start reads this).',
+            },
+          ],
+          patterns: [
+            {
+              regex: '-contract(\\.ts)?$',
+              allowTypeImports: true,
+              message: 'Zod-free module: import a contract type-only (`import type`), it loads zod.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['app/broker/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict({
@@ -105,11 +151,24 @@ export default tseslint.config(
         patterns: [
           { group: nodeBuiltins, message: 'The preload runs sandboxed: no Node built-ins.' },
           {
-            regex: '(^|/)(app/)?broker/(?!protocol(\\.ts)?$)',
-            message: 'app/preload may import only app/broker/protocol.ts (types) from the broker.',
+            regex: '^\\.\\./(?!shared/|main/window-ipc\\.ts$)',
+            message: 'app/preload may import only the app/shared contract types from app/.',
           },
         ],
       }),
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./shared/',
+              allowTypeImports: true,
+              message:
+                'The sandboxed preload imports app/shared contract TYPES only (`import type`): no zod at run time.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -128,7 +187,14 @@ export default tseslint.config(
         patterns: [
           { group: nodeBuiltins, message: 'The window is an untrusted renderer: no Node built-ins.' },
           {
-            group: ['**/app/broker/**', '../broker/**', '**/app/main/**', '../main/**'],
+            group: [
+              '**/app/broker/**',
+              '../broker/**',
+              '**/app/main/**',
+              '../main/**',
+              '**/app/shared/**',
+              '../shared/**',
+            ],
             message: 'The window talks to main only through the preload API (type-only import from app/preload).',
           },
         ],
@@ -144,8 +210,9 @@ export default tseslint.config(
         paths: [{ name: 'electron', message: 'bridge/ runs in the editor process: no electron.' }],
         patterns: [
           {
-            regex: '(^|/)app/(?!broker/protocol(\\.ts)?$)',
-            message: 'bridge/ may import only app/broker/protocol.ts from app/ (the broker<->bridge contract).',
+            regex: '(^|/)app/(?!shared/)',
+            message:
+              'bridge/ may import only app/shared from app/ (the broker<->bridge contract and shared utilities).',
           },
         ],
       }),

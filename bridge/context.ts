@@ -13,7 +13,8 @@
  * read-only mode is refused here after re-reading the broker's settings once (they may have changed
  * since hello), and a pending/denied client gets the broker's own "what to do" message.
  */
-import { BRIDGE_ENV, type ApprovedHello, type AuditRecordParams } from '../app/broker/protocol.ts';
+import { BRIDGE_ENV } from '../app/shared/constants.ts';
+import { type ApprovedHello, type AuditRecordParams } from '../app/shared/bridge-contract.ts';
 import { effectiveSelection, type BridgeConfig } from './config.ts';
 import type { BrokerClient } from './broker/broker-client.ts';
 import type { TokenSource } from './broker/token-source.ts';

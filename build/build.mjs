@@ -91,7 +91,7 @@ async function buildBridge() {
     // The fast start's point: answering initialize/tools/list loads neither zod, the MCP SDK nor the
     // full server. A stray import would quietly make every editor start slower, so it fails the build.
     const heavy = Object.keys(front.metafile.inputs).filter((input) =>
-      /node_modules\/(zod|@modelcontextprotocol)\/|bridge\/fast-start\/(full|generate)\.ts$|app\/broker\/protocol\.ts$/.test(
+      /node_modules\/(zod|@modelcontextprotocol)\/|bridge\/fast-start\/(full|generate)\.ts$|app\/shared\/[^/]*-contract\.ts$/.test(
         input,
       ),
     );
@@ -145,7 +145,9 @@ async function buildCli() {
   visit(entry);
   const heavy = [...eager]
     .flatMap((f) => Object.keys(outputs[f].inputs))
-    .filter((input) => /node_modules\/(zod|@azure)\/|app\/cli\/commands\/|app\/broker\/protocol\.ts$/.test(input));
+    .filter((input) =>
+      /node_modules\/(zod|@azure)\/|app\/cli\/commands\/|app\/shared\/[^/]*-contract\.ts$/.test(input),
+    );
   if (heavy.length > 0) {
     throw new Error(
       `build: the CLI entry must load no command, zod or MSAL before a command runs, but it statically imports ${heavy.slice(0, 3).join(', ')}${heavy.length > 3 ? ` (+${heavy.length - 3} more)` : ''} (see app/cli/router.ts)`,

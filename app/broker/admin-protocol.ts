@@ -13,14 +13,9 @@
  * Same framing as protocol v1; results are Result values whose error codes extend the broker's.
  */
 import { z } from 'zod';
-import {
-  accountSummarySchema,
-  BROKER_ERROR_CODES,
-  brokerErrorSchema,
-  statusSchema,
-  toolGroupSchema,
-} from './protocol.ts';
-import type { Result } from './protocol.ts';
+import { accountSummarySchema, brokerErrorSchema, statusSchema, toolGroupSchema } from '../shared/bridge-contract.ts';
+import { BROKER_ERROR_CODES } from '../shared/constants.ts';
+import type { Result } from '../shared/result.ts';
 import { settingsSchema } from './settings/settings-schema.ts';
 
 export const ADMIN_PROTOCOL_VERSION = 2;

@@ -19,9 +19,11 @@ import {
   MAX_IN_FLIGHT_PER_CONNECTION,
   MAX_PRE_HELLO_FRAME_BYTES,
   MAX_UNAUTHENTICATED_CONNECTIONS,
-  userConsentableScopes,
-} from './protocol.ts';
-import type { BrokerEndpoint, BrokerStatus, Result } from './protocol.ts';
+} from '../shared/constants.ts';
+import { userConsentableScopes } from '../shared/tool-groups.ts';
+import type { BrokerEndpoint } from '../shared/endpoint.ts';
+import type { BrokerStatus } from '../shared/bridge-contract.ts';
+import type { Result } from '../shared/result.ts';
 import type { AuthService } from './auth/auth-service.ts';
 import type { Broker } from './broker-api.ts';
 import type { BrokerConfig } from './broker-config.ts';
@@ -77,13 +79,13 @@ export interface BrokerDeps {
   settings?: SettingsControl;
   now?: () => Date;
   newId?: () => string;
-  /** What one connection may cost (both sockets); defaults from protocol.ts. Tests shorten the deadline. */
+  /** What one connection may cost (both sockets); defaults from app/shared/constants.ts. Tests shorten the deadline. */
   ipcLimits?: Partial<RpcServerLimits>;
   /** Timers of the IPC servers (hello deadlines); default unref'd setTimeout. */
   setTimer?: SetTimer;
 }
 
-/** Production IPC limits (protocol.ts), overridable per field. */
+/** Production IPC limits (app/shared/constants.ts), overridable per field. */
 export function ipcLimitsWith(overrides: Partial<RpcServerLimits> = {}): RpcServerLimits {
   return {
     maxFrameBytes: MAX_FRAME_BYTES,

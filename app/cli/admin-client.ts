@@ -8,7 +8,7 @@ import { lstat, readFile } from 'node:fs/promises';
 import { ADMIN_METHODS, ADMIN_PROTOCOL_VERSION, adminResultSchema } from '../broker/admin-protocol.ts';
 import type { AdminAnswer, AdminMethodName, AdminParams } from '../broker/admin-protocol.ts';
 import { adminEndpointFor } from '../broker/admin/admin-endpoint.ts';
-import type { BrokerEndpoint } from '../broker/protocol.ts';
+import type { BrokerEndpoint } from '../shared/endpoint.ts';
 import { connectRpc } from '../broker/ipc/rpc-client.ts';
 import type { RpcClient } from '../broker/ipc/rpc-client.ts';
 import { checkPrivateDirStat } from '../broker/ipc/private-dir.ts';

@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { EditorCredentials } from '../broker/approvals/editor-credentials.ts';
-import { BRIDGE_ENV } from '../broker/protocol.ts';
+import { BRIDGE_ENV } from '../shared/constants.ts';
 import { editorLocation, EDITOR_IDS, type EditorId, type EditorPathInput } from '../platform/editor-paths.ts';
 import { bridgeServerSpec, type BridgeLauncher, type BridgeOptions } from './bridge-launcher.ts';
 import { editConfigFile, type ConfigEditDeps, type ConfigEditOutcome } from './config-file-editor.ts';

@@ -4,7 +4,7 @@
  * against an allow-list of https origins (the configured authority, the cloud's Entra portal, the
  * Graph permissions docs, and the device-login page Entra handed us) before calling shell.openExternal.
  */
-import type { CloudName } from '../broker/settings/clouds.ts';
+import type { CloudName } from '../shared/clouds.ts';
 import type { ExternalTarget, WindowResult } from './window-ipc.ts';
 
 /** Where app registrations are managed, per national cloud (a custom cloud uses the global portal). */

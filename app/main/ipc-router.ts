@@ -9,7 +9,7 @@
  *     leaves main, so nothing outside the contract reaches the renderer.
  * The registrar is `ipcMain` in production and a fake in unit tests.
  */
-import { redactSecrets } from '../broker/protocol.ts';
+import { redactSecrets } from '../shared/redact.ts';
 import {
   isWindowChannel,
   WINDOW_REQUESTS,

@@ -6,7 +6,7 @@
  * overrides are never written from the form.
  */
 import { readFile } from 'node:fs/promises';
-import { GROUP_SCOPES, scopesForGroup, TOOL_GROUPS } from '../broker/protocol.ts';
+import { GROUP_SCOPES, scopesForGroup, TOOL_GROUPS } from '../shared/tool-groups.ts';
 import { loadSettings, readRawSettings, saveSettings, settingsPath } from '../broker/settings/settings-store.ts';
 import type { Settings } from '../broker/settings/settings-schema.ts';
 import type { SettingsPort } from './window-handlers.ts';

@@ -4,7 +4,7 @@
  * needs only Electron's types; `toMenuTemplate` is pure.
  */
 import type { MenuItemConstructorOptions, NativeImage } from 'electron';
-import type { BrokerStatus } from '../broker/protocol.ts';
+import type { BrokerStatus } from '../shared/bridge-contract.ts';
 import { buildTrayMenu, type MenuModel, type TrayAction, type TrayMenuState } from './tray-menu.ts';
 import { trayIconState, trayTooltip, type TrayIconState } from './tray-state.ts';
 import { trayIconPng } from './tray-icons.ts';

@@ -3,7 +3,7 @@
  * so the unit tests and the e2e harness run exactly the handlers the app runs.
  */
 import type { Broker } from '../broker/broker-api.ts';
-import type { Result } from '../broker/protocol.ts';
+import type { Result } from '../shared/result.ts';
 import type { WindowHandlers } from './ipc-router.ts';
 import type { SignInController } from './sign-in-controller.ts';
 import type {

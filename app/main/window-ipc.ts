@@ -11,9 +11,10 @@
  * errors (Electron keeps only `message` of an error thrown in a handler).
  */
 import { z } from 'zod';
-import { accountSummarySchema, BROKER_ERROR_CODES, statusSchema, toolGroupSchema } from '../broker/protocol.ts';
+import { accountSummarySchema, statusSchema, toolGroupSchema } from '../shared/bridge-contract.ts';
+import { BROKER_ERROR_CODES } from '../shared/constants.ts';
 import { auditEntrySchema } from '../broker/admin-protocol.ts';
-import { CLOUD_NAMES } from '../broker/settings/clouds.ts';
+import { CLOUD_NAMES } from '../shared/clouds.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Errors

@@ -12,7 +12,7 @@ import type {
   WindowInvoke,
   WindowSubscribe,
 } from '../main/window-ipc.ts';
-import type { ToolGroup } from '../broker/protocol.ts';
+import type { ToolGroup } from '../shared/tool-groups.ts';
 
 export type ClientDecisionInput = 'approve' | 'deny' | 'revoke';
 export type WriteDecisionInput = 'allow-once' | 'allow-always' | 'deny';

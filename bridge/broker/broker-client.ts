@@ -1,5 +1,5 @@
 /**
- * The bridge's side of the broker IPC (protocol v1, app/broker/protocol.ts).
+ * The bridge's side of the broker IPC (protocol v1, app/shared/bridge-contract.ts).
  *
  * Lazy: nothing happens until the first call. Each (re)connection checks the private dir, re-reads
  * broker.key (a new key is written at every broker start), connects, sends `hello` and then the tool
@@ -15,17 +15,16 @@
 import type { Duplex } from 'node:stream';
 import {
   METHODS,
-  PROTOCOL_VERSION,
   resultSchema,
-  type BrokerEndpoint,
   type BrokerError,
-  type BrokerErrorCode,
   type HelloResult,
   type MethodName,
   type MethodParams,
   type MethodValue,
   type ToolCatalogEntry,
-} from '../../app/broker/protocol.ts';
+} from '../../app/shared/bridge-contract.ts';
+import { PROTOCOL_VERSION, type BrokerErrorCode } from '../../app/shared/constants.ts';
+import { type BrokerEndpoint } from '../../app/shared/endpoint.ts';
 import type { Logger } from '../log.ts';
 import { describeError } from '../log.ts';
 import { checkBrokerDir, type PrivateDirDeps } from './private-dir.ts';

@@ -6,7 +6,8 @@
  * answer is dropped) and an AbortSignal (rejects with the signal's reason).
  */
 import type { Duplex } from 'node:stream';
-import { MAX_FRAME_BYTES, rpcResponseSchema, type RpcResponse } from '../../app/broker/protocol.ts';
+import { MAX_FRAME_BYTES } from '../../app/shared/constants.ts';
+import { rpcResponseSchema, type RpcResponse } from '../../app/shared/bridge-contract.ts';
 
 export class ConnectionClosedError extends Error {
   constructor(message: string) {

@@ -4,7 +4,7 @@
  * broker client's token.get deadline); a caller's AbortSignal ends only that caller's wait.
  * Tokens live only in this process's memory; they are never logged or written anywhere.
  */
-import type { TokenGetResult } from '../../app/broker/protocol.ts';
+import type { TokenGetResult } from '../../app/shared/bridge-contract.ts';
 import { raceAbort, type BrokerClient, type Outcome } from './broker-client.ts';
 
 export const TOKEN_MARGIN_MS = 5 * 60 * 1000;

@@ -11,7 +11,8 @@
  *     cancellation), throttling waits included (deadline.ts).
  * Paging cursors stand for nextLinks (short handles or encoded links), validated to stay on the Graph origin (cursor.ts).
  */
-import type { AuditRecordParams, ToolGroup } from '../../app/broker/protocol.ts';
+import type { AuditRecordParams } from '../../app/shared/bridge-contract.ts';
+import type { ToolGroup } from '../../app/shared/tool-groups.ts';
 import {
   ToolError,
   type Download,

@@ -4,7 +4,7 @@
  * tentativelyAccept}, POST /me/calendar/getSchedule.
  */
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from './tool.ts';
 import { CREATE_ANNOTATIONS, READ_ANNOTATIONS, defineTool, formatAddress, safeZoneName } from './shared/define.ts';
 import { resolveId, shortId } from './shared/ids.ts';

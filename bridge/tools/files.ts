@@ -9,7 +9,7 @@
  * as text; anything larger or binary is saved under the download dir and its local path returned.
  */
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { uploadToDrive } from '../uploads/drive-upload.ts';
 import { ToolError, type GraphCall, type ToolContext, type ToolDefinition, type ToolResult } from './tool.ts';
 import { READ_ANNOTATIONS, defineTool } from './shared/define.ts';

@@ -3,7 +3,7 @@
  * Graph: /me/todo/lists, /me/todo/lists/{id}/tasks, POST …/tasks, PATCH …/tasks/{id}.
  */
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from './tool.ts';
 import { CREATE_ANNOTATIONS, READ_ANNOTATIONS, defineTool, safeZoneName } from './shared/define.ts';
 import { cursorInput, listPage } from './shared/list.ts';

@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { startTestBroker } from '../helpers/broker.ts';
 import { startEmulator } from '../helpers/emulator.ts';
-import { TOOL_GROUPS } from '../../app/broker/protocol.ts';
+import { TOOL_GROUPS } from '../../app/shared/tool-groups.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);

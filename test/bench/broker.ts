@@ -15,7 +15,8 @@ import { startEmulator } from '../emulator/index.ts';
 import { startTestBroker, writeEmulatorSettings } from '../helpers/broker.ts';
 import { connectRpc } from '../../app/broker/ipc/rpc-client.ts';
 import type { RpcClient } from '../../app/broker/ipc/rpc-client.ts';
-import { PROTOCOL_VERSION, resolveBrokerEndpoint } from '../../app/broker/protocol.ts';
+import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
+import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

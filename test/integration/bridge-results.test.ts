@@ -16,11 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { ensurePrivateDir } from '../../bridge/downloads.ts';
 import { createHandleStore } from '../../bridge/handles/handle-store.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { TOOL_GROUPS } from '../../app/broker/protocol.ts';
+import { TOOL_GROUPS } from '../../app/shared/tool-groups.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
 import { REPO_ROOT, resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
 

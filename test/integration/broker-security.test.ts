@@ -17,13 +17,8 @@ import { connectRpc, RpcCallError } from '../../app/broker/ipc/rpc-client.ts';
 import type { RpcClient } from '../../app/broker/ipc/rpc-client.ts';
 import { connectAdmin } from '../../app/cli/admin-client.ts';
 import { ADMIN_PROTOCOL_VERSION } from '../../app/broker/admin-protocol.ts';
-import {
-  PROTOCOL_VERSION,
-  RPC_ERROR,
-  approvalRequestResultSchema,
-  resultSchema,
-  tokenGetResultSchema,
-} from '../../app/broker/protocol.ts';
+import { PROTOCOL_VERSION, RPC_ERROR } from '../../app/shared/constants.ts';
+import { approvalRequestResultSchema, resultSchema, tokenGetResultSchema } from '../../app/shared/bridge-contract.ts';
 
 const tokenResult = resultSchema(tokenGetResultSchema);
 let emulator: RunningEmulator;

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
-import { PROTOCOL_VERSION } from '../../app/broker/protocol.ts';
+import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
 import { HOSTILE_TEXT, RAW_UNSAFE } from '../helpers/hostile-text.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -131,7 +131,7 @@ void test('hostile client names: agent log, clients list and status show each es
   assert.match(log, /Bridge connected: "evil\\x1b\[2J\\x1b\[Hclaude-ai" 1\.0\\x0a\\x1b\[2J pid 4242/);
 
   // A 10 KB name does not fit hello's pre-hello frame cap: refused before anything is registered.
-  const tooLong = (await rawHello(key, `big${'y'.repeat(10 * 1024)}`).catch((e: unknown) => String(e))) as unknown;
+  const tooLong: unknown = await rawHello(key, `big${'y'.repeat(10 * 1024)}`).catch((e: unknown) => String(e));
   assert.match(JSON.stringify(tooLong), /Frame larger than 8192 bytes before hello/);
 
   // The id printed beside the escaped name is the id to type: `clients deny <id>` denies that client.

@@ -15,8 +15,8 @@ import {
   SIGN_IN_BROWSER_NOTIFICATION,
 } from '../admin-protocol.ts';
 import type { AdminParams, AdminResult, AdminStatus, Confirmation } from '../admin-protocol.ts';
-import { fail, ok } from '../protocol.ts';
-import type { Result } from '../protocol.ts';
+import { fail, ok } from '../../shared/result.ts';
+import type { Result } from '../../shared/result.ts';
 import type { Broker } from '../broker-api.ts';
 import type { BrowserEvent, DeviceCodePrompt } from '../auth/auth-service.ts';
 import type { RpcMethod, RpcPeer, RpcProtocol } from '../ipc/rpc-connection.ts';

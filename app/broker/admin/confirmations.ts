@@ -12,7 +12,7 @@
  */
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { AdminResult, Confirmation, ConfirmationChallenge } from '../admin-protocol.ts';
-import { printable } from '../text/terminal-safe.ts';
+import { printable } from '../../shared/terminal-safe.ts';
 
 export interface ConfirmationPrompt {
   challengeId: string;

@@ -9,7 +9,7 @@
  */
 import { appendFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { redactSecrets } from '../protocol.ts';
+import { redactSecrets } from '../../shared/redact.ts';
 import { auditEntrySchema } from '../admin-protocol.ts';
 import type { AuditEntry, AuditQuery } from '../broker-api.ts';
 import { createSerialQueue } from '../state/atomic-write.ts';

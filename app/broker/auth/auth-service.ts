@@ -5,7 +5,8 @@
  *
  * Tokens returned here go to authenticated bridges only — never to logs, the window or stdout.
  */
-import type { AccountSummary, CacheBackend, Result, TokenGetResult } from '../protocol.ts';
+import type { AccountSummary, CacheBackend, TokenGetResult } from '../../shared/bridge-contract.ts';
+import type { Result } from '../../shared/result.ts';
 
 export interface TokenRequest {
   scopes: readonly string[];

@@ -17,7 +17,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AccountInfo, AuthenticationResult, INativeBrokerPlugin } from '@azure/msal-node';
-import { userConsentableScopes, type AccountSummary, type Result, type TokenGetResult } from '../protocol.ts';
+import { userConsentableScopes } from '../../shared/tool-groups.ts';
+import { type AccountSummary, type TokenGetResult } from '../../shared/bridge-contract.ts';
+import { type Result } from '../../shared/result.ts';
 import type { EndpointConfig } from '../settings/derive.ts';
 import type { Settings } from '../settings/settings-schema.ts';
 import type { AppPaths, OsKind } from '../../platform/platform.ts';

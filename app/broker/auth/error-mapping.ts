@@ -5,7 +5,9 @@
  * `instanceof`, because msal-node-extensions bundles its own copy of msal-common (a brokered error is
  * an instance of a different class with the same fields).
  */
-import { needsAdminConsent, type BrokerError, type BrokerErrorCode } from '../protocol.ts';
+import { needsAdminConsent } from '../../shared/tool-groups.ts';
+import { type BrokerError } from '../../shared/bridge-contract.ts';
+import { type BrokerErrorCode } from '../../shared/constants.ts';
 import { missingScopes } from './scopes.ts';
 
 /** For the person at the terminal or tray (CLI output, sign-in results). */

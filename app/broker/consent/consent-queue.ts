@@ -3,7 +3,7 @@
  * NOT open a browser: it queues an item (deduplicated by scope set) that the tray shows with a Grant
  * button and `graph-bridge consent` resolves. Items whose scopes are all granted are dropped.
  */
-import type { BrokerStatus } from '../protocol.ts';
+import type { BrokerStatus } from '../../shared/bridge-contract.ts';
 
 export interface ConsentQueueOptions {
   now: () => Date;

@@ -9,7 +9,10 @@
  * checked before pause or any setting, so not even those leak. The broker's settings are enforced
  * here (session-policy.ts), whatever a bridge's own flags say.
  */
-import { METHODS, PROTOCOL_VERSION, fail, ok, scopesForGroup } from '../protocol.ts';
+import { METHODS } from '../../shared/bridge-contract.ts';
+import { PROTOCOL_VERSION } from '../../shared/constants.ts';
+import { fail, ok } from '../../shared/result.ts';
+import { scopesForGroup } from '../../shared/tool-groups.ts';
 import type {
   ApprovalRequestParams,
   AuditRecordParams,
@@ -17,12 +20,12 @@ import type {
   BrokerStatus,
   HelloParams,
   HelloResult,
-  Result,
   ToolCatalogEntry,
   TokenGetParams,
   TokenGetResult,
   ToolsDeclareParams,
-} from '../protocol.ts';
+} from '../../shared/bridge-contract.ts';
+import type { Result } from '../../shared/result.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { ClientRegistry } from '../approvals/client-registry.ts';

@@ -6,8 +6,8 @@
  */
 import type { Stats } from 'node:fs';
 import { lstat, mkdir } from 'node:fs/promises';
-import type { Result } from '../protocol.ts';
-import { fail, ok } from '../protocol.ts';
+import type { Result } from '../../shared/result.ts';
+import { fail, ok } from '../../shared/result.ts';
 
 export interface PrivateDirDeps {
   /** Current user's uid; undefined on Windows (no POSIX ownership checks there). */

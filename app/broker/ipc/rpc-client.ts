@@ -5,7 +5,8 @@
  */
 import { createConnection } from 'node:net';
 import type { Socket } from 'node:net';
-import { MAX_FRAME_BYTES, rpcResponseSchema } from '../protocol.ts';
+import { MAX_FRAME_BYTES } from '../../shared/constants.ts';
+import { rpcResponseSchema } from '../../shared/bridge-contract.ts';
 import { FrameDecoder } from './frame-decoder.ts';
 
 export class RpcCallError extends Error {

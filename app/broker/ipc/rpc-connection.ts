@@ -14,8 +14,10 @@
  */
 import type { Socket } from 'node:net';
 import type { z } from 'zod';
-import { RPC_ERROR, rpcRequestSchema } from '../protocol.ts';
-import type { Result, RpcId } from '../protocol.ts';
+import { RPC_ERROR } from '../../shared/constants.ts';
+import { rpcRequestSchema } from '../../shared/bridge-contract.ts';
+import type { Result } from '../../shared/result.ts';
+import type { RpcId } from '../../shared/bridge-contract.ts';
 import type { Logger } from '../log/logger.ts';
 import { FrameDecoder } from './frame-decoder.ts';
 import { keysMatch } from './key.ts';
@@ -51,7 +53,7 @@ export interface RpcProtocol<S> {
   onClose?(session: S): void;
 }
 
-/** What one connection may cost the broker (see protocol.ts for the production values). */
+/** What one connection may cost the broker (app/shared/constants.ts has the production values). */
 export interface RpcLimits {
   /** Largest frame once hello succeeded. */
   maxFrameBytes: number;

@@ -13,8 +13,8 @@
 import { createConnection, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { chmod, unlink } from 'node:fs/promises';
-import type { Result } from '../protocol.ts';
-import { fail, ok } from '../protocol.ts';
+import type { Result } from '../../shared/result.ts';
+import { fail, ok } from '../../shared/result.ts';
 import type { Logger } from '../log/logger.ts';
 import { attachRpcConnection } from './rpc-connection.ts';
 import type { RpcConnectionHandle, RpcLimits, RpcProtocol } from './rpc-connection.ts';

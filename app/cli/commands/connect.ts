@@ -3,7 +3,7 @@
  * editor's MCP config, safely (JSONC-aware edit, backup, lock, atomic write — see app/clients).
  */
 import { dirname, join } from 'node:path';
-import { TOOL_GROUPS, type ToolGroup } from '../../broker/protocol.ts';
+import { TOOL_GROUPS, type ToolGroup } from '../../shared/tool-groups.ts';
 import { loadSettings } from '../../broker/settings/settings-store.ts';
 import { createEditorCredentials, EDITOR_KEYS_FILE } from '../../broker/approvals/editor-credentials.ts';
 import { connectAdmin } from '../admin-client.ts';

@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectRpc, RpcCallError } from '../../../app/broker/ipc/rpc-client.ts';
+import { PROTOCOL_VERSION, RPC_ERROR } from '../../../app/shared/constants.ts';
 import {
-  PROTOCOL_VERSION,
-  RPC_ERROR,
   approvalRequestResultSchema,
   bridgeStatusSchema,
   helloResultSchema,
   resultSchema,
   tokenGetResultSchema,
-} from '../../../app/broker/protocol.ts';
-import type { ToolCatalogEntry, ToolGroup } from '../../../app/broker/protocol.ts';
+} from '../../../app/shared/bridge-contract.ts';
+import type { ToolCatalogEntry } from '../../../app/shared/bridge-contract.ts';
+import type { ToolGroup } from '../../../app/shared/tool-groups.ts';
 import { MAIL_LIST, SEND_MAIL, startHarness } from './broker-harness.ts';
 import { createFakeAuth } from './fake-auth-service.ts';
 

@@ -1,6 +1,7 @@
 /** A hand-written AuthService fake for broker unit tests (the OS/network edge of the broker core). */
-import { fail, ok } from '../../../app/broker/protocol.ts';
-import type { AccountSummary, Result, TokenGetResult } from '../../../app/broker/protocol.ts';
+import { fail, ok } from '../../../app/shared/result.ts';
+import type { AccountSummary, TokenGetResult } from '../../../app/shared/bridge-contract.ts';
+import type { Result } from '../../../app/shared/result.ts';
 import type { AuthService, AuthSnapshot, TokenRequest } from '../../../app/broker/auth/auth-service.ts';
 
 export const FAKE_ACCOUNT: AccountSummary = {

@@ -70,7 +70,7 @@ void test('clients list and audit escape names, tools and paths from the state f
       join(stateDir, 'clients.json'),
       JSON.stringify({
         version: 2,
-        editors: Object.fromEntries(names.map((n, i) => [ids[i], { ...seen, keyHash: hash, name: n }])),
+        editors: Object.fromEntries(names.map((n, i) => [ids[i]!, { ...seen, keyHash: hash, name: n }])),
         alwaysAllowedTools: [],
       }),
     );

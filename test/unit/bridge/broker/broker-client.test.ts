@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { afterEach, beforeEach, test } from 'node:test';
-import { resolveBrokerEndpoint, type ApprovedHello } from '../../../../app/broker/protocol.ts';
+import { resolveBrokerEndpoint } from '../../../../app/shared/endpoint.ts';
+import { type ApprovedHello } from '../../../../app/shared/bridge-contract.ts';
 import {
   APPROVAL_DEADLINE_MARGIN_MS,
   BROKER_DEADLINES_MS,

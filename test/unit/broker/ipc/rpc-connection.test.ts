@@ -7,7 +7,7 @@ import {
   MAX_PRE_HELLO_FRAME_BYTES,
   PROTOCOL_VERSION,
   RPC_ERROR,
-} from '../../../../app/broker/protocol.ts';
+} from '../../../../app/shared/constants.ts';
 import { RpcCallError } from '../../../../app/broker/ipc/rpc-client.ts';
 import { startHarness } from '../broker-harness.ts';
 
