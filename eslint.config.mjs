@@ -151,7 +151,7 @@ export default tseslint.config(
         patterns: [
           { group: nodeBuiltins, message: 'The preload runs sandboxed: no Node built-ins.' },
           {
-            regex: '^\\.\\./(?!shared/|main/window-ipc\\.ts$)',
+            regex: '^\\.\\./(?!shared/)',
             message: 'app/preload may import only the app/shared contract types from app/.',
           },
         ],

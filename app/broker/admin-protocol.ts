@@ -17,6 +17,7 @@ import { accountSummarySchema, brokerErrorSchema, statusSchema, toolGroupSchema 
 import { BROKER_ERROR_CODES } from '../shared/constants.ts';
 import type { Result } from '../shared/result.ts';
 import { settingsSchema } from './settings/settings-schema.ts';
+import { auditEntrySchema } from '../shared/audit-contract.ts';
 
 export const ADMIN_PROTOCOL_VERSION = 2;
 
@@ -100,22 +101,6 @@ export const adminStatusSchema = z.object({
   interactiveApprovals: z.boolean(),
 });
 export type AdminStatus = z.infer<typeof adminStatusSchema>;
-
-/**
- * One audit trail entry as stored in audit.jsonl and shown by the CLI and the status window (the one
- * definition all three parse with). Never bodies or tokens: the path is a template.
- */
-export const auditEntrySchema = z.object({
-  time: z.string().max(40),
-  client: z.string().max(100),
-  tool: z.string().max(100),
-  method: z.string().max(10),
-  pathTemplate: z.string().max(500),
-  status: z.number().int(),
-  durationMs: z.number(),
-  requestId: z.string().max(100).optional(),
-});
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** Server -> CLI notification while `login` with deviceCode runs. */
 export const DEVICE_CODE_NOTIFICATION = 'login.deviceCode';

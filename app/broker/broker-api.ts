@@ -6,13 +6,11 @@
 import type { AccountSummary, BrokerStatus } from '../shared/bridge-contract.ts';
 import type { Result } from '../shared/result.ts';
 import type { ToolGroup } from '../shared/tool-groups.ts';
-import type { AuditEntry } from './admin-protocol.ts';
+import type { AuditEntry } from '../shared/audit-contract.ts';
 import type { AuthService, DeviceCodeOptions, GrantConsentOptions, SignInOptions } from './auth/auth-service.ts';
 
 export type WriteDecision = 'allow-once' | 'allow-always' | 'deny';
 export type ClientDecision = 'approve' | 'deny' | 'revoke';
-
-export type { AuditEntry } from './admin-protocol.ts';
 
 export interface AuditQuery {
   client?: string;

@@ -21,7 +21,7 @@ import type { Result } from '../shared/result.ts';
 import { loadSettings, readRawSettings, saveSettings, settingsPath } from '../broker/settings/settings-store.ts';
 import type { Settings } from '../broker/settings/settings-schema.ts';
 import type { DemoPort } from './window-handlers.ts';
-import type { DemoTryResult, WindowResult } from './window-ipc.ts';
+import type { DemoTryResult, WindowResult } from '../shared/window-contract.ts';
 
 /** test/emulator/main.ts prints its ready line with this prefix, typed by EmulatorReady. */
 export const EMULATOR_READY_PREFIX = 'graph-bridge-emulator-ready ';

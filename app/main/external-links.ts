@@ -5,7 +5,7 @@
  * Graph permissions docs, and the device-login page Entra handed us) before calling shell.openExternal.
  */
 import type { CloudName } from '../shared/clouds.ts';
-import type { ExternalTarget, WindowResult } from './window-ipc.ts';
+import type { ExternalTarget, WindowResult } from '../shared/window-contract.ts';
 
 /** Where app registrations are managed, per national cloud (a custom cloud uses the global portal). */
 export const ENTRA_PORTALS: Readonly<Record<CloudName, string>> = {

@@ -17,7 +17,7 @@ import {
   type WindowRequest,
   type WindowResponse,
   type WindowResult,
-} from './window-ipc.ts';
+} from '../shared/window-contract.ts';
 
 /** The parts of Electron's IpcMainInvokeEvent the router reads. */
 export interface InvokeEventLike {

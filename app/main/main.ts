@@ -24,7 +24,7 @@ import { appIconPng, trayIconPng } from './tray-icons.ts';
 import { createTrayView } from './tray.ts';
 import { applySessionSecurity } from './window-security.ts';
 import { createWindowServices } from './window-services.ts';
-import type { EditorInfo } from './window-ipc.ts';
+import type { EditorInfo } from '../shared/window-contract.ts';
 
 const PAGE_URL = new URL('./window/index.html', import.meta.url).href;
 const PRELOAD_PATH = fileURLToPath(new URL('./preload.cjs', import.meta.url));

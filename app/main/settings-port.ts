@@ -10,7 +10,13 @@ import { GROUP_SCOPES, scopesForGroup, TOOL_GROUPS } from '../shared/tool-groups
 import { loadSettings, readRawSettings, saveSettings, settingsPath } from '../broker/settings/settings-store.ts';
 import type { Settings } from '../broker/settings/settings-schema.ts';
 import type { SettingsPort } from './window-handlers.ts';
-import type { AppRegistration, FieldIssue, SettingsForm, SettingsView, WindowResult } from './window-ipc.ts';
+import type {
+  AppRegistration,
+  FieldIssue,
+  SettingsForm,
+  SettingsView,
+  WindowResult,
+} from '../shared/window-contract.ts';
 
 export interface SettingsPortDeps {
   configDir: string;

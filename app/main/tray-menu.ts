@@ -4,7 +4,7 @@
  */
 import type { BrokerStatus } from '../shared/bridge-contract.ts';
 import { attentionCounts } from './tray-state.ts';
-import type { EditorInfo } from './window-ipc.ts';
+import type { EditorInfo } from '../shared/window-contract.ts';
 import { escapeControls } from '../shared/terminal-safe.ts';
 
 export type TrayAction =

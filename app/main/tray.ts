@@ -8,7 +8,7 @@ import type { BrokerStatus } from '../shared/bridge-contract.ts';
 import { buildTrayMenu, type MenuModel, type TrayAction, type TrayMenuState } from './tray-menu.ts';
 import { trayIconState, trayTooltip, type TrayIconState } from './tray-state.ts';
 import { trayIconPng } from './tray-icons.ts';
-import type { EditorInfo } from './window-ipc.ts';
+import type { EditorInfo } from '../shared/window-contract.ts';
 
 export function toMenuTemplate(model: MenuModel, onAction: (action: TrayAction) => void): MenuItemConstructorOptions[] {
   return model.map((item): MenuItemConstructorOptions => {

@@ -15,7 +15,7 @@ import type {
   SettingsForm,
   SettingsView,
   WindowResult,
-} from './window-ipc.ts';
+} from '../shared/window-contract.ts';
 
 export interface SettingsPort {
   view(): Promise<WindowResult<SettingsView>>;

@@ -11,7 +11,7 @@ import type {
   WindowEvent,
   WindowInvoke,
   WindowSubscribe,
-} from '../main/window-ipc.ts';
+} from '../shared/window-contract.ts';
 import type { ToolGroup } from '../shared/tool-groups.ts';
 
 export type ClientDecisionInput = 'approve' | 'deny' | 'revoke';

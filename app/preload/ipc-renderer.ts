@@ -4,7 +4,7 @@
  * `sender`, i.e. ipcRenderer itself); listeners get the payload only.
  */
 import { ipcRenderer } from 'electron';
-import type { WindowInvoke, WindowResult, WindowSubscribe } from '../main/window-ipc.ts';
+import type { WindowInvoke, WindowResult, WindowSubscribe } from '../shared/window-contract.ts';
 
 export const invoke: WindowInvoke = async (channel, request) => {
   try {

@@ -31,7 +31,7 @@ import { createIpcRouter, createTrustedSenderCheck, type IpcRouter } from '../..
 import { createTrayHost, type TrayHost } from '../../app/main/tray-host.ts';
 import { createEditorsPort } from '../../app/main/editors-port.ts';
 import { createWindowServices, type WindowServices } from '../../app/main/window-services.ts';
-import { WINDOW_EVENTS, type WindowEventChannel } from '../../app/main/window-ipc.ts';
+import { WINDOW_EVENTS, type WindowEventChannel } from '../../app/shared/window-contract.ts';
 import { nodeLauncher } from '../../app/clients/bridge-launcher.ts';
 import { isProcessAlive, nodeConfigFs } from '../../app/clients/fs/config-fs.ts';
 import { createPlatform } from '../../app/platform/platform.ts';

@@ -6,15 +6,16 @@
  * (app/main/ipc-router.ts) and parses each response/event with it before sending — zod objects strip
  * unknown keys, so a field that is not in the contract (a token, say) can never reach the renderer.
  *
- * The preload imports this module TYPE-ONLY (`WindowRequestMap`, `WindowEventMap`); the window derives
+ * Lives in app/shared because both sides use it: main (Electron) and the preload, which imports it
+ * TYPE-ONLY (`WindowInvoke`, `WindowSubscribe`; lint enforces it); the window derives
  * its types from the preload API. Responses always travel as `WindowResult` values, never as thrown
  * errors (Electron keeps only `message` of an error thrown in a handler).
  */
 import { z } from 'zod';
-import { accountSummarySchema, statusSchema, toolGroupSchema } from '../shared/bridge-contract.ts';
-import { BROKER_ERROR_CODES } from '../shared/constants.ts';
-import { auditEntrySchema } from '../broker/admin-protocol.ts';
-import { CLOUD_NAMES } from '../shared/clouds.ts';
+import { accountSummarySchema, statusSchema, toolGroupSchema } from './bridge-contract.ts';
+import { BROKER_ERROR_CODES } from './constants.ts';
+import { auditEntrySchema } from './audit-contract.ts';
+import { CLOUD_NAMES } from './clouds.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
