@@ -9,8 +9,7 @@ import { ADMIN_METHODS, ADMIN_PROTOCOL_VERSION, adminResultSchema } from '../bro
 import type { AdminAnswer, AdminMethodName, AdminParams } from '../broker/admin-protocol.ts';
 import { adminEndpointFor } from '../broker/admin/admin-endpoint.ts';
 import type { BrokerEndpoint } from '../shared/endpoint.ts';
-import { connectRpc } from '../broker/ipc/rpc-client.ts';
-import type { RpcClient } from '../broker/ipc/rpc-client.ts';
+import { connectRpc, type RpcClient } from '../shared/rpc-client.ts';
 import { checkPrivateDirStat } from '../broker/ipc/private-dir.ts';
 
 export interface AdminClient {

@@ -24,17 +24,17 @@ import {
   type ToolCatalogEntry,
 } from '../../app/shared/bridge-contract.ts';
 import { PROTOCOL_VERSION, type BrokerErrorCode } from '../../app/shared/constants.ts';
-import { type BrokerEndpoint } from '../../app/shared/endpoint.ts';
+import type { BrokerEndpoint } from '../../app/shared/endpoint.ts';
 import type { Logger } from '../log.ts';
 import { describeError } from '../log.ts';
 import { checkBrokerDir, type PrivateDirDeps } from './private-dir.ts';
 import {
   ConnectionClosedError,
-  createRpcConnection,
+  createRpcClient,
   RequestTimeoutError,
   RpcProtocolError,
-  type RpcConnection,
-} from './rpc-connection.ts';
+  type RpcClient,
+} from '../../app/shared/rpc-client.ts';
 
 export type BridgeFailureCode = BrokerErrorCode | 'BROKER_UNAVAILABLE' | 'BROKER_UNTRUSTED';
 
@@ -116,7 +116,7 @@ export const APPROVAL_DEADLINE_MARGIN_MS = 15_000;
 const FALLBACK_APPROVAL_WINDOW_MS = 120_000;
 
 interface Session {
-  conn: RpcConnection;
+  conn: RpcClient;
   hello: HelloResult;
 }
 
@@ -209,13 +209,13 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
 
   /** One request on `conn`, parsed; timeouts and protocol errors become failures, a lost connection 'lost'. */
   const request = async <M extends MethodName>(
-    conn: RpcConnection,
+    conn: RpcClient,
     method: M,
     params: unknown,
     opts: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<Outcome<MethodValue<M>> | 'lost'> => {
     try {
-      return parseResult(method, await conn.request(method, params, opts));
+      return parseResult(method, await conn.call(method, params, opts));
     } catch (error) {
       if (error instanceof RequestTimeoutError) {
         log.warn(`broker did not answer ${method} within ${opts.timeoutMs} ms`);
@@ -251,7 +251,7 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       log.debug(`connect ${endpoint.path}: ${describeError(error)}`);
       return 'absent';
     }
-    const conn = createRpcConnection(stream);
+    const conn = createRpcClient(stream);
     const info = options.clientInfo();
     const params: MethodParams<'hello'> = {
       protocolVersion: PROTOCOL_VERSION,
@@ -262,7 +262,7 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
     let raw: unknown;
     const helloTimeoutMs = deadlineOf('hello', undefined);
     try {
-      raw = await conn.request('hello', params, { timeoutMs: helloTimeoutMs });
+      raw = await conn.call('hello', params, { timeoutMs: helloTimeoutMs });
     } catch (error) {
       conn.close();
       if (error instanceof RpcProtocolError) {
@@ -333,7 +333,7 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
 
   /** The live session; `created` when this call had to connect (its hello is fresh). */
   const ensure = async (): Promise<{ outcome: Outcome<Session>; created: boolean }> => {
-    if (current && !current.conn.closed) return { outcome: { ok: true, value: current }, created: false };
+    if (current && !current.conn.isClosed) return { outcome: { ok: true, value: current }, created: false };
     connecting ??= connectNow()
       .then((outcome) => {
         if (outcome.ok) {

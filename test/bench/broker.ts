@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../emulator/index.ts';
 import { startTestBroker, writeEmulatorSettings } from '../helpers/broker.ts';
-import { connectRpc } from '../../app/broker/ipc/rpc-client.ts';
-import type { RpcClient } from '../../app/broker/ipc/rpc-client.ts';
+import { connectRpc } from '../../app/shared/rpc-client.ts';
+import type { RpcClient } from '../../app/shared/rpc-client.ts';
 import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
 import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
 

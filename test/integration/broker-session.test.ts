@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { connectRpc, type RpcClient } from '../../app/broker/ipc/rpc-client.ts';
+import { connectRpc, type RpcClient } from '../../app/shared/rpc-client.ts';
 import { connectAdmin } from '../../app/cli/admin-client.ts';
 import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
 import {

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../emulator/index.ts';
 import type { RunningEmulator } from '../emulator/index.ts';
 import { issuedRefreshTokens, scanForSecrets, writeEmulatorSettings } from '../helpers/broker.ts';
-import { connectRpc } from '../../app/broker/ipc/rpc-client.ts';
+import { connectRpc } from '../../app/shared/rpc-client.ts';
 import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
 import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
 import { resultSchema, tokenGetResultSchema } from '../../app/shared/bridge-contract.ts';

@@ -19,7 +19,7 @@ import { rpcRequestSchema } from '../../shared/bridge-contract.ts';
 import type { Result } from '../../shared/result.ts';
 import type { RpcId } from '../../shared/bridge-contract.ts';
 import type { Logger } from '../log/logger.ts';
-import { FrameDecoder } from './frame-decoder.ts';
+import { FrameDecoder } from '../../shared/framing.ts';
 import { keysMatch } from './key.ts';
 import type { SetTimer } from './timers.ts';
 

@@ -10,8 +10,8 @@ import { createSecretRegistry, silentLogger } from '../../../app/broker/log/logg
 import { PROTOCOL_VERSION } from '../../../app/shared/constants.ts';
 import { resolveBrokerEndpoint } from '../../../app/shared/endpoint.ts';
 import type { ToolCatalogEntry } from '../../../app/shared/bridge-contract.ts';
-import { connectRpc } from '../../../app/broker/ipc/rpc-client.ts';
-import type { RpcClient } from '../../../app/broker/ipc/rpc-client.ts';
+import { connectRpc } from '../../../app/shared/rpc-client.ts';
+import type { RpcClient } from '../../../app/shared/rpc-client.ts';
 import { createFakeAuth } from './fake-auth-service.ts';
 import { createEditorCredentials, EDITOR_KEYS_FILE } from '../../../app/broker/approvals/editor-credentials.ts';
 import type { ConfirmationPrompt } from '../../../app/broker/admin/confirmations.ts';
