@@ -4,7 +4,7 @@
  * `initialize` and `tools/list` never load it and never contact the broker.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { lstat, readFile, stat } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -17,7 +17,7 @@ import { createBrokerClient } from './broker/broker-client.ts';
 import { createTokenSource } from './broker/token-source.ts';
 import type { BridgeConfig } from './config.ts';
 import { createToolRunner, DEFAULT_LIMITS, type ToolRunner } from './context.ts';
-import { ensurePrivateDir, saveDownload, userTempDir } from './downloads.ts';
+import { ensureUserTempDir, saveDownload, userTempDir } from './downloads.ts';
 import { HTTP_TIMEOUT_ENV } from './graph/deadline.ts';
 import { createGraphClientTransport } from './graph/graph-client.ts';
 import { createKeepAliveFetch } from './graph/keep-alive-fetch.ts';
@@ -157,7 +157,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     endpoint: options.endpoint,
     connect: (path) => connectSocket(path, 1000),
     readFile: (path) => readFile(path, 'utf8'),
-    privateDir: { stat, lstat, uid: options.uid },
+    privateDir: { lstat, uid: options.uid },
     clientInfo: () => options.clientInfo(),
     pid: options.pid,
     tools: options.catalog,
@@ -183,7 +183,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const handlesDir = userTempDir(options, 'handles');
   const handles = createHandleStore({
     dir: handlesDir,
-    ensureDir: () => ensurePrivateDir(handlesDir, false, options.uid),
+    ensureDir: () => ensureUserTempDir(handlesDir, options.uid),
     log,
   });
   const runner = createToolRunner({

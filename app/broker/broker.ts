@@ -23,7 +23,7 @@ import {
 import { userConsentableScopes } from '../shared/tool-groups.ts';
 import type { BrokerEndpoint } from '../shared/endpoint.ts';
 import type { BrokerStatus } from '../shared/bridge-contract.ts';
-import type { Result } from '../shared/result.ts';
+import { fail, ok, type Result } from '../shared/result.ts';
 import type { AuthService } from './auth/auth-service.ts';
 import type { Broker } from './broker-api.ts';
 import type { BrokerConfig } from './broker-config.ts';
@@ -44,7 +44,7 @@ import { createAdminProtocol } from './admin/admin-server-protocol.ts';
 import { createRpcServer, removeStaleSocket } from './ipc/rpc-server.ts';
 import type { RpcServer, RpcServerLimits } from './ipc/rpc-server.ts';
 import type { SetTimer } from './ipc/timers.ts';
-import { ensurePrivateDir } from './ipc/private-dir.ts';
+import { ensurePrivateDir } from '../shared/private-dir.ts';
 import { generateKey, writeKeyFile } from './ipc/key.ts';
 import type { Logger, SecretRegistry } from './log/logger.ts';
 
@@ -113,6 +113,21 @@ export class BrokerStartError extends Error {
 }
 
 export { adminEndpointFor } from './admin/admin-endpoint.ts';
+
+/**
+ * The broker's run dir (and the admin dir): created 0700 when missing, else it must already be the
+ * user's and private (app/shared/private-dir.ts) — another user must never reach the socket or read
+ * the key. Refused, the message says how to fix it.
+ */
+async function privateRunDir(dir: string, uid: number | undefined): Promise<Result<void>> {
+  const check = await ensurePrivateDir(dir, { uid });
+  if (check.ok) return ok(undefined);
+  return fail(
+    'INTERNAL',
+    `Refusing to start: ${check.problem}. Another user could reach the broker's socket or read its key. ` +
+      `Remove the directory, or make it yours and private (chown ${uid ?? ''} '${dir}' && chmod 700 '${dir}'), then start again.`,
+  );
+}
 
 export function createBroker(deps: BrokerDeps): BrokerCore {
   const { auth, logger } = deps;
@@ -196,8 +211,8 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
     adminEndpoint,
 
     async start() {
-      startError(await ensurePrivateDir(deps.endpoint.dir, { uid: deps.uid }));
-      startError(await ensurePrivateDir(adminEndpoint.dir, { uid: deps.uid }));
+      startError(await privateRunDir(deps.endpoint.dir, deps.uid));
+      startError(await privateRunDir(adminEndpoint.dir, deps.uid));
       await clients.load();
       if (!deps.isPipe) {
         // Refuse before touching the key files of a live broker.

@@ -4,25 +4,18 @@
  * running — or when the admin dir is not private to this user (nothing is sent to a socket another
  * user could have placed) — so commands can fall back to running the broker core in-process.
  */
-import { lstat, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { ADMIN_METHODS, ADMIN_PROTOCOL_VERSION, adminResultSchema } from '../broker/admin-protocol.ts';
 import type { AdminAnswer, AdminMethodName, AdminParams } from '../broker/admin-protocol.ts';
 import { adminEndpointFor } from '../broker/admin/admin-endpoint.ts';
 import type { BrokerEndpoint } from '../shared/endpoint.ts';
 import { connectRpc, type RpcClient } from '../shared/rpc-client.ts';
-import { checkPrivateDirStat } from '../broker/ipc/private-dir.ts';
+import { checkPrivate } from '../shared/private-dir.ts';
 
 export interface AdminClient {
   call<M extends Exclude<AdminMethodName, 'hello'>>(method: M, params: AdminParams<M>): Promise<AdminAnswer<M>>;
   onNotification(listener: (method: string, params: unknown) => void): void;
   close(): void;
-}
-
-async function isPrivateDir(dir: string, uid: number | undefined): Promise<boolean> {
-  if (uid === undefined) return true;
-  const st = await lstat(dir).catch(() => null);
-  if (st === null) return false;
-  return checkPrivateDirStat(dir, { isDirectory: st.isDirectory(), uid: st.uid, mode: st.mode }, uid).ok;
 }
 
 export async function connectAdmin(
@@ -31,7 +24,7 @@ export async function connectAdmin(
   uid: number | undefined = process.getuid?.(),
 ): Promise<AdminClient | null> {
   const admin = adminEndpointFor(endpoint, isPipe);
-  if (!isPipe && !(await isPrivateDir(admin.dir, uid))) return null;
+  if (!isPipe && !(await checkPrivate(admin.dir, 'directory', { uid })).ok) return null;
   let key: string;
   try {
     key = (await readFile(admin.keyPath, 'utf8')).trim();

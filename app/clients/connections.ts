@@ -11,7 +11,7 @@ import { bridgeServerSpec, type BridgeLauncher, type BridgeOptions } from './bri
 import { editConfigFile, type ConfigEditDeps, type ConfigEditOutcome } from './config-file-editor.ts';
 import { EDITORS, type EditorDefinition } from './editors/index.ts';
 import { stdioEntrySchema } from './editors/editor.ts';
-import { errnoOf } from './fs/config-fs.ts';
+import { errnoOf } from '../shared/errno.ts';
 import { entryNames, readEntry, removeEntry, setEntry, type EntryPath } from './jsonc/entry-edits.ts';
 import { parseConfig } from './jsonc/parse-config.ts';
 import { errResult, okResult, type ClientsResult } from './result.ts';

@@ -19,6 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { OsKind } from './paths.ts';
+import { errnoOf } from '../shared/errno.ts';
 
 export const AUTOSTART_FILE_NAME = 'graph-bridge.desktop';
 
@@ -191,10 +192,6 @@ export function autostartCommand(env: Readonly<Record<string, string | undefined
   return appImage !== undefined && posix.isAbsolute(appImage) ? { executable: appImage, args: [] } : command;
 }
 
-function isMissing(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
-}
-
 export function createXdgLoginItem(deps: XdgLoginItemDeps): LoginItem {
   const dir = autostartDir(deps.env, deps.homedir);
   const file = posix.join(dir, AUTOSTART_FILE_NAME);
@@ -206,7 +203,7 @@ export function createXdgLoginItem(deps: XdgLoginItemDeps): LoginItem {
       try {
         return entryStarts(await deps.fs.readFile(file, 'utf8'), command);
       } catch (err: unknown) {
-        if (isMissing(err)) return false;
+        if (errnoOf(err) === 'ENOENT') return false;
         throw err;
       }
     },
@@ -215,7 +212,7 @@ export function createXdgLoginItem(deps: XdgLoginItemDeps): LoginItem {
         try {
           await deps.fs.unlink(file);
         } catch (err: unknown) {
-          if (!isMissing(err)) {
+          if (errnoOf(err) !== 'ENOENT') {
             throw new Error(`Could not remove ${file}: ${(err as Error).message}. Delete it by hand.`, {
               cause: err,
             });

@@ -27,7 +27,8 @@ import { PROTOCOL_VERSION, type BrokerErrorCode } from '../../app/shared/constan
 import type { BrokerEndpoint } from '../../app/shared/endpoint.ts';
 import type { Logger } from '../log.ts';
 import { describeError } from '../log.ts';
-import { checkBrokerDir, type PrivateDirDeps } from './private-dir.ts';
+import type { PrivateCheckDeps } from '../../app/shared/private-dir.ts';
+import { checkBrokerDir } from './broker-trust.ts';
 import {
   ConnectionClosedError,
   createRpcClient,
@@ -52,7 +53,7 @@ export interface BrokerClientOptions {
   /** Opens the socket / pipe; rejects quickly (ENOENT/ECONNREFUSED) when nothing listens. */
   connect(path: string): Promise<Duplex>;
   readFile(path: string): Promise<string>;
-  privateDir: PrivateDirDeps;
+  privateDir: PrivateCheckDeps;
   /** Who we are: the editor name comes from MCP initialize.clientInfo (known only after initialize). */
   clientInfo(): { name: string; version: string };
   pid: number;

@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, lstat, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -270,7 +270,7 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
               s.once('error', reject);
             }),
           readFile: (p) => readFile(p, 'utf8'),
-          privateDir: { stat, lstat, uid: process.getuid?.() },
+          privateDir: { lstat, uid: process.getuid?.() },
           clientInfo: () => ({ name, version: '1.0.0' }),
           pid: process.pid,
           tools: [{ name: 'mail_send', group: 'mail', scopes: ['Mail.Send'], readOnly: false }],

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
-import { ensurePrivateDir } from '../../bridge/downloads.ts';
+import { ensureUserTempDir } from '../../bridge/downloads.ts';
 import { createHandleStore } from '../../bridge/handles/handle-store.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
 import { TOOL_GROUPS } from '../../app/shared/tool-groups.ts';
@@ -252,7 +252,7 @@ void describe('short ids and cursors across bridge processes', () => {
     assert.equal(pairs.length, 800);
     const fresh = createHandleStore({
       dir,
-      ensureDir: () => ensurePrivateDir(dir, false, undefined),
+      ensureDir: () => ensureUserTempDir(dir, undefined),
       log: { warn: () => undefined, debug: () => undefined },
     });
     for (const [value, handle] of pairs) {

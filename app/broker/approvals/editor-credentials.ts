@@ -17,7 +17,8 @@ import * as fsp from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { withFileLock, type LockFs } from '../../platform/file-lock.ts';
-import { errnoOf, isProcessAlive } from '../../platform/process.ts';
+import { errnoOf } from '../../shared/errno.ts';
+import { isProcessAlive } from '../../platform/process.ts';
 import { writeFileAtomic } from '../state/atomic-write.ts';
 
 export const EDITOR_KEYS_FILE = 'editor-keys.json';

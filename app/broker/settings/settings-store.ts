@@ -4,6 +4,7 @@
  * Environment variables (env-overrides.ts) are applied on top when loading; `saveSettings` writes only
  * what it is given (never the environment's values).
  */
+import { errnoOf } from '../../shared/errno.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writePrivateFileAtomic } from '../../platform/atomic-file.ts';
@@ -53,7 +54,7 @@ export async function readRawSettings(
   try {
     text = await readText(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { raw: {}, exists: false };
+    if (errnoOf(err) === 'ENOENT') return { raw: {}, exists: false };
     return { error: `Cannot read ${path}: ${(err as Error).message}. Check the file's permissions.` };
   }
   if (text.trim() === '') return { raw: {}, exists: true };

@@ -3,10 +3,10 @@
  * full disk) without touching real permissions. Production code passes `nodeConfigFs`.
  */
 import * as fsp from 'node:fs/promises';
-import { errnoOf } from '../../platform/process.ts';
+import { errnoOf } from '../../shared/errno.ts';
 import { errResult, type ClientsResult } from '../result.ts';
 
-export { errnoOf, isProcessAlive } from '../../platform/process.ts';
+export { isProcessAlive } from '../../platform/process.ts';
 
 export type ConfigFs = Pick<
   typeof fsp,
