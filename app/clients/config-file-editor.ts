@@ -10,7 +10,7 @@
  */
 import { constants as fsConstants } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from './fs/atomic-write.ts';
+import { writeFileAtomic } from '../platform/atomic-file.ts';
 import { pruneBackups, writeBackup } from './fs/backup.ts';
 import { errnoOf } from '../shared/errno.ts';
 import { fsErrorResult, type ConfigFs } from './fs/config-fs.ts';
@@ -141,7 +141,11 @@ async function attempt(
     return 'retry';
   }
   try {
-    await writeFileAtomic(deps.fs, file, nextText, { mode: snap.mode, ...(snap.owner ? { owner: snap.owner } : {}) });
+    await writeFileAtomic(file, nextText, {
+      fs: deps.fs,
+      mode: snap.mode,
+      ...(snap.owner ? { owner: snap.owner } : {}),
+    });
   } catch (err) {
     // The file is unchanged, so its backup would only be clutter.
     if (backup !== null) await deps.fs.unlink(backup).catch(() => undefined);

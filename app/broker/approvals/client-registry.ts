@@ -23,7 +23,8 @@ import type { BrokerStatus, ClientApproval, ToolCatalogEntry } from '../../share
 import type { Result } from '../../shared/result.ts';
 import type { ClientDecision } from '../broker-api.ts';
 import type { Logger } from '../log/logger.ts';
-import { createSerialQueue, writeFileAtomic } from '../state/atomic-write.ts';
+import { writeFileAtomic } from '../../platform/atomic-file.ts';
+import { createSerialQueue } from '../state/serial-queue.ts';
 import type { EditorCredentials } from './editor-credentials.ts';
 
 const editorRecordSchema = z.object({

@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { withFileLock, type LockFs } from '../../platform/file-lock.ts';
 import { errnoOf } from '../../shared/errno.ts';
 import { isProcessAlive } from '../../platform/process.ts';
-import { writeFileAtomic } from '../state/atomic-write.ts';
+import { writeFileAtomic } from '../../platform/atomic-file.ts';
 
 export const EDITOR_KEYS_FILE = 'editor-keys.json';
 /** An editor id: what `connect` names the editor (`cursor`, `claude-desktop`, …). */

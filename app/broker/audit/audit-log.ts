@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import { redactSecrets } from '../../shared/redact.ts';
 import { auditEntrySchema, type AuditEntry } from '../../shared/audit-contract.ts';
 import type { AuditQuery } from '../broker-api.ts';
-import { createSerialQueue } from '../state/atomic-write.ts';
+import { createSerialQueue } from '../state/serial-queue.ts';
 
 export interface AuditLogOptions {
   /** Path of the current file, e.g. <stateDir>/audit.jsonl. */

@@ -7,7 +7,7 @@
 import { errnoOf } from '../../shared/errno.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writePrivateFileAtomic } from '../../platform/atomic-file.ts';
+import { writeFileAtomic } from '../../platform/atomic-file.ts';
 import { applyEnvOverrides } from './env-overrides.ts';
 import { deriveEndpoints, type EndpointConfig } from './derive.ts';
 import { formatSettingsIssues, type SettingsProblem } from './format-issues.ts';
@@ -114,7 +114,7 @@ export async function saveSettings(
   if (!parsed.success) {
     return { ok: false, problems: formatSettingsIssues(parsed.error.issues, settings, { source: 'the new settings' }) };
   }
-  await writePrivateFileAtomic(path, `${JSON.stringify(parsed.data, null, 2)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(parsed.data, null, 2)}\n`);
   return { ok: true, settings: parsed.data };
 }
 
