@@ -14,7 +14,7 @@
  * since hello), and a pending/denied client gets the broker's own "what to do" message.
  */
 import { BRIDGE_ENV } from '../app/shared/constants.ts';
-import { type ApprovedHello, type AuditRecordParams } from '../app/shared/bridge-contract.ts';
+import type { ApprovedHello, AuditRecordParams } from '../app/shared/bridge-contract.ts';
 import { effectiveSelection, type BridgeConfig } from './config.ts';
 import type { BrokerClient } from './broker/broker-client.ts';
 import type { TokenSource } from './broker/token-source.ts';
@@ -22,8 +22,7 @@ import { createCursorCodec } from './graph/cursor.ts';
 import { createGraphApi, type AuthRequest, type GraphApiOptions, type GraphTransport } from './graph/graph-api.ts';
 import type { HandleStore } from './handles/handle-store.ts';
 import { brokerFailureToToolError } from './graph/errors.ts';
-import type { Logger } from './log.ts';
-import { describeError } from './log.ts';
+import { type Logger, describeError } from './log.ts';
 import type { LocalFiles } from './uploads/types.ts';
 import type { LocalFilesCall } from './uploads/local-files.ts';
 import {

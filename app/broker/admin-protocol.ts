@@ -48,15 +48,6 @@ export const adminErrorSchema = brokerErrorSchema.extend({
   attemptsLeft: z.number().int().min(0).optional(),
 });
 export type AdminError = z.infer<typeof adminErrorSchema>;
-export type AdminResult<T> = { ok: true; value: T } | { ok: false; error: AdminError };
-
-export function adminResultSchema<T extends z.ZodType>(value: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: adminErrorSchema }),
-  ]);
-}
-
 /** The code a person typed, for the challenge it answers. */
 export const confirmationSchema = z
   .object({ challengeId: z.string().min(1).max(64), code: z.string().regex(/^[0-9]{6}$/) })
@@ -193,7 +184,7 @@ export type AdminValue<M extends AdminMethodName> = z.infer<(typeof ADMIN_METHOD
 /** The methods that may ask for a confirmation code (the others answer with the broker's error codes only). */
 export type ConfirmableMethod = 'clients.decide' | 'approvals.decide' | 'pause' | 'settings.update';
 export type AdminAnswer<M extends AdminMethodName> = M extends ConfirmableMethod
-  ? AdminResult<AdminValue<M>>
+  ? Result<AdminValue<M>, AdminError>
   : Result<AdminValue<M>>;
 
 export const ADMIN_SOCKET_NAME = 'admin.sock';

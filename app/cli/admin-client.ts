@@ -5,8 +5,15 @@
  * user could have placed) — so commands can fall back to running the broker core in-process.
  */
 import { readFile } from 'node:fs/promises';
-import { ADMIN_METHODS, ADMIN_PROTOCOL_VERSION, adminResultSchema } from '../broker/admin-protocol.ts';
-import type { AdminAnswer, AdminMethodName, AdminParams } from '../broker/admin-protocol.ts';
+import {
+  ADMIN_METHODS,
+  ADMIN_PROTOCOL_VERSION,
+  adminErrorSchema,
+  type AdminAnswer,
+  type AdminMethodName,
+  type AdminParams,
+} from '../broker/admin-protocol.ts';
+import { resultSchema } from '../shared/bridge-contract.ts';
 import { adminEndpointFor } from '../broker/admin/admin-endpoint.ts';
 import type { BrokerEndpoint } from '../shared/endpoint.ts';
 import { connectRpc, type RpcClient } from '../shared/rpc-client.ts';
@@ -37,7 +44,7 @@ export async function connectAdmin(
   } catch {
     return null;
   }
-  const hello = adminResultSchema(ADMIN_METHODS.hello.result).safeParse(
+  const hello = resultSchema(ADMIN_METHODS.hello.result, adminErrorSchema).safeParse(
     await rpc.call('hello', { protocolVersion: ADMIN_PROTOCOL_VERSION, key }).catch(() => null),
   );
   if (!hello.success || !hello.data.ok) {
@@ -48,7 +55,7 @@ export async function connectAdmin(
     async call(method, params) {
       const raw = await rpc.call(method, params);
       // Only the confirmable methods answer with the admin-only error codes (admin-protocol.ts).
-      return adminResultSchema(ADMIN_METHODS[method].result).parse(raw) as AdminAnswer<typeof method>;
+      return resultSchema(ADMIN_METHODS[method].result, adminErrorSchema).parse(raw) as AdminAnswer<typeof method>;
     },
     onNotification: (l) => rpc.onNotification(l),
     close: () => rpc.close(),

@@ -9,7 +9,7 @@
  *   args = [<repo>/dist/bridge.js]; the broker is started with [node, <repo>/dist/cli.js, agent].
  */
 import { BRIDGE_ENV } from '../shared/constants.ts';
-import { type ToolGroup } from '../shared/tool-groups.ts';
+import type { ToolGroup } from '../shared/tool-groups.ts';
 
 export interface BridgeLauncher {
   /** Absolute path of the executable the editor runs. */

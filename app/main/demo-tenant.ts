@@ -21,7 +21,7 @@ import type { Result } from '../shared/result.ts';
 import { loadSettings, readRawSettings, saveSettings, settingsPath } from '../broker/settings/settings-store.ts';
 import type { Settings } from '../broker/settings/settings-schema.ts';
 import type { DemoPort } from './window-handlers.ts';
-import type { DemoTryResult, WindowResult } from '../shared/window-contract.ts';
+import type { DemoTryResult, WindowError } from '../shared/window-contract.ts';
 
 /** test/emulator/main.ts prints its ready line with this prefix, typed by EmulatorReady. */
 export const EMULATOR_READY_PREFIX = 'graph-bridge-emulator-ready ';
@@ -289,7 +289,7 @@ export async function writeDemoSettings(
   deps: DemoSettingsDeps,
   ready: EmulatorReady,
   caDir: string,
-): Promise<WindowResult<{ settings: Settings; backup: string | null }>> {
+): Promise<Result<{ settings: Settings; backup: string | null }, WindowError>> {
   const path = settingsPath(deps.configDir);
   const current = await readRawSettings(path, (p) => deps.readText(p));
   if ('error' in current) {
@@ -366,7 +366,7 @@ export function demoMessage(ready: EmulatorReady, backup: string | null): string
 
 export function createDemoPort(deps: DemoPortDeps): DemoPort {
   return {
-    async start(): Promise<WindowResult<DemoTryResult>> {
+    async start(): Promise<Result<DemoTryResult, WindowError>> {
       const started = await deps.emulator.start();
       if (!started.ok) return started;
       const ready = started.value;

@@ -16,7 +16,7 @@ import { createBroker, type BrokerCore } from '../broker/broker.ts';
 import { brokerConfigFromSettings, brokerPlacement, type BrokerConfig } from '../broker/broker-config.ts';
 import { createLogger, createSecretRegistry, type Logger } from '../broker/log/logger.ts';
 import { fail, ok, type Result } from '../shared/result.ts';
-import { type BrokerStatus } from '../shared/bridge-contract.ts';
+import type { BrokerStatus } from '../shared/bridge-contract.ts';
 import { deriveEndpoints, type EndpointConfig } from '../broker/settings/derive.ts';
 import type { Settings } from '../broker/settings/settings-schema.ts';
 import { loadSettings } from '../broker/settings/settings-store.ts';

@@ -49,11 +49,15 @@ export const brokerErrorSchema = z.object({
 });
 export type BrokerError = z.infer<typeof brokerErrorSchema>;
 
-/** A typed result: the domain error channel. */
-export function resultSchema<T extends z.ZodType>(value: T) {
+/**
+ * A typed result on the wire (result.ts `Result`): `{ok:true, value}` or `{ok:false, error}` with the
+ * broker's error, or the error schema given (the admin channel's, the window's).
+ */
+export function resultSchema<T extends z.ZodType, E extends z.ZodType = typeof brokerErrorSchema>(value: T, error?: E) {
+  const errorSchema = (error ?? brokerErrorSchema) as E;
   return z.discriminatedUnion('ok', [
     z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: brokerErrorSchema }),
+    z.object({ ok: z.literal(false), error: errorSchema }),
   ]);
 }
 

@@ -25,8 +25,8 @@ import {
 } from '../../app/shared/bridge-contract.ts';
 import { PROTOCOL_VERSION, type BrokerErrorCode } from '../../app/shared/constants.ts';
 import type { BrokerEndpoint } from '../../app/shared/endpoint.ts';
-import type { Logger } from '../log.ts';
-import { describeError } from '../log.ts';
+import type { Result } from '../../app/shared/result.ts';
+import { type Logger, describeError } from '../log.ts';
 import type { PrivateCheckDeps } from '../../app/shared/private-dir.ts';
 import { checkBrokerDir } from './broker-trust.ts';
 import {
@@ -43,7 +43,8 @@ export interface BridgeFailure extends Omit<BrokerError, 'code'> {
   code: BridgeFailureCode;
 }
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: BridgeFailure };
+/** The bridge's result: the shared Result with the bridge's own failures added to the broker's codes. */
+export type Outcome<T> = Result<T, BridgeFailure>;
 
 export const START_HINT =
   'Start Graph Bridge from its tray icon (open the Graph Bridge app) or run `graph-bridge agent` in a terminal, then try again.';

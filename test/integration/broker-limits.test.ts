@@ -17,7 +17,7 @@ import { startAgentProcess } from '../helpers/agent-process.ts';
 import { connectRpc } from '../../app/shared/rpc-client.ts';
 import { MAX_UNAUTHENTICATED_CONNECTIONS, PROTOCOL_VERSION, RPC_ERROR } from '../../app/shared/constants.ts';
 import { resultSchema, tokenGetResultSchema } from '../../app/shared/bridge-contract.ts';
-import { type BrokerEndpoint } from '../../app/shared/endpoint.ts';
+import type { BrokerEndpoint } from '../../app/shared/endpoint.ts';
 
 let emulator: RunningEmulator;
 before(async () => {

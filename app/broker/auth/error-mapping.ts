@@ -6,8 +6,8 @@
  * an instance of a different class with the same fields).
  */
 import { needsAdminConsent } from '../../shared/tool-groups.ts';
-import { type BrokerError } from '../../shared/bridge-contract.ts';
-import { type BrokerErrorCode } from '../../shared/constants.ts';
+import type { BrokerError } from '../../shared/bridge-contract.ts';
+import type { BrokerErrorCode } from '../../shared/constants.ts';
 import { missingScopes } from './scopes.ts';
 
 /** For the person at the terminal or tray (CLI output, sign-in results). */

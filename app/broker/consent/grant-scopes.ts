@@ -4,7 +4,7 @@
  * never mixed with Graph scopes), or the explicit scopes of `graph-bridge consent <scope…>`.
  */
 import { userConsentableScopes, type ToolGroup } from '../../shared/tool-groups.ts';
-import { type Result } from '../../shared/result.ts';
+import type { Result } from '../../shared/result.ts';
 import type { BrokerConfig } from '../broker-config.ts';
 
 export type GrantTarget = { group: ToolGroup } | { scopes: string[] };

@@ -8,6 +8,7 @@ import { errnoOf } from '../../shared/errno.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../platform/atomic-file.ts';
+import type { Result } from '../../shared/result.ts';
 import { applyEnvOverrides } from './env-overrides.ts';
 import { deriveEndpoints, type EndpointConfig } from './derive.ts';
 import { formatSettingsIssues, type SettingsProblem } from './format-issues.ts';
@@ -25,12 +26,13 @@ export interface LoadedSettings {
   envOrigins: Record<string, string>;
 }
 
-export type SettingsResult =
-  | { ok: true; value: LoadedSettings }
-  | {
-      ok: false;
-      error: { code: 'SETTINGS_INVALID' | 'SETTINGS_UNREADABLE'; message: string; problems: SettingsProblem[] };
-    };
+export interface SettingsLoadError {
+  code: 'SETTINGS_INVALID' | 'SETTINGS_UNREADABLE';
+  message: string;
+  problems: SettingsProblem[];
+}
+
+export type SettingsResult = Result<LoadedSettings, SettingsLoadError>;
 
 export interface LoadSettingsOptions {
   configDir: string;

@@ -27,10 +27,11 @@ import {
 } from '../../clients/connections.ts';
 import { EDITORS } from '../../clients/editors/index.ts';
 import { isProcessAlive, nodeConfigFs } from '../../clients/fs/config-fs.ts';
-import type { ClientsResult } from '../../clients/result.ts';
+import type { ClientsError } from '../../clients/result.ts';
 import { EDITOR_IDS, type EditorId } from '../../platform/editor-paths.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, usageError, type CliDeps, type CommandSpec } from '../command.ts';
+import type { Result } from '../../shared/result.ts';
 
 /** Hosts that know better (the tray) pass their own launcher; the CLI derives it from its own process. */
 export type ConnectDeps = CliDeps & { bridgeLauncher?: BridgeLauncher; clients?: Partial<ClientsContext> };
@@ -138,7 +139,11 @@ async function bridgeOptions(
   return options;
 }
 
-function reportChange(deps: ConnectDeps, verb: 'connect' | 'disconnect', r: ClientsResult<ConnectOutcome>): number {
+function reportChange(
+  deps: ConnectDeps,
+  verb: 'connect' | 'disconnect',
+  r: Result<ConnectOutcome, ClientsError>,
+): number {
   if (!r.ok) {
     deps.stderr.write(`graph-bridge: ${r.error.message}\n`);
     return EXIT.FAILURE;

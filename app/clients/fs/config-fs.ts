@@ -4,7 +4,8 @@
  */
 import * as fsp from 'node:fs/promises';
 import { errnoOf } from '../../shared/errno.ts';
-import { errResult, type ClientsResult } from '../result.ts';
+import { errResult, type ClientsError } from '../result.ts';
+import type { Result } from '../../shared/result.ts';
 
 export { isProcessAlive } from '../../platform/process.ts';
 
@@ -16,7 +17,12 @@ export type ConfigFs = Pick<
 export const nodeConfigFs: ConfigFs = fsp;
 
 /** Maps an unexpected file-system error to a user-facing result that says what to do. */
-export function fsErrorResult<T>(err: unknown, action: string, file: string, editorHint: string): ClientsResult<T> {
+export function fsErrorResult<T>(
+  err: unknown,
+  action: string,
+  file: string,
+  editorHint: string,
+): Result<T, ClientsError> {
   const code = errnoOf(err);
   const detail = err instanceof Error ? err.message : String(err);
   switch (code) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { afterEach, beforeEach, test } from 'node:test';
 import { resolveBrokerEndpoint } from '../../../../app/shared/endpoint.ts';
-import { type ApprovedHello } from '../../../../app/shared/bridge-contract.ts';
+import type { ApprovedHello } from '../../../../app/shared/bridge-contract.ts';
 import {
   APPROVAL_DEADLINE_MARGIN_MS,
   BROKER_DEADLINES_MS,
