@@ -36,7 +36,6 @@ import { createConfirmations, type ShowConfirmation } from './admin/confirmation
 import type { SettingsControl } from './admin/settings-control.ts';
 import { createWriteApprovals } from './approvals/write-approvals.ts';
 import type { WritePolicy } from './approvals/write-approvals.ts';
-import { createConsentQueue } from './consent/consent-queue.ts';
 import { grantScopesFor } from './consent/grant-scopes.ts';
 import { composeStatus } from './status/compose-status.ts';
 import { createBridgeProtocol } from './ipc/bridge-protocol.ts';
@@ -179,14 +178,12 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
     rememberAllowed: (tool) => clients.rememberToolAllowed(tool),
     onChange: changed,
   });
-  const consent = createConsentQueue({ now, newId, onChange: changed });
   const audit = createAuditLog({ filePath: join(deps.stateDir, 'audit.jsonl') });
   const bridgeProtocol = createBridgeProtocol({
     version: deps.version,
     auth,
     clients,
     writes,
-    consent,
     audit,
     config: deps.config,
     isPaused: () => paused,
@@ -281,7 +278,7 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
         readOnly: cfg.readOnly,
         clients: clients.list(),
         pendingApprovals: writes.list(),
-        pendingConsent: auth.pendingConsent?.() ?? consent.list(),
+        pendingConsent: auth.pendingConsent(),
       });
     },
     adminStatus() {
@@ -314,7 +311,6 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
       const scopes = grantScopesFor(target, deps.config());
       if (!scopes.ok) return scopes;
       const result = await auth.grantConsent(scopes.value, options);
-      if (result.ok) consent.resolveGranted([...auth.snapshot().grantedScopes, ...result.value]);
       changed();
       return result;
     },

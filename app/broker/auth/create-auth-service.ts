@@ -61,7 +61,7 @@ import {
   SignInTimeoutError,
   type InteractiveTimers,
 } from './interactive.ts';
-import { normalizeScopes, OIDC_SCOPES, scopeKey } from './scopes.ts';
+import { normalizeScopes, OIDC_SCOPES, scopeKey } from '../../shared/scopes.ts';
 import { createSingleFlight } from './single-flight.ts';
 import { openTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache.ts';
 
@@ -94,9 +94,6 @@ export interface AuthServiceDeps {
 
 /** The production service plus diagnostics the host may show. */
 export interface ProductionAuthService extends AuthService {
-  pendingConsent(): ConsentItem[];
-  onConsentNeeded(listener: (item: ConsentItem) => void): () => void;
-  dismissConsent(id: string): boolean;
   /** Why the OS broker is or is not used. */
   readonly brokerDetail: string;
   /** Paths of the cache marker/lock files (for diagnostics and tests). */
@@ -194,7 +191,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
 
   const listeners = new Set<() => void>();
   const consentListeners = new Set<(item: ConsentItem) => void>();
-  const consent = createConsentQueue(now);
+  const consent = createConsentQueue({ now });
   const flights = createSingleFlight<SilentOutcome>();
   const tokenState = new Map<string, AccountTokenState>();
   let accounts: AccountInfo[] = [];
@@ -283,6 +280,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
           (err) => log('warn', `auth: OS broker unavailable for silent token (${describeMsalError(err)})`),
         );
         recordResult(result, !result.fromCache);
+        consent.resolve(result.scopes);
         emit();
         return { result: { ok: true, value: toTokenResult(result, account) }, fromCache: result.fromCache };
       } catch (err) {

@@ -8,7 +8,7 @@
 import { needsAdminConsent } from '../../shared/tool-groups.ts';
 import type { BrokerError } from '../../shared/bridge-contract.ts';
 import type { BrokerErrorCode } from '../../shared/constants.ts';
-import { missingScopes } from './scopes.ts';
+import { missingScopes } from '../../shared/scopes.ts';
 
 /** For the person at the terminal or tray (CLI output, sign-in results). */
 export const SIGN_IN_REMEDY = 'Run `graph-bridge login` or use Sign in… in the Graph Bridge tray menu.';

@@ -30,7 +30,6 @@ import type { AuthService } from '../auth/auth-service.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { ClientRegistry } from '../approvals/client-registry.ts';
 import type { WriteApprovals } from '../approvals/write-approvals.ts';
-import type { ConsentQueue } from '../consent/consent-queue.ts';
 import type { BrokerConfig } from '../broker-config.ts';
 import type { Logger, SecretRegistry } from '../log/logger.ts';
 import type { RpcMethod, RpcProtocol } from './rpc-connection.ts';
@@ -52,7 +51,6 @@ export interface BridgeProtocolDeps {
   auth: AuthService;
   clients: ClientRegistry;
   writes: WriteApprovals;
-  consent: ConsentQueue;
   audit: AuditLog;
   config: () => BrokerConfig;
   isPaused: () => boolean;
@@ -156,12 +154,8 @@ export function createBridgeProtocol(deps: BridgeProtocolDeps): BridgeProtocol {
     });
     if (result.ok) {
       deps.secrets.add(result.value.accessToken);
-      deps.consent.resolveGranted(result.value.grantedScopes);
     } else {
-      // The production AuthService keeps its own consent queue; the broker's is for those that don't.
-      if (result.error.code === 'CONSENT_REQUIRED' && deps.auth.pendingConsent === undefined) {
-        deps.consent.add(result.error.missingScopes ?? p.scopes, s.client);
-      }
+      // A CONSENT_REQUIRED answer has queued a consent item in the auth service (auth/consent-queue.ts).
       deps.logger.info(
         `token.get for "${s.client}"${p.tool === undefined ? '' : ` (${p.tool})`}: ${result.error.code}`,
       );
