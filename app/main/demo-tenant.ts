@@ -18,6 +18,7 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Result } from '../shared/result.ts';
+import { errnoOf } from '../shared/errno.ts';
 import { loadSettings, readRawSettings, saveSettings, settingsPath } from '../broker/settings/settings-store.ts';
 import type { Settings } from '../broker/settings/settings-schema.ts';
 import type { DemoPort } from './window-handlers.ts';
@@ -182,7 +183,7 @@ export function createDemoEmulator(deps: DemoEmulatorDeps): DemoEmulator {
       });
       proc.once('error', (err) => {
         const hint =
-          (err as NodeJS.ErrnoException).code === 'ENOENT'
+          errnoOf(err) === 'ENOENT'
             ? ` "${deps.nodeCommand}" was not found: install Node.js 20 or later and make sure it is on PATH.`
             : '';
         settle(failure(`Could not start the demo tenant: ${err.message}.${hint}`));

@@ -10,6 +10,7 @@
  * The registrar is `ipcMain` in production and a fake in unit tests.
  */
 import { redactSecrets } from '../shared/redact.ts';
+import { isOwnPage } from './window-security.ts';
 import {
   isWindowChannel,
   WINDOW_REQUESTS,
@@ -129,16 +130,6 @@ export interface TrustedWindow {
   pageUrl: string;
 }
 
-function sameDocument(a: string, b: string): boolean {
-  try {
-    const x = new URL(a);
-    const y = new URL(b);
-    return x.protocol === y.protocol && x.host === y.host && x.pathname === y.pathname;
-  } catch {
-    return false;
-  }
-}
-
 /** Only our window, only its main frame, only while it shows our page. */
 export function createTrustedSenderCheck(trusted: TrustedWindow): (event: InvokeEventLike) => boolean {
   const page = new URL(trusted.pageUrl);
@@ -150,6 +141,6 @@ export function createTrustedSenderCheck(trusted: TrustedWindow): (event: Invoke
     if (id === undefined || event.sender.id !== id) return false;
     const frame = event.senderFrame;
     if (frame === null || frame.parent !== null) return false;
-    return sameDocument(frame.url, trusted.pageUrl);
+    return isOwnPage(frame.url, trusted.pageUrl);
   };
 }
