@@ -17,9 +17,18 @@ const platformBan = {
   message: 'Only app/platform reads process.platform: add the difference to app/platform and inject it.',
 };
 
-/** no-restricted-imports patterns for a folder. */
+/**
+ * A `..` after a named segment (`app/shared/../broker`, `./../broker`) walks out of a folder the
+ * patterns below allow: import paths must be written normalized, so the folder rules see where they go.
+ */
+const unnormalized = {
+  regex: '(^|/)(?!\\.\\.(/|$))[^/]+/\\.\\.(/|$)',
+  message: 'Write the import path normalized (no `..` after a folder name): boundary rules read the path as written.',
+};
+
+/** no-restricted-imports patterns for a folder (every folder also gets `unnormalized`). */
 function restrict({ paths = [], patterns = [] }) {
-  return ['error', { paths, patterns }];
+  return ['error', { paths, patterns: [...patterns, unnormalized] }];
 }
 
 /**
