@@ -9,25 +9,20 @@ import { checkPrivate, type PrivateCheckDeps } from '../../app/shared/private-di
 export type TrustCheck = { ok: true } | { ok: false; missing: boolean; message: string };
 
 export async function checkBrokerDir(dir: string, keyPath: string, deps: PrivateCheckDeps): Promise<TrustCheck> {
-  const dirCheck = await checkPrivate(dir, 'directory', deps);
-  if (!dirCheck.ok) {
-    return dirCheck.missing
-      ? { ok: false, missing: true, message: `Graph Bridge is not running (no ${dir}).` }
-      : {
-          ok: false,
-          missing: false,
-          message: `Refusing to talk to the broker: ${dirCheck.problem}. Another user may be impersonating Graph Bridge: remove the directory (or make it private: \`chmod 700 '${dir}'\`) and restart Graph Bridge.`,
-        };
-  }
-  const keyCheck = await checkPrivate(keyPath, 'file', deps);
-  if (!keyCheck.ok) {
-    return keyCheck.missing
-      ? { ok: false, missing: true, message: `Graph Bridge is not running (no ${keyPath}).` }
-      : {
-          ok: false,
-          missing: false,
-          message: `Refusing to talk to the broker: ${keyCheck.problem}. Restart Graph Bridge to recreate it.`,
-        };
+  const checks = [
+    {
+      path: dir,
+      kind: 'directory',
+      remedy: `Another user may be impersonating Graph Bridge: remove the directory (or make it private: \`chmod 700 '${dir}'\`) and restart Graph Bridge.`,
+    },
+    { path: keyPath, kind: 'file', remedy: 'Restart Graph Bridge to recreate it.' },
+  ] as const;
+  for (const { path, kind, remedy } of checks) {
+    const check = await checkPrivate(path, kind, deps);
+    if (check.ok) continue;
+    return check.missing
+      ? { ok: false, missing: true, message: `Graph Bridge is not running (no ${path}).` }
+      : { ok: false, missing: false, message: `Refusing to talk to the broker: ${check.problem}. ${remedy}` };
   }
   return { ok: true };
 }
