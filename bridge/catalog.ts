@@ -6,10 +6,14 @@ import type { ToolCatalogEntry } from '../app/shared/bridge-contract.ts';
 import type { BridgeConfig } from './config.ts';
 import { apiRequestTools } from './tools/api-request.ts';
 import { calendarTools } from './tools/calendar.ts';
+import { contactsTools } from './tools/contacts.ts';
 import { filesTools } from './tools/files.ts';
 import { graphRequestTools } from './tools/graph-request.ts';
 import { mailTools } from './tools/mail.ts';
+import { notesTools } from './tools/notes.ts';
+import { plannerTools } from './tools/planner.ts';
 import { profileTools } from './tools/profile.ts';
+import { searchTools } from './tools/search.ts';
 import { tasksTools } from './tools/tasks.ts';
 import { teamsTools } from './tools/teams.ts';
 import type { ToolDefinition } from './tools/tool.ts';
@@ -21,6 +25,10 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...filesTools,
   ...teamsTools,
   ...tasksTools,
+  ...contactsTools,
+  ...searchTools,
+  ...notesTools,
+  ...plannerTools,
   ...graphRequestTools,
   ...apiRequestTools,
 ];

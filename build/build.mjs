@@ -23,6 +23,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUNDLE_EXTERNALS } from './externals.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdirArg = process.argv.find((a) => a.startsWith('--outdir='));
@@ -37,8 +38,8 @@ const want = (name) => only === null || only.has(name);
 const importMetaShim = "const __gbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 /** jsonc-parser's UMD "main" hides its requires from the bundler: use its ES module build. */
 const jsoncAlias = { alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } };
-/** Native or OS-specific modules loaded from node_modules at run time (rebuilt for Electron when packaged). */
-const nativeExternals = ['keytar', '@azure/msal-node-runtime', '@azure/msal-node-extensions', 'electron'];
+/** Native or OS-specific modules loaded from node_modules at run time (the only ones packaged: externals.mjs). */
+const nativeExternals = [...BUNDLE_EXTERNALS];
 
 const common = {
   bundle: true,

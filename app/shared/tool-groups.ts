@@ -4,7 +4,20 @@
  * Zod-free: the bridge's fast start filters its tool list by group before it may load zod.
  */
 
-export const TOOL_GROUPS = ['profile', 'mail', 'calendar', 'files', 'teams', 'tasks', 'graph', 'api'] as const;
+export const TOOL_GROUPS = [
+  'profile',
+  'mail',
+  'calendar',
+  'files',
+  'teams',
+  'tasks',
+  'contacts',
+  'search',
+  'notes',
+  'planner',
+  'graph',
+  'api',
+] as const;
 export type ToolGroup = (typeof TOOL_GROUPS)[number];
 
 /** The groups a new settings.json enables (settings `toolGroups` default). */
@@ -43,28 +56,48 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
   profile: {
     read: ['User.Read', 'User.ReadBasic.All', 'People.Read'],
     write: [],
-    description: 'Your profile, people you work with, and the directory',
+    description: 'Your profile, people you work with, managers, presence and the directory',
+    // Presence: your own (get_presence without users), other people's.
+    onDemand: { read: ['Presence.Read', 'Presence.Read.All'], write: [] },
   },
   mail: {
     read: ['Mail.Read'],
     write: ['Mail.ReadWrite', 'Mail.Send'],
     description: 'Read, draft and send mail',
-    // A mailbox shared with the user (the `mailbox` parameter of the mail tools).
-    onDemand: { read: ['Mail.Read.Shared'], write: ['Mail.ReadWrite.Shared', 'Mail.Send.Shared'] },
+    // A mailbox shared with the user (the `mailbox` parameter of the mail tools); inbox rules.
+    onDemand: {
+      read: ['Mail.Read.Shared', 'MailboxSettings.Read'],
+      write: ['Mail.ReadWrite.Shared', 'Mail.Send.Shared'],
+    },
   },
   calendar: {
     read: ['Calendars.Read'],
     write: ['Calendars.ReadWrite'],
-    description: 'Read events, create events, respond to invitations',
+    description: 'Read calendars and events; create, change and cancel events; respond to invitations',
+    // Another person's calendar read from their mailbox (the `calendar` parameter given an email).
+    onDemand: { read: ['Calendars.Read.Shared'], write: [] },
   },
   files: { read: ['Files.Read'], write: ['Files.ReadWrite'], description: 'OneDrive files' },
   teams: {
-    read: ['Chat.Read', 'Team.ReadBasic.All', 'ChannelMessage.Read.All'],
-    write: ['ChatMessage.Send'],
-    description: 'Teams chats and channel messages',
+    read: ['Chat.Read', 'Team.ReadBasic.All', 'Channel.ReadBasic.All', 'ChannelMessage.Read.All'],
+    // User.ReadBasic.All: who a new chat is with (the approval names them, and members are bound by id).
+    write: ['ChatMessage.Send', 'ChannelMessage.Send', 'Chat.Create', 'User.ReadBasic.All'],
+    description: 'Teams chats, channels and channel messages',
     adminConsent: ['ChannelMessage.Read.All'],
   },
   tasks: { read: ['Tasks.Read'], write: ['Tasks.ReadWrite'], description: 'Microsoft To Do lists and tasks' },
+  contacts: { read: ['Contacts.Read'], write: ['Contacts.ReadWrite'], description: 'Your Outlook contacts' },
+  search: {
+    read: ['Mail.Read', 'Calendars.Read'],
+    write: [],
+    description: 'Microsoft Search across mail, events, files, sites and list items',
+    // Searching files (driveItem) and SharePoint (site, listItem) reads everything the user can reach.
+    onDemand: { read: ['Files.Read.All', 'Sites.Read.All'], write: [] },
+  },
+  // Notes.Create: create pages (and read notebook/section names), not edit or delete existing notes.
+  notes: { read: ['Notes.Read'], write: ['Notes.Create'], description: 'OneNote notebooks, sections and pages' },
+  // Plans of the user's groups need no Group.Read.All: Tasks.Read/Tasks.ReadWrite cover them (and To Do).
+  planner: { read: ['Tasks.Read'], write: ['Tasks.ReadWrite'], description: 'Microsoft Planner plans and tasks' },
   graph: {
     read: ['User.Read'],
     write: [],

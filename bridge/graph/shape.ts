@@ -22,8 +22,8 @@ export function truncateText(text: string, max: number, what = 'text'): Truncate
   };
 }
 
-/** Graph itemBody -> plain text. */
-export function bodyToText(body: { contentType?: string; content?: string } | undefined | null): string {
+/** Graph itemBody -> plain text (takes microsoft-graph-types' ItemBody, whose fields may be null). */
+export function bodyToText(body: { contentType?: string | null; content?: string | null } | undefined | null): string {
   if (!body?.content) return '';
   return body.contentType?.toLowerCase() === 'html' ? htmlToText(body.content) : body.content.trim();
 }

@@ -22,6 +22,15 @@ export const HANDLE_PREFIX = {
   taskList: 'l',
   task: 't',
   user: 'u',
+  attachment: 'a',
+  calendar: 'k',
+  contact: 'q',
+  channel: 'h',
+  noteSection: 'n',
+  notePage: 'r',
+  plan: 'j',
+  bucket: 'b',
+  plannerTask: 'z',
   cursor: 'p',
 } as const;
 export type HandleKind = keyof typeof HANDLE_PREFIX;

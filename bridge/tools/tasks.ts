@@ -1,8 +1,10 @@
 /**
- * Microsoft To Do tools: list_task_lists, list_tasks, create_task, complete_task.
- * Graph: /me/todo/lists, /me/todo/lists/{id}/tasks, POST …/tasks, PATCH …/tasks/{id}.
+ * Microsoft To Do tools: list_task_lists, list_tasks, create_task, update_task (update, complete,
+ * reopen, delete). Graph: /me/todo/lists, /me/todo/lists/{id}/tasks, POST …/tasks, GET/PATCH/DELETE
+ * …/tasks/{id}. Results are text only.
  */
 import { z } from 'zod';
+import type { TodoTask, TodoTaskList } from '@microsoft/microsoft-graph-types';
 import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from './tool.ts';
 import { CREATE_ANNOTATIONS, READ_ANNOTATIONS, defineTool, safeZoneName } from './shared/define.ts';
@@ -15,45 +17,25 @@ import { toWallDateTime } from './shared/time.ts';
 const READ = GROUP_SCOPES.tasks.read;
 const WRITE = GROUP_SCOPES.tasks.write;
 
-interface GraphTaskList {
+type GraphTaskList = TodoTaskList & { id: string };
+type GraphTask = TodoTask & { id: string };
+
+interface ShapedList {
   id: string;
-  displayName?: string | null;
-  isOwner?: boolean;
-  isShared?: boolean;
+  displayName: string;
   wellknownListName?: string;
+  isShared?: boolean;
 }
 
-interface GraphTask {
+interface ShapedTask {
   id: string;
-  title?: string | null;
-  status?: string;
+  title: string;
+  status: string;
   importance?: string;
-  createdDateTime?: string;
-  lastModifiedDateTime?: string;
-  completedDateTime?: { dateTime?: string; timeZone?: string } | null;
-  dueDateTime?: { dateTime?: string; timeZone?: string } | null;
-  body?: { contentType?: string; content?: string } | null;
+  /** Due date-time with its zone, e.g. "2026-05-04T00:00:00 UTC". */
+  due?: string;
+  notes?: string;
 }
-
-const listShape = z.object({
-  id: z.string(),
-  displayName: z.string(),
-  wellknownListName: z.string().optional(),
-  isShared: z.boolean().optional(),
-});
-type ShapedList = z.infer<typeof listShape>;
-
-const taskShape = z.object({
-  id: z.string(),
-  title: z.string(),
-  status: z.string(),
-  importance: z.string().optional(),
-  due: z.string().optional().describe('Due date-time with its zone, e.g. "2026-05-04T00:00:00 UTC"'),
-  completed: z.string().optional(),
-  notes: z.string().optional(),
-  created: z.string().optional(),
-});
-type ShapedTask = z.infer<typeof taskShape>;
 
 function shapeList(l: GraphTaskList, id: string): ShapedList {
   const out: ShapedList = { id, displayName: plainLine(l.displayName, 200) || '(unnamed)' };
@@ -67,10 +49,8 @@ function shapeTask(t: GraphTask, id: string, notesChars: number): ShapedTask {
   if (t.importance && t.importance !== 'normal') out.importance = t.importance;
   if (t.dueDateTime?.dateTime)
     out.due = `${t.dueDateTime.dateTime.replace(/\.\d+$/, '')} ${t.dueDateTime.timeZone ?? 'UTC'}`;
-  if (t.completedDateTime?.dateTime) out.completed = t.completedDateTime.dateTime.replace(/\.\d+$/, '');
   const notes = withoutControls(bodyToText(t.body));
   if (notes) out.notes = clip(notes, notesChars);
-  if (t.createdDateTime) out.created = t.createdDateTime;
   return out;
 }
 
@@ -98,7 +78,7 @@ async function listName(ctx: ToolContext, listId: string): Promise<string> {
   let cursor: string | undefined;
   for (let i = 0; i < 5; i++) {
     const page = await ctx.graph.page<GraphTaskList>(
-      { method: 'GET', path: '/me/todo/lists', pathTemplate: '/me/todo/lists', scopes: WRITE },
+      { method: 'GET', path: '/me/todo/lists', pathTemplate: '/me/todo/lists', scopes: READ },
       cursor,
     );
     const found = page.items.find((l) => l.id === listId);
@@ -111,19 +91,26 @@ async function listName(ctx: ToolContext, listId: string): Promise<string> {
 
 // ------------------------------------------------------------------------------------------------
 
+const listIdInput = z.string().min(1).max(500).describe('From list_task_lists.');
+const timeZoneInput = z.string().default('UTC').describe('Zone of dueDate (IANA or Windows). Default UTC.');
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function dueOf(dueDate: string, timeZone: string): { dateTime: string; timeZone: string } {
+  if (!safeZoneName(timeZone)) throw new ToolError('INVALID_INPUT', `timeZone "${timeZone}" is not a time zone name.`);
+  return toWallDateTime(`${dueDate}T00:00:00`, timeZone, 'dueDate');
+}
+
 const listTaskLists = defineTool({
   name: 'list_task_lists',
   group: 'tasks',
   title: 'List To Do lists',
-  description:
-    "Lists the signed-in user's Microsoft To Do task lists (name, id; the default list is marked). Use the id with list_tasks or create_task.",
+  description: 'Lists your Microsoft To Do task lists (name, id; the default list is marked).',
   scopes: READ,
   write: false,
   inputSchema: { cursor: cursorInput },
-  outputSchema: { lists: z.array(listShape), nextCursor: z.string().nullable() },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
-    return listPage(
+    const { text } = await listPage(
       ctx,
       { method: 'GET', path: '/me/todo/lists', pathTemplate: '/me/todo/lists', scopes: READ },
       input.cursor,
@@ -132,10 +119,11 @@ const listTaskLists = defineTool({
         idKind: 'taskList',
         shape: shapeList,
         line: listLine,
-        head: (items) => `${items.length} list(s); [id] for list_tasks or create_task:`,
+        head: (items) => `${items.length} list(s); [id] is listId:`,
         hint: 'get the rest with the cursor',
       },
     );
+    return { text };
   },
 });
 
@@ -144,23 +132,22 @@ const listTasks = defineTool({
   group: 'tasks',
   title: 'List To Do tasks',
   description:
-    'Lists tasks in one To Do list (list id from list_task_lists): title, status, importance, due date, notes and id. ' +
-    'Open tasks only unless includeCompleted is true. Pages with a cursor.',
+    'Lists tasks of one To Do list: title, status, importance, due date, notes and id. Open tasks only unless ' +
+    'includeCompleted.',
   scopes: READ,
   write: false,
   inputSchema: {
-    listId: z.string().min(1).max(500).describe('Task list id from list_task_lists.'),
-    includeCompleted: z.boolean().default(false).describe('Also list completed tasks.'),
-    top: z.number().int().min(1).max(100).default(50).describe('Tasks per page (1–100).'),
+    listId: listIdInput,
+    includeCompleted: z.boolean().default(false),
+    top: z.number().int().min(1).max(100).default(50),
     cursor: cursorInput,
   },
-  outputSchema: { tasks: z.array(taskShape), nextCursor: z.string().nullable() },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const query: Record<string, string | number> = { $top: input.top };
     if (!input.includeCompleted) query.$filter = "status ne 'completed'";
     const listId = await resolveId(ctx, 'taskList', input.listId);
-    return listPage(
+    const { text } = await listPage(
       ctx,
       { method: 'GET', path: tasksPath(listId), pathTemplate: '/me/todo/lists/{id}/tasks', query, scopes: READ },
       input.cursor,
@@ -169,9 +156,10 @@ const listTasks = defineTool({
         idKind: 'task',
         shape: (t: GraphTask, id) => shapeTask(t, id, 500),
         line: taskLine,
-        head: (items) => `${items.length} ${input.includeCompleted ? '' : 'open '}task(s); [id] for complete_task:`,
+        head: (items) => `${items.length} ${input.includeCompleted ? '' : 'open '}task(s); [id] for update_task:`,
       },
     );
+    return { text };
   },
 });
 
@@ -179,41 +167,32 @@ const createTask = defineTool({
   name: 'create_task',
   group: 'tasks',
   title: 'Create a To Do task',
-  description:
-    'Creates a task in a To Do list (list id from list_task_lists) with optional notes, due date and importance. ' +
-    'The user is asked to approve first. Returns the new task.',
-  scopes: WRITE,
+  description: 'Creates a task in a To Do list, with optional notes, due date and importance. The user approves first.',
+  scopes: [...READ, ...WRITE],
   write: true,
   inputSchema: {
-    listId: z.string().min(1).max(500).describe('Task list id from list_task_lists.'),
-    title: z.string().min(1).max(255).describe('Task title.'),
-    notes: z.string().max(10000).optional().describe('Task notes (plain text).'),
-    dueDate: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
-      .optional()
-      .describe('Due date, YYYY-MM-DD.'),
-    timeZone: z.string().default('UTC').describe('Time zone of the due date (IANA or Windows name). Default UTC.'),
-    importance: z.enum(['low', 'normal', 'high']).default('normal').describe('Importance.'),
+    listId: listIdInput,
+    title: z.string().min(1).max(255),
+    notes: z.string().max(10000).optional(),
+    dueDate: z.string().regex(DATE, 'use YYYY-MM-DD').optional().describe('YYYY-MM-DD.'),
+    timeZone: timeZoneInput,
+    importance: z.enum(['low', 'normal', 'high']).default('normal'),
   },
-  outputSchema: { task: taskShape, listId: z.string() },
   annotations: CREATE_ANNOTATIONS,
   async run(input, ctx) {
-    if (!safeZoneName(input.timeZone))
-      throw new ToolError('INVALID_INPUT', `timeZone "${input.timeZone}" is not a time zone name.`);
-    const due =
-      input.dueDate !== undefined ? toWallDateTime(`${input.dueDate}T00:00:00`, input.timeZone, 'dueDate') : undefined;
+    const due = input.dueDate !== undefined ? dueOf(input.dueDate, input.timeZone) : undefined;
     const listId = await resolveId(ctx, 'taskList', input.listId);
     const list = await listName(ctx, listId);
-    const details: Record<string, string> = { List: list, Title: input.title };
+    const title = plainLine(input.title, 255) || '(untitled)';
+    const details: Record<string, string> = { List: list, Title: title };
     if (input.dueDate) details.Due = input.dueDate;
     if (input.importance !== 'normal') details.Importance = input.importance;
     if (input.notes) details.Notes = clip(input.notes, 1000);
     await ctx.approve(
-      clip(`Create To Do task "${input.title}" in ${list}${input.dueDate ? `, due ${input.dueDate}` : ''}`, 1000),
+      clip(`Create To Do task "${title}" in ${list}${input.dueDate ? `, due ${input.dueDate}` : ''}`, 1000),
       details,
     );
-    const body: Record<string, unknown> = { title: input.title, importance: input.importance };
+    const body: Record<string, unknown> = { title, importance: input.importance };
     if (input.notes) body.body = { contentType: 'text', content: input.notes };
     if (due) body.dueDateTime = due;
     const created = await ctx.graph.request<GraphTask>({
@@ -224,46 +203,112 @@ const createTask = defineTool({
       scopes: WRITE,
     });
     const task = shapeTask(created, await shortId(ctx, 'task', created.id), 1000);
-    return { text: `Created task in ${list}:\n${taskLine(task)}`, structured: { task, listId: input.listId } };
+    return { text: `Created task in ${list}:\n${taskLine(task)}` };
   },
 });
 
-const completeTask = defineTool({
-  name: 'complete_task',
+interface TaskChanges {
+  title?: string | undefined;
+  notes?: string | undefined;
+  dueDate?: string | undefined;
+  timeZone: string;
+  importance?: 'low' | 'normal' | 'high' | undefined;
+}
+
+/** The PATCH body and the approval lines of an `update`; at least one field must change. */
+function updateBody(input: TaskChanges): { body: Record<string, unknown>; changes: Record<string, string> } {
+  const body: Record<string, unknown> = {};
+  const changes: Record<string, string> = {};
+  if (input.title !== undefined) {
+    body.title = plainLine(input.title, 255) || '(untitled)';
+    changes.Title = String(body.title);
+  }
+  if (input.notes !== undefined) {
+    body.body = { contentType: 'text', content: input.notes };
+    changes.Notes = input.notes === '' ? '(cleared)' : clip(input.notes, 1000);
+  }
+  if (input.dueDate !== undefined) {
+    body.dueDateTime = input.dueDate === 'none' ? null : dueOf(input.dueDate, input.timeZone);
+    changes.Due = input.dueDate === 'none' ? '(none)' : input.dueDate;
+  }
+  if (input.importance !== undefined) {
+    body.importance = input.importance;
+    changes.Importance = input.importance;
+  }
+  if (Object.keys(body).length === 0)
+    throw new ToolError(
+      'INVALID_INPUT',
+      'action "update" needs a field to change: title, notes, dueDate or importance.',
+    );
+  return { body, changes };
+}
+
+const ACTION_STATUS = { complete: 'completed', reopen: 'notStarted' } as const;
+
+const updateTask = defineTool({
+  name: 'update_task',
   group: 'tasks',
-  title: 'Complete a To Do task',
+  title: 'Update, complete or delete a To Do task',
   description:
-    'Marks a To Do task as completed (list id and task id from list_tasks). The user is asked to approve first.',
-  scopes: WRITE,
+    'Changes a To Do task: update (title, notes, dueDate, importance), complete, reopen, or delete. The user ' +
+    'approves first.',
+  scopes: [...READ, ...WRITE],
   write: true,
   inputSchema: {
-    listId: z.string().min(1).max(500).describe('Task list id.'),
-    taskId: z.string().min(1).max(500).describe('Task id from list_tasks.'),
+    listId: listIdInput,
+    taskId: z.string().min(1).max(500).describe('From list_tasks.'),
+    action: z.enum(['update', 'complete', 'reopen', 'delete']),
+    title: z.string().min(1).max(255).optional(),
+    notes: z.string().max(10000).optional().describe('Replaces the notes ("" clears them).'),
+    dueDate: z
+      .string()
+      .regex(/^(\d{4}-\d{2}-\d{2}|none)$/, 'use YYYY-MM-DD or none')
+      .optional()
+      .describe('YYYY-MM-DD, or "none" to clear.'),
+    timeZone: timeZoneInput,
+    importance: z.enum(['low', 'normal', 'high']).optional(),
   },
-  outputSchema: { task: taskShape, listId: z.string() },
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async run(input, ctx) {
+    const fields = input.action === 'update' ? updateBody(input) : undefined;
+    if (!fields && [input.title, input.notes, input.dueDate, input.importance].some((v) => v !== undefined))
+      throw new ToolError(
+        'INVALID_INPUT',
+        `action "${input.action}" takes no fields; use action "update" to change them.`,
+      );
     const listId = await resolveId(ctx, 'taskList', input.listId);
     const taskId = await resolveId(ctx, 'task', input.taskId);
     const path = `${tasksPath(listId)}/${pathSegment(taskId)}`;
-    const current = await ctx.graph.request<GraphTask>({
-      method: 'GET',
-      path,
-      pathTemplate: '/me/todo/lists/{id}/tasks/{id}',
-      scopes: WRITE,
-    });
-    const title = current.title ?? '(untitled)';
-    await ctx.approve(clip(`Mark To Do task "${title}" as completed`, 1000), { Task: title, Status: 'completed' });
+    const pathTemplate = '/me/todo/lists/{id}/tasks/{id}';
+    const current = await ctx.graph.request<GraphTask>({ method: 'GET', path, pathTemplate, scopes: READ });
+    const title = `"${plainLine(current.title, 300) || '(untitled)'}"`;
+    if (input.action === 'delete') {
+      const list = await listName(ctx, listId);
+      await ctx.approve(clip(`Delete To Do task ${title} from ${list}`, 1000), { Task: title, List: list });
+      await ctx.graph.request({ method: 'DELETE', path, pathTemplate, scopes: WRITE });
+      return { text: `Deleted task ${title}.` };
+    }
+    const body = fields ? fields.body : { status: ACTION_STATUS[input.action as keyof typeof ACTION_STATUS] };
+    const summary = fields
+      ? `Update To Do task ${title}: ${Object.entries(fields.changes)
+          .map(([k, v]) => `${k.toLowerCase()} ${plainLine(v, 100)}`)
+          .join(', ')}`
+      : input.action === 'complete'
+        ? `Mark To Do task ${title} as completed`
+        : `Reopen To Do task ${title}`;
+    await ctx.approve(clip(summary, 1000), { Task: title, ...(fields?.changes ?? { Status: String(body.status) }) });
     const updated = await ctx.graph.request<GraphTask | undefined>({
       method: 'PATCH',
       path,
-      pathTemplate: '/me/todo/lists/{id}/tasks/{id}',
-      body: { status: 'completed' },
+      pathTemplate,
+      body,
       scopes: WRITE,
     });
-    const task = shapeTask(updated ?? { ...current, status: 'completed' }, input.taskId, 1000);
-    return { text: `Completed: ${task.title}`, structured: { task, listId: input.listId } };
+    const task = shapeTask(updated ?? { ...current, ...body }, await shortId(ctx, 'task', taskId), 1000);
+    return {
+      text: `${input.action === 'update' ? 'Updated' : input.action === 'complete' ? 'Completed' : 'Reopened'}:\n${taskLine(task)}`,
+    };
   },
 });
 
-export const tasksTools: ToolDefinition[] = [listTaskLists, listTasks, createTask, completeTask];
+export const tasksTools: ToolDefinition[] = [listTaskLists, listTasks, createTask, updateTask];

@@ -1,138 +1,79 @@
 /**
- * Teams tools: list_chats, list_chat_messages, send_chat_message, list_joined_teams,
- * list_channel_messages. Graph: /me/chats, /chats/{id}, /chats/{id}/messages, /me/joinedTeams,
- * /teams/{id}/channels/{id}/messages. Message bodies (HTML) are returned as plain text.
+ * Teams tools: list_chats, list_chat_messages, send_chat_message (to a chat, a quote-reply in it, or
+ * to people: their 1:1 chat or a new group chat), list_teams (joined teams, or a team's channels),
+ * list_channel_messages (threads, or one thread's replies), post_channel_message (a thread or a
+ * reply). Message bodies (HTML) are returned as plain text; results are text only.
+ *
+ * What Graph v1.0 offers, and so what the tools say: channel messages have threaded replies
+ * (`…/messages/{id}/replies`); chats do not — a chat "reply" is a new message that quotes the other
+ * (`POST /chats/{id}/messages/replyWithQuote`). Reading channel messages needs
+ * ChannelMessage.Read.All, which only a tenant administrator can grant; listing channels and posting
+ * to them do not.
  */
 import { z } from 'zod';
-import type { GraphCall, ToolContext, ToolDefinition, ToolResult } from './tool.ts';
+import type { Channel, Chat, ChatMessage, Team } from '@microsoft/microsoft-graph-types';
+import { ToolError, type GraphCall, type ToolContext, type ToolDefinition, type ToolResult } from './tool.ts';
 import { READ_ANNOTATIONS, CREATE_ANNOTATIONS, defineTool } from './shared/define.ts';
 import { cursorInput, listPage } from './shared/list.ts';
-import { resolveId } from './shared/ids.ts';
+import { resolveId, shortId } from './shared/ids.ts';
 import { pathSegment } from './shared/paths.ts';
-import { bodyToText, clip, oneLine, plainLine, withoutControls } from './shared/text.ts';
+import { clip, oneLine, plainLine } from './shared/text.ts';
+import {
+  chatLabel,
+  messageLine,
+  resolvePeople,
+  shapeChat,
+  shapeMessage,
+  startChat,
+  teamLine,
+  type Person,
+  type WithId,
+} from './teams-shape.ts';
 
-/** Least privilege per tool; a unit test checks each is within GROUP_SCOPES.teams. */
+/** Least privilege per call; a unit test checks each is within GROUP_SCOPES.teams. */
 const CHAT_READ = ['Chat.Read'] as const;
 const TEAM_READ = ['Team.ReadBasic.All'] as const;
+const CHANNEL_LIST = ['Channel.ReadBasic.All'] as const;
 const CHANNEL_READ = ['ChannelMessage.Read.All'] as const;
-const CHAT_SEND = ['Chat.Read', 'ChatMessage.Send'] as const;
-const MESSAGE_CHARS = 1500;
+const CHAT_SEND = ['ChatMessage.Send'] as const;
+const CHANNEL_SEND = ['ChannelMessage.Send'] as const;
+const CHAT_CREATE = ['Chat.Create'] as const;
+const PEOPLE_READ = ['User.ReadBasic.All'] as const;
 
-interface GraphChat {
-  id: string;
-  topic?: string | null;
-  chatType?: string;
-  createdDateTime?: string;
-  lastUpdatedDateTime?: string;
-  members?: { displayName?: string | null; email?: string | null }[];
+const id = z.string().min(1).max(500);
+const chatIdInput = id.describe('From list_chats.');
+const teamIdInput = id.describe('From list_teams.');
+const channelIdInput = id.describe('From list_teams with teamId.');
+const text = z.string().min(1).max(20000);
+const top = z.number().int().min(1).max(50).default(20);
+
+function textOnly(result: ToolResult): ToolResult {
+  return { text: result.text };
 }
 
-interface GraphChatMessage {
-  id: string;
-  createdDateTime?: string;
-  deletedDateTime?: string | null;
-  messageType?: string;
-  subject?: string | null;
-  from?: { user?: { displayName?: string | null } | null; application?: { displayName?: string | null } | null } | null;
-  body?: { contentType?: string; content?: string } | null;
-  attachments?: unknown[];
-}
-
-const chatShape = z.object({
-  id: z.string(),
-  chatType: z.string(),
-  topic: z.string().optional(),
-  members: z.array(z.string()),
-  lastUpdated: z.string().optional(),
-});
-type ShapedChat = z.infer<typeof chatShape>;
-
-const messageShape = z.object({
-  id: z.string(),
-  from: z.string(),
-  created: z.string().optional(),
-  type: z.string(),
-  subject: z.string().optional(),
-  text: z.string(),
-  attachments: z.number(),
-});
-type ShapedMessage = z.infer<typeof messageShape>;
-
-function shapeChat(c: GraphChat, id: string): ShapedChat {
-  const out: ShapedChat = {
-    id,
-    chatType: c.chatType ?? 'unknown',
-    members: (c.members ?? []).map((m) => plainLine(m.displayName ?? m.email, 100) || '(unknown)').slice(0, 20),
-  };
-  if (c.topic) out.topic = plainLine(c.topic, 200);
-  if (c.lastUpdatedDateTime) out.lastUpdated = c.lastUpdatedDateTime;
-  return out;
-}
-
-function chatLabel(c: ShapedChat): string {
-  if (c.topic) return `"${c.topic}"`;
-  return c.members.length > 0 ? `with ${c.members.join(', ')}` : `(${c.chatType} chat)`;
-}
-
-function shapeMessage(m: GraphChatMessage): ShapedMessage {
-  const out: ShapedMessage = {
-    id: m.id,
-    from:
-      plainLine(m.from?.user?.displayName ?? m.from?.application?.displayName, 100) ||
-      (m.messageType === 'message' ? '(unknown)' : 'system'),
-    type: m.messageType ?? 'message',
-    text: m.deletedDateTime ? '(deleted)' : clip(withoutControls(bodyToText(m.body)), MESSAGE_CHARS),
-    attachments: m.attachments?.length ?? 0,
-  };
-  if (m.createdDateTime) out.created = m.createdDateTime;
-  if (m.subject) out.subject = plainLine(m.subject, 200);
-  return out;
-}
-
-function messageLine(m: ShapedMessage): string {
-  const when = m.created ? `${m.created.slice(0, 16).replace('T', ' ')} ` : '';
-  const subject = m.subject ? `[${m.subject}] ` : '';
-  const attach = m.attachments > 0 ? ` (+${m.attachments} attachment(s))` : '';
-  return `- ${when}${m.from}: ${subject}${m.text.replace(/\n/g, '\n  ')}${attach}`;
-}
-
-function chatLine(c: ShapedChat): string {
-  return `- [${c.id}] ${c.chatType} chat ${chatLabel(c)}`;
-}
-
-/** One page of chat or channel messages as plain text, newest first. */
-function messagesPage(
+/** One page of chat or channel messages (or replies) as plain text, newest first. */
+async function messagesPage(
   ctx: ToolContext,
-  call: Pick<GraphCall, 'path' | 'pathTemplate' | 'scopes'>,
+  call: Pick<GraphCall, 'path' | 'pathTemplate' | 'scopes' | 'query'>,
   input: { top: number; cursor?: string | undefined },
+  what = 'message(s)',
 ): Promise<ToolResult> {
-  return listPage(ctx, { method: 'GET', ...call, query: { $top: input.top } }, input.cursor, {
+  const query = { ...call.query, $top: input.top };
+  const result = await listPage(ctx, { method: 'GET', ...call, query }, input.cursor, {
     key: 'messages',
-    shape: shapeMessage,
+    shape: (m: WithId<ChatMessage>) => shapeMessage(m),
     line: messageLine,
-    head: (messages) => `${messages.length} message(s), newest first:`,
+    head: (messages) => `${messages.length} ${what}, newest first; [id] for replyTo:`,
   });
+  return textOnly(result);
 }
 
-interface ShapedTeam {
-  id: string;
-  displayName: string;
-  description?: string;
+function chatPath(chatId: string): string {
+  return `/chats/${pathSegment(chatId)}`;
 }
 
-function shapeTeam(
-  t: { id: string; displayName?: string | null; description?: string | null },
-  id: string,
-): ShapedTeam {
-  return {
-    id,
-    displayName: plainLine(t.displayName, 200) || '(unnamed)',
-    ...(t.description ? { description: plainLine(t.description, 200) } : {}),
-  };
-}
-
-function teamLine(t: ShapedTeam): string {
-  return `- [${t.id}] ${t.displayName}${t.description ? ` — ${t.description}` : ''}`;
+function channelPath(teamId: string, channelId: string): string {
+  return `/teams/${pathSegment(teamId)}/channels/${pathSegment(channelId)}`;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -141,19 +82,13 @@ const listChats = defineTool({
   name: 'list_chats',
   group: 'teams',
   title: 'List Teams chats',
-  description:
-    "Lists the signed-in user's Teams chats (one-on-one, group and meeting chats) with topic, members and chat id. " +
-    'Use the id with list_chat_messages or send_chat_message. Pages with a cursor.',
+  description: 'Lists your Teams chats (1:1, group, meeting): topic or members, and the chat id.',
   scopes: CHAT_READ,
   write: false,
-  inputSchema: {
-    top: z.number().int().min(1).max(50).default(20).describe('Chats per page (1–50).'),
-    cursor: cursorInput,
-  },
-  outputSchema: { chats: z.array(chatShape), nextCursor: z.string().nullable() },
+  inputSchema: { top, cursor: cursorInput },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
-    return listPage(
+    const result = await listPage(
       ctx,
       {
         method: 'GET',
@@ -166,11 +101,12 @@ const listChats = defineTool({
       {
         key: 'chats',
         idKind: 'chat',
-        shape: shapeChat,
-        line: chatLine,
+        shape: (c: WithId<Chat>, shown) => shapeChat(c, shown),
+        line: (c) => `- [${c.id}] ${c.chatType} chat ${chatLabel(c)}`,
         head: (items) => `${items.length} chat(s); [id] for list_chat_messages or send_chat_message:`,
       },
     );
+    return textOnly(result);
   },
 });
 
@@ -178,23 +114,16 @@ const listChatMessages = defineTool({
   name: 'list_chat_messages',
   group: 'teams',
   title: 'Read a Teams chat',
-  description:
-    'Lists messages of one Teams chat (chat id from list_chats), newest first, as plain text with sender and time. ' +
-    'Long messages are truncated. Pages with a cursor.',
+  description: 'Lists messages of one Teams chat, newest first, as plain text with sender, time and message id.',
   scopes: CHAT_READ,
   write: false,
-  inputSchema: {
-    chatId: z.string().min(1).max(500).describe('Chat id from list_chats (or a Graph chat id, e.g. 19:…@thread.v2).'),
-    top: z.number().int().min(1).max(50).default(20).describe('Messages per page (1–50).'),
-    cursor: cursorInput,
-  },
-  outputSchema: { messages: z.array(messageShape), nextCursor: z.string().nullable() },
+  inputSchema: { chatId: chatIdInput, top, cursor: cursorInput },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const chatId = await resolveId(ctx, 'chat', input.chatId);
     return messagesPage(
       ctx,
-      { path: `/chats/${pathSegment(chatId)}/messages`, pathTemplate: '/chats/{id}/messages', scopes: CHAT_READ },
+      { path: `${chatPath(chatId)}/messages`, pathTemplate: '/chats/{id}/messages', scopes: CHAT_READ },
       input,
     );
   },
@@ -205,78 +134,161 @@ const sendChatMessage = defineTool({
   group: 'teams',
   title: 'Send a Teams chat message',
   description:
-    'Posts a plain-text message to a Teams chat (chat id from list_chats) as the signed-in user. ' +
-    'The user is asked to approve first (the approval shows the chat and its members).',
-  scopes: CHAT_SEND,
+    'Sends a plain-text Teams message as you, to a chat (chatId) or to people (to): one person gets your 1:1 chat ' +
+    '(reused if it exists), several a new group chat. Chats have no threads: replyTo quotes a message of the chat. ' +
+    'The user approves first.',
+  scopes: [...CHAT_READ, ...CHAT_SEND, ...CHAT_CREATE, ...PEOPLE_READ],
   write: true,
   inputSchema: {
-    chatId: z.string().min(1).max(500).describe('Chat id from list_chats.'),
-    text: z.string().min(1).max(20000).describe('Message text (plain text).'),
+    chatId: chatIdInput.optional(),
+    to: z.array(z.string().min(1).max(320)).min(1).max(20).optional().describe('Email addresses or user ids.'),
+    topic: z.string().min(1).max(250).optional().describe('Name of a new group chat.'),
+    text,
+    replyTo: z.string().min(1).max(100).optional().describe('Message id in chatId to quote.'),
   },
-  outputSchema: { message: messageShape, chatId: z.string() },
   annotations: CREATE_ANNOTATIONS,
   async run(input, ctx) {
-    const chatPath = `/chats/${pathSegment(await resolveId(ctx, 'chat', input.chatId))}`;
-    const chat = shapeChat(
-      await ctx.graph.request<GraphChat>({
-        method: 'GET',
-        path: chatPath,
-        pathTemplate: '/chats/{id}',
-        query: { $expand: 'members' },
-        scopes: ['Chat.Read'],
-      }),
-      input.chatId,
-    );
-    const details: Record<string, string> = {
-      Chat: `${chat.chatType} chat ${chatLabel(chat)}`,
-      Message: clip(input.text, 2000),
-    };
-    if (chat.members.length > 0) details.Members = clip(chat.members.join(', '), 2000);
-    await ctx.approve(
-      clip(`Send Teams message to ${chat.chatType} chat ${chatLabel(chat)}: "${clip(oneLine(input.text), 200)}"`, 1000),
-      details,
-    );
-    const sent = await ctx.graph.request<GraphChatMessage>({
-      method: 'POST',
-      path: `${chatPath}/messages`,
-      pathTemplate: '/chats/{id}/messages',
-      body: { body: { contentType: 'text', content: input.text } },
-      scopes: ['ChatMessage.Send'],
-    });
-    const message = shapeMessage(sent);
-    return {
-      text: `Sent to chat ${chatLabel(chat)}.\nmessage id: ${message.id}`,
-      structured: { message, chatId: input.chatId },
-    };
+    if ((input.chatId === undefined) === (input.to === undefined))
+      throw new ToolError('INVALID_INPUT', 'Give either chatId (an existing chat) or to (people to message).');
+    if (input.to !== undefined) {
+      if (input.replyTo !== undefined) throw new ToolError('INVALID_INPUT', 'replyTo needs chatId, not to.');
+      // One clean line, sent as shown in the approval.
+      const topic = input.topic === undefined ? undefined : plainLine(input.topic, 250) || undefined;
+      return sendToPeople(ctx, { to: input.to, topic, text: input.text });
+    }
+    if (input.topic !== undefined)
+      throw new ToolError('INVALID_INPUT', 'topic names a new group chat: use it with to.');
+    return sendToChat(ctx, { chatId: input.chatId ?? '', text: input.text, replyTo: input.replyTo });
   },
 });
 
-const listJoinedTeams = defineTool({
-  name: 'list_joined_teams',
+async function sendToChat(
+  ctx: ToolContext,
+  input: { chatId: string; text: string; replyTo: string | undefined },
+): Promise<ToolResult> {
+  const path = chatPath(await resolveId(ctx, 'chat', input.chatId));
+  const chat = shapeChat(
+    await ctx.graph.request<WithId<Chat>>({
+      method: 'GET',
+      path,
+      pathTemplate: '/chats/{id}',
+      query: { $expand: 'members' },
+      scopes: CHAT_READ,
+    }),
+    input.chatId,
+  );
+  const where = `${chat.chatType} chat ${chatLabel(chat)}`;
+  const details: Record<string, string> = { Chat: where, Message: clip(input.text, 2000) };
+  if (chat.members.length > 0) details.Members = clip(chat.members.join(', '), 2000);
+  let quoted: string | undefined;
+  if (input.replyTo !== undefined) {
+    const original = shapeMessage(
+      await ctx.graph.request<WithId<ChatMessage>>({
+        method: 'GET',
+        path: `${path}/messages/${pathSegment(input.replyTo)}`,
+        pathTemplate: '/chats/{id}/messages/{id}',
+        scopes: CHAT_READ,
+      }),
+    );
+    quoted = `${original.from}: "${clip(oneLine(original.text), 200)}"`;
+    details['Quoting'] = quoted;
+  }
+  const verb = quoted ? `Reply (quoting ${quoted}) in` : 'Send Teams message to';
+  await ctx.approve(clip(`${verb} ${where}: "${clip(oneLine(input.text), 200)}"`, 1000), details);
+  const body = { contentType: 'text', content: input.text };
+  const sent = await ctx.graph.request<WithId<ChatMessage>>(
+    input.replyTo === undefined
+      ? {
+          method: 'POST',
+          path: `${path}/messages`,
+          pathTemplate: '/chats/{id}/messages',
+          body: { body },
+          scopes: CHAT_SEND,
+        }
+      : {
+          method: 'POST',
+          path: `${path}/messages/replyWithQuote`,
+          pathTemplate: '/chats/{id}/messages/replyWithQuote',
+          body: { messageIds: [input.replyTo], replyMessage: { body } },
+          scopes: CHAT_SEND,
+        },
+  );
+  return { text: `Sent to ${where}.\nmessage id: ${sent.id}` };
+}
+
+async function sendToPeople(
+  ctx: ToolContext,
+  input: { to: readonly string[]; topic: string | undefined; text: string },
+): Promise<ToolResult> {
+  const { me, others } = await resolvePeople(ctx, input.to, PEOPLE_READ);
+  const oneOnOne = others.length === 1;
+  if (oneOnOne && input.topic !== undefined)
+    throw new ToolError('INVALID_INPUT', 'A 1:1 chat has no topic: name two or more people in to for a group chat.');
+  const names = others.map((p: Person) => p.label).join(', ');
+  const where = oneOnOne
+    ? `your 1:1 chat with ${names}`
+    : `a new group chat${input.topic ? ` "${input.topic}"` : ''} with ${names}`;
+  await ctx.approve(clip(`Send Teams message to ${where}: "${clip(oneLine(input.text), 200)}"`, 1000), {
+    To: clip(names, 2000),
+    Chat: oneOnOne ? '1:1 chat (an existing one is reused)' : `new group chat${input.topic ? ` "${input.topic}"` : ''}`,
+    Message: clip(input.text, 2000),
+  });
+  const chatId = await startChat(ctx, { me, others, topic: input.topic, oneOnOne }, CHAT_CREATE);
+  const sent = await ctx.graph.request<WithId<ChatMessage>>({
+    method: 'POST',
+    path: `${chatPath(chatId)}/messages`,
+    pathTemplate: '/chats/{id}/messages',
+    body: { body: { contentType: 'text', content: input.text } },
+    scopes: CHAT_SEND,
+  });
+  return { text: `Sent to ${where}.\nchat id: ${await shortId(ctx, 'chat', chatId)}\nmessage id: ${sent.id}` };
+}
+
+const listTeams = defineTool({
+  name: 'list_teams',
   group: 'teams',
-  title: 'List my Teams',
-  description: 'Lists the Teams the signed-in user is a member of, with name, description and team id.',
-  scopes: TEAM_READ,
+  title: 'List my Teams or channels',
+  description: "Lists the teams you are a member of; with teamId, that team's channels. Returns ids.",
+  scopes: [...TEAM_READ, ...CHANNEL_LIST],
   write: false,
-  inputSchema: { cursor: cursorInput },
-  outputSchema: {
-    teams: z.array(z.object({ id: z.string(), displayName: z.string(), description: z.string().optional() })),
-    nextCursor: z.string().nullable(),
-  },
+  inputSchema: { teamId: id.optional() },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
-    return listPage(
+    if (input.teamId === undefined) {
+      const result = await listPage(
+        ctx,
+        { method: 'GET', path: '/me/joinedTeams', pathTemplate: '/me/joinedTeams', scopes: TEAM_READ },
+        undefined,
+        {
+          key: 'teams',
+          idKind: 'team',
+          shape: (t: WithId<Team>, shown) => teamLine(t, shown),
+          line: (line: string) => line,
+          head: (items) => `${items.length} team(s); [id] is teamId:`,
+        },
+      );
+      return textOnly(result);
+    }
+    const teamId = await resolveId(ctx, 'team', input.teamId);
+    const result = await listPage(
       ctx,
-      { method: 'GET', path: '/me/joinedTeams', pathTemplate: '/me/joinedTeams', scopes: TEAM_READ },
-      input.cursor,
       {
-        key: 'teams',
-        idKind: 'team',
-        shape: shapeTeam,
-        line: teamLine,
-        head: (items) => `${items.length} team(s); [id] for list_channel_messages:`,
+        method: 'GET',
+        path: `/teams/${pathSegment(teamId)}/channels`,
+        pathTemplate: '/teams/{id}/channels',
+        query: { $select: 'id,displayName,description,membershipType' },
+        scopes: CHANNEL_LIST,
+      },
+      undefined,
+      {
+        key: 'channels',
+        idKind: 'channel',
+        shape: (c: WithId<Channel>, shown) => teamLine(c, shown),
+        line: (line: string) => line,
+        head: (items) => `${items.length} channel(s); [id] is channelId (with this teamId):`,
       },
     );
+    return textOnly(result);
   },
 });
 
@@ -285,24 +297,41 @@ const listChannelMessages = defineTool({
   group: 'teams',
   title: 'Read a Teams channel',
   description:
-    'Lists top-level messages (not replies) in a Teams channel, newest first, as plain text with sender, subject and time. ' +
-    'Needs the team id (list_joined_teams) and the channel id. Pages with a cursor.',
+    "Lists a channel's threads (newest first, with reply counts) or, with messageId, that thread's replies, as plain " +
+    'text. Needs ChannelMessage.Read.All, which only a tenant admin can grant.',
   scopes: CHANNEL_READ,
   write: false,
   inputSchema: {
-    teamId: z.string().min(1).max(500).describe('Team id from list_joined_teams.'),
-    channelId: z.string().min(1).max(500).describe('Channel id, e.g. 19:…@thread.tacv2.'),
-    top: z.number().int().min(1).max(50).default(20).describe('Messages per page (1–50).'),
+    teamId: teamIdInput,
+    channelId: channelIdInput,
+    messageId: z.string().min(1).max(100).optional().describe("A thread's message id: list its replies."),
+    top,
     cursor: cursorInput,
   },
-  outputSchema: { messages: z.array(messageShape), nextCursor: z.string().nullable() },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
+    const base = channelPath(
+      await resolveId(ctx, 'team', input.teamId),
+      await resolveId(ctx, 'channel', input.channelId),
+    );
+    if (input.messageId !== undefined) {
+      return messagesPage(
+        ctx,
+        {
+          path: `${base}/messages/${pathSegment(input.messageId)}/replies`,
+          pathTemplate: '/teams/{id}/channels/{id}/messages/{id}/replies',
+          scopes: CHANNEL_READ,
+        },
+        input,
+        'replies',
+      );
+    }
     return messagesPage(
       ctx,
       {
-        path: `/teams/${pathSegment(await resolveId(ctx, 'team', input.teamId))}/channels/${pathSegment(input.channelId)}/messages`,
+        path: `${base}/messages`,
         pathTemplate: '/teams/{id}/channels/{id}/messages',
+        query: { $expand: 'replies' },
         scopes: CHANNEL_READ,
       },
       input,
@@ -310,10 +339,86 @@ const listChannelMessages = defineTool({
   },
 });
 
+const postChannelMessage = defineTool({
+  name: 'post_channel_message',
+  group: 'teams',
+  title: 'Post in a Teams channel',
+  description:
+    'Posts a plain-text message as you in a Teams channel: a new thread (optional subject) or, with replyTo, a reply ' +
+    'in that thread. The user approves first.',
+  scopes: [...TEAM_READ, ...CHANNEL_LIST, ...CHANNEL_SEND],
+  write: true,
+  inputSchema: {
+    teamId: teamIdInput,
+    channelId: channelIdInput,
+    text,
+    subject: z.string().min(1).max(250).optional(),
+    replyTo: z.string().min(1).max(100).optional().describe('Message id of the thread to reply in.'),
+  },
+  annotations: CREATE_ANNOTATIONS,
+  async run(input, ctx) {
+    if (input.subject !== undefined && input.replyTo !== undefined)
+      throw new ToolError('INVALID_INPUT', 'A reply has no subject: give subject or replyTo, not both.');
+    const teamId = await resolveId(ctx, 'team', input.teamId);
+    const base = channelPath(teamId, await resolveId(ctx, 'channel', input.channelId));
+    const where = await channelName(ctx, teamId, base);
+    const details: Record<string, string> = { Channel: where, Message: clip(input.text, 2000) };
+    const subject = input.subject === undefined ? undefined : plainLine(input.subject, 250) || undefined;
+    if (subject) details.Subject = subject;
+    // The parent is not read: that needs ChannelMessage.Read.All (admin consent), posting does not.
+    if (input.replyTo) details['In reply to'] = `message ${input.replyTo}`;
+    const verb = input.replyTo ? `Reply to message ${input.replyTo} in` : 'Post in';
+    await ctx.approve(clip(`${verb} Teams channel ${where}: "${clip(oneLine(input.text), 200)}"`, 1000), details);
+    const body = { contentType: 'text', content: input.text };
+    const sent = await ctx.graph.request<WithId<ChatMessage>>(
+      input.replyTo
+        ? {
+            method: 'POST',
+            path: `${base}/messages/${pathSegment(input.replyTo)}/replies`,
+            pathTemplate: '/teams/{id}/channels/{id}/messages/{id}/replies',
+            body: { body },
+            scopes: CHANNEL_SEND,
+          }
+        : {
+            method: 'POST',
+            path: `${base}/messages`,
+            pathTemplate: '/teams/{id}/channels/{id}/messages',
+            body: subject ? { subject, body } : { body },
+            scopes: CHANNEL_SEND,
+          },
+    );
+    return { text: `Posted in ${where}.\nmessage id: ${sent.id}` };
+  },
+});
+
+/** `"Team › Channel"` for approvals (the team's and the channel's names, read with basic scopes). */
+async function channelName(ctx: ToolContext, teamId: string, base: string): Promise<string> {
+  const [team, channel] = await Promise.all([
+    ctx.graph.request<{ displayName?: string | null }>({
+      method: 'GET',
+      path: `/teams/${pathSegment(teamId)}`,
+      pathTemplate: '/teams/{id}',
+      query: { $select: 'displayName' },
+      scopes: TEAM_READ,
+    }),
+    ctx.graph.request<{ displayName?: string | null; membershipType?: string | null }>({
+      method: 'GET',
+      path: base,
+      pathTemplate: '/teams/{id}/channels/{id}',
+      query: { $select: 'displayName,membershipType' },
+      scopes: CHANNEL_LIST,
+    }),
+  ]);
+  const name = (v: string | null | undefined): string => plainLine(v, 100) || '(unnamed)';
+  const kind = channel.membershipType && channel.membershipType !== 'standard' ? ` (${channel.membershipType})` : '';
+  return `"${name(team.displayName)} › ${name(channel.displayName)}"${kind}`;
+}
+
 export const teamsTools: ToolDefinition[] = [
   listChats,
   listChatMessages,
   sendChatMessage,
-  listJoinedTeams,
+  listTeams,
   listChannelMessages,
+  postChannelMessage,
 ];

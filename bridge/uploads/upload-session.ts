@@ -1,8 +1,9 @@
 /**
- * Sends a local file through a Graph upload session (driveItem createUploadSession; the same wire
- * protocol serves Outlook attachment sessions): PUT fragments of a multiple of 320 KiB with
- * `Content-Range: bytes a-b/total` to the pre-authenticated upload URL — 202 with nextExpectedRanges
- * after each, 200/201 with the item after the last. Memory stays at one fragment: bytes are read from
+ * Sends a local file through a Graph upload session (driveItem createUploadSession, or Outlook's
+ * attachment createUploadSession): PUT fragments of a multiple of 320 KiB with
+ * `Content-Range: bytes a-b/total` to the pre-authenticated upload URL — OneDrive answers 202 with
+ * nextExpectedRanges after each, Outlook 200 with `NextExpectedRanges`; 200/201 after the last (the
+ * item, or Outlook's empty 201). Memory stays at one fragment: bytes are read from
  * the open descriptor fragment by fragment (LocalUploadSource.fragments), and the last fragment goes
  * only after the whole file hashed to what the user approved. On any failure — including a file that
  * changed — the session is deleted (DELETE uploadUrl), so Graph never commits a partial or different file.
@@ -29,16 +30,23 @@ export interface SessionUploadOptions {
   fragmentBytes?: number;
   /** Retries per fragment on 429/5xx (default 3); each waits Retry-After (at most 30 s) or 1 s doubling. */
   maxRetries?: number;
-  /** The OneDrive path, for messages. */
+  /** The OneDrive path (or the attachment's name), for messages. */
   destination: string;
+  /** Who keeps the file, for messages (default OneDrive). */
+  service?: 'OneDrive' | 'Outlook';
 }
+
+const CHECK_HINT = {
+  OneDrive: 'Check with list_files whether the file arrived',
+  Outlook: 'Check with get_message whether the attachment arrived',
+} as const;
 
 function graphSaid(body: unknown): string {
   const { code, message } = readGraphError(body);
   return code || message ? ` Graph said: ${[code, message].filter(Boolean).join(': ')}.` : '';
 }
 
-function failure(res: UploadUrlResponse, destination: string): ToolError {
+function failure(res: UploadUrlResponse, destination: string, service: 'OneDrive' | 'Outlook'): ToolError {
   const said = graphSaid(res.body);
   if (res.status === 409)
     return new ToolError(
@@ -49,20 +57,25 @@ function failure(res: UploadUrlResponse, destination: string): ToolError {
   if (res.status === 404)
     return new ToolError(
       'UPLOAD_SESSION_LOST',
-      `The OneDrive upload session for "${destination}" expired or was cancelled.${said} Try the upload again.`,
+      `The ${service} upload session for "${destination}" expired or was cancelled.${said} Try the upload again.`,
     );
   if (res.status === 413 || res.status === 507)
-    return new ToolError('GRAPH_ERROR', `OneDrive refused the file for "${destination}" (HTTP ${res.status}).${said}`);
+    return new ToolError(
+      'GRAPH_ERROR',
+      `${service} refused the file for "${destination}" (HTTP ${res.status}).${said}`,
+    );
   return new ToolError(
     res.status >= 500 || res.status === 429 ? 'GRAPH_UNAVAILABLE' : 'GRAPH_ERROR',
     `The upload of "${destination}" failed with HTTP ${res.status} and was cancelled; nothing was committed.${said} Try again later.`,
   );
 }
 
+/** The first expected byte: OneDrive's `nextExpectedRanges: ["n-"]` or Outlook's `NextExpectedRanges: ["n"]`. */
 function nextExpectedStart(body: unknown): number | undefined {
-  const ranges = (body as { nextExpectedRanges?: unknown } | undefined)?.nextExpectedRanges;
+  const b = body as { nextExpectedRanges?: unknown; NextExpectedRanges?: unknown } | undefined;
+  const ranges = b?.nextExpectedRanges ?? b?.NextExpectedRanges;
   const first = Array.isArray(ranges) ? (ranges[0] as unknown) : undefined;
-  const m = typeof first === 'string' ? /^(\d+)-/.exec(first) : null;
+  const m = typeof first === 'string' ? /^(\d+)(?:-|$)/.exec(first) : null;
   return m?.[1] !== undefined ? Number(m[1]) : undefined;
 }
 
@@ -88,7 +101,7 @@ async function putFragment(
         'GRAPH_UNREACHABLE',
         last
           ? `The connection failed while sending the last part of "${o.destination}" (${cause}). ` +
-              'Check with list_files whether the file arrived before trying again.'
+              `${CHECK_HINT[o.service ?? 'OneDrive']} before trying again.`
           : `The connection failed while uploading "${o.destination}" (${cause}); the upload was cancelled. Try again.`,
       );
     }
@@ -113,14 +126,14 @@ export async function uploadThroughSession(o: SessionUploadOptions): Promise<unk
       const res = await putFragment(o, `bytes ${f.offset}-${end}/${o.source.size}`, f.bytes, f.last);
       if (f.last) {
         if (res.status === 200 || res.status === 201) return res.body;
-        throw failure(res, o.destination);
+        throw failure(res, o.destination, o.service ?? 'OneDrive');
       }
-      if (res.status !== 202) throw failure(res, o.destination);
+      if (res.status !== 202 && res.status !== 200) throw failure(res, o.destination, o.service ?? 'OneDrive');
       const next = nextExpectedStart(res.body);
       if (next !== undefined && next !== end + 1) {
         throw new ToolError(
           'GRAPH_ERROR',
-          `OneDrive expected byte ${next} next while uploading "${o.destination}" but ${end + 1} was due; the upload was cancelled. Try again.`,
+          `${o.service ?? 'OneDrive'} expected byte ${next} next while uploading "${o.destination}" but ${end + 1} was due; the upload was cancelled. Try again.`,
         );
       }
     }

@@ -5,7 +5,10 @@
  * Both are measured in the same run:
  *   - spawn -> initialize -> tools/list wall time, median of N, vs a one-tool SDK server (goal ≤ 0.8×)
  *   - peak RSS (VmHWM) after tools/list (goal ≤ +10 MiB over the one-tool server)
- *   - tools/list size with every group enabled (goal ≤ 40 KB)
+ *   - tools/list bytes through an MCP SDK Client (issue #12): per group, the default groups (goal
+ *     ≤ 40 KB), all groups (goal ≤ 64 KB), the largest tool (goal ≤ 2.5 KB); KB = 1,000 bytes
+ *   - client.listTools() time with every outputSchema (the SDK compiles each with Ajv, issue #13) vs
+ *     the same answer with the outputSchemas stripped before the Client sees it
  *   - per-call overhead: get_my_profile through bridge+broker vs a direct HTTPS GET /me with the
  *     same token and keep-alive (goal ≤ 3 ms p50). Real broker + emulator.
  */
@@ -20,7 +23,9 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { startTestBroker } from '../helpers/broker.ts';
 import { startEmulator } from '../helpers/emulator.ts';
-import { TOOL_GROUPS } from '../../app/shared/tool-groups.ts';
+import { TOOL_GROUPS, DEFAULT_TOOL_GROUPS } from '../../app/shared/tool-groups.ts';
+import { measureClientCatalog, type ClientCatalogFigures } from '../tool-catalog/measure-client.ts';
+import { CATALOG_BUDGET } from '../tool-catalog/sizes.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -116,11 +121,11 @@ async function startupOnce(file: string, args: string[], env: Record<string, str
   const rpc = startRpc(file, args, env);
   await rpc.call('initialize', INIT);
   rpc.notify('notifications/initialized');
-  const list = await rpc.call('tools/list', {});
+  await rpc.call('tools/list', {});
   const ms = performance.now() - started;
   const rss = await peakRssKiB(rpc.child.pid);
   await rpc.close();
-  return { ms, rss, listBytes: Buffer.byteLength(JSON.stringify(list.msg.result)) };
+  return { ms, rss };
 }
 
 const median = (xs: number[]): number => {
@@ -139,6 +144,39 @@ function directGet(url: string, token: string, ca: string, agent: Agent): Promis
     req.on('error', reject);
     req.end();
   });
+}
+
+const bytesText = (bytes: number): string => `${bytes.toLocaleString('en-US')} bytes`;
+const toolsText = (n: number): string => `${n} tool${n === 1 ? '' : 's'}`;
+const goalText = (bytes: number): string => `goal ≤ ${bytes / 1000} KB`;
+
+/** tools/list as an MCP SDK Client receives it, and what listTools() costs the Client. */
+function catalogRows(c: ClientCatalogFigures): [string, string, string][] {
+  const { listMs } = c;
+  return [
+    ...c.groups.map((g): [string, string, string] => [
+      `tools/list via SDK Client, --tools ${g.group} (${toolsText(g.tools)})`,
+      bytesText(g.bytes),
+      '',
+    ]),
+    [
+      `tools/list via SDK Client, default groups (${toolsText(c.defaults.tools)})`,
+      bytesText(c.defaults.bytes),
+      goalText(CATALOG_BUDGET.defaultGroupsBytes),
+    ],
+    [
+      `tools/list via SDK Client, all groups (${toolsText(c.all.tools)})`,
+      `${bytesText(c.all.bytes)} (outputSchemas ${bytesText(c.all.outputSchemaBytes)})`,
+      goalText(CATALOG_BUDGET.allGroupsBytes),
+    ],
+    [`largest tool (${c.largest.name})`, bytesText(c.largest.bytes), goalText(CATALOG_BUDGET.toolBytes)],
+    [
+      `client.listTools() all groups, median of ${listMs.rounds} (${listMs.outputSchemas} outputSchemas / stripped)`,
+      `${listMs.withOutputSchemas.toFixed(1)} ms / ${listMs.stripped.toFixed(1)} ms = +${(listMs.withOutputSchemas - listMs.stripped).toFixed(1)} ms in the client`,
+      '',
+    ],
+    ['first client.listTools() in this process (Ajv cold, with outputSchemas)', `${c.firstListMs.toFixed(1)} ms`, ''],
+  ];
 }
 
 export async function run(): Promise<void> {
@@ -166,7 +204,13 @@ export async function run(): Promise<void> {
       bridge.push(await startupOnce(bridgeFile, [], noBroker));
       base.push(await startupOnce(baseFile, [], {}));
     }
-    const all = await startupOnce(bridgeFile, ['--tools', 'all'], noBroker);
+    const catalog = await measureClientCatalog({
+      bridgeFile,
+      home: noBroker.GRAPH_BRIDGE_HOME,
+      groups: TOOL_GROUPS,
+      defaultGroups: DEFAULT_TOOL_GROUPS,
+      rounds: RUNS,
+    });
 
     // Per-call overhead against the real broker + emulator.
     const env = { ...broker.env };
@@ -219,11 +263,7 @@ export async function run(): Promise<void> {
         'goal ≤ +10 MiB',
       ],
       ['peak RSS after calls (bridge, Graph client loaded)', `${(bridgeRssAfterCalls / 1024).toFixed(1)} MiB`, ''],
-      [
-        'tools/list size, all groups',
-        `${(all.listBytes / 1024).toFixed(1)} KiB (${all.listBytes} bytes)`,
-        'goal ≤ 40 KB',
-      ],
+      ...catalogRows(catalog),
       [
         `get_my_profile p50 of ${CALLS} (bridge / direct HTTPS)`,
         `${median(callTimes).toFixed(2)} ms / ${median(directTimes).toFixed(2)} ms`,

@@ -11,7 +11,10 @@
  *     pending, approves it the way a person does: `graph-bridge --home <profile> clients approve <id>` on a
  *     real terminal (a pty), typing the one-time code the agent printed in ITS terminal — which is this
  *     demo's terminal — and calls a few tools,
- *  6. keeps running so you can connect an editor (prints the command) until Ctrl-C; `--once` exits.
+ *  6. "your turn" (demo-your-turn.ts): an editor connected with a credential asks for the account and then to
+ *     send a mail; the reader approves both from a second terminal with the commands printed here, typing
+ *     the codes the agent prints in this terminal; then it keeps running so you can connect a real editor
+ *     (prints the command) until Ctrl-C. `--once` stops after step 5.
  * Every command it prints names the demo profile and works pasted into a fresh terminal.
  *
  * Flags: --once, --entra-port N, --graph-port N (0 = any free port).
@@ -26,6 +29,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type RunningEmulator } from './index.ts';
+import { yourTurn } from './demo-your-turn.ts';
 import { chromiumSession } from '../helpers/browser.ts';
 import { startPty } from '../helpers/pty.ts';
 import { cliCommand } from '../../app/cli/invocation.ts';
@@ -274,7 +278,23 @@ async function main(): Promise<void> {
   await runCli(['status'], env);
 
   if (flags.once) return;
-  say('Graph Bridge is running against the demo tenant. Connect an editor with, for example:');
+  await yourTurn({
+    home,
+    env,
+    bridgePath: bridge,
+    caPath: emulator.caPath,
+    user: user.upn,
+    printed,
+    say,
+    cliJson: async (args) => {
+      let json = '';
+      const code = await runCli(args, env, (line) => (json += `${line}\n`), true);
+      if (code !== 0) throw new Error(`graph-bridge ${args.join(' ')} exited with ${code}`);
+      return JSON.parse(json) as unknown;
+    },
+    pause: () => new Promise((r) => setTimeout(r, 1000)),
+  });
+  say('Graph Bridge is running against the demo tenant. Connect a real editor with, for example:');
   say(`  ${printed('connect', '--print', 'cursor')}`);
   say(`(the bridge needs NODE_EXTRA_CA_CERTS=${emulator.caPath} to trust the demo CA; --print includes it)`);
   say('Press Ctrl-C to stop the agent and the emulator.');

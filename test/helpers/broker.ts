@@ -68,6 +68,8 @@ export interface TestBroker {
   endpoint: BrokerCore['endpoint'];
   broker: BrokerCore;
   auth: ProductionAuthService;
+  /** The keychain service its token cache uses (a second sign-in core on the same profile needs it). */
+  keychainService: string;
   /** The broker's current configuration (what settings.json said, plus updateConfig changes). */
   config: BrokerConfig;
   /** Changes the running broker's configuration, as a settings edit in the tray does. */
@@ -121,12 +123,13 @@ export async function startTestBroker(options: TestBrokerOptions): Promise<TestB
     stderr: options.verbose === true ? process.stderr : null,
     secrets,
   });
+  const keychainService = `graph-bridge-test-${randomUUID()}`;
   const auth = await createAuthService({
     settings: loaded.value.settings,
     endpoints: loaded.value.endpoints,
     platform,
     log: (level, line) => logger[level](line),
-    keychainService: `graph-bridge-test-${randomUUID()}`,
+    keychainService,
   });
   let config = brokerConfigFromSettings(loaded.value.settings, loaded.value.endpoints, platform);
   const codes: ConfirmationPrompt[] = [];
@@ -179,6 +182,7 @@ export async function startTestBroker(options: TestBrokerOptions): Promise<TestB
     endpoint: platform.paths.endpoint,
     broker,
     auth,
+    keychainService,
     get config() {
       return config;
     },

@@ -326,9 +326,10 @@ describe('generic results and hints (#15)', () => {
   });
 
   test('graph_request without a scope names that scope, never a consent command', async () => {
-    const r = await bridge.call('graph_request', { path: '/me/onenote/notebooks', scopes: ['Notes.Read'] });
+    // A free-form permission no group lists (Notes.Read now belongs to the notes group).
+    const r = await bridge.call('graph_request', { path: '/me/chats', scopes: ['Chat.ReadBasic'] });
     assert.equal(r.isError, true);
-    assert.match(resultText(r), /graph_request needs permissions that have not been granted yet: Notes\.Read\./);
+    assert.match(resultText(r), /graph_request needs permissions that have not been granted yet: Chat\.ReadBasic\./);
     assert.match(resultText(r), /press Grant/);
     assert.doesNotMatch(resultText(r), /graph-bridge consent|User\.Read/);
   });

@@ -22,21 +22,19 @@ import { createHandleStore } from '../../bridge/handles/handle-store.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
 import { TOOL_GROUPS } from '../../app/shared/tool-groups.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
+import { headerOf, nextCursorOf, parseMessageList, type ListedMessage } from '../helpers/mail-text.ts';
 import { REPO_ROOT, resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
 
-interface Summary {
-  id: string;
-  received?: string;
-  from: string;
-  subject: string;
-  isRead?: boolean;
-  importance?: string;
-  hasAttachments?: boolean;
-  preview?: string;
-}
 interface MessagePage {
-  messages: Summary[];
+  messages: ListedMessage[];
   nextCursor: string | null;
+}
+
+/** A list_messages/search_messages result read back from its text (the mail tools answer text only). */
+function messagePage(r: CallToolResult): MessagePage {
+  assert.notEqual(r.isError, true, resultText(r));
+  const text = resultText(r);
+  return { messages: parseMessageList(text), nextCursor: nextCursorOf(text) };
 }
 
 let emulator: RunningEmulator;
@@ -99,13 +97,13 @@ void describe('list_messages top 10: what the model reads', () => {
   void test('costs at most 3,000 characters and keeps sender, subject, time, read state, importance, preview, id', async (t) => {
     const r = await bridge.call('list_messages', { top: 10 });
     const text = resultText(r);
-    const page = ok<MessagePage>(r);
+    const page = messagePage(r);
     t.diagnostic(
       `list_messages top 10: ${text.length} characters of text (was 4,255 as JSON before the compact lines)`,
     );
     assert.ok(text.length <= 3000, `${text.length} characters:\n${text}`);
     assert.equal(page.messages.length, 10);
-    assert.ok(page.messages.some((m) => m.isRead === false) && page.messages.some((m) => m.importance === 'high'));
+    assert.ok(page.messages.some((m) => !m.isRead) && page.messages.some((m) => m.flags.includes('high importance')));
 
     const entries = text.split('\n- ').slice(1);
     assert.equal(entries.length, 10, text);
@@ -115,9 +113,8 @@ void describe('list_messages top 10: what the model reads', () => {
       assert.ok(entry.startsWith(`[${m.id}] `), entry);
       assert.ok(entry.includes(m.from) && /<[^>]+@[^>]+>/.test(m.from), `sender with address: ${entry}`);
       assert.ok(entry.includes(`Subject: ${m.subject}`), entry);
-      assert.ok(entry.includes((m.received ?? '').slice(0, 16).replace('T', ' ')), `time: ${entry}`);
-      assert.equal(entry.includes('unread'), m.isRead === false, `read state: ${entry}`);
-      assert.equal(entry.includes('high importance'), m.importance === 'high', `importance: ${entry}`);
+      assert.match(m.received, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/, `time: ${entry}`);
+      assert.equal(entry.includes('unread'), !m.isRead, `read state: ${entry}`);
       assert.ok(m.preview && entry.includes(`Preview: ${m.preview}`) && m.preview.length <= 100, entry);
     });
     assert.match(text, new RegExp(`cursor "${page.nextCursor ?? 'none'}"\\.$`));
@@ -125,28 +122,28 @@ void describe('list_messages top 10: what the model reads', () => {
   });
 
   void test('the short id and the raw Graph id both work in get_message, which asks Graph for a text body', async () => {
-    const page = ok<MessagePage>(await bridge.call('list_messages', { top: 3 }));
+    const page = messagePage(await bridge.call('list_messages', { top: 3 }));
     const first = page.messages[0];
     assert.ok(first);
     const since = lastSeq();
-    const byHandle = ok<{ id: string; subject: string; body: string }>(
-      await bridge.call('get_message', { id: first.id }),
-    );
-    assert.equal(byHandle.subject, first.subject);
-    assert.equal(byHandle.id, first.id);
+    const byHandleResult = await bridge.call('get_message', { id: first.id });
+    const byHandle = resultText(byHandleResult);
+    assert.notEqual(byHandleResult.isError, true, byHandle);
+    assert.equal(headerOf(byHandle, 'Subject'), first.subject);
+    assert.equal(headerOf(byHandle, 'Id'), first.id);
     const get = emulator.control
       .requests(since)
       .filter((q) => q.host === 'graph' && q.method === 'GET' && /^\/v1\.0\/me\/messages\/[^/]+$/.test(q.path));
     assert.equal(get.length, 1);
     assert.equal(get[0]?.headers.prefer, 'outlook.body-content-type="text"');
-    assert.doesNotMatch(byHandle.body, /<\/?(p|div|html|body)\b/i);
+    assert.doesNotMatch(byHandle, /<\/?(p|div|html|body)\b/i);
 
     // A model that copied a raw Graph id from elsewhere (here: graph_request) is served too.
     const raw = ok<{ json: { value: { id: string }[] } }>(
       await bridge.call('graph_request', { path: '/me/messages', query: { $top: '1', $select: 'id' } }),
     ).json.value[0]?.id;
     assert.ok(raw && raw.length > 20);
-    assert.equal(ok<{ id: string }>(await bridge.call('get_message', { id: raw })).id, first.id);
+    assert.equal(headerOf(resultText(await bridge.call('get_message', { id: raw })), 'Id'), first.id);
   });
 });
 
@@ -154,7 +151,7 @@ void describe('short ids and cursors across bridge processes', () => {
   void test('a handle and a cursor from one bridge work in a second bridge started after the first exits', async () => {
     const firstBridge = await startBridge();
     const pid = firstBridge.transport.pid;
-    const page = ok<MessagePage>(await firstBridge.call('list_messages', { top: 3 }));
+    const page = messagePage(await firstBridge.call('list_messages', { top: 3 }));
     const [message] = page.messages;
     assert.ok(message && page.nextCursor);
     await firstBridge.close();
@@ -162,9 +159,9 @@ void describe('short ids and cursors across bridge processes', () => {
 
     const second = await startBridge();
     try {
-      const read = ok<{ subject: string }>(await second.call('get_message', { id: message.id }));
-      assert.equal(read.subject, message.subject);
-      const next = ok<MessagePage>(await second.call('list_messages', { cursor: page.nextCursor }));
+      const read = resultText(await second.call('get_message', { id: message.id }));
+      assert.equal(headerOf(read, 'Subject'), message.subject);
+      const next = messagePage(await second.call('list_messages', { cursor: page.nextCursor }));
       assert.equal(next.messages.length, 3);
       assert.ok(!next.messages.some((m) => page.messages.some((p) => p.id === m.id)), 'the next page');
 
@@ -195,13 +192,11 @@ void describe('short ids and cursors across bridge processes', () => {
   });
 
   void test('the other list tools show short ids that their id inputs accept', async () => {
-    const events = ok<{ events: { id: string; subject: string }[] }>(await bridge.call('list_events', {}));
-    const event = events.events[0];
-    assert.ok(event && /^e[0-9a-z]{8,}$/.test(event.id), JSON.stringify(event));
-    assert.equal(
-      ok<{ event: { subject: string } }>(await bridge.call('get_event', { eventId: event.id })).event.subject,
-      event.subject,
-    );
+    const events = resultText(await bridge.call('list_events', {}));
+    const [, eventId, subject] = /^- \[(e[0-9a-z]{8,})\] ([^|]+) \|/m.exec(events) ?? [];
+    assert.ok(eventId && subject, events);
+    const detail = resultText(await bridge.call('get_event', { eventId }));
+    assert.ok(detail.startsWith(`Subject: ${subject.trim()}\n`), detail);
 
     const files = await bridge.call('list_files', {});
     const readme = ok<{ items: { id: string; name: string }[] }>(files).items.find((i) => i.name === 'README.md');
@@ -209,20 +204,22 @@ void describe('short ids and cursors across bridge processes', () => {
     assert.match(resultText(files), new RegExp(`- \\[${readme.id}\\] README\\.md`));
     assert.equal(ok<{ inline: boolean }>(await bridge.call('read_file', { itemId: readme.id })).inline, true);
 
-    const lists = ok<{ lists: { id: string }[] }>(await bridge.call('list_task_lists')).lists;
-    const tasks = await bridge.call('list_tasks', { listId: lists[0]?.id, includeCompleted: true });
+    // The To Do, Teams, OneNote and Planner tools return text only: ids are read from `- [id]` lines.
+    const firstId = (text: string): string | undefined => /^- \[([^\]]+)\]/m.exec(text)?.[1];
+    const listId = firstId(resultText(await bridge.call('list_task_lists')));
+    assert.ok(listId && /^l[0-9a-z]{8,}$/.test(listId));
+    const tasks = await bridge.call('list_tasks', { listId, includeCompleted: true });
     assert.match(resultText(tasks), /- \[t[0-9a-z]{8,}\] /);
 
-    const chats = ok<{ chats: { id: string }[] }>(await bridge.call('list_chats', {})).chats;
-    assert.ok(chats[0] && /^c[0-9a-z]{8,}$/.test(chats[0].id));
-    assert.ok(
-      ok<{ messages: unknown[] }>(await bridge.call('list_chat_messages', { chatId: chats[0].id })).messages.length > 0,
-    );
+    const chatId = firstId(resultText(await bridge.call('list_chats', {})));
+    assert.ok(chatId && /^c[0-9a-z]{8,}$/.test(chatId));
+    assert.match(resultText(await bridge.call('list_chat_messages', { chatId })), /^\d+ message\(s\)[\s\S]*- \[\d+\] /);
 
-    const teams = ok<{ teams: { id: string }[] }>(await bridge.call('list_joined_teams')).teams;
+    const teamId = firstId(resultText(await bridge.call('list_teams')));
+    assert.ok(teamId && /^g[0-9a-z]{8,}$/.test(teamId));
     // graph_request takes short ids in its path too.
     const channels = await bridge.call('graph_request', {
-      path: `/teams/${teams[0]?.id}/channels`,
+      path: `/teams/${teamId}/channels`,
       scopes: ['Channel.ReadBasic.All'],
     });
     assert.notEqual(channels.isError, true, resultText(channels));
@@ -288,8 +285,7 @@ void describe('results over the limit and cut bodies', () => {
     });
     const r = await bridge.call('list_messages', { top: 50 });
     const text = resultText(r);
-    const page = ok<MessagePage>(r);
-    assert.equal(page.messages.length, 50, 'the structured result keeps every item');
+    const page = messagePage(r);
     assert.ok(text.length <= 20_000, `${text.length} characters`);
     const entries = text.split('\n- [').slice(1);
     const shown = entries.length;
@@ -305,7 +301,7 @@ void describe('results over the limit and cut bodies', () => {
     // A sender name cannot forge an entry of its own or carry terminal escapes.
     assert.ok(!text.includes('\n- [mfake0001]') && !text.includes('\u001b'), 'no forged entry');
     // The cursor still leads on.
-    const next = ok<MessagePage>(await bridge.call('list_messages', { cursor: page.nextCursor }));
+    const next = messagePage(await bridge.call('list_messages', { cursor: page.nextCursor }));
     assert.equal(next.messages.length, 5);
   });
 
@@ -314,10 +310,9 @@ void describe('results over the limit and cut bodies', () => {
     assert.ok(me);
     const subject = `Long report ${Date.now()}`;
     const body = Array.from({ length: 3000 }, (_, i) => `Line ${i} of the long report.`).join('\n');
-    ok(await bridge.call('send_mail', { to: [me.upn], subject, body }));
-    const inbox = ok<MessagePage>(
-      await bridge.call('list_messages', { folder: 'inbox', from: me.upn, top: 50 }),
-    ).messages;
+    const sent = await bridge.call('send_mail', { to: [me.upn], subject, body });
+    assert.notEqual(sent.isError, true, resultText(sent));
+    const inbox = messagePage(await bridge.call('list_messages', { folder: 'inbox', from: me.upn, top: 50 })).messages;
     const found = inbox.find((m) => m.subject === subject);
     assert.ok(found, `the mail arrived: ${JSON.stringify(inbox.map((m) => m.subject))}`);
     const short = await bridge.call('get_message', { id: found.id });

@@ -106,8 +106,8 @@ test('the MCP Inspector CLI lists the tools and calls get_my_profile', async () 
     cwd,
     timeout: 60_000,
   });
-  const result = JSON.parse(called.stdout) as { structuredContent: { displayName: string } };
-  assert.equal(result.structuredContent.displayName, 'Adele Vance');
+  const result = JSON.parse(called.stdout) as { content: { text: string }[] };
+  assert.match(result.content[0]?.text ?? '', /"displayName":"Adele Vance"/);
 });
 
 test('read-only mode lists no write tools; --tools limits the groups', async () => {
@@ -121,9 +121,11 @@ test('read-only mode lists no write tools; --tools limits the groups', async () 
     assert.deepEqual(names, [
       'get_message',
       'get_my_profile',
+      'get_presence',
       'get_user',
       'list_mail_folders',
       'list_messages',
+      'save_attachments',
       'search_messages',
       'search_people',
       'search_users',

@@ -9,16 +9,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
+import { bodyOf, nextCursorOf, parseMessageList } from '../helpers/mail-text.ts';
 import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
 
 let emulator: RunningEmulator;
 let broker: TestBroker;
 let bridge: BridgeClient;
-
-function structured<T>(r: { structuredContent?: unknown; isError?: unknown }): T {
-  assert.notEqual(r.isError, true, JSON.stringify(r));
-  return r.structuredContent as T;
-}
 
 function graphRequests(since: number, method: string, pathPattern: RegExp) {
   return emulator.control
@@ -44,31 +40,25 @@ after(async () => {
 
 describe('profile tools', () => {
   test('get_my_profile returns the signed-in user', async () => {
-    const me = structured<{ displayName: string; mail: string; jobTitle: string }>(await bridge.call('get_my_profile'));
+    const r = await bridge.call('get_my_profile');
+    assert.notEqual(r.isError, true, resultText(r));
+    const me = JSON.parse(resultText(r)) as { displayName: string; mail: string; jobTitle: string };
     assert.equal(me.displayName, 'Adele Vance');
     assert.match(me.mail, /^adele@/);
     assert.equal(me.jobTitle, 'Retail Manager');
   });
 
   test('search_users, get_user and search_people', async () => {
-    const found = structured<{ users: { id: string; displayName: string; mail: string }[] }>(
-      await bridge.call('search_users', { query: 'Meg' }),
-    );
-    assert.deepEqual(
-      found.users.map((u) => u.displayName),
-      ['Megan Bowen'],
-    );
-    const megan = structured<{ id: string; displayName: string }>(
-      await bridge.call('get_user', { user: found.users[0]!.mail }),
-    );
-    assert.equal(megan.id, found.users[0]!.id);
-    const people = structured<{ people: { displayName: string; emails: string[] }[] }>(
-      await bridge.call('search_people', { query: 'alex' }),
-    );
-    assert.ok(
-      people.people.some((p) => p.displayName === 'Alex Wilber'),
-      JSON.stringify(people),
-    );
+    const found = resultText(await bridge.call('search_users', { query: 'Meg' }));
+    const [, id, mail] = /^- \[(u[0-9a-z]+)\] Megan Bowen <([^>]+)>$/m.exec(found) ?? [];
+    assert.ok(id && mail, found);
+    assert.match(found, /^1 user\(s\):/);
+    const byMail = JSON.parse(resultText(await bridge.call('get_user', { user: mail }))) as { id: string };
+    const byId = JSON.parse(resultText(await bridge.call('get_user', { user: id }))) as { displayName: string };
+    assert.equal(byMail.id, id, 'the same short id');
+    assert.equal(byId.displayName, 'Megan Bowen');
+    const people = resultText(await bridge.call('search_people', { query: 'alex' }));
+    assert.match(people, /^- Alex Wilber </m);
   });
 
   test('get_user for an unknown user is a clear not-found error', async () => {
@@ -79,40 +69,46 @@ describe('profile tools', () => {
 });
 
 describe('mail tools', () => {
+  /** The text of a successful call (the mail tools answer text only). */
+  const text = (r: Awaited<ReturnType<BridgeClient['call']>>): string => {
+    assert.notEqual(r.isError, true, resultText(r));
+    return resultText(r);
+  };
+
   test('list_mail_folders', async () => {
-    const r = structured<{ folders: { displayName: string; totalItemCount: number }[] }>(
-      await bridge.call('list_mail_folders'),
-    );
-    const inbox = r.folders.find((f) => f.displayName === 'Inbox');
-    assert.ok(inbox && inbox.totalItemCount > 0, JSON.stringify(r));
+    const r = text(await bridge.call('list_mail_folders'));
+    const inbox = /^- \[[^\]]+\] Inbox: \d+ unread of (\d+)/m.exec(r);
+    assert.ok(inbox && Number(inbox[1]) > 0, r);
   });
 
   test('list_messages pages with the opaque cursor', async () => {
-    type Page = { messages: { id: string; received: string }[]; nextCursor: string | null };
-    const first = structured<Page>(await bridge.call('list_messages', { folder: 'inbox', top: 3 }));
-    assert.equal(first.messages.length, 3);
-    assert.ok(first.nextCursor);
-    const second = structured<Page>(await bridge.call('list_messages', { cursor: first.nextCursor }));
-    assert.equal(second.messages.length, 3);
-    const ids = new Set([...first.messages, ...second.messages].map((m) => m.id));
+    const firstText = text(await bridge.call('list_messages', { folder: 'inbox', top: 3 }));
+    const first = parseMessageList(firstText);
+    assert.equal(first.length, 3);
+    const cursor = nextCursorOf(firstText);
+    assert.ok(cursor);
+    const second = parseMessageList(text(await bridge.call('list_messages', { cursor })));
+    assert.equal(second.length, 3);
+    const ids = new Set([...first, ...second].map((m) => m.id));
     assert.equal(ids.size, 6, 'pages do not overlap');
-    assert.ok(first.messages[2]!.received >= second.messages[0]!.received, 'newest first across pages');
+    assert.ok(first[2]!.received >= second[0]!.received, 'newest first across pages');
   });
 
   test('list_messages filters: unreadOnly, from, since', async () => {
-    type Page = { messages: { isRead: boolean; from: string; received: string }[] };
-    const unread = structured<Page>(await bridge.call('list_messages', { folder: 'inbox', unreadOnly: true, top: 20 }));
-    assert.ok(unread.messages.length > 0);
-    assert.ok(unread.messages.every((m) => m.isRead === false));
-    const since = new Date(Date.parse(unread.messages[0]!.received) - 7 * 24 * 3600_000).toISOString();
-    const recent = structured<Page>(await bridge.call('list_messages', { since, top: 50 }));
-    assert.ok(recent.messages.every((m) => m.received >= since));
-    const fromMegan = structured<Page>(
-      await bridge.call('list_messages', { from: 'megan@contoso.onmicrosoft.com', top: 10 }),
+    const unread = parseMessageList(
+      text(await bridge.call('list_messages', { folder: 'inbox', unreadOnly: true, top: 20 })),
     );
+    assert.ok(unread.length > 0);
+    assert.ok(unread.every((m) => !m.isRead));
+    const sinceMs = Date.parse(`${unread[0]!.received.replace(' ', 'T')}:00Z`) - 7 * 24 * 3600_000;
+    const since = new Date(sinceMs).toISOString();
+    const recent = parseMessageList(text(await bridge.call('list_messages', { since, top: 50 })));
+    assert.ok(recent.every((m) => m.received >= since.slice(0, 16).replace('T', ' ')));
+    const fromMeganText = text(await bridge.call('list_messages', { from: 'megan@contoso.onmicrosoft.com', top: 10 }));
+    const fromMegan = parseMessageList(fromMeganText);
     assert.ok(
-      fromMegan.messages.every((m) => m.from.includes('megan@')),
-      JSON.stringify(fromMegan),
+      fromMegan.every((m) => m.from.includes('megan@')),
+      fromMeganText,
     );
   });
 
@@ -126,56 +122,42 @@ describe('mail tools', () => {
   });
 
   test('search_messages and get_message (text body, truncation note, attachments)', async () => {
-    type Page = { messages: { id: string; subject: string; hasAttachments?: boolean }[] };
-    const listed = structured<Page>(await bridge.call('list_messages', { folder: 'inbox', top: 50 }));
-    const withAttachment = listed.messages.find((m) => m.hasAttachments);
+    const listed = parseMessageList(text(await bridge.call('list_messages', { folder: 'inbox', top: 50 })));
+    const withAttachment = listed.find((m) => m.hasAttachments);
     assert.ok(withAttachment, 'the seeded inbox has a message with attachments');
     const word = withAttachment.subject.split(/\s+/).find((w) => w.length > 4) ?? withAttachment.subject;
-    const search = structured<Page>(await bridge.call('search_messages', { query: word, top: 25 }));
-    assert.ok(search.messages.length > 0, `search for ${word}`);
+    const search = parseMessageList(text(await bridge.call('search_messages', { query: word, top: 25 })));
+    assert.ok(search.length > 0, `search for ${word}`);
 
-    const full = await bridge.call('get_message', { id: withAttachment.id });
-    const msg = structured<{ body: string; bodyTruncated: boolean; attachments: { name: string; size: number }[] }>(
-      full,
-    );
-    assert.ok(!/<\/?(p|div|br|html)\b/i.test(msg.body), 'body is text, not HTML');
-    assert.ok(msg.attachments.length > 0);
-    assert.match(resultText(full), /Attachments: /);
+    const full = text(await bridge.call('get_message', { id: withAttachment.id }));
+    assert.ok(!/<\/?(p|div|br|html)\b/i.test(bodyOf(full)), 'body is text, not HTML');
+    assert.match(full, /^Attachments \(ids for save_attachments\):\n- \[a/m);
 
-    const cut = structured<{ body: string; bodyTruncated: boolean }>(
-      await bridge.call('get_message', { id: withAttachment.id, maxBodyChars: 200 }),
-    );
-    if (msg.body.length > 200) {
-      assert.equal(cut.bodyTruncated, true);
-      assert.match(cut.body, /\[… body truncated: showing \d+ of \d+ characters\]$/);
-    }
+    const cut = text(await bridge.call('get_message', { id: withAttachment.id, maxBodyChars: 200 }));
+    if (bodyOf(full).length > 200) assert.match(bodyOf(cut), /\[… body cut: showing \d+ of \d+ characters; /);
   });
 
   test('create_draft, send_mail and reply_to_message reach Graph after approval', async () => {
     const since = lastSeq();
-    const draft = structured<{ id: string }>(
+    const draft = text(
       await bridge.call('create_draft', {
         to: ['megan@contoso.onmicrosoft.com'],
         subject: 'Draft from bridge',
         body: 'Hello',
       }),
     );
-    assert.ok(draft.id);
-    const sent = structured<{ sent: boolean }>(
+    assert.match(draft, /^Draft saved: \[m[^\]]+\] "Draft from bridge"\.$/);
+    const sent = text(
       await bridge.call('send_mail', {
         to: ['megan@contoso.onmicrosoft.com'],
         subject: 'Sent from bridge',
         body: 'Hi Megan',
       }),
     );
-    assert.equal(sent.sent, true);
-    const inbox = structured<{ messages: { id: string }[] }>(
-      await bridge.call('list_messages', { folder: 'inbox', top: 1 }),
-    );
-    const replied = structured<{ to: string[]; subject: string }>(
-      await bridge.call('reply_to_message', { id: inbox.messages[0]!.id, comment: 'Thanks!' }),
-    );
-    assert.match(replied.subject, /^RE: /i);
+    assert.equal(sent, 'Sent "Sent from bridge" to megan@contoso.onmicrosoft.com.');
+    const inbox = parseMessageList(text(await bridge.call('list_messages', { folder: 'inbox', top: 1 })));
+    const replied = text(await bridge.call('reply_to_message', { id: inbox[0]!.id, comment: 'Thanks!' }));
+    assert.match(replied, /^Replied "RE: /i);
     assert.equal(graphRequests(since, 'POST', /^\/v1\.0\/me\/messages$/).length, 1);
     assert.equal(graphRequests(since, 'POST', /^\/v1\.0\/me\/sendMail$/).length, 1);
     assert.equal(graphRequests(since, 'POST', /\/reply$/).length, 1);

@@ -11,6 +11,10 @@
  * - getToken: silent only, single-flight per (account, scope set, forceRefresh, claims). MSAL declares
  *   client capability cp1; a CAE claims challenge comes back as `claims` and forces a refresh with them.
  *   A failure only the user can fix sets `signInNeeded` (with Entra's claims for the next sign-in).
+ *   In front of MSAL, the token memo (token-memo.ts) answers with the latest token for the same
+ *   (account, scope set) while MSAL would return that same token; sign-in, sign-out, account switch
+ *   and consent clear it, forceRefresh / claims / a failure needing the user clear the account's part,
+ *   and a write to the shared cache by any process (cache-stamp.ts) makes it miss.
  * - Accounts: every account in the MSAL cache; the active one is persisted in <stateDir>/accounts.json;
  *   commands name an account by username or home account id (account-match.ts).
  */
@@ -51,6 +55,7 @@ import { SIGN_IN_ERROR_PAGE, SIGN_IN_SUCCESS_PAGE } from './login-pages.ts';
 import { msalLoggerOptions, redactingSink, silentSink, type LogSink } from './msal-logger.ts';
 import { createPublicClient, type MsalClient, type MsalClientFactory } from './msal-client.ts';
 import { createCacheGate, gateMsalClient } from './cache-gate.ts';
+import { countCacheWrites, createCacheStamp } from './cache-stamp.ts';
 import { selectNativeBroker, withBrokerFallback } from './native-broker.ts';
 import { createNetworkClient, type ClosableNetworkModule } from './network-client.ts';
 import { runDeviceCode } from './device-code.ts';
@@ -63,6 +68,7 @@ import {
 } from './interactive.ts';
 import { normalizeScopes, OIDC_SCOPES, scopeKey } from '../../shared/scopes.ts';
 import { createSingleFlight } from './single-flight.ts';
+import { createTokenMemo, type MemoTicket, type TokenMemoStats } from './token-memo.ts';
 import { openTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache.ts';
 
 export const TOKEN_CACHE_DIR = 'token-cache';
@@ -90,6 +96,11 @@ export interface AuthServiceDeps {
   verboseMsal?: boolean;
   /** Timers for the browser sign-in time limit (settings.signInTimeoutSeconds); unit tests inject them. */
   timers?: InteractiveTimers;
+  /**
+   * Stamp of the shared token cache for the token memo (cache-stamp.ts; OS edge: the marker file).
+   * Default: this process's cache writes + the marker file's identity and times.
+   */
+  cacheStamp?: () => Promise<string | null>;
 }
 
 /** The production service plus diagnostics the host may show. */
@@ -98,6 +109,8 @@ export interface ProductionAuthService extends AuthService {
   readonly brokerDetail: string;
   /** Paths of the cache marker/lock files (for diagnostics and tests). */
   readonly cacheFiles: { cachePath: string; lockPath: string };
+  /** The token memo's counts (token-memo.ts; diagnostics, tests, the benchmark). */
+  tokenMemoStats(): TokenMemoStats;
 }
 
 interface AccountTokenState {
@@ -111,6 +124,8 @@ interface AccountTokenState {
 interface SilentOutcome {
   result: Result<TokenGetResult>;
   fromCache: boolean;
+  /** When Entra wants the token refreshed early (MSAL refreshes it then): the memo stops serving it. */
+  refreshOn?: Date;
 }
 
 export function summarizeAccount(a: AccountInfo): AccountSummary {
@@ -169,7 +184,18 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
   const factory = deps.createMsalClient ?? createPublicClient;
   // Both clients share one cache, and MSAL must not run two operations on it at once (cache-gate.ts).
   const gate = createCacheGate();
-  const cachePlugin = gate.wrapPlugin(cache.plugin);
+  const counted = countCacheWrites(cache.plugin);
+  const cachePlugin = gate.wrapPlugin(counted.plugin);
+  const memo = createTokenMemo({
+    now,
+    cacheStamp:
+      deps.cacheStamp ??
+      createCacheStamp({
+        markerPath: cache.backend === 'memory' ? null : cache.cachePath,
+        writes: counted.writes,
+        now,
+      }),
+  });
   const makeClient = (nativeBrokerPlugin?: INativeBrokerPlugin): MsalClient => {
     network ??= createNetworkClient({ extraCaPem: extraCa });
     const client = factory({
@@ -282,7 +308,11 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
         recordResult(result, !result.fromCache);
         consent.resolve(result.scopes);
         emit();
-        return { result: { ok: true, value: toTokenResult(result, account) }, fromCache: result.fromCache };
+        return {
+          result: { ok: true, value: toTokenResult(result, account) },
+          fromCache: result.fromCache,
+          ...(result.refreshOn !== undefined ? { refreshOn: result.refreshOn } : {}),
+        };
       } catch (err) {
         log(
           'warn',
@@ -296,6 +326,9 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
           const { item, added } = consent.record(mapped.error.missingScopes ?? scopes, requestedBy);
           if (added) for (const l of consentListeners) l(item);
         }
+        const code = mapped.error.code;
+        if (signInNeeded !== null || code === 'NOT_SIGNED_IN' || code === 'INTERACTION_REQUIRED')
+          memo.clearAccount(account.homeAccountId);
         if (signInNeeded !== null) {
           const s = stateFor(account.homeAccountId);
           // "Needed since" the first failure: later failures update the reason, not the time.
@@ -322,6 +355,8 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
       log('warn', `auth: listing accounts failed: ${describeMsalError(err)}`),
     );
     if (!accounts.some((a) => a.homeAccountId === result.account?.homeAccountId)) accounts.push(result.account);
+    // A new sign-in or consent: which account is active and what it may do may have changed.
+    memo.clear();
     await setActive(result.account.homeAccountId);
     consent.resolve(result.scopes);
     emit();
@@ -403,6 +438,20 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
     }
   }
 
+  /** MSAL's answer: one silent call, and a forced one if the cached token expires within minValidity. */
+  async function acquire(
+    account: AccountInfo,
+    scopes: string[],
+    request: TokenRequest,
+    minValidityMs: number,
+  ): Promise<SilentOutcome> {
+    const force = request.forceRefresh === true;
+    const first = await silent(account, scopes, force, request.claims, request.requestedBy);
+    if (!first.result.ok || force || !first.fromCache) return first;
+    if (Date.parse(first.result.value.expiresOn) - now() >= minValidityMs) return first;
+    return silent(account, scopes, true, request.claims, request.requestedBy);
+  }
+
   // Start-up: load accounts from the cache and the persisted active account.
   try {
     await refreshAccounts();
@@ -416,6 +465,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
   const service: ProductionAuthService = {
     brokerDetail: broker.detail,
     cacheFiles: { cachePath: cache.cachePath, lockPath: cache.lockPath },
+    tokenMemoStats: () => memo.stats(),
 
     async getToken(request: TokenRequest) {
       const closedErr = ensureOpen();
@@ -425,12 +475,24 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
       if (accounts.length === 0) await refreshAccounts().catch(() => undefined);
       const account = activeAccount();
       if (account === null) return notSignedIn(undefined, USER_MUST_SIGN_IN);
-      const force = request.forceRefresh === true;
-      const first = await silent(account, scopes, force, request.claims, request.requestedBy);
       const minValidityMs = (request.minValiditySeconds ?? 300) * 1000;
-      if (!first.result.ok || force || !first.fromCache) return first.result;
-      if (Date.parse(first.result.value.expiresOn) - now() >= minValidityMs) return first.result;
-      return (await silent(account, scopes, true, request.claims, request.requestedBy)).result;
+      let ticket: MemoTicket;
+      if (request.forceRefresh === true || request.claims !== undefined) {
+        // The caller's token was refused (401, CAE claims challenge): none of the account's is reused.
+        memo.clearAccount(account.homeAccountId);
+        ticket = await memo.ticket();
+      } else {
+        const found = await memo.lookup(account.homeAccountId, scopes, minValidityMs);
+        if (found.token !== null) return { ok: true, value: found.token };
+        ticket = found.ticket;
+      }
+      const outcome = await acquire(account, scopes, request, minValidityMs);
+      if (outcome.result.ok) {
+        const token = outcome.result.value;
+        const refreshOn = outcome.refreshOn !== undefined ? { refreshOn: outcome.refreshOn } : {};
+        memo.put(ticket, { homeAccountId: account.homeAccountId, scopes, token, ...refreshOn });
+      }
+      return outcome.result;
     },
 
     async signInInteractive(options: SignInOptions = {}) {
@@ -488,6 +550,9 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
         target = activeAccount();
         if (target === null) return notSignedIn('No account is signed in, so there is nothing to sign out.');
       }
+      // Before the cache write: any request whose MSAL call is queued behind it (cache-gate.ts) got its
+      // memo ticket after this and reads the cache without the account; earlier ones cannot store.
+      memo.clear();
       try {
         await primary.signOut(target);
         if (primary !== browserClient) await browserClient.signOut(target).catch(() => undefined);
@@ -520,6 +585,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
       await refreshAccounts().catch(() => undefined);
       const found = findAccount(accounts, idOrUsername);
       if (!found.ok) return found;
+      memo.clear(); // before the switch takes effect (setActive switches at once, then saves)
       await setActive(found.account.homeAccountId);
       emit();
       return { ok: true, value: summarizeAccount(found.account) };
@@ -557,6 +623,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<Producti
 
     close() {
       closed = true;
+      memo.clear(); // no token outlives the service in memory (a sign-in settings change builds a new one)
       listeners.clear();
       consentListeners.clear();
       network?.close();

@@ -17,10 +17,19 @@ const KIND_INFO: Record<IdKind, { noun: string; from: string }> = {
   event: { noun: 'event id', from: 'list_events' },
   driveItem: { noun: 'file or folder id', from: 'list_files or search_files' },
   chat: { noun: 'chat id', from: 'list_chats' },
-  team: { noun: 'team id', from: 'list_joined_teams' },
+  team: { noun: 'team id', from: 'list_teams' },
   taskList: { noun: 'task list id', from: 'list_task_lists' },
   task: { noun: 'task id', from: 'list_tasks' },
   user: { noun: 'user id', from: 'search_users' },
+  attachment: { noun: 'attachment id', from: 'get_message' },
+  calendar: { noun: 'calendar id', from: 'list_calendars' },
+  contact: { noun: 'contact id', from: 'list_contacts' },
+  channel: { noun: 'channel id', from: 'list_teams with a teamId' },
+  noteSection: { noun: 'OneNote section id', from: 'list_notes' },
+  notePage: { noun: 'OneNote page id', from: 'list_notes with a sectionId' },
+  plan: { noun: 'plan id', from: 'list_planner' },
+  bucket: { noun: 'bucket id', from: 'list_planner with a planId' },
+  plannerTask: { noun: 'Planner task id', from: 'list_planner with a planId' },
 };
 
 function withArticle(noun: string): string {

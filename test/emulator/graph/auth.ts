@@ -9,7 +9,7 @@ import { GraphHttpError } from './errors.ts';
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
 /** Which service answers: they word the same "missing permission" differently. */
-export type Workload = 'outlook' | 'directory' | 'teams' | 'onedrive' | 'todo' | 'people';
+export type Workload = 'outlook' | 'directory' | 'teams' | 'onedrive' | 'todo' | 'people' | 'onenote' | 'planner';
 
 export interface ScopeRule {
   workload: Workload;
@@ -98,5 +98,19 @@ export function forbidden(rule: ScopeRule, scp: string): GraphHttpError {
       });
     case 'onedrive':
       return new GraphHttpError({ status: 403, code: 'accessDenied', message: 'Access denied' });
+    case 'onenote':
+      // OneNote error 40004 (concepts/onenote-error-codes.md); the message wording is unverified.
+      return new GraphHttpError({
+        status: 403,
+        code: '40004',
+        message: "The OAuth token doesn't have the required scopes to perform the requested action.",
+      });
+    case 'planner':
+      // Planner's errors carry an empty code [unverified message].
+      return new GraphHttpError({
+        status: 403,
+        code: '',
+        message: 'You do not have the required permissions to access this item.',
+      });
   }
 }

@@ -17,6 +17,12 @@ import { contactRoutes } from './routes/contacts.ts';
 import { driveRoutes } from './routes/drive.ts';
 import { mailMimeRoutes } from './routes/mail-mime.ts';
 import { mailRoutes } from './routes/mail.ts';
+import { serveAttachmentUpload } from './routes/mail-upload.ts';
+import { orgRoutes } from './routes/org.ts';
+import { presenceRoutes } from './routes/presence.ts';
+import { searchRoutes } from './routes/search.ts';
+import { onenoteRoutes } from './routes/onenote.ts';
+import { plannerRoutes } from './routes/planner.ts';
 import { teamsRoutes } from './routes/teams.ts';
 import { todoRoutes } from './routes/todo.ts';
 import { userRoutes } from './routes/users.ts';
@@ -34,6 +40,9 @@ export interface GraphServiceOptions {
 
 export const ROUTES: readonly Route[] = [
   ...userRoutes,
+  ...orgRoutes,
+  ...presenceRoutes,
+  ...searchRoutes,
   ...mailRoutes,
   ...mailMimeRoutes,
   ...contactRoutes,
@@ -41,6 +50,8 @@ export const ROUTES: readonly Route[] = [
   ...driveRoutes,
   ...teamsRoutes,
   ...todoRoutes,
+  ...onenoteRoutes,
+  ...plannerRoutes,
 ];
 
 function headersOf(req: IncomingMessage): Record<string, string> {
@@ -99,7 +110,10 @@ export function createGraphServiceWithOptions(
       const up = /^\/_up\/([A-Za-z0-9_-]+)$/.exec(path);
       if (up?.[1]) {
         const ids = { requestId: randomUUID(), nowMs: deps.clock.nowMs() };
-        write(res, serveUploadSession(deps, store, { token: up[1], method, headers, body }, ids));
+        const upload = { token: up[1], method, headers, body };
+        // One URL space for OneDrive and Outlook attachment sessions: the token says which it is.
+        const serve = store.attachmentUploads.has(up[1]) ? serveAttachmentUpload : serveUploadSession;
+        write(res, serve(deps, store, upload, ids));
         return Promise.resolve();
       }
       const vm = /^\/(v1\.0|beta)(\/.*)?$/i.exec(path);

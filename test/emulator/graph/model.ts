@@ -4,6 +4,9 @@
  * Entities are stored in their Graph JSON shape so $filter/$select/$orderby run on them directly.
  */
 
+import type { OneNoteState } from './model-onenote.ts';
+import type { PlannerState } from './model-planner.ts';
+
 export interface EmailAddress {
   name: string;
   address: string;
@@ -91,6 +94,31 @@ export interface FileAttachment {
   contentBytes: string;
 }
 
+/** An attached Outlook item (a forwarded message): `item` is the message; `$value` is its MIME. */
+export interface ItemAttachment {
+  '@odata.type': '#microsoft.graph.itemAttachment';
+  id: string;
+  lastModifiedDateTime: string;
+  name: string;
+  contentType: string | null;
+  size: number;
+  isInline: boolean;
+  item: Message;
+}
+
+/** A link to a cloud file (v1.0 shows only the base attachment properties; no `$value`). */
+export interface ReferenceAttachment {
+  '@odata.type': '#microsoft.graph.referenceAttachment';
+  id: string;
+  lastModifiedDateTime: string;
+  name: string;
+  contentType: string | null;
+  size: number;
+  isInline: boolean;
+}
+
+export type MailAttachment = FileAttachment | ItemAttachment | ReferenceAttachment;
+
 export interface DateTimeTimeZone {
   dateTime: string;
   timeZone: string;
@@ -136,6 +164,65 @@ export interface CalendarEvent {
   locations: { displayName: string; locationType: string }[];
   attendees: Attendee[];
   organizer: Recipient;
+}
+
+/** An Outlook calendar folder (GET /me/calendars). */
+export interface CalendarFolder {
+  id: string;
+  name: string;
+  color: string;
+  hexColor: string;
+  changeKey: string;
+  canShare: boolean;
+  canViewPrivateItems: boolean;
+  canEdit: boolean;
+  isDefaultCalendar: boolean;
+  isRemovable: boolean;
+  isTallyingResponses: boolean;
+  allowedOnlineMeetingProviders: string[];
+  defaultOnlineMeetingProvider: string;
+  owner: EmailAddress;
+}
+
+/** A calendar in a user's list, and where its events live. */
+export interface UserCalendar {
+  calendar: CalendarFolder;
+  /**
+   * The default calendar's events are UserState.events; another own calendar keeps them here; a
+   * calendar shared with the user shows its owner's default calendar (`sharedBy`, read-only).
+   */
+  events?: CalendarEvent[];
+  sharedBy?: string;
+}
+
+export interface Contact {
+  '@odata.etag': string;
+  id: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  changeKey: string;
+  categories: string[];
+  parentFolderId: string;
+  displayName: string;
+  givenName: string;
+  surname: string;
+  fileAs: string;
+  jobTitle: string | null;
+  companyName: string | null;
+  department: string | null;
+  officeLocation: string | null;
+  businessPhones: string[];
+  mobilePhone: string | null;
+  homePhones: string[];
+  imAddresses: string[];
+  emailAddresses: { name: string; address: string }[];
+  personalNotes: string;
+}
+
+export interface ContactFolder {
+  id: string;
+  displayName: string;
+  parentFolderId: string;
 }
 
 export interface DriveItem {
@@ -271,7 +358,7 @@ export interface Chat {
 export interface UserState {
   folders: MailFolder[];
   messages: Message[];
-  attachments: Map<string, FileAttachment[]>;
+  attachments: Map<string, MailAttachment[]>;
   events: CalendarEvent[];
   driveId: string;
   drive: Map<string, DriveNode>;
@@ -279,12 +366,23 @@ export interface UserState {
   todoLists: TodoTaskList[];
   todoTasks: Map<string, TodoTask[]>;
   people: Person[];
+  /** Default calendar first. */
+  calendars: UserCalendar[];
+  contacts: Contact[];
+  /** The default Contacts folder first (it is not listed by /me/contactFolders). */
+  contactFolders: ContactFolder[];
 }
 
 export interface TenantState {
   teams: Team[];
   channels: Map<string, Channel[]>;
   channelMessages: Map<string, ChatMessage[]>;
+  /** Replies of a channel message, keyed `${channelId}/${messageId}`, newest first. */
+  channelReplies: Map<string, ChatMessage[]>;
   chats: Chat[];
   chatMessages: Map<string, ChatMessage[]>;
+  /** Plans of the teams' groups (routes/planner.ts). */
+  planner: PlannerState;
+  /** Each user's notebooks, seeded at the user's first OneNote request (routes/onenote.ts). */
+  onenote: Map<string, OneNoteState>;
 }

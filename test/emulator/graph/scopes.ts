@@ -17,15 +17,41 @@ const FILES_READ = [
 export const SCOPES = {
   me: { workload: 'directory', anyOf: ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', ...DIR_READ_ALL] },
   users: { workload: 'directory', anyOf: ['User.ReadBasic.All', ...DIR_READ_ALL] },
+  /** `/me/manager`, `/me/directReports`: the signed-in user's own relationships. */
+  myRelations: { workload: 'directory', anyOf: ['User.Read', 'User.ReadBasic.All', ...DIR_READ_ALL] },
   people: { workload: 'people', anyOf: ['People.Read', 'People.Read.All'] },
-  mailRead: { workload: 'outlook', anyOf: ['Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite'] },
+  /** The *.Shared scopes cover the user's own mailbox too ("mail a user can access, including their own"). */
+  mailRead: {
+    workload: 'outlook',
+    anyOf: ['Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite', 'Mail.Read.Shared', 'Mail.ReadWrite.Shared'],
+  },
   /** Attachments and bodies are not part of Mail.ReadBasic. */
-  mailReadFull: { workload: 'outlook', anyOf: ['Mail.Read', 'Mail.ReadWrite'] },
-  mailWrite: { workload: 'outlook', anyOf: ['Mail.ReadWrite'] },
-  mailSend: { workload: 'outlook', anyOf: ['Mail.Send'] },
+  mailReadFull: {
+    workload: 'outlook',
+    anyOf: ['Mail.Read', 'Mail.ReadWrite', 'Mail.Read.Shared', 'Mail.ReadWrite.Shared'],
+  },
+  mailWrite: { workload: 'outlook', anyOf: ['Mail.ReadWrite', 'Mail.ReadWrite.Shared'] },
+  mailSend: { workload: 'outlook', anyOf: ['Mail.Send', 'Mail.Send.Shared'] },
+  /** Another user's (shared) mailbox: `/users/{id|address}/…` needs a *.Shared scope and access rights. */
+  mailReadShared: { workload: 'outlook', anyOf: ['Mail.Read.Shared', 'Mail.ReadWrite.Shared'] },
+  mailWriteShared: { workload: 'outlook', anyOf: ['Mail.ReadWrite.Shared'] },
+  mailSendShared: { workload: 'outlook', anyOf: ['Mail.Send.Shared'] },
+  mailboxSettingsRead: { workload: 'outlook', anyOf: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'] },
   contactsRead: { workload: 'outlook', anyOf: ['Contacts.Read', 'Contacts.ReadWrite'] },
-  calendarRead: { workload: 'outlook', anyOf: ['Calendars.ReadBasic', 'Calendars.Read', 'Calendars.ReadWrite'] },
+  contactsWrite: { workload: 'outlook', anyOf: ['Contacts.ReadWrite'] },
+  calendarRead: {
+    workload: 'outlook',
+    anyOf: [
+      'Calendars.ReadBasic',
+      'Calendars.Read',
+      'Calendars.ReadWrite',
+      'Calendars.Read.Shared',
+      'Calendars.ReadWrite.Shared',
+    ],
+  },
   calendarWrite: { workload: 'outlook', anyOf: ['Calendars.ReadWrite'] },
+  /** Another user's calendar, read from their mailbox (`/users/{owner}/calendar/…`). */
+  calendarShared: { workload: 'outlook', anyOf: ['Calendars.Read.Shared', 'Calendars.ReadWrite.Shared'] },
   filesRead: { workload: 'onedrive', anyOf: FILES_READ },
   filesWrite: { workload: 'onedrive', anyOf: ['Files.ReadWrite', 'Files.ReadWrite.All', 'Sites.ReadWrite.All'] },
   joinedTeams: {
@@ -45,11 +71,33 @@ export const SCOPES = {
     ],
   },
   channelMessages: { workload: 'teams', anyOf: ['ChannelMessage.Read.All', 'Group.Read.All', 'Group.ReadWrite.All'] },
+  /** Post a channel message or a reply (Group.ReadWrite.All is deprecated for this but still accepted). */
+  channelSend: { workload: 'teams', anyOf: ['ChannelMessage.Send', 'Group.ReadWrite.All'] },
   chats: { workload: 'teams', anyOf: ['Chat.ReadBasic', 'Chat.Read', 'Chat.ReadWrite'] },
   chatMessages: { workload: 'teams', anyOf: ['Chat.Read', 'Chat.ReadWrite'] },
   chatSend: { workload: 'teams', anyOf: ['ChatMessage.Send', 'Chat.ReadWrite', 'Group.ReadWrite.All'] },
+  /** replyWithQuote: ChatMessage.Send only (chatmessage-replywithquote permissions table). */
+  chatQuote: { workload: 'teams', anyOf: ['ChatMessage.Send'] },
+  chatCreate: { workload: 'teams', anyOf: ['Chat.Create', 'Chat.ReadWrite'] },
   tasksRead: { workload: 'todo', anyOf: ['Tasks.Read', 'Tasks.ReadWrite'] },
   tasksWrite: { workload: 'todo', anyOf: ['Tasks.ReadWrite'] },
+  /** Presence is the Teams service's: its 403 names the scopes. */
+  presenceMine: { workload: 'teams', anyOf: ['Presence.Read', 'Presence.Read.All'] },
+  presenceAll: { workload: 'teams', anyOf: ['Presence.Read.All'] },
+  /** `/search/query`: checked per entity type by the route (routes/search.ts). */
+  search: { workload: 'teams', anyOf: [] },
+  /** Notebooks and sections: Notes.Create may read their names (it creates pages in them). */
+  notesStructure: {
+    workload: 'onenote',
+    anyOf: ['Notes.Create', 'Notes.Read', 'Notes.ReadWrite', 'Notes.Read.All', 'Notes.ReadWrite.All'],
+  },
+  notesRead: { workload: 'onenote', anyOf: ['Notes.Read', 'Notes.ReadWrite', 'Notes.Read.All', 'Notes.ReadWrite.All'] },
+  notesCreate: { workload: 'onenote', anyOf: ['Notes.Create', 'Notes.ReadWrite', 'Notes.ReadWrite.All'] },
+  plannerRead: {
+    workload: 'planner',
+    anyOf: ['Tasks.Read', 'Tasks.ReadWrite', 'Group.Read.All', 'Group.ReadWrite.All'],
+  },
+  plannerWrite: { workload: 'planner', anyOf: ['Tasks.ReadWrite', 'Group.ReadWrite.All'] },
   /** Authorised per inner request. */
   none: { workload: 'directory', anyOf: [] },
 } as const satisfies Record<string, ScopeRule>;

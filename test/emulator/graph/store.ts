@@ -7,10 +7,12 @@
 import type { AccessTokenClaims, GraphServiceDeps } from '../types.ts';
 import type { GraphVersion } from './http.ts';
 import type { DirectoryUser, TenantState, UserState } from './model.ts';
-import { seedEvents } from './seed/calendar.ts';
+import { seedCalendars, seedEvents } from './seed/calendar.ts';
+import { seedContacts } from './seed/contacts.ts';
 import { seedDirectory } from './seed/directory.ts';
 import { seedDrive } from './seed/drive.ts';
 import { seedMailbox } from './seed/mail.ts';
+import { findSharedMailbox } from './seed/mail-shared.ts';
 import { seedPeople } from './seed/people.ts';
 import { createRng, DAY_MS, type Rng } from './seed/prng.ts';
 import { seedTenant } from './seed/teams.ts';
@@ -43,6 +45,21 @@ export interface UploadSessionState {
   expiresMs: number;
 }
 
+/** An Outlook attachment upload session (routes/mail-attachments.ts), addressed by its upload URL token. */
+export interface AttachmentUploadState {
+  /** The mailbox (owner id) and message the file is attached to. */
+  mailboxId: string;
+  messageId: string;
+  version: GraphVersion;
+  name: string;
+  contentType: string;
+  isInline: boolean;
+  size: number;
+  received: Buffer[];
+  receivedBytes: number;
+  expiresMs: number;
+}
+
 export interface GraphStore {
   /** UTC midnight the seed data is arranged around. */
   baseMs(): number;
@@ -55,6 +72,7 @@ export interface GraphStore {
   rng(): Rng;
   downloads: Map<string, DownloadGrant>;
   uploads: Map<string, UploadSessionState>;
+  attachmentUploads: Map<string, AttachmentUploadState>;
   reset(): void;
 }
 
@@ -66,6 +84,7 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
   let writeRng = createRng('writes');
   const downloads = new Map<string, DownloadGrant>();
   const uploads = new Map<string, UploadSessionState>();
+  const attachmentUploads = new Map<string, AttachmentUploadState>();
 
   const reset = (): void => {
     base = opts.baseDateMs ?? Math.floor(deps.clock.nowMs() / DAY_MS) * DAY_MS;
@@ -75,6 +94,7 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
     writeRng = createRng(`writes:${base}`);
     downloads.clear();
     uploads.clear();
+    attachmentUploads.clear();
   };
   reset();
 
@@ -96,11 +116,12 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
     user(oid) {
       const existing = users.get(oid);
       if (existing) return existing;
-      const me = findUser(oid);
+      const me = findUser(oid) ?? findSharedMailbox(dir(), fixtureIds(), oid)?.owner;
       if (!me) throw new Error(`No directory user ${oid}`);
       const mail = seedMailbox(me, dir(), base);
       const drive = seedDrive(me, base);
       const todo = seedTodo(oid, base);
+      const contacts = seedContacts(me, dir(), base);
       const state: UserState = {
         folders: mail.folders,
         messages: mail.messages,
@@ -112,6 +133,9 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
         todoLists: todo.lists,
         todoTasks: todo.tasks,
         people: seedPeople(me, dir(), fixtureIds()),
+        calendars: seedCalendars(me, dir(), fixtureIds(), base),
+        contacts: contacts.contacts,
+        contactFolders: contacts.folders,
       };
       users.set(oid, state);
       return state;
@@ -119,6 +143,7 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
     rng: () => writeRng,
     downloads,
     uploads,
+    attachmentUploads,
     reset,
   };
 }

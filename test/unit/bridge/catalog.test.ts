@@ -34,7 +34,8 @@ test('write tools are never annotated read-only; my read tools are', () => {
 test('profile and mail tools request only their group scopes (least privilege)', () => {
   for (const t of [...profileTools, ...mailTools]) {
     const g = GROUP_SCOPES[t.group];
-    const allowed = t.write ? [...g.read, ...g.write] : g.read;
+    const onDemand = g.onDemand?.read ?? [];
+    const allowed = t.write ? [...g.read, ...g.write] : [...g.read, ...onDemand];
     for (const s of t.scopes) assert.ok(allowed.includes(s), `${t.name} asks for ${s}`);
   }
 });

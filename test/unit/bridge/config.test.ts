@@ -70,9 +70,9 @@ test('"all" includes api', () => {
 });
 
 test('errors name the bad value and the allowed values', () => {
-  const bad = parseBridgeConfig(['--tools', 'mail,contacts'], {});
+  const bad = parseBridgeConfig(['--tools', 'mail,kontacts'], {});
   assert.equal(bad.ok, false);
-  assert.match(!bad.ok ? bad.message : '', /unknown tool group "contacts".*allowed: profile, mail/);
+  assert.match(!bad.ok ? bad.message : '', /unknown tool group "kontacts".*allowed: profile, mail/);
   const missing = parseBridgeConfig(['--tools'], {});
   assert.equal(missing.ok, false);
   const unknown = parseBridgeConfig(['--verbose'], {});

@@ -157,7 +157,7 @@ test('a denied write never reaches Graph and says so', async () => {
 test('an approved write is sent once', async () => {
   const s = setup({ approve: true });
   const result = await s.runner.run(sendMail, MAIL);
-  assert.deepEqual(result.structured, { sent: true, to: ['ada@contoso.com'], subject: 'Q3 plan' });
+  assert.equal(result.text, 'Sent "Q3 plan" to ada@contoso.com.');
   assert.equal(s.sent.length, 1);
   assert.equal(s.sent[0]!.url, '/me/sendMail');
 });
@@ -248,7 +248,7 @@ test("the broker's read-only setting refuses write tools with READ_ONLY before a
     'no token, no approval',
   );
   // Reads still run.
-  assert.equal((await ro.runner.run(getMyProfile, {})).structured?.displayName, 'Ada');
+  assert.match((await ro.runner.run(getMyProfile, {})).text, /"displayName":"Ada"/);
 });
 
 test("the editor entry only narrows: READ_ONLY=0 cannot lift the settings' read-only, --read-only adds it", async () => {
@@ -309,7 +309,7 @@ test('a refusal re-reads the broker settings once: a group turned on since hello
       { ...HELLO, toolGroups: ['mail', 'profile'] },
     ],
   });
-  assert.equal((await s.runner.run(getMyProfile, {})).structured?.displayName, 'Ada');
+  assert.match((await s.runner.run(getMyProfile, {})).text, /"displayName":"Ada"/);
   assert.deepEqual(s.sessionCalls, [undefined, { refresh: true }]);
 });
 
@@ -431,13 +431,12 @@ test('find_free_times reads attendees via getSchedule (a POST) without asking fo
     ['POST /me/calendar/getSchedule'],
   );
   assert.ok(!s.brokerCalls.some((c) => c.method === 'approval.request'));
-  const slots = (result.structured as { slots: { start: string; end: string }[] }).slots;
   assert.deepEqual(
-    slots.map((x) => [x.start, x.end]),
-    [
-      ['2026-05-04T09:00:00Z', '2026-05-04T10:00:00Z'],
-      ['2026-05-04T11:00:00Z', '2026-05-04T12:00:00Z'],
-    ],
+    result.text
+      .split('\n')
+      .filter((l) => l.startsWith('- '))
+      .map((l) => l.slice(l.indexOf('(') + 1, -1)),
+    ['2026-05-04T09:00:00Z → 2026-05-04T10:00:00Z', '2026-05-04T11:00:00Z → 2026-05-04T12:00:00Z'],
   );
 });
 

@@ -58,5 +58,5 @@ test('toolGroups and readOnly are read; anything unusable falls back to the defa
   ]) {
     assert.deepEqual(parseSettingsAllowance(text), fallback, text);
   }
-  assert.deepEqual(parseSettingsAllowance('{"toolGroups":["mail","contacts"]}').toolGroups, ['mail']);
+  assert.deepEqual(parseSettingsAllowance('{"toolGroups":["mail","kontacts"]}').toolGroups, ['mail']);
 });

@@ -146,7 +146,15 @@ void test('Grant for teams leaves the admin-only scope out; Grant for api asks f
     assert.equal((await h.broker.grantConsent({ group: 'teams' })).ok, true);
     assert.equal((await h.broker.grantConsent({ group: 'api' })).ok, true);
     assert.deepEqual(h.auth.consentCalls, [
-      ['Chat.Read', 'Team.ReadBasic.All', 'ChatMessage.Send'],
+      [
+        'Chat.Read',
+        'Team.ReadBasic.All',
+        'Channel.ReadBasic.All',
+        'ChatMessage.Send',
+        'ChannelMessage.Send',
+        'Chat.Create',
+        'User.ReadBasic.All',
+      ],
       ['api://orders/access_as_user'],
     ]);
   } finally {
@@ -242,7 +250,7 @@ void test('the broker enforces its settings: read-only and disabled groups refus
     readOnly: true,
     toolGroups: ['profile', 'mail', 'graph'] as ToolGroup[],
   };
-  const auth = createFakeAuth({ granted: ['User.Read', 'Mail.Read', 'Contacts.Read'] });
+  const auth = createFakeAuth({ granted: ['User.Read', 'Mail.Read', 'Bookings.Read.All'] });
   const h = await startHarness({ config, interactiveApprovals: true, auth });
   try {
     const graphRequest: ToolCatalogEntry = {
@@ -279,13 +287,14 @@ void test('the broker enforces its settings: read-only and disabled groups refus
     assert.equal(await token(['Mail.Read']), 'ok');
     assert.equal(await token(['Mail.Send']), 'READ_ONLY');
     assert.equal(await token(['Chat.Read']), 'GROUP_DISABLED');
-    assert.equal(await token(['Contacts.Read']), 'ok', 'graph_request may read what no group lists');
-    assert.equal(await token(['Contacts.ReadWrite']), 'READ_ONLY');
+    assert.equal(await token(['Bookings.Read.All']), 'ok', 'graph_request may read what no group lists');
+    assert.equal(await token(['Bookings.ReadWrite.All']), 'READ_ONLY');
+    assert.equal(await token(['Contacts.Read']), 'GROUP_DISABLED', 'the contacts group lists it and is off');
     assert.equal(await token(['https://evil.example/.default']), 'BAD_REQUEST');
     assert.equal(await token(['User.Read'], 'send_chat_message'), 'GROUP_DISABLED');
     assert.deepEqual(
       h.auth.calls.map((c) => c.scopes),
-      [['Mail.Read'], ['Contacts.Read']],
+      [['Mail.Read'], ['Bookings.Read.All']],
       'refused scopes never reach the token core',
     );
   } finally {

@@ -20,7 +20,8 @@ interface Target {
 interface BuilderConfig {
   productName: string;
   appId: string;
-  files: string[];
+  /** Globs, and FileSets ({from, to, filter}) for the native modules (test/unit/main/packaging.test.ts). */
+  files: (string | { from: string })[];
   extraResources: unknown;
   asar: boolean;
   asarUnpack: string[];
@@ -76,7 +77,7 @@ test('product rules: identity, tray-only mac app, hardened runtime, targets, res
   };
   assert.ok((keytar.binary?.napi_versions ?? []).length > 0, 'keytar is an N-API module');
   assert.deepEqual(
-    config.files.filter((f) => !f.startsWith('!')),
+    config.files.filter((f) => typeof f === 'string' && !f.startsWith('!')),
     ['dist/**/*', 'package.json'],
   );
   assert.ok(existsSync(fileURLToPath(new URL('build/resources/icon.png', root))));

@@ -23,6 +23,8 @@ export const PARSE_ERROR_CODE: Record<Workload, string> = {
   onedrive: 'invalidRequest',
   teams: 'BadRequest',
   todo: 'BadRequest',
+  onenote: '20101',
+  planner: '',
 };
 
 export function couldNotFindProperty(code: string, name: string, type: string): GraphHttpError {
@@ -37,6 +39,8 @@ export const BODY_ERROR_CODE: Record<Workload, string> = {
   directory: 'Request_BadRequest',
   onedrive: 'invalidRequest',
   teams: 'BadRequest',
+  onenote: '20126',
+  planner: '',
 };
 
 export interface SchemaCheckedRequest {

@@ -5,9 +5,9 @@
  */
 import { outlookNotFound } from '../errors.ts';
 import type { GraphResponse } from '../http.ts';
-import type { FileAttachment, Message, Recipient } from '../model.ts';
+import type { FileAttachment, MailAttachment, Message, Recipient } from '../model.ts';
 import type { Route, RouteContext } from '../router.ts';
-import { SCOPES } from '../scopes.ts';
+import { mailboxRoutes } from './mail-mailbox.ts';
 
 function address(r: Recipient): string {
   const name = r.emailAddress.name?.replace(/["\\\r\n]/g, '') ?? '';
@@ -46,7 +46,8 @@ function attachmentPart(a: FileAttachment): string[] {
 }
 
 /** The MIME text of a message. */
-export function messageMime(m: Message, attachments: readonly FileAttachment[]): string {
+export function messageMime(m: Message, all: readonly MailAttachment[]): string {
+  const attachments = all.filter((a): a is FileAttachment => a['@odata.type'] === '#microsoft.graph.fileAttachment');
   const headers = [
     ...(m.from ? [`From: ${address(m.from)}`] : []),
     ...(m.toRecipients.length ? [`To: ${m.toRecipients.map(address).join(', ')}`] : []),
@@ -77,6 +78,6 @@ function getMime(ctx: RouteContext): GraphResponse {
   return { status: 200, headers: { 'Content-Type': 'text/plain' }, raw };
 }
 
-export const mailMimeRoutes: Route[] = [
-  { method: 'GET', pattern: /^\/me\/messages\/([^/]+)\/\$value$/, scope: SCOPES.mailReadFull, handler: getMime },
-];
+export const mailMimeRoutes: Route[] = mailboxRoutes([
+  { method: 'GET', path: '/messages/([^/]+)/\\$value', access: 'readFull', handler: getMime },
+]);

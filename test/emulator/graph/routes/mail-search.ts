@@ -3,10 +3,10 @@
  * `prop:value` for subject, body, from, to, cc, bcc, participants, recipients, attachment,
  * hasAttachments, importance, received, sent; terms are ANDed unless joined by OR; NOT negates.
  */
-import type { FileAttachment, Message, Recipient } from '../model.ts';
+import type { MailAttachment, Message, Recipient } from '../model.ts';
 import { htmlToText } from '../seed/mail.ts';
 
-type Test = (m: Message, attachments: readonly FileAttachment[]) => boolean;
+type Test = (m: Message, attachments: readonly MailAttachment[]) => boolean;
 
 function addrText(list: readonly (Recipient | null)[]): string {
   return list

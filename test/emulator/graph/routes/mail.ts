@@ -1,11 +1,13 @@
 /**
- * Outlook mail (spec §9.2–§9.7): list/get/patch/delete messages, folders, attachments, sendMail,
- * drafts, send, reply/replyAll/createReply. Delivery to other tenant users lands in their Inbox.
+ * Outlook mail (spec §9.2–§9.7): list/get/patch/delete/move messages, sendMail, drafts, send,
+ * reply/replyAll/forward/createReply — on the caller's mailbox (`/me/…`) or a shared one
+ * (`/users/{id|address}/…`, mail-mailbox.ts). Delivery to other tenant users (and to a shared
+ * mailbox) lands in their Inbox. Folders: mail-folders.ts; attachments: mail-attachments.ts.
  */
 import { hasAnyScope } from '../auth.ts';
-import { badRequest, invalidJsonPayload, outlookNotFound } from '../errors.ts';
-import { emptyResponse, jsonResponse, readJsonBody, type GraphResponse } from '../http.ts';
-import type { FileAttachment, MailFolder, Message, Recipient, UserState } from '../model.ts';
+import { badRequest } from '../errors.ts';
+import { emptyResponse, jsonResponse, type GraphResponse } from '../http.ts';
+import type { MailAttachment, MailFolder, Message, Recipient } from '../model.ts';
 import { evaluateFilter, filterUsage, FilterSyntaxError, parseFilter, type FilterExpr } from '../odata/filter.ts';
 import { applySelect, parseOrderBy, parseSearch, parseSelect, parseSkip, parseTop, sortBy } from '../odata/options.ts';
 import { collection, skipPage, tokenPage } from '../odata/paging.ts';
@@ -13,7 +15,11 @@ import { meContext, type Route, type RouteContext } from '../router.ts';
 import { SCOPES } from '../scopes.ts';
 import { bodyAs, parsePrefer, preferenceApplied, type OutlookPreferences } from '../prefer.ts';
 import { bodyPreview, escapeHtml, htmlBody, newMessage } from '../seed/mail.ts';
-import { isoZ } from '../seed/prng.ts';
+import { isoZ, outlookId } from '../seed/prng.ts';
+import { mailAttachmentRoutes, newFileAttachment } from './mail-attachments.ts';
+import { bodyOf, folderOrThrow, jsonBody, mailbox, messageOrThrow, noRecipients, recipients } from './mail-common.ts';
+import { mailFolderRoutes } from './mail-folders.ts';
+import { findMailbox, mailboxRoutes, type MailRoute } from './mail-mailbox.ts';
 import { compileMessageSearch } from './mail-search.ts';
 
 const MESSAGE_TYPE = 'microsoft.graph.message';
@@ -49,35 +55,8 @@ const MESSAGE_PROPS: ReadonlySet<string> = new Set([
   'replyTo',
   'flag',
 ]);
-const FOLDER_PROPS: ReadonlySet<string> = new Set([
-  'id',
-  'displayName',
-  'parentFolderId',
-  'childFolderCount',
-  'unreadItemCount',
-  'totalItemCount',
-  'isHidden',
-]);
-
 // ---------------------------------------------------------------------------------------------
 // helpers
-
-export function folderById(state: UserState, idOrName: string): MailFolder | undefined {
-  const key = idOrName.toLowerCase();
-  return state.folders.find((f) => f.id === idOrName || f.wellKnownName === key);
-}
-
-function folderOrThrow(state: UserState, idOrName: string): MailFolder {
-  const f = folderById(state, idOrName);
-  if (!f) throw outlookNotFound();
-  return f;
-}
-
-function messageOrThrow(state: UserState, id: string): Message {
-  const m = state.messages.find((x) => x.id === id);
-  if (!m) throw outlookNotFound();
-  return m;
-}
 
 /** The body format asked for with `Prefer: outlook.body-content-type` (mail takes no time zone). */
 function preferredBody(ctx: RouteContext): OutlookPreferences['bodyContentType'] {
@@ -128,7 +107,7 @@ function parseMailFilter(raw: string | undefined): FilterExpr | undefined {
 
 function listMessages(ctx: RouteContext, folderId?: string): GraphResponse {
   const q = ctx.req.query;
-  const state = ctx.store.user(ctx.me.id);
+  const state = mailbox(ctx);
   const folder = folderId === undefined ? undefined : folderOrThrow(state, folderId);
   const search = parseSearch(q);
   const order = parseOrderBy(q);
@@ -165,7 +144,7 @@ function listMessages(ctx: RouteContext, folderId?: string): GraphResponse {
 }
 
 function getMessage(ctx: RouteContext): GraphResponse {
-  const state = ctx.store.user(ctx.me.id);
+  const state = mailbox(ctx);
   const m = messageOrThrow(state, ctx.params[0] ?? '');
   const select = parseSelect(ctx.req.query, {
     known: MESSAGE_PROPS,
@@ -176,103 +155,18 @@ function getMessage(ctx: RouteContext): GraphResponse {
   return jsonResponse(200, { '@odata.context': context, ...renderMessage(ctx, m, select) }, preferenceHeaders(ctx));
 }
 
-function listAttachments(ctx: RouteContext): GraphResponse {
-  const state = ctx.store.user(ctx.me.id);
-  const m = messageOrThrow(state, ctx.params[0] ?? '');
-  const atts = state.attachments.get(m.id) ?? [];
-  return jsonResponse(200, collection(meContext(ctx, `messages('${m.id}')/attachments`), { items: atts }));
-}
-
-function getAttachment(ctx: RouteContext): GraphResponse {
-  const state = ctx.store.user(ctx.me.id);
-  const m = messageOrThrow(state, ctx.params[0] ?? '');
-  const a = (state.attachments.get(m.id) ?? []).find((x) => x.id === ctx.params[1]);
-  if (!a) throw outlookNotFound();
-  return jsonResponse(200, { '@odata.context': meContext(ctx, `messages('${m.id}')/attachments/$entity`), ...a });
-}
-
-function renderFolder(state: UserState, f: MailFolder): MailFolder {
-  const msgs = state.messages.filter((m) => m.parentFolderId === f.id);
-  return { ...f, totalItemCount: msgs.length, unreadItemCount: msgs.filter((m) => !m.isRead).length };
-}
-
-function folderJson(state: UserState, f: MailFolder, select: readonly string[] | undefined): Record<string, unknown> {
-  const out = applySelect(renderFolder(state, f), select);
-  delete out.wellKnownName;
-  return out;
-}
-
-function listFolders(ctx: RouteContext): GraphResponse {
-  const state = ctx.store.user(ctx.me.id);
-  const select = parseSelect(ctx.req.query, {
-    known: FOLDER_PROPS,
-    typeName: 'microsoft.graph.mailFolder',
-    code: 'RequestBroker--ParseUri',
-  });
-  const top = parseTop(ctx.req.query, { def: 10, max: 1000 });
-  const includeHidden = (ctx.req.query.get('includeHiddenFolders') ?? '').toLowerCase() === 'true';
-  const all = state.folders.filter((f) => includeHidden || !f.isHidden);
-  const page = skipPage(all, { req: ctx.req, base: ctx.base, skip: parseSkip(ctx.req.query), top });
-  return jsonResponse(
-    200,
-    collection(meContext(ctx, 'mailFolders'), { ...page, items: page.items.map((f) => folderJson(state, f, select)) }),
-  );
-}
-
-function getFolder(ctx: RouteContext): GraphResponse {
-  const state = ctx.store.user(ctx.me.id);
-  const f = folderOrThrow(state, ctx.params[0] ?? '');
-  const select = parseSelect(ctx.req.query, {
-    known: FOLDER_PROPS,
-    typeName: 'microsoft.graph.mailFolder',
-    code: 'RequestBroker--ParseUri',
-  });
-  return jsonResponse(200, {
-    '@odata.context': meContext(ctx, 'mailFolders/$entity'),
-    ...folderJson(state, f, select),
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // writes
 
-function recipients(v: unknown): Recipient[] {
-  if (!Array.isArray(v)) return [];
-  return v.flatMap((r: unknown) => {
-    const ea = (r as { emailAddress?: { address?: unknown; name?: unknown } } | null)?.emailAddress;
-    if (!ea || typeof ea.address !== 'string') return [];
-    return [{ emailAddress: { address: ea.address, name: typeof ea.name === 'string' ? ea.name : ea.address } }];
-  });
-}
-
-function bodyOf(v: unknown): { contentType: 'html' | 'text'; content: string } {
-  const b = v as { contentType?: unknown; content?: unknown } | undefined;
-  const content = typeof b?.content === 'string' ? b.content : '';
-  const isHtml = typeof b?.contentType === 'string' && b.contentType.toLowerCase() === 'html';
-  return { contentType: 'html', content: isHtml ? content : htmlBody(content.split(/\r?\n/)) };
-}
-
-function attachmentsOf(ctx: RouteContext, v: unknown): FileAttachment[] {
+function attachmentsOf(ctx: RouteContext, v: unknown): MailAttachment[] {
   if (!Array.isArray(v)) return [];
   return v.flatMap((a: unknown) => {
     const rec = a as Record<string, unknown> | null;
     if (!rec || typeof rec.name !== 'string' || typeof rec.contentBytes !== 'string') return [];
-    const bytes = Buffer.from(rec.contentBytes, 'base64');
     const contentType = typeof rec.contentType === 'string' ? rec.contentType : 'application/octet-stream';
+    const bytes = Buffer.from(rec.contentBytes, 'base64');
     return [
-      {
-        '@odata.type': '#microsoft.graph.fileAttachment' as const,
-        '@odata.mediaContentType': contentType,
-        id: `AAMkAG${ctx.store.rng().b64(40)}=`,
-        lastModifiedDateTime: isoZ(ctx.nowMs),
-        name: rec.name,
-        contentType,
-        size: bytes.length + 180,
-        isInline: rec.isInline === true,
-        contentId: null,
-        contentLocation: null,
-        contentBytes: bytes.toString('base64'),
-      },
+      newFileAttachment(ctx.store, ctx.nowMs, { name: rec.name, contentType, isInline: rec.isInline === true, bytes }),
     ];
   });
 }
@@ -304,14 +198,10 @@ function meRecipient(ctx: RouteContext): Recipient {
 }
 
 /** Marks `msg` sent: into Sent Items (optionally) and a copy into each tenant recipient's Inbox. */
-function deliver(ctx: RouteContext, msg: Message, atts: FileAttachment[], save: boolean): void {
-  const state = ctx.store.user(ctx.me.id);
+function deliver(ctx: RouteContext, msg: Message, atts: MailAttachment[], save: boolean): void {
+  const state = mailbox(ctx);
   const all = [...msg.toRecipients, ...msg.ccRecipients, ...msg.bccRecipients];
-  if (all.length === 0)
-    throw badRequest(
-      'ErrorInvalidRecipients',
-      "At least one recipient is not valid., A message can't be sent because it contains no recipients.",
-    );
+  if (all.length === 0) throw noRecipients();
   const now = isoZ(ctx.nowMs);
   Object.assign(msg, {
     isDraft: false,
@@ -329,7 +219,7 @@ function deliver(ctx: RouteContext, msg: Message, atts: FileAttachment[], save: 
   }
   const delivered = new Set<string>();
   for (const r of all) {
-    const user = ctx.store.findUser(r.emailAddress.address);
+    const user = findMailbox(ctx.store, r.emailAddress.address)?.owner;
     if (!user || delivered.has(user.id)) continue;
     delivered.add(user.id);
     const theirs = ctx.store.user(user.id);
@@ -349,10 +239,6 @@ function deliver(ctx: RouteContext, msg: Message, atts: FileAttachment[], save: 
   }
 }
 
-function jsonBody(ctx: RouteContext): Record<string, unknown> {
-  return readJsonBody(ctx.req.body, invalidJsonPayload);
-}
-
 function sendMimeMail(ctx: RouteContext): GraphResponse {
   const text = ctx.req.body.toString('utf8').trim();
   if (!/^[A-Za-z0-9+/=\r\n]+$/.test(text))
@@ -365,7 +251,7 @@ function sendMimeMail(ctx: RouteContext): GraphResponse {
     .map((a) => a.replace(/.*<|>.*/g, '').trim())
     .filter(Boolean)
     .map((address) => ({ emailAddress: { name: address, address } }));
-  const state = ctx.store.user(ctx.me.id);
+  const state = mailbox(ctx);
   const msg = messageFromJson(
     ctx,
     { subject: header('Subject'), body: { contentType: 'text', content: split.slice(1).join('\n\n') } },
@@ -382,7 +268,7 @@ function sendMail(ctx: RouteContext): GraphResponse {
   const message = json.message;
   if (message === null || typeof message !== 'object' || Array.isArray(message))
     throw badRequest('ErrorInvalidParameter', "The value of the parameter 'Message' is empty.");
-  const state = ctx.store.user(ctx.me.id);
+  const state = mailbox(ctx);
   const msg = messageFromJson(ctx, message as Record<string, unknown>, folderOrThrow(state, 'drafts'));
   const atts = attachmentsOf(ctx, (message as Record<string, unknown>).attachments);
   msg.hasAttachments = atts.length > 0;
@@ -392,7 +278,7 @@ function sendMail(ctx: RouteContext): GraphResponse {
 
 function createDraft(ctx: RouteContext): GraphResponse {
   const json = jsonBody(ctx);
-  const state = ctx.store.user(ctx.me.id);
+  const state = mailbox(ctx);
   const msg = messageFromJson(ctx, json, folderOrThrow(state, 'drafts'));
   Object.assign(msg, { isDraft: true, isRead: true, from: null, sender: null });
   const atts = attachmentsOf(ctx, json.attachments);
@@ -405,52 +291,65 @@ function createDraft(ctx: RouteContext): GraphResponse {
 }
 
 function sendDraft(ctx: RouteContext): GraphResponse {
-  const state = ctx.store.user(ctx.me.id);
+  const state = mailbox(ctx);
   const msg = messageOrThrow(state, ctx.params[0] ?? '');
   if (!msg.isDraft) throw badRequest('ErrorInvalidOperation', 'Only draft messages can be sent.');
   deliver(ctx, msg, state.attachments.get(msg.id) ?? [], true);
   return emptyResponse(202);
 }
 
-function replyMessage(ctx: RouteContext, kind: 'reply' | 'replyAll', draft: boolean): GraphResponse {
-  const state = ctx.store.user(ctx.me.id);
+type Respond = 'reply' | 'replyAll' | 'forward';
+
+function replyMessage(ctx: RouteContext, kind: Respond, draft: boolean): GraphResponse {
+  const state = mailbox(ctx);
   const original = messageOrThrow(state, ctx.params[0] ?? '');
   const json = ctx.req.body.length ? jsonBody(ctx) : {};
   const comment = typeof json.comment === 'string' ? json.comment : '';
   const extra = (json.message ?? {}) as Record<string, unknown>;
   const sender = original.replyTo.length ? original.replyTo : original.from ? [original.from] : [];
   const meAddr = ctx.me.mail.toLowerCase();
+  const notMe = (r: Recipient): boolean => r.emailAddress.address.toLowerCase() !== meAddr;
   const to =
-    kind === 'replyAll'
-      ? [...sender, ...original.toRecipients].filter((r) => r.emailAddress.address.toLowerCase() !== meAddr)
-      : sender;
+    kind === 'forward'
+      ? recipients(json.toRecipients)
+      : kind === 'replyAll'
+        ? [...sender, ...original.toRecipients].filter(notMe)
+        : sender;
+  const prefix = kind === 'forward' ? 'FW' : 'RE';
+  const subject = new RegExp(`^${prefix}:`, 'i').test(original.subject)
+    ? original.subject
+    : `${prefix}: ${original.subject}`;
   const quoted = `<hr><div><b>From:</b> ${escapeHtml(original.from?.emailAddress.name ?? '')}<br><b>Subject:</b> ${escapeHtml(original.subject)}</div>${original.body.content}`;
   const msg = messageFromJson(
     ctx,
-    {
-      ...extra,
-      subject: /^re:/i.test(original.subject) ? original.subject : `RE: ${original.subject}`,
-      body: { contentType: 'html', content: `${htmlBody(comment ? [comment] : [''])}${quoted}` },
-    },
+    { ...extra, subject, body: { contentType: 'html', content: `${htmlBody(comment ? [comment] : [''])}${quoted}` } },
     folderOrThrow(state, 'drafts'),
   );
   msg.toRecipients = recipients(extra.toRecipients).length ? recipients(extra.toRecipients) : to;
-  msg.ccRecipients =
-    kind === 'replyAll' ? original.ccRecipients.filter((r) => r.emailAddress.address.toLowerCase() !== meAddr) : [];
+  msg.ccRecipients = kind === 'replyAll' ? original.ccRecipients.filter(notMe) : recipients(extra.ccRecipients);
   msg.conversationId = original.conversationId;
+  // A forward carries the original's attachments.
+  const atts = kind === 'forward' ? (state.attachments.get(original.id) ?? []).map((a) => ({ ...a })) : [];
+  msg.hasAttachments = atts.length > 0;
   if (draft) {
     Object.assign(msg, { isDraft: true, from: null, sender: null });
     state.messages.push(msg);
+    if (atts.length) state.attachments.set(msg.id, atts);
     return jsonResponse(201, { '@odata.context': meContext(ctx, 'messages/$entity'), ...msg });
   }
-  deliver(ctx, msg, [], true);
+  deliver(ctx, msg, atts, true);
   return emptyResponse(202);
 }
 
+/** Only a draft's recipients and sender can change (Graph: ErrorInvalidPropertySet "Message is not draft."). */
+const DRAFT_ONLY = ['toRecipients', 'ccRecipients', 'bccRecipients', 'from', 'sender', 'replyTo'] as const;
+
 function patchMessage(ctx: RouteContext): GraphResponse {
-  const state = ctx.store.user(ctx.me.id);
+  const state = mailbox(ctx);
   const msg = messageOrThrow(state, ctx.params[0] ?? '');
   const json = jsonBody(ctx);
+  if (!msg.isDraft && DRAFT_ONLY.some((k) => json[k] !== undefined))
+    throw badRequest('ErrorInvalidPropertySet', 'Message is not draft.');
   if (typeof json.isRead === 'boolean') msg.isRead = json.isRead;
   if (typeof json.subject === 'string') msg.subject = json.subject;
   if (json.importance === 'low' || json.importance === 'normal' || json.importance === 'high')
@@ -461,14 +360,13 @@ function patchMessage(ctx: RouteContext): GraphResponse {
   if (flag === 'notFlagged' || flag === 'flagged' || flag === 'complete') msg.flag = { flagStatus: flag };
   if (json.inferenceClassification === 'focused' || json.inferenceClassification === 'other')
     msg.inferenceClassification = json.inferenceClassification;
-  if (msg.isDraft) {
-    if (json.body !== undefined) {
-      msg.body = bodyOf(json.body);
-      msg.bodyPreview = bodyPreview(msg.body.content);
-    }
-    for (const k of ['toRecipients', 'ccRecipients', 'bccRecipients'] as const)
-      if (json[k] !== undefined) msg[k] = recipients(json[k]);
+  // Graph lets a sent message's body change too (its documentation says drafts only; the service does not).
+  if (json.body !== undefined) {
+    msg.body = bodyOf(json.body);
+    msg.bodyPreview = bodyPreview(msg.body.content);
   }
+  for (const k of ['toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo'] as const)
+    if (json[k] !== undefined) msg[k] = recipients(json[k]);
   msg.lastModifiedDateTime = isoZ(ctx.nowMs);
   msg.changeKey = ctx.store.rng().b64(18);
   msg['@odata.etag'] = `W/"${msg.changeKey}"`;
@@ -476,7 +374,7 @@ function patchMessage(ctx: RouteContext): GraphResponse {
 }
 
 function deleteMessage(ctx: RouteContext): GraphResponse {
-  const state = ctx.store.user(ctx.me.id);
+  const state = mailbox(ctx);
   const msg = messageOrThrow(state, ctx.params[0] ?? '');
   const deleted = folderOrThrow(state, 'deleteditems');
   if (msg.parentFolderId === deleted.id) state.messages = state.messages.filter((m) => m.id !== msg.id);
@@ -484,51 +382,75 @@ function deleteMessage(ctx: RouteContext): GraphResponse {
   return emptyResponse(204);
 }
 
+/** `POST …/move {destinationId}` → 201 with the message in its new folder, under a NEW id (as Exchange does). */
+function moveMessage(ctx: RouteContext): GraphResponse {
+  const state = mailbox(ctx);
+  const msg = messageOrThrow(state, ctx.params[0] ?? '');
+  const json = jsonBody(ctx);
+  if (typeof json.destinationId !== 'string' || json.destinationId === '')
+    throw badRequest('ErrorInvalidParameter', "The value of the parameter 'DestinationId' is empty.");
+  const dest = folderOrThrow(state, json.destinationId);
+  const oldId = msg.id;
+  msg.id = outlookId(ctx.store.rng());
+  msg.parentFolderId = dest.id;
+  msg.lastModifiedDateTime = isoZ(ctx.nowMs);
+  msg.changeKey = ctx.store.rng().b64(18);
+  msg['@odata.etag'] = `W/"${msg.changeKey}"`;
+  msg.webLink = msg.webLink.replace(encodeURIComponent(oldId), encodeURIComponent(msg.id));
+  const atts = state.attachments.get(oldId);
+  if (atts) {
+    state.attachments.delete(oldId);
+    state.attachments.set(msg.id, atts);
+  }
+  return jsonResponse(201, { '@odata.context': meContext(ctx, 'messages/$entity'), ...msg });
+}
+
 const MSG = '([^/]+)';
-export const mailRoutes: Route[] = [
-  { method: 'GET', pattern: /^\/me\/messages\/?$/, scope: SCOPES.mailRead, handler: (ctx) => listMessages(ctx) },
-  { method: 'POST', pattern: /^\/me\/messages\/?$/, scope: SCOPES.mailWrite, handler: createDraft },
-  { method: 'GET', pattern: /^\/me\/mailFolders\/?$/i, scope: SCOPES.mailRead, handler: listFolders },
-  { method: 'GET', pattern: /^\/me\/mailFolders\/([^/]+)\/?$/i, scope: SCOPES.mailRead, handler: getFolder },
+const messageRoutes: MailRoute[] = [
+  { method: 'GET', path: '/messages/?', access: 'read', handler: (ctx) => listMessages(ctx) },
+  { method: 'POST', path: '/messages/?', access: 'write', handler: createDraft },
   {
     method: 'GET',
-    pattern: /^\/me\/mailFolders\/([^/]+)\/messages\/?$/i,
-    scope: SCOPES.mailRead,
+    path: '/mailFolders/([^/]+)/messages/?',
+    caseInsensitive: true,
+    access: 'read',
     handler: (ctx) => listMessages(ctx, ctx.params[0]),
   },
-  { method: 'POST', pattern: /^\/me\/sendMail\/?$/i, scope: SCOPES.mailSend, handler: sendMail },
-  {
-    method: 'GET',
-    pattern: new RegExp(`^/me/messages/${MSG}/attachments/?$`),
-    scope: SCOPES.mailReadFull,
-    handler: listAttachments,
-  },
-  {
-    method: 'GET',
-    pattern: new RegExp(`^/me/messages/${MSG}/attachments/([^/]+)$`),
-    scope: SCOPES.mailReadFull,
-    handler: getAttachment,
-  },
-  { method: 'POST', pattern: new RegExp(`^/me/messages/${MSG}/send$`), scope: SCOPES.mailSend, handler: sendDraft },
+  { method: 'POST', path: '/sendMail/?', caseInsensitive: true, access: 'send', handler: sendMail },
+  { method: 'POST', path: `/messages/${MSG}/send`, access: 'send', handler: sendDraft },
   {
     method: 'POST',
-    pattern: new RegExp(`^/me/messages/${MSG}/reply$`),
-    scope: SCOPES.mailSend,
+    path: `/messages/${MSG}/reply`,
+    access: 'send',
     handler: (ctx) => replyMessage(ctx, 'reply', false),
   },
   {
     method: 'POST',
-    pattern: new RegExp(`^/me/messages/${MSG}/replyAll$`),
-    scope: SCOPES.mailSend,
+    path: `/messages/${MSG}/replyAll`,
+    access: 'send',
     handler: (ctx) => replyMessage(ctx, 'replyAll', false),
   },
   {
     method: 'POST',
-    pattern: new RegExp(`^/me/messages/${MSG}/createReply$`),
-    scope: SCOPES.mailWrite,
+    path: `/messages/${MSG}/forward`,
+    access: 'send',
+    handler: (ctx) => {
+      const to = recipients(jsonBody(ctx).toRecipients);
+      if (to.length === 0) throw noRecipients();
+      return replyMessage(ctx, 'forward', false);
+    },
+  },
+  {
+    method: 'POST',
+    path: `/messages/${MSG}/createReply`,
+    access: 'write',
     handler: (ctx) => replyMessage(ctx, 'reply', true),
   },
-  { method: 'GET', pattern: new RegExp(`^/me/messages/${MSG}/?$`), scope: SCOPES.mailRead, handler: getMessage },
-  { method: 'PATCH', pattern: new RegExp(`^/me/messages/${MSG}/?$`), scope: SCOPES.mailWrite, handler: patchMessage },
-  { method: 'DELETE', pattern: new RegExp(`^/me/messages/${MSG}/?$`), scope: SCOPES.mailWrite, handler: deleteMessage },
+  { method: 'POST', path: `/messages/${MSG}/move`, access: 'write', handler: moveMessage },
+  { method: 'GET', path: `/messages/${MSG}/?`, access: 'read', handler: getMessage },
+  { method: 'PATCH', path: `/messages/${MSG}/?`, access: 'write', handler: patchMessage },
+  { method: 'DELETE', path: `/messages/${MSG}/?`, access: 'write', handler: deleteMessage },
 ];
+
+/** Every mail route, for `/me/…` and for `/users/{id|address}/…` (mail-mailbox.ts). */
+export const mailRoutes: Route[] = mailboxRoutes([...mailAttachmentRoutes, ...mailFolderRoutes, ...messageRoutes]);

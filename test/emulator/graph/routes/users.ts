@@ -76,7 +76,7 @@ function unsupported(message: string): GraphHttpError {
 }
 
 /** Shapes a user for output: $select or the default set; basic-only tokens see other props as null. */
-function renderUser(
+export function renderUser(
   u: DirectoryUser,
   select: readonly string[] | undefined,
   basicOnly: boolean,
@@ -92,11 +92,11 @@ function renderUser(
   return out;
 }
 
-function selectFor(ctx: RouteContext): string[] | undefined {
+export function selectFor(ctx: RouteContext): string[] | undefined {
   return parseSelect(ctx.req.query, { known: USER_PROPS, typeName: USER_TYPE, code: 'Request_BadRequest' });
 }
 
-function basicOnly(ctx: RouteContext): boolean {
+export function basicOnly(ctx: RouteContext): boolean {
   return !hasAnyScope(ctx.claims, [
     'User.Read.All',
     'User.ReadWrite.All',

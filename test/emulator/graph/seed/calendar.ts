@@ -3,7 +3,7 @@
  * date (so "this week" and "this month" always find events), with attendees, a few Teams meetings,
  * some all-day and some events organised by colleagues (responseStatus none → accept/decline work).
  */
-import type { Attendee, CalendarEvent, DirectoryUser, ResponseType } from '../model.ts';
+import type { Attendee, CalendarEvent, CalendarFolder, DirectoryUser, ResponseType, UserCalendar } from '../model.ts';
 import { recipientOf } from './directory.ts';
 import { htmlBody, bodyPreview } from './mail.ts';
 import { createRng, DAY_MS, HOUR_MS, isoZ, outlookDateTime, outlookId, type Rng } from './prng.ts';
@@ -146,4 +146,97 @@ export function seedEvents(me: DirectoryUser, directory: readonly DirectoryUser[
     }
   }
   return events;
+}
+
+// ---------------------------------------------------------------------------------------------
+// calendars
+
+function calendarFolder(
+  rng: Rng,
+  fields: Partial<CalendarFolder> & Pick<CalendarFolder, 'name' | 'owner'>,
+): CalendarFolder {
+  const changeKey = rng.b64(18);
+  return {
+    id: outlookId(rng),
+    color: 'auto',
+    hexColor: '',
+    changeKey,
+    canShare: true,
+    canViewPrivateItems: true,
+    canEdit: true,
+    isDefaultCalendar: false,
+    isRemovable: true,
+    isTallyingResponses: false,
+    allowedOnlineMeetingProviders: ['teamsForBusiness'],
+    defaultOnlineMeetingProvider: 'teamsForBusiness',
+    ...fields,
+  };
+}
+
+const PERSONAL = ['Dentist', 'School play', 'Gym with Sam', 'Car service'];
+
+/**
+ * Fixture users share their primary calendar read-only in a ring: each with the next one (Adele →
+ * Megan → Alex → Adele). Only the viewer may read it (GET /users/{owner}/calendar/…, or the copy in
+ * their calendar list).
+ */
+export function sharesCalendarWith(ownerId: string, viewerId: string, fixtureIds: readonly string[]): boolean {
+  const i = fixtureIds.indexOf(ownerId);
+  return (
+    fixtureIds.length > 1 && i >= 0 && ownerId !== viewerId && fixtureIds[(i + 1) % fixtureIds.length] === viewerId
+  );
+}
+
+/**
+ * A user's calendar list: the default "Calendar", an own "Personal" calendar with a few events in the
+ * seeded weeks, and — for fixture users — the primary calendar the previous fixture user shares.
+ */
+export function seedCalendars(
+  me: DirectoryUser,
+  directory: readonly DirectoryUser[],
+  fixtureIds: readonly string[],
+  baseMs: number,
+): UserCalendar[] {
+  const rng = createRng(`calendars:${me.id}`);
+  const owner = recipientOf(me).emailAddress;
+  const out: UserCalendar[] = [
+    {
+      calendar: calendarFolder(rng, {
+        name: 'Calendar',
+        owner,
+        isDefaultCalendar: true,
+        isRemovable: false,
+        isTallyingResponses: true,
+      }),
+    },
+  ];
+  const personal = PERSONAL.map((subject, i) => {
+    const startMs = baseMs + (i * 3 - 2) * DAY_MS + 18 * HOUR_MS;
+    return newEvent(rng, {
+      subject,
+      startMs,
+      endMs: startMs + HOUR_MS,
+      organizer: me,
+      attendees: [],
+      isOrganizer: true,
+      nowMs: baseMs - 10 * DAY_MS,
+    });
+  });
+  out.push({ calendar: calendarFolder(rng, { name: 'Personal', owner, color: 'lightGreen' }), events: personal });
+  const sharer = fixtureIds.find((id) => sharesCalendarWith(id, me.id, fixtureIds));
+  const sharerUser = sharer ? directory.find((u) => u.id === sharer) : undefined;
+  if (sharerUser) {
+    out.push({
+      calendar: calendarFolder(rng, {
+        name: sharerUser.displayName,
+        owner: recipientOf(sharerUser).emailAddress,
+        color: 'lightBlue',
+        canShare: false,
+        canViewPrivateItems: false,
+        canEdit: false,
+      }),
+      sharedBy: sharerUser.id,
+    });
+  }
+  return out;
 }

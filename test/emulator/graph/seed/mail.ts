@@ -1,9 +1,19 @@
 /**
  * Mailbox seed: the standard top-level folders and ~300 messages spread over Inbox, Sent Items,
  * Archive, Deleted Items and Drafts, dated back from the seed base date, with HTML bodies and some
- * file attachments (text, CSV and small PDF-like bytes).
+ * file attachments (text, CSV and small PDF-like bytes); a few Inbox messages also carry an attached
+ * message (itemAttachment) or a cloud-file link (referenceAttachment).
  */
-import type { DirectoryUser, FileAttachment, MailFolder, Message, Recipient } from '../model.ts';
+import type {
+  DirectoryUser,
+  FileAttachment,
+  ItemAttachment,
+  MailAttachment,
+  MailFolder,
+  Message,
+  Recipient,
+  ReferenceAttachment,
+} from '../model.ts';
 import { recipientOf } from './directory.ts';
 import { createRng, HOUR_MS, isoZ, outlookId, type Rng } from './prng.ts';
 
@@ -65,7 +75,7 @@ const EXTERNAL: readonly Recipient[] = [
 export interface SeededMailbox {
   folders: MailFolder[];
   messages: Message[];
-  attachments: Map<string, FileAttachment[]>;
+  attachments: Map<string, MailAttachment[]>;
 }
 
 export function seedFolders(rng: Rng): MailFolder[] {
@@ -197,7 +207,7 @@ export function seedMailbox(me: DirectoryUser, directory: readonly DirectoryUser
   const folderId = (name: string): string => folders.find((f) => f.wellKnownName === name)?.id ?? '';
   const others = directory.filter((u) => u.id !== me.id);
   const messages: Message[] = [];
-  const attachments = new Map<string, FileAttachment[]>();
+  const attachments = new Map<string, MailAttachment[]>();
   let n = 0;
   for (const [folder, count] of PLAN) {
     for (let i = 0; i < count; i++, n++) {
@@ -241,5 +251,80 @@ export function seedMailbox(me: DirectoryUser, directory: readonly DirectoryUser
       messages.push(msg);
     }
   }
+  addOtherAttachments(
+    me,
+    messages.filter((m) => m.parentFolderId === folderId('inbox')),
+    attachments,
+  );
   return { folders, messages, attachments };
+}
+
+/** The 4th, 10th and 16th Inbox messages without attachments get an attached message; the 6th and 13th a link. */
+const ITEM_AT: ReadonlySet<number> = new Set([3, 9, 15]);
+const REFERENCE_AT: ReadonlySet<number> = new Set([5, 12]);
+
+/**
+ * Item and reference attachments on a few Inbox messages, and an attached message next to the files
+ * of the 2nd Inbox message that has files. Their own PRNG, so the rest of the seed is unchanged.
+ */
+function addOtherAttachments(
+  me: DirectoryUser,
+  inbox: readonly Message[],
+  attachments: Map<string, MailAttachment[]>,
+): void {
+  const rng = createRng(`mail-attachments:${me.id}`);
+  let plain = 0;
+  let withFiles = 0;
+  for (const msg of inbox) {
+    const existing = attachments.get(msg.id);
+    if (existing) {
+      if (withFiles++ === 1) existing.push(itemAttachmentFor(rng, msg, me));
+      continue;
+    }
+    const i = plain++;
+    if (ITEM_AT.has(i)) attachments.set(msg.id, [itemAttachmentFor(rng, msg, me)]);
+    else if (REFERENCE_AT.has(i)) attachments.set(msg.id, [referenceAttachmentFor(rng, msg)]);
+    else continue;
+    msg.hasAttachments = true;
+  }
+}
+
+function itemAttachmentFor(rng: Rng, outer: Message, me: DirectoryUser): ItemAttachment {
+  const topic = outer.subject.replace(/^(RE|FW): /i, '');
+  const inner = newMessage(rng, {
+    subject: `Original: ${topic}`,
+    parentFolderId: outer.parentFolderId,
+    receivedDateTime: outer.receivedDateTime,
+    sentDateTime: outer.sentDateTime,
+    body: { contentType: 'html', content: htmlBody([`Forwarded for context on ${topic}.`, SENTENCES[0] ?? '']) },
+    from: EXTERNAL[0] ?? null,
+    sender: EXTERNAL[0] ?? null,
+    toRecipients: [recipientOf(me)],
+  });
+  return {
+    '@odata.type': '#microsoft.graph.itemAttachment',
+    id: `${outlookId(rng)}BEgAQB${rng.b64(6)}=`,
+    lastModifiedDateTime: outer.receivedDateTime,
+    name: inner.subject,
+    contentType: null,
+    size: 2048 + inner.body.content.length,
+    isInline: false,
+    item: inner,
+  };
+}
+
+function referenceAttachmentFor(rng: Rng, outer: Message): ReferenceAttachment {
+  const base = outer.subject
+    .replace(/^(RE|FW): /i, '')
+    .replace(/\W+/g, '-')
+    .toLowerCase();
+  return {
+    '@odata.type': '#microsoft.graph.referenceAttachment',
+    id: `${outlookId(rng)}BEgAQC${rng.b64(6)}=`,
+    lastModifiedDateTime: outer.receivedDateTime,
+    name: `${base}.docx`,
+    contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    size: 612,
+    isInline: false,
+  };
 }

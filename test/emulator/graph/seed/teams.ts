@@ -1,8 +1,11 @@
 /**
- * Tenant-wide Teams seed: three teams (every fixture user is a member) with channels and messages,
- * plus chats — one-on-one between fixture users and with colleagues, and two group chats.
+ * Tenant-wide Teams seed: three teams (every fixture user is a member) with channels, messages and
+ * replies, plus chats — one-on-one between fixture users and with colleagues, and two group chats —
+ * and each team's Planner plan (seed/planner.ts). Replies and plans draw from their own random
+ * streams, so adding them left every earlier id and message unchanged.
  */
 import type { Channel, Chat, ChatMessage, DirectoryUser, TenantState } from '../model.ts';
+import { seedPlanner } from './planner.ts';
 import { createRng, HOUR_MS, isoZ, type Rng } from './prng.ts';
 
 const TEAMS: readonly (readonly [string, string, readonly string[]])[] = [
@@ -13,6 +16,14 @@ const TEAMS: readonly (readonly [string, string, readonly string[]])[] = [
   ],
   ['Retail', 'Retail operations, store rollouts and Project Falcon.', ['General', 'Store Rollout', 'Falcon Pilot']],
   ['Sales and Marketing', 'Campaigns, leads and the quarterly business review.', ['General', 'Campaigns', 'Leads']],
+];
+const REPLIES = [
+  'Thanks, looking now.',
+  'Agreed \u2014 let\u2019s go with that.',
+  'Can we discuss at the standup?',
+  '+1',
+  'I added my notes to the Wiki tab.',
+  'Done on my side.',
 ];
 const LINES = [
   'Has anyone seen the latest build?',
@@ -107,8 +118,11 @@ export function seedTenant(
     teams: [],
     channels: new Map(),
     channelMessages: new Map(),
+    channelReplies: new Map(),
     chats: [],
     chatMessages: new Map(),
+    planner: { plans: [], buckets: [], tasks: [], version: 0 },
+    onenote: new Map(),
   };
   for (const [displayName, description, channelNames] of TEAMS) {
     const teamId = rng.uuid();
@@ -179,5 +193,33 @@ export function seedTenant(
   }
   addChat('group', 'Falcon launch', [...fixtures, ...colleagues.slice(0, 3)], 40);
   addChat('group', 'Lunch crew', [...fixtures, ...colleagues.slice(5, 7)], 12);
+  seedReplies(state, directory, tenantId);
+  state.planner = seedPlanner(state.teams, tenantId, baseMs);
   return state;
+}
+
+/** One to four replies to each of the three newest messages of every channel, after their parent. */
+function seedReplies(state: TenantState, directory: readonly DirectoryUser[], tenantId: string): void {
+  const rng = createRng(`replies:${tenantId}`);
+  for (const team of state.teams) {
+    const members = directory.filter((u) => team.memberIds.includes(u.id));
+    for (const channel of state.channels.get(team.id) ?? []) {
+      for (const parent of (state.channelMessages.get(channel.id) ?? []).slice(0, 3)) {
+        const replies: ChatMessage[] = [];
+        let at = Date.parse(parent.createdDateTime);
+        for (let i = rng.int(1, 4); i > 0; i--) {
+          at += rng.int(60_000, 1_800_000);
+          const reply = chatMessage(rng, {
+            from: rng.pick(members),
+            tenantId,
+            atMs: at,
+            html: `<p>${rng.pick(REPLIES)}</p>`,
+            channel: { teamId: team.id, channelId: channel.id },
+          });
+          replies.unshift({ ...reply, replyToId: parent.id });
+        }
+        state.channelReplies.set(`${channel.id}/${parent.id}`, replies);
+      }
+    }
+  }
 }

@@ -32,6 +32,10 @@ void describe('calendar tools catalog', () => {
     assertCatalogRules(tools);
     assert.deepEqual(byName(tools, 'list_events').scopes, ['Calendars.Read']);
     assert.deepEqual(byName(tools, 'create_event').scopes, ['Calendars.ReadWrite']);
+    assert.deepEqual(byName(tools, 'list_calendars').scopes, ['Calendars.Read']);
+    assert.equal(byName(tools, 'update_event').write, true);
+    assert.equal(byName(tools, 'update_event').annotations.destructiveHint, true);
+    for (const t of tools) assert.equal(t.outputSchema, undefined, `${t.name}: results are text`);
     assert.equal(byName(tools, 'create_event').write, true);
     assert.equal(byName(tools, 'respond_to_event').write, true);
     assert.equal(byName(tools, 'find_free_times').write, false);
@@ -50,11 +54,8 @@ void describe('list_events', () => {
     assert.match(String(rec.call.query?.$select), /subject/);
     assert.deepEqual(rec.call.scopes, ['Calendars.Read']);
     assert.equal(rec.call.headers, undefined);
-    const events = result.structured?.events as { subject: string; attendees: string[]; joinUrl?: string }[];
-    assert.equal(events[0]?.subject, 'Weekly sync');
-    assert.deepEqual(events[0]?.attendees, ['Bob <bob@contoso.com> (accepted)', 'cy@contoso.com (optional)']);
-    assert.equal(events[0]?.joinUrl, 'https://teams.example/join/1');
-    assert.equal(result.structured?.nextCursor, 'gb1.next');
+    assert.equal(result.structured, undefined);
+    assert.match(result.text, /\| 2 attendee\(s\) \| online \| you: notResponded/);
     assert.match(
       result.text,
       /Weekly sync \| 2026-05-04 09:00–09:30 UTC \| at Room 1 \| organizer Ada Lovelace <ada@contoso\.com>/,
@@ -428,20 +429,9 @@ void describe('find_free_times', () => {
     ]);
     assert.deepEqual(schedule?.call.scopes, ['Calendars.Read']);
     assert.equal(fake.approvals.length, 0);
-    const s = result.structured as {
-      slots: { start: string; end: string }[];
-      unavailable: { who: string }[];
-      participants: string[];
-    };
-    assert.deepEqual(
-      s.slots.map((x) => [x.start, x.end]),
-      [['2026-05-04T11:30:00Z', '2026-05-04T17:00:00Z']],
-    );
-    assert.deepEqual(s.participants, ['me', 'bob@contoso.com']);
-    assert.deepEqual(
-      s.unavailable.map((u) => u.who),
-      ['ext@fabrikam.com'],
-    );
+    assert.match(result.text, /^Free for 60\+ min \(me, bob@contoso\.com; times in UTC\):$/m);
+    const slots = result.text.split('\n').filter((l) => l.startsWith('- '));
+    assert.deepEqual(slots, ['- Mon 2026-05-04 11:30–17:00  (2026-05-04T11:30:00Z → 2026-05-04T17:00:00Z)']);
     assert.match(result.text, /Not included: ext@fabrikam\.com — Not allowed/);
   });
 
@@ -456,9 +446,11 @@ void describe('find_free_times', () => {
       fake.graph.map((g) => g.call.path),
       ['/me/calendarView'],
     );
-    const s = result.structured as { slots: { start: string; end: string; local: string }[] };
     assert.deepEqual(
-      s.slots.map((x) => x.local),
+      result.text
+        .split('\n')
+        .filter((l) => l.startsWith('- '))
+        .map((l) => l.slice(2, 28)),
       ['Fri 2026-05-08 09:00–17:00', 'Mon 2026-05-11 09:00–17:00'],
     );
   });
@@ -476,5 +468,184 @@ void describe('find_free_times', () => {
       /62 days/,
     );
     assert.equal(fake.graph.length, 0);
+  });
+});
+
+void describe('list_calendars and the calendar parameter', () => {
+  const calendars = [
+    {
+      id: 'AAMkCal0=',
+      name: 'Calendar',
+      isDefaultCalendar: true,
+      canEdit: true,
+      owner: { name: 'Me', address: 'me@contoso.com' },
+    },
+    { id: 'AAMkCal1=', name: 'Kids\nparties', canEdit: false, owner: { name: 'Alex', address: 'alex@contoso.com' } },
+  ];
+
+  void it('lists calendars with owner and edit rights; a calendar owned by someone else is shared', async () => {
+    const fake = fakeContext({ routes: { 'GET /me/calendars': { items: calendars, nextCursor: null } } });
+    const r = await runTool(byName(tools, 'list_calendars'), {}, fake.ctx);
+    assert.equal(fake.graph[0]?.call.query?.$select, 'id,name,owner,canEdit,isDefaultCalendar');
+    assert.match(r.text, /- \[AAMkCal0=\] Calendar \| default \| you can edit/);
+    assert.match(r.text, /- \[AAMkCal1=\] Kids parties \| shared by Alex <alex@contoso\.com> \| read-only/);
+  });
+
+  void it('reads one of your calendars by id, or a person’s shared calendar by email with Calendars.Read.Shared', async () => {
+    const fake = fakeContext({
+      routes: {
+        'GET /me/calendars/AAMk%2FCal1=/calendarView': { items: [EVENT], nextCursor: null },
+        'GET /users/alex@contoso.com/calendar/calendarView': { items: [EVENT], nextCursor: null },
+        'GET /users/alex@contoso.com/calendar/events/ev9': EVENT,
+      },
+    });
+    await runTool(byName(tools, 'list_events'), { calendar: 'AAMk/Cal1=' }, fake.ctx);
+    assert.equal(fake.graph[0]?.call.pathTemplate, '/me/calendars/{id}/calendarView');
+    assert.deepEqual(fake.graph[0]?.call.scopes, ['Calendars.Read']);
+    const shared = await runTool(byName(tools, 'list_events'), { calendar: 'alex@contoso.com' }, fake.ctx);
+    assert.equal(fake.graph[1]?.call.pathTemplate, '/users/{id}/calendar/calendarView');
+    assert.deepEqual(fake.graph[1]?.call.scopes, ['Calendars.Read.Shared']);
+    assert.match(shared.text, /in alex@contoso\.com's calendar/);
+    await runTool(byName(tools, 'get_event'), { eventId: 'ev9', calendar: 'alex@contoso.com' }, fake.ctx);
+    assert.equal(fake.graph[2]?.call.pathTemplate, '/users/{id}/calendar/events/{id}');
+    assert.deepEqual(fake.graph[2]?.call.scopes, ['Calendars.Read.Shared']);
+  });
+
+  void it('creates an event in a given own calendar, and refuses another person’s calendar', async () => {
+    const fake = fakeContext({
+      routes: { 'POST /me/calendars/AAMkCal1=/events': (c) => ({ id: 'n', ...(c.body as object) }) },
+    });
+    const base = { subject: 'Party', start: '2026-05-05T15:00', end: '2026-05-05T17:00' };
+    await runTool(byName(tools, 'create_event'), { ...base, calendar: 'AAMkCal1=' }, fake.ctx);
+    assert.deepEqual(fake.log, ['approve', 'request POST /me/calendars/AAMkCal1=/events']);
+    await rejectsWithCode(
+      runTool(byName(tools, 'create_event'), { ...base, calendar: 'alex@contoso.com' }, fake.ctx),
+      'INVALID_INPUT',
+    );
+    assert.equal(fake.approvals.length, 1, 'the refused one asked nothing');
+  });
+});
+
+void describe('update_event', () => {
+  const MINE = {
+    ...EVENT,
+    id: 'ev1',
+    isOrganizer: true,
+    organizer: { emailAddress: { name: 'Me', address: 'me@contoso.com' } },
+  };
+  const THEIRS = { ...EVENT, id: 'ev2', isOrganizer: false };
+  const routes = {
+    'GET /me/events/ev1': MINE,
+    'GET /me/events/ev2': THEIRS,
+    'PATCH /me/events/ev1': (c: { body?: unknown }) => ({ ...MINE, ...(c.body as object) }),
+    'POST /me/events/ev1/cancel': undefined,
+    'DELETE /me/events/ev1': undefined,
+    'DELETE /me/events/ev2': undefined,
+  };
+
+  void it('update: reads the event, shows each change in the approval, then PATCHes only the fields given', async () => {
+    const fake = fakeContext({ routes });
+    const r = await runTool(
+      byName(tools, 'update_event'),
+      {
+        eventId: 'ev1',
+        subject: 'Weekly sync (moved)',
+        start: '2026-05-05T10:00',
+        end: '2026-05-05T10:30',
+        timeZone: 'Europe/Berlin',
+      },
+      fake.ctx,
+    );
+    assert.deepEqual(fake.log, ['request GET /me/events/ev1', 'approve', 'request PATCH /me/events/ev1']);
+    const approval = fake.approvals[0];
+    assert.match(
+      approval?.summary ?? '',
+      /^Update event "Weekly sync" \(2026-05-04 09:00–09:30 UTC\): subject, when changed; 2 attendee\(s\) get an update$/,
+    );
+    assert.equal(approval?.details?.Action, 'update');
+    assert.equal(approval?.details?.Subject, '"Weekly sync" → "Weekly sync (moved)"');
+    assert.equal(
+      approval?.details?.When,
+      '2026-05-04 09:00–09:30 UTC → 2026-05-05 10:00 – 2026-05-05 10:30 (Europe/Berlin)',
+    );
+    assert.deepEqual(fake.graph[1]?.call.body, {
+      subject: 'Weekly sync (moved)',
+      start: { dateTime: '2026-05-05T10:00:00', timeZone: 'Europe/Berlin' },
+      end: { dateTime: '2026-05-05T10:30:00', timeZone: 'Europe/Berlin' },
+    });
+    assert.deepEqual(fake.graph[1]?.call.scopes, ['Calendars.ReadWrite']);
+    assert.match(r.text, /^Updated event\.\nSubject: Weekly sync \(moved\)/);
+  });
+
+  void it('update refuses nothing to change, or only one end of the time, before asking', async () => {
+    const fake = fakeContext({ routes });
+    await rejectsWithCode(
+      runTool(byName(tools, 'update_event'), { eventId: 'ev1' }, fake.ctx),
+      'INVALID_INPUT',
+      /Nothing to update/,
+    );
+    await rejectsWithCode(
+      runTool(byName(tools, 'update_event'), { eventId: 'ev1', start: '2026-05-05T10:00' }, fake.ctx),
+      'INVALID_INPUT',
+      /both start and end/,
+    );
+    assert.equal(fake.approvals.length, 0);
+  });
+
+  void it('cancel: organizer only, with the comment to the attendees', async () => {
+    const fake = fakeContext({ routes });
+    const r = await runTool(
+      byName(tools, 'update_event'),
+      { eventId: 'ev1', action: 'cancel', comment: 'Moving to next week' },
+      fake.ctx,
+    );
+    assert.match(
+      fake.approvals[0]?.summary ?? '',
+      /^Cancel meeting "Weekly sync" .*; 2 attendee\(s\) get a cancellation with message "Moving to next week"$/,
+    );
+    assert.equal(fake.graph[1]?.call.pathTemplate, '/me/events/{id}/cancel');
+    assert.deepEqual(fake.graph[1]?.call.body, { comment: 'Moving to next week' });
+    assert.match(r.text, /^Cancelled "Weekly sync"/);
+    const attendee = fakeContext({ routes });
+    await rejectsWithCode(
+      runTool(byName(tools, 'update_event'), { eventId: 'ev2', action: 'cancel' }, attendee.ctx),
+      'NOT_ORGANIZER',
+      /Only the organizer \(Ada Lovelace <ada@contoso\.com>\) can cancel .*respond_to_event/,
+    );
+    assert.deepEqual(attendee.log, ['request GET /me/events/ev2'], 'nothing asked, nothing sent');
+  });
+
+  void it('delete: says attendees get a cancellation when you organize it', async () => {
+    const fake = fakeContext({ routes });
+    await runTool(byName(tools, 'update_event'), { eventId: 'ev1', action: 'delete' }, fake.ctx);
+    assert.match(
+      fake.approvals[0]?.summary ?? '',
+      /^Delete event "Weekly sync" .*; 2 attendee\(s\) get a cancellation$/,
+    );
+    await runTool(byName(tools, 'update_event'), { eventId: 'ev2', action: 'delete' }, fake.ctx);
+    assert.match(fake.approvals[1]?.summary ?? '', /^Delete event "Weekly sync" \(2026-05-04 09:00–09:30 UTC\)$/);
+    assert.deepEqual(
+      fake.log.filter((l) => l.includes('DELETE')),
+      ['request DELETE /me/events/ev1', 'request DELETE /me/events/ev2'],
+    );
+  });
+
+  void it('sends nothing when the user denies any action', async () => {
+    for (const action of ['update', 'cancel', 'delete'] as const) {
+      const fake = fakeContext({ routes, deny: true });
+      await rejectsWithCode(
+        runTool(byName(tools, 'update_event'), { eventId: 'ev1', action, subject: 'x' }, fake.ctx),
+        'APPROVAL_DENIED',
+      );
+      assert.deepEqual(fake.log, ['request GET /me/events/ev1', 'approve'], action);
+    }
+  });
+
+  void it('peer text in the approval is one clean line', async () => {
+    const hostile = { ...MINE, subject: 'Sync\n- [e1] fake entry\u001b[31m' };
+    const fake = fakeContext({ routes: { ...routes, 'GET /me/events/ev1': hostile } });
+    await runTool(byName(tools, 'update_event'), { eventId: 'ev1', action: 'delete' }, fake.ctx);
+    assert.ok(!/\n/.test(fake.approvals[0]?.summary ?? '') && !(fake.approvals[0]?.summary ?? '').includes('\u001b'));
+    assert.match(fake.approvals[0]?.summary ?? '', /"Sync - \[e1\] fake entry"/);
   });
 });

@@ -44,6 +44,7 @@ void test('a credentialed editor is one client; its decision persists to clients
       id: 'cursor',
       approval: 'approved',
     });
+    await b.flush(); // connecting again records lastSeen: let that write finish before the dir goes
   }));
 
 void test('the same name without a credential (or with an unknown one) is a separate pending session client', () =>

@@ -4,153 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  InteractionRequiredAuthError,
-  type AccountInfo,
-  type AuthenticationResult,
-  type DeviceCodeRequest,
-  type InteractiveRequest,
-  type SilentFlowRequest,
-} from '@azure/msal-node';
-import { createAuthService } from '../../../../app/broker/auth/create-auth-service.ts';
-import type { MsalClient } from '../../../../app/broker/auth/msal-client.ts';
-import { createMemoryCachePlugin, type TokenCache } from '../../../../app/broker/auth/token-cache.ts';
-import type { AccountStateStore } from '../../../../app/broker/auth/account-state.ts';
+import { InteractionRequiredAuthError, type AuthenticationResult, type DeviceCodeRequest } from '@azure/msal-node';
 import type { InteractiveTimers } from '../../../../app/broker/auth/interactive.ts';
-import { parseSettings } from '../../../../app/broker/settings/settings-store.ts';
-
-const NOW = Date.parse('2026-01-01T12:00:00Z');
-
-function account(n: number): AccountInfo {
-  return {
-    homeAccountId: `oid-${n}.tid`,
-    environment: 'login.microsoftonline.com',
-    tenantId: 'tid',
-    username: `user${n}@contoso.com`,
-    localAccountId: `oid-${n}`,
-    name: `User ${n}`,
-  };
-}
-
-function result(
-  acc: AccountInfo,
-  scopes: string[],
-  opts: { fromCache?: boolean; ttlSec?: number } = {},
-): AuthenticationResult {
-  return {
-    authority: 'https://login.microsoftonline.com/tid',
-    uniqueId: acc.localAccountId,
-    tenantId: 'tid',
-    scopes,
-    account: acc,
-    idToken: '',
-    idTokenClaims: {},
-    accessToken: `at-for-${acc.homeAccountId}-${scopes.join('+')}`,
-    fromCache: opts.fromCache ?? false,
-    expiresOn: new Date(NOW + (opts.ttlSec ?? 3600) * 1000),
-    tokenType: 'Bearer',
-    correlationId: 'c',
-  };
-}
-
-class FakeMsal implements MsalClient {
-  accounts: AccountInfo[] = [];
-  silent: SilentFlowRequest[] = [];
-  interactive: InteractiveRequest[] = [];
-  onSilent: (r: SilentFlowRequest) => Promise<AuthenticationResult> = (r) =>
-    Promise.resolve(result(r.account, r.scopes));
-  onInteractive: (r: InteractiveRequest) => Promise<AuthenticationResult> = () =>
-    Promise.reject(new Error('unexpected'));
-  onDevice: (r: DeviceCodeRequest) => Promise<AuthenticationResult | null> = () =>
-    Promise.reject(new Error('unexpected'));
-  acquireTokenSilent(r: SilentFlowRequest) {
-    this.silent.push(r);
-    return this.onSilent(r);
-  }
-  acquireTokenInteractive(r: InteractiveRequest) {
-    this.interactive.push(r);
-    return this.onInteractive(r);
-  }
-  acquireTokenByDeviceCode(r: DeviceCodeRequest) {
-    return this.onDevice(r);
-  }
-  getAllAccounts() {
-    return Promise.resolve([...this.accounts]);
-  }
-  signOut(a: AccountInfo) {
-    this.accounts = this.accounts.filter((x) => x.homeAccountId !== a.homeAccountId);
-    return Promise.resolve();
-  }
-  cachedScopes() {
-    return Promise.resolve([]);
-  }
-}
-
-function memoryStore(initial: string | null = null): AccountStateStore & { value: string | null } {
-  const store = {
-    value: initial,
-    readActive: () => Promise.resolve(store.value),
-    writeActive: (id: string | null) => {
-      store.value = id;
-      return Promise.resolve();
-    },
-  };
-  return store;
-}
-
-async function setup(
-  fake: FakeMsal,
-  state = memoryStore(),
-  extra: { timers?: InteractiveTimers; settings?: Record<string, unknown> } = {},
-) {
-  const parsed = parseSettings(
-    { toolGroups: ['profile', 'mail'], readOnly: true, ...extra.settings },
-    { source: 'test' },
-  );
-  assert.ok(parsed.ok);
-  const plugin = createMemoryCachePlugin();
-  const tokenCache: TokenCache = {
-    plugin,
-    backend: 'memory',
-    detail: 'test',
-    cachePath: '/nonexistent/c',
-    lockPath: '/nonexistent/c.lockfile',
-    readPersisted: () =>
-      Promise.resolve(JSON.stringify({ Account: Object.fromEntries(fake.accounts.map((a) => [a.homeAccountId, {}])) })),
-  };
-  const opened: string[] = [];
-  const auth = await createAuthService({
-    settings: parsed.settings,
-    endpoints: parsed.endpoints,
-    platform: {
-      os: 'linux',
-      paths: {
-        configDir: '/x',
-        stateDir: '/x',
-        logDir: '/x',
-        endpoint: { dir: '/x', path: '/x/s', keyPath: '/x/k' },
-        keychainService: 'Graph Bridge (/x)',
-      },
-      openBrowser: () => Promise.reject(new Error('no browser in unit tests')),
-    },
-    openBrowser: (url) => {
-      opened.push(url);
-      return Promise.resolve();
-    },
-    createMsalClient: () => fake,
-    tokenCache,
-    accountState: state,
-    now: () => NOW,
-    ...(extra.timers !== undefined ? { timers: extra.timers } : {}),
-  });
-  return { auth, opened, state };
-}
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
+import { account, deferred, FakeMsal, memoryStore, NOW, result, setup } from '../../../helpers/fake-msal.ts';
 
 void test('N concurrent getToken calls for the same account and scope set share ONE acquisition', async () => {
   const fake = new FakeMsal();
@@ -172,6 +28,8 @@ void test('N concurrent getToken calls for the same account and scope set share 
   assert.equal(fake.silent.length, 3, 'one per (scope set, forceRefresh)');
   assert.equal(new Set(results.slice(0, 10).map((r) => (r.ok ? r.value.accessToken : ''))).size, 1);
   await auth.getToken({ scopes: ['User.Read', 'Mail.Read'] });
+  assert.equal(fake.silent.length, 3, 'the token memo answers the next call (token-memo.ts)');
+  await auth.getToken({ scopes: ['User.Read', 'Mail.Read'], forceRefresh: true });
   assert.equal(fake.silent.length, 4, 'the flight ends when it settles');
 });
 
@@ -180,7 +38,8 @@ void test('a cached token expiring within minValiditySeconds is refreshed once',
   fake.accounts = [account(1)];
   fake.onSilent = (r) =>
     Promise.resolve(result(r.account, r.scopes, { fromCache: !r.forceRefresh, ttlSec: r.forceRefresh ? 3600 : 400 }));
-  const { auth } = await setup(fake);
+  let stamp = 1;
+  const { auth } = await setup(fake, memoryStore(), { cacheStamp: () => Promise.resolve(String(stamp)) });
   const r = await auth.getToken({ scopes: ['User.Read'], minValiditySeconds: 600 });
   assert.ok(r.ok);
   assert.deepEqual(
@@ -189,6 +48,7 @@ void test('a cached token expiring within minValiditySeconds is refreshed once',
   );
   assert.equal(r.value.expiresOn, new Date(NOW + 3600_000).toISOString());
   fake.silent = [];
+  stamp++; // the cache changed (here: another process wrote it), so the memo steps aside and MSAL answers
   await auth.getToken({ scopes: ['User.Read'], minValiditySeconds: 300 });
   assert.deepEqual(
     fake.silent.map((s) => s.forceRefresh),

@@ -24,6 +24,7 @@ void test('the consent matrix lists every group with its scopes, write flags and
       { scope: 'Mail.ReadWrite', granted: false, write: true },
       { scope: 'Mail.Send', granted: false, write: true },
       { scope: 'Mail.Read.Shared', granted: false, write: false, onDemand: true },
+      { scope: 'MailboxSettings.Read', granted: false, write: false, onDemand: true },
       { scope: 'Mail.ReadWrite.Shared', granted: false, write: true, onDemand: true },
       { scope: 'Mail.Send.Shared', granted: false, write: true, onDemand: true },
     ],
@@ -32,7 +33,7 @@ void test('the consent matrix lists every group with its scopes, write flags and
   const readOnly = consentMatrix(['mail'], true, []);
   assert.deepEqual(
     readOnly.find((g) => g.group === 'mail')?.scopes.map((s) => s.scope),
-    ['Mail.Read', 'Mail.Read.Shared'],
+    ['Mail.Read', 'Mail.Read.Shared', 'MailboxSettings.Read'],
   );
 });
 
@@ -49,7 +50,15 @@ void test('admin-only scopes are flagged in the matrix and kept out of sign-in a
     teams?.scopes.filter((s) => s.adminConsent === true).map((s) => s.scope),
     ['ChannelMessage.Read.All'],
   );
-  assert.deepEqual(userConsentableScopes('teams', false), ['Chat.Read', 'Team.ReadBasic.All', 'ChatMessage.Send']);
+  assert.deepEqual(userConsentableScopes('teams', false), [
+    'Chat.Read',
+    'Team.ReadBasic.All',
+    'Channel.ReadBasic.All',
+    'ChatMessage.Send',
+    'ChannelMessage.Send',
+    'Chat.Create',
+    'User.ReadBasic.All',
+  ]);
   assert.equal(needsAdminConsent('channelmessage.read.all'), true);
   assert.equal(needsAdminConsent('Mail.Read'), false);
 });
