@@ -14,6 +14,7 @@ import { notesTools } from './tools/notes.ts';
 import { plannerTools } from './tools/planner.ts';
 import { profileTools } from './tools/profile.ts';
 import { searchTools } from './tools/search.ts';
+import { sitesTools } from './tools/sites.ts';
 import { tasksTools } from './tools/tasks.ts';
 import { teamsTools } from './tools/teams.ts';
 import type { ToolDefinition } from './tools/tool.ts';
@@ -29,6 +30,7 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...searchTools,
   ...notesTools,
   ...plannerTools,
+  ...sitesTools,
   ...graphRequestTools,
   ...apiRequestTools,
 ];

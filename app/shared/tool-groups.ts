@@ -15,6 +15,7 @@ export const TOOL_GROUPS = [
   'search',
   'notes',
   'planner',
+  'sites',
   'graph',
   'api',
 ] as const;
@@ -77,7 +78,13 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
     // Another person's calendar read from their mailbox (the `calendar` parameter given an email).
     onDemand: { read: ['Calendars.Read.Shared'], write: [] },
   },
-  files: { read: ['Files.Read'], write: ['Files.ReadWrite'], description: 'OneDrive files' },
+  files: {
+    read: ['Files.Read'],
+    write: ['Files.ReadWrite'],
+    description: 'OneDrive and SharePoint files, Excel workbooks',
+    // A SharePoint document library (the file tools' `drive` parameter): Files.Read covers only your own OneDrive.
+    onDemand: { read: ['Files.Read.All'], write: ['Files.ReadWrite.All'] },
+  },
   teams: {
     read: ['Chat.Read', 'Team.ReadBasic.All', 'Channel.ReadBasic.All', 'ChannelMessage.Read.All'],
     // User.ReadBasic.All: who a new chat is with (the approval names them, and members are bound by id).
@@ -98,6 +105,7 @@ export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
   notes: { read: ['Notes.Read'], write: ['Notes.Create'], description: 'OneNote notebooks, sections and pages' },
   // Plans of the user's groups need no Group.Read.All: Tasks.Read/Tasks.ReadWrite cover them (and To Do).
   planner: { read: ['Tasks.Read'], write: ['Tasks.ReadWrite'], description: 'Microsoft Planner plans and tasks' },
+  sites: { read: ['Sites.Read.All'], write: ['Sites.ReadWrite.All'], description: 'SharePoint sites and lists' },
   graph: {
     read: ['User.Read'],
     write: [],

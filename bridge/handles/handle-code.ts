@@ -31,6 +31,9 @@ export const HANDLE_PREFIX = {
   plan: 'j',
   bucket: 'b',
   plannerTask: 'z',
+  site: 's',
+  drive: 'v',
+  siteList: 'w',
   cursor: 'p',
 } as const;
 export type HandleKind = keyof typeof HANDLE_PREFIX;

@@ -34,9 +34,8 @@ export const apiRequestTool: ToolDefinition = defineTool({
   group: 'api',
   title: 'Call your configured API',
   description:
-    "Calls the user's own Entra-protected API (the one configured in Graph Bridge settings) as the signed-in user. " +
-    'path is relative to the API base URL (e.g. /orders?status=open). GET runs directly; POST/PUT/PATCH/DELETE ask ' +
-    'the user to approve first and are refused in read-only mode. Returns status, content type and body (capped).',
+    "Calls the user's own Entra-protected API (configured in Graph Bridge settings) as the signed-in user; writes ask " +
+    'the user first. Returns status, content type and body (capped).',
   scopes: GROUP_SCOPES.api.read,
   write: false,
   inputSchema: {

@@ -1,22 +1,40 @@
 /**
- * OneDrive tools: list_files, search_files, read_file, upload_file.
- * Graph: /me/drive/root/children, /me/drive/root:/{path}:/children, /me/drive/root/search(q=…),
- * /me/drive/items/{id}, /me/drive/root:/{path}, /me/drive/items/{id}/content,
- * PUT /me/drive/root:/{path}:/content (simple upload, ≤ 4 MB), POST /me/drive/root:/{path}:/createUploadSession
- * (larger local files). upload_file's work and its local-file rules live in bridge/uploads/.
+ * File tools (group `files`) on the user's OneDrive or a SharePoint document library (the `drive`
+ * input, shared/drive.ts): list_files (a folder, or a search), read_file, upload_file — and, from
+ * their own modules, manage_file (move, rename, copy, delete, share) and the Excel tools
+ * read_workbook / write_workbook.
+ * Graph: {drive}/root/children, {drive}/root:/{path}:/children, {drive}/root/search(q=…),
+ * {drive}/items/{id}, {drive}/root:/{path}, {drive}/items/{id}/content, and upload_file's
+ * PUT …:/content / createUploadSession (bridge/uploads/), where {drive} is /me/drive, /drives/{id}
+ * or /sites/{id}/drive.
  *
  * File content never goes into the model's context as base64: text up to the inline limit is shown
  * as text; anything larger or binary is saved under the download dir and its local path returned.
  */
+import type { DriveItem } from '@microsoft/microsoft-graph-types';
 import { z } from 'zod';
 import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { uploadToDrive } from '../uploads/drive-upload.ts';
-import { ToolError, type GraphCall, type ToolContext, type ToolDefinition, type ToolResult } from './tool.ts';
+import { excelTools } from './excel.ts';
+import { manageFileTool } from './manage-file.ts';
+import { ToolError, type ToolDefinition } from './tool.ts';
 import { READ_ANNOTATIONS, defineTool } from './shared/define.ts';
+import {
+  driveInput,
+  driveLabel,
+  driveTarget,
+  folderRef,
+  getItem,
+  itemInputs,
+  itemList,
+  itemPath,
+  itemRef,
+  ITEM_SELECT,
+} from './shared/drive.ts';
 import { decodeUtf8Text, formatBytes, looksTextual } from './shared/file-types.ts';
-import { resolveId, shortId } from './shared/ids.ts';
-import { cursorInput, listText, pageIds } from './shared/list.ts';
-import { encodeDrivePath, pathSegment } from './shared/paths.ts';
+import { shortId } from './shared/ids.ts';
+import { cursorInput } from './shared/list.ts';
+import { pathSegment } from './shared/paths.ts';
 import { plainLine } from './shared/text.ts';
 
 const READ = GROUP_SCOPES.files.read;
@@ -24,263 +42,138 @@ const WRITE = GROUP_SCOPES.files.write;
 export { MAX_SIMPLE_UPLOAD_BYTES } from '../uploads/drive-upload.ts';
 /** read_file refuses to pull bigger files into memory. */
 export const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
-const ITEM_SELECT = 'id,name,size,lastModifiedDateTime,webUrl,file,folder,parentReference';
-
-interface DriveItem {
-  id: string;
-  name?: string;
-  size?: number;
-  lastModifiedDateTime?: string;
-  webUrl?: string;
-  file?: { mimeType?: string } | null;
-  folder?: { childCount?: number } | null;
-  parentReference?: { path?: string } | null;
-}
-
-const itemShape = z.object({
-  id: z.string(),
-  name: z.string(),
-  kind: z.enum(['file', 'folder']),
-  size: z.number().optional(),
-  modified: z.string().optional(),
-  mimeType: z.string().optional(),
-  childCount: z.number().optional(),
-  path: z.string().optional().describe('Path in OneDrive, usable as list_files/read_file path'),
-  webUrl: z.string().optional(),
-});
-type ShapedItem = z.infer<typeof itemShape>;
-
-function shapeItem(item: DriveItem): ShapedItem {
-  const name = item.name ?? '(unnamed)';
-  const out: ShapedItem = { id: item.id, name, kind: item.folder ? 'folder' : 'file' };
-  if (item.size !== undefined) out.size = item.size;
-  if (item.lastModifiedDateTime) out.modified = item.lastModifiedDateTime;
-  if (item.file?.mimeType) out.mimeType = item.file.mimeType;
-  if (item.folder?.childCount !== undefined) out.childCount = item.folder.childCount;
-  const parent = item.parentReference?.path;
-  if (parent !== undefined) {
-    const rel = decodeURIComponent(parent.replace(/^\/drive\/root:?/, '')).replace(/^\/+/, '');
-    out.path = rel ? `${rel}/${name}` : name;
-  }
-  if (item.webUrl) out.webUrl = item.webUrl;
-  return out;
-}
-
-function itemLine(i: ShapedItem): string {
-  const what =
-    i.kind === 'folder'
-      ? `folder${i.childCount !== undefined ? `, ${i.childCount} item(s)` : ''}`
-      : `${i.size !== undefined ? formatBytes(i.size) : 'file'}`;
-  const modified = i.modified ? `, modified ${i.modified.slice(0, 16).replace('T', ' ')}` : '';
-  const where = plainLine(i.path ?? i.name, 500);
-  return `- [${i.id}] ${i.kind === 'folder' ? `${where}/` : where} (${what}${modified})`;
-}
-
-/** A page of drive items as the tool result: short ids, whole entries, the cursor note. */
-async function listResult(
-  ctx: ToolContext,
-  page: { items: DriveItem[]; nextCursor: string | null },
-  head: (count: number) => string,
-): Promise<ToolResult> {
-  const ids = await pageIds(ctx, 'driveItem', page.items);
-  const items = page.items.map((item, i) => ({ ...shapeItem(item), id: ids[i] ?? item.id }));
-  const text = listText(head(items.length), items.map(itemLine), page.nextCursor, ctx.limits.maxResultChars);
-  return { text, structured: { items, nextCursor: page.nextCursor } };
-}
-
-const listOutput = { items: z.array(itemShape), nextCursor: z.string().nullable() };
 
 // ------------------------------------------------------------------------------------------------
 
 const listFiles = defineTool({
   name: 'list_files',
   group: 'files',
-  title: 'List OneDrive files',
+  title: 'List or search files',
   description:
-    "Lists the files and folders in a OneDrive folder of the signed-in user (default: the root). Give path like 'Documents/Reports'. " +
-    'Returns name, path, kind, size, modified time and id. Pages with a cursor.',
+    'Lists a folder of your OneDrive or of a SharePoint library (drive), or searches the whole drive by name and content (query). ' +
+    'Returns [id] path (size, modified) per item.',
   scopes: READ,
   write: false,
   inputSchema: {
-    path: z
-      .string()
-      .max(1000)
-      .default('')
-      .describe("Folder path from the OneDrive root, e.g. 'Documents/Reports'. Empty = root."),
-    top: z.number().int().min(1).max(200).default(50).describe('Items per page (1–200).'),
+    path: z.string().max(1000).optional().describe('Folder, e.g. Documents/Reports. Default: the root'),
+    query: z.string().min(1).max(200).optional().describe('Search text instead of listing a folder'),
+    drive: driveInput,
+    top: z.number().int().min(1).max(200).default(50),
     cursor: cursorInput,
   },
-  outputSchema: listOutput,
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
-    const encoded = encodeDrivePath(input.path);
-    const call: GraphCall = {
-      method: 'GET',
-      path: encoded === '' ? '/me/drive/root/children' : `/me/drive/root:/${encoded}:/children`,
-      pathTemplate: encoded === '' ? '/me/drive/root/children' : '/me/drive/root:{path}:/children',
-      query: { $select: ITEM_SELECT, $top: input.top },
-      scopes: READ,
-    };
-    const page = await ctx.graph.page<DriveItem>(call, input.cursor);
-    const where = encoded === '' ? 'the OneDrive root' : `'${plainLine(input.path, 500)}'`;
-    return listResult(ctx, page, (n) => `${n} item(s) in ${where}; [id] for read_file:`);
-  },
-});
-
-const searchFiles = defineTool({
-  name: 'search_files',
-  group: 'files',
-  title: 'Search OneDrive',
-  description:
-    "Searches the signed-in user's OneDrive for files and folders whose name, metadata or content matches the text. " +
-    'Returns name, path, kind, size and id (use read_file with the id). Pages with a cursor.',
-  scopes: READ,
-  write: false,
-  inputSchema: {
-    query: z.string().min(1).max(200).describe('Text to search for, e.g. "budget 2026".'),
-    top: z.number().int().min(1).max(200).default(25).describe('Results per page (1–200).'),
-    cursor: cursorInput,
-  },
-  outputSchema: listOutput,
-  annotations: READ_ANNOTATIONS,
-  async run(input, ctx) {
-    const q = encodeURIComponent(input.query.replace(/'/g, "''"));
+    const t = await driveTarget(ctx, input.drive, 'read');
+    const where = t.shared ? 'the library' : 'OneDrive';
+    if (input.query !== undefined) {
+      if (input.path)
+        throw new ToolError('INVALID_INPUT', 'Give path or query, not both: query searches the whole drive.');
+      const q = encodeURIComponent(input.query.replace(/'/g, "''"));
+      const page = await ctx.graph.page<DriveItem>(
+        {
+          method: 'GET',
+          path: `${t.base}/root/search(q='${q}')`,
+          pathTemplate: `${t.template}/root/search(q={q})`,
+          query: { $select: ITEM_SELECT, $top: input.top },
+          scopes: t.scopes,
+        },
+        input.cursor,
+      );
+      return itemList(ctx, page, (n) => `${n} match(es) in ${where} for "${plainLine(input.query, 200)}":`);
+    }
+    const folder = folderRef(t, input.path ?? '');
     const page = await ctx.graph.page<DriveItem>(
       {
         method: 'GET',
-        path: `/me/drive/root/search(q='${q}')`,
-        pathTemplate: '/me/drive/root/search(q={q})',
+        path: `${folder.path}/children`,
+        pathTemplate: `${folder.template}/children`,
         query: { $select: ITEM_SELECT, $top: input.top },
-        scopes: READ,
+        scopes: t.scopes,
       },
       input.cursor,
     );
-    return listResult(ctx, page, (n) => `${n} match(es) for "${plainLine(input.query, 200)}"; [id] for read_file:`);
+    const name = input.path ? `'${plainLine(input.path, 500)}'` : 'the root';
+    return itemList(ctx, page, (n) => `${n} item(s) in ${name} of ${where}:`);
   },
 });
-
-async function itemTarget(
-  ctx: ToolContext,
-  input: { itemId?: string | undefined; path?: string | undefined },
-): Promise<{ path: string; template: string }> {
-  if ((input.itemId === undefined) === (input.path === undefined)) {
-    throw new ToolError('INVALID_INPUT', 'Give exactly one of itemId or path.');
-  }
-  if (input.itemId !== undefined) {
-    const id = await resolveId(ctx, 'driveItem', input.itemId);
-    return { path: `/me/drive/items/${pathSegment(id)}`, template: '/me/drive/items/{id}' };
-  }
-  const encoded = encodeDrivePath(input.path ?? '');
-  if (encoded === '') throw new ToolError('INVALID_INPUT', 'path must name a file, e.g. Documents/notes.md.');
-  return { path: `/me/drive/root:/${encoded}`, template: '/me/drive/root:{path}' };
-}
 
 const readFileTool = defineTool({
   name: 'read_file',
   group: 'files',
-  title: 'Read a OneDrive file',
+  title: 'Read a file',
   description:
-    'Reads a OneDrive file by id (from list_files/search_files) or path. Small text files (txt, md, csv, json, …) are returned ' +
-    'inline as text. Larger or binary files (PDF, Office, images) are downloaded to a local folder and the local file path is ' +
-    'returned instead — open that path with your own file tools.',
+    'Reads a file by id or path: small text files inline; larger or binary ones (PDF, Office, images) are saved to a ' +
+    'local folder and the path returned. For Excel data use read_workbook.',
   scopes: READ,
   write: false,
-  inputSchema: {
-    itemId: z.string().min(1).max(500).optional().describe('Drive item id from list_files or search_files.'),
-    path: z.string().max(1000).optional().describe("Path from the OneDrive root, e.g. 'Documents/notes.md'."),
-  },
-  outputSchema: {
-    item: itemShape,
-    inline: z.boolean().describe('True when content holds the text'),
-    content: z.string().optional(),
-    savedPath: z.string().optional().describe('Local path of the downloaded file when not inline'),
-  },
+  inputSchema: { ...itemInputs, drive: driveInput },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
-    const target = await itemTarget(ctx, input);
-    const meta = await ctx.graph.request<DriveItem>({
-      method: 'GET',
-      path: target.path,
-      pathTemplate: target.template,
-      query: { $select: ITEM_SELECT },
-      scopes: READ,
-    });
-    const item = { ...shapeItem(meta), id: await shortId(ctx, 'driveItem', meta.id) };
-    if (item.kind === 'folder') {
-      throw new ToolError('INVALID_INPUT', `'${item.name}' is a folder; use list_files to see what is in it.`);
-    }
-    if ((item.size ?? 0) > MAX_DOWNLOAD_BYTES) {
+    const t = await driveTarget(ctx, input.drive, 'read');
+    const meta = await getItem(ctx, t, await itemRef(ctx, t, input));
+    const name = meta.name ?? 'file';
+    const path = itemPath(meta);
+    if (meta.folder) throw new ToolError('INVALID_INPUT', `'${plainLine(path, 500)}' is a folder; use list_files.`);
+    if ((meta.size ?? 0) > MAX_DOWNLOAD_BYTES) {
       throw new ToolError(
         'FILE_TOO_LARGE',
-        `'${item.name}' is ${formatBytes(item.size ?? 0)}; read_file downloads at most ${formatBytes(MAX_DOWNLOAD_BYTES)}. ` +
-          `Open it in the browser instead: ${item.webUrl ?? '(no link)'}`,
+        `'${plainLine(name, 200)}' is ${formatBytes(meta.size ?? 0)}; read_file downloads at most ${formatBytes(MAX_DOWNLOAD_BYTES)}. ` +
+          `Open it in the browser instead: ${meta.webUrl ?? '(no link)'}`,
       );
     }
     const download = await ctx.graph.download({
       method: 'GET',
-      path: `/me/drive/items/${pathSegment(meta.id)}/content`,
-      pathTemplate: '/me/drive/items/{id}/content',
-      scopes: READ,
+      path: `${t.base}/items/${pathSegment(meta.id ?? '')}/content`,
+      pathTemplate: `${t.template}/items/{id}/content`,
+      scopes: t.scopes,
     });
     const bytes = download.bytes;
-    const header = `${item.path ?? item.name} (${formatBytes(bytes.length)}${item.mimeType ? `, ${item.mimeType}` : ''})`;
-    const text =
-      looksTextual(item.name, item.mimeType ?? download.contentType) && bytes.length <= ctx.limits.maxInlineFileBytes
-        ? decodeUtf8Text(bytes)
-        : null;
-    if (text !== null) {
-      return { text: `${header}\n\n${text}`, structured: { item, inline: true, content: text } };
-    }
-    const savedPath = await ctx.saveDownload(item.name, bytes);
-    const why = !looksTextual(item.name, item.mimeType ?? download.contentType)
+    const mime = meta.file?.mimeType ?? download.contentType;
+    const id = await shortId(ctx, 'driveItem', meta.id ?? '');
+    const header = `${plainLine(path, 500)} [${id}] (${formatBytes(bytes.length)}${meta.file?.mimeType ? `, ${meta.file.mimeType}` : ''})`;
+    const textual = looksTextual(name, mime);
+    const text = textual && bytes.length <= ctx.limits.maxInlineFileBytes ? decodeUtf8Text(bytes) : null;
+    if (text !== null) return { text: `${header}\n\n${text}` };
+    const savedPath = await ctx.saveDownload(name, bytes);
+    const why = !textual
       ? 'binary file'
       : bytes.length > ctx.limits.maxInlineFileBytes
         ? `too large to show inline (limit ${formatBytes(ctx.limits.maxInlineFileBytes)})`
         : 'not UTF-8 text';
-    return {
-      text: `${header}: ${why}; saved to ${savedPath}`,
-      structured: { item, inline: false, savedPath },
-    };
+    return { text: `${header}: ${why}; saved to ${savedPath}` };
   },
 });
 
 const uploadFile: ToolDefinition = defineTool({
   name: 'upload_file',
   group: 'files',
-  title: 'Upload a file to OneDrive',
+  title: 'Upload a file',
   description:
-    'Uploads a file to OneDrive at the given path, either from text content (at most 4 MB) or from a local file (absolute ' +
-    "path, up to OneDrive's limit) inside a folder the user allowed for uploads. By default fails if a file already " +
-    "exists there (conflictBehavior 'replace' overwrites, 'rename' keeps both). The user is asked to approve first. Returns the new item.",
+    'Uploads text content (≤ 4 MB) or a local file (absolute path in a folder the user allowed for uploads) to a path in ' +
+    'OneDrive or a SharePoint library (drive), after the user approves. Returns the new item.',
   scopes: WRITE,
   write: true,
   inputSchema: {
-    path: z.string().min(1).max(1000).describe("Destination path including file name, e.g. 'Documents/notes.md'."),
-    content: z.string().optional().describe('Text to upload (UTF-8). Give this or localPath.'),
-    localPath: z
-      .string()
-      .max(4000)
-      .optional()
-      .describe('Absolute path of a local file in a folder the user allowed for uploads. Give this or content.'),
-    conflictBehavior: z
-      .enum(['fail', 'replace', 'rename'])
-      .default('fail')
-      .describe("What to do if the file exists: 'fail' (default), 'replace' (overwrite) or 'rename'."),
+    path: z.string().min(1).max(1000).describe('Destination including the file name'),
+    content: z.string().optional().describe('Text (UTF-8); or give localPath'),
+    localPath: z.string().max(4000).optional(),
+    conflictBehavior: z.enum(['fail', 'replace', 'rename']).default('fail').describe('If the file exists'),
+    drive: driveInput,
   },
-  outputSchema: { item: itemShape },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, ctx) {
-    const { item: created, bytes } = await uploadToDrive<DriveItem>(input, ctx, WRITE);
-    const item = shapeItem(created);
+    const t = await driveTarget(ctx, input.drive, 'write');
+    const label = await driveLabel(ctx, t);
+    const { item, bytes } = await uploadToDrive<DriveItem>(input, ctx, t.scopes, { ...t, label });
+    const id = await shortId(ctx, 'driveItem', item.id ?? '');
     return {
-      text: `Uploaded ${formatBytes(bytes)} to ${item.path ?? item.name}\nid: ${item.id}${item.webUrl ? `\nLink: ${item.webUrl}` : ''}`,
-      structured: { item },
+      text: `Uploaded ${formatBytes(bytes)} to ${plainLine(itemPath(item), 500)} in ${label} [${id}]${item.webUrl ? `\nLink: ${item.webUrl}` : ''}`,
     };
   },
 });
 
 export function createFileTools(): ToolDefinition[] {
-  return [listFiles, searchFiles, readFileTool, uploadFile];
+  return [listFiles, readFileTool, uploadFile, manageFileTool, ...excelTools];
 }
 
 export const filesTools: ToolDefinition[] = createFileTools();

@@ -80,13 +80,8 @@ export const graphRequestTool: ToolDefinition = defineTool({
   group: 'graph',
   title: 'Call Microsoft Graph',
   description:
-    'Calls any Microsoft Graph v1.0 endpoint as the signed-in user, for things the other tools do not cover. ' +
-    'path is relative to https://graph.microsoft.com/v1.0 (e.g. /me/contacts, /me/onenote/notebooks). ' +
-    'Pass scopes with the delegated permission the endpoint needs (e.g. ["Contacts.Read"]); default User.Read. ' +
-    'GET runs directly; POST/PUT/PATCH/DELETE ask the user to approve first and are refused in read-only mode. ' +
-    'A $batch may contain GETs only: send each write as its own call. ' +
-    'Returns the JSON response (capped; base64 content is saved to a file and replaced by its path); ' +
-    'for collections, nextPath is the path for the next page.',
+    'Calls any Microsoft Graph v1.0 endpoint as the signed-in user, for what the other tools do not cover; writes ask the ' +
+    'user first and a $batch may hold GETs only. Returns the JSON (capped; base64 content saved to files) and nextPath for the next page.',
   scopes: DEFAULT_SCOPES,
   write: false,
   inputSchema: {
@@ -109,7 +104,7 @@ export const graphRequestTool: ToolDefinition = defineTool({
       .array(z.string().max(200))
       .max(10)
       .optional()
-      .describe('Delegated permissions this call needs, e.g. ["Mail.Read"]. Default ["User.Read"].'),
+      .describe('Delegated permissions the endpoint needs, e.g. ["Contacts.Read"]. Default ["User.Read"].'),
   },
   outputSchema: {
     method: z.string(),

@@ -185,8 +185,8 @@ const savePlannerTask = defineTool({
   group: 'planner',
   title: 'Create or update a Planner task',
   description:
-    'Creates a task in a plan (planId + title) or updates one (taskId). If someone changed the task after it was ' +
-    'read, nothing is saved and it says so. The user approves first.',
+    'Creates a task in a plan (planId + title) or updates one (taskId), after the user approves. If someone changed ' +
+    'the task after it was read, nothing is saved and it says so.',
   scopes: [...READ, ...WRITE],
   write: true,
   inputSchema: {

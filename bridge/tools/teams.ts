@@ -134,9 +134,8 @@ const sendChatMessage = defineTool({
   group: 'teams',
   title: 'Send a Teams chat message',
   description:
-    'Sends a plain-text Teams message as you, to a chat (chatId) or to people (to): one person gets your 1:1 chat ' +
-    '(reused if it exists), several a new group chat. Chats have no threads: replyTo quotes a message of the chat. ' +
-    'The user approves first.',
+    'Sends a plain-text Teams message as you, after the user approves: to a chat (chatId), or to people (to) — one ' +
+    'person gets your 1:1 chat (reused if it exists), several a new group chat. Chats have no threads: replyTo quotes a message of the chat.',
   scopes: [...CHAT_READ, ...CHAT_SEND, ...CHAT_CREATE, ...PEOPLE_READ],
   write: true,
   inputSchema: {

@@ -1,5 +1,6 @@
 /**
- * upload_file's work: text content or a local file to a OneDrive path.
+ * upload_file's work: text content or a local file to a path in OneDrive or a SharePoint library
+ * (`UploadDrive`: the drive's base path and the name the approval shows; default the user's OneDrive).
  *   - text content (≤ 4 MB): the approval shows it; one simple `PUT …:/content`;
  *   - a local file: opened once under the upload policy (ctx.localFiles → local-file.ts); the approval
  *     shows its real path, exact size and SHA-256; the bytes sent are re-read from the same descriptor
@@ -30,6 +31,16 @@ export interface DriveUploadInput {
   conflictBehavior: ConflictBehavior;
 }
 
+/** Where the file goes: `/me/drive`, `/drives/{id}` or `/sites/{id}/drive`, and its name for the approval. */
+export interface UploadDrive {
+  base: string;
+  template: string;
+  /** "OneDrive", or the SharePoint library's name and URL. */
+  label: string;
+}
+
+const MY_ONEDRIVE: UploadDrive = { base: '/me/drive', template: '/me/drive', label: 'OneDrive' };
+
 export interface DriveUploadResult<T> {
   item: T;
   bytes: number;
@@ -46,22 +57,23 @@ interface Target {
   name: string;
   input: DriveUploadInput;
   scopes: readonly string[];
+  drive: UploadDrive;
 }
 
-function target(input: DriveUploadInput, scopes: readonly string[]): Target {
+function target(input: DriveUploadInput, scopes: readonly string[], drive: UploadDrive): Target {
   if ((input.content === undefined) === (input.localPath === undefined))
     throw new ToolError('INVALID_INPUT', 'Give exactly one of content or localPath.');
   const encoded = encodeDrivePath(input.path);
   const name = input.path.replace(/\\/g, '/').split('/').filter(Boolean).pop() ?? '';
   if (encoded === '' || name === '') throw new ToolError('INVALID_INPUT', 'path must end with a file name.');
-  return { encoded, name, input, scopes };
+  return { encoded, name, input, scopes, drive };
 }
 
 function simplePut<T>(ctx: ToolContext, t: Target, body: Buffer): Promise<T> {
   return ctx.graph.request<T>({
     method: 'PUT',
-    path: `/me/drive/root:/${t.encoded}:/content`,
-    pathTemplate: '/me/drive/root:{path}:/content',
+    path: `${t.drive.base}/root:/${t.encoded}:/content`,
+    pathTemplate: `${t.drive.template}/root:{path}:/content`,
     query: { '@microsoft.graph.conflictBehavior': t.input.conflictBehavior },
     headers: { 'Content-Type': contentTypeFor(t.name) },
     body,
@@ -79,11 +91,11 @@ async function uploadContent<T>(ctx: ToolContext, t: Target, content: string): P
   }
   await ctx.approve(
     clip(
-      `Upload text content (${formatBytes(bytes.length)}) to OneDrive "${t.input.path}"${OVERWRITE[t.input.conflictBehavior]}`,
+      `Upload text content (${formatBytes(bytes.length)}) to ${t.drive.label} "${t.input.path}"${OVERWRITE[t.input.conflictBehavior]}`,
       1000,
     ),
     {
-      Destination: `OneDrive: ${t.input.path}`,
+      Destination: `${t.drive.label}: ${t.input.path}`,
       Source: 'text content',
       Size: formatBytes(bytes.length),
       'If it exists': t.input.conflictBehavior,
@@ -96,14 +108,14 @@ async function uploadContent<T>(ctx: ToolContext, t: Target, content: string): P
 function approvalFor(t: Target, source: LocalUploadSource): { summary: string; details: Record<string, string> } {
   const size = `${formatBytes(source.size)} (${source.size.toLocaleString('en-US')} bytes)`;
   const details: Record<string, string> = {
-    Destination: `OneDrive: ${t.input.path}`,
+    Destination: `${t.drive.label}: ${t.input.path}`,
     Source: `local file ${source.path}`,
     ...(source.givenPath !== source.path ? { 'Path given': source.givenPath } : {}),
     Size: size,
     'SHA-256': source.sha256,
     'If it exists': t.input.conflictBehavior,
   };
-  const summary = `Upload local file ${source.path} (${formatBytes(source.size)}, SHA-256 ${source.sha256.slice(0, 16)}…) to OneDrive "${t.input.path}"${OVERWRITE[t.input.conflictBehavior]}`;
+  const summary = `Upload local file ${source.path} (${formatBytes(source.size)}, SHA-256 ${source.sha256.slice(0, 16)}…) to ${t.drive.label} "${t.input.path}"${OVERWRITE[t.input.conflictBehavior]}`;
   return { summary: clip(summary, 1000), details };
 }
 
@@ -118,8 +130,8 @@ async function sendLocal<T>(ctx: ToolContext, t: Target, source: LocalUploadSour
   }
   const session = await ctx.graph.request<{ uploadUrl?: unknown }>({
     method: 'POST',
-    path: `/me/drive/root:/${t.encoded}:/createUploadSession`,
-    pathTemplate: '/me/drive/root:{path}:/createUploadSession',
+    path: `${t.drive.base}/root:/${t.encoded}:/createUploadSession`,
+    pathTemplate: `${t.drive.template}/root:{path}:/createUploadSession`,
     body: {
       item: { '@microsoft.graph.conflictBehavior': t.input.conflictBehavior, name: t.name, fileSize: source.size },
     },
@@ -153,8 +165,9 @@ export async function uploadToDrive<T>(
   input: DriveUploadInput,
   ctx: ToolContext,
   scopes: readonly string[],
+  drive: UploadDrive = MY_ONEDRIVE,
 ): Promise<DriveUploadResult<T>> {
-  const t = target(input, scopes);
+  const t = target(input, scopes, drive);
   return await (input.localPath !== undefined
     ? uploadLocal<T>(ctx, t, input.localPath)
     : uploadContent<T>(ctx, t, input.content ?? ''));

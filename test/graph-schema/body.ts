@@ -142,6 +142,10 @@ function checkStructured(ctx: Ctx, declared: string, obj: Record<string, unknown
       checkValue(ctx, n, value, at); // deep insert
       continue;
     }
+    // A pure property bag (an open type declaring no properties: a list item's fieldValueSet) takes
+    // any name. Other open types (Outlook's message, …) still refuse unknown names, as the service does.
+    const def = schema.type(type);
+    if (def?.openType === true && Object.keys(def.properties).length === 0) continue;
     issue(ctx, `\`${at}\`: no property \`${key}\` on ${type}`, { kind: 'property', name: key, of: type });
   }
 }

@@ -55,8 +55,8 @@ export interface LogCheckResult {
   skippedPreauthenticated: number;
 }
 
-/** The emulator's download (`/_dl/<token>`) and upload-session (`/_up/<token>`) URLs. */
-const PREAUTHENTICATED_PATH = /^\/_(dl|up)\/[A-Za-z0-9_-]+$/;
+/** The emulator's download (`/_dl/<token>`), upload-session (`/_up/<token>`) and copy-monitor (`/_mon/<token>`) URLs. */
+const PREAUTHENTICATED_PATH = /^\/_(dl|up|mon)\/[A-Za-z0-9_-]+$/;
 
 function readEntries(dir: string): { entries: { request: LoggedRequest; where: string }[]; unreadable: string[] } {
   const entries: { request: LoggedRequest; where: string }[] = [];

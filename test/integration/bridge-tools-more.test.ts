@@ -1,13 +1,13 @@
 /**
- * Files, graph_request and api_request tools end to end (calendar: tools-calendar.test.ts; Teams, To Do,
- * OneNote and Planner: tools-teams.test.ts and tools-tasks-notes-planner.test.ts): a real MCP Client
+ * graph_request and api_request end to end (calendar: tools-calendar.test.ts; Teams, To Do, OneNote and
+ * Planner: tools-teams.test.ts and tools-tasks-notes-planner.test.ts; files and sites: tools-files.test.ts): a real MCP Client
  * over stdio spawning the bridge, a REAL broker signed in to the Entra+Graph emulator (real sockets,
  * real keychain under `node test/run.mjs integration`), and the emulator's request log as the proof of
  * what reached Graph. Writes default to "allow"; graph_request is "ask" so the
  * test can deny/approve them like a user in the tray.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -74,8 +74,8 @@ after(async () => {
 
 void test('every tool of these groups is listed with annotations and an output schema', async () => {
   const { tools } = await bridge.client.listTools();
-  const writes = new Set(['upload_file']);
-  const names = ['list_files', 'search_files', 'read_file', 'upload_file', 'graph_request'];
+  const writes = new Set<string>();
+  const names = ['graph_request'];
   for (const name of names) {
     const tool = tools.find((t) => t.name === name);
     assert.ok(tool, `${name} is listed`);
@@ -84,73 +84,6 @@ void test('every tool of these groups is listed with annotations and an output s
     assert.equal(tool.annotations?.readOnlyHint === true, !writes.has(name) && name !== 'graph_request', name);
     assert.equal(tool.annotations?.openWorldHint, undefined, `${name}: openWorld is the default`);
   }
-});
-
-void describe('files', () => {
-  type Item = { id: string; name: string; kind: string; size?: number; path?: string };
-  type List = { items: Item[]; nextCursor: string | null };
-
-  void test('list_files (root, path, paging) and search_files', async () => {
-    const root = ok<List>(await bridge.call('list_files', {}));
-    assert.ok(root.items.some((i) => i.name === 'Documents' && i.kind === 'folder'));
-    const reports = ok<List>(await bridge.call('list_files', { path: 'Documents/Reports' }));
-    assert.deepEqual(reports.items.map((i) => i.name).sort(), ['Q1 sales.csv', 'Q2 sales.csv', 'summary.json']);
-    const p1 = ok<List>(await bridge.call('list_files', { top: 2 }));
-    assert.equal(p1.items.length, 2);
-    assert.ok(p1.nextCursor);
-    const p2 = ok<List>(await bridge.call('list_files', { top: 2, cursor: p1.nextCursor }));
-    assert.ok(p2.items.length > 0);
-    assert.ok(!p2.items.some((i) => p1.items.some((j) => j.id === i.id)));
-    const found = ok<List>(await bridge.call('search_files', { query: 'Falcon' }));
-    assert.ok(
-      found.items.some((i) => i.name === 'Falcon plan.docx'),
-      JSON.stringify(found),
-    );
-  });
-
-  void test('read_file: small text inline; binary saved to disk with the bytes Graph has', async () => {
-    const text = await bridge.call('read_file', { path: 'Notes/todo.txt' });
-    const t = ok<{ inline: boolean; content: string }>(text);
-    assert.equal(t.inline, true);
-    assert.equal(t.content, '- call Northwind\n- send Q2 summary\n- book offsite venue\n');
-
-    const found = ok<List>(await bridge.call('search_files', { query: 'Falcon plan' }));
-    const docx = found.items.find((i) => i.name === 'Falcon plan.docx');
-    assert.ok(docx?.size);
-    const bin = await bridge.call('read_file', { itemId: docx.id });
-    const b = ok<{ inline: boolean; savedPath: string; content?: string }>(bin);
-    assert.equal(b.inline, false);
-    assert.equal(b.content, undefined);
-    assert.ok(b.savedPath.startsWith(downloads), b.savedPath);
-    const bytes = await readFile(b.savedPath);
-    assert.equal(bytes.length, docx.size);
-    assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'a docx is a zip');
-    assert.doesNotMatch(resultText(bin), /UEsDB/, 'no base64 zip in the model context');
-  });
-
-  void test('upload_file from a local binary file, read back byte-for-byte from the emulator', async () => {
-    const local = join(work, 'blob.bin');
-    const data = Buffer.from([0, 1, 2, 0xff, 0xfe, 0x00, 0x7f, 0x80, ...Buffer.from('graph bridge')]);
-    await writeFile(local, data);
-    const up = ok<{ item: Item }>(
-      await bridge.call('upload_file', { path: 'Notes/it-blob.bin', localPath: local, conflictBehavior: 'replace' }),
-    );
-    assert.equal(up.item.name, 'it-blob.bin');
-    const read = ok<{ savedPath: string }>(await bridge.call('read_file', { path: 'Notes/it-blob.bin' }));
-    assert.deepEqual(await readFile(read.savedPath), data);
-    assert.equal((await stat(read.savedPath)).size, data.length);
-
-    const again = await bridge.call('upload_file', { path: 'Notes/it-blob.bin', content: 'x' });
-    assert.equal(again.isError, true, 'default conflictBehavior fail refuses to overwrite');
-  });
-
-  void test('upload_file refuses > 4 MB before asking or sending', async () => {
-    const since = lastSeq();
-    const r = await bridge.call('upload_file', { path: 'big.txt', content: 'x'.repeat(4 * 1024 * 1024 + 1) });
-    assert.equal(r.isError, true);
-    assert.match(resultText(r), /at most 4 MB/);
-    assert.equal(graphCalls(since, 'PUT', /big\.txt/).length, 0);
-  });
 });
 
 void describe('graph_request and api_request', () => {

@@ -248,7 +248,7 @@ void describe('upload_file uploads large files through an upload session', () =>
     assert.ok(log[0]?.headers.authorization, 'createUploadSession itself is an authorized Graph call');
 
     const read = await bridge.call('read_file', { path: 'Data/dataset.bin' });
-    const saved = (read.structuredContent as { savedPath?: string } | undefined)?.savedPath;
+    const saved = /saved to (.+)$/.exec(resultText(read))?.[1];
     assert.ok(saved, resultText(read));
     assert.equal(sha256(await readFile(saved)), sha256(bytes));
   });

@@ -178,7 +178,7 @@ void describe('OneNote', () => {
     assert.match(sections, /Adele's Notebook › Projects › Falcon/);
     const pages = text(await bridge.call('list_notes', { sectionId: meetings }));
     const weekly = idOf(pages, /\] Weekly sync \(edited /);
-    assert.match(weekly, /^q[0-9a-z]{8,}$/);
+    assert.match(weekly, /^r[0-9a-z]{8,}$/);
     const page = text(await bridge.call('read_note_page', { pageId: weekly }));
     assert.equal(
       page,

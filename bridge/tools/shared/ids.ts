@@ -15,7 +15,7 @@ const KIND_INFO: Record<IdKind, { noun: string; from: string }> = {
   message: { noun: 'message id', from: 'list_messages or search_messages' },
   mailFolder: { noun: 'mail folder id', from: 'list_mail_folders' },
   event: { noun: 'event id', from: 'list_events' },
-  driveItem: { noun: 'file or folder id', from: 'list_files or search_files' },
+  driveItem: { noun: 'file or folder id', from: 'list_files' },
   chat: { noun: 'chat id', from: 'list_chats' },
   team: { noun: 'team id', from: 'list_teams' },
   taskList: { noun: 'task list id', from: 'list_task_lists' },
@@ -30,6 +30,9 @@ const KIND_INFO: Record<IdKind, { noun: string; from: string }> = {
   plan: { noun: 'plan id', from: 'list_planner' },
   bucket: { noun: 'bucket id', from: 'list_planner with a planId' },
   plannerTask: { noun: 'Planner task id', from: 'list_planner with a planId' },
+  site: { noun: 'site id', from: 'search_sites' },
+  drive: { noun: 'document library id', from: 'search_sites' },
+  siteList: { noun: 'list id', from: 'list_site_lists' },
 };
 
 function withArticle(noun: string): string {

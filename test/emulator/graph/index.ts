@@ -1,19 +1,21 @@
 /**
  * Microsoft Graph half of the emulator (spec §8–§10). The Entra half mounts `handle` on the Graph
  * origin (`/v1.0/…`, `/beta/…`) and on the download host (`/_dl/<token>` downloads, `/_up/<token>`
- * upload sessions); faults, the request log and TLS are the Entra half's. See docs/emulator-graph.md for routes, scopes and seed data.
+ * upload sessions, `/_mon/<token>` copy monitors); faults, the request log and TLS are the Entra half's. See docs/emulator-graph.md for routes, scopes and seed data.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CreateGraphService, GraphService, GraphServiceDeps } from '../types.ts';
 import { loadGraphSchema } from '../../graph-schema/load.ts';
 import type { Schema } from '../../graph-schema/model.ts';
+import { serveCopyMonitor } from './copy-monitor.ts';
 import { createDispatcher } from './dispatch.ts';
 import { serveDownload } from './download.ts';
 import { parseQuery, type GraphRequest, type GraphResponse, type GraphVersion } from './http.ts';
 import type { Route } from './router.ts';
 import { calendarRoutes } from './routes/calendar.ts';
 import { contactRoutes } from './routes/contacts.ts';
+import { driveManageRoutes } from './routes/drive-manage.ts';
 import { driveRoutes } from './routes/drive.ts';
 import { mailMimeRoutes } from './routes/mail-mime.ts';
 import { mailRoutes } from './routes/mail.ts';
@@ -23,9 +25,11 @@ import { presenceRoutes } from './routes/presence.ts';
 import { searchRoutes } from './routes/search.ts';
 import { onenoteRoutes } from './routes/onenote.ts';
 import { plannerRoutes } from './routes/planner.ts';
+import { siteRoutes } from './routes/sites.ts';
 import { teamsRoutes } from './routes/teams.ts';
 import { todoRoutes } from './routes/todo.ts';
 import { userRoutes } from './routes/users.ts';
+import { workbookRoutes } from './routes/workbook.ts';
 import { createStore, type GraphStore } from './store.ts';
 import { serveUploadSession } from './upload-session.ts';
 
@@ -47,7 +51,10 @@ export const ROUTES: readonly Route[] = [
   ...mailMimeRoutes,
   ...contactRoutes,
   ...calendarRoutes,
+  ...workbookRoutes,
   ...driveRoutes,
+  ...driveManageRoutes,
+  ...siteRoutes,
   ...teamsRoutes,
   ...todoRoutes,
   ...onenoteRoutes,
@@ -105,6 +112,11 @@ export function createGraphServiceWithOptions(
       const dl = /^\/_dl\/([A-Za-z0-9_-]+)$/.exec(path);
       if (dl?.[1] && (method === 'GET' || method === 'HEAD')) {
         write(res, serveDownload(store, dl[1], deps.clock.nowMs(), headers.range));
+        return Promise.resolve();
+      }
+      const mon = /^\/_mon\/([A-Za-z0-9_-]+)$/.exec(path);
+      if (mon?.[1] && method === 'GET') {
+        write(res, serveCopyMonitor(store, mon[1], { requestId: randomUUID(), nowMs: deps.clock.nowMs() }));
         return Promise.resolve();
       }
       const up = /^\/_up\/([A-Za-z0-9_-]+)$/.exec(path);

@@ -234,7 +234,7 @@ export interface DriveItem {
   eTag: string;
   cTag: string;
   webUrl: string;
-  parentReference: { driveType: 'business'; driveId: string; id?: string; path?: string };
+  parentReference: { driveType: DriveType; driveId: string; id?: string; path?: string };
   createdBy: { user: { displayName: string; email: string } };
   lastModifiedBy: { user: { displayName: string; email: string } };
   file?: { mimeType: string; hashes: { quickXorHash: string } };
@@ -243,10 +243,72 @@ export interface DriveItem {
   fileSystemInfo: { createdDateTime: string; lastModifiedDateTime: string };
 }
 
+export type DriveType = 'business' | 'documentLibrary';
+
+/** A sharing link made by createLink (a `permission` with a `link` facet). */
+export interface SharingPermission {
+  id: string;
+  roles: ('read' | 'write')[];
+  shareId: string;
+  link: {
+    type: 'view' | 'edit' | 'embed';
+    scope: 'anonymous' | 'organization' | 'users';
+    webUrl: string;
+    preventsDownload: boolean;
+  };
+}
+
 export interface DriveNode {
   item: DriveItem;
   parentId: string | null;
   content?: Buffer;
+  /** An .xlsx the workbook routes serve; its cells are modelled as JSON (no xlsx parsing). */
+  workbook?: Workbook;
+  /** Sharing links made with createLink. */
+  links?: SharingPermission[];
+}
+
+/** A drive: a user's OneDrive or a SharePoint site's document library. */
+export interface DriveState {
+  id: string;
+  rootId: string;
+  nodes: Map<string, DriveNode>;
+  driveType: DriveType;
+  name: string;
+  description: string;
+  createdDateTime: string;
+  /** The root folder's web URL; items' URLs are built below it. */
+  webUrl: string;
+  owner: { kind: 'user'; oid: string } | { kind: 'site'; siteId: string };
+  ownerName: string;
+}
+
+export type CellValue = string | number | boolean;
+
+export interface WorkbookSheet {
+  id: string;
+  name: string;
+  position: number;
+  visibility: 'Visible' | 'Hidden' | 'VeryHidden';
+  /** cells[row][column] from A1; missing or '' = empty. */
+  cells: CellValue[][];
+}
+
+/** A table: a header row at (row, column), `columns` wide, then `rows` data rows (zero-based). */
+export interface WorkbookTable {
+  id: string;
+  name: string;
+  sheetId: string;
+  row: number;
+  column: number;
+  columns: number;
+  rows: number;
+  style: string;
+}
+
+export interface Workbook {
+  sheets: WorkbookSheet[];
+  tables: WorkbookTable[];
 }
 
 export interface TodoTaskList {
@@ -360,9 +422,7 @@ export interface UserState {
   messages: Message[];
   attachments: Map<string, MailAttachment[]>;
   events: CalendarEvent[];
-  driveId: string;
-  drive: Map<string, DriveNode>;
-  rootId: string;
+  drive: DriveState;
   todoLists: TodoTaskList[];
   todoTasks: Map<string, TodoTask[]>;
   people: Person[];
@@ -385,4 +445,62 @@ export interface TenantState {
   planner: PlannerState;
   /** Each user's notebooks, seeded at the user's first OneNote request (routes/onenote.ts). */
   onenote: Map<string, OneNoteState>;
+}
+
+export interface Site {
+  id: string;
+  name: string;
+  displayName: string;
+  description: string;
+  webUrl: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  siteCollection: { hostname: string };
+}
+
+/** A list column as the emulator models it (rendered as a columnDefinition). */
+export interface ListColumn {
+  id: string;
+  name: string;
+  displayName: string;
+  type: 'text' | 'number' | 'boolean' | 'dateTime' | 'choice';
+  choices?: string[];
+  required: boolean;
+  readOnly: boolean;
+  hidden: boolean;
+}
+
+export interface SiteListItem {
+  id: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  eTag: string;
+  webUrl: string;
+  createdBy: { user: { displayName: string; email: string } };
+  lastModifiedBy: { user: { displayName: string; email: string } };
+  fields: Record<string, unknown>;
+}
+
+export interface SiteList {
+  id: string;
+  name: string;
+  displayName: string;
+  description: string;
+  webUrl: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  template: 'genericList' | 'documentLibrary' | 'events';
+  hidden: boolean;
+  /** A document library's drive. */
+  driveId?: string;
+  columns: ListColumn[];
+  items: SiteListItem[];
+  nextItemId: number;
+}
+
+/** A SharePoint site with its document libraries (drives) and lists; tenant-wide. */
+export interface SiteState {
+  site: Site;
+  drives: DriveState[];
+  lists: SiteList[];
 }

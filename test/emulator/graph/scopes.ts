@@ -54,6 +54,17 @@ export const SCOPES = {
   calendarShared: { workload: 'outlook', anyOf: ['Calendars.Read.Shared', 'Calendars.ReadWrite.Shared'] },
   filesRead: { workload: 'onedrive', anyOf: FILES_READ },
   filesWrite: { workload: 'onedrive', anyOf: ['Files.ReadWrite', 'Files.ReadWrite.All', 'Sites.ReadWrite.All'] },
+  /** A SharePoint library: Files.Read/ReadWrite cover only the user's own OneDrive. */
+  siteFilesRead: {
+    workload: 'onedrive',
+    anyOf: ['Files.Read.All', 'Files.ReadWrite.All', 'Sites.Read.All', 'Sites.ReadWrite.All'],
+  },
+  siteFilesWrite: { workload: 'onedrive', anyOf: ['Files.ReadWrite.All', 'Sites.ReadWrite.All'] },
+  sitesRead: {
+    workload: 'onedrive',
+    anyOf: ['Sites.Read.All', 'Sites.ReadWrite.All', 'Sites.Manage.All', 'Sites.FullControl.All'],
+  },
+  sitesWrite: { workload: 'onedrive', anyOf: ['Sites.ReadWrite.All', 'Sites.Manage.All', 'Sites.FullControl.All'] },
   joinedTeams: {
     workload: 'teams',
     anyOf: ['Team.ReadBasic.All', 'TeamSettings.Read.All', 'TeamSettings.ReadWrite.All', ...DIR_READ_ALL],

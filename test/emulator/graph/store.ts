@@ -1,12 +1,12 @@
 /**
- * Holds all Graph state and seeds it lazily: the directory and Teams on first use after reset(),
+ * Holds all Graph state and seeds it lazily: the directory, Teams and SharePoint sites on first use after reset(),
  * each user's mailbox/calendar/drive/To Do/people on that user's first request. Everything is
  * derived from a seeded PRNG and the seed base date (UTC midnight of the emulator clock at reset, or
  * a fixed `baseDateMs`), so two emulators seeded the same day hold identical data.
  */
 import type { AccessTokenClaims, GraphServiceDeps } from '../types.ts';
 import type { GraphVersion } from './http.ts';
-import type { DirectoryUser, TenantState, UserState } from './model.ts';
+import type { DirectoryUser, DriveState, SiteState, TenantState, UserState, Workbook } from './model.ts';
 import { seedCalendars, seedEvents } from './seed/calendar.ts';
 import { seedContacts } from './seed/contacts.ts';
 import { seedDirectory } from './seed/directory.ts';
@@ -15,11 +15,13 @@ import { seedMailbox } from './seed/mail.ts';
 import { findSharedMailbox } from './seed/mail-shared.ts';
 import { seedPeople } from './seed/people.ts';
 import { createRng, DAY_MS, type Rng } from './seed/prng.ts';
+import { seedSites } from './seed/sites.ts';
 import { seedTenant } from './seed/teams.ts';
 import { seedTodo } from './seed/todo.ts';
 
 export interface DownloadGrant {
   oid: string;
+  driveId: string;
   itemId: string;
   expiresMs: number;
   singleUse: boolean;
@@ -28,6 +30,8 @@ export interface DownloadGrant {
 /** A driveItem upload session (createUploadSession), addressed by the token in its upload URL. */
 export interface UploadSessionState {
   oid: string;
+  /** How the creating request addressed the drive: `me/drive`, `drives/{id}` or `sites/{id}/drive`. */
+  drivePrefix: string;
   /** The creating request's token claims and API version (the commit renders the item with them). */
   claims: AccessTokenClaims;
   version: GraphVersion;
@@ -60,6 +64,23 @@ export interface AttachmentUploadState {
   expiresMs: number;
 }
 
+/** A workbook session (createSession), addressed by the `workbook-session-id` header. */
+export interface WorkbookSessionState {
+  oid: string;
+  driveId: string;
+  itemId: string;
+  persistChanges: boolean;
+  /** A non-persistent session works on its own copy, dropped when the session ends. */
+  scratch?: Workbook;
+  expiresMs: number;
+}
+
+/** An async copy's monitor (`${downloadOrigin}/_mon/<token>`). */
+export interface CopyMonitorState {
+  resourceId: string;
+  expiresMs: number;
+}
+
 export interface GraphStore {
   /** UTC midnight the seed data is arranged around. */
   baseMs(): number;
@@ -68,11 +89,17 @@ export interface GraphStore {
   findUser(idOrUpn: string): DirectoryUser | undefined;
   tenant(): TenantState;
   user(oid: string): UserState;
+  /** SharePoint sites with their libraries and lists (tenant-wide). */
+  sites(): SiteState[];
+  /** A drive by id: a seeded user's OneDrive or a site's library. */
+  findDrive(driveId: string): DriveState | undefined;
   /** Randomness for ids of entities created by writes (deterministic sequence per reset). */
   rng(): Rng;
   downloads: Map<string, DownloadGrant>;
   uploads: Map<string, UploadSessionState>;
   attachmentUploads: Map<string, AttachmentUploadState>;
+  workbookSessions: Map<string, WorkbookSessionState>;
+  copyMonitors: Map<string, CopyMonitorState>;
   reset(): void;
 }
 
@@ -80,21 +107,27 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
   let base = 0;
   let directory: DirectoryUser[] | undefined;
   let tenant: TenantState | undefined;
+  let sites: SiteState[] | undefined;
   let users = new Map<string, UserState>();
   let writeRng = createRng('writes');
   const downloads = new Map<string, DownloadGrant>();
   const uploads = new Map<string, UploadSessionState>();
   const attachmentUploads = new Map<string, AttachmentUploadState>();
+  const workbookSessions = new Map<string, WorkbookSessionState>();
+  const copyMonitors = new Map<string, CopyMonitorState>();
 
   const reset = (): void => {
     base = opts.baseDateMs ?? Math.floor(deps.clock.nowMs() / DAY_MS) * DAY_MS;
     directory = undefined;
     tenant = undefined;
+    sites = undefined;
     users = new Map();
     writeRng = createRng(`writes:${base}`);
     downloads.clear();
     uploads.clear();
     attachmentUploads.clear();
+    workbookSessions.clear();
+    copyMonitors.clear();
   };
   reset();
 
@@ -119,7 +152,6 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
       const me = findUser(oid) ?? findSharedMailbox(dir(), fixtureIds(), oid)?.owner;
       if (!me) throw new Error(`No directory user ${oid}`);
       const mail = seedMailbox(me, dir(), base);
-      const drive = seedDrive(me, base);
       const todo = seedTodo(oid, base);
       const contacts = seedContacts(me, dir(), base);
       const state: UserState = {
@@ -127,9 +159,7 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
         messages: mail.messages,
         attachments: mail.attachments,
         events: seedEvents(me, dir(), base),
-        driveId: drive.driveId,
-        rootId: drive.rootId,
-        drive: drive.nodes,
+        drive: seedDrive(me, base),
         todoLists: todo.lists,
         todoTasks: todo.tasks,
         people: seedPeople(me, dir(), fixtureIds()),
@@ -140,10 +170,21 @@ export function createStore(deps: GraphServiceDeps, opts: { baseDateMs?: number 
       users.set(oid, state);
       return state;
     },
+    sites: () => (sites ??= seedSites(dir(), base)),
+    findDrive(driveId) {
+      for (const u of users.values()) if (u.drive.id === driveId) return u.drive;
+      for (const site of (sites ??= seedSites(dir(), base))) {
+        const found = site.drives.find((d) => d.id === driveId);
+        if (found) return found;
+      }
+      return undefined;
+    },
     rng: () => writeRng,
     downloads,
     uploads,
     attachmentUploads,
+    workbookSessions,
+    copyMonitors,
     reset,
   };
 }

@@ -15,7 +15,7 @@ import type { GraphServiceDeps } from '../types.ts';
 import { badRequest, errorBody, GraphHttpError } from './errors.ts';
 import { emptyResponse, JSON_CONTENT_TYPE, jsonResponse, type GraphResponse } from './http.ts';
 import type { RouteContext } from './router.ts';
-import { placeFile, replaceContent, UPLOAD_SESSION_TTL_MS } from './routes/drive.ts';
+import { placeFile, replaceContent, uploadDrive, UPLOAD_SESSION_TTL_MS } from './routes/drive.ts';
 import { isoZ } from './seed/prng.ts';
 import type { GraphStore, UploadSessionState } from './store.ts';
 
@@ -68,12 +68,13 @@ function commitContext(deps: GraphServiceDeps, store: GraphStore, session: Uploa
 function commit(deps: GraphServiceDeps, store: GraphStore, session: UploadSessionState, nowMs: number): GraphResponse {
   const ctx = commitContext(deps, store, session, nowMs);
   const content = Buffer.concat(session.received);
+  const d = uploadDrive(ctx, session.drivePrefix);
   if (session.itemId !== undefined) {
-    const node = store.user(session.oid).drive.get(session.itemId);
+    const node = d.drive.nodes.get(session.itemId);
     if (!node) throw sessionNotFound();
-    return replaceContent(ctx, node, content);
+    return replaceContent(ctx, d, node, content);
   }
-  return placeFile(ctx, { fromId: session.fromId, rawPath: session.rawPath, content, behavior: session.behavior });
+  return placeFile(ctx, d, { fromId: session.fromId, rawPath: session.rawPath, content, behavior: session.behavior });
 }
 
 function put(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GROUP_SCOPES, TOOL_GROUPS } from '../../../app/shared/tool-groups.ts';
+import { DEFAULT_TOOL_GROUPS, GROUP_SCOPES, TOOL_GROUPS } from '../../../app/shared/tool-groups.ts';
 import { toolCatalogEntrySchema } from '../../../app/shared/bridge-contract.ts';
 import { ALL_TOOLS, selectTools, toCatalog } from '../../../bridge/catalog.ts';
 import { buildToolList, compactAnnotations } from '../../../bridge/tool-list.ts';
@@ -47,10 +47,13 @@ test('the catalog sent in hello matches the protocol schema', () => {
   ]);
 });
 
-test('tools/list for all groups stays under 40 KB and keeps schemas usable', () => {
+test('tools/list stays within the budget (all groups 64 KB, default groups 40 KB) and keeps schemas usable', () => {
   const list = buildToolList(ALL_TOOLS);
   const size = Buffer.byteLength(JSON.stringify({ tools: list }));
-  assert.ok(size <= 40 * 1024, `tools/list is ${size} bytes`);
+  assert.ok(size <= 64 * 1024, `tools/list is ${size} bytes`);
+  const defaults = buildToolList(selectTools(ALL_TOOLS, { groups: [...DEFAULT_TOOL_GROUPS], readOnly: false }));
+  const defaultSize = Buffer.byteLength(JSON.stringify({ tools: defaults }));
+  assert.ok(defaultSize <= 40 * 1024, `tools/list of the default groups is ${defaultSize} bytes`);
   const lm = list.find((t) => t.name === 'list_messages')!;
   assert.equal(lm.inputSchema.type, 'object');
   assert.ok(!('$schema' in lm.inputSchema));

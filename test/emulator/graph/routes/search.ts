@@ -183,7 +183,7 @@ function fileText(node: DriveNode): string {
 function fileHits(ctx: RouteContext, q: { terms: string[]; any: boolean }, type: 'driveItem' | 'listItem'): Hit[] {
   const state = ctx.store.user(ctx.me.id);
   const hits: Hit[] = [];
-  for (const node of state.drive.values()) {
+  for (const node of state.drive.nodes.values()) {
     const item = node.item;
     if (item.root || !matches(`${item.name} ${fileText(node)}`, q)) continue;
     const base = {

@@ -1,10 +1,13 @@
 /**
  * OneDrive seed: a small folder tree with text (.txt .md .csv .json), a > 1 MB log file and real
- * (minimal, valid) .docx/.xlsx files. Item ids are deterministic per user.
+ * (minimal, valid) .docx/.xlsx files — the budget workbook also carries a JSON workbook model the
+ * workbook routes serve. Item ids are deterministic per user. The drive builder is shared with the
+ * SharePoint document libraries (seed/sites.ts).
  */
 import { createHash } from 'node:crypto';
-import type { DirectoryUser, DriveItem, DriveNode } from '../model.ts';
+import type { DirectoryUser, DriveItem, DriveNode, DriveState } from '../model.ts';
 import { createRng, DAY_MS, driveItemId, isoZ, type Rng } from './prng.ts';
+import { attachWorkbook, falconWorkbook } from './workbook.ts';
 import { docx, xlsx } from './zip.ts';
 
 const MIME: Record<string, string> = {
@@ -29,14 +32,8 @@ export function quickHash(content: Buffer): string {
   return createHash('sha1').update(content).digest('base64').slice(0, 27) + '=';
 }
 
-export interface SeededDrive {
-  driveId: string;
-  rootId: string;
-  nodes: Map<string, DriveNode>;
-}
-
 export interface DriveBuilder {
-  readonly drive: SeededDrive;
+  readonly drive: DriveState;
   root(atMs: number): string;
   folder(parentId: string, name: string, atMs: number): string;
   file(parentId: string, name: string, content: Buffer, atMs: number): string;
@@ -53,9 +50,19 @@ export function pathOf(nodes: ReadonlyMap<string, DriveNode>, id: string): strin
   return parts.length ? `/${parts.join('/')}` : '';
 }
 
-export function createDriveBuilder(me: DirectoryUser, rng: Rng, drive: SeededDrive): DriveBuilder {
-  const who = { user: { displayName: me.displayName, email: me.mail } };
-  const webBase = `https://contoso-my.sharepoint.com/personal/${me.userPrincipalName.replace(/[@.]/g, '_')}/Documents`;
+/** The web URL of a node: the drive's root URL plus the node's path, segment-encoded. */
+export function webUrlOf(drive: DriveState, id: string): string {
+  const path = pathOf(drive.nodes, id);
+  return path === '' ? drive.webUrl : `${drive.webUrl}${path.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** Adds items to `drive`; `who` is the author shown in createdBy/lastModifiedBy. */
+export function createDriveBuilder(
+  who: { displayName: string; email: string },
+  rng: Rng,
+  drive: DriveState,
+): DriveBuilder {
+  const by = { user: { displayName: who.displayName, email: who.email } };
   const add = (parentId: string | null, name: string, atMs: number, content?: Buffer): string => {
     const id = parentId === null ? drive.rootId : driveItemId(rng);
     const parentPath = parentId === null ? '' : pathOf(drive.nodes, parentId);
@@ -67,19 +74,20 @@ export function createDriveBuilder(me: DirectoryUser, rng: Rng, drive: SeededDri
       lastModifiedDateTime: isoZ(atMs),
       eTag: `"{${rng.uuid().toUpperCase()}},1"`,
       cTag: `"c:{${rng.uuid().toUpperCase()}},1"`,
-      webUrl: parentId === null ? webBase : `${webBase}${parentPath}/${encodeURIComponent(name)}`,
+      webUrl: '',
       parentReference:
         parentId === null
-          ? { driveType: 'business', driveId: drive.driveId }
-          : { driveType: 'business', driveId: drive.driveId, id: parentId, path: `/drive/root:${parentPath}` },
-      createdBy: who,
-      lastModifiedBy: who,
+          ? { driveType: drive.driveType, driveId: drive.id }
+          : { driveType: drive.driveType, driveId: drive.id, id: parentId, path: `/drive/root:${parentPath}` },
+      createdBy: by,
+      lastModifiedBy: by,
       fileSystemInfo: { createdDateTime: isoZ(atMs), lastModifiedDateTime: isoZ(atMs) },
     };
     if (content) item.file = { mimeType: mimeTypeFor(name), hashes: { quickXorHash: quickHash(content) } };
     else item.folder = { childCount: 0 };
     if (parentId === null) item.root = {};
     drive.nodes.set(id, { item, parentId, ...(content ? { content } : {}) });
+    item.webUrl = webUrlOf(drive, id);
     if (parentId !== null) {
       const parent = drive.nodes.get(parentId);
       if (parent?.item.folder) parent.item.folder.childCount += 1;
@@ -92,6 +100,31 @@ export function createDriveBuilder(me: DirectoryUser, rng: Rng, drive: SeededDri
     folder: (parentId, name, atMs) => add(parentId, name, atMs),
     file: (parentId, name, content, atMs) => add(parentId, name, atMs, content),
   };
+}
+
+/** An empty drive (root folder only). */
+export function newDrive(
+  rng: Rng,
+  shape: Pick<DriveState, 'driveType' | 'name' | 'description' | 'webUrl' | 'owner' | 'ownerName'> & {
+    atMs: number;
+    author: { displayName: string; email: string };
+  },
+): DriveBuilder {
+  const drive: DriveState = {
+    id: `b!${rng.b64(48)}`,
+    rootId: driveItemId(rng),
+    nodes: new Map(),
+    driveType: shape.driveType,
+    name: shape.name,
+    description: shape.description,
+    createdDateTime: isoZ(shape.atMs),
+    webUrl: shape.webUrl,
+    owner: shape.owner,
+    ownerName: shape.ownerName,
+  };
+  const b = createDriveBuilder(shape.author, rng, drive);
+  b.root(shape.atMs);
+  return b;
 }
 
 function bigLog(rng: Rng, baseMs: number): Buffer {
@@ -113,12 +146,20 @@ function bigLog(rng: Rng, baseMs: number): Buffer {
   return Buffer.from(lines.join('\n') + '\n');
 }
 
-export function seedDrive(me: DirectoryUser, baseMs: number): SeededDrive {
+export function seedDrive(me: DirectoryUser, baseMs: number): DriveState {
   const rng = createRng(`drive:${me.id}`);
-  const drive: SeededDrive = { driveId: `b!${rng.b64(48)}`, rootId: driveItemId(rng), nodes: new Map() };
-  const b = createDriveBuilder(me, rng, drive);
   const t = (daysAgo: number): number => baseMs - daysAgo * DAY_MS;
-  b.root(t(400));
+  const b = newDrive(rng, {
+    driveType: 'business',
+    name: 'OneDrive',
+    description: '',
+    webUrl: `https://contoso-my.sharepoint.com/personal/${me.userPrincipalName.replace(/[@.]/g, '_')}/Documents`,
+    owner: { kind: 'user', oid: me.id },
+    ownerName: me.displayName,
+    atMs: t(400),
+    author: { displayName: me.displayName, email: me.mail },
+  });
+  const { drive } = b;
   const docs = b.folder(drive.rootId, 'Documents', t(300));
   const falcon = b.folder(docs, 'Project Falcon', t(120));
   const reports = b.folder(docs, 'Reports', t(90));
@@ -145,17 +186,15 @@ export function seedDrive(me: DirectoryUser, baseMs: number): SeededDrive {
     ]),
     t(20),
   );
-  b.file(
-    falcon,
-    'Falcon budget.xlsx',
-    xlsx([
-      ['Item', 'Q1', 'Q2', 'Q3'],
-      ['Hardware', 12000, 8000, 4000],
-      ['Licences', 5000, 5000, 5000],
-      ['Contractors', 20000, 25000, 10000],
-    ]),
-    t(15),
-  );
+  const budgetRows = [
+    ['Item', 'Q1', 'Q2', 'Q3'],
+    ['Hardware', 12000, 8000, 4000],
+    ['Licences', 5000, 5000, 5000],
+    ['Contractors', 20000, 25000, 10000],
+  ];
+  const budget = b.file(falcon, 'Falcon budget.xlsx', xlsx(budgetRows), t(15));
+  // Its own random sequence, so the model does not shift the ids and data seeded after it.
+  attachWorkbook(drive, budget, falconWorkbook(createRng(`workbook:${me.id}`), budgetRows));
   b.file(
     falcon,
     'requirements.txt',

@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { ensureUserTempDir } from '../../../../bridge/downloads.ts';
+import { HANDLE_PREFIX } from '../../../../bridge/handles/handle-code.ts';
+import { createHandleStore } from '../../../../bridge/handles/handle-store.ts';
 import { MAX_SIMPLE_UPLOAD_BYTES, createFileTools } from '../../../../bridge/tools/files.ts';
 import { withTempDir } from '../../../helpers/temp-dir.ts';
 import { localFilesFixture } from '../uploads/local-files-fixture.ts';
@@ -23,13 +26,21 @@ const ITEM = {
 void describe('files tools catalog', () => {
   void it('follows the catalog rules', () => {
     assertCatalogRules(tools);
+    assert.deepEqual(
+      tools.map((t) => t.name),
+      ['list_files', 'read_file', 'upload_file', 'manage_file', 'read_workbook', 'write_workbook'],
+    );
     assert.deepEqual(byName(tools, 'read_file').scopes, ['Files.Read']);
     assert.deepEqual(byName(tools, 'upload_file').scopes, ['Files.ReadWrite']);
     assert.equal(byName(tools, 'upload_file').annotations.destructiveHint, true);
+    assert.ok(
+      tools.every((t) => t.outputSchema === undefined),
+      'results are text: no output schemas',
+    );
   });
 });
 
-void describe('list_files / search_files', () => {
+void describe('list_files', () => {
   void it('lists the root by default and a path with /root:/path:/children', async () => {
     const fake = fakeContext({
       routes: {
@@ -54,33 +65,46 @@ void describe('list_files / search_files', () => {
     assert.equal(rec?.call.query?.$top, 10);
     assert.equal(rec?.cursor, 'gb1.c');
     assert.deepEqual(rec?.call.scopes, ['Files.Read']);
-    const items = sub.structured?.items as { path: string; kind: string }[];
-    assert.deepEqual(items[0], {
-      id: 'item-1',
-      name: 'notes.md',
-      kind: 'file',
-      size: 12,
-      modified: '2026-05-01T10:00:00Z',
-      mimeType: 'text/markdown',
-      path: 'Documents/notes.md',
-      webUrl: 'https://contoso-my.sharepoint.com/notes.md',
-    });
+    assert.match(sub.text, /- \[item-1\] Documents\/notes\.md \(12 bytes, modified 2026-05-01 10:00\)/);
     assert.match(sub.text, /cursor "gb1\.n"/);
+    assert.equal(sub.structured, undefined);
   });
 
-  void it('rejects traversal in the folder path', async () => {
+  void it('rejects traversal in the folder path, and path together with query', async () => {
     const fake = fakeContext();
     await rejectsWithCode(runTool(byName(tools, 'list_files'), { path: 'Documents/../..' }, fake.ctx), 'INVALID_INPUT');
+    await rejectsWithCode(
+      runTool(byName(tools, 'list_files'), { path: 'Documents', query: 'x' }, fake.ctx),
+      'INVALID_INPUT',
+    );
     assert.equal(fake.graph.length, 0);
   });
 
-  void it("escapes quotes in the search text (OData '' escaping, URL-encoded)", async () => {
+  void it("searches with query: OData '' escaping, URL-encoded", async () => {
     const fake = fakeContext({
       routes: { "GET /me/drive/root/search(q='Bob''s%20plan')": { items: [ITEM], nextCursor: null } },
     });
-    const result = await runTool(byName(tools, 'search_files'), { query: "Bob's plan" }, fake.ctx);
+    const result = await runTool(byName(tools, 'list_files'), { query: "Bob's plan" }, fake.ctx);
     assert.equal(fake.graph[0]?.call.pathTemplate, '/me/drive/root/search(q={q})');
-    assert.match(result.text, /1 match\(es\) for "Bob's plan"/);
+    assert.match(result.text, /1 match\(es\) in OneDrive for "Bob's plan"/);
+  });
+
+  void it('a SharePoint library (drive) or a site id uses /drives/{id} or /sites/{id}/drive with Files.Read.All', async () => {
+    const fake = fakeContext({
+      routes: {
+        'GET /drives/b!lib/root/children': {
+          items: [{ ...ITEM, parentReference: { path: '/drives/b!lib/root:/Campaigns' } }],
+          nextCursor: null,
+        },
+        'GET /sites/contoso.sharepoint.com,1,2/drive/root/children': { items: [], nextCursor: null },
+      },
+    });
+    const lib = await runTool(byName(tools, 'list_files'), { drive: 'b!lib' }, fake.ctx);
+    assert.deepEqual(fake.graph[0]?.call.scopes, ['Files.Read.All']);
+    assert.equal(fake.graph[0]?.call.pathTemplate, '/drives/{id}/root/children');
+    assert.match(lib.text, /Campaigns\/notes\.md/);
+    await runTool(byName(tools, 'list_files'), { drive: 'contoso.sharepoint.com,1,2' }, fake.ctx);
+    assert.equal(fake.graph[1]?.call.pathTemplate, '/sites/{id}/drive/root/children');
   });
 });
 
@@ -97,9 +121,8 @@ void describe('read_file', () => {
       },
     });
     const result = await runTool(byName(tools, 'read_file'), { path: 'Documents/notes.md' }, fake.ctx);
-    assert.equal(result.structured?.inline, true);
-    assert.equal(result.structured?.content, content);
     assert.ok(result.text.endsWith(content));
+    assert.match(result.text, /^Documents\/notes\.md \[item-1\] \(/);
     assert.equal(fake.saved.length, 0);
     assert.equal(fake.graph[1]?.kind, 'download');
   });
@@ -131,15 +154,11 @@ void describe('read_file', () => {
       },
     });
     const bin = await runTool(byName(tools, 'read_file'), { itemId: 'pdf-1' }, fake.ctx);
-    assert.equal(bin.structured?.inline, false);
-    assert.equal(bin.structured?.savedPath, '/tmp/downloads/report.pdf');
     assert.match(bin.text, /binary file; saved to \/tmp\/downloads\/report\.pdf/);
     assert.deepEqual(fake.saved[0]?.bytes, pdf);
     assert.doesNotMatch(bin.text, /JVBER/, 'no base64 of the PDF');
-    assert.equal(bin.structured?.content, undefined);
 
     const big = await runTool(byName(tools, 'read_file'), { itemId: 'big-1' }, fake.ctx);
-    assert.equal(big.structured?.inline, false);
     assert.match(big.text, /too large to show inline \(limit 16 bytes\); saved to \/tmp\/downloads\/big\.csv/);
   });
 
@@ -327,5 +346,68 @@ void describe('upload_file', () => {
       'APPROVAL_DENIED',
     );
     assert.equal(fake.graph.length, 0);
+  });
+});
+
+void describe('the drive input', () => {
+  void it('takes short ids: a site handle → its default library, a library handle → /drives/{id}; another kind is refused', async () => {
+    await withTempDir('gb-drive-', async (dir) => {
+      const handles = createHandleStore({
+        dir,
+        ensureDir: () => ensureUserTempDir(dir, undefined),
+        log: { warn: () => undefined, debug: () => undefined },
+      });
+      const siteId = 'contoso.sharepoint.com,5b1f0000-0000-4000-8000-000000000001,6c2f0000-0000-4000-8000-000000000002';
+      const driveId = 'b!x7QeM2yJ0UqkF6z3Lr9Jm5dRb0ZcQw1s';
+      const [site] = await handles.issue(HANDLE_PREFIX.site, [siteId]);
+      const [drive] = await handles.issue(HANDLE_PREFIX.drive, [driveId]);
+      const [item] = await handles.issue(HANDLE_PREFIX.driveItem, ['01ABCDEFGHIJKLMNOPQRSTUVWXYZ234567']);
+      const fake = fakeContext({
+        handles,
+        routes: {
+          [`GET /sites/${siteId}/drive/root/children`]: { items: [], nextCursor: null },
+          [`GET /drives/${driveId}/root/children`]: { items: [], nextCursor: null },
+        },
+      });
+      await runTool(byName(tools, 'list_files'), { drive: site }, fake.ctx);
+      await runTool(byName(tools, 'list_files'), { drive: drive }, fake.ctx);
+      assert.deepEqual(
+        fake.graph.map((g) => g.call.pathTemplate),
+        ['/sites/{id}/drive/root/children', '/drives/{id}/root/children'],
+      );
+      await rejectsWithCode(
+        runTool(byName(tools, 'list_files'), { drive: item }, fake.ctx),
+        'INVALID_INPUT',
+        /is a file or folder id, but a document library id is needed here\. Use an id from search_sites/,
+      );
+    });
+  });
+
+  void it('upload_file to a library: the approval names the library and its URL; Files.ReadWrite.All', async () => {
+    const fake = fakeContext({
+      routes: {
+        'GET /drives/b!lib': {
+          name: 'Documents',
+          webUrl: 'https://contoso.sharepoint.com/sites/Marketing/Shared Documents',
+        },
+        'PUT /drives/b!lib/root:/Campaigns/plan.md:/content': {
+          id: 'new-1',
+          name: 'plan.md',
+          parentReference: { path: '/drives/b!lib/root:/Campaigns' },
+        },
+      },
+    });
+    const r = await runTool(
+      byName(tools, 'upload_file'),
+      { path: 'Campaigns/plan.md', content: '# Plan', drive: 'b!lib' },
+      fake.ctx,
+    );
+    assert.match(
+      fake.approvals[0]?.summary ?? '',
+      /to SharePoint library "Documents" \(https:\/\/contoso\.sharepoint\.com\/sites\/Marketing\/Shared Documents\) "Campaigns\/plan\.md"/,
+    );
+    assert.equal(fake.graph[1]?.call.pathTemplate, '/drives/{id}/root:{path}:/content');
+    assert.ok(fake.graph.every((g) => g.call.scopes.join() === 'Files.ReadWrite.All'));
+    assert.match(r.text, /Uploaded 6 bytes to Campaigns\/plan\.md in SharePoint library "Documents"/);
   });
 });
