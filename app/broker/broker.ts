@@ -42,7 +42,7 @@ import { createBridgeProtocol } from './ipc/bridge-protocol.ts';
 import { createAdminProtocol } from './admin/admin-server-protocol.ts';
 import { createRpcServer, removeStaleSocket } from './ipc/rpc-server.ts';
 import type { RpcServer, RpcServerLimits } from './ipc/rpc-server.ts';
-import type { SetTimer } from './ipc/timers.ts';
+import type { SetTimer } from '../shared/timers.ts';
 import { ensurePrivateDir } from '../shared/private-dir.ts';
 import { generateKey, writeKeyFile } from './ipc/key.ts';
 import type { Logger, SecretRegistry } from './log/logger.ts';

@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream';
 import { rpcResponseSchema, type RpcResponse } from './bridge-contract.ts';
 import { MAX_FRAME_BYTES } from './constants.ts';
 import { FrameDecoder } from './framing.ts';
+import { unrefTimer, type SetTimer } from './timers.ts';
 
 /** The connection is closed (by either side, or it failed); `message` says why. */
 export class ConnectionClosedError extends Error {
@@ -74,7 +75,14 @@ function isNotification(json: unknown): json is { method: string; params?: unkno
   );
 }
 
-export function createRpcClient(stream: Duplex, options: { maxFrameBytes?: number } = {}): RpcClient {
+export interface RpcClientOptions {
+  maxFrameBytes?: number;
+  /** Request deadlines (default: unref-ed setTimeout, so a pending deadline never keeps the process up). */
+  setTimer?: SetTimer;
+}
+
+export function createRpcClient(stream: Duplex, options: RpcClientOptions = {}): RpcClient {
+  const setTimer = options.setTimer ?? unrefTimer;
   const pending = new Map<number, Pending>();
   const notify: ((method: string, params: unknown) => void)[] = [];
   const closeListeners: (() => void)[] = [];
@@ -142,19 +150,18 @@ export function createRpcClient(stream: Duplex, options: { maxFrameBytes?: numbe
       const id = nextId++;
       return new Promise<unknown>((resolve, reject) => {
         let done = false;
-        let timer: ReturnType<typeof setTimeout> | undefined;
+        let timer: { clear(): void } | undefined;
         const finish = (settle: () => void): void => {
           if (done) return;
           done = true;
           pending.delete(id);
-          if (timer) clearTimeout(timer);
+          timer?.clear();
           signal?.removeEventListener('abort', onAbort);
           settle();
         };
         const onAbort = (): void => finish(() => reject(signal?.reason as Error));
         if (timeoutMs !== undefined) {
-          timer = setTimeout(() => finish(() => reject(new RequestTimeoutError(method, timeoutMs))), timeoutMs);
-          timer.unref?.();
+          timer = setTimer(() => finish(() => reject(new RequestTimeoutError(method, timeoutMs))), timeoutMs);
         }
         pending.set(id, {
           resolve: (value) => finish(() => resolve(value)),

@@ -21,7 +21,7 @@ import type { RpcId } from '../../shared/bridge-contract.ts';
 import type { Logger } from '../log/logger.ts';
 import { FrameDecoder } from '../../shared/framing.ts';
 import { keysMatch } from './key.ts';
-import type { SetTimer } from './timers.ts';
+import type { SetTimer } from '../../shared/timers.ts';
 
 export interface RpcPeer {
   readonly id: number;

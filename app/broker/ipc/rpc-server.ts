@@ -19,8 +19,8 @@ import type { Logger } from '../log/logger.ts';
 import { attachRpcConnection } from './rpc-connection.ts';
 import type { RpcConnectionHandle, RpcLimits, RpcProtocol } from './rpc-connection.ts';
 import { errnoOf } from '../../shared/errno.ts';
-import type { SetTimer } from './timers.ts';
-import { unrefTimer } from './timers.ts';
+import type { SetTimer } from '../../shared/timers.ts';
+import { unrefTimer } from '../../shared/timers.ts';
 
 export interface RpcServerLimits extends RpcLimits {
   /** Connections that may be waiting for hello at once. */

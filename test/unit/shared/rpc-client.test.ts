@@ -86,12 +86,23 @@ for (const [what, frame] of [
 
 void test('a deadline fails only that request; the connection stays open and a late answer is dropped', async () => {
   const peer = peerStream();
-  const client = createRpcClient(peer.stream);
-  await assert.rejects(client.call('slow', undefined, { timeoutMs: 1 }), RequestTimeoutError);
+  const deadlines: { fn: () => void; ms: number; cleared: boolean }[] = [];
+  const client = createRpcClient(peer.stream, {
+    setTimer: (fn, ms) => {
+      const timer = { fn, ms, cleared: false };
+      deadlines.push(timer);
+      return { clear: () => (timer.cleared = true) };
+    },
+  });
+  const slow = client.call('slow', undefined, { timeoutMs: 30_000 });
+  assert.equal(deadlines[0]?.ms, 30_000);
+  deadlines[0]?.fn();
+  await assert.rejects(slow, RequestTimeoutError);
   peer.reply('{"jsonrpc":"2.0","id":1,"result":"late"}\n');
-  const next = client.call('next');
+  const next = client.call('next', undefined, { timeoutMs: 30_000 });
   peer.reply('{"jsonrpc":"2.0","id":2,"result":"ok"}\n');
   assert.equal(await next, 'ok');
+  assert.equal(deadlines[1]?.cleared, true, 'an answered request clears its deadline');
   assert.equal(client.isClosed, false);
   client.close();
 });
