@@ -332,7 +332,7 @@ void describe('SharePoint', () => {
     const lists = text(await bridge.call('list_site_lists', { site }));
     assert.match(lists, /\] Campaign tasks \(list, modified /);
     const list = idOf(lists, /Campaign tasks/);
-    assert.match(list, /^k[0-9a-z]{8,}$/);
+    assert.match(list, /^w[0-9a-z]{8,}$/);
     const items = text(await bridge.call('list_site_lists', { site, list }));
     assert.match(
       items,
