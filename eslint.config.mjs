@@ -17,6 +17,17 @@ const platformBan = {
   message: 'Only app/platform reads process.platform: add the difference to app/platform and inject it.',
 };
 
+/** Production (app/, bridge/) never imports test/: the emulator and dev entries do not ship. */
+const testImportBan = {
+  group: ['**/test/**', 'test/**'],
+  message: 'Production code never imports test/ (the emulator, helpers and dev entries are not shipped).',
+};
+/** …nor names a path into it (e.g. spawning test/emulator/main.ts). */
+const testPathBan = {
+  selector: 'Literal[value=/(^|[\\/])test[\\/](emulator|helpers|fixtures|unit|integration|e2e|dev)([\\/]|$)/]',
+  message: 'Production code never references test/ (the emulator and dev entries are not shipped).',
+};
+
 /**
  * A `..` after a named segment (`app/shared/../broker`, `./../broker`) walks out of a folder the
  * patterns below allow: import paths must be written normalized, so the folder rules see where they go.
@@ -26,9 +37,12 @@ const unnormalized = {
   message: 'Write the import path normalized (no `..` after a folder name): boundary rules read the path as written.',
 };
 
-/** no-restricted-imports patterns for a folder (every folder also gets `unnormalized`). */
+/**
+ * no-restricted-imports patterns for a production folder (test/ is always banned, and every folder also
+ * gets `unnormalized`).
+ */
 function restrict({ paths = [], patterns = [] }) {
-  return ['error', { paths, patterns: [...patterns, unnormalized] }];
+  return ['error', { paths, patterns: [...patterns, testImportBan, unnormalized] }];
 }
 
 /**
@@ -47,6 +61,7 @@ export default tseslint.config(
       'test/fixtures/**',
       '**/*.d.ts',
       '.graph-bridge-demo/**',
+      '.graph-bridge-tray-demo/**',
     ],
   },
   js.configs.recommended,
@@ -62,7 +77,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       eqeqeq: ['error', 'always', { null: 'ignore' }],
-      'no-restricted-syntax': ['error', platformBan],
+      'no-restricted-syntax': ['error', platformBan, testPathBan],
       'no-restricted-imports': restrict({ paths: [electronBan] }),
     },
   },
@@ -81,7 +96,7 @@ export default tseslint.config(
   // --- per-folder boundaries -------------------------------------------------------------------
   {
     files: ['app/platform/**/*.ts'],
-    rules: { 'no-restricted-syntax': 'off' },
+    rules: { 'no-restricted-syntax': ['error', testPathBan] },
   },
   {
     // What the broker, the app and the bridge all use: it imports node built-ins and zod, nothing else.
@@ -153,7 +168,7 @@ export default tseslint.config(
   },
   {
     files: ['app/main/ipc-main.ts'],
-    rules: { 'no-restricted-imports': 'off' },
+    rules: { 'no-restricted-imports': restrict({}) },
   },
   {
     files: ['app/preload/**/*.ts'],
@@ -232,12 +247,19 @@ export default tseslint.config(
   },
   {
     files: ['bridge/main.ts'],
-    rules: { 'no-restricted-syntax': 'off' },
+    rules: { 'no-restricted-syntax': ['error', testPathBan] },
+  },
+  {
+    // Tests and dev entries may import test/ (and name its paths).
+    files: ['test/**/*.ts', 'test/**/*.mjs'],
+    rules: {
+      'no-restricted-syntax': 'off',
+      'no-restricted-imports': ['error', { paths: [electronBan] }],
+    },
   },
   {
     files: ['test/**/*.ts'],
     rules: {
-      'no-restricted-syntax': 'off',
       // Hand-written fakes implement async interfaces without awaiting anything.
       '@typescript-eslint/require-await': 'off',
       // node:test's describe()/it()/test() return promises the runner itself awaits.

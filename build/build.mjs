@@ -6,6 +6,7 @@
 //                    dist/cli/main.mjs, the CLI as ES modules split into chunks (see buildCli)
 //   dist/main.cjs    Electron main process      dist/preload.cjs   the window's preload (sandboxed)
 //   dist/window/     the status window page (index.html, window.js, styles.css)
+//   dist/icons/      tray icons (build/resources/tray: @2x, macOS templates) and the window icon
 // dist/ holds a package.json {"type":"commonjs"} so the .js bundles are CommonJS both in a checkout
 // (where the root package.json says "type":"module") and in the packaged app's resources folder.
 import { build } from 'esbuild';
@@ -212,5 +213,13 @@ await Promise.all([
 ]);
 for (const file of want('window') ? readdirSync(join(root, 'app/window')) : []) {
   if (/\.(html|css|svg|png)$/.test(file)) copyFileSync(join(root, 'app/window', file), join(dist, 'window', file));
+}
+// The checked-in tray icons (+ @2x, macOS templates) and the window icon, loaded by app/main/tray-icons.ts.
+if (want('main')) {
+  const trayIcons = join(root, 'build/resources/tray');
+  mkdirSync(join(dist, 'icons', 'tray'), { recursive: true });
+  for (const file of readdirSync(trayIcons).filter((f) => f.endsWith('.png')))
+    copyFileSync(join(trayIcons, file), join(dist, 'icons', 'tray', file));
+  copyFileSync(join(root, 'build/resources/icons/256x256.png'), join(dist, 'icons', 'app.png'));
 }
 console.log(`build: dist/ written in ${Date.now() - started} ms`);

@@ -2,64 +2,87 @@
  * Electron main — the tray app's composition root. No window at start; the tray is the UI. It hosts
  * the SAME broker as `graph-bridge agent` (createTrayHost → createBroker), so bridges connect to
  * whichever of the two runs. Everything here is a createX(deps)/setupX() call; logic lives in the
- * modules it wires (and is unit-tested there).
+ * modules it wires (and is unit-tested there). The running shell (tray, window, host) is held by a
+ * module-scope holder so Electron objects are never garbage-collected; quitting awaits its shutdown.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, clipboard, dialog, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
 import { createEditorCredentials, EDITOR_KEYS_FILE } from '../broker/approvals/editor-credentials.ts';
-import { electronLauncher } from '../clients/bridge-launcher.ts';
+import { bridgeServerSpec, electronLauncher, type BridgeOptions } from '../clients/bridge-launcher.ts';
 import { isProcessAlive, nodeConfigFs } from '../clients/fs/config-fs.ts';
-import { createPlatform } from '../platform/platform.ts';
-import { createCheckoutDemo, findCheckoutRoot } from './demo-tenant.ts';
+import { createPlatform, type Platform } from '../platform/platform.ts';
+import { bridgeCommandLine } from './bridge-command.ts';
 import { createEditorsPort } from './editors-port.ts';
 import { createWindowIpc, sendWindowEvent } from './ipc-main.ts';
 import { createTrustedSenderCheck } from './ipc-router.ts';
+import { createQuitGuard } from './quit-guard.ts';
+import { createShellHolder } from './shell-holder.ts';
 import { createStatusReactor } from './status-reactor.ts';
-import { createStatusWindow } from './status-window.ts';
+import { createStatusWindow, type StatusWindow } from './status-window.ts';
 import { createTrayActions } from './tray-actions.ts';
-import { createTrayHost } from './tray-host.ts';
-import { appIconPng, trayIconPng } from './tray-icons.ts';
+import { createTrayHost, type TrayHost } from './tray-host.ts';
+import { createTrayIcons, TRAY_ICON_DIR, WINDOW_ICON } from './tray-icons.ts';
 import { createTrayView } from './tray.ts';
+import type { EditorsPort } from './window-handlers.ts';
 import { applySessionSecurity } from './window-security.ts';
-import { createWindowServices } from './window-services.ts';
-import type { EditorInfo } from '../shared/window-contract.ts';
+import { createWindowServices, type WindowServices } from './window-services.ts';
+import type { EditorInfo, WindowEvent } from '../shared/window-contract.ts';
 
 const PAGE_URL = new URL('./window/index.html', import.meta.url).href;
 const PRELOAD_PATH = fileURLToPath(new URL('./preload.cjs', import.meta.url));
 const MAIN_SCRIPT = fileURLToPath(import.meta.url);
 
-function image(png1x: Buffer, png2x: Buffer): Electron.NativeImage {
-  const img = nativeImage.createEmpty();
-  img.addRepresentation({ scaleFactor: 1, buffer: png1x });
-  img.addRepresentation({ scaleFactor: 2, buffer: png2x });
-  return img;
+/** Everything the running app keeps alive until it quits. */
+interface Shell {
+  host: TrayHost;
+  tray: Tray;
+  statusWindow: StatusWindow;
+  stop(): Promise<void>;
 }
 
-async function onReady(): Promise<void> {
-  const platform = createPlatform();
+type WindowSender = <E extends 'status:changed' | 'auth:device-code' | 'codes:changed'>(
+  channel: E,
+  payload: WindowEvent<E>,
+) => void;
+
+/** A file under dist/ (beside this bundle, in a checkout and inside the packaged app.asar alike). */
+const distFile = (relative: string): string => fileURLToPath(new URL(`./${relative}`, import.meta.url));
+
+function startupFailed(message: string): null {
+  dialog.showErrorBox('Graph Bridge could not start', message);
+  app.quit();
+  return null;
+}
+
+/** The broker host, started; null (after telling the user) when it cannot start. */
+async function startHost(platform: Platform): Promise<TrayHost | null> {
   const hostResult = await createTrayHost({ platform, version: app.getVersion() });
-  if (!hostResult.ok) {
-    dialog.showErrorBox('Graph Bridge could not start', hostResult.error.message);
-    return app.quit();
-  }
+  if (!hostResult.ok) return startupFailed(hostResult.error.message);
   const host = hostResult.value;
-  const log = (line: string) => host.logger.info(line);
   try {
     await host.broker.start();
   } catch (err: unknown) {
-    dialog.showErrorBox('Graph Bridge could not start', err instanceof Error ? err.message : String(err));
-    return app.quit();
+    await host.stop().catch(() => undefined);
+    return startupFailed(err instanceof Error ? err.message : String(err));
   }
+  return host;
+}
 
-  app.dock?.hide();
-  applySessionSecurity(session.defaultSession);
+/** "Connect editor" and the bridge command editors run. */
+function createEditorConnections(platform: Platform, host: TrayHost) {
   const bridgeEntry = app.isPackaged
     ? join(process.resourcesPath, 'bridge.js')
     : fileURLToPath(new URL('./bridge.js', import.meta.url));
   const launcher = electronLauncher({ appExecutable: process.execPath, bridgeEntry });
-  const bridgeCommand = `ELECTRON_RUN_AS_NODE=1 "${launcher.command}" "${bridgeEntry}"`;
+  const bridgeOptions = (): BridgeOptions => {
+    const ca = host.settings().extraCaFile;
+    const home = platform.env.GRAPH_BRIDGE_HOME;
+    return { ...(ca === null ? {} : { extraCaFile: ca }), ...(home === undefined ? {} : { home }) };
+  };
+  // For a terminal: POSIX sh, or PowerShell on Windows; no GRAPH_BRIDGE_LAUNCH (a person runs it).
+  const bridgeCommand = (): string =>
+    bridgeCommandLine(bridgeServerSpec({ ...launcher, launch: null }, bridgeOptions()), platform.os);
   const editors = createEditorsPort({
     clients: {
       fs: nodeConfigFs,
@@ -71,50 +94,33 @@ async function onReady(): Promise<void> {
       // Connect writes the editor's credential into its entry, so its approval is remembered.
       credentials: createEditorCredentials({ filePath: join(platform.paths.stateDir, EDITOR_KEYS_FILE) }),
     },
-    bridgeOptions: () => {
-      const ca = host.settings().extraCaFile;
-      const home = platform.env.GRAPH_BRIDGE_HOME;
-      return { ...(ca === null ? {} : { extraCaFile: ca }), ...(home === undefined ? {} : { home }) };
-    },
+    bridgeOptions,
   });
+  return { editors, bridgeCommand };
+}
 
+/** The status window (created on demand), its validated IPC and a typed sender for its events. */
+function createWindowUnit(log: (line: string) => void) {
   const statusWindow = createStatusWindow({
     createWindow: (options) => new BrowserWindow(options),
     pageUrl: PAGE_URL,
     preloadPath: PRELOAD_PATH,
-    icon: nativeImage.createFromBuffer(appIconPng(256)),
+    icon: nativeImage.createFromPath(distFile(WINDOW_ICON)),
     log,
   });
   const ipc = createWindowIpc({
     isTrustedSender: createTrustedSenderCheck({ webContentsId: statusWindow.webContentsId, pageUrl: PAGE_URL }),
     log,
   });
-  const toWindow = <E extends 'status:changed' | 'auth:device-code' | 'codes:changed'>(
-    channel: E,
-    payload: Parameters<typeof sendWindowEvent<E>>[2],
-  ) => {
+  const toWindow: WindowSender = (channel, payload) => {
     const contents = statusWindow.contents();
     if (contents !== null) sendWindowEvent(contents, channel, payload);
   };
+  return { statusWindow, ipc, toWindow };
+}
 
-  // "Try the demo tenant": only from a source checkout (test/emulator/ is never packaged).
-  const checkoutRoot = app.isPackaged ? null : findCheckoutRoot(dirname(MAIN_SCRIPT), existsSync);
-  const demo =
-    checkoutRoot === null
-      ? null
-      : createCheckoutDemo({
-          checkoutRoot,
-          // Started through npm (npm start, npx electron): the same Node; otherwise the one on PATH.
-          nodeCommand: platform.env.npm_node_execPath ?? 'node',
-          env: platform.env,
-          stateDir: platform.paths.stateDir,
-          configDir: platform.paths.configDir,
-          host,
-          log,
-        });
-  const demoPort = demo?.port ?? null;
-
-  // Start at login: XDG autostart entry on Linux, Electron's login items on macOS/Windows.
+/** Start at login: XDG autostart entry on Linux, Electron's login items on macOS/Windows. */
+function createStartAtLogin(platform: Platform, log: (line: string) => void) {
   const loginItem = platform.loginItem({
     command: { executable: process.execPath, args: app.isPackaged ? [] : [MAIN_SCRIPT] },
     electron: {
@@ -122,76 +128,88 @@ async function onReady(): Promise<void> {
       setLoginItemSettings: (settings) => app.setLoginItemSettings(settings),
     },
   });
-  let startAtLogin = false;
-  const readStartAtLogin = async () => {
-    startAtLogin = await loginItem.isEnabled().catch((err: unknown) => {
+  let enabled = false;
+  const read = async (): Promise<void> => {
+    enabled = await loginItem.isEnabled().catch((err: unknown) => {
       log(`start at login: could not read the ${loginItem.kind} entry: ${(err as Error).message}`);
       return false;
     });
   };
+  const set = async (on: boolean): Promise<void> => {
+    try {
+      await loginItem.setEnabled(on);
+    } catch (err: unknown) {
+      dialog.showErrorBox('Graph Bridge: start at login', (err as Error).message);
+      throw err;
+    } finally {
+      await read();
+    }
+  };
+  return { read, set, enabled: () => enabled };
+}
 
-  let signingIn = false;
-  let editorList: EditorInfo[] = [];
-  const tray = new Tray(image(trayIconPng('signed-out', 16), trayIconPng('signed-out', 32)));
-  const refreshTray = () =>
-    trayView.update(host.broker.status(), editorList, {
-      signingIn,
-      startAtLogin,
+interface TrayUnitDeps {
+  host: TrayHost;
+  editors: EditorsPort;
+  bridgeCommand: () => string;
+  statusWindow: StatusWindow;
+  startAtLogin: ReturnType<typeof createStartAtLogin>;
+  signIn: () => WindowServices['signIn'];
+  os: Platform['os'];
+  log: (line: string) => void;
+}
+
+/** The Tray, its menu actions and a refresh that redraws it from the broker status. */
+function createTrayUnit(deps: TrayUnitDeps) {
+  const { host, statusWindow } = deps;
+  const state = { signingIn: false, editors: [] as EditorInfo[] };
+  const icon = createTrayIcons({
+    dir: distFile(TRAY_ICON_DIR),
+    os: deps.os,
+    createFromPath: (path) => nativeImage.createFromPath(path),
+    log: deps.log,
+  });
+  const tray = new Tray(icon('signed-out'));
+  const refresh = (): void =>
+    view.update(host.broker.status(), state.editors, {
+      signingIn: state.signingIn,
+      startAtLogin: deps.startAtLogin.enabled(),
       useOsBroker: host.settings().useBroker,
     });
-  const services = createWindowServices({
-    host,
-    configDir: platform.paths.configDir,
-    env: platform.env,
-    editors,
-    appInfo: () => ({ version: app.getVersion(), os: platform.os, fromCheckout: demoPort !== null, bridgeCommand }),
-    openExternal: (url) => shell.openExternal(url),
-    openPath: (path) => shell.openPath(path),
-    demo: demoPort,
-    onDeviceCode: (p) => toWindow('auth:device-code', { ...p, expiresOn: p.expiresOn.toISOString() }),
-    onSignInBusyChanged: (busy) => {
-      signingIn = busy;
-      refreshTray();
-    },
-  });
-  ipc.register(services.handlers);
-
+  const refreshEditors = async (): Promise<void> => {
+    state.editors = await deps.editors.list();
+    refresh();
+  };
   const onAction = createTrayActions({
-    signIn: () => services.signIn.signIn(),
-    signInWithCode: () => services.signIn.signInWithCode(),
+    signIn: () => deps.signIn().signIn(),
+    signInWithCode: () => deps.signIn().signInWithCode(),
     signOut: () => host.broker.signOut(),
     showWindow: () => statusWindow.show(),
     connectEditor: async (id) => {
-      await editors.connect(id);
-      editorList = await editors.list();
-      refreshTray();
+      await deps.editors.connect(id);
+      await refreshEditors();
     },
     copyBridgeCommand: () => {
-      void clipboard.writeText(bridgeCommand);
+      void clipboard.writeText(deps.bridgeCommand());
     },
     setPaused: (paused) => host.broker.setPaused(paused),
-    setStartAtLogin: async (enabled) => {
-      try {
-        await loginItem.setEnabled(enabled);
-      } catch (err: unknown) {
-        dialog.showErrorBox('Graph Bridge: start at login', (err as Error).message);
-        throw err;
-      } finally {
-        await readStartAtLogin();
-        refreshTray();
-      }
-    },
+    setStartAtLogin: (enabled) => deps.startAtLogin.set(enabled).finally(refresh),
     quit: () => app.quit(),
-    log,
+    log: deps.log,
   });
-  const trayView = createTrayView({
-    tray,
-    buildMenu: (template) => Menu.buildFromTemplate(template),
-    image,
-    onAction,
-  });
+  const view = createTrayView({ tray, buildMenu: (template) => Menu.buildFromTemplate(template), icon, onAction });
+  tray.on('click', () => statusWindow.show());
+  const setSigningIn = (busy: boolean): void => {
+    state.signingIn = busy;
+    refresh();
+  };
+  return { tray, refresh, refreshEditors, setSigningIn };
+}
+
+/** Status changes → tray, window, notifications; confirmation codes → the window only. */
+function connectStatus(host: TrayHost, statusWindow: StatusWindow, toWindow: WindowSender, refresh: () => void): void {
   const reactor = createStatusReactor({
-    updateTray: refreshTray,
+    updateTray: refresh,
     sendToWindow: (status) => toWindow('status:changed', status),
     notify: (n) => {
       if (!Notification.isSupported()) return;
@@ -209,28 +227,89 @@ async function onReady(): Promise<void> {
     toWindow('codes:changed', codes);
   });
   reactor.handle(host.broker.status());
-  tray.on('click', () => statusWindow.show());
-  app.on('second-instance', () => statusWindow.show());
-  app.on('before-quit', () => {
-    void demo?.emulator.stop();
-    void host.broker.stop();
-  });
-  editorList = await editors.list();
-  await readStartAtLogin();
-  refreshTray();
 }
 
-function setupApp(): void {
+async function onReady(): Promise<Shell | null> {
+  const platform = createPlatform();
+  // Windows attributes notifications (and taskbar grouping) to this id: the installer's shortcut uses it.
+  if (platform.appUserModelId !== null) app.setAppUserModelId(platform.appUserModelId);
+  const host = await startHost(platform);
+  if (host === null) return null;
+  const log = (line: string) => host.logger.info(line);
+  app.dock?.hide();
+  applySessionSecurity(session.defaultSession);
+  const { editors, bridgeCommand } = createEditorConnections(platform, host);
+  const { statusWindow, ipc, toWindow } = createWindowUnit(log);
+  const startAtLogin = createStartAtLogin(platform, log);
+  // The tray's sign-in items use the window's sign-in controller, which reports busy to the tray.
+  let services: WindowServices | null = null;
+  const signIn = (): WindowServices['signIn'] => {
+    if (services === null) throw new Error('the window services are not ready yet');
+    return services.signIn;
+  };
+  const trayUnit = createTrayUnit({
+    host,
+    editors,
+    bridgeCommand,
+    statusWindow,
+    startAtLogin,
+    signIn,
+    os: platform.os,
+    log,
+  });
+  services = createWindowServices({
+    host,
+    configDir: platform.paths.configDir,
+    env: platform.env,
+    editors,
+    appInfo: () => ({
+      version: app.getVersion(),
+      os: platform.os,
+      // No "Try the demo tenant" in the app: the demo is `npm run tray:demo` in a checkout.
+      fromCheckout: false,
+      bridgeCommand: bridgeCommand(),
+    }),
+    openExternal: (url) => shell.openExternal(url),
+    openPath: (path) => shell.openPath(path),
+    // The demo tenant is a development entry (`npm run tray:demo`), never part of the app.
+    demo: null,
+    onDeviceCode: (p) => toWindow('auth:device-code', { ...p, expiresOn: p.expiresOn.toISOString() }),
+    onSignInBusyChanged: trayUnit.setSigningIn,
+  });
+  ipc.register(services.handlers);
+  connectStatus(host, statusWindow, toWindow, trayUnit.refresh);
+  app.on('second-instance', () => statusWindow.show());
+  await startAtLogin.read();
+  await trayUnit.refreshEditors();
+  return {
+    host,
+    tray: trayUnit.tray,
+    statusWindow,
+    stop: () => host.stop(),
+  };
+}
+
+function setupApp(): ReturnType<typeof createShellHolder<Shell>> {
+  const holder = createShellHolder<Shell>();
   if (!app.requestSingleInstanceLock()) {
     app.quit();
-    return;
+    return holder;
   }
   // The tray app lives without windows: closing the status window must not quit it.
   app.on('window-all-closed', () => undefined);
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
-  void app.whenReady().then(onReady);
+  const quitGuard = createQuitGuard({
+    shutdown: () => holder.shutdown(),
+    exit: (code) => app.exit(code),
+    log: (line) => holder.current()?.host.logger.info(line),
+  });
+  app.on('before-quit', (event) => quitGuard.onBeforeQuit(event));
+  void app.whenReady().then(() => holder.start(onReady));
+  return holder;
 }
 
-setupApp();
+/** Module scope on purpose: the running shell must stay reachable for the life of the process. */
+const running = setupApp();
+void running;

@@ -1,120 +1,50 @@
 /**
- * Tray and app icons drawn in code (anti-aliased by 4×4 supersampling) and encoded as PNG:
- *   signed-out  grey ring            signed-in  blue disc
- *   attention   blue disc + orange badge        paused  grey disc with two pause bars
- * The shapes differ, not only the colours, so the states stay distinguishable for colour-blind users
- * and in monochrome panels.
+ * Tray and window icons are checked-in PNGs (drawn once by build/resources/generate-icons.ts), copied
+ * by the build to dist/icons/ — beside dist/main.cjs both in a checkout and inside the packaged
+ * app.asar, so one path relative to main resolves in both. Per state `<state>.png` plus `@2x`
+ * (nativeImage loads the @2x file itself); on macOS `<state>Template.png`, black + alpha, which
+ * the menu bar tints for light and dark mode.
  */
-import { encodePng } from './png.ts';
+import { join } from 'node:path';
+import type { OsKind } from '../platform/platform.ts';
 import type { TrayIconState } from './tray-state.ts';
 
-type Rgba = readonly [number, number, number, number];
-/** A shape answers "is this point (in 0..1 icon units) inside?". */
-type Shape = (x: number, y: number) => boolean;
-interface Layer {
-  shape: Shape;
-  color: Rgba;
+/** Relative to dist/: where build/build.mjs copies build/resources/tray and the window icon. */
+export const ICON_DIR = 'icons';
+export const TRAY_ICON_DIR = `${ICON_DIR}/tray`;
+export const WINDOW_ICON = `${ICON_DIR}/app.png`;
+
+/** The file shown for a state on this OS (its @2x sits beside it). */
+export function trayIconFile(dir: string, state: TrayIconState, os: OsKind): string {
+  return join(dir, `${state}${os === 'darwin' ? 'Template' : ''}.png`);
 }
 
-const BLUE: Rgba = [15, 108, 189, 255];
-const GREY: Rgba = [112, 112, 120, 255];
-const ORANGE: Rgba = [234, 125, 0, 255];
-const WHITE: Rgba = [255, 255, 255, 255];
-const CLEAR: Rgba = [0, 0, 0, 0];
+/** The parts of Electron's NativeImage the loader uses. */
+export interface LoadedImage {
+  isEmpty(): boolean;
+  setTemplateImage(option: boolean): void;
+}
 
-const disc =
-  (cx: number, cy: number, r: number): Shape =>
-  (x, y) =>
-    (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
-const ring =
-  (cx: number, cy: number, r: number, w: number): Shape =>
-  (x, y) => {
-    const d = Math.sqrt((x - cx) ** 2 + (y - cy) ** 2);
-    return d <= r && d >= r - w;
+export interface TrayIconDeps<I extends LoadedImage> {
+  /** Absolute dist/icons/tray. */
+  dir: string;
+  os: OsKind;
+  /** nativeImage.createFromPath (an empty image when the file is missing). */
+  createFromPath(path: string): I;
+  log(line: string): void;
+}
+
+/** Loads (once per state) the icon for each tray state. */
+export function createTrayIcons<I extends LoadedImage>(deps: TrayIconDeps<I>): (state: TrayIconState) => I {
+  const cache = new Map<TrayIconState, I>();
+  return (state) => {
+    const cached = cache.get(state);
+    if (cached !== undefined) return cached;
+    const path = trayIconFile(deps.dir, state, deps.os);
+    const img = deps.createFromPath(path);
+    if (img.isEmpty()) deps.log(`tray: icon ${path} is missing or not a PNG (is dist/ built?)`);
+    if (deps.os === 'darwin') img.setTemplateImage(true);
+    cache.set(state, img);
+    return img;
   };
-const rect =
-  (x0: number, y0: number, x1: number, y1: number): Shape =>
-  (x, y) =>
-    x >= x0 && x <= x1 && y >= y0 && y <= y1;
-const roundRect =
-  (inset: number, radius: number): Shape =>
-  (x, y) => {
-    const lo = inset + radius;
-    const hi = 1 - inset - radius;
-    const cx = Math.min(Math.max(x, lo), hi);
-    const cy = Math.min(Math.max(y, lo), hi);
-    return (x - cx) ** 2 + (y - cy) ** 2 <= radius * radius;
-  };
-
-export function trayLayers(state: TrayIconState): Layer[] {
-  switch (state) {
-    case 'signed-out':
-      return [{ shape: ring(0.5, 0.5, 0.42, 0.14), color: GREY }];
-    case 'signed-in':
-      return [
-        { shape: disc(0.5, 0.5, 0.42), color: BLUE },
-        { shape: disc(0.5, 0.5, 0.14), color: WHITE },
-      ];
-    case 'attention':
-      return [
-        { shape: disc(0.45, 0.45, 0.38), color: BLUE },
-        { shape: disc(0.45, 0.45, 0.12), color: WHITE },
-        { shape: disc(0.76, 0.76, 0.24), color: WHITE },
-        { shape: disc(0.76, 0.76, 0.18), color: ORANGE },
-      ];
-    case 'paused':
-      return [
-        { shape: disc(0.5, 0.5, 0.42), color: GREY },
-        { shape: rect(0.34, 0.3, 0.44, 0.7), color: WHITE },
-        { shape: rect(0.56, 0.3, 0.66, 0.7), color: WHITE },
-      ];
-  }
-}
-
-/** The app icon (dock, installers, window): white bridge mark on a blue rounded square. */
-export function appIconLayers(): Layer[] {
-  return [
-    { shape: roundRect(0.06, 0.2), color: BLUE },
-    { shape: ring(0.5, 0.5, 0.3, 0.07), color: WHITE },
-    { shape: disc(0.5, 0.5, 0.1), color: WHITE },
-    { shape: rect(0.14, 0.47, 0.86, 0.53), color: WHITE },
-  ];
-}
-
-/** Rasterises layers (later layers paint over earlier ones) into straight-alpha RGBA. */
-export function rasterize(size: number, layers: readonly Layer[], samples = 4): Uint8Array {
-  const out = new Uint8Array(size * size * 4);
-  for (let py = 0; py < size; py++) {
-    for (let px = 0; px < size; px++) {
-      const acc = [0, 0, 0, 0];
-      for (let sy = 0; sy < samples; sy++) {
-        for (let sx = 0; sx < samples; sx++) {
-          const x = (px + (sx + 0.5) / samples) / size;
-          const y = (py + (sy + 0.5) / samples) / size;
-          let c: Rgba = CLEAR;
-          for (const layer of layers) if (layer.shape(x, y)) c = layer.color;
-          const a = c[3] / 255;
-          acc[0]! += c[0] * a;
-          acc[1]! += c[1] * a;
-          acc[2]! += c[2] * a;
-          acc[3]! += a;
-        }
-      }
-      const i = (py * size + px) * 4;
-      const alpha = acc[3]! / (samples * samples);
-      out[i] = alpha > 0 ? Math.round(acc[0]! / acc[3]!) : 0;
-      out[i + 1] = alpha > 0 ? Math.round(acc[1]! / acc[3]!) : 0;
-      out[i + 2] = alpha > 0 ? Math.round(acc[2]! / acc[3]!) : 0;
-      out[i + 3] = Math.round(alpha * 255);
-    }
-  }
-  return out;
-}
-
-export function trayIconPng(state: TrayIconState, size: number): Buffer {
-  return encodePng(size, size, rasterize(size, trayLayers(state)));
-}
-
-export function appIconPng(size: number): Buffer {
-  return encodePng(size, size, rasterize(size, appIconLayers(), size >= 256 ? 2 : 4));
 }

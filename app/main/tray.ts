@@ -1,5 +1,5 @@
 /**
- * Renders the tray from status: icon (drawn by tray-icons.ts), tooltip, and the menu model
+ * Renders the tray from status: icon (loaded by tray-icons.ts), tooltip, and the menu model
  * (tray-menu.ts) turned into Electron menu templates. Electron classes are injected, so this file
  * needs only Electron's types; `toMenuTemplate` is pure.
  */
@@ -7,7 +7,6 @@ import type { MenuItemConstructorOptions, NativeImage } from 'electron';
 import type { BrokerStatus } from '../shared/bridge-contract.ts';
 import { buildTrayMenu, type MenuModel, type TrayAction, type TrayMenuState } from './tray-menu.ts';
 import { trayIconState, trayTooltip, type TrayIconState } from './tray-state.ts';
-import { trayIconPng } from './tray-icons.ts';
 import type { EditorInfo } from '../shared/window-contract.ts';
 
 export function toMenuTemplate(model: MenuModel, onAction: (action: TrayAction) => void): MenuItemConstructorOptions[] {
@@ -37,24 +36,15 @@ export interface TrayDeps {
     setContextMenu(menu: Electron.Menu | null): void;
   };
   buildMenu(template: MenuItemConstructorOptions[]): Electron.Menu;
-  /** nativeImage with 1x and 2x representations. */
-  image(png1x: Buffer, png2x: Buffer): NativeImage;
+  /** The icon for a state (tray-icons.ts createTrayIcons: loaded once, @2x and macOS template included). */
+  icon(state: TrayIconState): NativeImage;
   onAction: (action: TrayAction) => void;
 }
 
 export function createTrayView(deps: TrayDeps) {
-  const images = new Map<TrayIconState, NativeImage>();
-  const imageFor = (state: TrayIconState): NativeImage => {
-    let img = images.get(state);
-    if (img === undefined) {
-      img = deps.image(trayIconPng(state, 16), trayIconPng(state, 32));
-      images.set(state, img);
-    }
-    return img;
-  };
   return {
     update(status: BrokerStatus, editors: readonly EditorInfo[], state: TrayMenuState): void {
-      deps.tray.setImage(imageFor(trayIconState(status)));
+      deps.tray.setImage(deps.icon(trayIconState(status)));
       deps.tray.setToolTip(trayTooltip(status));
       deps.tray.setContextMenu(deps.buildMenu(toMenuTemplate(buildTrayMenu(status, editors, state), deps.onAction)));
     },

@@ -88,7 +88,7 @@ export function createWindowHandlers(deps: WindowHandlerDeps): WindowHandlers {
             ok: false,
             error: {
               code: 'NOT_AVAILABLE',
-              message: 'The demo tenant is available only when run from a source checkout.',
+              message: 'The demo tenant is not part of the app: in a source checkout, run npm run tray:demo.',
             },
           }
         : deps.demo.start(),

@@ -29,8 +29,16 @@ export interface KeychainChoice {
   plaintextOptInSupported: boolean;
 }
 
+/** electron-builder.yml `appId`: the NSIS shortcut's AppUserModelID, so it must be the same string. */
+export const APP_ID = 'com.graphbridge.app';
+
 export interface Platform {
   os: OsKind;
+  /**
+   * Windows: the AppUserModelID the tray app sets (`app.setAppUserModelId`) so its notifications are
+   * shown and attributed to Graph Bridge; null elsewhere (macOS and Linux need none).
+   */
+  appUserModelId: string | null;
   paths: AppPaths;
   homedir: string;
   username: string;
@@ -110,6 +118,7 @@ export function createPlatform(deps: PlatformDeps = {}): Platform {
   const userDirs = os === 'linux' ? xdgUserDirs(env, homedir, deps.readTextFile ?? readTextFileOrUndefined) : undefined;
   return {
     os,
+    appUserModelId: os === 'win32' ? APP_ID : null,
     paths: resolveAppPaths({ os, env, homedir, username }),
     homedir,
     username,

@@ -3,7 +3,7 @@
  * to point the app (or MSAL) at it. Flags: --entra-port <n> (8443), --graph-port <n> (8445),
  * --api-port <n> (the protected demo API; 8447, or 0 when --entra-port is 0), --ca-dir <dir> (default <tmp>/graph-bridge-emulator), --mode page|auto (page), --quiet (no request
  * lines), --ready-json (also print ONE machine-readable line when listening, for programs that start
- * the emulator — e.g. the tray's "Try the demo tenant" from a checkout):
+ * the emulator — e.g. `npm run tray:demo`):
  *
  *   graph-bridge-emulator-ready {"version":1,"entraOrigin":…,"graphOrigin":…,"authority":…,
  *     "knownAuthority":…,"tenantId":…,"tenantDomain":…,"clientId":…,"caPath":…,
@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index.ts';
-import { EMULATOR_READY_PREFIX, type EmulatorReady } from '../../app/main/demo-tenant.ts';
+import { EMULATOR_READY_PREFIX, type EmulatorReady } from './demo-tenant.ts';
 
 const { values } = parseArgs({
   options: {
@@ -47,7 +47,7 @@ const emulator = await startEmulator({
 
 if (values['ready-json']) {
   // One line, first on stdout, so a parent can wait for it (demo users' passwords are fixtures, not secrets).
-  // Typed by the reader's contract (app/main/demo-tenant.ts), so the two cannot drift apart.
+  // Typed by the reader's contract (test/emulator/demo-tenant.ts), so the two cannot drift apart.
   const ready: EmulatorReady & Record<string, unknown> = {
     version: 1,
     entraOrigin: emulator.entraOrigin,

@@ -17,15 +17,14 @@
  * broker to the page through the contract's event schemas.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { copyFile, lstat, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createCheckoutDemo, findCheckoutRoot } from '../../app/main/demo-tenant.ts';
+import { prepareTrayDemo } from '../emulator/demo-tenant.ts';
 import type { DemoPort } from '../../app/main/window-handlers.ts';
 import { createIpcRouter, createTrustedSenderCheck, type IpcRouter } from '../../app/main/ipc-router.ts';
 import { createTrayHost, type TrayHost } from '../../app/main/tray-host.ts';
@@ -52,8 +51,9 @@ export interface StatusHarnessOptions {
   /** false: start with no settings file (first-run setup). */
   writeSettings?: boolean;
   /**
-   * Wire the app's REAL "Try the demo tenant" (app/main/demo-tenant.ts): it starts the emulator as a
-   * child process from this checkout and restarts the host's sign-in core on its settings.
+   * Wire "Try the demo tenant" to the dev demo (test/emulator/demo-tenant.ts, what `npm run tray:demo`
+   * runs): it starts the emulator as a child process from this checkout, writes its settings, and the
+   * host's sign-in core restarts on them. The packaged app has no demo (production passes null).
    * Default: a stub that only answers.
    */
   realDemo?: boolean;
@@ -156,19 +156,32 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
       start: async () => ({ ok: true, value: { message: 'demo', demoUser: null, authority: '' } }),
     };
     if (options.realDemo === true) {
-      const checkoutRoot = findCheckoutRoot(new URL('app/main/', ROOT).pathname, existsSync);
-      if (checkoutRoot === null) throw new Error('realDemo needs a source checkout');
-      const demo = createCheckoutDemo({
-        checkoutRoot,
-        nodeCommand: process.execPath,
-        env: process.env,
-        stateDir: platform.paths.stateDir,
-        configDir: platform.paths.configDir,
-        host,
-        log: () => undefined,
-      });
-      cleanups.push(() => demo.emulator.stop());
-      demoPort = demo.port;
+      demoPort = {
+        async start() {
+          const demo = await prepareTrayDemo({
+            checkoutRoot: fileURLToPath(ROOT),
+            nodeCommand: process.execPath,
+            env: process.env,
+            stateDir: platform.paths.stateDir,
+            configDir: platform.paths.configDir,
+            log: () => undefined,
+          });
+          if (!demo.ok) return { ok: false, error: { code: 'INTERNAL', message: demo.error.message } };
+          cleanups.push(() => demo.value.emulator.stop());
+          host.applySettings(demo.value.settings);
+          const reloaded = await host.reloadSignIn();
+          if (!reloaded.ok) return reloaded;
+          const user = demo.value.ready.users[0];
+          return {
+            ok: true,
+            value: {
+              message: demo.value.message,
+              demoUser: user === undefined ? null : { upn: user.upn, password: user.password },
+              authority: demo.value.ready.authority,
+            },
+          };
+        },
+      };
     }
 
     const opened: string[] = [];

@@ -1,11 +1,12 @@
 /**
- * "Try the demo tenant" for real: the tray's launcher (app/main/demo-tenant.ts) starts the bundled
- * emulator as a child process (`node --import tsx test/emulator/main.ts --ready-json`), the demo port
- * writes its values as settings and restarts a REAL tray host's sign-in core in place, and then:
+ * `npm run tray:demo` for real, minus Electron: the dev entry's preparation (test/emulator/demo-tenant.ts)
+ * starts the bundled emulator as a child process (`node --import tsx test/emulator/main.ts --ready-json`)
+ * and writes its values as the demo profile's settings; a REAL tray host then starts on that profile —
+ * configuration only, nothing in app/ knows about the emulator — and:
  *  - the authority those settings name serves its OpenID configuration over TLS with the CA file,
- *  - the restarted core signs the demo user in through the browser flow (headless Chromium types the
- *    UPN and password the launcher reported, as the user would),
- *  - quitting stops the child.
+ *  - the host signs the demo user in through the browser flow (headless Chromium types the UPN and
+ *    password the entry printed, as the user would),
+ *  - stopping the demo stops the child.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,13 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { createCheckoutDemo, findCheckoutRoot } from '../../app/main/demo-tenant.ts';
+import { prepareTrayDemo } from '../emulator/demo-tenant.ts';
 import { createTrayHost } from '../../app/main/tray-host.ts';
 import { createPlatform } from '../../app/platform/platform.ts';
-import { existsSync } from 'node:fs';
 import { chromiumOpenBrowser, type ChromiumOpenBrowser } from '../helpers/browser.ts';
 
-const appMainDir = fileURLToPath(new URL('../../app/main/', import.meta.url));
+const checkoutRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 function getJson(url: string, ca: string): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
@@ -51,12 +51,29 @@ function leafSpki(origin: string, ca: string): Promise<string> {
   });
 }
 
-test('demo tenant from a checkout: child emulator → settings → restarted sign-in core → demo user signs in', async (t) => {
-  const checkoutRoot = findCheckoutRoot(appMainDir, existsSync);
-  assert.ok(checkoutRoot !== null, 'this repository is a checkout');
+test('tray demo: child emulator → demo profile settings → tray host on that profile → demo user signs in', async (t) => {
   const home = await mkdtemp(join(tmpdir(), 'gb-tray-demo-'));
   t.after(() => rm(home, { recursive: true, force: true }));
   const platform = createPlatform({ env: { GRAPH_BRIDGE_HOME: home, PATH: process.env.PATH }, homedir: home });
+  const caDir = join(platform.paths.stateDir, 'demo-tenant');
+
+  const started = Date.now();
+  const prepared = await prepareTrayDemo({
+    checkoutRoot,
+    nodeCommand: process.execPath,
+    env: process.env,
+    stateDir: platform.paths.stateDir,
+    configDir: platform.paths.configDir,
+    log: () => undefined,
+  });
+  assert.ok(prepared.ok, prepared.ok ? '' : prepared.error.message);
+  const { emulator, ready, message } = prepared.value;
+  t.after(() => emulator.stop());
+  console.log(`tray demo: emulator child ready + settings in ${Date.now() - started} ms`);
+  const demoUser = ready.users[0];
+  assert.ok(demoUser !== undefined);
+  assert.match(message, new RegExp(`${demoUser.upn.replace(/\./g, '\\.')} with the password`));
+  assert.ok(emulator.running());
 
   let browser: ChromiumOpenBrowser | null = null;
   const hostResult = await createTrayHost({
@@ -71,52 +88,26 @@ test('demo tenant from a checkout: child emulator → settings → restarted sig
   assert.ok(hostResult.ok, hostResult.ok ? '' : hostResult.error.message);
   const host = hostResult.value;
   await host.broker.start();
-  t.after(() => host.broker.stop());
-  const statuses: string[] = [];
-  host.broker.onStatusChanged((s) => statuses.push(s.account?.username ?? 'signed-out'));
+  t.after(() => host.stop());
 
-  const caDir = join(platform.paths.stateDir, 'demo-tenant');
-  const logs: string[] = [];
-  const { emulator, port } = createCheckoutDemo({
-    checkoutRoot,
-    nodeCommand: process.execPath,
-    env: process.env,
-    stateDir: platform.paths.stateDir,
-    configDir: platform.paths.configDir,
-    host,
-    log: (l) => logs.push(l),
-  });
-  t.after(() => emulator.stop());
-
-  const started = Date.now();
-  const result = await port.start();
-  const startMs = Date.now() - started;
-  assert.ok(result.ok, result.ok ? '' : result.error.message);
-  console.log(`demo tenant: emulator child ready + settings + sign-in core restart in ${startMs} ms`);
-  const { demoUser, authority } = result.value;
-  assert.ok(demoUser !== null);
-  assert.match(result.value.message, new RegExp(`${demoUser.upn.replace(/\./g, '\\.')} with the password`));
-  assert.ok(emulator.running());
-
-  // The settings are ordinary configuration, and the host now runs on them.
+  // The settings are ordinary configuration, and the host runs on them.
   const settings = JSON.parse(await readFile(join(platform.paths.configDir, 'settings.json'), 'utf8')) as {
     extraCaFile: string;
     cloud: { authorityHost: string; graphBaseUrl: string };
   };
   assert.equal(settings.extraCaFile, join(caDir, 'ca.pem'));
-  assert.equal(host.endpoints().authority, authority);
-  assert.equal(host.restartNeeded(), false, 'the sign-in core was rebuilt in place');
+  assert.equal(host.endpoints().authority, ready.authority);
 
   // A sign-in-ready authority: OpenID configuration over TLS trusted only through the CA file.
   const ca = await readFile(settings.extraCaFile, 'utf8');
-  const oidc = await getJson(`${authority}/v2.0/.well-known/openid-configuration`, ca);
+  const oidc = await getJson(`${ready.authority}/v2.0/.well-known/openid-configuration`, ca);
   assert.equal(oidc.status, 200);
   assert.ok(String(oidc.body.authorization_endpoint).startsWith(settings.cloud.authorityHost));
   assert.ok(String(oidc.body.token_endpoint).startsWith(settings.cloud.authorityHost));
   const me = await getJson(`${settings.cloud.graphBaseUrl}v1.0/me`, ca);
   assert.equal(me.status, 401, 'the Graph half answers (and wants a token)');
 
-  // The user signs in through the browser, typing the demo user the window showed.
+  // The user signs in through the browser, typing the demo user the entry printed.
   browser = chromiumOpenBrowser({
     username: demoUser.upn,
     password: demoUser.password,
@@ -126,10 +117,9 @@ test('demo tenant from a checkout: child emulator → settings → restarted sig
   assert.ok(signedIn.ok, signedIn.ok ? '' : signedIn.error.message);
   assert.equal(signedIn.value.username, demoUser.upn);
   assert.equal(host.broker.status().account?.username, demoUser.upn);
-  assert.ok(statuses.includes(demoUser.upn), 'status listeners registered before the restart still hear the new core');
 
-  // Quitting the app stops the child.
+  // Stopping the demo stops the child.
   await emulator.stop();
   assert.equal(emulator.running(), false);
-  await assert.rejects(getJson(`${authority}/v2.0/.well-known/openid-configuration`, ca));
+  await assert.rejects(getJson(`${ready.authority}/v2.0/.well-known/openid-configuration`, ca));
 });

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTrayHost } from '../../app/main/tray-host.ts';
 import { createPlatform } from '../../app/platform/platform.ts';
@@ -48,4 +49,27 @@ void test('settings that cannot start roll back to the previous sign-in core, st
     } finally {
       await host.broker.stop();
     }
+  }));
+
+void test('host.stop() during a reload waits for it, then leaves no socket or key behind', () =>
+  withTempDir('gb-tray-stop-', async (home) => {
+    const platform = createPlatform({ env: { GRAPH_BRIDGE_HOME: home, PATH: process.env.PATH }, homedir: home });
+    const created = await createTrayHost({
+      platform,
+      version: '0.0.0-test',
+      keychainService: `graph-bridge-stop-it-${randomUUID()}`,
+    });
+    assert.ok(created.ok, created.ok ? '' : created.error.message);
+    const host = created.value;
+    await host.broker.start();
+    const { endpoint, adminEndpoint } = host.broker;
+    host.applySettings({ ...host.settings(), tenant: 'organizations' });
+    const reloading = host.reloadSignIn();
+    await host.stop();
+    const reloaded = await reloading;
+    assert.ok(reloaded.ok, reloaded.ok ? '' : reloaded.error.message);
+    for (const path of [endpoint.keyPath, adminEndpoint.keyPath, host.broker.endpoint.keyPath]) {
+      assert.equal(existsSync(path), false, `${path} is removed at stop`);
+    }
+    if (platform.os !== 'win32') assert.equal(existsSync(host.broker.endpoint.path), false, 'the socket is closed');
   }));

@@ -13,6 +13,7 @@ import { redactSecrets } from '../../shared/redact.ts';
 import { auditEntrySchema, type AuditEntry } from '../../shared/audit-contract.ts';
 import type { AuditQuery } from '../broker-api.ts';
 import { createSerialQueue } from '../state/serial-queue.ts';
+import { createRotation } from '../log/rotation.ts';
 
 export interface AuditLogOptions {
   /** Path of the current file, e.g. <stateDir>/audit.jsonl. */
@@ -31,14 +32,11 @@ export function createAuditLog(options: AuditLogOptions) {
   const maxBytes = options.maxBytes ?? AUDIT_MAX_BYTES;
   const files = Math.max(1, options.files ?? AUDIT_FILES);
   const serial = createSerialQueue();
-  let size: number | null = null;
+  const rotation = createRotation({ filePath: options.filePath, maxBytes, files });
 
   const rotate = async (): Promise<void> => {
-    for (let i = files - 1; i >= 1; i--) {
-      const from = i === 1 ? options.filePath : `${options.filePath}.${i - 1}`;
-      await rename(from, `${options.filePath}.${i}`).catch(() => undefined);
-    }
-    size = 0;
+    for (const [from, to] of rotation.renames()) await rename(from, to).catch(() => undefined);
+    rotation.rotated();
   };
 
   return {
@@ -56,20 +54,22 @@ export function createAuditLog(options: AuditLogOptions) {
       };
       const line = `${JSON.stringify(clean)}\n`;
       return serial(async () => {
-        if (size === null) {
+        if (rotation.knownSize() === null) {
           await mkdir(dirname(options.filePath), { recursive: true, mode: 0o700 });
-          size = await stat(options.filePath).then(
-            (s) => s.size,
-            () => 0,
+          rotation.setSize(
+            await stat(options.filePath).then(
+              (s) => s.size,
+              () => 0,
+            ),
           );
         }
         const bytes = Buffer.byteLength(line);
-        if (size > 0 && size + bytes > maxBytes) {
-          if (files === 1) size = 0;
+        if (rotation.due(bytes)) {
+          if (files === 1) rotation.rotated();
           else await rotate();
         }
         await appendFile(options.filePath, line, { mode: 0o600 });
-        size += bytes;
+        rotation.appended(bytes);
       });
     },
     /** Oldest first; `limit` keeps the newest N. Unparsable lines are skipped. */

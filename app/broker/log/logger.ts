@@ -4,13 +4,19 @@
  * (app/shared/terminal-safe.ts): messages and fields carry peer-controlled text (client names and versions,
  * tool names, error messages), and none of it may start a new line, reach a terminal as an escape
  * sequence or reorder the line with bidi controls — one entry is always exactly one line. Then to the
- * log file in the log dir (`broker.log`, appended, 0600) and to stderr.
+ * log file in the log dir (`broker.log`, appended, 0600; rotated by size like the audit log:
+ * `<name>.1`, `<name>.2`, 5 MiB each) and to stderr.
  * Format: `ISO-time LEVEL [pid] message {json}`.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { redactSecrets } from '../../shared/redact.ts';
 import { escapeControls } from '../../shared/terminal-safe.ts';
+import { createRotation, type Rotation } from './rotation.ts';
+
+export const LOG_MAX_BYTES = 5 * 1024 * 1024;
+/** Files kept per log, the current one included. */
+export const LOG_FILES = 3;
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -53,6 +59,33 @@ export interface LoggerOptions {
   secrets?: SecretRegistry;
   now?: () => Date;
   pid?: number;
+  /** Rotation size (default LOG_MAX_BYTES) and files kept (default LOG_FILES). */
+  maxBytes?: number;
+  files?: number;
+}
+
+/** Appends a line to the log file, rotating first when it would pass the size limit. */
+function appendRotating(path: string, rotation: Rotation, line: string): void {
+  if (rotation.knownSize() === null) {
+    try {
+      rotation.setSize(statSync(path).size);
+    } catch {
+      rotation.setSize(0);
+    }
+  }
+  const bytes = Buffer.byteLength(line);
+  if (rotation.due(bytes)) {
+    for (const [from, to] of rotation.renames()) {
+      try {
+        renameSync(from, to);
+      } catch {
+        // A missing older file is normal; the current one is rotated regardless.
+      }
+    }
+    rotation.rotated();
+  }
+  appendFileSync(path, line, { mode: 0o600 });
+  rotation.appended(bytes);
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger & { readonly filePath: string | null } {
@@ -61,18 +94,24 @@ export function createLogger(options: LoggerOptions = {}): Logger & { readonly f
   const now = options.now ?? (() => new Date());
   const pid = options.pid ?? process.pid;
   let filePath: string | null = null;
+  let rotation: Rotation | null = null;
   if (options.logDir !== undefined) {
     mkdirSync(options.logDir, { recursive: true, mode: 0o700 });
     filePath = join(options.logDir, options.fileName ?? 'broker.log');
+    rotation = createRotation({
+      filePath,
+      maxBytes: options.maxBytes ?? LOG_MAX_BYTES,
+      files: Math.max(2, options.files ?? LOG_FILES),
+    });
   }
   const write = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (LOG_LEVELS.indexOf(level) < threshold) return;
     const extra = fields === undefined ? '' : ` ${safeJson(fields)}`;
     const raw = `${now().toISOString()} ${level.toUpperCase()} [${pid}] ${message}${extra}`;
     const line = `${escapeControls(redactSecrets(raw, options.secrets?.values() ?? []))}\n`;
-    if (filePath !== null) {
+    if (filePath !== null && rotation !== null) {
       try {
-        appendFileSync(filePath, line, { mode: 0o600 });
+        appendRotating(filePath, rotation, line);
       } catch {
         // A full disk must not take the broker down; stderr still gets the line.
       }

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
+import { APP_ID, createPlatform } from '../../../app/platform/platform.ts';
 
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml') as { load(text: string): unknown };
@@ -88,4 +89,9 @@ test('entitlements: hardened-runtime minimum, no library-validation bypass', () 
   assert.match(plist, /com\.apple\.security\.cs\.allow-jit/);
   assert.match(plist, /com\.apple\.security\.network\.server/);
   assert.doesNotMatch(plist, /<key>com\.apple\.security\.cs\.disable-library-validation<\/key>/);
+});
+
+test("Windows: the AppUserModelID the app sets is the installer's (appId), or notifications are not shown", () => {
+  assert.equal(createPlatform({ platform: 'win32', env: {}, homedir: 'C:\\Users\\ada' }).appUserModelId, config.appId);
+  assert.equal(APP_ID, config.appId);
 });

@@ -19,6 +19,7 @@ const yaml = require('js-yaml') as { load(text: string): unknown };
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
 const distBuilt = existsSync(join(root, 'dist', 'main.cjs'));
+const TRAY_ICON_FILES = readdirSync(join(root, 'build/resources/tray')).filter((f) => f.endsWith('.png'));
 
 /** msal-node-runtime's dist/index.cjs: dist/<windows|macos|linux/<distro>>/<arch>/msal-node-runtime.node. */
 const RUNTIME_DIRS: Record<Target['platform'], string[]> = {
@@ -89,6 +90,9 @@ function violations(app: PackagedApp, t: Target): string[] {
   if (distBuilt) {
     const main = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string }).main;
     for (const f of [main, 'dist/package.json', 'dist/preload.cjs', 'dist/cli.js', 'dist/window/index.html'])
+      if (!paths.has(f)) problems.push(`${f} is missing`);
+    // The tray icons (+ @2x and macOS templates) and the window icon main loads from dist/icons/.
+    for (const f of [...TRAY_ICON_FILES.map((n) => `dist/icons/tray/${n}`), 'dist/icons/app.png'])
       if (!paths.has(f)) problems.push(`${f} is missing`);
   }
   const resources = app.resources.map((r) => r.path);

@@ -49,9 +49,9 @@ test('menu model → Electron template: labels disabled, checkboxes, submenus, c
   ]);
 });
 
-test('tray view: icon per state (cached), tooltip with the account, a menu each update', () => {
+test('tray view: icon per state, tooltip with the account, a menu each update', () => {
   const calls: string[] = [];
-  let images = 0;
+  const icons: string[] = [];
   const view = createTrayView({
     tray: {
       setImage: (img) => calls.push(`image:${img as unknown as string}`),
@@ -59,7 +59,10 @@ test('tray view: icon per state (cached), tooltip with the account, a menu each 
       setContextMenu: () => calls.push('menu'),
     },
     buildMenu: (t) => ({ items: t }) as never,
-    image: () => `img${++images}` as never,
+    icon: (state) => {
+      icons.push(state);
+      return `img-${state}` as never;
+    },
     onAction: () => undefined,
   });
   const state = { signingIn: false, startAtLogin: false, useOsBroker: false };
@@ -67,16 +70,17 @@ test('tray view: icon per state (cached), tooltip with the account, a menu each 
   view.update(signedIn(), [], state);
   view.update(signedIn({ clients: [client('cursor', 'pending')] }), [], state);
   assert.deepEqual(calls, [
-    'image:img1',
+    'image:img-signed-in',
     'tip:Signed in as ada@contoso.com',
     'menu',
-    'image:img1',
+    'image:img-signed-in',
     'tip:Signed in as ada@contoso.com',
     'menu',
-    'image:img2',
+    'image:img-attention',
     'tip:Signed in as ada@contoso.com',
     'menu',
   ]);
+  assert.deepEqual(icons, ['signed-in', 'signed-in', 'attention']);
 });
 
 test('tray actions: code sign-in opens the window (where the code shows); failures are logged, not thrown', async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { createPlatform, keychainFor } from '../../../app/platform/platform.ts';
+import { APP_ID, createPlatform, keychainFor } from '../../../app/platform/platform.ts';
 import { browserCommand, createOpenBrowser, type SpawnFn } from '../../../app/platform/open-browser.ts';
 
 interface Spawned {
@@ -109,4 +109,10 @@ void test('a launcher still running after the wait is taken as a browser startin
   const calls: Spawned[] = [];
   await createOpenBrowser('linux', fakeSpawn(calls, undefined, 'running'), { launchWaitMs: 0 })('https://example.com/');
   assert.equal(calls.length, 1);
+});
+
+test('appUserModelId: set on Windows only (notifications need it there)', () => {
+  assert.equal(createPlatform({ platform: 'win32', env: {}, homedir: 'C:\\Users\\ada' }).appUserModelId, APP_ID);
+  assert.equal(createPlatform({ platform: 'darwin', env: {}, homedir: '/Users/ada' }).appUserModelId, null);
+  assert.equal(createPlatform({ platform: 'linux', env: {}, homedir: '/home/ada' }).appUserModelId, null);
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,4 +65,28 @@ void test('peer-controlled text in a message or a field never starts a line or r
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('the log file rotates by size like the audit log: <name>.1, <name>.2, nothing older, each line whole', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gb-log-rotate-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const logger = createLogger({
+    logDir: dir,
+    fileName: 'agent.log',
+    stderr: null,
+    maxBytes: 1000,
+    files: 3,
+    now: () => new Date('2026-01-01T00:00:00Z'),
+    pid: 1,
+  });
+  for (let i = 0; i < 100; i++) logger.info(`line ${i} ${'x'.repeat(40)}`);
+  assert.deepEqual(readdirSync(dir).sort(), ['agent.log', 'agent.log.1', 'agent.log.2']);
+  const sizes = ['agent.log', 'agent.log.1', 'agent.log.2'].map((f) => readFileSync(join(dir, f), 'utf8'));
+  for (const text of sizes) {
+    assert.ok(Buffer.byteLength(text) <= 1000, 'no file passes the limit');
+    for (const line of text.trimEnd().split('\n'))
+      assert.match(line, /^2026-01-01T00:00:00\.000Z INFO \[1\] line \d+ x{40}$/);
+  }
+  assert.match(sizes[0] ?? '', /line 99 /, 'the newest line is in the current file');
+  assert.doesNotMatch(sizes.join(''), /line 0 /, 'the oldest lines are gone');
 });

@@ -1,28 +1,29 @@
 /**
- * "Try the demo tenant" — only when the app runs from a source checkout (test/emulator/ ships in
- * the repository, never in a packaged build). It:
+ * The demo tenant for the tray app (`npm run tray:demo`, test/emulator/tray-demo.ts) — development
+ * only: production code never references test/ (lint). Before Electron starts, it:
  *
  *  1. starts the bundled Entra ID + Graph emulator as a child process
- *     (`node --import tsx test/emulator/main.ts --ready-json …`, free ports, CA in the state dir),
+ *     (`node --import tsx test/emulator/main.ts --ready-json …`, free ports, CA in the profile's state dir),
  *  2. waits for its machine-readable ready line (`graph-bridge-emulator-ready {json}`),
- *  3. writes the demo values as ordinary settings — clientId, tenant, a custom cloud
- *     {authorityHost, graphBaseUrl} and extraCaFile, the same keys `npm run demo` writes — after
- *     keeping a copy of the user's own settings.json, then asks the host to restart its sign-in core,
+ *  3. writes the demo values as ordinary settings into the demo profile — clientId, tenant, a custom
+ *     cloud {authorityHost, graphBaseUrl} and extraCaFile, the same keys `npm run demo` writes — after
+ *     keeping a copy of an existing settings.json,
  *  4. tells the user which demo user to type into the emulator's sign-in page.
  *
- * Nothing in app/broker knows about the emulator: it is configuration only. The child is stopped
- * when the app quits (and stops itself if our end of its stdin closes, e.g. when the app crashes).
+ * Nothing in app/ knows about the emulator: the tray simply starts on that profile's configuration.
+ * The child stops when the entry stops it (and stops itself if our end of its stdin closes).
  */
 import { spawn } from 'node:child_process';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Result } from '../shared/result.ts';
-import { errnoOf } from '../shared/errno.ts';
-import { loadSettings, readRawSettings, saveSettings, settingsPath } from '../broker/settings/settings-store.ts';
-import type { Settings } from '../broker/settings/settings-schema.ts';
-import type { DemoPort } from './window-handlers.ts';
-import type { DemoTryResult, WindowError } from '../shared/window-contract.ts';
+import type { Result } from '../../app/shared/result.ts';
+import { errnoOf } from '../../app/shared/errno.ts';
+import { loadSettings, readRawSettings, saveSettings, settingsPath } from '../../app/broker/settings/settings-store.ts';
+import type { Settings } from '../../app/broker/settings/settings-schema.ts';
+
+/** A result whose error names what failed and what to do (codes as the window used them). */
+type DemoResult<T> = Result<T, { code: string; message: string }>;
 
 /** test/emulator/main.ts prints its ready line with this prefix, typed by EmulatorReady. */
 export const EMULATOR_READY_PREFIX = 'graph-bridge-emulator-ready ';
@@ -55,14 +56,6 @@ export function demoSettings(ready: EmulatorReady) {
     authority: null,
     extraCaFile: ready.caPath,
   };
-}
-
-/** The root of a source checkout containing `appDir` (dist/ or app/main/), or null when packaged. */
-export function findCheckoutRoot(appDir: string, exists: (path: string) => boolean): string | null {
-  for (const root of [join(appDir, '..'), join(appDir, '..', '..')]) {
-    if (exists(join(root, EMULATOR_ENTRY)) && exists(join(root, 'node_modules', 'tsx'))) return root;
-  }
-  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,7 +283,7 @@ export async function writeDemoSettings(
   deps: DemoSettingsDeps,
   ready: EmulatorReady,
   caDir: string,
-): Promise<Result<{ settings: Settings; backup: string | null }, WindowError>> {
+): Promise<DemoResult<{ settings: Settings; backup: string | null }>> {
   const path = settingsPath(deps.configDir);
   const current = await readRawSettings(path, (p) => deps.readText(p));
   if ('error' in current) {
@@ -343,18 +336,10 @@ export async function writeDemoSettings(
   return { ok: true, value: { settings: loaded.value.settings, backup } };
 }
 
-export interface DemoPortDeps {
-  emulator: DemoEmulator;
-  settings: DemoSettingsDeps;
-  caDir: string;
-  /** Applies saved settings and restarts the sign-in core (TrayHost.applySettings + reloadSignIn). */
-  apply(settings: Settings): Promise<Result<void>>;
-}
-
 export function demoMessage(ready: EmulatorReady, backup: string | null): string {
   const user = ready.users[0];
   return [
-    `The demo tenant is running (${ready.tenantDomain}, emulator at ${ready.entraOrigin}) and Graph Bridge now uses it.`,
+    `The demo tenant is running (${ready.tenantDomain}, emulator at ${ready.entraOrigin}) and Graph Bridge starts on it.`,
     backup === null ? null : `Your own settings are saved in ${backup}.`,
     user === undefined
       ? null
@@ -365,53 +350,31 @@ export function demoMessage(ready: EmulatorReady, backup: string | null): string
     .join(' ');
 }
 
-export function createDemoPort(deps: DemoPortDeps): DemoPort {
-  return {
-    async start(): Promise<Result<DemoTryResult, WindowError>> {
-      const started = await deps.emulator.start();
-      if (!started.ok) return started;
-      const ready = started.value;
-      const written = await writeDemoSettings(deps.settings, ready, deps.caDir);
-      if (!written.ok) return written;
-      const applied = await deps.apply(written.value.settings);
-      if (!applied.ok) {
-        return {
-          ok: false,
-          error: {
-            code: applied.error.code,
-            message: `The demo settings were saved, but the sign-in core did not restart: ${applied.error.message}`,
-          },
-        };
-      }
-      const user = ready.users[0];
-      return {
-        ok: true,
-        value: {
-          message: demoMessage(ready, written.value.backup),
-          demoUser: user === undefined ? null : { upn: user.upn, password: user.password },
-          authority: ready.authority,
-        },
-      };
-    },
-  };
-}
-
-export interface CheckoutDemoDeps {
+export interface TrayDemoDeps {
   checkoutRoot: string;
+  /** The Node.js that runs the emulator (the one running this entry). */
   nodeCommand: string;
+  /** The environment the tray will get; its GRAPH_BRIDGE_HOME is the demo profile. */
   env: Readonly<Record<string, string | undefined>>;
-  /** The app's state dir (the emulator's CA goes in `demo-tenant/` there) and config dir. */
-  stateDir: string;
+  /** The demo profile's config and state dirs (the emulator's CA goes in `demo-tenant/` there). */
   configDir: string;
-  /** The tray host whose sign-in core the demo settings are applied to. */
-  host: { applySettings(settings: Settings): void; reloadSignIn(): Promise<Result<void>> };
+  stateDir: string;
   log(line: string): void;
   /** Default: node:child_process spawn. */
   spawn?: DemoSpawn;
 }
 
-/** The demo tenant wired for a checkout: the emulator child and the port the window's button calls. */
-export function createCheckoutDemo(deps: CheckoutDemoDeps): { emulator: DemoEmulator; port: DemoPort } {
+export interface PreparedDemo {
+  emulator: DemoEmulator;
+  ready: EmulatorReady;
+  /** The profile's effective settings now (with environment overrides). */
+  settings: Settings;
+  /** What to tell the user: the tenant, the backup, the demo user and password. */
+  message: string;
+}
+
+/** Starts the emulator child and writes its values as the demo profile's settings. */
+export async function prepareTrayDemo(deps: TrayDemoDeps): Promise<DemoResult<PreparedDemo>> {
   const caDir = join(deps.stateDir, 'demo-tenant');
   const emulator = createDemoEmulator({
     checkoutRoot: deps.checkoutRoot,
@@ -421,14 +384,21 @@ export function createCheckoutDemo(deps: CheckoutDemoDeps): { emulator: DemoEmul
     caDir,
     log: (line) => deps.log(line),
   });
-  const port = createDemoPort({
-    emulator,
-    caDir,
-    settings: { configDir: deps.configDir, env: deps.env, readText: (path) => readFile(path, 'utf8') },
-    apply: (settings) => {
-      deps.host.applySettings(settings);
-      return deps.host.reloadSignIn();
+  const started = await emulator.start();
+  if (!started.ok) return started;
+  const settings = { configDir: deps.configDir, env: deps.env, readText: (path: string) => readFile(path, 'utf8') };
+  const written = await writeDemoSettings(settings, started.value, caDir);
+  if (!written.ok) {
+    await emulator.stop();
+    return written;
+  }
+  return {
+    ok: true,
+    value: {
+      emulator,
+      ready: started.value,
+      settings: written.value.settings,
+      message: demoMessage(started.value, written.value.backup),
     },
-  });
-  return { emulator, port };
+  };
 }

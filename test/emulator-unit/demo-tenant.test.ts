@@ -7,16 +7,15 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import {
   createDemoEmulator,
-  createDemoPort,
   demoSettings,
   EMULATOR_READY_PREFIX,
-  findCheckoutRoot,
+  prepareTrayDemo,
   writeDemoSettings,
   type DemoChild,
   type DemoSpawn,
   type EmulatorReady,
-} from '../../../app/main/demo-tenant.ts';
-import type { Settings } from '../../../app/broker/settings/settings-schema.ts';
+} from '../emulator/demo-tenant.ts';
+import type { Settings } from '../../app/broker/settings/settings-schema.ts';
 
 const READY: EmulatorReady = {
   version: 1,
@@ -172,14 +171,6 @@ test('start: a ready line of another shape is refused (zod) and the child stoppe
   assert.deepEqual(children[0]!.signals, ['SIGTERM']);
 });
 
-test('checkout detection: test/emulator/main.ts and node_modules/tsx next to the app; a packaged app has neither', () => {
-  const files = new Set(['/src/gb/test/emulator/main.ts', '/src/gb/node_modules/tsx']);
-  const exists = (p: string) => files.has(p);
-  assert.equal(findCheckoutRoot('/src/gb/dist', exists), '/src/gb');
-  assert.equal(findCheckoutRoot('/src/gb/app/main', exists), '/src/gb');
-  assert.equal(findCheckoutRoot('/opt/Graph Bridge/resources/app.asar/dist', exists), null);
-});
-
 test('demo settings are configuration only: client, tenant, a custom cloud, the CA', () => {
   assert.deepEqual(demoSettings(READY), {
     clientId: READY.clientId,
@@ -280,36 +271,47 @@ test('writeDemoSettings: an unreadable file or a failed backup changes nothing a
   assert.equal(await readFile(join(dir, 'settings.json'), 'utf8'), '{"tenant": "fabrikam.com"}', 'not replaced');
 });
 
-test('demo port: start emulator → write settings → restart the sign-in core → tell whom to sign in as', async (t) => {
+test('tray demo: start emulator → write the profile settings → tell whom to sign in as', async (t) => {
   const dir = await configDir(t);
   const { spawn, children } = fakeSpawn();
-  const { emulator } = emulatorWith(spawn);
-  const applied: Settings[] = [];
-  const port = createDemoPort({
-    emulator,
-    caDir: '/state/demo-tenant',
-    settings: settingsDeps(dir),
-    apply: async (s) => (applied.push(s), { ok: true, value: undefined }),
+  const prepared = prepareTrayDemo({
+    checkoutRoot: '/src/graph-bridge',
+    nodeCommand: '/usr/bin/node',
+    env: { PATH: '/usr/bin' },
+    configDir: dir,
+    stateDir: '/state',
+    spawn,
+    log: () => undefined,
   });
-  const result = port.start();
   await tick();
   children[0]!.say(`${EMULATOR_READY_PREFIX}${JSON.stringify(READY)}`);
-  const r = await result;
-  assert.ok(r.ok);
-  assert.deepEqual(r.value.demoUser, { upn: 'adele@contoso.onmicrosoft.com', password: 'Adele-Pa55word!' });
-  assert.equal(r.value.authority, READY.authority);
+  const r = await prepared;
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
+  assert.equal(r.value.settings.clientId, READY.clientId);
+  assert.equal((JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')) as Settings).tenant, READY.tenantId);
   assert.match(r.value.message, /demo user adele@contoso\.onmicrosoft\.com with the password Adele-Pa55word!/);
   assert.match(r.value.message, /stops when you quit/);
-  assert.equal(applied.length, 1);
-  assert.equal(applied[0]!.clientId, READY.clientId);
+  assert.ok(r.value.emulator.running());
+  await r.value.emulator.stop();
+  assert.equal(r.value.emulator.running(), false);
+});
 
-  const failing = createDemoPort({
-    emulator,
-    caDir: '/state/demo-tenant',
-    settings: settingsDeps(dir),
-    apply: async () => ({ ok: false, error: { code: 'INTERNAL', message: 'keychain locked' } }),
+test('tray demo: settings that cannot be written stop the emulator again and say why', async (t) => {
+  const dir = await configDir(t);
+  await writeFile(join(dir, 'settings.json'), '{not json');
+  const { spawn, children } = fakeSpawn();
+  const prepared = prepareTrayDemo({
+    checkoutRoot: '/src/graph-bridge',
+    nodeCommand: '/usr/bin/node',
+    env: {},
+    configDir: dir,
+    stateDir: '/state',
+    spawn,
+    log: () => undefined,
   });
-  const f = await failing.start();
-  assert.match(!f.ok ? f.error.message : '', /saved, but the sign-in core did not restart: keychain locked/);
-  await emulator.stop();
+  await tick();
+  children[0]!.say(`${EMULATOR_READY_PREFIX}${JSON.stringify(READY)}`);
+  const r = await prepared;
+  assert.ok(!r.ok);
+  assert.deepEqual(children[0]!.signals, ['SIGTERM'], 'the emulator is not left running');
 });
