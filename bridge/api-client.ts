@@ -12,7 +12,6 @@ import {
   timeoutError,
   type SetTimer,
 } from './graph/deadline.ts';
-import type { FetchLike } from './graph/keep-alive-fetch.ts';
 import { createSafeRedirectFetch } from './graph/safe-redirects.ts';
 import type { HttpMethod, ApiClient } from './tools/tool.ts';
 import { ToolError } from './tools/tool.ts';
@@ -22,7 +21,7 @@ export interface ApiClientOptions {
   api(): Promise<{ baseUrl: string; scope: string } | null>;
   getToken(scope: string): Promise<string>;
   /** Sends one request without following redirects (production: the global fetch). */
-  fetch: FetchLike;
+  fetch: (input: string | Request | URL, init?: RequestInit) => Promise<Response>;
   maxBodyChars: number;
   /** Deadline of one exchange (default 60 s). */
   timeoutMs?: number;

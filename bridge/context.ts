@@ -19,7 +19,13 @@
 import type { ApprovedHello, AuditRecordParams } from '../app/shared/bridge-contract.ts';
 import { effectiveSelection } from './config.ts';
 import { createCursorCodec, type CursorCodec } from './graph/cursor.ts';
-import { createGraphApi, type AuthRequest, type GraphApiOptions, type GraphTransport } from './graph/graph-api.ts';
+import {
+  createGraphApi,
+  type AuthRequest,
+  type GraphApiOptions,
+  type GraphTransport,
+  type SaveStream,
+} from './graph/graph-api.ts';
 import type { HandleStore } from './handles/handle-store.ts';
 import type { Logger } from './log.ts';
 import { describeError } from './log.ts';
@@ -48,6 +54,8 @@ export interface ToolRunnerDeps extends ToolSessionDeps {
     getToken: (scope: string, tool: string) => Promise<string>,
   ): ApiClient;
   saveDownload(fileName: string, bytes: Uint8Array): Promise<string>;
+  /** Streams a download's body to a new file there (downloads.ts streamDownload); absent: downloadToFile fails. */
+  streamDownload?: SaveStream;
   /** Local files for upload tools (bridge/uploads/local-files.ts); absent: tools read no local file. */
   localFiles?(call: LocalFilesCall): LocalFiles;
   log: Logger;
@@ -124,6 +132,10 @@ function gatedGraph(base: GraphApi, gate: WriteGate): GraphApi {
       check(call);
       return base.download(call);
     },
+    downloadToFile: (call, target) => {
+      check(call);
+      return base.downloadToFile(call, target);
+    },
   };
 }
 
@@ -152,6 +164,7 @@ function callGraph(deps: ToolRunnerDeps, call: ToolCall, audit: (record: AuditRe
     ...(signal ? { signal } : {}),
     cursors: call.cursors,
     audit,
+    ...(deps.streamDownload ? { saveStream: deps.streamDownload } : {}),
   });
 }
 

@@ -17,8 +17,9 @@ import { createBrokerClient } from './broker/broker-client.ts';
 import { createTokenSource } from './broker/token-source.ts';
 import type { BridgeConfig } from './config.ts';
 import { createToolRunner, DEFAULT_LIMITS, type ToolRunner } from './context.ts';
-import { ensureUserTempDir, saveDownload, userTempDir } from './downloads.ts';
+import { ensureUserTempDir, saveDownload, streamDownload, userTempDir, type DownloadDirOptions } from './downloads.ts';
 import { HTTP_TIMEOUT_ENV } from './graph/deadline.ts';
+import { youngGc } from './young-gc.ts';
 import { createGraphClientTransport } from './graph/graph-client.ts';
 import { createKeepAliveFetch } from './graph/keep-alive-fetch.ts';
 import { createHandleStore } from './handles/handle-store.ts';
@@ -63,6 +64,11 @@ export function httpTimeoutFrom(env: Readonly<Record<string, string | undefined>
 }
 
 export interface Runtime extends ToolRunner {
+  /**
+   * Gets ready for the first call while the editor is idle: connects to the broker if it runs (hello,
+   * tools.declare; never launching it). Never fails.
+   */
+  warm(): void;
   close(): void;
   /** Tokens held in memory (for log redaction). */
   heldSecrets(): string[];
@@ -186,6 +192,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     ensureDir: () => ensureUserTempDir(handlesDir, options.uid),
     log,
   });
+  const downloadDir: DownloadDirOptions = {
+    tmpdir: options.tmpdir,
+    userTag: options.userTag,
+    uid: options.uid,
+    ...(options.downloadDir ? { dir: options.downloadDir } : {}),
+  };
+  // Taken at the first download only (young-gc.ts), so a start never pays for it.
+  let youngCollect: (() => void) | undefined | null = null;
+  const collect = (): void => {
+    if (youngCollect === null) youngCollect = youngGc();
+    youngCollect?.();
+  };
   const runner = createToolRunner({
     broker,
     handles,
@@ -201,17 +219,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         maxBodyChars: DEFAULT_LIMITS.maxResultChars,
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       }),
-    saveDownload: (fileName, bytes) =>
-      saveDownload(
-        {
-          tmpdir: options.tmpdir,
-          userTag: options.userTag,
-          uid: options.uid,
-          ...(options.downloadDir ? { dir: options.downloadDir } : {}),
-        },
-        fileName,
-        bytes,
-      ),
+    saveDownload: (fileName, bytes) => saveDownload(downloadDir, fileName, bytes),
+    streamDownload: (fileName, body, maxBytes) => streamDownload(downloadDir, { fileName, body, maxBytes, collect }),
     localFiles: (call) => createLocalFiles(uploadsEnv, call),
     clientName: () => options.clientInfo().name,
     log,
@@ -224,6 +233,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   return {
     run: (tool, input, runOptions) => runner.run(tool, input, runOptions),
+    warm() {
+      void broker.warm();
+    },
     close: () => broker.close(),
     heldSecrets: () => tokens.held(),
   };

@@ -20,6 +20,8 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -60,24 +62,71 @@ function requireEntry(path) {
 }
 
 /**
- * The bridge is built in two esbuild passes into ONE file (docs/bridge.md "Fast start"):
- *  1. bridge/fast-start/full.ts (the real McpServer, zod, the tools, the runtime) as a CJS bundle, kept
- *     as a string: main.ts compiles it only when the fast start hands over, so starting the bridge
- *     does not even parse it;
- *  2. bridge/main.ts with that string and the fast-start manifest inlined (GRAPH_BRIDGE_FULL_SOURCE,
- *     GRAPH_BRIDGE_FAST_START). The manifest is recorded from the real server by running
- *     bridge/fast-start/generate.ts here.
+ * The MCP SDK as its CommonJS build (for the manifest generator). The generator reaches the SDK both
+ * statically and through import() (bridge/fast-start/sdk.ts); with the SDK's ES module build esbuild
+ * would split zod's ES modules, which the tools share, into eagerly and lazily initialised parts, and
+ * zod v4 then initialises out of order ("Class is not a constructor"). As CommonJS the SDK and the
+ * zod it requires stay apart, in functions that run at their first require().
+ */
+const commonJsSdk = {
+  name: 'commonjs-sdk',
+  setup(b) {
+    b.onResolve({ filter: /^@modelcontextprotocol\/sdk(\/|$)/ }, async (args) => {
+      if (args.kind === 'require-call' || args.pluginData?.commonJs) return undefined;
+      const r = await b.resolve(args.path, {
+        kind: 'require-call',
+        resolveDir: args.resolveDir,
+        pluginData: { commonJs: true },
+      });
+      return r.errors.length > 0 ? { errors: r.errors } : { path: r.path, sideEffects: r.sideEffects };
+    });
+  },
+};
+
+/** Inputs of an esbuild metafile matching `re` (for the checks below). */
+const inputsMatching = (metafile, re) => Object.keys(metafile.inputs).filter((input) => re.test(input));
+
+/**
+ * The bridge is built in four esbuild passes into ONE file (docs/bridge.md "Fast start"):
+ *  1. bridge/fast-start/engine.ts (zod, the tools, the runtime; no MCP SDK) as a CJS bundle, kept as
+ *     a string: main.ts compiles it (with V8's code cache) only when it is first needed, so answering
+ *     the handshake does not even parse it;
+ *  2. bridge/fast-start/sdk-bundle.ts (the MCP SDK and its zod) as a CJS bundle, brotli-compressed and
+ *     base64-encoded: only a handover needs it, so it costs a start as little as possible;
+ *  3. bridge/fast-start/generate.ts, run here to record the manifest from the real server;
+ *  4. bridge/main.ts with the engine source, its SHA-256 (the code cache's key), the SDK and the
+ *     manifest inlined (GRAPH_BRIDGE_ENGINE_SOURCE, GRAPH_BRIDGE_ENGINE_HASH, GRAPH_BRIDGE_SDK_SOURCE,
+ *     GRAPH_BRIDGE_FAST_START).
  */
 async function buildBridge() {
   const dir = mkdtempSync(join(tmpdir(), 'gb-build-'));
   try {
     const generator = join(dir, 'generate.cjs');
-    const [full] = await Promise.all([
-      build({ ...common, entryPoints: [requireEntry('bridge/fast-start/full.ts')], write: false, minify: true }),
-      build({ ...common, entryPoints: [requireEntry('bridge/fast-start/generate.ts')], outfile: generator }),
+    const [engine, sdk] = await Promise.all([
+      build({
+        ...common,
+        entryPoints: [requireEntry('bridge/fast-start/engine.ts')],
+        write: false,
+        minify: true,
+        metafile: true,
+        // main.ts hands the engine the SDK of pass 2; these imports of bridge/fast-start/sdk.ts serve
+        // the bridge run from source only.
+        external: ['@modelcontextprotocol/sdk', '@modelcontextprotocol/sdk/*'],
+      }),
+      build({ ...common, entryPoints: [requireEntry('bridge/fast-start/sdk-bundle.ts')], write: false, minify: true }),
+      build({
+        ...common,
+        entryPoints: [requireEntry('bridge/fast-start/generate.ts')],
+        outfile: generator,
+        plugins: [commonJsSdk],
+      }),
     ]);
     const { generateFastStartManifest } = createRequire(import.meta.url)(generator);
     const manifest = await generateFastStartManifest();
+    const engineSource = engine.outputFiles[0].text;
+    const sdkSource = brotliCompressSync(sdk.outputFiles[0].contents, {
+      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 },
+    }).toString('base64');
     const front = await build({
       ...common,
       entryPoints: [requireEntry('bridge/main.ts')],
@@ -87,21 +136,25 @@ async function buildBridge() {
       define: {
         ...common.define,
         GRAPH_BRIDGE_FAST_START: JSON.stringify(JSON.stringify(manifest)),
-        GRAPH_BRIDGE_FULL_SOURCE: JSON.stringify(full.outputFiles[0].text),
+        GRAPH_BRIDGE_ENGINE_SOURCE: JSON.stringify(engineSource),
+        GRAPH_BRIDGE_ENGINE_HASH: JSON.stringify(createHash('sha256').update(engineSource).digest('hex')),
+        GRAPH_BRIDGE_SDK_SOURCE: JSON.stringify(sdkSource),
       },
     });
     // The fast start's point: answering initialize/tools/list loads neither zod, the MCP SDK nor the
-    // full server. A stray import would quietly make every editor start slower, so it fails the build.
-    const heavy = Object.keys(front.metafile.inputs).filter((input) =>
-      /node_modules\/(zod|@modelcontextprotocol)\/|bridge\/fast-start\/(full|generate)\.ts$|app\/shared\/[^/]*-contract\.ts$/.test(
-        input,
-      ),
+    // engine; and a tool call does not load the MCP SDK. A stray import would quietly make every
+    // editor start slower, so it fails the build.
+    const heavy = inputsMatching(
+      front.metafile,
+      /node_modules\/(zod|@modelcontextprotocol)\/|bridge\/fast-start\/(engine|full|generate)\.ts$|app\/shared\/[^/]*-contract\.ts$/,
     );
     if (heavy.length > 0) {
       throw new Error(
         `build: the bridge's fast start must not bundle ${heavy.slice(0, 3).join(', ')}${heavy.length > 3 ? ` (+${heavy.length - 3} more)` : ''}: something bridge/main.ts imports pulls it in (see docs/bridge.md "Fast start")`,
       );
     }
+    const sdkInEngine = inputsMatching(engine.metafile, /node_modules\/@modelcontextprotocol\//);
+    if (sdkInEngine.length > 0) throw new Error(`build: the engine must not bundle the MCP SDK (${sdkInEngine[0]})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -57,6 +57,12 @@ export interface BrokerClient {
   ): Promise<Outcome<MethodValue<M>>>;
   /** Called with every answer of hello and session.get (the bridge re-lists its tools from it). */
   onSession(listener: (hello: HelloResult) => void): () => void;
+  /**
+   * Connects now if the broker is running — never launching it — so that the first call finds the
+   * session ready (the bridge warms up while the model thinks). Resolves to hello's answer, or
+   * undefined when there is none (absent, untrusted, refused: the next call connects and reports it).
+   */
+  warm(): Promise<HelloResult | undefined>;
   close(): void;
 }
 
@@ -127,6 +133,7 @@ export function createBrokerClient(options: BrokerClientOptions): BrokerClient {
       return result;
     },
     onSession: (listener) => listeners.add(listener),
+    warm: () => live.warm(),
     close: () => live.close(),
   };
   return client;

@@ -183,6 +183,8 @@ export function createConnector(
 export interface LiveSession {
   /** The live session; `created` when this call had to connect (its hello is fresh). */
   ensure(): Promise<{ outcome: Outcome<Session>; created: boolean }>;
+  /** Opens the session now if the broker runs, never launching it (BrokerClient.warm). */
+  warm(): Promise<HelloResult | undefined>;
   close(): void;
 }
 
@@ -196,19 +198,26 @@ export function createLiveSession(
 ): LiveSession {
   let current: Session | undefined;
   let connecting: Promise<Outcome<Session>> | undefined;
-  const connect = createConnector(o, (session) => {
+  let warming: Promise<HelloResult | undefined> | undefined;
+  let closed = false;
+  const onClose = (session: Session): void => {
     if (current === session) current = undefined;
     o.log.info('broker connection closed; the next call reconnects');
-  });
+  };
+  const connect = createConnector(o, onClose);
+  const adopt = (session: Session): void => {
+    current = session;
+    onOpened(session.hello);
+  };
+  const live = (): Session | undefined => (current && !current.conn.isClosed ? current : undefined);
   return {
     async ensure() {
-      if (current && !current.conn.isClosed) return { outcome: { ok: true, value: current }, created: false };
+      if (warming) await warming;
+      const open = live();
+      if (open) return { outcome: { ok: true, value: open }, created: false };
       connecting ??= connect()
         .then((outcome) => {
-          if (outcome.ok) {
-            current = outcome.value;
-            onOpened(outcome.value.hello);
-          }
+          if (outcome.ok) adopt(outcome.value);
           return outcome;
         })
         .finally(() => {
@@ -216,9 +225,41 @@ export function createLiveSession(
         });
       return { outcome: await connecting, created: true };
     },
+    warm() {
+      const open = live();
+      if (open) return Promise.resolve(open.hello);
+      if (connecting) return connecting.then((outcome) => (outcome.ok ? outcome.value.hello : undefined));
+      warming ??= warmOnce(o, onClose, () => closed, adopt).finally(() => {
+        warming = undefined;
+      });
+      return warming;
+    },
     close() {
+      closed = true;
       current?.conn.close();
       current = undefined;
     },
   };
+}
+
+/** One attempt to open the session without launching; undefined when there is none (or the client closed). */
+async function warmOnce(
+  o: SessionOpenOptions,
+  onClose: (session: Session) => void,
+  isClosed: () => boolean,
+  adopt: (session: Session) => void,
+): Promise<HelloResult | undefined> {
+  try {
+    const outcome = await openSession(o, onClose);
+    if (outcome === 'absent' || !outcome.ok) return undefined;
+    if (isClosed()) {
+      outcome.value.conn.close();
+      return undefined;
+    }
+    adopt(outcome.value);
+    return outcome.value.hello;
+  } catch (error) {
+    o.log.debug(`warming the broker session: ${describeError(error)}`);
+    return undefined;
+  }
 }

@@ -1,74 +1,55 @@
 /**
- * The full bridge: the real McpServer (server.ts) with every tool the editor entry allows and the
- * lazily created runtime. main.ts import()s this module only when the fast start (front.ts) hands
- * over — at the first message the front does not answer itself — so the handshake never evaluates
- * the SDK, zod or the tool modules. From then on the SDK's own stdio transport reads every byte
- * (`input`: the replayed handshake, then the rest of stdin) and writes every answer (`output`: stdout).
+ * The handover: the real McpServer (server.ts) with every tool the editor entry allows, for the
+ * rare message the fast start does not answer itself (front.ts: a request with `_meta` it does not
+ * know, a method the SDK serves but the front does not, a malformed line it cannot judge…). From
+ * then on the SDK's own stdio transport reads every byte (`input`: the replayed handshake, then the
+ * rest of stdin) and writes every answer (`output`: stdout). It shares the engine's runtime (engine.ts):
+ * one broker session, one token cache, one Graph connection.
  *
  * Listing: registered are the tools the entry's flags allow; listed are those the broker will serve —
- * settings.json ∩ flags at first (the same `listing` the front answered with), then the approved
- * hello's settings ∩ flags. When the broker's answer lists something else, the editor gets
+ * the listing the front had reached (settings.json ∩ flags, or the approved hello's settings ∩ flags),
+ * then every later approved hello's. When the broker's answer lists something else, the editor gets
  * `notifications/tools/list_changed` and later `tools/list` calls get the new list. A call to a
  * registered but unlisted tool is refused by the tool runner (context.ts) and by the broker.
  */
 import type { Readable, Writable } from 'node:stream';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { ListToolsRequestSchema, type JSONRPCMessage, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { BRIDGE_ENV } from '../../app/shared/constants.ts';
+import type { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { JSONRPCMessage, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { redactSecrets } from '../../app/shared/redact.ts';
-import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
 import type { HelloResult } from '../../app/shared/bridge-contract.ts';
-import { ALL_TOOLS, selectTools, toCatalog } from '../catalog.ts';
+import { selectTools } from '../catalog.ts';
 import { effectiveSelection, sameSelection, type BridgeConfig, type Selection } from '../config.ts';
-import { type Logger, createLogger, describeError, type LogLevel } from '../log.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import type { ToolRunner } from '../context.ts';
+import type { Logger } from '../log.ts';
+import { describeError } from '../log.ts';
 import { createBridgeServer } from '../server.ts';
 import { buildToolList } from '../tool-list.ts';
 import type { ToolDefinition } from '../tools/tool.ts';
 import { REPLAYED_INITIALIZE_ID } from './front.ts';
+import type { Sdk } from './sdk.ts';
 
 /**
  * The SDK's StdioServerTransport, except that the answer to the initialize the front replays (the
  * editor already got the front's answer) is not written again.
  */
-export class HandoverTransport extends StdioServerTransport {
-  override send(message: JSONRPCMessage): Promise<void> {
-    if (!('method' in message) && 'id' in message && message.id === REPLAYED_INITIALIZE_ID) return Promise.resolve();
-    return super.send(message);
-  }
+export function createHandoverTransport(sdk: Sdk, input: Readable, output: Writable): StdioServerTransport {
+  const transport = new sdk.StdioServerTransport(input, output);
+  const send = transport.send.bind(transport);
+  transport.send = (message: JSONRPCMessage) =>
+    !('method' in message) && 'id' in message && message.id === REPLAYED_INITIALIZE_ID
+      ? Promise.resolve()
+      : send(message);
+  return transport;
 }
 
 /** Connects a server to the handed-over byte stream. */
-export async function connectHandedOver(server: McpServer, input: Readable, output: Writable): Promise<void> {
-  await server.connect(new HandoverTransport(input, output));
-}
-
-/** Everything the full bridge needs from the process (main.ts is the only module reading process.*). */
-export interface FullServerDeps {
-  config: BridgeConfig;
-  /** What the fast start listed (settings.json ∩ flags). */
-  listing: Selection;
-  env: Readonly<Record<string, string | undefined>>;
-  platform: string;
-  pid: number;
-  uid: number | undefined;
-  username: string;
-  homedir: string;
-  tmpdir: string;
-  writeLog(line: string): void;
-  input: Readable;
-  output: Writable;
+export async function connectHandedOver(server: McpServer, sdk: Sdk, input: Readable, output: Writable): Promise<void> {
+  await server.connect(createHandoverTransport(sdk, input, output));
 }
 
 export interface FullServer {
   close(): Promise<void>;
-}
-
-/** GRAPH_BRIDGE_THROTTLE_BUDGET_MS: how long one call may wait on Graph throttling (default 30 s). */
-function throttleBudget(value: string | undefined): { throttleBudgetMs?: number } {
-  const ms = Number(value);
-  return value !== undefined && Number.isInteger(ms) && ms >= 0 && ms <= 300_000 ? { throttleBudgetMs: ms } : {};
 }
 
 /**
@@ -86,12 +67,18 @@ export function brokerDeadline(value: string | undefined): { brokerDeadlineMs?: 
  */
 export function followBrokerListing(
   server: McpServer,
-  options: { registered: readonly ToolDefinition[]; config: BridgeConfig; initial: Selection; log: Logger },
+  options: {
+    registered: readonly ToolDefinition[];
+    config: BridgeConfig;
+    initial: Selection;
+    log: Logger;
+    sdk: Pick<Sdk, 'ListToolsRequestSchema'>;
+  },
 ): (hello: HelloResult) => void {
   let listing = options.initial;
   let listed: Tool[] | undefined;
   let all: Map<string, Tool> | undefined;
-  server.server.setRequestHandler(ListToolsRequestSchema, () => {
+  server.server.setRequestHandler(options.sdk.ListToolsRequestSchema, () => {
     all ??= new Map(buildToolList(options.registered).map((t) => [t.name, t]));
     const built = all;
     listed ??= selectTools(options.registered, listing).flatMap((t) => built.get(t.name) ?? []);
@@ -118,65 +105,44 @@ export function describeStartFailure(error: unknown): string {
   );
 }
 
-export async function startFullServer(deps: FullServerDeps): Promise<FullServer> {
-  const { config, env } = deps;
-  let runtime: Runtime | undefined;
-  const level = env.GRAPH_BRIDGE_LOG_LEVEL as LogLevel | undefined;
-  const log = createLogger({
-    write: (line) => deps.writeLog(line),
-    pid: deps.pid,
-    ...(level && ['debug', 'info', 'warn', 'error'].includes(level) ? { level } : {}),
-    secrets: () => runtime?.heldSecrets() ?? [],
-  });
-  const endpoint = resolveBrokerEndpoint({
-    platform: deps.platform,
-    env,
-    homedir: deps.homedir,
-    username: deps.username,
-  });
-  const tools = selectTools(ALL_TOOLS, config);
-  const catalog = toCatalog(tools);
-  const launchCommand = env[BRIDGE_ENV.launch];
-  const downloadDir = env[BRIDGE_ENV.downloadDir];
+export interface FullServerDeps {
+  sdk: Sdk;
+  config: BridgeConfig;
+  /** The tools the entry's flags allow (registered). */
+  tools: readonly ToolDefinition[];
+  /** What is listed now (the front's last listing). */
+  listing: Selection;
+  /** The engine's runtime (created at most once). */
+  runner(): Promise<ToolRunner>;
+  /** Subscribes to every broker hello/session.get answer; returns the unsubscribe function. */
+  onSession(listener: (hello: HelloResult) => void): () => void;
+  log: Logger;
+  input: Readable;
+  output: Writable;
+}
 
+export async function startFullServer(deps: FullServerDeps): Promise<FullServer> {
+  const { sdk, log } = deps;
   const server = createBridgeServer({
-    tools,
+    sdk,
+    tools: deps.tools,
     log,
     readOnly: deps.listing.readOnly,
-    loadRunner: (mcp) => {
-      runtime = createRuntime({
-        env,
-        endpoint,
-        pid: deps.pid,
-        uid: deps.uid,
-        userTag: deps.uid !== undefined ? String(deps.uid) : deps.username,
-        tmpdir: deps.tmpdir,
-        ...(launchCommand !== undefined ? { launchCommand } : {}),
-        ...(downloadDir ? { downloadDir } : {}),
-        platform: deps.platform,
-        homedir: deps.homedir,
-        config,
-        catalog,
-        clientInfo: () => {
-          const info = mcp.server.getClientVersion();
-          return { name: info?.name ?? 'unknown-editor', version: info?.version ?? '' };
-        },
-        log,
-        ...throttleBudget(env.GRAPH_BRIDGE_THROTTLE_BUDGET_MS),
-        ...brokerDeadline(env.GRAPH_BRIDGE_BROKER_TIMEOUT_MS),
-        onSession: (hello) => follow(hello),
-      });
-      return Promise.resolve(runtime);
-    },
+    loadRunner: () => deps.runner(),
   });
-  const follow = followBrokerListing(server, { registered: tools, config, initial: deps.listing, log });
-  await connectHandedOver(server, deps.input, deps.output);
-  log.debug(
-    `ready: ${tools.length} tools registered, listing ${deps.listing.groups.join(',')}${deps.listing.readOnly ? ' (read-only)' : ''}, broker ${endpoint.path}`,
-  );
+  const follow = followBrokerListing(server, {
+    registered: deps.tools,
+    config: deps.config,
+    initial: deps.listing,
+    log,
+    sdk,
+  });
+  const unsubscribe = deps.onSession(follow);
+  await connectHandedOver(server, sdk, deps.input, deps.output);
+  log.debug(`handed over to the MCP SDK's server, listing ${deps.listing.groups.join(',')}`);
   return {
     close: async () => {
-      runtime?.close();
+      unsubscribe();
       await server.close();
     },
   };

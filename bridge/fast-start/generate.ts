@@ -1,13 +1,15 @@
 /**
  * Records the fast start's manifest from the real thing: creates the real McpServer (server.ts) for
  * every tool, read-write and read-only, sends it `initialize` and `tools/list` over an in-memory
- * transport and keeps its answers (JSON round-tripped, as they would cross stdio), plus the SDK's
- * protocol versions. build/build.mjs runs this at build time; main.ts runs it at start when the
- * bridge runs from source.
+ * transport and keeps its answers (JSON round-tripped, as they would cross stdio), probes every
+ * client request method the SDK knows to learn which ones it serves, and keeps the SDK's protocol
+ * versions. build/build.mjs runs this at build time; main.ts runs it at start when the bridge runs
+ * from source.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import {
+  ClientRequestSchema,
   LATEST_PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
   type JSONRPCMessage,
@@ -17,10 +19,12 @@ import { createLogger } from '../log.ts';
 import { createBridgeServer } from '../server.ts';
 import type { ToolDefinition } from '../tools/tool.ts';
 import type { FastStartManifest } from './manifest.ts';
+import { loadSdk, type Sdk } from './sdk.ts';
 
 /** A real bridge server that never runs a tool (recording only needs its handshake answers). */
-export function recordingServer(tools: readonly ToolDefinition[], readOnly: boolean): McpServer {
+export function recordingServer(tools: readonly ToolDefinition[], readOnly: boolean, sdk: Sdk): McpServer {
   return createBridgeServer({
+    sdk,
     tools,
     readOnly,
     log: createLogger({ write: () => undefined, pid: 0 }),
@@ -60,20 +64,33 @@ const PROBE_INITIALIZE = {
   params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'probe', version: '0' } },
 };
 
-async function record(readOnly: boolean): Promise<{ initialize: Record<string, unknown>; tools: unknown[] }> {
-  const [init, list] = (await exchange(recordingServer(ALL_TOOLS, readOnly), [
+async function record(
+  readOnly: boolean,
+  sdk: Sdk,
+): Promise<{ initialize: Record<string, unknown>; tools: unknown[]; methods: string[] }> {
+  // Every client request method of the SDK's schema; the server serves those not answered -32601.
+  const candidates = ClientRequestSchema.options.map((o) => o.shape.method.value as string);
+  const probes = candidates.map((method, i) => ({ jsonrpc: '2.0', id: `probe-${i}`, method, params: {} }));
+  const [init, list, ...probed] = (await exchange(recordingServer(ALL_TOOLS, readOnly, sdk), [
     PROBE_INITIALIZE,
     { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} },
-  ])) as [{ result: Record<string, unknown> }, { result: { tools: unknown[] } }];
+    ...probes,
+  ])) as [
+    { result: Record<string, unknown> },
+    { result: { tools: unknown[] } },
+    ...{ id: string; error?: { code: number } }[],
+  ];
   const { protocolVersion, ...initialize } = init.result;
   if (protocolVersion !== LATEST_PROTOCOL_VERSION)
     throw new Error(`unexpected protocolVersion ${String(protocolVersion)}`);
-  return { initialize, tools: list.result.tools };
+  const methods = candidates.filter((_, i) => probed.find((m) => m.id === `probe-${i}`)?.error?.code !== -32601);
+  return { initialize, tools: list.result.tools, methods };
 }
 
 export async function generateFastStartManifest(): Promise<FastStartManifest> {
-  const readWrite = await record(false);
-  const readOnly = await record(true);
+  const sdk = await loadSdk();
+  const readWrite = await record(false, sdk);
+  const readOnly = await record(true, sdk);
   if (readWrite.tools.length !== ALL_TOOLS.length) throw new Error('tools/list does not list every tool');
   return {
     protocol: { latest: LATEST_PROTOCOL_VERSION, supported: [...SUPPORTED_PROTOCOL_VERSIONS] },
@@ -83,5 +100,6 @@ export async function generateFastStartManifest(): Promise<FastStartManifest> {
       if (listing.name !== t.name) throw new Error(`tools/list order differs from the catalog at ${t.name}`);
       return { name: t.name, group: t.group, write: t.write, listing };
     }),
+    methods: readWrite.methods,
   };
 }

@@ -2,7 +2,8 @@
  * What the fast start answers from: the real McpServer's own answers, recorded once.
  *
  * build/build.mjs runs generate.ts at build time (it creates the real server for every tool, sends it
- * `initialize` and `tools/list` in memory, reads the SDK's supported protocol versions) and inlines
+ * `initialize` and `tools/list` in memory, probes which request methods it serves, reads the SDK's
+ * supported protocol versions) and inlines
  * the result into dist/bridge.js as GRAPH_BRIDGE_FAST_START. Run from source (tsx), main.ts generates
  * it at start instead. This module is types and plain functions only: no zod, no SDK.
  */
@@ -22,6 +23,11 @@ export interface FastStartManifest {
   initialize: { readWrite: Record<string, unknown>; readOnly: Record<string, unknown> };
   /** Every tool in catalog order. */
   tools: FastStartTool[];
+  /**
+   * The MCP request methods the real server has a handler for (every other one is answered "Method
+   * not found"), probed over the SDK's list of client request methods.
+   */
+  methods: string[];
 }
 
 export interface FastStartSelection {

@@ -11,17 +11,23 @@
  *     cancellation), throttling waits included (deadline.ts).
  * Paging cursors stand for nextLinks (short handles or encoded links), validated to stay on the Graph origin (cursor.ts).
  */
+import type { Readable } from 'node:stream';
 import type { AuditRecordParams } from '../../app/shared/bridge-contract.ts';
 import type { ToolGroup } from '../../app/shared/tool-groups.ts';
+import { DownloadTooLargeError, DownloadWriteError } from '../downloads.ts';
+import { formatBytes } from '../tools/shared/file-types.ts';
 import {
   ToolError,
   type Download,
+  type DownloadToFileOptions,
+  type SavedDownload,
   type GraphApi,
   type GraphCall,
   type GraphPage,
   type HttpMethod,
 } from '../tools/tool.ts';
 import { createCursorCodec, type CursorCodec } from './cursor.ts';
+import type { BodySink } from './keep-alive-fetch.ts';
 import { cancelledError, DEFAULT_HTTP_TIMEOUT_MS, startDeadline, timeoutError, type SetTimer } from './deadline.ts';
 import { graphFailureToToolError, throttledError } from './errors.ts';
 
@@ -45,11 +51,13 @@ export interface TransportRequest {
   auth: AuthRequest;
   /** Aborts the exchange (deadline or MCP cancellation); the sender closes the connection. */
   signal?: AbortSignal;
+  /** binary only: where a 2xx body is streamed instead of being read into `bytes`. */
+  sink?: BodySink;
 }
 
 export interface TransportResponse {
   status: number;
-  headers: Headers;
+  headers: Pick<Headers, 'get'>;
   /** Parsed JSON (or text) for non-binary requests and for every error response. */
   body?: unknown;
   bytes?: Uint8Array;
@@ -82,6 +90,31 @@ export interface GraphApiOptions {
   defaultRetryDelayMs?: number;
   /** nextLink <-> the cursor the model sees (default: self-contained `gb1.` cursors). */
   cursors?: CursorCodec;
+  /** Streams a body to a new file in the download folder (downloads.ts streamDownload); for downloadToFile. */
+  saveStream?: SaveStream;
+}
+
+export type SaveStream = (
+  fileName: string,
+  body: Readable,
+  maxBytes: number,
+) => Promise<{ path: string; bytes: number }>;
+
+/** A failure of the file side of a download as a ToolError; anything else (the network's) as is. */
+function saveFailure(error: unknown, maxBytes: number): Error {
+  if (error instanceof DownloadTooLargeError) {
+    return new ToolError(
+      'FILE_TOO_LARGE',
+      `The download is larger than ${formatBytes(maxBytes)}, the most Graph Bridge saves, so it was stopped and nothing was kept. Open it in the browser or Outlook instead.`,
+    );
+  }
+  if (error instanceof DownloadWriteError) {
+    return new ToolError(
+      'DOWNLOAD_FAILED',
+      `Graph Bridge could not save the download (${error.message}); nothing was kept. Check the free disk space; the user can choose another folder with GRAPH_BRIDGE_DOWNLOAD_DIR in this editor's MCP entry for Graph Bridge.`,
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 export function buildUrl(path: string, query?: GraphCall['query']): string {
@@ -172,7 +205,12 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
     });
   };
 
-  const execute = async (call: GraphCall, url: string, binary: boolean): Promise<TransportResponse> => {
+  const execute = async (
+    call: GraphCall,
+    url: string,
+    binary: boolean,
+    sink?: TransportRequest['sink'],
+  ): Promise<TransportResponse> => {
     let auth: AuthRequest = { scopes: call.scopes, tool: options.tool, ...(signal ? { signal } : {}) };
     let reauthorized = false;
     let waited = 0;
@@ -186,6 +224,7 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
         auth,
         ...(call.headers ? { headers: call.headers } : {}),
         ...(call.body !== undefined ? { body: call.body } : {}),
+        ...(sink ? { sink } : {}),
       });
       const requestId = response.headers.get('request-id');
       audit(call, response.status, started, requestId);
@@ -252,6 +291,36 @@ export function createGraphApi(options: GraphApiOptions): GraphApi {
         bytes: response.bytes ?? new Uint8Array(),
         contentType: response.headers.get('content-type') ?? 'application/octet-stream',
       };
+    },
+    async downloadToFile(call: GraphCall, target: DownloadToFileOptions): Promise<SavedDownload> {
+      const save = options.saveStream;
+      if (!save) throw new ToolError('DOWNLOAD_FAILED', 'This Graph Bridge has no download folder set up.');
+      let saving: Promise<{ path: string; bytes: number }> | undefined;
+      const sink = (body: Readable): Promise<void> => {
+        saving = save(target.fileName, body, target.maxBytes);
+        return saving.then(
+          () => undefined,
+          (error: unknown) => {
+            throw saveFailure(error, target.maxBytes);
+          },
+        );
+      };
+      let response: TransportResponse;
+      try {
+        response = await execute(call, buildUrl(call.path, call.query), true, sink);
+      } catch (error) {
+        // A cancelled or timed-out call settles at once; the partial file's removal is awaited here.
+        await saving?.catch(() => undefined);
+        throw error;
+      }
+      if (saving === undefined) {
+        throw new ToolError(
+          'GRAPH_ERROR',
+          `Microsoft Graph answered ${call.method} ${call.pathTemplate} with ${response.status} and no content to save. Try again.`,
+        );
+      }
+      const saved = await saving;
+      return { ...saved, contentType: response.headers.get('content-type') ?? 'application/octet-stream' };
     },
   };
 }

@@ -1,73 +1,127 @@
 /**
- * GraphTransport backed by @microsoft/microsoft-graph-client: a custom AuthenticationProvider asks
- * the broker (via getToken) for a token with the call's scopes; the middleware chain is
- * Authentication -> Telemetry -> send, where send follows redirects by the rule of
- * safe-redirects.ts (Authorization only to the Graph base URL's origin, https only, writes never
- * redirected) over the injected fetch (production: the keep-alive node:https sender of
- * keep-alive-fetch.ts; default: the global fetch). The client's RedirectHandler is left out — it
- * kept Authorization across origins when the sender's Response had no `url` — and so is its
- * RetryHandler, because graph-api.ts applies the (bounded) retry policy. `customHosts` holds the
- * hostname of the configured Graph base URL so the client attaches Authorization to it
- * (configuration, e.g. a sovereign cloud or the test emulator) — see emulator spec §1.11/§15.
- * The request's AbortSignal (deadline, MCP cancellation) goes to the sender as `init.signal`.
+ * GraphTransport: sends one Graph request the way `@microsoft/microsoft-graph-client`'s
+ * `client.api(url).responseType(RAW).headers(h).get()/post(body)…` with an AuthenticationHandler and
+ * a TelemetryHandler sent it — the same URL, body and headers, byte for byte
+ * (test/unit/bridge/graph/graph-client.test.ts checks it against the real GraphRequest) — without the
+ * SDK's middleware chain: the SDK reads the WHATWG globals (`Request`, `Headers`) on every request,
+ * which makes Node load undici (~17 ms of CPU and several MB before the first call), and its request
+ * objects cost time and garbage on every call. The one difference: no `SdkVersion` telemetry header
+ * (it named an SDK that is no longer the sender); `client-request-id` is still sent, for correlation.
  *
- * The Graph client package is loaded with import() at the first request, so `initialize` and
- * `tools/list` never pay for it (a package import, not a local module: esbuild keeps it lazy in the
- * single-file bundle).
+ *   URL         GraphRequest.parsePath + buildFullUrl: a path is joined to `<base origin>/v1.0/`; an
+ *               absolute https URL keeps its host and version; OData options ($select, $expand, …)
+ *               are moved before the other query parameters, $select/$expand/$orderby merged.
+ *   body        serializeContent: a string or Buffer as is, anything else as JSON with
+ *               `Content-Type: application/json` unless the request names a content type.
+ *   token       getToken (the broker, with the call's scopes) → `Authorization: Bearer …` when the host
+ *               is a Graph host or the configured Graph base URL's host (isGraphURL/isCustomHost).
+ *
+ * Redirects are followed by safe-redirects.ts only (Authorization only to the Graph base URL's
+ * origin, https only, writes never redirected), over the injected fetch (production: the keep-alive
+ * node:https sender of keep-alive-fetch.ts; default: the global fetch). graph-api.ts applies the
+ * (bounded) retry policy. The request's AbortSignal (deadline, MCP cancellation) goes to the sender.
+ * A download with a sink (GraphApi.downloadToFile) passes it to the sender, which streams a 2xx body
+ * into it; a sender that does not stream (the global fetch) has its read body handed to the sink.
  */
-import type * as GraphSdkModule from '@microsoft/microsoft-graph-client';
-import type {
-  AuthenticationProvider,
-  AuthenticationProviderOptions,
-  Client,
-  Context,
-  Middleware,
-} from '@microsoft/microsoft-graph-client';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { AuthRequest, GraphTransport, TransportRequest, TransportResponse } from './graph-api.ts';
-import type { FetchLike } from './keep-alive-fetch.ts';
+import type { FetchLike, ResponseLike } from './keep-alive-fetch.ts';
 import { createSafeRedirectFetch } from './safe-redirects.ts';
-
-type GraphSdk = typeof GraphSdkModule;
-
-interface ScopedAuthOptions extends AuthenticationProviderOptions {
-  request: AuthRequest;
-  /** The real failure of getToken or of the sender (the client wraps thrown errors in GraphError). */
-  failure?: unknown;
-}
 
 export interface GraphClientTransportOptions {
   graphBaseUrl: string;
   /** Resolves to an access token or throws ToolError (consent, sign-in, broker absent…). */
   getToken(request: AuthRequest): Promise<string>;
-  /** Sends the HTTP request at the end of the middleware chain (default: the global fetch). */
+  /** Sends the HTTP request (default: the global fetch). */
   fetch?: FetchLike;
 }
 
-/**
- * The chain's last middleware: what HTTPMessageHandler does, with an injectable fetch. A failure is
- * also kept on the request's auth options, so the transport rethrows it unwrapped (a
- * REDIRECT_REFUSED ToolError, an abort).
- */
-function sendWith(send: FetchLike, sdk: GraphSdk): Middleware {
-  return {
-    async execute(context: Context): Promise<void> {
-      try {
-        // RequestInfo is a DOM type; this chain only ever carries URL strings.
-        context.response = await send(context.request as string, context.options);
-      } catch (error) {
-        const handlerOptions = context.middlewareControl?.getMiddlewareOptions(sdk.AuthenticationHandlerOptions);
-        const scoped =
-          handlerOptions instanceof sdk.AuthenticationHandlerOptions
-            ? (handlerOptions.authenticationProviderOptions as ScopedAuthOptions | undefined)
-            : undefined;
-        if (scoped && scoped.failure === undefined) scoped.failure = error;
-        throw error;
-      }
-    },
-  };
+/** GraphRequestUtil.oDataQueryNames. */
+const ODATA_QUERY_NAMES = ['$select', '$expand', '$orderby', '$filter', '$top', '$skip', '$skipToken', '$count'];
+/** Constants.GRAPH_URLS. */
+const GRAPH_HOSTS = new Set([
+  'graph.microsoft.com',
+  'graph.microsoft.us',
+  'dod-graph.microsoft.us',
+  'graph.microsoft.de',
+  'microsoftgraph.chinacloudapi.cn',
+  'canary.graph.microsoft.com',
+]);
+
+/** GraphRequestUtil.urlJoin. */
+function urlJoin(parts: string[]): string {
+  return parts.reduce((pre, cur) => [pre.replace(/\/+$/, ''), cur.replace(/^\/+/, '')].join('/'));
 }
 
-async function readBody(response: Response): Promise<unknown> {
+/** GraphRequest's constructor (parsePath) and buildFullUrl, for a client with this base URL and v1.0. */
+export function graphRequestUrl(baseUrl: string, input: string): string {
+  let host = baseUrl;
+  let version = 'v1.0';
+  let path = input;
+  const odata: Record<string, string> = {};
+  const other: Record<string, string> = {};
+  const options: string[] = [];
+  if (path.indexOf('https://') !== -1) {
+    path = path.replace('https://', '');
+    const endOfHost = path.indexOf('/');
+    if (endOfHost !== -1) {
+      host = `https://${path.substring(0, endOfHost)}`;
+      path = path.substring(endOfHost + 1);
+    }
+    const endOfVersion = path.indexOf('/');
+    if (endOfVersion !== -1) {
+      version = path.substring(0, endOfVersion);
+      path = path.substring(endOfVersion + 1);
+    }
+  }
+  if (path.charAt(0) === '/') path = path.substring(1);
+  const queryStart = path.indexOf('?');
+  if (queryStart !== -1) {
+    for (const param of path.substring(queryStart + 1).split('&')) {
+      const equals = param.indexOf('=');
+      const paren = param.indexOf('(');
+      if (equals === -1 || (paren !== -1 && paren < equals)) {
+        options.push(param);
+        continue;
+      }
+      const key = param.substring(0, equals);
+      const value = param.substring(equals + 1);
+      if (ODATA_QUERY_NAMES.includes(key)) {
+        const current = odata[key];
+        const appendable = current && (key === '$expand' || key === '$select' || key === '$orderby');
+        odata[key] = appendable ? `${current},${value}` : value;
+      } else other[key] = value;
+    }
+    path = path.substring(0, queryStart);
+  }
+  const query = [
+    ...Object.entries(odata).map(([k, v]) => `${k}=${v}`),
+    ...Object.entries(other).map(([k, v]) => `${k}=${v}`),
+    ...options,
+  ];
+  return urlJoin([host, version, path]) + (query.length > 0 ? `?${query.join('&')}` : '');
+}
+
+/** GraphRequestUtil.isValidEndpoint: the host of an https URL (port ignored) is one of `hosts`. */
+function hostIn(url: string, hosts: ReadonlySet<string>): boolean {
+  let rest = url.toLowerCase();
+  if (rest.indexOf('https://') === -1) return false;
+  rest = rest.replace('https://', '');
+  const port = rest.indexOf(':');
+  const endOfHost = rest.indexOf('/');
+  if (endOfHost === -1) return false;
+  return hosts.has(rest.substring(0, port !== -1 && port < endOfHost ? port : endOfHost));
+}
+
+/** GraphRequestUtil.serializeContent, for the bodies tools send (JSON values, strings, Buffers). */
+function serialize(content: unknown): string | Uint8Array {
+  if (typeof content === 'string' || Buffer.isBuffer(content)) return content;
+  if (content instanceof Uint8Array) return Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  return JSON.stringify(content);
+}
+
+async function readBody(response: ResponseLike): Promise<unknown> {
   const text = await response.text();
   if (text === '') return undefined;
   const type = response.headers.get('content-type') ?? '';
@@ -83,59 +137,40 @@ async function readBody(response: Response): Promise<unknown> {
 
 export function createGraphClientTransport(options: GraphClientTransportOptions): GraphTransport {
   const base = new URL(options.graphBaseUrl);
+  const baseUrl = `${base.origin}/`;
+  const customHosts = new Set([base.hostname]);
   const send = createSafeRedirectFetch({
     authorizedOrigin: base.origin,
     send: options.fetch ?? ((input, init) => fetch(input, init)),
     service: 'Microsoft Graph',
   });
-  const provider: AuthenticationProvider = {
-    async getAccessToken(authOptions?: AuthenticationProviderOptions) {
-      const scoped = authOptions as ScopedAuthOptions | undefined;
-      if (!scoped?.request) throw new Error('graph-bridge: request without scopes');
-      try {
-        return await options.getToken(scoped.request);
-      } catch (error) {
-        scoped.failure = error;
-        throw error;
-      }
-    },
-  };
-  let loaded: Promise<{ client: Client; sdk: GraphSdk }> | undefined;
-  const load = async (): Promise<{ client: Client; sdk: GraphSdk }> => {
-    const sdk = await import('@microsoft/microsoft-graph-client');
-    const client = sdk.Client.initWithMiddleware({
-      baseUrl: `${base.origin}/`,
-      customHosts: new Set([base.hostname]),
-      middleware: [new sdk.AuthenticationHandler(provider), new sdk.TelemetryHandler(), sendWith(send, sdk)],
-    });
-    return { client, sdk };
-  };
 
   return {
     async send(request: TransportRequest): Promise<TransportResponse> {
-      loaded ??= load();
-      const { client, sdk } = await loaded;
-      const authOptions: ScopedAuthOptions = { scopes: [...request.auth.scopes], request: request.auth };
-      let builder = client
-        .api(request.url)
-        .responseType(sdk.ResponseType.RAW)
-        .middlewareOptions([new sdk.AuthenticationHandlerOptions(undefined, authOptions)]);
-      if (request.headers) builder = builder.headers(request.headers);
-      if (request.signal) builder = builder.option('signal', request.signal);
-      let response: Response;
-      try {
-        const m = request.method;
-        response = (await (m === 'GET'
-          ? builder.get()
-          : m === 'POST'
-            ? builder.post(request.body ?? {})
-            : m === 'PUT'
-              ? builder.put(request.body ?? {})
-              : m === 'PATCH'
-                ? builder.patch(request.body ?? {})
-                : builder.delete())) as Response;
-      } catch (error) {
-        throw authOptions.failure ?? error;
+      const url = graphRequestUrl(baseUrl, request.url);
+      const { method } = request;
+      const headers: Record<string, string> = { ...request.headers };
+      let body: string | Uint8Array | undefined;
+      if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+        body = serialize(request.body ?? {});
+        if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
+          headers['Content-Type'] = 'application/json';
+      }
+      if (hostIn(url, GRAPH_HOSTS) || hostIn(url, customHosts)) {
+        headers.Authorization = `Bearer ${await options.getToken(request.auth)}`;
+        headers['client-request-id'] ??= randomUUID();
+      }
+      const sink = request.binary ? request.sink : undefined;
+      const response = await send(url, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(sink ? { sink } : {}),
+      });
+      if (sink && response.ok) {
+        if (response.sunk !== true) await sink(Readable.from([Buffer.from(await response.arrayBuffer())]));
+        return { status: response.status, headers: response.headers };
       }
       if (request.binary && response.ok) {
         return {

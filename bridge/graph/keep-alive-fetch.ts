@@ -1,21 +1,61 @@
 /**
- * The HTTP sender at the end of the Graph client's middleware chain (graph-client.ts): a fetch-shaped
- * function over node:https with a keep-alive Agent, so consecutive Graph calls reuse one TLS
- * connection without the per-request cost of the global fetch (undici's WHATWG streams and request
- * objects cost ~0.5 ms per call on a warm connection). It trusts what fetch trusts (Node's CA store
- * plus NODE_EXTRA_CA_CERTS), asks for gzip/deflate/br like fetch and decodes them, and answers a
- * WHATWG Response so the rest of the chain and graph-client.ts are unchanged.
+ * The HTTP sender at the end of the Graph transport (graph-client.ts): a fetch-shaped function over
+ * node:https with a keep-alive Agent, so consecutive Graph calls reuse one TLS connection. It trusts
+ * what fetch trusts (Node's CA store plus NODE_EXTRA_CA_CERTS), asks for gzip/deflate/br like fetch
+ * and decodes them, and answers a small Response-like object (ResponseLike: status, headers.get,
+ * text/json/arrayBuffer of the body it already read). It never touches the WHATWG globals (`Headers`,
+ * `Response`, `fetch`): the first use of any of them makes Node load undici (~17 ms of CPU, several MB),
+ * and its streams and request objects cost ~0.5 ms per call on a warm connection.
  *
  * It never follows a redirect (a 3xx is answered as is; safe-redirects.ts decides) and honours
  * `init.signal`: an abort destroys the request and its socket, so the server sees the connection
  * close. Only a string https URL with a string/bytes body is sent this way; anything else (a stream
  * body) goes to the fallback fetch, with `redirect: 'manual'`.
+ *
+ * Downloads (`init.sink`): a 2xx answer's body is not read into memory but handed, decoded, as a
+ * stream to the sink (bridge/downloads.ts streams it to a file); the response settles when the sink
+ * has, with an empty body and `sunk: true`. A sink that fails destroys the request; an abort
+ * destroys the body the sink reads. Any other answer (3xx, errors) is read as usual.
  */
 import type { Agent, RequestOptions } from 'node:https';
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import { pipeline, type Readable } from 'node:stream';
+import {
+  brotliDecompress,
+  createBrotliDecompress,
+  createGunzip,
+  createInflate,
+  gunzip,
+  inflate,
+  type BrotliDecompress,
+  type Gunzip,
+  type Inflate,
+} from 'node:zlib';
 
-export type FetchLike = (input: string | Request | URL, init?: RequestInit) => Promise<Response>;
+/** What the Graph and API code reads of a response; a WHATWG Response is one too. */
+export interface ResponseLike {
+  readonly status: number;
+  readonly statusText: string;
+  readonly ok: boolean;
+  readonly headers: { get(name: string): string | null };
+  /** A stream still to be read (a WHATWG Response), or null when the body was read already. */
+  readonly body: { cancel(): Promise<void> } | null;
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  /** True when the body went to `init.sink` (a sender that ignores sinks leaves it undefined). */
+  readonly sunk?: boolean;
+}
+
+/** Consumes a 2xx answer's decoded body stream (to a file); the response waits for it to settle. */
+export type BodySink = (body: Readable) => Promise<void>;
+
+/** RequestInit, plus a sink for a download's body. */
+export interface FetchInit extends RequestInit {
+  sink?: BodySink;
+}
+
+export type FetchLike = (input: string | Request | URL, init?: FetchInit) => Promise<ResponseLike>;
 
 export interface KeepAliveFetchDeps {
   /** node:https request. */
@@ -28,13 +68,54 @@ export interface KeepAliveFetchDeps {
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
+/** The request headers as a plain record (a Headers-like object is read through its entries()). */
 function headerRecord(headers: RequestInit['headers']): Record<string, string> | undefined {
   if (headers === undefined) return {};
-  if (headers instanceof Headers) return Object.fromEntries(headers.entries());
   if (Array.isArray(headers)) return undefined;
+  const entries = (headers as { entries?: unknown }).entries;
+  if (typeof entries === 'function')
+    return Object.fromEntries((headers as { entries(): Iterable<[string, string]> }).entries());
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (typeof v === 'string') out[k] = v;
   return out;
+}
+
+/** Response headers by lower-case name; repeated ones joined with ", " (as Headers.get does). */
+function responseHeaders(raw: readonly string[]): { get(name: string): string | null } {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const previous = map.get(name);
+    map.set(name, previous === undefined ? raw[i + 1]! : `${previous}, ${raw[i + 1]!}`);
+  }
+  return { get: (name) => map.get(name.toLowerCase()) ?? null };
+}
+
+/** A response whose body has been read whole (and decoded). text() decodes UTF-8 like fetch (BOM dropped). */
+class ReadResponse implements ResponseLike {
+  readonly body = null;
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    readonly headers: { get(name: string): string | null },
+    private readonly bytes: Buffer,
+    /** The body went to init.sink (bytes is empty). */
+    readonly sunk = false,
+  ) {}
+  get ok(): boolean {
+    return this.status >= 200 && this.status <= 299;
+  }
+  text(): Promise<string> {
+    const text = this.bytes.toString('utf8');
+    return Promise.resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text()) as unknown;
+  }
+  arrayBuffer(): Promise<ArrayBuffer> {
+    const { bytes } = this;
+    return Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  }
 }
 
 function bodyBytes(body: RequestInit['body']): string | Uint8Array | undefined | false {
@@ -60,6 +141,21 @@ function decode(encoding: string | undefined, bytes: Buffer): Promise<Buffer> {
   }
 }
 
+/** A streaming decoder for a Content-Encoding fetch decodes, or null for none/identity. */
+function streamDecoder(encoding: string | undefined): Gunzip | Inflate | BrotliDecompress | null {
+  switch ((encoding ?? '').trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return null;
+  }
+}
+
 function abortReason(signal: AbortSignal | null | undefined): Error {
   const reason: unknown = signal?.reason;
   return reason instanceof Error ? reason : new DOMException('The operation was aborted.', 'AbortError');
@@ -80,12 +176,15 @@ export function createKeepAliveFetch(deps: KeepAliveFetchDeps): FetchLike {
     if (!lower.includes('accept-encoding')) headers['accept-encoding'] = 'gzip, deflate, br';
     if (body !== undefined && !lower.includes('content-length'))
       headers['content-length'] = String(Buffer.byteLength(body));
-    return new Promise<Response>((resolvePromise, rejectPromise) => {
+    const { sink } = init;
+    return new Promise<ResponseLike>((resolvePromise, rejectPromise) => {
+      let answer: IncomingMessage | undefined;
       const onAbort = (): void => {
+        answer?.destroy(abortReason(signal));
         req.destroy(abortReason(signal));
       };
       const done = (): void => signal?.removeEventListener('abort', onAbort);
-      const resolve = (r: Response): void => {
+      const resolve = (r: ResponseLike): void => {
         done();
         resolvePromise(r);
       };
@@ -94,6 +193,30 @@ export function createKeepAliveFetch(deps: KeepAliveFetchDeps): FetchLike {
         rejectPromise(signal?.aborted ? abortReason(signal) : e instanceof Error ? e : new Error(String(e)));
       };
       const req = deps.request(url, { method: init.method ?? 'GET', headers, agent: deps.agent }, (res) => {
+        answer = res;
+        const status = res.statusCode ?? 0;
+        if (sink && status >= 200 && status <= 299) {
+          const encoding = res.headers['content-encoding'];
+          const decoder = streamDecoder(typeof encoding === 'string' ? encoding : undefined);
+          const body: Readable = decoder ? pipeline(res, decoder, () => undefined) : res;
+          sink(body).then(
+            () =>
+              resolve(
+                new ReadResponse(
+                  status,
+                  res.statusMessage ?? '',
+                  responseHeaders(res.rawHeaders),
+                  Buffer.alloc(0),
+                  true,
+                ),
+              ),
+            (error: unknown) => {
+              req.destroy();
+              reject(error);
+            },
+          );
+          return;
+        }
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
@@ -101,19 +224,12 @@ export function createKeepAliveFetch(deps: KeepAliveFetchDeps): FetchLike {
           if (!res.complete) reject(new Error('the connection closed before the answer was complete'));
         });
         res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          const responseHeaders = new Headers();
-          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2)
-            responseHeaders.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+          const headers = responseHeaders(res.rawHeaders);
           const encoding = res.headers['content-encoding'];
-          decode(typeof encoding === 'string' ? encoding : undefined, Buffer.concat(chunks)).then((bytes) => {
-            resolve(
-              new Response(NULL_BODY_STATUSES.has(status) ? null : bytes, {
-                status,
-                statusText: res.statusMessage ?? '',
-                headers: responseHeaders,
-              }),
-            );
+          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          decode(typeof encoding === 'string' ? encoding : undefined, body).then((bytes) => {
+            const kept = NULL_BODY_STATUSES.has(status) ? Buffer.alloc(0) : bytes;
+            resolve(new ReadResponse(status, res.statusMessage ?? '', headers, kept));
           }, reject);
         });
       });

@@ -13,13 +13,13 @@
  * its query: a download URL carries a credential there) and what to do.
  */
 import { ToolError } from '../tools/tool.ts';
-import type { FetchLike } from './keep-alive-fetch.ts';
+import type { FetchInit, ResponseLike } from './keep-alive-fetch.ts';
 
-export interface SafeRedirectOptions {
+export interface SafeRedirectOptions<R extends ResponseLike = ResponseLike> {
   /** The origin Authorization may be sent to, e.g. `https://graph.microsoft.com`. */
   authorizedOrigin: string;
   /** Sends one request; must not follow redirects itself. */
-  send: FetchLike;
+  send: (input: string, init: FetchInit) => Promise<R>;
   /** Who answered, for messages: "Microsoft Graph" or "Your API". */
   service: string;
   maxRedirects?: number;
@@ -29,11 +29,25 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Credentials that never leave the authorized origin. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
+/**
+ * The request headers by lower-case name, repeated names joined with ", " — what `new Headers(init)`
+ * gives, without touching the WHATWG globals (their first use loads undici: keep-alive-fetch.ts).
+ */
 function headerRecord(headers: RequestInit['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  new Headers(headers).forEach((value, name) => {
-    out[name] = value;
-  });
+  const add = (name: string, value: string): void => {
+    const key = name.toLowerCase();
+    const trimmed = value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+    out[key] = out[key] === undefined ? trimmed : `${out[key]}, ${trimmed}`;
+  };
+  if (headers === undefined) return out;
+  const entries = (headers as { entries?: unknown }).entries;
+  const list: Iterable<[string, string]> = Array.isArray(headers)
+    ? (headers as [string, string][])
+    : typeof entries === 'function'
+      ? (headers as { entries(): Iterable<[string, string]> }).entries()
+      : Object.entries(headers as Record<string, string>);
+  for (const [name, value] of list) add(name, String(value));
   return out;
 }
 
@@ -46,7 +60,9 @@ function refused(message: string): ToolError {
   return new ToolError('REDIRECT_REFUSED', message);
 }
 
-export function createSafeRedirectFetch(options: SafeRedirectOptions): FetchLike {
+export function createSafeRedirectFetch<R extends ResponseLike = ResponseLike>(
+  options: SafeRedirectOptions<R>,
+): (input: string | Request | URL, init?: FetchInit) => Promise<R> {
   const authorized = new URL(options.authorizedOrigin).origin;
   const max = options.maxRedirects ?? 5;
   const { service } = options;

@@ -17,7 +17,7 @@ import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { uploadToDrive } from '../uploads/drive-upload.ts';
 import { excelTools } from './excel.ts';
 import { manageFileTool } from './manage-file.ts';
-import { ToolError, type ToolDefinition } from './tool.ts';
+import { ToolError, type GraphCall, type ToolDefinition } from './tool.ts';
 import { READ_ANNOTATIONS, defineTool } from './shared/define.ts';
 import {
   driveInput,
@@ -121,26 +121,36 @@ const readFileTool = defineTool({
           `Open it in the browser instead: ${meta.webUrl ?? '(no link)'}`,
       );
     }
-    const download = await ctx.graph.download({
+    const content: GraphCall = {
       method: 'GET',
       path: `${t.base}/items/${pathSegment(meta.id ?? '')}/content`,
       pathTemplate: `${t.template}/items/{id}/content`,
       scopes: t.scopes,
-    });
-    const bytes = download.bytes;
-    const mime = meta.file?.mimeType ?? download.contentType;
+    };
     const id = await shortId(ctx, 'driveItem', meta.id ?? '');
-    const header = `${plainLine(path, 500)} [${id}] (${formatBytes(bytes.length)}${meta.file?.mimeType ? `, ${meta.file.mimeType}` : ''})`;
-    const textual = looksTextual(name, mime);
-    const text = textual && bytes.length <= ctx.limits.maxInlineFileBytes ? decodeUtf8Text(bytes) : null;
-    if (text !== null) return { text: `${header}\n\n${text}` };
+    const heading = (bytes: number): string =>
+      `${plainLine(path, 500)} [${id}] (${formatBytes(bytes)}${meta.file?.mimeType ? `, ${meta.file.mimeType}` : ''})`;
+    const inlineLimit = ctx.limits.maxInlineFileBytes;
+    if ((meta.size ?? Number.POSITIVE_INFINITY) > inlineLimit) {
+      // Too large to show inline: streamed from the socket to the file, in constant memory.
+      const saved = await ctx.graph.downloadToFile(content, { fileName: name, maxBytes: MAX_DOWNLOAD_BYTES });
+      const why = looksTextual(name, meta.file?.mimeType ?? saved.contentType)
+        ? `too large to show inline (limit ${formatBytes(inlineLimit)})`
+        : 'binary file';
+      return { text: `${heading(saved.bytes)}: ${why}; saved to ${saved.path}` };
+    }
+    const download = await ctx.graph.download(content);
+    const bytes = download.bytes;
+    const textual = looksTextual(name, meta.file?.mimeType ?? download.contentType);
+    const text = textual && bytes.length <= inlineLimit ? decodeUtf8Text(bytes) : null;
+    if (text !== null) return { text: `${heading(bytes.length)}\n\n${text}` };
     const savedPath = await ctx.saveDownload(name, bytes);
     const why = !textual
       ? 'binary file'
-      : bytes.length > ctx.limits.maxInlineFileBytes
-        ? `too large to show inline (limit ${formatBytes(ctx.limits.maxInlineFileBytes)})`
+      : bytes.length > inlineLimit
+        ? `too large to show inline (limit ${formatBytes(inlineLimit)})`
         : 'not UTF-8 text';
-    return { text: `${header}: ${why}; saved to ${savedPath}` };
+    return { text: `${heading(bytes.length)}: ${why}; saved to ${savedPath}` };
   },
 });
 

@@ -51,13 +51,34 @@ export interface Download {
   contentType: string;
 }
 
+/** A download streamed to a file in the download folder (GraphApi.downloadToFile). */
+export interface SavedDownload {
+  /** Absolute path of the new file. */
+  path: string;
+  bytes: number;
+  contentType: string;
+}
+
+export interface DownloadToFileOptions {
+  /** The file's name as Graph gives it (untrusted: made safe and unique in the download folder). */
+  fileName: string;
+  /** Bytes the body may have at most; past it the download stops (FILE_TOO_LARGE) and no file is kept. */
+  maxBytes: number;
+}
+
 export interface GraphApi {
   /** JSON request; 204/202 resolve to undefined. Throws ToolError with a user-facing message. */
   request<T = unknown>(call: GraphCall): Promise<T>;
   /** A collection page; `cursor` (from a previous page) replaces path+query when given. */
   page<T = unknown>(call: GraphCall, cursor?: string): Promise<GraphPage<T>>;
-  /** Binary content (follows the pre-authenticated download redirect). */
+  /** Binary content in memory (follows the pre-authenticated download redirect): for small files only. */
   download(call: GraphCall): Promise<Download>;
+  /**
+   * Binary content streamed from the socket to a new file in the download folder, in constant memory
+   * (same redirects, retries, deadline and cancellation as `download`). On failure, cancellation or
+   * past `maxBytes`, no partial file is left. Use it for anything that may be large (files, attachments).
+   */
+  downloadToFile(call: GraphCall, options: DownloadToFileOptions): Promise<SavedDownload>;
 }
 
 export interface ApiClient {

@@ -248,26 +248,35 @@ export async function scanForSecrets(options: {
 }
 
 /**
- * Waits for `broker` to hold a pending write approval for `tool`, then decides it. `call` is the tool
- * call in flight: if it finishes first (it failed before asking), its text is the failure.
+ * Waits (polling, bounded) for `broker` to hold a pending write approval for `tool` and returns it
+ * undecided. `call` is the tool call in flight: if it finishes first (it failed before asking), its
+ * text is the failure.
  */
+export async function pendingWrite(
+  broker: BrokerCore,
+  tool: string,
+  call: Promise<CallToolResult>,
+): Promise<{ id: string; summary: string; details: Record<string, string> }> {
+  let finished: CallToolResult | undefined;
+  void call.then((r) => (finished = r));
+  for (let i = 0; i < 400; i++) {
+    if (finished) throw new Error(`${tool} finished without asking: ${resultText(finished)}`);
+    const pending = broker.status().pendingApprovals.find((p) => p.tool === tool);
+    if (pending) return pending;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`no pending approval for ${tool}`);
+}
+
+/** Waits for `broker` to hold a pending write approval for `tool` (see pendingWrite), then decides it. */
 export async function decidePendingWrite(
   broker: BrokerCore,
   tool: string,
   decision: 'allow-once' | 'deny',
   call: Promise<CallToolResult>,
 ): Promise<{ summary: string; details: Record<string, string> }> {
-  let finished: CallToolResult | undefined;
-  void call.then((r) => (finished = r));
-  for (let i = 0; i < 400; i++) {
-    if (finished) throw new Error(`${tool} finished without asking: ${resultText(finished)}`);
-    const pending = broker.status().pendingApprovals.find((p) => p.tool === tool);
-    if (pending) {
-      const decided = broker.decideWrite(pending.id, decision);
-      if (!decided.ok) throw new Error(`deciding the ${tool} approval failed: ${decided.error.message}`);
-      return pending;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`no pending approval for ${tool}`);
+  const pending = await pendingWrite(broker, tool, call);
+  const decided = broker.decideWrite(pending.id, decision);
+  if (!decided.ok) throw new Error(`deciding the ${tool} approval failed: ${decided.error.message}`);
+  return pending;
 }

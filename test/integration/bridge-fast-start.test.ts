@@ -1,18 +1,21 @@
 /**
  * The built bridge (dist/bridge.js, as editors spawn it): its fast start answers initialize and
  * tools/list exactly like the real McpServer built from the current source (so the manifest inlined
- * at build time cannot drift), a tools/call after the handshake runs on the handed-over server against
- * the real broker + emulator, and config errors are reported at start. Needs `npm run build`.
+ * at build time cannot drift), it connects to the broker while the editor is idle after tools/list, a
+ * tools/call runs on the engine against the real broker + emulator without loading the MCP SDK, the
+ * engine's V8 code cache is written once and trusted only when intact, a handover to the SDK's server
+ * answers like the engine, and config errors are reported at start. Needs `npm run build`.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { ALL_TOOLS, selectTools } from '../../bridge/catalog.ts';
 import { effectiveSelection, parseBridgeConfig } from '../../bridge/config.ts';
 import { exchange, recordingServer } from '../../bridge/fast-start/generate.ts';
+import { loadSdk, type Sdk } from '../../bridge/fast-start/sdk.ts';
 import { parseSettingsAllowance } from '../../bridge/fast-start/settings-file.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
@@ -20,8 +23,10 @@ import { bridgeCommand, bridgeEnv, REPO_ROOT } from '../helpers/mcp-client.ts';
 
 let emulator: RunningEmulator;
 let broker: TestBroker;
+let sdk: Sdk;
 
 before(async () => {
+  sdk = await loadSdk();
   emulator = await startEmulator();
   // Not the default groups, so the listing visibly follows settings.json ∩ the entry's flags.
   broker = await startTestBroker({ emulator, toolGroups: ['profile', 'mail', 'calendar', 'graph', 'api'] });
@@ -109,43 +114,122 @@ test('dist/bridge.js answers initialize and tools/list like the real server of t
     for (const r of requests) answers.push(await bridge.request(r));
     assert.equal(await bridge.close(), 0);
     const selection = effectiveSelection(parsed.config, settings);
-    const real = await exchange(recordingServer(selectTools(ALL_TOOLS, selection), selection.readOnly), requests);
+    const real = await exchange(recordingServer(selectTools(ALL_TOOLS, selection), selection.readOnly, sdk), requests);
     assert.deepEqual(answers, real, `${args.join(' ')} ${JSON.stringify(env)}: rebuild (npm run build) if this fails`);
     assert.doesNotMatch(bridge.stderr(), /error|fatal/i);
   }
 });
 
-test('after the fast handshake a tools/call runs on the handed-over server against the real broker', async () => {
+/** Waits (up to a generous ceiling) until `check` holds; for conditions another process brings about. */
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 600 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(check(), what);
+}
+
+const profileCall = (id: number) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name: 'get_my_profile', arguments: {} },
+});
+
+test('after the handshake the bridge meets the broker while idle; a tools/call runs on the engine, without the SDK', async () => {
   const bridge = spawnBridge([], { GRAPH_BRIDGE_LOG_LEVEL: 'debug' });
   try {
     await bridge.request(initialize(1, '2025-06-18'));
     bridge.notify({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    assert.doesNotMatch(bridge.stderr(), /engine ready/, 'the handshake does not load the engine');
     const list = (await bridge.request({ jsonrpc: '2.0', id: 2, method: 'tools/list' })) as {
       result: { tools: unknown[] };
     };
     assert.ok(list.result.tools.length > 10);
-    assert.doesNotMatch(bridge.stderr(), /ready:/, 'the full server is not loaded by the handshake');
-    const call = (await bridge.request({
-      jsonrpc: '2.0',
-      id: 3,
-      method: 'tools/call',
-      params: { name: 'get_my_profile', arguments: {} },
-    })) as { result: { isError?: boolean; content?: { text?: string }[] } };
+    // No tool called yet: the warm-up after tools/list said hello to the broker on its own.
+    await eventually(
+      () => broker.broker.status().clients.some((c) => c.name === 'fast-start-test'),
+      'the broker learned the editor before its first call',
+    );
+    const call = (await bridge.request(profileCall(3))) as {
+      result: { isError?: boolean; content?: { text?: string }[] };
+    };
     assert.notEqual(call.result.isError, true, JSON.stringify(call));
     assert.match(call.result.content?.[0]?.text ?? '', /"displayName":"Adele Vance"/);
-    assert.match(bridge.stderr(), /ready: /);
     const again = await bridge.request({ jsonrpc: '2.0', id: 4, method: 'tools/list' });
-    assert.deepEqual(again.result, list.result, 'the real server lists what the fast start listed');
+    assert.deepEqual(again.result, list.result, 'the same listing after the call');
     assert.deepEqual(await bridge.request({ jsonrpc: '2.0', id: 5, method: 'ping' }), {
       jsonrpc: '2.0',
       id: 5,
       result: {},
     });
-    const clients = broker.broker.status().clients.map((c) => c.name);
-    assert.ok(clients.includes('fast-start-test'), `the broker learned the editor name: ${clients.join(',')}`);
+    assert.doesNotMatch(bridge.stderr(), /handed over/, 'the MCP SDK was never loaded');
   } finally {
     assert.equal(await bridge.close(), 0);
   }
+});
+
+test('a handover to the SDK server answers tool calls like the engine (valid and invalid input)', async () => {
+  const bad = {
+    jsonrpc: '2.0',
+    id: 3,
+    method: 'tools/call',
+    params: { name: 'list_messages', arguments: { top: 500 } },
+  };
+  const engine = spawnBridge([]);
+  const handed = spawnBridge([], { GRAPH_BRIDGE_LOG_LEVEL: 'debug' });
+  try {
+    for (const b of [engine, handed]) await b.request(initialize(1, '2025-06-18'));
+    // tools/list with _meta: the front leaves that to the SDK, which serves everything from then on.
+    const listed = (await handed.request({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/list',
+      params: { _meta: { progressToken: 1 } },
+    })) as { result: { tools: unknown[] } };
+    assert.ok(listed.result.tools.length > 10);
+    await eventually(() => /handed over/.test(handed.stderr()), 'the SDK server took over');
+    assert.deepEqual(await handed.request(bad), await engine.request(bad), 'the same input validation error');
+    const call = (await handed.request(profileCall(4))) as { result: { content?: { text?: string }[] } };
+    assert.match(call.result.content?.[0]?.text ?? '', /"displayName":"Adele Vance"/);
+  } finally {
+    assert.equal(await engine.close(), 0);
+    assert.equal(await handed.close(), 0);
+  }
+});
+
+async function oneCall(env: Record<string, string> = {}): Promise<string> {
+  const bridge = spawnBridge([], { GRAPH_BRIDGE_LOG_LEVEL: 'debug', ...env });
+  await bridge.request(initialize(1, '2025-06-18'));
+  const call = (await bridge.request(profileCall(2))) as { result: { isError?: boolean } };
+  assert.notEqual(call.result.isError, true, JSON.stringify(call));
+  assert.equal(await bridge.close(), 0);
+  return bridge.stderr();
+}
+
+test('the engine code cache: written once after a call (0600 in a 0700 dir), then used; a damaged one is ignored and replaced', async () => {
+  const dir = join(broker.home, 'cache');
+  await rm(dir, { recursive: true, force: true });
+  assert.match(await oneCall(), /code cache not used \(no cache yet\)[\s\S]*code cache written/);
+  const [name, ...others] = await readdir(dir);
+  assert.ok(name !== undefined && /^engine-[0-9a-f]{16}\.v8cache$/.test(name) && others.length === 0, name);
+  const file = join(dir, name);
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+  assert.equal((await stat(dir)).mode & 0o777, 0o700);
+  const second = await oneCall();
+  assert.match(second, /code cache accepted/);
+  assert.doesNotMatch(second, /code cache written/, 'an accepted cache is not rewritten');
+
+  // One flipped payload byte: the checksum no longer matches, V8 never sees it.
+  const bytes = await readFile(file);
+  bytes.writeUInt8(bytes.readUInt8(bytes.length - 100) ^ 0xff, bytes.length - 100);
+  await writeFile(file, bytes, { mode: 0o600 });
+  assert.match(
+    await oneCall(),
+    /code cache not used \(made for another build or runtime, or damaged\)[\s\S]*code cache written/,
+  );
+  assert.match(await oneCall(), /code cache accepted/);
+
+  await rm(dir, { recursive: true, force: true });
+  assert.match(await oneCall({ GRAPH_BRIDGE_CODE_CACHE: '0' }), /code cache not used \(turned off\)/);
+  await assert.rejects(stat(dir), 'nothing written when turned off');
 });
 
 test('a bad --tools value is reported on stderr at start and the bridge exits 2', async () => {

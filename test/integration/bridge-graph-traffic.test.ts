@@ -10,11 +10,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
 import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
+import { okStructured, toolHarness } from '../helpers/tool-harness.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 let emulator: RunningEmulator;
@@ -23,14 +23,7 @@ let bridge: BridgeClient;
 let work: string;
 let downloads: string;
 
-function ok<T>(r: CallToolResult): T {
-  assert.notEqual(r.isError, true, resultText(r));
-  return r.structuredContent as T;
-}
-
-function lastSeq(): number {
-  return emulator.control.requests().at(-1)?.seq ?? 0;
-}
+const { lastSeq } = toolHarness(() => ({ emulator, broker: broker.broker, bridge }));
 
 function graphLog(since: number) {
   return emulator.control.requests(since).filter((r) => r.host === 'graph');
@@ -116,7 +109,7 @@ describe('the bearer token stays on the origin it was made for (#11.1)', { concu
       path: '/me/drive/root:/Notes/todo.txt:/content',
       scopes: ['Files.Read'],
     });
-    const saved = ok<{ savedPath: string }>(raw).savedPath;
+    const saved = okStructured<{ savedPath: string }>(raw).savedPath;
     assert.match(await readFile(saved, 'utf8'), /emulator redirect target/, 'the content came from the other origin');
     const list = await bridge.call('list_messages', { folder: 'inbox', top: 3 });
     assert.notEqual(list.isError, true, resultText(list));
@@ -190,7 +183,7 @@ describe('the bearer token stays on the origin it was made for (#11.1)', { concu
 
 describe('no write hides in graph_request (#11.3)', () => {
   test('a padded $batch with an inner DELETE and sendMail is refused even with writes allowed; nothing runs', async () => {
-    const inbox = ok<{ json: { value: { id: string }[] } }>(
+    const inbox = okStructured<{ json: { value: { id: string }[] } }>(
       await bridge.call('graph_request', {
         path: '/me/mailFolders/inbox/messages?$top=1&$select=id',
         scopes: ['Mail.Read'],
@@ -295,7 +288,7 @@ describe('deadlines and cancellation reach the HTTP request (#11.6)', { concurre
 
 describe('generic results and hints (#15)', () => {
   test('graph_request GET …/attachments saves contentBytes to files and returns their paths', async () => {
-    const inbox = ok<{ json: { value: { id: string; hasAttachments: boolean }[] } }>(
+    const inbox = okStructured<{ json: { value: { id: string; hasAttachments: boolean }[] } }>(
       await bridge.call('graph_request', {
         path: '/me/mailFolders/inbox/messages?$top=50&$select=id,hasAttachments',
         scopes: ['Mail.Read'],
@@ -307,9 +300,10 @@ describe('generic results and hints (#15)', () => {
       path: `/me/messages/${withFiles.id}/attachments`,
       scopes: ['Mail.Read'],
     });
-    const out = ok<{ json: { value: { name: string; size: number; contentBytes: string }[] }; savedPaths: string[] }>(
-      r,
-    );
+    const out = okStructured<{
+      json: { value: { name: string; size: number; contentBytes: string }[] };
+      savedPaths: string[];
+    }>(r);
     assert.doesNotMatch(resultText(r), /[A-Za-z0-9+/]{200,}/, 'no base64 in the model context');
     assert.equal(out.savedPaths.length, out.json.value.length);
     for (const [i, attachment] of out.json.value.entries()) {

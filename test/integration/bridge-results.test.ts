@@ -16,7 +16,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { ensureUserTempDir } from '../../bridge/downloads.ts';
 import { createHandleStore } from '../../bridge/handles/handle-store.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
@@ -24,6 +23,7 @@ import { TOOL_GROUPS } from '../../app/shared/tool-groups.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
 import { headerOf, nextCursorOf, parseMessageList, type ListedMessage } from '../helpers/mail-text.ts';
 import { REPO_ROOT, resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
+import { BASE_SCOPES, okStructured, toolHarness } from '../helpers/tool-harness.ts';
 
 interface MessagePage {
   messages: ListedMessage[];
@@ -44,14 +44,7 @@ let work: string;
 let bridgeTmp: string;
 let bridge: BridgeClient;
 
-function ok<T>(r: CallToolResult): T {
-  assert.notEqual(r.isError, true, resultText(r));
-  return r.structuredContent as T;
-}
-
-function lastSeq(): number {
-  return emulator.control.requests().at(-1)?.seq ?? 0;
-}
+const { lastSeq } = toolHarness(() => ({ emulator, broker: broker.broker, bridge }));
 
 function startBridge(): Promise<BridgeClient> {
   return startBridgeClient({
@@ -79,9 +72,7 @@ before(async () => {
   emulator = await startEmulator();
   const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
   assert.ok(adele);
-  emulator.control.setGrant(adele.oid, emulator.clientId, [
-    ...new Set([...Object.values(GROUP_SCOPES).flatMap((g) => [...g.read, ...g.write]), 'Channel.ReadBasic.All']),
-  ]);
+  emulator.control.setGrant(adele.oid, emulator.clientId, [...BASE_SCOPES]);
   broker = await startTestBroker({ emulator, writes: 'allow', toolGroups: [...TOOL_GROUPS] });
   bridge = await startBridge();
 });
@@ -139,7 +130,7 @@ void describe('list_messages top 10: what the model reads', () => {
     assert.doesNotMatch(byHandle, /<\/?(p|div|html|body)\b/i);
 
     // A model that copied a raw Graph id from elsewhere (here: graph_request) is served too.
-    const raw = ok<{ json: { value: { id: string }[] } }>(
+    const raw = okStructured<{ json: { value: { id: string }[] } }>(
       await bridge.call('graph_request', { path: '/me/messages', query: { $top: '1', $select: 'id' } }),
     ).json.value[0]?.id;
     assert.ok(raw && raw.length > 20);

@@ -7,70 +7,32 @@
  * test can deny/approve them like a user in the tray.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { GROUP_SCOPES, TOOL_GROUPS } from '../../app/shared/tool-groups.ts';
-import { startTestBroker, type TestBroker, decidePendingWrite } from '../helpers/broker.ts';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
-import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
+import { TOOL_GROUPS } from '../../app/shared/tool-groups.ts';
+import type { TestBroker } from '../helpers/broker.ts';
+import type { RunningEmulator } from '../helpers/emulator.ts';
+import { resultText, type BridgeClient } from '../helpers/mcp-client.ts';
+import { okStructured, startToolRig, toolHarness, type ToolRig } from '../helpers/tool-harness.ts';
 
+let rig: ToolRig;
 let emulator: RunningEmulator;
 let broker: TestBroker;
 let bridge: BridgeClient;
-let work: string;
-let downloads: string;
 
-function ok<T>(r: CallToolResult): T {
-  assert.notEqual(r.isError, true, resultText(r));
-  return r.structuredContent as T;
-}
-
-function lastSeq(): number {
-  return emulator.control.requests().at(-1)?.seq ?? 0;
-}
-
-function graphCalls(since: number, method: string, path: RegExp) {
-  return emulator.control
-    .requests(since)
-    .filter((r) => r.host === 'graph' && r.method === method && path.test(decodeURIComponent(r.path)));
-}
+const { lastSeq, graphCalls, decide } = toolHarness(() => ({ emulator, broker: broker.broker, bridge }));
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'gb-tools-more-'));
-  downloads = join(work, 'downloads');
-  emulator = await startEmulator();
   // As if a tenant admin had consented: ChannelMessage.Read.All (teams group) is admin-only.
-  const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
-  assert.ok(adele);
-  emulator.control.setGrant(adele.oid, emulator.clientId, [
-    ...new Set([...Object.values(GROUP_SCOPES).flatMap((g) => [...g.read, ...g.write]), 'Channel.ReadBasic.All']),
-  ]);
-  broker = await startTestBroker({
-    emulator,
+  rig = await startToolRig({
     // The broker's settings decide what is served (--tools only narrows): every group.
-    toolGroups: [...TOOL_GROUPS],
-    writes: 'allow',
-    writeTools: { graph_request: 'ask' },
-    settings: { uploadFolders: [work] },
+    broker: { toolGroups: [...TOOL_GROUPS], writes: 'allow', writeTools: { graph_request: 'ask' } },
+    bridge: { clientName: 'tools-more-it', args: ['--tools', 'all'] },
+    workPrefix: 'gb-tools-more-',
   });
-  bridge = await startBridgeClient({
-    home: broker.home,
-    caPath: emulator.caPath,
-    clientName: 'tools-more-it',
-    args: ['--tools', 'all'],
-    env: { GRAPH_BRIDGE_DOWNLOAD_DIR: downloads },
-  });
+  ({ emulator, broker, bridge } = rig);
 });
 
-after(async () => {
-  await bridge?.close();
-  await broker?.stop();
-  await emulator?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+after(() => rig?.close());
 
 void test('every tool of these groups is listed with annotations and an output schema', async () => {
   const { tools } = await bridge.client.listTools();
@@ -88,7 +50,7 @@ void test('every tool of these groups is listed with annotations and an output s
 
 void describe('graph_request and api_request', () => {
   void test('GET runs without approval; path traversal and absolute URLs are refused before Graph', async () => {
-    const me = ok<{ json: { displayName: string } }>(await bridge.call('graph_request', { path: '/me' }));
+    const me = okStructured<{ json: { displayName: string } }>(await bridge.call('graph_request', { path: '/me' }));
     assert.equal(me.json.displayName, 'Adele Vance');
     const since = lastSeq();
     for (const path of ['https://evil.example/v1.0/me', '/me/../users', '/me/%2e%2e/users']) {
@@ -100,26 +62,19 @@ void describe('graph_request and api_request', () => {
 
   void test('a denied POST never reaches Graph; an approved one does', async () => {
     const since = lastSeq();
-    const body = { displayName: 'Denied list from IT' };
-    const denied = bridge.call('graph_request', {
+    const post = (displayName: string) => ({
       method: 'POST',
       path: '/me/todo/lists',
-      body,
+      body: { displayName },
       scopes: ['Tasks.ReadWrite'],
     });
-    const asked = await decidePendingWrite(broker.broker, 'graph_request', 'deny', denied);
-    assert.equal(asked.summary, 'Microsoft Graph POST /me/todo/lists');
-    assert.equal((await denied).isError, true);
+    const denied = await decide('graph_request', post('Denied list from IT'), 'deny');
+    assert.equal(denied.asked.summary, 'Microsoft Graph POST /me/todo/lists');
+    assert.equal(denied.result.isError, true);
     assert.equal(graphCalls(since, 'POST', /\/me\/todo\/lists$/).length, 0);
 
-    const approved = bridge.call('graph_request', {
-      method: 'POST',
-      path: '/me/todo/lists',
-      body: { displayName: 'Approved list from IT' },
-      scopes: ['Tasks.ReadWrite'],
-    });
-    await decidePendingWrite(broker.broker, 'graph_request', 'allow-once', approved);
-    ok(await approved);
+    const approved = await decide('graph_request', post('Approved list from IT'), 'allow-once');
+    okStructured(approved.result);
     const lists = resultText(await bridge.call('list_task_lists'));
     assert.match(lists, /\] Approved list from IT/);
     assert.doesNotMatch(lists, /Denied list from IT/);

@@ -18,13 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { BrokerStatus } from '../../app/shared/bridge-contract.ts';
 import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
 import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
-
-type Pending = BrokerStatus['pendingApprovals'][number];
+import { toolHarness, type Pending } from '../helpers/tool-harness.ts';
 
 let emulator: RunningEmulator;
 let broker: TestBroker;
@@ -35,9 +33,7 @@ let downloads: string;
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-function lastSeq(): number {
-  return emulator.control.requests().at(-1)?.seq ?? 0;
-}
+const { lastSeq, callDeciding } = toolHarness(() => ({ emulator, broker: broker.broker, bridge }));
 
 /** Every Graph-host request since `since` that writes to the drive or an upload URL. */
 function uploadRequests(since: number) {
@@ -51,35 +47,14 @@ function uploadRequests(since: number) {
 }
 
 /**
- * Runs an upload_file call; if it asks for approval (the broker holds a pending approval), runs
- * `beforeDecide` — the approval hook — and then approves. Resolves to the result and what the
- * approval showed (undefined when the call never asked).
+ * Runs an upload_file call; if it asks for approval, runs `beforeDecide` — the approval hook — and
+ * then approves. `asked` is undefined when the call never asked.
  */
-async function upload(
+function upload(
   args: Record<string, unknown>,
-  beforeDecide: (pending: Pending) => Promise<void> = () => Promise.resolve(),
+  beforeDecide?: (pending: Pending) => Promise<void>,
 ): Promise<{ result: CallToolResult; asked: Pending | undefined }> {
-  let asked: Pending | undefined;
-  let deciding: Promise<void> | undefined;
-  const decide = (status: BrokerStatus): void => {
-    const pending = status.pendingApprovals.find((p) => p.tool === 'upload_file');
-    if (!pending || asked) return;
-    asked = pending;
-    deciding = beforeDecide(pending).then(() => {
-      const decided = broker.broker.decideWrite(pending.id, 'allow-once');
-      assert.ok(decided.ok, 'the approval could be decided');
-    });
-  };
-  const unsubscribe = broker.broker.onStatusChanged(decide);
-  try {
-    const call = bridge.call('upload_file', args);
-    decide(broker.broker.status());
-    const result = await call;
-    await deciding;
-    return { result, asked };
-  } finally {
-    unsubscribe();
-  }
+  return callDeciding('upload_file', args, 'allow-once', beforeDecide);
 }
 
 async function refused(args: Record<string, unknown>, since = lastSeq()): Promise<string> {

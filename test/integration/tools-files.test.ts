@@ -8,16 +8,16 @@
  * are not granted at first, so the first library call must come back CONSENT_REQUIRED.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
-import { decidePendingWrite, startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
-import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
+import type { TestBroker } from '../helpers/broker.ts';
+import type { RunningEmulator } from '../helpers/emulator.ts';
+import { resultText, type BridgeClient } from '../helpers/mcp-client.ts';
+import { idOf, okText, startToolRig, toolHarness, type ToolRig } from '../helpers/tool-harness.ts';
 
+let rig: ToolRig;
 let emulator: RunningEmulator;
 let broker: TestBroker;
 let bridge: BridgeClient;
@@ -34,84 +34,23 @@ const BASE_GRANT = [
   ...GROUP_SCOPES.sites.write,
 ];
 
-function text(r: CallToolResult): string {
-  assert.notEqual(r.isError, true, resultText(r));
-  return resultText(r);
-}
-
-function lastSeq(): number {
-  return emulator.control.requests().at(-1)?.seq ?? 0;
-}
-
-/** Graph requests since `since` other than GETs (what a write would have sent). */
-function writesSince(since: number) {
-  return emulator.control
-    .requests(since)
-    .filter((r) => r.host === 'graph' && r.method !== 'GET')
-    .map((r) => `${r.method} ${decodeURIComponent(r.path)}`);
-}
-
-function graphPaths(since: number, method: string, path: RegExp): string[] {
-  return emulator.control
-    .requests(since)
-    .filter((r) => r.host === 'graph' && r.method === method && path.test(decodeURIComponent(r.path)))
-    .map((r) => decodeURIComponent(r.path));
-}
-
-/** Calls a write tool and decides its approval; returns the result and what the approval showed. */
-async function decided(tool: string, args: Record<string, unknown>, decision: 'allow-once' | 'deny') {
-  const call = bridge.call(tool, args);
-  const approval = await decidePendingWrite(broker.broker, tool, decision, call);
-  return { result: await call, approval };
-}
-
-/** A denied write: the result says so and nothing but reads reached Graph. */
-async function denied(tool: string, args: Record<string, unknown>): Promise<{ summary: string }> {
-  const since = lastSeq();
-  const { result, approval } = await decided(tool, args, 'deny');
-  assert.equal(result.isError, true);
-  assert.match(resultText(result), /did not approve/);
-  assert.deepEqual(writesSince(since), [], `${tool} ${JSON.stringify(args)} sent nothing`);
-  return approval;
-}
-
-/** The first `[id]` on the line that mentions `name`. */
-function idOf(listing: string, name: RegExp): string {
-  const line = listing.split('\n').find((l) => name.test(l));
-  const id = line && /\[([^\]]+)\]/.exec(line)?.[1];
-  assert.ok(id, `no ${String(name)} in\n${listing}`);
-  return id;
-}
+const { lastSeq, graphCalls, writesSince, decide, deniedSendsNothing } = toolHarness(() => ({
+  emulator,
+  broker: broker.broker,
+  bridge,
+}));
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'gb-tools-files-'));
-  downloads = join(work, 'downloads');
-  emulator = await startEmulator();
-  const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
-  assert.ok(adele);
-  adeleOid = adele.oid;
-  emulator.control.setGrant(adeleOid, emulator.clientId, [...BASE_GRANT]);
-  broker = await startTestBroker({
-    emulator,
-    toolGroups: ['files', 'sites'],
-    writes: 'ask',
-    settings: { uploadFolders: [work] },
+  rig = await startToolRig({
+    grant: BASE_GRANT,
+    broker: { toolGroups: ['files', 'sites'], writes: 'ask' },
+    bridge: { clientName: 'tools-files-it', entry: 'dist' },
+    workPrefix: 'gb-tools-files-',
   });
-  bridge = await startBridgeClient({
-    home: broker.home,
-    caPath: emulator.caPath,
-    clientName: 'tools-files-it',
-    entry: 'dist',
-    env: { GRAPH_BRIDGE_DOWNLOAD_DIR: downloads },
-  });
+  ({ emulator, broker, bridge, work, downloads, adeleOid } = rig);
 });
 
-after(async () => {
-  await bridge?.close();
-  await broker?.stop();
-  await emulator?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+after(() => rig?.close());
 
 void test('tools/list: the files and sites tools, no output schemas, within the budget', async () => {
   const { tools } = await bridge.client.listTools();
@@ -137,25 +76,25 @@ void test('tools/list: the files and sites tools, no output schemas, within the 
 
 void describe('OneDrive files', () => {
   void test('list_files: root, a path, paging with the cursor, search', async () => {
-    const root = text(await bridge.call('list_files', {}));
+    const root = okText(await bridge.call('list_files', {}));
     assert.match(root, /- \[d[0-9a-z]{8,}\] Documents\/ \(folder, 2 item\(s\)/);
-    const reports = text(await bridge.call('list_files', { path: 'Documents/Reports' }));
+    const reports = okText(await bridge.call('list_files', { path: 'Documents/Reports' }));
     assert.match(reports, /3 item\(s\) in 'Documents\/Reports' of OneDrive:/);
     assert.match(reports, /Documents\/Reports\/Q1 sales\.csv/);
-    const p1 = text(await bridge.call('list_files', { top: 2 }));
+    const p1 = okText(await bridge.call('list_files', { top: 2 }));
     const cursor = /cursor "([^"]+)"/.exec(p1)?.[1];
     assert.ok(cursor, p1);
-    const p2 = text(await bridge.call('list_files', { top: 2, cursor }));
+    const p2 = okText(await bridge.call('list_files', { top: 2, cursor }));
     assert.doesNotMatch(p2, new RegExp(idOf(p1, /Documents\//)));
-    const found = text(await bridge.call('list_files', { query: 'Falcon' }));
+    const found = okText(await bridge.call('list_files', { query: 'Falcon' }));
     assert.match(found, /Documents\/Project Falcon\/Falcon plan\.docx/);
   });
 
   void test('read_file: small text inline; a binary file saved with the bytes Graph has', async () => {
-    const todo = text(await bridge.call('read_file', { path: 'Notes/todo.txt' }));
+    const todo = okText(await bridge.call('read_file', { path: 'Notes/todo.txt' }));
     assert.ok(todo.endsWith('- call Northwind\n- send Q2 summary\n- book offsite venue\n'), todo);
-    const found = text(await bridge.call('list_files', { query: 'Falcon plan' }));
-    const bin = text(await bridge.call('read_file', { itemId: idOf(found, /Falcon plan\.docx/) }));
+    const found = okText(await bridge.call('list_files', { query: 'Falcon plan' }));
+    const bin = okText(await bridge.call('read_file', { itemId: idOf(found, /Falcon plan\.docx/) }));
     const saved = /saved to (.+)$/.exec(bin)?.[1] ?? '';
     assert.ok(saved.startsWith(downloads), bin);
     assert.equal((await readFile(saved)).subarray(0, 2).toString('latin1'), 'PK');
@@ -167,14 +106,40 @@ void describe('OneDrive files', () => {
     const data = Buffer.from([0, 1, 2, 0xff, 0xfe, 0x00, 0x7f, 0x80, ...Buffer.from('graph bridge')]);
     await writeFile(local, data);
     const args = { path: 'Notes/it-blob.bin', localPath: local, conflictBehavior: 'replace' };
-    const no = await denied('upload_file', args);
+    const no = await deniedSendsNothing('upload_file', args);
     assert.match(no.summary, /to OneDrive "Notes\/it-blob\.bin"/);
-    const { result } = await decided('upload_file', args, 'allow-once');
-    assert.match(text(result), /^Uploaded 20 bytes to Notes\/it-blob\.bin in OneDrive \[d[0-9a-z]+\]/);
-    const read = text(await bridge.call('read_file', { path: 'Notes/it-blob.bin' }));
+    const { result } = await decide('upload_file', args, 'allow-once');
+    assert.match(okText(result), /^Uploaded 20 bytes to Notes\/it-blob\.bin in OneDrive \[d[0-9a-z]+\]/);
+    const read = okText(await bridge.call('read_file', { path: 'Notes/it-blob.bin' }));
     assert.deepEqual(await readFile(/saved to (.+)$/.exec(read)?.[1] ?? ''), data);
-    const again = await decided('upload_file', { path: 'Notes/it-blob.bin', content: 'x' }, 'allow-once');
+    const again = await decide('upload_file', { path: 'Notes/it-blob.bin', content: 'x' }, 'allow-once');
     assert.equal(again.result.isError, true, 'conflictBehavior fail refuses to overwrite');
+  });
+
+  void test('read_file above the inline limit streams the file to the download folder byte for byte', async () => {
+    // 1 MiB of text: more than the 256 KiB shown inline, so it goes socket → file (GraphApi.downloadToFile).
+    const content = Array.from(
+      { length: 16_384 },
+      (_, i) => `line ${String(i).padStart(5, '0')} ${'x'.repeat(52)}`,
+    ).join('\n');
+    const { result } = await decide(
+      'upload_file',
+      { path: 'Notes/it-big.csv', content, conflictBehavior: 'replace' },
+      'allow-once',
+    );
+    okText(result);
+    const before = new Set(await readdir(downloads));
+    const read = okText(await bridge.call('read_file', { path: 'Notes/it-big.csv' }));
+    assert.match(read, /too large to show inline \(limit [^)]+\); saved to /);
+    const saved = /saved to (.+)$/.exec(read)?.[1] ?? '';
+    assert.ok(saved.startsWith(downloads), read);
+    assert.equal(await readFile(saved, 'utf8'), content);
+    assert.equal((await stat(saved)).mode & 0o777, 0o600);
+    assert.deepEqual(
+      (await readdir(downloads)).filter((f) => !before.has(f)),
+      [basename(saved)],
+      'exactly one new file',
+    );
   });
 });
 
@@ -192,39 +157,41 @@ void describe('manage_file', () => {
       [{ action: 'share', scope: 'anonymous' }, /lets ANYONE who has the link, without signing in view it/],
     ];
     for (const [args, summary] of cases) {
-      const approval = await denied('manage_file', { ...item, ...args });
-      assert.match(approval.summary, summary);
+      await deniedSendsNothing('manage_file', { ...item, ...args }, summary);
     }
   });
 
   void test('rename, move, copy, share and delete when approved', async () => {
     const since = lastSeq();
-    const renamed = await decided(
+    const renamed = await decide(
       'manage_file',
       { action: 'rename', path: 'Notes/todo.txt', name: 'todo-2026.txt' },
       'allow-once',
     );
-    assert.match(text(renamed.result), /→ Notes\/todo-2026\.txt$/);
-    const moved = await decided(
+    assert.match(okText(renamed.result), /→ Notes\/todo-2026\.txt$/);
+    const moved = await decide(
       'manage_file',
       { action: 'move', path: 'Notes/todo-2026.txt', to: 'Documents' },
       'allow-once',
     );
-    assert.match(text(moved.result), /→ Documents\/todo-2026\.txt$/);
-    const copied = await decided(
+    assert.match(okText(moved.result), /→ Documents\/todo-2026\.txt$/);
+    const copied = await decide(
       'manage_file',
       { action: 'copy', path: 'Documents/todo-2026.txt', to: 'Notes', name: 'todo-copy.txt' },
       'allow-once',
     );
     assert.match(
-      text(copied.result),
+      okText(copied.result),
       /^Copied file "Documents\/todo-2026\.txt" → Notes\/todo-copy\.txt \[d[0-9a-z]+\]$/,
     );
-    assert.match(text(await bridge.call('read_file', { path: 'Notes/todo-copy.txt' })), /call Northwind/);
-    const shared = await decided('manage_file', { action: 'share', path: 'Notes/todo-copy.txt' }, 'allow-once');
-    assert.match(text(shared.result), /\(view, your organization\): https:\/\/contoso-my\.sharepoint\.com\/:u:\/g\/E/);
-    const gone = await decided('manage_file', { action: 'delete', path: 'Notes/todo-copy.txt' }, 'allow-once');
-    assert.match(text(gone.result), /recycle bin/);
+    assert.match(okText(await bridge.call('read_file', { path: 'Notes/todo-copy.txt' })), /call Northwind/);
+    const shared = await decide('manage_file', { action: 'share', path: 'Notes/todo-copy.txt' }, 'allow-once');
+    assert.match(
+      okText(shared.result),
+      /\(view, your organization\): https:\/\/contoso-my\.sharepoint\.com\/:u:\/g\/E/,
+    );
+    const gone = await decide('manage_file', { action: 'delete', path: 'Notes/todo-copy.txt' }, 'allow-once');
+    assert.match(okText(gone.result), /recycle bin/);
     assert.equal((await bridge.call('read_file', { path: 'Notes/todo-copy.txt' })).isError, true);
     assert.deepEqual(
       writesSince(since).map((w) => w.replace(/items\/[^/]+/, 'items/{id}')),
@@ -239,7 +206,7 @@ void describe('manage_file', () => {
   });
 
   void test('a rename onto an existing name is reported, and a copy still running is reported honestly', async () => {
-    const clash = await decided(
+    const clash = await decide(
       'manage_file',
       { action: 'rename', path: 'Documents/Reports/Q1 sales.csv', name: 'Q2 sales.csv' },
       'allow-once',
@@ -254,8 +221,8 @@ void describe('manage_file', () => {
       status: 202,
       headers: { Location: 'https://127.0.0.1/_mon/x' },
     });
-    const pending = await decided('manage_file', { action: 'copy', path: 'README.md', to: 'Notes' }, 'allow-once');
-    assert.match(text(pending.result), /accepted and runs in the background; it is not there yet/);
+    const pending = await decide('manage_file', { action: 'copy', path: 'README.md', to: 'Notes' }, 'allow-once');
+    assert.match(okText(pending.result), /accepted and runs in the background; it is not there yet/);
   });
 });
 
@@ -263,38 +230,38 @@ void describe('Excel workbooks', () => {
   const book = { path: 'Documents/Project Falcon/Falcon budget.xlsx' };
 
   void test('read_workbook: overview, a range, a table, and a big used range capped and saved as CSV', async () => {
-    const overview = text(await bridge.call('read_workbook', book));
+    const overview = okText(await bridge.call('read_workbook', book));
     assert.match(
       overview,
       /- Budget — used A1:D4 \(4 rows × 4 columns\)\n- Sales — used A1:E501 \(501 rows × 5 columns\)/,
     );
     assert.match(overview, /Tables: Budget/);
-    const range = text(await bridge.call('read_workbook', { ...book, sheet: 'Budget', range: 'A1:B2' }));
+    const range = okText(await bridge.call('read_workbook', { ...book, sheet: 'Budget', range: 'A1:B2' }));
     assert.match(
       range,
       /Budget!A1:B2 \(2 rows × 2 columns\):\nrow \| A \| B\n1 \| Item \| Q1\n2 \| Hardware \| 12000$/,
     );
-    const table = text(await bridge.call('read_workbook', { ...book, table: 'Budget' }));
+    const table = okText(await bridge.call('read_workbook', { ...book, table: 'Budget' }));
     assert.match(table, /4 \| Contractors \| 20000 \| 25000 \| 10000$/);
-    const sales = text(await bridge.call('read_workbook', { ...book, sheet: 'Sales' }));
+    const sales = okText(await bridge.call('read_workbook', { ...book, sheet: 'Sales' }));
     const csv = /All rows saved as CSV: (.+)\]$/.exec(sales)?.[1];
     assert.ok(csv, sales);
     assert.match(sales, /\[Showing \d+ of 501 rows\./);
     assert.equal((await readFile(csv, 'utf8')).trimEnd().split('\r\n').length, 501);
-    assert.equal(graphPaths(0, 'POST', /createSession/).length, 0, 'reads need no session');
+    assert.equal(graphCalls(0, 'POST', /createSession/).length, 0, 'reads need no session');
   });
 
   void test('write_workbook: denied sends nothing; approved writes in a session that is closed afterwards', async () => {
     const write = { ...book, sheet: 'Budget', range: 'B3', values: [[5500, 5600]] };
-    const no = await denied('write_workbook', write);
+    const no = await deniedSendsNothing('write_workbook', write);
     assert.match(
       no.summary,
       /^Write 1 row\(s\) × 2 column\(s\) to Budget!B3:C3 of workbook "Documents\/Project Falcon\/Falcon budget\.xlsx" in OneDrive/,
     );
     const since = lastSeq();
-    const { result, approval } = await decided('write_workbook', write, 'allow-once');
-    assert.match(text(result), /^Wrote 1×2 cell\(s\) to Budget!B3:C3/);
-    assert.equal(approval.details.Overwrites, '2 non-empty cell(s)');
+    const { result, asked } = await decide('write_workbook', write, 'allow-once');
+    assert.match(okText(result), /^Wrote 1×2 cell\(s\) to Budget!B3:C3/);
+    assert.equal(asked.details.Overwrites, '2 non-empty cell(s)');
     const writes = writesSince(since).map((w) => w.replace(/items\/[^/]+/, 'items/{id}'));
     assert.deepEqual(writes, [
       'POST /v1.0/me/drive/items/{id}/workbook/createSession',
@@ -304,18 +271,18 @@ void describe('Excel workbooks', () => {
     const patch = emulator.control.requests(since).find((r) => r.method === 'PATCH');
     assert.match(patch?.headers['workbook-session-id'] ?? '', /^cluster=EMU&session=/);
     assert.match(
-      text(await bridge.call('read_workbook', { ...book, sheet: 'Budget', range: 'B3:C3' })),
+      okText(await bridge.call('read_workbook', { ...book, sheet: 'Budget', range: 'B3:C3' })),
       /3 \| 5500 \| 5600$/,
     );
 
     const rows = { ...book, table: 'Budget', values: [['Travel', 1000, 900, 800]] };
-    const noRows = await denied('write_workbook', rows);
+    const noRows = await deniedSendsNothing('write_workbook', rows);
     assert.equal(noRows.summary.startsWith('Add 1 row(s) to table "Budget"'), true);
-    const added = await decided('write_workbook', rows, 'allow-once');
-    assert.equal(added.approval.details.Table, 'Budget (columns: Item, Q1, Q2, Q3)');
-    assert.match(text(added.result), /^Added 1 row\(s\) to table Budget/);
+    const added = await decide('write_workbook', rows, 'allow-once');
+    assert.equal(added.asked.details.Table, 'Budget (columns: Item, Q1, Q2, Q3)');
+    assert.match(okText(added.result), /^Added 1 row\(s\) to table Budget/);
     assert.match(
-      text(await bridge.call('read_workbook', { ...book, table: 'Budget' })),
+      okText(await bridge.call('read_workbook', { ...book, table: 'Budget' })),
       /5 \| Travel \| 1000 \| 900 \| 800$/,
     );
   });
@@ -323,17 +290,17 @@ void describe('Excel workbooks', () => {
 
 void describe('SharePoint', () => {
   void test('search_sites lists sites and their libraries; list_site_lists lists and items', async () => {
-    const sites = text(await bridge.call('search_sites', { query: 'marketing' }));
+    const sites = okText(await bridge.call('search_sites', { query: 'marketing' }));
     assert.match(
       sites,
       /- \[s[0-9a-z]{8,}\] Contoso Marketing — https:\/\/contoso\.sharepoint\.com\/sites\/Marketing\n {2}libraries: \[v[0-9a-z]{8,}\] Documents; \[v[0-9a-z]{8,}\] Brand Assets/,
     );
     const site = idOf(sites, /Contoso Marketing/);
-    const lists = text(await bridge.call('list_site_lists', { site }));
+    const lists = okText(await bridge.call('list_site_lists', { site }));
     assert.match(lists, /\] Campaign tasks \(list, modified /);
     const list = idOf(lists, /Campaign tasks/);
     assert.match(list, /^w[0-9a-z]{8,}$/);
-    const items = text(await bridge.call('list_site_lists', { site, list }));
+    const items = okText(await bridge.call('list_site_lists', { site, list }));
     assert.match(
       items,
       /^Fields: Title \(text\), Status \(choice: Not started\|In progress\|Done\), Owner \(text\), DueDate \(dateTime\), Budget \(number\)/,
@@ -345,21 +312,21 @@ void describe('SharePoint', () => {
   });
 
   void test('create_list_item: denied sends nothing; approved adds the item', async () => {
-    const site = idOf(text(await bridge.call('search_sites', { query: 'marketing' })), /Contoso Marketing/);
+    const site = idOf(okText(await bridge.call('search_sites', { query: 'marketing' })), /Contoso Marketing/);
     const args = { site, list: 'Campaign tasks', fields: { Title: 'Radio spot', Status: 'Not started', Budget: 1200 } };
-    const no = await denied('create_list_item', args);
+    const no = await deniedSendsNothing('create_list_item', args);
     assert.equal(
       no.summary,
       'Add an item to list "Campaign tasks" of site "Contoso Marketing": Title: Radio spot; Status: Not started; Budget: 1200',
     );
-    const { result } = await decided('create_list_item', args, 'allow-once');
-    assert.match(text(result), /^Added item \[4\] to list "Campaign tasks"/);
-    const bad = await decided('create_list_item', { ...args, fields: { Nope: 'x' } }, 'allow-once');
+    const { result } = await decide('create_list_item', args, 'allow-once');
+    assert.match(okText(result), /^Added item \[4\] to list "Campaign tasks"/);
+    const bad = await decide('create_list_item', { ...args, fields: { Nope: 'x' } }, 'allow-once');
     assert.match(resultText(bad.result), /Field 'Nope' is not recognized/);
   });
 
   void test('a library through drive: CONSENT_REQUIRED for Files.Read.All until granted, then list, read, upload, Excel', async () => {
-    const sites = text(await bridge.call('search_sites', { query: 'marketing' }));
+    const sites = okText(await bridge.call('search_sites', { query: 'marketing' }));
     const library = /libraries: \[(v[0-9a-z]+)\] Documents/.exec(sites)?.[1];
     assert.ok(library, sites);
     const before = await bridge.call('list_files', { drive: library });
@@ -368,29 +335,29 @@ void describe('SharePoint', () => {
     assert.match(resultText(before), /Grant/);
     emulator.control.setGrant(adeleOid, emulator.clientId, [...BASE_GRANT, 'Files.Read.All', 'Files.ReadWrite.All']);
 
-    const root = text(await bridge.call('list_files', { drive: library, path: 'Campaigns' }));
+    const root = okText(await bridge.call('list_files', { drive: library, path: 'Campaigns' }));
     assert.match(root, /Campaigns\/Spring launch plan\.md/);
     assert.match(
-      text(await bridge.call('read_file', { drive: library, path: 'Campaigns/Spring launch plan.md' })),
+      okText(await bridge.call('read_file', { drive: library, path: 'Campaigns/Spring launch plan.md' })),
       /Kick-off/,
     );
     const since = lastSeq();
-    const up = await decided(
+    const up = await decide(
       'upload_file',
       { drive: library, path: 'Campaigns/brief.md', content: '# Brief' },
       'allow-once',
     );
     assert.match(
-      up.approval.summary,
+      up.asked.summary,
       /to SharePoint library "Documents" \(https:\/\/contoso\.sharepoint\.com\/sites\/Marketing\/Shared%20Documents\) "Campaigns\/brief\.md"/,
     );
-    assert.match(text(up.result), /Uploaded 7 bytes to Campaigns\/brief\.md in SharePoint library "Documents"/);
-    assert.equal(graphPaths(since, 'PUT', /^\/v1\.0\/drives\/b!.*\/root:\/Campaigns\/brief\.md:\/content$/).length, 1);
-    const budget = text(
+    assert.match(okText(up.result), /Uploaded 7 bytes to Campaigns\/brief\.md in SharePoint library "Documents"/);
+    assert.equal(graphCalls(since, 'PUT', /^\/v1\.0\/drives\/b!.*\/root:\/Campaigns\/brief\.md:\/content$/).length, 1);
+    const budget = okText(
       await bridge.call('read_workbook', { drive: library, path: 'Campaigns/Campaign budget.xlsx', table: 'Spend' }),
     );
     assert.match(budget, /4 \| In-store \| 45000 \| 30000 \| Patti Fernandez$/);
-    const siteDrive = text(await bridge.call('list_files', { drive: idOf(sites, /Contoso Marketing/) }));
+    const siteDrive = okText(await bridge.call('list_files', { drive: idOf(sites, /Contoso Marketing/) }));
     assert.match(siteDrive, /Campaigns\//, 'a site id means its default library');
   });
 });

@@ -6,18 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
-import type { BrokerStatus } from '../../app/shared/bridge-contract.ts';
-import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
-import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
-
-type Pending = BrokerStatus['pendingApprovals'][number];
+import type { TestBroker } from '../helpers/broker.ts';
+import type { RunningEmulator } from '../helpers/emulator.ts';
+import { resultText, type BridgeClient } from '../helpers/mcp-client.ts';
+import { startToolRig, toolHarness, type Decision, type Pending, type ToolRig } from '../helpers/tool-harness.ts';
 
 const MAIL_TOOLS = [
   'list_messages',
@@ -33,6 +30,7 @@ const MAIL_TOOLS = [
   'create_mail_folder',
 ];
 
+let rig: ToolRig;
 let emulator: RunningEmulator;
 let broker: TestBroker;
 let bridge: BridgeClient;
@@ -42,65 +40,27 @@ let support: string;
 let megan: string;
 let adeleOid: string;
 
-function lastSeq(): number {
-  return emulator.control.requests().at(-1)?.seq ?? 0;
-}
+const { lastSeq, graphCalls, writesSince, callDeciding, deniedSendsNothing } = toolHarness(() => ({
+  emulator,
+  broker: broker.broker,
+  bridge,
+}));
 
-/** Graph-host requests since `since` that change something (any non-GET, and upload-URL traffic). */
-function writesSince(since: number) {
-  return emulator.control
-    .requests(since)
-    .filter((r) => r.host === 'graph' && (r.method !== 'GET' || r.path.startsWith('/_up/')))
-    .map((r) => `${r.method} ${decodeURIComponent(r.path)}`);
-}
-
-/**
- * Calls a mail tool; when it asks for approval, runs `beforeDecide` and then decides as a person
- * would. Resolves to the result and what the approval showed (undefined when it never asked).
- */
+/** Calls a mail tool, deciding its approval when it asks (see callDeciding); with the result's text. */
 async function run(
   tool: string,
   args: Record<string, unknown>,
-  decision: 'allow-once' | 'deny' = 'allow-once',
-  beforeDecide: (pending: Pending) => Promise<void> = () => Promise.resolve(),
+  decision: Decision = 'allow-once',
+  beforeDecide?: (pending: Pending) => Promise<void>,
 ): Promise<{ result: CallToolResult; text: string; asked: Pending | undefined }> {
-  let asked: Pending | undefined;
-  let deciding: Promise<void> | undefined;
-  const decide = (status: BrokerStatus): void => {
-    const pending = status.pendingApprovals.find((p) => p.tool === tool);
-    if (!pending || asked) return;
-    asked = pending;
-    deciding = beforeDecide(pending).then(() => {
-      assert.ok(broker.broker.decideWrite(pending.id, decision).ok, 'the approval could be decided');
-    });
-  };
-  const unsubscribe = broker.broker.onStatusChanged(decide);
-  try {
-    const call = bridge.call(tool, args);
-    decide(broker.broker.status());
-    const result = await call;
-    await deciding;
-    return { result, text: resultText(result), asked };
-  } finally {
-    unsubscribe();
-  }
+  const { result, asked } = await callDeciding(tool, args, decision, beforeDecide);
+  return { result, text: resultText(result), asked };
 }
 
 async function ok(tool: string, args: Record<string, unknown>): Promise<{ text: string; asked: Pending | undefined }> {
   const r = await run(tool, args);
   assert.notEqual(r.result.isError, true, `${tool}: ${r.text}`);
   return r;
-}
-
-/** A write the user denies: the call fails with APPROVAL_DENIED and nothing reached Graph. */
-async function denied(tool: string, args: Record<string, unknown>): Promise<Pending> {
-  const since = lastSeq();
-  const r = await run(tool, args, 'deny');
-  assert.equal(r.result.isError, true, r.text);
-  assert.match(r.text, /did not approve/);
-  assert.ok(r.asked, `${tool} asked before writing`);
-  assert.deepEqual(writesSince(since), [], `${tool} (denied) sent no write`);
-  return r.asked;
 }
 
 /** The short ids of a list text's entries, in order. */
@@ -113,39 +73,21 @@ async function inbox(top = 10, extra: Record<string, unknown> = {}): Promise<str
 }
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'gb-tools-mail-'));
-  downloads = join(work, 'downloads');
-  emulator = await startEmulator();
-  const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
+  // Consented at sign-in: the mail group's scopes without the on-demand ones (asked only when needed).
+  rig = await startToolRig({
+    grant: [...GROUP_SCOPES.mail.read, ...GROUP_SCOPES.mail.write],
+    broker: { toolGroups: ['mail'], writes: 'ask' },
+    bridge: { clientName: 'tools-mail-it', entry: 'dist', args: ['--tools', 'mail'] },
+    workPrefix: 'gb-tools-mail-',
+  });
+  ({ emulator, broker, bridge, work, downloads, adeleOid } = rig);
   const meganUser = emulator.users.find((u) => u.upn.startsWith('megan'));
-  assert.ok(adele && meganUser);
-  adeleOid = adele.oid;
+  assert.ok(meganUser);
   megan = meganUser.upn;
   support = `support@${emulator.tenantDomain}`;
-  // Consented at sign-in: the mail group's scopes without the on-demand ones (asked only when needed).
-  emulator.control.setGrant(adele.oid, emulator.clientId, [...GROUP_SCOPES.mail.read, ...GROUP_SCOPES.mail.write]);
-  broker = await startTestBroker({
-    emulator,
-    toolGroups: ['mail'],
-    writes: 'ask',
-    settings: { uploadFolders: [work] },
-  });
-  bridge = await startBridgeClient({
-    home: broker.home,
-    caPath: emulator.caPath,
-    clientName: 'tools-mail-it',
-    entry: 'dist',
-    args: ['--tools', 'mail'],
-    env: { GRAPH_BRIDGE_DOWNLOAD_DIR: downloads },
-  });
 });
 
-after(async () => {
-  await bridge?.close();
-  await broker?.stop();
-  await emulator?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+after(() => rig?.close());
 
 void test('tools/list: the mail group in 11 tools within its 11 KB budget, text results, annotations', async (t) => {
   const { tools } = await bridge.client.listTools();
@@ -185,10 +127,7 @@ void describe('shared mailbox', () => {
     const since = lastSeq();
     const list = await ok('list_messages', { mailbox: support, top: 2 });
     assert.equal(ids(list.text).length, 2);
-    const paths = emulator.control
-      .requests(since)
-      .filter((r) => r.host === 'graph')
-      .map((r) => decodeURIComponent(r.path));
+    const paths = graphCalls(since).map((r) => decodeURIComponent(r.path));
     assert.ok(
       paths.every((p) => p.startsWith(`/v1.0/users/${support}/`)),
       paths.join(', '),
@@ -208,7 +147,7 @@ void describe('shared mailbox', () => {
     assert.match(got.text, /^To: Contoso Support <support@/m);
     const mine = await run('get_message', { id: first });
     assert.equal(mine.result.isError, true, 'the id is not in my own mailbox');
-    await denied('reply_to_message', { id: first, comment: 'On it', mailbox: support });
+    await deniedSendsNothing('reply_to_message', { id: first, comment: 'On it', mailbox: support });
     const since = lastSeq();
     const reply = await ok('reply_to_message', { id: first, comment: 'On it', mailbox: support });
     assert.match(reply.asked?.summary ?? '', /in the shared mailbox support@/);
@@ -225,7 +164,7 @@ void describe('shared mailbox', () => {
 async function rawIdOf(shortId: string, mailbox?: string): Promise<string> {
   const since = lastSeq();
   await ok('get_message', { id: shortId, ...(mailbox ? { mailbox } : {}) });
-  const get = emulator.control.requests(since).find((r) => r.host === 'graph' && r.method === 'GET');
+  const [get] = graphCalls(since, 'GET');
   assert.ok(get);
   return get.path.split('/messages/')[1]?.split('/')[0] ?? '';
 }
@@ -267,7 +206,7 @@ void describe('attachments', () => {
     await writeFile(small, 'meeting notes\n');
     await writeFile(big, bigBytes);
     const args = { to: [megan], subject: 'Scans', body: 'Attached.', attachments: [small, big] };
-    const asked = await denied('create_draft', args);
+    const asked = await deniedSendsNothing('create_draft', args);
     assert.match(
       asked.details['Attachment 2'] ?? '',
       new RegExp(`SHA-256 ${createHash('sha256').update(bigBytes).digest('hex')}: local file ${big}$`),
@@ -276,7 +215,7 @@ void describe('attachments', () => {
     const draft = await ok('create_draft', args);
     const [draftId] = [...draft.text.matchAll(/\[(m[^\]]+)\]/g)].map((m) => m[1] ?? '');
     assert.ok(draftId, draft.text);
-    const log = emulator.control.requests(since).filter((r) => r.host === 'graph');
+    const log = graphCalls(since);
     const puts = log.filter((r) => r.path.startsWith('/_up/'));
     assert.ok(puts.length >= 2, 'the 5 MB file went in several fragments');
     for (const put of puts) {
@@ -294,10 +233,10 @@ void describe('attachments', () => {
     assert.ok(back, saved.text);
     assert.ok(bigBytes.equals(await readFile(back)), 'the attachment reads back identical');
 
-    await denied('update_draft', { id: draftId, subject: 'Scans (v2)' });
+    await deniedSendsNothing('update_draft', { id: draftId, subject: 'Scans (v2)' });
     const upd = await ok('update_draft', { id: draftId, subject: 'Scans (v2)', cc: [support] });
     assert.match(upd.asked?.summary ?? '', /^Update the draft "Scans" .*subject, ccRecipients changed/);
-    await denied('send_mail', { draftId });
+    await deniedSendsNothing('send_mail', { draftId });
     const sent = await ok('send_mail', { draftId });
     assert.match(sent.asked?.summary ?? '', /^Send the draft "Scans \(v2\)" to /);
     assert.match(sent.asked?.details.Attachments ?? '', /notes\.txt, scan\.bin/);
@@ -335,8 +274,8 @@ void describe('attachments', () => {
 void describe('new messages', () => {
   void test('create_draft and send_mail without files: a denial sends nothing; once approved one request each', async () => {
     const draft = { to: [megan], subject: 'Agenda', body: 'Draft agenda.' };
-    await denied('create_draft', draft);
-    await denied('send_mail', draft);
+    await deniedSendsNothing('create_draft', draft);
+    await deniedSendsNothing('send_mail', draft);
     const since = lastSeq();
     await ok('create_draft', draft);
     await ok('send_mail', { ...draft, subject: 'Agenda (final)' });
@@ -347,7 +286,7 @@ void describe('new messages', () => {
     const file = join(work, 'minutes.txt');
     await writeFile(file, 'minutes\n');
     const args = { to: [megan], subject: 'Minutes', body: 'Attached.', attachments: [file] };
-    await denied('send_mail', args);
+    await deniedSendsNothing('send_mail', args);
     const since = lastSeq();
     const r = await ok('send_mail', args);
     assert.match(r.text, /with 1 attachment\(s\)/);
@@ -369,7 +308,7 @@ void describe('replies and forwards', () => {
       ['forward', third, { to: [megan] }],
     ] as const) {
       const args = { id, comment: `${mode} text`, mode, ...extra };
-      await denied('reply_to_message', args);
+      await deniedSendsNothing('reply_to_message', args);
       const since = lastSeq();
       const r = await ok('reply_to_message', args);
       assert.match(r.asked?.summary ?? '', mode === 'forward' ? /^Forward to megan@.*"FW: / : /"RE: /);
@@ -395,7 +334,7 @@ void describe('triage', () => {
     ];
     for (const [action, extra, summary] of actions) {
       const args = { ids: pair, action, ...extra };
-      const asked = await denied('update_messages', args);
+      const asked = await deniedSendsNothing('update_messages', args);
       assert.match(asked.summary, summary);
       assert.equal((asked.details['Messages 1–2'] ?? '').split('\n').length, 2, 'both messages, sender and subject');
       const r = await ok('update_messages', args);
@@ -409,14 +348,14 @@ void describe('triage', () => {
   void test('move gives new ids (the old one is gone); delete goes to Deleted Items', async () => {
     const [a, b] = await inbox(2);
     assert.ok(a && b);
-    await denied('update_messages', { ids: [a], action: 'move', folder: 'archive' });
+    await deniedSendsNothing('update_messages', { ids: [a], action: 'move', folder: 'archive' });
     const moved = await ok('update_messages', { ids: [a], action: 'move', folder: 'archive' });
     assert.match(moved.asked?.summary ?? '', /^Move 1 message\(s\) to "Archive"/);
     const newId = /new id \[([^\]]+)\]/.exec(moved.text)?.[1];
     assert.ok(newId && newId !== a, moved.text);
     assert.equal((await run('get_message', { id: a })).result.isError, true, 'the old id is gone');
     await ok('get_message', { id: newId });
-    await denied('update_messages', { ids: [b], action: 'delete' });
+    await deniedSendsNothing('update_messages', { ids: [b], action: 'delete' });
     const del = await ok('update_messages', { ids: [b], action: 'delete' });
     assert.match(del.asked?.summary ?? '', /^Delete 1 message\(s\) \(to Deleted Items\)/);
     const trash = await ok('list_messages', { folder: 'deleteditems', top: 50 });
@@ -424,7 +363,7 @@ void describe('triage', () => {
   });
 
   void test('create_mail_folder (top level and inside it), list_mail_folders parent, inbox rules', async () => {
-    await denied('create_mail_folder', { name: 'Projects' });
+    await deniedSendsNothing('create_mail_folder', { name: 'Projects' });
     const top = await ok('create_mail_folder', { name: 'Projects' });
     const folderId = /\[([^\]]+)\]/.exec(top.text)?.[1];
     assert.ok(folderId);

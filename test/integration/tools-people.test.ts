@@ -7,11 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
-import { decidePendingWrite, startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
-import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
+import { decidePendingWrite, type TestBroker } from '../helpers/broker.ts';
+import type { RunningEmulator } from '../helpers/emulator.ts';
+import { resultText, type BridgeClient } from '../helpers/mcp-client.ts';
+import { BASE_SCOPES, okText, startToolRig, toolHarness, type ToolRig } from '../helpers/tool-harness.ts';
 
 const BUDGETS: Record<string, { tools: string[]; bytes: number }> = {
   profile: {
@@ -21,40 +20,18 @@ const BUDGETS: Record<string, { tools: string[]; bytes: number }> = {
   contacts: { tools: ['list_contacts', 'save_contact'], bytes: 2 * 1024 },
   search: { tools: ['microsoft_search'], bytes: 1.5 * 1024 },
 };
-// Every group's sign-in scopes, less any scope some group only asks for on demand (e.g. Sites.Read.All is
-// the sites group's sign-in scope but the search group's on-demand one, which this test consents to).
-const ON_DEMAND = new Set(
-  Object.values(GROUP_SCOPES).flatMap((g) => [...(g.onDemand?.read ?? []), ...(g.onDemand?.write ?? [])]),
-);
-const BASE_SCOPES = [...new Set(Object.values(GROUP_SCOPES).flatMap((g) => [...g.read, ...g.write]))].filter(
-  (s) => !ON_DEMAND.has(s),
-);
-
+let rig: ToolRig;
 let emulator: RunningEmulator;
 let broker: TestBroker;
 let bridge: BridgeClient;
 let adeleOid: string;
 const granted = new Set(BASE_SCOPES);
 
-function ok(r: CallToolResult): string {
-  assert.notEqual(r.isError, true, resultText(r));
-  return resultText(r);
-}
-
-function lastSeq(): number {
-  return emulator.control.requests().at(-1)?.seq ?? 0;
-}
-
-function graphCalls(since: number, method?: string, path?: RegExp) {
-  return emulator.control
-    .requests(since)
-    .filter(
-      (r) =>
-        r.host === 'graph' &&
-        (method === undefined || r.method === method) &&
-        (path === undefined || path.test(decodeURIComponent(r.path))),
-    );
-}
+const { lastSeq, graphCalls, graphWrites, decide } = toolHarness(() => ({
+  emulator,
+  broker: broker.broker,
+  bridge,
+}));
 
 function grant(scope: string): void {
   granted.add(scope);
@@ -73,40 +50,19 @@ async function afterConsent(scope: string, path: RegExp, tool: string, args: Rec
     `nothing needing ${scope} reached Graph before it was granted`,
   );
   grant(scope);
-  return ok(await bridge.call(tool, args));
-}
-
-async function decide(tool: string, args: Record<string, unknown>, decision: 'allow-once' | 'deny') {
-  const call = bridge.call(tool, args);
-  const asked = await decidePendingWrite(broker.broker, tool, decision, call);
-  return { result: await call, ...asked };
+  return okText(await bridge.call(tool, args));
 }
 
 before(async () => {
-  emulator = await startEmulator();
-  const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
-  assert.ok(adele);
-  adeleOid = adele.oid;
-  emulator.control.setGrant(adele.oid, emulator.clientId, [...granted]);
-  broker = await startTestBroker({
-    emulator,
-    user: adele.upn,
-    toolGroups: ['profile', 'contacts', 'search'],
-    writes: 'ask',
+  rig = await startToolRig({
+    grant: [...granted],
+    broker: { toolGroups: ['profile', 'contacts', 'search'], writes: 'ask' },
+    bridge: { entry: 'dist', clientName: 'people-it' },
   });
-  bridge = await startBridgeClient({
-    home: broker.home,
-    caPath: emulator.caPath,
-    entry: 'dist',
-    clientName: 'people-it',
-  });
+  ({ emulator, broker, bridge, adeleOid } = rig);
 });
 
-after(async () => {
-  await bridge?.close();
-  await broker?.stop();
-  await emulator?.close();
-});
+after(() => rig?.close());
 
 test('profile, contacts and search tools are text tools within their group budgets', async (t) => {
   const { tools } = await bridge.client.listTools();
@@ -125,17 +81,17 @@ test('profile, contacts and search tools are text tools within their group budge
 
 void describe('profile', () => {
   test('get_user with manager and direct reports, by email and for "me"', async () => {
-    const me = ok(await bridge.call('get_user', { user: 'me', include: ['manager', 'directReports'] }));
+    const me = okText(await bridge.call('get_user', { user: 'me', include: ['manager', 'directReports'] }));
     assert.match(me, /^\{"id":"u[0-9a-z]+".*"displayName":"Adele Vance"/);
     assert.match(me, /^Manager:\n- \[u[0-9a-z]+\] Patti Fernandez </m);
     assert.match(me, /^Direct reports \(3\):$/m);
     const [, christie] = /^- \[(u[0-9a-z]+)\] Christie Cline </m.exec(me) ?? [];
     assert.ok(christie, me);
-    const theirs = ok(await bridge.call('get_user', { user: christie, include: ['manager'] }));
+    const theirs = okText(await bridge.call('get_user', { user: christie, include: ['manager'] }));
     assert.match(theirs, /^Manager:\n- \[u[0-9a-z]+\] Adele Vance </m, 'the short id from the list works');
     const [, pattiId] = /^Manager:\n- \[(u[0-9a-z]+)\] Patti Fernandez </m.exec(me) ?? [];
     assert.ok(pattiId);
-    const patti = ok(await bridge.call('get_user', { user: pattiId, include: ['manager'] }));
+    const patti = okText(await bridge.call('get_user', { user: pattiId, include: ['manager'] }));
     assert.match(patti, /\nManager: none$/);
   });
 
@@ -156,19 +112,19 @@ void describe('profile', () => {
 
 void describe('contacts', () => {
   test('list_contacts: the default folder, a name prefix, a whole address, a folder by name', async () => {
-    const all = ok(await bridge.call('list_contacts', {}));
+    const all = okText(await bridge.call('list_contacts', {}));
     assert.match(all, /^8 contact\(s\): \(other folders: Suppliers\)$/m);
     const [, name, address] = /^- \[q[0-9a-z]+\] ([^<]+) <([^>]+)>/m.exec(all) ?? [];
     assert.ok(name && address, all);
     const since = lastSeq();
-    const byName = ok(await bridge.call('list_contacts', { query: name.slice(0, 3) }));
+    const byName = okText(await bridge.call('list_contacts', { query: name.slice(0, 3) }));
     assert.ok(byName.includes(`${name.trim()} <${address}>`), byName);
-    const byAddress = ok(await bridge.call('list_contacts', { query: address.toUpperCase() }));
+    const byAddress = okText(await bridge.call('list_contacts', { query: address.toUpperCase() }));
     assert.match(byAddress, /^1 contact\(s\):/);
     const filters = graphCalls(since, 'GET', /\/me\/contacts$/).map((r) => r.query.$filter ?? '');
     assert.ok(filters.some((f) => f.startsWith('startswith(displayName,')));
     assert.ok(filters.some((f) => f.startsWith("emailAddresses/any(a:a/address eq '")));
-    const suppliers = ok(await bridge.call('list_contacts', { folder: 'Suppliers' }));
+    const suppliers = okText(await bridge.call('list_contacts', { folder: 'Suppliers' }));
     assert.match(suppliers, /Lena Hoffmann <lena\.hoffmann@fabrikam\.example> \| Account Manager, Fabrikam/);
   });
 
@@ -199,22 +155,22 @@ void describe('contacts', () => {
       },
       'allow-once',
     );
-    assert.equal(created.summary, 'Create contact "Raj Mehta" in folder "Suppliers"');
-    const [, id] = /^- \[(q[0-9a-z]+)\] Raj Mehta <raj@tailspin\.example>/m.exec(ok(created.result)) ?? [];
+    assert.equal(created.asked.summary, 'Create contact "Raj Mehta" in folder "Suppliers"');
+    const [, id] = /^- \[(q[0-9a-z]+)\] Raj Mehta <raj@tailspin\.example>/m.exec(okText(created.result)) ?? [];
     assert.ok(id, resultText(created.result));
     const denied = await decide('save_contact', { contactId: id, jobTitle: 'CEO' }, 'deny');
     assert.equal(denied.result.isError, true);
     const updated = await decide('save_contact', { contactId: id, mobilePhone: '+49 170 5550100' }, 'allow-once');
-    assert.equal(updated.summary, 'Update contact "Raj Mehta": mobile');
-    assert.match(ok(updated.result), /mobile \+49 170 5550100/);
-    const writes = graphCalls(since).filter((r) => r.method !== 'GET');
+    assert.equal(updated.asked.summary, 'Update contact "Raj Mehta": mobile');
+    assert.match(okText(updated.result), /mobile \+49 170 5550100/);
+    const writes = graphWrites(since);
     assert.deepEqual(
       writes.map((r) => r.method),
       ['POST', 'PATCH'],
       'only the two approved writes reached Graph',
     );
     assert.match(
-      ok(await bridge.call('list_contacts', { folder: 'Suppliers' })),
+      okText(await bridge.call('list_contacts', { folder: 'Suppliers' })),
       /Raj Mehta .*mobile \+49 170 5550100/,
     );
   });
@@ -223,16 +179,16 @@ void describe('contacts', () => {
 void describe('microsoft_search', () => {
   test('mail and events (each alone), hits with short ids the get tools take', async () => {
     const since = lastSeq();
-    const mail = ok(await bridge.call('microsoft_search', { query: 'budget', entityTypes: ['message'], size: 3 }));
+    const mail = okText(await bridge.call('microsoft_search', { query: 'budget', entityTypes: ['message'], size: 3 }));
     assert.match(mail, /^3 result\(s\) for message:$/m);
     assert.match(mail, /^- \[m[0-9a-z]+\] .* — from .*: .*budget/im);
     assert.match(mail, /More results: call again with from: 3\./);
     assert.doesNotMatch(mail, /<c0>|<ddd\/>/);
-    const next = ok(
+    const next = okText(
       await bridge.call('microsoft_search', { query: 'budget', entityTypes: ['message'], size: 3, from: 3 }),
     );
     assert.notEqual(next.split('\n')[1], mail.split('\n')[1], 'the next page');
-    const events = ok(await bridge.call('microsoft_search', { query: 'standup', entityTypes: ['event'] }));
+    const events = okText(await bridge.call('microsoft_search', { query: 'standup', entityTypes: ['event'] }));
     assert.match(events, /^- \[e[0-9a-z]+\] Project Falcon standup — /m);
     const posts = graphCalls(since, 'POST', /\/search\/query$/);
     assert.equal(posts.length, 3);

@@ -7,94 +7,40 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
-import { decidePendingWrite, startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
-import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
+import { pendingWrite, type TestBroker } from '../helpers/broker.ts';
+import type { RunningEmulator } from '../helpers/emulator.ts';
+import { resultText, type BridgeClient } from '../helpers/mcp-client.ts';
+import { idOf, okText, startToolRig, toolHarness, type ToolRig } from '../helpers/tool-harness.ts';
 
+let rig: ToolRig;
 let emulator: RunningEmulator;
 let broker: TestBroker;
 let bridge: BridgeClient;
 
 const WRITES = ['create_task', 'update_task', 'create_note_page', 'save_planner_task'] as const;
 
-function text(r: CallToolResult): string {
-  assert.notEqual(r.isError, true, resultText(r));
-  return resultText(r);
-}
-
-function idOf(listText: string, line: RegExp): string {
-  const found = listText.split('\n').find((l) => line.test(l));
-  const id = found ? /^- \[([^\]]+)\]/.exec(found)?.[1] : undefined;
-  assert.ok(id, `no line matching ${String(line)} in:\n${listText}`);
-  return id;
-}
-
-function lastSeq(): number {
-  return emulator.control.requests().at(-1)?.seq ?? 0;
-}
-
-function graphWrites(since: number) {
-  return emulator.control.requests(since).filter((r) => r.host === 'graph' && r.method !== 'GET');
-}
-
-async function decide(tool: string, args: Record<string, unknown>, decision: 'allow-once' | 'deny') {
-  const call = bridge.call(tool, args);
-  const asked = await decidePendingWrite(broker.broker, tool, decision, call);
-  return { asked, result: await call };
-}
-
-async function deniedSendsNothing(tool: string, args: Record<string, unknown>, summary: RegExp): Promise<void> {
-  const since = lastSeq();
-  const { asked, result } = await decide(tool, args, 'deny');
-  assert.match(asked.summary, summary);
-  assert.equal(result.isError, true);
-  assert.match(resultText(result), /did not approve this action.*nothing was sent or changed/s);
-  assert.deepEqual(graphWrites(since), [], `${tool}: the denied write never reached Graph`);
-}
-
-/** Waits (polling the broker, bounded) until `tool` has an approval pending; returns its id. */
-async function pendingApproval(tool: string, call: Promise<CallToolResult>): Promise<string> {
-  let finished: CallToolResult | undefined;
-  void call.then((r) => (finished = r));
-  for (let i = 0; i < 400 && !finished; i++) {
-    const pending = broker.broker.status().pendingApprovals.find((p) => p.tool === tool);
-    if (pending) return pending.id;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`${tool} never asked: ${finished ? resultText(finished) : 'timed out'}`);
-}
+const { lastSeq, graphWrites, decide, deniedSendsNothing } = toolHarness(() => ({
+  emulator,
+  broker: broker.broker,
+  bridge,
+}));
 
 before(async () => {
-  emulator = await startEmulator();
-  const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
-  assert.ok(adele);
   const groups = ['tasks', 'notes', 'planner', 'graph'] as const;
-  emulator.control.setGrant(
-    adele.oid,
-    emulator.clientId,
-    groups.flatMap((g) => [...GROUP_SCOPES[g].read, ...GROUP_SCOPES[g].write]),
-  );
-  broker = await startTestBroker({
-    emulator,
-    toolGroups: [...groups],
-    writes: 'ask',
-    writeTools: { ...Object.fromEntries(WRITES.map((t) => [t, 'ask' as const])), graph_request: 'allow' },
+  rig = await startToolRig({
+    grant: groups.flatMap((g) => [...GROUP_SCOPES[g].read, ...GROUP_SCOPES[g].write]),
+    broker: {
+      toolGroups: [...groups],
+      writes: 'ask',
+      writeTools: { ...Object.fromEntries(WRITES.map((t) => [t, 'ask' as const])), graph_request: 'allow' },
+    },
+    bridge: { entry: 'dist', clientName: 'organize-it' },
   });
-  bridge = await startBridgeClient({
-    home: broker.home,
-    caPath: emulator.caPath,
-    entry: 'dist',
-    clientName: 'organize-it',
-  });
+  ({ emulator, broker, bridge } = rig);
 });
 
-after(async () => {
-  await bridge?.close();
-  await broker?.stop();
-  await emulator?.close();
-});
+after(() => rig?.close());
 
 void test('the groups list their tools, text-only, within their budgets', async () => {
   const { tools } = await bridge.client.listTools();
@@ -126,14 +72,14 @@ void test('the groups list their tools, text-only, within their budgets', async 
 
 void describe('To Do', () => {
   void test('create_task, then update_task update / complete / reopen / delete — each denied once first', async () => {
-    const listId = idOf(text(await bridge.call('list_task_lists')), /\] Groceries/);
+    const listId = idOf(okText(await bridge.call('list_task_lists')), /\] Groceries/);
     await deniedSendsNothing(
       'create_task',
       { listId, title: 'Denied task' },
       /^Create To Do task "Denied task" in "Groceries"/,
     );
     const created = await decide('create_task', { listId, title: 'Bread', dueDate: '2026-07-01' }, 'allow-once');
-    const taskId = idOf(text(created.result), /\] Bread/);
+    const taskId = idOf(okText(created.result), /\] Bread/);
     assert.match(taskId, /^t[0-9a-z]{8,}$/);
 
     const steps: [Record<string, unknown>, RegExp, RegExp][] = [
@@ -151,8 +97,8 @@ void describe('To Do', () => {
     ];
     for (const [args, summary, after] of steps) {
       await deniedSendsNothing('update_task', { listId, taskId, ...args }, summary);
-      text((await decide('update_task', { listId, taskId, ...args }, 'allow-once')).result);
-      const all = text(await bridge.call('list_tasks', { listId, includeCompleted: true }));
+      okText((await decide('update_task', { listId, taskId, ...args }, 'allow-once')).result);
+      const all = okText(await bridge.call('list_tasks', { listId, includeCompleted: true }));
       assert.match(all, after);
     }
     await deniedSendsNothing(
@@ -161,25 +107,25 @@ void describe('To Do', () => {
       /^Delete To Do task "Sourdough bread" from "Groceries"$/,
     );
     const since = lastSeq();
-    text((await decide('update_task', { listId, taskId, action: 'delete' }, 'allow-once')).result);
+    okText((await decide('update_task', { listId, taskId, action: 'delete' }, 'allow-once')).result);
     assert.deepEqual(
       graphWrites(since).map((r) => [r.method, r.status]),
       [['DELETE', 204]],
     );
-    assert.doesNotMatch(text(await bridge.call('list_tasks', { listId, includeCompleted: true })), /Sourdough/);
+    assert.doesNotMatch(okText(await bridge.call('list_tasks', { listId, includeCompleted: true })), /Sourdough/);
   });
 });
 
 void describe('OneNote', () => {
   void test('list_notes → sections → pages → read_note_page as text', async () => {
-    const sections = text(await bridge.call('list_notes'));
+    const sections = okText(await bridge.call('list_notes'));
     const meetings = idOf(sections, /Adele's Notebook › Meetings$/);
     assert.match(meetings, /^n[0-9a-z]{8,}$/);
     assert.match(sections, /Adele's Notebook › Projects › Falcon/);
-    const pages = text(await bridge.call('list_notes', { sectionId: meetings }));
+    const pages = okText(await bridge.call('list_notes', { sectionId: meetings }));
     const weekly = idOf(pages, /\] Weekly sync \(edited /);
     assert.match(weekly, /^r[0-9a-z]{8,}$/);
-    const page = text(await bridge.call('read_note_page', { pageId: weekly }));
+    const page = okText(await bridge.call('read_note_page', { pageId: weekly }));
     assert.equal(
       page,
       '# Weekly sync\n\nAttendees: the project team.\n\nDecisions: ship the beta on Friday.\n\nAction: update the QBR deck.',
@@ -187,7 +133,7 @@ void describe('OneNote', () => {
   });
 
   void test('create_note_page: denied → nothing; approved → HTML-escaped page that reads back as the same text', async () => {
-    const sectionId = idOf(text(await bridge.call('list_notes')), /› Quick Notes$/);
+    const sectionId = idOf(okText(await bridge.call('list_notes')), /› Quick Notes$/);
     const args = {
       sectionId,
       title: 'Retro <b>& plan</b>',
@@ -199,22 +145,22 @@ void describe('OneNote', () => {
       /^Create OneNote page "Retro <b>& plan<\/b>" in "Adele's Notebook › Quick Notes"$/,
     );
     const since = lastSeq();
-    const created = text((await decide('create_note_page', args, 'allow-once')).result);
+    const created = okText((await decide('create_note_page', args, 'allow-once')).result);
     const [post] = graphWrites(since);
     assert.equal(post?.headers['content-type'], 'text/html');
     assert.equal(post?.status, 201);
     const pageId = /page id: (\S+)/.exec(created)?.[1] ?? '';
-    const back = text(await bridge.call('read_note_page', { pageId }));
+    const back = okText(await bridge.call('read_note_page', { pageId }));
     assert.equal(back, '# Retro <b>& plan</b>\n\nWent well: <script>x</script>\nnext line\n\nSecond "para"');
   });
 });
 
 void describe('Planner', () => {
   async function markPlan(): Promise<{ planId: string; plan: string }> {
-    const plans = text(await bridge.call('list_planner'));
+    const plans = okText(await bridge.call('list_planner'));
     const planId = idOf(plans, /Mark 8 Project Team plan/);
     assert.match(planId, /^j[0-9a-z]{8,}$/);
-    return { planId, plan: text(await bridge.call('list_planner', { planId })) };
+    return { planId, plan: okText(await bridge.call('list_planner', { planId })) };
   }
 
   void test('list_planner → plan buckets and tasks; save_planner_task creates and updates (each denied once first)', async () => {
@@ -226,7 +172,7 @@ void describe('Planner', () => {
       { planId, title: 'Denied' },
       /^Create Planner task "Denied" in plan "Mark 8 Project Team plan"$/,
     );
-    const created = text(
+    const created = okText(
       (
         await decide(
           'save_planner_task',
@@ -245,14 +191,14 @@ void describe('Planner', () => {
       /^Update Planner task "Print posters": progress 100%$/,
     );
     const since = lastSeq();
-    text(
+    okText(
       (await decide('save_planner_task', { taskId, percentComplete: 100, bucketId: doneBucket }, 'allow-once')).result,
     );
     const [patch] = graphWrites(since);
     assert.equal(patch?.method, 'PATCH');
     assert.match(patch?.headers['if-match'] ?? '', /^W\/"/, 'PATCH carries If-Match');
     assert.match(
-      text(await bridge.call('list_planner', { planId })),
+      okText(await bridge.call('list_planner', { planId })),
       /Print posters \("Done", done, due 2026-08-01, urgent\)/,
     );
   });
@@ -261,9 +207,9 @@ void describe('Planner', () => {
     const { planId, plan } = await markPlan();
     const taskId = idOf(plan, /\] Battery life benchmark/);
     const call = bridge.call('save_planner_task', { taskId, title: 'Battery benchmark v2' });
-    const approval = await pendingApproval('save_planner_task', call);
+    const approval = (await pendingWrite(broker.broker, 'save_planner_task', call)).id;
     // Meanwhile the task changes in Planner (here through graph_request, as another client would).
-    const current = text(
+    const current = okText(
       await bridge.call('graph_request', { path: `/planner/tasks/${taskId}`, scopes: ['Tasks.Read'] }),
     );
     const etag = /"@odata\.etag":\s*"((?:[^"\\]|\\.)*)"/.exec(current)?.[1]?.replace(/\\"/g, '"');
@@ -275,7 +221,7 @@ void describe('Planner', () => {
       body: { title: 'Battery life benchmark (edited elsewhere)' },
       scopes: ['Tasks.ReadWrite'],
     });
-    text(edited);
+    okText(edited);
     const since = lastSeq();
     assert.equal(broker.broker.decideWrite(approval, 'allow-once').ok, true);
     const result = await call;
@@ -285,6 +231,6 @@ void describe('Planner', () => {
       graphWrites(since).map((r) => [r.method, r.status]),
       [['PATCH', 412]],
     );
-    assert.match(text(await bridge.call('list_planner', { planId })), /Battery life benchmark \(edited elsewhere\)/);
+    assert.match(okText(await bridge.call('list_planner', { planId })), /Battery life benchmark \(edited elsewhere\)/);
   });
 });

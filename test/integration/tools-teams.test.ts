@@ -7,81 +7,40 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
-import { decidePendingWrite, startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
-import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
+import type { TestBroker } from '../helpers/broker.ts';
+import type { RunningEmulator } from '../helpers/emulator.ts';
+import type { BridgeClient } from '../helpers/mcp-client.ts';
+import { idOf, okText, startToolRig, toolHarness, type ToolRig } from '../helpers/tool-harness.ts';
 
+let rig: ToolRig;
 let emulator: RunningEmulator;
 let broker: TestBroker;
 let bridge: BridgeClient;
 
 const WRITES = ['send_chat_message', 'post_channel_message'] as const;
 
-function text(r: CallToolResult): string {
-  assert.notEqual(r.isError, true, resultText(r));
-  return resultText(r);
-}
-
-/** The short id of the list line whose text matches `line` (`- [id] …`). */
-function idOf(listText: string, line: RegExp): string {
-  const found = listText.split('\n').find((l) => line.test(l));
-  const id = found ? /^- \[([^\]]+)\]/.exec(found)?.[1] : undefined;
-  assert.ok(id, `no line matching ${String(line)} in:\n${listText}`);
-  return id;
-}
-
-function lastSeq(): number {
-  return emulator.control.requests().at(-1)?.seq ?? 0;
-}
-
-function graphWrites(since: number) {
-  return emulator.control.requests(since).filter((r) => r.host === 'graph' && r.method !== 'GET');
-}
-
-/** Runs a write tool call, lets the "user" decide it, and returns the approval and the result. */
-async function decide(tool: string, args: Record<string, unknown>, decision: 'allow-once' | 'deny') {
-  const call = bridge.call(tool, args);
-  const asked = await decidePendingWrite(broker.broker, tool, decision, call);
-  return { asked, result: await call };
-}
-
-/** A denied write: the approval showed `summary`, the model was told, and nothing but GETs reached Graph. */
-async function deniedSendsNothing(tool: string, args: Record<string, unknown>, summary: RegExp): Promise<void> {
-  const since = lastSeq();
-  const { asked, result } = await decide(tool, args, 'deny');
-  assert.match(asked.summary, summary);
-  assert.equal(result.isError, true);
-  assert.match(resultText(result), /did not approve this action.*nothing was sent or changed/s);
-  assert.deepEqual(graphWrites(since), [], `${tool}: the denied write never reached Graph`);
-}
+const { lastSeq, graphWrites, decide, deniedSendsNothing } = toolHarness(() => ({
+  emulator,
+  broker: broker.broker,
+  bridge,
+}));
 
 before(async () => {
-  emulator = await startEmulator();
   // As if a tenant admin had consented: ChannelMessage.Read.All is admin-only.
-  const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
-  assert.ok(adele);
-  emulator.control.setGrant(adele.oid, emulator.clientId, [...GROUP_SCOPES.teams.read, ...GROUP_SCOPES.teams.write]);
-  broker = await startTestBroker({
-    emulator,
-    toolGroups: ['teams'],
-    writes: 'ask',
-    writeTools: Object.fromEntries(WRITES.map((t) => [t, 'ask' as const])),
+  rig = await startToolRig({
+    grant: [...GROUP_SCOPES.teams.read, ...GROUP_SCOPES.teams.write],
+    broker: {
+      toolGroups: ['teams'],
+      writes: 'ask',
+      writeTools: Object.fromEntries(WRITES.map((t) => [t, 'ask' as const])),
+    },
+    bridge: { entry: 'dist', clientName: 'teams-it' },
   });
-  bridge = await startBridgeClient({
-    home: broker.home,
-    caPath: emulator.caPath,
-    entry: 'dist',
-    clientName: 'teams-it',
-  });
+  ({ emulator, broker, bridge } = rig);
 });
 
-after(async () => {
-  await bridge?.close();
-  await broker?.stop();
-  await emulator?.close();
-});
+after(() => rig?.close());
 
 void test('the teams group lists its six tools, text-only, with their annotations', async () => {
   const { tools } = await bridge.client.listTools();
@@ -106,35 +65,35 @@ void test('the teams group lists its six tools, text-only, with their annotation
 
 void describe('chats', () => {
   void test('list_chats and list_chat_messages: short ids, text bodies, paging', async () => {
-    const chats = text(await bridge.call('list_chats', { top: 50 }));
+    const chats = okText(await bridge.call('list_chats', { top: 50 }));
     const falcon = idOf(chats, /group chat "Falcon launch"/);
     assert.match(falcon, /^c[0-9a-z]{8,}$/);
-    const page1 = text(await bridge.call('list_chat_messages', { chatId: falcon, top: 5 }));
+    const page1 = okText(await bridge.call('list_chat_messages', { chatId: falcon, top: 5 }));
     assert.match(page1, /^5 message\(s\), newest first/);
     assert.doesNotMatch(page1, /<p>/);
     const cursor = /cursor "([^"]+)"/.exec(page1)?.[1];
     assert.ok(cursor, page1);
-    const page2 = text(await bridge.call('list_chat_messages', { chatId: falcon, top: 5, cursor }));
+    const page2 = okText(await bridge.call('list_chat_messages', { chatId: falcon, top: 5, cursor }));
     const first = (t: string) => /- \[(\d+)\]/.exec(t)?.[1];
     assert.notEqual(first(page2), first(page1));
   });
 
   void test('send_chat_message to a chat: denied → nothing sent; approved → posted', async () => {
-    const lunch = idOf(text(await bridge.call('list_chats', { top: 50 })), /"Lunch crew"/);
+    const lunch = idOf(okText(await bridge.call('list_chats', { top: 50 })), /"Lunch crew"/);
     await deniedSendsNothing(
       'send_chat_message',
       { chatId: lunch, text: 'DENIED message' },
       /^Send Teams message to group chat "Lunch crew": "DENIED message"$/,
     );
     const { result } = await decide('send_chat_message', { chatId: lunch, text: 'Pizza at noon?' }, 'allow-once');
-    assert.match(text(result), /Sent to group chat "Lunch crew"\.\nmessage id: \d+/);
-    const latest = text(await bridge.call('list_chat_messages', { chatId: lunch, top: 1 }));
+    assert.match(okText(result), /Sent to group chat "Lunch crew"\.\nmessage id: \d+/);
+    const latest = okText(await bridge.call('list_chat_messages', { chatId: lunch, top: 1 }));
     assert.match(latest, /Adele Vance: Pizza at noon\?/);
   });
 
   void test('send_chat_message replyTo quotes a chat message (replyWithQuote); denied → nothing sent', async () => {
-    const lunch = idOf(text(await bridge.call('list_chats', { top: 50 })), /"Lunch crew"/);
-    const messages = text(await bridge.call('list_chat_messages', { chatId: lunch, top: 3 }));
+    const lunch = idOf(okText(await bridge.call('list_chats', { top: 50 })), /"Lunch crew"/);
+    const messages = okText(await bridge.call('list_chat_messages', { chatId: lunch, top: 3 }));
     const quoted = /- \[(\d+)\] [\d-]+ [\d:]+ ([^:]+):/.exec(messages.split('\n')[2] ?? '');
     assert.ok(quoted?.[1] && quoted[2], messages);
     const args = { chatId: lunch, replyTo: quoted[1], text: 'Count me in' };
@@ -142,13 +101,13 @@ void describe('chats', () => {
     const since = lastSeq();
     const { asked, result } = await decide('send_chat_message', args, 'allow-once');
     assert.equal(asked.details.Quoting?.startsWith(`${quoted[2]}: "`), true);
-    text(result);
+    okText(result);
     const posts = graphWrites(since);
     assert.deepEqual(
       posts.map((r) => decodeURIComponent(r.path).replace(/\/chats\/[^/]+\//, '/chats/{id}/')),
       ['/v1.0/chats/{id}/messages/replyWithQuote'],
     );
-    const latest = text(await bridge.call('list_chat_messages', { chatId: lunch, top: 1 }));
+    const latest = okText(await bridge.call('list_chat_messages', { chatId: lunch, top: 1 }));
     assert.match(latest, /Adele Vance: \(quoting 1 message\(s\)\) Count me in/);
   });
 
@@ -160,38 +119,38 @@ void describe('chats', () => {
       { to: [megan.mail], text: 'secret plan' },
       new RegExp(`^Send Teams message to your 1:1 chat with ${megan.displayName} <${megan.mail}>`),
     );
-    const before = text(await bridge.call('list_chats', { top: 50 }));
+    const before = okText(await bridge.call('list_chats', { top: 50 }));
     const count = (t: string) => /^(\d+) chat\(s\)/.exec(t)?.[1];
     const since = lastSeq();
     const { result } = await decide('send_chat_message', { to: [megan.mail], text: 'Quick question' }, 'allow-once');
-    const sent = text(result);
+    const sent = okText(result);
     const chatId = /chat id: (\S+)/.exec(sent)?.[1];
     assert.ok(chatId);
     assert.deepEqual(
       graphWrites(since).map((r) => r.path.replace(/\/chats\/[^/]+\//, '/chats/{id}/')),
       ['/v1.0/chats', '/v1.0/chats/{id}/messages'],
     );
-    const after = text(await bridge.call('list_chats', { top: 50 }));
+    const after = okText(await bridge.call('list_chats', { top: 50 }));
     assert.equal(count(after), count(before), 'no second 1:1 chat');
-    assert.match(text(await bridge.call('list_chat_messages', { chatId, top: 1 })), /Adele Vance: Quick question/);
+    assert.match(okText(await bridge.call('list_chat_messages', { chatId, top: 1 })), /Adele Vance: Quick question/);
 
     const others = emulator.users.filter((u) => u.oid !== megan.oid && !u.upn.startsWith('adele'));
     const to = [megan.mail, ...others.map((u) => u.upn)].slice(0, 3);
     assert.ok(to.length >= 2, 'at least two other people');
     const group = await decide('send_chat_message', { to, topic: 'Offsite planning', text: 'Kick-off!' }, 'allow-once');
     assert.match(group.asked.summary, /^Send Teams message to a new group chat "Offsite planning" with /);
-    text(group.result);
-    const withGroup = text(await bridge.call('list_chats', { top: 50 }));
+    okText(group.result);
+    const withGroup = okText(await bridge.call('list_chats', { top: 50 }));
     assert.match(withGroup, /group chat "Offsite planning"/);
   });
 });
 
 void describe('teams and channels', () => {
   async function general(): Promise<{ teamId: string; channelId: string }> {
-    const teams = text(await bridge.call('list_teams'));
+    const teams = okText(await bridge.call('list_teams'));
     const teamId = idOf(teams, /Mark 8 Project Team/);
     assert.match(teamId, /^g[0-9a-z]{8,}$/);
-    const channels = text(await bridge.call('list_teams', { teamId }));
+    const channels = okText(await bridge.call('list_teams', { teamId }));
     const channelId = idOf(channels, /\] General/);
     assert.match(channelId, /^h[0-9a-z]{8,}$/);
     return { teamId, channelId };
@@ -199,12 +158,12 @@ void describe('teams and channels', () => {
 
   void test('list_teams → channels → threads with reply counts → one thread’s replies', async () => {
     const { teamId, channelId } = await general();
-    const threads = text(await bridge.call('list_channel_messages', { teamId, channelId, top: 3 }));
+    const threads = okText(await bridge.call('list_channel_messages', { teamId, channelId, top: 3 }));
     const withReplies = threads.split('\n').find((l) => /\(\d+ repl(y|ies)\)$/.test(l));
     assert.ok(withReplies, threads);
     const messageId = /^- \[(\d+)\]/.exec(withReplies)?.[1] ?? '';
     const n = Number(/\((\d+) repl/.exec(withReplies)?.[1]);
-    const replies = text(await bridge.call('list_channel_messages', { teamId, channelId, messageId }));
+    const replies = okText(await bridge.call('list_channel_messages', { teamId, channelId, messageId }));
     assert.match(replies, new RegExp(`^${n} replies, newest first`));
   });
 
@@ -221,8 +180,8 @@ void describe('teams and channels', () => {
       'allow-once',
     );
     assert.equal(posted.asked.details.Subject, 'Release');
-    const messageId = /message id: (\d+)/.exec(text(posted.result))?.[1] ?? '';
-    const threads = text(await bridge.call('list_channel_messages', { teamId, channelId, top: 1 }));
+    const messageId = /message id: (\d+)/.exec(okText(posted.result))?.[1] ?? '';
+    const threads = okText(await bridge.call('list_channel_messages', { teamId, channelId, top: 1 }));
     assert.match(threads, new RegExp(`- \\[${messageId}\\] .*Adele Vance: \\[Release\\] Beta ships Friday`));
 
     await deniedSendsNothing(
@@ -235,8 +194,8 @@ void describe('teams and channels', () => {
       { teamId, channelId, replyTo: messageId, text: 'Great!' },
       'allow-once',
     );
-    text(reply.result);
-    const replies = text(await bridge.call('list_channel_messages', { teamId, channelId, messageId }));
+    okText(reply.result);
+    const replies = okText(await bridge.call('list_channel_messages', { teamId, channelId, messageId }));
     assert.match(replies, /^1 replies, newest first[\s\S]*Adele Vance: Great!/);
   });
 });

@@ -11,7 +11,8 @@ import { READ_ANNOTATIONS, defineTool, formatAddress } from '../shared/define.ts
 import { resolveId, shortId } from '../shared/ids.ts';
 import { cursorInput, listText, pageIds } from '../shared/list.ts';
 import { pathSegment } from '../shared/paths.ts';
-import { capText, clip, cutBody, plainLine } from '../shared/text.ts';
+import { maxBodyCharsInput, outlookBody } from '../shared/outlook-body.ts';
+import { capText, plainLine } from '../shared/text.ts';
 import { toIsoUtc } from '../shared/time.ts';
 import {
   EVENT_SELECT,
@@ -32,7 +33,6 @@ import {
 const READ = GROUP_SCOPES.calendar.read;
 const SHARED = GROUP_SCOPES.calendar.onDemand?.read ?? [];
 const SCOPES = { read: READ, shared: SHARED };
-const DEFAULT_BODY_CHARS = 8000;
 
 export interface CalendarToolDeps {
   /** The clock (default windows start "now"). */
@@ -169,7 +169,7 @@ export const getEvent = defineTool({
       .optional()
       .describe("The owner's email when the event came from list_events on their calendar."),
     timeZone: zoneInput,
-    maxBodyChars: z.number().int().min(200).max(100_000).optional().describe(`Default ${DEFAULT_BODY_CHARS}.`),
+    maxBodyChars: maxBodyCharsInput,
   },
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
@@ -177,15 +177,13 @@ export const getEvent = defineTool({
     const id = await shortId(ctx, 'event', e.id);
     const details = eventDetail(shapeEvent(e, { id, previewChars: 0 }));
     // The body (and its cut note) gets what is left of one result after the details.
-    const body = cutBody(eventBodyText(e), {
-      requested: input.maxBodyChars ?? DEFAULT_BODY_CHARS,
+    const body = outlookBody(eventBodyText(e), {
+      requested: input.maxBodyChars,
       room: ctx.limits.maxResultChars - details.length - 2,
-      option: 'maxBodyChars',
-      elsewhere: e.webLink
-        ? `open the event in Outlook to read the rest: ${clip(e.webLink, 1000)}`
-        : 'open the event in Outlook',
+      what: 'event',
+      webLink: e.webLink,
     });
-    const event = shapeEvent(e, { id, previewChars: 0, body: body.text });
+    const event = shapeEvent(e, { id, previewChars: 0, body });
     return { text: capText(eventDetail(event), ctx.limits.maxResultChars, 'open the event in Outlook').text };
   },
 });

@@ -33,6 +33,7 @@ import {
   mailboxField,
   mailboxOf,
   messagePath,
+  readMessage,
   recipientList,
   recipients,
   type Mailbox,
@@ -168,13 +169,7 @@ export const updateDraft = defineTool({
     const fields = messagePayload(input);
     if (Object.keys(fields).length === 0 && !input.attachments?.length)
       throw new ToolError('INVALID_INPUT', 'Give at least one field to change or a file to attach.');
-    const current = await ctx.graph.request<Message>({
-      method: 'GET',
-      path: target.path,
-      pathTemplate: `${box.template}/messages/{id}`,
-      query: { $select: 'id,subject,isDraft,toRecipients' },
-      scopes: box.scopes('read'),
-    });
+    const current = await readMessage(ctx, box, target.path, { select: 'id,subject,isDraft,toRecipients' });
     const title = plainLine(current.subject, 200) || '(no subject)';
     if (current.isDraft !== true)
       throw new ToolError(
@@ -215,13 +210,9 @@ const sendInput = { ...composeFields, draftId: idField.optional().describe('Send
 
 async function sendDraft(ctx: ToolContext, box: Mailbox, draftId: string): Promise<string> {
   const target = await messagePath(ctx, box, draftId);
-  const draft = await ctx.graph.request<Message>({
-    method: 'GET',
-    path: target.path,
-    pathTemplate: `${box.template}/messages/{id}`,
-    query: { $select: 'id,subject,isDraft,toRecipients,ccRecipients,bccRecipients,hasAttachments,body' },
-    headers: { Prefer: 'outlook.body-content-type="text"' },
-    scopes: box.scopes('read'),
+  const draft = await readMessage(ctx, box, target.path, {
+    select: 'id,subject,isDraft,toRecipients,ccRecipients,bccRecipients,hasAttachments,body',
+    textBody: true,
   });
   const subject = plainLine(draft.subject, 200) || '(no subject)';
   if (draft.isDraft !== true)
@@ -339,12 +330,8 @@ export const replyToMessage = defineTool({
           : 'to is only for mode forward; a reply goes to the original sender(s).',
       );
     const target = await messagePath(ctx, box, input.id);
-    const original = await ctx.graph.request<Message>({
-      method: 'GET',
-      path: target.path,
-      pathTemplate: `${box.template}/messages/{id}`,
-      query: { $select: 'id,subject,from,toRecipients,ccRecipients,replyTo,hasAttachments' },
-      scopes: box.scopes('read'),
+    const original = await readMessage(ctx, box, target.path, {
+      select: 'id,subject,from,toRecipients,ccRecipients,replyTo,hasAttachments',
     });
     const title = plainLine(original.subject, 200);
     let to: string[];

@@ -10,7 +10,8 @@ import { select } from '../../graph/shape.ts';
 import { formatBytes } from '../shared/file-types.ts';
 import { shortId, shortIds } from '../shared/ids.ts';
 import { cursorInput, listText, pageIds } from '../shared/list.ts';
-import { clip, cutBody, plainLine } from '../shared/text.ts';
+import { maxBodyCharsInput, outlookBody } from '../shared/outlook-body.ts';
+import { clip, plainLine } from '../shared/text.ts';
 import { compactUtc } from '../shared/time.ts';
 import { ToolError, type ToolContext, type ToolDefinition, type ToolResult } from '../tool.ts';
 import { defineTool } from '../shared/define.ts';
@@ -24,6 +25,7 @@ import {
   mailboxOf,
   messageLine,
   messagePath,
+  readMessage,
   recipientList,
   summarize,
   topField,
@@ -57,9 +59,6 @@ const GET_FIELDS = [
   'webLink',
   'body',
 ];
-/** Graph converts HTML bodies to text itself when asked (bridge/graph/html-to-text.ts stays the fallback). */
-const PREFER_TEXT_BODY = { Prefer: 'outlook.body-content-type="text"' };
-const DEFAULT_BODY_CHARS = 8000;
 
 /** One page of messages as the tool result (short ids, list text). */
 async function messagesResult(
@@ -233,7 +232,7 @@ function notListed(error: unknown): ListedAttachment[] {
 
 const getInput = {
   id: idField,
-  maxBodyChars: z.number().int().min(200).max(100_000).optional().describe(`Default ${DEFAULT_BODY_CHARS}`),
+  maxBodyChars: maxBodyCharsInput,
   mailbox: mailboxField,
 };
 
@@ -250,14 +249,7 @@ export const getMessage = defineTool({
   async run(input, ctx) {
     const box = mailboxOf(input.mailbox);
     const target = await messagePath(ctx, box, input.id);
-    const m = await ctx.graph.request<Message>({
-      method: 'GET',
-      path: target.path,
-      pathTemplate: `${box.template}/messages/{id}`,
-      query: { $select: select(GET_FIELDS) },
-      headers: PREFER_TEXT_BODY,
-      scopes: box.scopes('read'),
-    });
+    const m = await readMessage(ctx, box, target.path, { select: select(GET_FIELDS), textBody: true });
     const id = await shortId(ctx, 'message', m.id ?? target.id);
     const attachments = m.hasAttachments ? await listAttachments(ctx, box, target.path).catch(notListed) : [];
     const attachmentIds = await shortIds(
@@ -294,15 +286,13 @@ export const getMessage = defineTool({
         : []),
     ].join('\n');
     // The body (and its cut note) gets what is left of one result after the header.
-    const body = cutBody(bodyText(m), {
-      requested: input.maxBodyChars ?? DEFAULT_BODY_CHARS,
+    const body = outlookBody(bodyText(m), {
+      requested: input.maxBodyChars,
       room: ctx.limits.maxResultChars - header.length - 2,
-      option: 'maxBodyChars',
-      elsewhere: m.webLink
-        ? `open the message in Outlook to read the rest: ${clip(m.webLink, 1000)}`
-        : 'open the message in Outlook',
+      what: 'message',
+      webLink: m.webLink,
     });
-    return { text: `${header}\n\n${body.text}` };
+    return { text: `${header}\n\n${body}` };
   },
 });
 

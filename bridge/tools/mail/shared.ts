@@ -78,6 +78,26 @@ export async function messagePath(ctx: ToolContext, box: Mailbox, id: string): P
   return { path: `${box.root}/messages/${encodeURIComponent(graphId)}`, id: graphId };
 }
 
+/** Graph converts HTML bodies to text itself when asked (bridge/graph/html-to-text.ts stays the fallback). */
+const PREFER_TEXT_BODY = { Prefer: 'outlook.body-content-type="text"' };
+
+/** The message at `path` (from messagePath) with the fields `select` names; its body as text with textBody. */
+export function readMessage(
+  ctx: ToolContext,
+  box: Mailbox,
+  path: string,
+  options: { select: string; textBody?: boolean },
+): Promise<Message> {
+  return ctx.graph.request<Message>({
+    method: 'GET',
+    path,
+    pathTemplate: `${box.template}/messages/{id}`,
+    query: { $select: options.select },
+    ...(options.textBody === true ? { headers: PREFER_TEXT_BODY } : {}),
+    scopes: box.scopes('read'),
+  });
+}
+
 /** A folder id or well-known name (inbox, archive, …), resolved; refused when it could leave the path. */
 export async function folderSegment(ctx: ToolContext, folder: string): Promise<string> {
   const id = await resolveId(ctx, 'mailFolder', folder);

@@ -19,6 +19,7 @@ import {
   mailboxField,
   mailboxOf,
   messagePath,
+  readMessage,
   senderAndSubject,
   type Mailbox,
 } from './shared.ts';
@@ -95,13 +96,7 @@ async function readTargets(ctx: ToolContext, box: Mailbox, ids: readonly string[
   const unique = [...new Set(ids)];
   return inBatches(unique, async (given) => {
     const t = await messagePath(ctx, box, given);
-    const message = await ctx.graph.request<Message>({
-      method: 'GET',
-      path: t.path,
-      pathTemplate: `${box.template}/messages/{id}`,
-      query: { $select: 'id,subject,from' },
-      scopes: box.scopes('read'),
-    });
+    const message = await readMessage(ctx, box, t.path, { select: 'id,subject,from' });
     return { ...t, message };
   });
 }

@@ -9,29 +9,34 @@
  *     token on it. The request log keeps the headers, so tests can prove none was sent.
  * Emulator rules stricter than Graph's documentation: fragments must arrive in order (a gap or
  * overlap → 416), and every fragment but the last must be a multiple of 320 KiB (Graph says such
- * uploads "may fail" to commit; here they fail at once with 400).
+ * uploads "may fail" to commit; here they fail at once with 400). What Outlook's share: upload-url.ts.
  */
 import type { GraphServiceDeps } from '../types.ts';
-import { badRequest, errorBody, GraphHttpError } from './errors.ts';
-import { emptyResponse, JSON_CONTENT_TYPE, jsonResponse, type GraphResponse } from './http.ts';
+import { badRequest } from './errors.ts';
+import { jsonResponse, type GraphResponse } from './http.ts';
 import type { RouteContext } from './router.ts';
 import { placeFile, replaceContent, uploadDrive, UPLOAD_SESSION_TTL_MS } from './routes/drive.ts';
 import { isoZ } from './seed/prng.ts';
 import type { GraphStore, UploadSessionState } from './store.ts';
+import {
+  fragmentRange,
+  serveUploadUrl,
+  takeFragment,
+  uploadSessionNotFound,
+  type UploadUrlCodes,
+  type UploadUrlKind,
+  type UploadUrlRequest,
+} from './upload-url.ts';
 
 export const UPLOAD_FRAGMENT_UNIT = 320 * 1024;
 
-export interface UploadUrlRequest {
-  token: string;
-  method: string;
-  /** Lower-cased names. */
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-function sessionNotFound(): GraphHttpError {
-  return new GraphHttpError({ status: 404, code: 'itemNotFound', message: 'The upload session was not found.' });
-}
+const CODES: UploadUrlCodes = {
+  invalidRequest: 'invalidRequest',
+  invalidRange: 'invalidRange',
+  notFound: 'itemNotFound',
+  unauthenticated: 'unauthenticated',
+  internal: 'generalException',
+};
 
 function status(session: UploadSessionState): Record<string, unknown> {
   return {
@@ -39,19 +44,10 @@ function status(session: UploadSessionState): Record<string, unknown> {
     nextExpectedRanges: [`${session.receivedBytes}-`],
   };
 }
-
-function parseRange(header: string | undefined): { start: number; end: number; total: number } {
-  const m = header ? /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header.trim()) : null;
-  if (!m) throw badRequest('invalidRequest', 'The Content-Range header is missing or malformed.');
-  const [start, end, total] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (end < start || end >= total) throw badRequest('invalidRequest', 'The Content-Range header is not valid.');
-  return { start, end, total };
-}
-
 /** The route context the commit renders the item with: the creating request's caller and version. */
 function commitContext(deps: GraphServiceDeps, store: GraphStore, session: UploadSessionState, nowMs: number) {
   const me = store.findUser(session.oid);
-  if (!me) throw sessionNotFound();
+  if (!me) throw uploadSessionNotFound(CODES);
   const ctx: RouteContext = {
     req: { method: 'PUT', version: session.version, path: '', query: new Map(), headers: {}, body: Buffer.alloc(0) },
     params: [],
@@ -71,7 +67,7 @@ function commit(deps: GraphServiceDeps, store: GraphStore, session: UploadSessio
   const d = uploadDrive(ctx, session.drivePrefix);
   if (session.itemId !== undefined) {
     const node = d.drive.nodes.get(session.itemId);
-    if (!node) throw sessionNotFound();
+    if (!node) throw uploadSessionNotFound(CODES);
     return replaceContent(ctx, d, node, content);
   }
   return placeFile(ctx, d, { fromId: session.fromId, rawPath: session.rawPath, content, behavior: session.behavior });
@@ -84,58 +80,21 @@ function put(
   session: UploadSessionState,
   nowMs: number,
 ): GraphResponse {
-  const { start, end, total } = parseRange(req.headers['content-range']);
-  if (req.body.length !== end - start + 1)
-    throw badRequest('invalidRequest', 'The Content-Range header length does not match the provided number of bytes.');
+  const range = fragmentRange(req, CODES);
+  const { end, total } = range;
   if ((session.total ?? total) !== total || (session.fileSize ?? total) !== total)
-    throw badRequest('invalidRequest', 'The declared total size does not match the upload session.');
-  if (start !== session.receivedBytes)
-    throw new GraphHttpError({
-      status: 416,
-      code: 'invalidRange',
-      message: `The uploaded fragment does not start at the next expected byte (${session.receivedBytes}).`,
-    });
+    throw badRequest(CODES.invalidRequest, 'The declared total size does not match the upload session.');
   const last = end + 1 === total;
   if (!last && req.body.length % UPLOAD_FRAGMENT_UNIT !== 0)
     throw badRequest('invalidRange', 'Fragments other than the last must be a multiple of 320 KiB (327680 bytes).');
+  const done = takeFragment(session, range, req.body, CODES);
   session.total = total;
-  session.received.push(Buffer.from(req.body));
-  session.receivedBytes = end + 1;
-  if (!last) {
+  if (!done) {
     session.expiresMs = nowMs + UPLOAD_SESSION_TTL_MS;
     return jsonResponse(202, status(session));
   }
   store.uploads.delete(req.token);
   return commit(deps, store, session, nowMs);
-}
-
-function handle(deps: GraphServiceDeps, store: GraphStore, req: UploadUrlRequest, nowMs: number): GraphResponse {
-  if (req.headers.authorization !== undefined)
-    throw new GraphHttpError({
-      status: 401,
-      code: 'unauthenticated',
-      message: 'The upload URL is pre-authenticated; requests to it must not carry an Authorization header.',
-    });
-  const session = store.uploads.get(req.token);
-  if (!session || session.expiresMs < nowMs) {
-    store.uploads.delete(req.token);
-    throw sessionNotFound();
-  }
-  switch (req.method) {
-    case 'GET':
-      return jsonResponse(200, status(session));
-    case 'DELETE':
-      store.uploads.delete(req.token);
-      return emptyResponse(204);
-    case 'PUT':
-      return put(deps, store, req, session, nowMs);
-    default:
-      throw new GraphHttpError({
-        status: 405,
-        code: 'invalidRequest',
-        message: 'Specified HTTP method is not allowed for the request target.',
-      });
-  }
 }
 
 export function serveUploadSession(
@@ -144,17 +103,11 @@ export function serveUploadSession(
   req: UploadUrlRequest,
   ids: { requestId: string; nowMs: number },
 ): GraphResponse {
-  let res: GraphResponse;
-  try {
-    res = handle(deps, store, req, ids.nowMs);
-  } catch (e) {
-    const err =
-      e instanceof GraphHttpError
-        ? e
-        : new GraphHttpError({ status: 500, code: 'generalException', message: String(e) });
-    res = jsonResponse(err.status, errorBody(err, { ...ids, clientRequestId: ids.requestId }), err.headers);
-  }
-  const headers: Record<string, string> = { ...res.headers, 'request-id': ids.requestId };
-  if (res.json !== undefined) headers['Content-Type'] ??= JSON_CONTENT_TYPE;
-  return { ...res, headers };
+  const kind: UploadUrlKind<UploadSessionState> = {
+    codes: CODES,
+    sessions: store.uploads,
+    status,
+    put: (s, r, nowMs) => put(deps, store, r, s, nowMs),
+  };
+  return serveUploadUrl(kind, req, ids);
 }

@@ -4,6 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ALL_TOOLS, selectTools } from '../../../bridge/catalog.ts';
 import { createLogger } from '../../../bridge/log.ts';
+import { loadSdk } from '../../../bridge/fast-start/sdk.ts';
 import { createBridgeServer } from '../../../bridge/server.ts';
 import { ToolError } from '../../../bridge/tools/tool.ts';
 
@@ -17,6 +18,7 @@ async function connect(options: {
 }) {
   let loads = 0;
   const server = createBridgeServer({
+    sdk: await loadSdk(),
     tools: selectTools(ALL_TOOLS, { groups: ['profile', 'mail'], readOnly: options.readOnly }),
     log: createLogger({ write: () => undefined, pid: 1 }),
     readOnly: options.readOnly,

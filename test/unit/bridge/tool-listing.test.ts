@@ -8,6 +8,7 @@ import { ALL_TOOLS, selectTools } from '../../../bridge/catalog.ts';
 import { parseBridgeConfig } from '../../../bridge/config.ts';
 import { brokerDeadline, followBrokerListing } from '../../../bridge/fast-start/full.ts';
 import { createLogger } from '../../../bridge/log.ts';
+import { loadSdk } from '../../../bridge/fast-start/sdk.ts';
 import { createBridgeServer } from '../../../bridge/server.ts';
 
 const APPROVED: ApprovedHello = {
@@ -27,13 +28,15 @@ async function start(argv: string[], initial: { groups: ('profile' | 'mail' | 't
   assert.ok(parsed.ok);
   const registered = selectTools(ALL_TOOLS, parsed.config);
   const log = createLogger({ write: () => undefined, pid: 1 });
+  const sdk = await loadSdk();
   const server = createBridgeServer({
+    sdk,
     tools: registered,
     log,
     readOnly: initial.readOnly,
     loadRunner: () => Promise.reject(new Error('unused')),
   });
-  const follow = followBrokerListing(server, { registered, config: parsed.config, initial, log });
+  const follow = followBrokerListing(server, { registered, config: parsed.config, initial, log, sdk });
   const [a, b] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'unit', version: '1' });
   let changed = 0;

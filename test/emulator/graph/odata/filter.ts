@@ -3,6 +3,7 @@
  * startswith/endswith/contains, lambda any/all over collections, string/number/bool/null literals and
  * unquoted ISO date-times. Parses to an AST; evaluation is case-insensitive for strings like Graph.
  */
+import { badRequest } from '../errors.ts';
 
 export type Literal = string | number | boolean | null;
 export type Operand =
@@ -198,6 +199,17 @@ class Parser {
 
 export function parseFilter(src: string): FilterExpr {
   return new Parser(tokenize(src)).parse();
+}
+
+/** A `$filter` value parsed, or Graph's 400 "Invalid filter clause" for one it cannot read; undefined without one. */
+export function parseFilterParam(raw: string | undefined): FilterExpr | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return parseFilter(raw);
+  } catch (e) {
+    if (e instanceof FilterSyntaxError) throw badRequest('BadRequest', 'Invalid filter clause');
+    throw e;
+  }
 }
 
 /** Case-insensitive property lookup (Outlook and directory both accept any casing). */

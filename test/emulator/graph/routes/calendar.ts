@@ -10,7 +10,7 @@ import { hasAnyScope } from '../auth.ts';
 import { badRequest, outlookNotFound } from '../errors.ts';
 import { jsonResponse, type GraphResponse } from '../http.ts';
 import type { CalendarEvent, UserCalendar } from '../model.ts';
-import { evaluateFilter, FilterSyntaxError, parseFilter, type FilterExpr } from '../odata/filter.ts';
+import { evaluateFilter, parseFilterParam } from '../odata/filter.ts';
 import { applySelect, parseOrderBy, parseSelect, parseSkip, parseTop, sortBy } from '../odata/options.ts';
 import { collection, skipPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
@@ -63,16 +63,6 @@ function queryParam(ctx: RouteContext, name: string): string | undefined {
   return undefined;
 }
 
-function eventFilter(raw: string | undefined): FilterExpr | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    return parseFilter(raw);
-  } catch (e) {
-    if (e instanceof FilterSyntaxError) throw badRequest('BadRequest', 'Invalid filter clause');
-    throw e;
-  }
-}
-
 interface EventSource {
   events: readonly CalendarEvent[];
   /** `@odata.context` path below the mailbox, e.g. `calendarView` or `calendars('…')/events`. */
@@ -96,7 +86,7 @@ function listEvents(ctx: RouteContext, view: boolean, source: EventSource): Grap
       throw badRequest('ErrorInvalidParameter', 'The value of the parameter StartDateTime or EndDateTime is invalid.');
     all = all.filter((e) => eventStart(e) < end && eventEnd(e) > start);
   }
-  const filter = eventFilter(q.get('$filter'));
+  const filter = parseFilterParam(q.get('$filter'));
   if (filter) all = all.filter((e) => evaluateFilter(filter, e));
   const order = parseOrderBy(q);
   all = order ? sortBy(all, order) : all.sort((a, b) => eventStart(a) - eventStart(b));
@@ -157,7 +147,7 @@ function listCalendars(ctx: RouteContext): GraphResponse {
   const q = ctx.req.query;
   const select = parseSelect(q, { typeName: CALENDAR_TYPE, code: PARSE });
   let all = calendarsOf(ctx);
-  const filter = eventFilter(q.get('$filter'));
+  const filter = parseFilterParam(q.get('$filter'));
   if (filter) all = all.filter((c) => evaluateFilter(filter, c.calendar));
   const page = skipPage(all, {
     req: ctx.req,

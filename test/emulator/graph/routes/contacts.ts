@@ -10,7 +10,7 @@
 import { badRequest, GraphHttpError, invalidJsonPayload, outlookNotFound } from '../errors.ts';
 import { emptyResponse, jsonResponse, readJsonBody, type GraphResponse } from '../http.ts';
 import type { Contact, ContactFolder } from '../model.ts';
-import { evaluateFilter, FilterSyntaxError, parseFilter, type FilterExpr, type Operand } from '../odata/filter.ts';
+import { evaluateFilter, type FilterExpr, type Operand, parseFilterParam } from '../odata/filter.ts';
 import { applySelect, parseOrderBy, parseSelect, parseSkip, parseTop, sortBy } from '../odata/options.ts';
 import { collection, skipPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
@@ -66,14 +66,8 @@ export function checkContactFilter(expr: FilterExpr): void {
 }
 
 function contactFilter(raw: string | undefined): FilterExpr | undefined {
-  if (raw === undefined) return undefined;
-  let expr: FilterExpr;
-  try {
-    expr = parseFilter(raw);
-  } catch (e) {
-    if (e instanceof FilterSyntaxError) throw badRequest('BadRequest', 'Invalid filter clause');
-    throw e;
-  }
+  const expr = parseFilterParam(raw);
+  if (expr === undefined) return undefined;
   checkContactFilter(expr);
   return expr;
 }

@@ -9,29 +9,33 @@
  *   - GET → 200 with the status; DELETE → 204 (cancelled, then 404);
  *   - an Authorization header → 401: the URL carries its own credential.
  * Fragments must arrive in order (a gap or overlap → 416). If the message is gone by the last range,
- * the session fails with 404 ErrorItemNotFound.
+ * the session fails with 404 ErrorItemNotFound. What OneDrive's upload URLs share: ../upload-url.ts.
  */
 import type { GraphServiceDeps } from '../../types.ts';
-import { badRequest, errorBody, GraphHttpError } from '../errors.ts';
-import { emptyResponse, JSON_CONTENT_TYPE, jsonResponse, type GraphResponse } from '../http.ts';
+import { badRequest, GraphHttpError } from '../errors.ts';
+import { emptyResponse, jsonResponse, type GraphResponse } from '../http.ts';
 import { isoZ } from '../seed/prng.ts';
 import type { AttachmentUploadState, GraphStore } from '../store.ts';
+import {
+  fragmentRange,
+  serveUploadUrl,
+  takeFragment,
+  type UploadUrlCodes,
+  type UploadUrlKind,
+  type UploadUrlRequest,
+} from '../upload-url.ts';
 import { attach, newFileAttachment, ATTACHMENT_SESSION_TTL_MS } from './mail-attachments.ts';
 
 /** Outlook takes less than 4 MB per request (Graph docs: "Upload large files to Outlook"). */
 export const MAX_ATTACHMENT_FRAGMENT_BYTES = 4 * 1024 * 1024;
 
-export interface AttachmentUploadRequest {
-  token: string;
-  method: string;
-  /** Lower-cased names. */
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-function sessionNotFound(): GraphHttpError {
-  return new GraphHttpError({ status: 404, code: 'ErrorItemNotFound', message: 'The upload session was not found.' });
-}
+const CODES: UploadUrlCodes = {
+  invalidRequest: 'ErrorInvalidRequest',
+  invalidRange: 'ErrorInvalidRange',
+  notFound: 'ErrorItemNotFound',
+  unauthenticated: 'InvalidAuthenticationToken',
+  internal: 'InternalServerError',
+};
 
 function status(s: AttachmentUploadState, deps: GraphServiceDeps): Record<string, unknown> {
   return {
@@ -57,35 +61,20 @@ function commit(deps: GraphServiceDeps, store: GraphStore, s: AttachmentUploadSt
 function put(
   deps: GraphServiceDeps,
   store: GraphStore,
-  req: AttachmentUploadRequest,
+  req: UploadUrlRequest,
   s: AttachmentUploadState,
   nowMs: number,
 ): GraphResponse {
-  const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec((req.headers['content-range'] ?? '').trim());
-  if (!m) throw badRequest('ErrorInvalidRequest', 'The Content-Range header is missing or malformed.');
-  const [start, end, total] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (end < start || total !== s.size || end >= total)
-    throw badRequest('ErrorInvalidRequest', 'The Content-Range header does not match the upload session.');
-  if (req.body.length !== end - start + 1)
-    throw badRequest(
-      'ErrorInvalidRequest',
-      'The Content-Range header length does not match the provided number of bytes.',
-    );
+  const range = fragmentRange(req, CODES);
+  if (range.total !== s.size)
+    throw badRequest(CODES.invalidRequest, 'The Content-Range header does not match the upload session.');
   if (req.body.length > MAX_ATTACHMENT_FRAGMENT_BYTES)
     throw new GraphHttpError({
       status: 413,
       code: 'ErrorRequestEntityTooLarge',
       message: 'Each upload request must be smaller than 4 MB.',
     });
-  if (start !== s.receivedBytes)
-    throw new GraphHttpError({
-      status: 416,
-      code: 'ErrorInvalidRange',
-      message: `The uploaded range does not start at the next expected byte (${s.receivedBytes}).`,
-    });
-  s.received.push(Buffer.from(req.body));
-  s.receivedBytes = end + 1;
-  if (s.receivedBytes < s.size) {
+  if (!takeFragment(s, range, req.body, CODES)) {
     s.expiresMs = nowMs + ATTACHMENT_SESSION_TTL_MS;
     return jsonResponse(200, status(s, deps));
   }
@@ -93,48 +82,17 @@ function put(
   return commit(deps, store, s, nowMs);
 }
 
-function handle(deps: GraphServiceDeps, store: GraphStore, req: AttachmentUploadRequest, nowMs: number): GraphResponse {
-  if (req.headers.authorization !== undefined)
-    throw new GraphHttpError({
-      status: 401,
-      code: 'InvalidAuthenticationToken',
-      message: 'The upload URL is pre-authenticated; requests to it must not carry an Authorization header.',
-    });
-  const s = store.attachmentUploads.get(req.token);
-  if (!s || s.expiresMs < nowMs) {
-    store.attachmentUploads.delete(req.token);
-    throw sessionNotFound();
-  }
-  switch (req.method) {
-    case 'GET':
-      return jsonResponse(200, status(s, deps));
-    case 'DELETE':
-      store.attachmentUploads.delete(req.token);
-      return emptyResponse(204);
-    case 'PUT':
-      return put(deps, store, req, s, nowMs);
-    default:
-      throw new GraphHttpError({ status: 405, code: 'ErrorInvalidRequest', message: 'The method is not allowed.' });
-  }
-}
-
 export function serveAttachmentUpload(
   deps: GraphServiceDeps,
   store: GraphStore,
-  req: AttachmentUploadRequest,
+  req: UploadUrlRequest,
   ids: { requestId: string; nowMs: number },
 ): GraphResponse {
-  let res: GraphResponse;
-  try {
-    res = handle(deps, store, req, ids.nowMs);
-  } catch (e) {
-    const err =
-      e instanceof GraphHttpError
-        ? e
-        : new GraphHttpError({ status: 500, code: 'InternalServerError', message: String(e) });
-    res = jsonResponse(err.status, errorBody(err, { ...ids, clientRequestId: ids.requestId }), err.headers);
-  }
-  const headers: Record<string, string> = { ...res.headers, 'request-id': ids.requestId };
-  if (res.json !== undefined) headers['Content-Type'] ??= JSON_CONTENT_TYPE;
-  return { ...res, headers };
+  const kind: UploadUrlKind<AttachmentUploadState> = {
+    codes: CODES,
+    sessions: store.attachmentUploads,
+    status: (s) => status(s, deps),
+    put: (s, r, nowMs) => put(deps, store, r, s, nowMs),
+  };
+  return serveUploadUrl(kind, req, ids);
 }

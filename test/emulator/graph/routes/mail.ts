@@ -8,7 +8,7 @@ import { hasAnyScope } from '../auth.ts';
 import { badRequest } from '../errors.ts';
 import { emptyResponse, jsonResponse, type GraphResponse } from '../http.ts';
 import type { MailAttachment, MailFolder, Message, Recipient } from '../model.ts';
-import { evaluateFilter, filterUsage, FilterSyntaxError, parseFilter, type FilterExpr } from '../odata/filter.ts';
+import { evaluateFilter, filterUsage, type FilterExpr, parseFilterParam } from '../odata/filter.ts';
 import { applySelect, parseOrderBy, parseSearch, parseSelect, parseSkip, parseTop, sortBy } from '../odata/options.ts';
 import { collection, skipPage, tokenPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
@@ -83,14 +83,8 @@ function renderMessage(ctx: RouteContext, m: Message, select: readonly string[] 
 }
 
 function parseMailFilter(raw: string | undefined): FilterExpr | undefined {
-  if (raw === undefined) return undefined;
-  let expr: FilterExpr;
-  try {
-    expr = parseFilter(raw);
-  } catch (e) {
-    if (e instanceof FilterSyntaxError) throw badRequest('BadRequest', 'Invalid filter clause');
-    throw e;
-  }
+  const expr = parseFilterParam(raw);
+  if (expr === undefined) return undefined;
   for (const p of filterUsage(expr).properties) {
     const top = p.split('/')[0] ?? '';
     if (![...MESSAGE_PROPS].some((k) => k.toLowerCase() === top.toLowerCase()))

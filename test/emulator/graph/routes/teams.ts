@@ -8,7 +8,7 @@
 import { badRequest, GraphHttpError, invalidJsonPayload, notFound } from '../errors.ts';
 import { jsonResponse, readJsonBody, type GraphResponse } from '../http.ts';
 import type { Channel, Chat, ChatMessage, Team } from '../model.ts';
-import { evaluateFilter, FilterSyntaxError, parseFilter } from '../odata/filter.ts';
+import { evaluateFilter, parseFilterParam } from '../odata/filter.ts';
 import { applySelect, parseSelect, parseTop } from '../odata/options.ts';
 import { collection, tokenPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
@@ -247,16 +247,8 @@ function listChats(ctx: RouteContext): GraphResponse {
   const q = ctx.req.query;
   const expand = expandMembers(ctx);
   let chats = ctx.store.tenant().chats.filter((c) => c.memberIds.includes(ctx.me.id));
-  const rawFilter = q.get('$filter');
-  if (rawFilter !== undefined) {
-    try {
-      const f = parseFilter(rawFilter);
-      chats = chats.filter((c) => evaluateFilter(f, c));
-    } catch (e) {
-      if (e instanceof FilterSyntaxError) throw badRequest('BadRequest', 'Invalid filter clause');
-      throw e;
-    }
-  }
+  const filter = parseFilterParam(q.get('$filter'));
+  if (filter) chats = chats.filter((c) => evaluateFilter(filter, c));
   chats = [...chats].sort((a, b) => (a.lastUpdatedDateTime < b.lastUpdatedDateTime ? 1 : -1));
   const top = parseTop(q, { def: 50, max: 50 });
   const page = tokenPage(chats, { req: ctx.req, base: ctx.base, top });

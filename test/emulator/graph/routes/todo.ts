@@ -2,7 +2,7 @@
 import { badRequest, invalidJsonPayload, notFound } from '../errors.ts';
 import { emptyResponse, jsonResponse, readJsonBody, type GraphResponse } from '../http.ts';
 import type { DateTimeTimeZone, TodoTask, TodoTaskList } from '../model.ts';
-import { evaluateFilter, FilterSyntaxError, parseFilter } from '../odata/filter.ts';
+import { evaluateFilter, parseFilterParam } from '../odata/filter.ts';
 import { applySelect, parseOrderBy, parseSelect, parseSkip, parseTop, sortBy } from '../odata/options.ts';
 import { collection, skipPage } from '../odata/paging.ts';
 import { meContext, type Route, type RouteContext } from '../router.ts';
@@ -63,16 +63,8 @@ function listTasks(ctx: RouteContext): GraphResponse {
   const list = listOrThrow(ctx);
   const q = ctx.req.query;
   let all = tasksOf(ctx, list);
-  const raw = q.get('$filter');
-  if (raw !== undefined) {
-    try {
-      const f = parseFilter(raw);
-      all = all.filter((t) => evaluateFilter(f, t));
-    } catch (e) {
-      if (e instanceof FilterSyntaxError) throw badRequest('BadRequest', 'Invalid filter clause');
-      throw e;
-    }
-  }
+  const filter = parseFilterParam(q.get('$filter'));
+  if (filter) all = all.filter((t) => evaluateFilter(filter, t));
   const order = parseOrderBy(q);
   if (order) all = sortBy(all, order);
   const select = parseSelect(q, { known: TASK_PROPS, typeName: 'microsoft.graph.todoTask', code: 'BadRequest' });

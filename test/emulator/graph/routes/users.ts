@@ -3,7 +3,7 @@ import { hasAnyScope } from '../auth.ts';
 import { badRequest, directoryNotFound, type GraphHttpError } from '../errors.ts';
 import { jsonResponse } from '../http.ts';
 import type { DirectoryUser, Person } from '../model.ts';
-import { evaluateFilter, filterUsage, FilterSyntaxError, parseFilter, type FilterExpr } from '../odata/filter.ts';
+import { evaluateFilter, filterUsage, type FilterExpr, parseFilterParam } from '../odata/filter.ts';
 import {
   applySelect,
   parseCount,
@@ -176,14 +176,8 @@ export function parseDirectorySearch(raw: string): (u: DirectoryUser) => boolean
 }
 
 function parseDirectoryFilter(raw: string | undefined, advanced: boolean): FilterExpr | undefined {
-  if (raw === undefined) return undefined;
-  let expr: FilterExpr;
-  try {
-    expr = parseFilter(raw);
-  } catch (e) {
-    if (e instanceof FilterSyntaxError) throw badRequest('BadRequest', 'Invalid filter clause');
-    throw e;
-  }
+  const expr = parseFilterParam(raw);
+  if (expr === undefined) return undefined;
   const usage = filterUsage(expr);
   for (const p of usage.properties) {
     const top = (p.split('/')[0] ?? '').toLowerCase();

@@ -154,6 +154,51 @@ test('launch: starts Graph Bridge when absent and waits for its socket', async (
   c.close();
 });
 
+test('warm: connects to a running broker ahead of the first call, which then reuses that session', async () => {
+  broker = await startFakeBroker({ home, graphBaseUrl: 'https://graph.example.com/' });
+  const seen: string[] = [];
+  const c = client();
+  c.onSession((h) => seen.push(h.approval));
+  const hello = await c.warm();
+  assert.equal(hello?.approval, 'approved');
+  assert.deepEqual(
+    broker.requests.map((r) => r.method),
+    ['hello', 'tools.declare'],
+  );
+  assert.deepEqual(seen, ['approved'], 'listeners hear the warm hello (the tool list follows it)');
+  assert.ok((await c.call('token.get', { scopes: ['User.Read'] })).ok);
+  assert.deepEqual(
+    broker.requests.map((r) => r.method),
+    ['hello', 'tools.declare', 'token.get'],
+    'one hello for both',
+  );
+  c.close();
+});
+
+test('warm never launches Graph Bridge; the first call after it still does', async () => {
+  let launched = 0;
+  const launch = (): void => {
+    launched++;
+    void startFakeBroker({ home, graphBaseUrl: 'https://graph.example.com/' }).then((b) => (broker = b));
+  };
+  const c = client({ launch, launchWaitMs: 5000 });
+  assert.equal(await c.warm(), undefined, 'no broker: warm gives up quietly');
+  assert.equal(launched, 0, 'warm launched nothing');
+  // A call made while a warm attempt is still in flight must not inherit its "absent".
+  const [, session] = await Promise.all([c.warm(), c.session()]);
+  assert.ok(session.ok, JSON.stringify(session));
+  assert.equal(launched, 1, 'launched by the call');
+  c.close();
+});
+
+test('warm after close does not keep a connection', async () => {
+  broker = await startFakeBroker({ home, graphBaseUrl: 'https://graph.example.com/' });
+  const c = client();
+  const warming = c.warm();
+  c.close();
+  assert.equal(await warming, undefined);
+});
+
 test('refuses a broker dir with group/other permissions (impersonation defence)', async () => {
   broker = await startFakeBroker({ home, graphBaseUrl: 'https://graph.example.com/' });
   await chmod(broker.dir, 0o755);

@@ -160,6 +160,11 @@ void describe('read_file', () => {
 
     const big = await runTool(byName(tools, 'read_file'), { itemId: 'big-1' }, fake.ctx);
     assert.match(big.text, /too large to show inline \(limit 16 bytes\); saved to \/tmp\/downloads\/big\.csv/);
+    // Larger than the inline limit: streamed to the file (constant memory), capped at read_file's limit.
+    assert.deepEqual(
+      fake.graph.map((g) => g.kind),
+      ['request', 'download', 'request', 'downloadToFile'],
+    );
   });
 
   void it('saves text-named files whose bytes are not UTF-8', async () => {

@@ -20,7 +20,7 @@ import type { LocalFiles } from '../../../../../bridge/uploads/types.ts';
 import { z } from 'zod';
 import type { HandleStore } from '../../../../../bridge/handles/handle-store.ts';
 
-export type GraphKind = 'request' | 'page' | 'download';
+export type GraphKind = 'request' | 'page' | 'download' | 'downloadToFile';
 
 export interface RecordedGraphCall {
   kind: GraphKind;
@@ -81,6 +81,16 @@ export function fakeContext(options: FakeOptions = {}): Fake {
       page: <T>(call: GraphCall, cursor?: string) =>
         Promise.resolve().then(() => answer(call, 'page', cursor) as GraphPage<T>),
       download: (call: GraphCall) => Promise.resolve().then(() => answer(call, 'download') as Download),
+      // The route answers a Download; its bytes are "saved" (recorded in `saved`) like saveDownload's.
+      downloadToFile: (call: GraphCall, target) =>
+        Promise.resolve().then(() => {
+          const { bytes, contentType } = answer(call, 'downloadToFile') as Download;
+          if (bytes.length > target.maxBytes) throw new ToolError('FILE_TOO_LARGE', 'fake: past maxBytes');
+          const path = `/tmp/downloads/${target.fileName}`;
+          fake.saved.push({ fileName: target.fileName, bytes, path });
+          fake.log.push(`save ${target.fileName}`);
+          return { path, bytes: bytes.length, contentType };
+        }),
     },
     api: {
       ...(options.api && 'baseUrl' in options.api ? { baseUrl: options.api.baseUrl } : {}),

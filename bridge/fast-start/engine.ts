@@ -1,0 +1,138 @@
+/**
+ * The engine: what the fast start (front.ts) hands tool calls to — the tools the editor entry
+ * allows, their zod schemas, the runtime (broker session, tokens, Graph) — without the MCP SDK.
+ * build/build.mjs bundles this module as the string main.ts compiles at the first need (V8 code
+ * cache: code-cache.ts), which is at the first tools/call or, earlier, right after the front answered
+ * tools/list (`warm`: the model is thinking, the bridge is idle): then it also connects to the broker
+ * (hello, tools.declare; never launching it) and prepares the Graph connection, so the first call
+ * pays neither.
+ *
+ * `callTool` answers as McpServer would (tool-call.ts). The SDK itself is loaded only for a handover
+ * (`startFullServer`: full.ts), and then shares this runtime.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { BRIDGE_ENV } from '../../app/shared/constants.ts';
+import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
+import type { HelloResult } from '../../app/shared/bridge-contract.ts';
+import { ALL_TOOLS, selectTools, toCatalog } from '../catalog.ts';
+import type { BridgeConfig, Selection } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { createLogger, type LogLevel } from '../log.ts';
+import { createRuntime, type Runtime } from '../runtime.ts';
+import { brokerDeadline, describeStartFailure, startFullServer, type FullServer } from './full.ts';
+import { loadSdk, type Sdk } from './sdk.ts';
+import { createSdkToolCaller, runToolCall, type ToolCallResult } from './tool-call.ts';
+
+export { describeStartFailure };
+
+/** Everything the engine needs from the process (main.ts is the only module reading process.*). */
+export interface EngineDeps {
+  config: BridgeConfig;
+  env: Readonly<Record<string, string | undefined>>;
+  platform: string;
+  pid: number;
+  uid: number | undefined;
+  username: string;
+  homedir: string;
+  tmpdir: string;
+  writeLog(line: string): void;
+  /** The editor, from the last initialize the front answered. */
+  clientInfo(): { name: string; version: string };
+  /** Loads the MCP SDK for a handover (dist/bridge.js: its own bundle; default: the packages). */
+  loadSdk?: () => Promise<Sdk>;
+}
+
+export interface Engine {
+  log: Logger;
+  /** The result McpServer would send for this tools/call (never rejects). */
+  callTool(name: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<ToolCallResult>;
+  /** Connects to the broker if it runs (never launches it) and prepares the Graph connection. */
+  warm(): void;
+  /** Every broker hello/session.get answer; returns the unsubscribe function. */
+  onSession(listener: (hello: HelloResult) => void): () => void;
+  /** Hands the stream over to the MCP SDK's server (loads the SDK). */
+  startFullServer(deps: { listing: Selection; input: Readable; output: Writable }): Promise<FullServer>;
+  close(): void;
+}
+
+/** GRAPH_BRIDGE_THROTTLE_BUDGET_MS: how long one call may wait on Graph throttling (default 30 s). */
+function throttleBudget(value: string | undefined): { throttleBudgetMs?: number } {
+  const ms = Number(value);
+  return value !== undefined && Number.isInteger(ms) && ms >= 0 && ms <= 300_000 ? { throttleBudgetMs: ms } : {};
+}
+
+export function startEngine(deps: EngineDeps): Engine {
+  const { config, env } = deps;
+  let runtime: Runtime | undefined;
+  const level = env.GRAPH_BRIDGE_LOG_LEVEL as LogLevel | undefined;
+  const log = createLogger({
+    write: (line) => deps.writeLog(line),
+    pid: deps.pid,
+    ...(level && ['debug', 'info', 'warn', 'error'].includes(level) ? { level } : {}),
+    secrets: () => runtime?.heldSecrets() ?? [],
+  });
+  const endpoint = resolveBrokerEndpoint({
+    platform: deps.platform,
+    env,
+    homedir: deps.homedir,
+    username: deps.username,
+  });
+  const tools = selectTools(ALL_TOOLS, config);
+  const listeners = new Set<(hello: HelloResult) => void>();
+  const launchCommand = env[BRIDGE_ENV.launch];
+  const downloadDir = env[BRIDGE_ENV.downloadDir];
+
+  const getRuntime = (): Runtime =>
+    (runtime ??= createRuntime({
+      env,
+      endpoint,
+      pid: deps.pid,
+      uid: deps.uid,
+      userTag: deps.uid !== undefined ? String(deps.uid) : deps.username,
+      tmpdir: deps.tmpdir,
+      ...(launchCommand !== undefined ? { launchCommand } : {}),
+      ...(downloadDir ? { downloadDir } : {}),
+      platform: deps.platform,
+      homedir: deps.homedir,
+      config,
+      catalog: toCatalog(tools),
+      clientInfo: () => deps.clientInfo(),
+      log,
+      ...throttleBudget(env.GRAPH_BRIDGE_THROTTLE_BUDGET_MS),
+      ...brokerDeadline(env.GRAPH_BRIDGE_BROKER_TIMEOUT_MS),
+      onSession: (hello) => {
+        for (const listener of listeners) listener(hello);
+      },
+    }));
+  const runner = (): Promise<Runtime> => Promise.resolve(getRuntime());
+  const caller = createSdkToolCaller(tools, (tool, args, signal) => runToolCall(tool, args, { runner, log, signal }));
+  log.debug(`engine ready: ${tools.length} tools registered, broker ${endpoint.path}`);
+
+  return {
+    log,
+    callTool: (name, args, signal) => caller.call(name, args, signal),
+    warm: () => getRuntime().warm(),
+    onSession(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async startFullServer({ listing, input, output }) {
+      const sdk = await (deps.loadSdk ?? loadSdk)();
+      return startFullServer({
+        sdk,
+        config,
+        tools,
+        listing,
+        runner,
+        onSession: (listener) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+        log,
+        input,
+        output,
+      });
+    },
+    close: () => runtime?.close(),
+  };
+}
