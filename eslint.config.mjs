@@ -28,10 +28,28 @@ const testPathBan = {
   message: 'Production code never references test/ (the emulator and dev entries are not shipped).',
 };
 
-/** no-restricted-imports patterns for a production folder (test/ is always banned). */
+/**
+ * A `..` after a named segment (`app/shared/../broker`, `./../broker`) walks out of a folder the
+ * patterns below allow: import paths must be written normalized, so the folder rules see where they go.
+ */
+const unnormalized = {
+  regex: '(^|/)(?!\\.\\.(/|$))[^/]+/\\.\\.(/|$)',
+  message: 'Write the import path normalized (no `..` after a folder name): boundary rules read the path as written.',
+};
+
+/**
+ * no-restricted-imports patterns for a production folder (test/ is always banned, and every folder also
+ * gets `unnormalized`).
+ */
 function restrict({ paths = [], patterns = [] }) {
-  return ['error', { paths, patterns: [...patterns, testImportBan] }];
+  return ['error', { paths, patterns: [...patterns, testImportBan, unnormalized] }];
 }
+
+/**
+ * The modules of app/shared that load zod: the contracts, and the RPC client that parses with them.
+ * Every other module there is zod-free (the bridge's fast start uses them; build.mjs checks its bundle).
+ */
+const sharedZodModules = ['app/shared/*-contract.ts', 'app/shared/rpc-client.ts'];
 
 export default tseslint.config(
   {
@@ -81,6 +99,49 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': ['error', testPathBan] },
   },
   {
+    // What the broker, the app and the bridge all use: it imports node built-ins and zod, nothing else.
+    files: ['app/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict({
+        paths: [{ name: 'electron', message: 'app/shared is imported by the bridge and the broker: no electron.' }],
+        patterns: [
+          {
+            regex: '^\\.\\./',
+            message: 'app/shared imports nothing else from app/ (nor bridge/): everything else imports it.',
+          },
+          { regex: '^(?!node:|zod$|\\./)', message: 'app/shared may import node built-ins (node:…) and zod only.' },
+        ],
+      }),
+    },
+  },
+  {
+    // The bridge's fast start must not need zod: only sharedZodModules may load it.
+    files: ['app/shared/**/*.ts'],
+    ignores: sharedZodModules,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'zod',
+              allowTypeImports: true,
+              message:
+                'Zod-free module: only app/shared/*-contract.ts may load zod (the bridge fast start reads this).',
+            },
+          ],
+          patterns: [
+            {
+              regex: '-contract(\\.ts)?$',
+              allowTypeImports: true,
+              message: 'Zod-free module: import a contract type-only (`import type`), it loads zod.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['app/broker/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict({
@@ -117,11 +178,24 @@ export default tseslint.config(
         patterns: [
           { group: nodeBuiltins, message: 'The preload runs sandboxed: no Node built-ins.' },
           {
-            regex: '(^|/)(app/)?broker/(?!protocol(\\.ts)?$)',
-            message: 'app/preload may import only app/broker/protocol.ts (types) from the broker.',
+            regex: '^\\.\\./(?!shared/)',
+            message: 'app/preload may import only the app/shared contract types from app/.',
           },
         ],
       }),
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./shared/',
+              allowTypeImports: true,
+              message:
+                'The sandboxed preload imports app/shared contract TYPES only (`import type`): no zod at run time.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -140,7 +214,14 @@ export default tseslint.config(
         patterns: [
           { group: nodeBuiltins, message: 'The window is an untrusted renderer: no Node built-ins.' },
           {
-            group: ['**/app/broker/**', '../broker/**', '**/app/main/**', '../main/**'],
+            group: [
+              '**/app/broker/**',
+              '../broker/**',
+              '**/app/main/**',
+              '../main/**',
+              '**/app/shared/**',
+              '../shared/**',
+            ],
             message: 'The window talks to main only through the preload API (type-only import from app/preload).',
           },
         ],
@@ -156,8 +237,9 @@ export default tseslint.config(
         paths: [{ name: 'electron', message: 'bridge/ runs in the editor process: no electron.' }],
         patterns: [
           {
-            regex: '(^|/)app/(?!broker/protocol(\\.ts)?$)',
-            message: 'bridge/ may import only app/broker/protocol.ts from app/ (the broker<->bridge contract).',
+            regex: '(^|/)app/(?!shared/)',
+            message:
+              'bridge/ may import only app/shared from app/ (the broker<->bridge contract and shared utilities).',
           },
         ],
       }),

@@ -2,7 +2,7 @@
  * Every tool the bridge knows, and the selection for this process (--tools / --read-only).
  * Write tools are not registered at all in read-only mode.
  */
-import type { ToolCatalogEntry } from '../app/broker/protocol.ts';
+import type { ToolCatalogEntry } from '../app/shared/bridge-contract.ts';
 import type { BridgeConfig } from './config.ts';
 import { apiRequestTools } from './tools/api-request.ts';
 import { calendarTools } from './tools/calendar.ts';

@@ -8,9 +8,9 @@
  *   --read-only                  GRAPH_BRIDGE_READ_ONLY=1   no write tools are listed
  *   --tools mail,calendar        GRAPH_BRIDGE_TOOLS=mail,calendar
  */
-import type { ToolGroup } from '../app/broker/protocol.ts';
-// Zod-free copies of protocol.ts's names: config is parsed on the fast start path (see protocol-names.ts).
-import { BRIDGE_ENV_NAMES as BRIDGE_ENV, TOOL_GROUP_NAMES as TOOL_GROUPS } from './protocol-names.ts';
+// Zod-free modules only: config is parsed on the fast start path (docs/bridge.md "Fast start").
+import { BRIDGE_ENV } from '../app/shared/constants.ts';
+import { TOOL_GROUPS, type ToolGroup } from '../app/shared/tool-groups.ts';
 
 /** Without --tools / GRAPH_BRIDGE_TOOLS the entry does not narrow: every group the settings enable. */
 export const DEFAULT_GROUPS: readonly ToolGroup[] = TOOL_GROUPS;

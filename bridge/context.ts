@@ -16,7 +16,7 @@
  * Parts: tool-session.ts (session and refusal, tokens, approval requests — the broker side of a call),
  * the write gate and the ToolContext here (createCallContext), the runner (createToolRunner).
  */
-import type { ApprovedHello, AuditRecordParams } from '../app/broker/protocol.ts';
+import type { ApprovedHello, AuditRecordParams } from '../app/shared/bridge-contract.ts';
 import { effectiveSelection } from './config.ts';
 import { createCursorCodec, type CursorCodec } from './graph/cursor.ts';
 import {

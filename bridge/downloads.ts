@@ -9,10 +9,12 @@
  * `maxBytes` leaves no file behind.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { chmod, mkdir, open, stat, unlink } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { mkdir, open, unlink } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { errnoOf } from '../app/shared/errno.ts';
+import { ensurePrivateDir } from '../app/shared/private-dir.ts';
 
 export interface DownloadDirOptions {
   /** Explicit directory (GRAPH_BRIDGE_DOWNLOAD_DIR). */
@@ -49,16 +51,15 @@ export function userTempDir(options: Pick<DownloadDirOptions, 'tmpdir' | 'userTa
   return join(options.tmpdir, `graph-bridge-${options.userTag}`, name);
 }
 
-/** Creates `dir` 0700; unless `explicit`, checks it and its parent are the user's and private (fixing the mode). */
-export async function ensurePrivateDir(dir: string, explicit: boolean, uid: number | undefined): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (explicit || uid === undefined) return;
-  const parent = join(dir, '..');
-  for (const d of [parent, dir]) {
-    const facts = await stat(d);
-    if (facts.uid !== uid)
-      throw new Error(`${d} is owned by another user; set GRAPH_BRIDGE_DOWNLOAD_DIR to a folder of yours`);
-    if ((facts.mode & 0o077) !== 0) await chmod(d, 0o700);
+/**
+ * Creates a userTempDir (and its `graph-bridge-<user>` parent) 0700 and checks both are the user's,
+ * private and no symbolic link (app/shared/private-dir.ts; a mode that is merely too open is fixed):
+ * the temp dir is shared, so another user could have created either first.
+ */
+export async function ensureUserTempDir(dir: string, uid: number | undefined): Promise<void> {
+  for (const d of [dirname(dir), dir]) {
+    const check = await ensurePrivateDir(d, { uid, repairMode: true });
+    if (!check.ok) throw new Error(`${check.problem}; set GRAPH_BRIDGE_DOWNLOAD_DIR to a folder of yours`);
   }
 }
 
@@ -68,7 +69,8 @@ async function createUnique(
   fileName: string,
 ): Promise<{ path: string; handle: FileHandle }> {
   const dir = resolveDownloadDir(options);
-  await ensurePrivateDir(dir, options.dir !== undefined, options.uid);
+  if (options.dir !== undefined) await mkdir(dir, { recursive: true, mode: 0o700 });
+  else await ensureUserTempDir(dir, options.uid);
   const safe = safeFileName(fileName);
   const ext = extname(safe);
   const stem = safe.slice(0, safe.length - ext.length);
@@ -77,7 +79,7 @@ async function createUnique(
     try {
       return { path, handle: await open(path, 'wx', 0o600) };
     } catch (error) {
-      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+      if (errnoOf(error) !== 'EEXIST') throw error;
     }
   }
   throw new Error(`too many files named ${safe} in ${dir}`);

@@ -2,7 +2,7 @@
  * The bridge's only logger. stdout belongs to the MCP protocol, so every line goes to stderr
  * (injected writer), prefixed with the pid, and passes through redactSecrets() first.
  */
-import { redactSecrets } from '../app/broker/protocol.ts';
+import { redactSecrets } from '../app/shared/redact.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

@@ -22,7 +22,7 @@ import process from 'node:process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync } from 'node:zlib';
-import type { HelloResult } from '../app/broker/protocol.ts';
+import type { HelloResult } from '../app/shared/bridge-contract.ts';
 import { effectiveSelection, parseBridgeConfig, type BridgeConfig, type Selection } from './config.ts';
 import { codeCacheFile, readCodeCache, writeCodeCache, type CodeCacheFile } from './fast-start/code-cache.ts';
 import { evaluateCommonJs } from './fast-start/embedded.ts';

@@ -4,18 +4,20 @@
  * `initialize` and `tools/list` never load it and never contact the broker.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { lstat, readFile, stat } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createConnection } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import { BRIDGE_ENV, type BrokerEndpoint, type HelloResult, type ToolCatalogEntry } from '../app/broker/protocol.ts';
+import { BRIDGE_ENV } from '../app/shared/constants.ts';
+import type { BrokerEndpoint } from '../app/shared/endpoint.ts';
+import type { HelloResult, ToolCatalogEntry } from '../app/shared/bridge-contract.ts';
 import { createApiClient } from './api-client.ts';
 import { createBrokerClient } from './broker/broker-client.ts';
 import { createTokenSource } from './broker/token-source.ts';
 import type { BridgeConfig } from './config.ts';
 import { createToolRunner, DEFAULT_LIMITS, type ToolRunner } from './context.ts';
-import { ensurePrivateDir, saveDownload, streamDownload, userTempDir, type DownloadDirOptions } from './downloads.ts';
+import { ensureUserTempDir, saveDownload, streamDownload, userTempDir, type DownloadDirOptions } from './downloads.ts';
 import { HTTP_TIMEOUT_ENV } from './graph/deadline.ts';
 import { youngGc } from './young-gc.ts';
 import { createGraphClientTransport } from './graph/graph-client.ts';
@@ -161,7 +163,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     endpoint: options.endpoint,
     connect: (path) => connectSocket(path, 1000),
     readFile: (path) => readFile(path, 'utf8'),
-    privateDir: { stat, lstat, uid: options.uid },
+    privateDir: { lstat, uid: options.uid },
     clientInfo: () => options.clientInfo(),
     pid: options.pid,
     tools: options.catalog,
@@ -187,7 +189,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const handlesDir = userTempDir(options, 'handles');
   const handles = createHandleStore({
     dir: handlesDir,
-    ensureDir: () => ensurePrivateDir(handlesDir, false, options.uid),
+    ensureDir: () => ensureUserTempDir(handlesDir, options.uid),
     log,
   });
   const downloadDir: DownloadDirOptions = {

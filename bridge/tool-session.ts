@@ -5,7 +5,8 @@
  * ToolError that says what the user can do (graph/errors.ts), and a broker call the tool call's
  * cancellation ends is CANCELLED with nothing sent.
  */
-import { BRIDGE_ENV, type ApprovedHello } from '../app/broker/protocol.ts';
+import { BRIDGE_ENV } from '../app/shared/constants.ts';
+import type { ApprovedHello } from '../app/shared/bridge-contract.ts';
 import { effectiveSelection, type BridgeConfig } from './config.ts';
 import type { BrokerClient } from './broker/broker-client.ts';
 import type { TokenSource } from './broker/token-source.ts';

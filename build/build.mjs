@@ -146,7 +146,7 @@ async function buildBridge() {
     // editor start slower, so it fails the build.
     const heavy = inputsMatching(
       front.metafile,
-      /node_modules\/(zod|@modelcontextprotocol)\/|bridge\/fast-start\/(engine|full|generate)\.ts$|app\/broker\/protocol\.ts$/,
+      /node_modules\/(zod|@modelcontextprotocol)\/|bridge\/fast-start\/(engine|full|generate)\.ts$|app\/shared\/[^/]*-contract\.ts$/,
     );
     if (heavy.length > 0) {
       throw new Error(
@@ -200,7 +200,9 @@ async function buildCli() {
   visit(entry);
   const heavy = [...eager]
     .flatMap((f) => Object.keys(outputs[f].inputs))
-    .filter((input) => /node_modules\/(zod|@azure)\/|app\/cli\/commands\/|app\/broker\/protocol\.ts$/.test(input));
+    .filter((input) =>
+      /node_modules\/(zod|@azure)\/|app\/cli\/commands\/|app\/shared\/[^/]*-contract\.ts$/.test(input),
+    );
   if (heavy.length > 0) {
     throw new Error(
       `build: the CLI entry must load no command, zod or MSAL before a command runs, but it statically imports ${heavy.slice(0, 3).join(', ')}${heavy.length > 3 ? ` (+${heavy.length - 3} more)` : ''} (see app/cli/router.ts)`,

@@ -13,15 +13,11 @@
  * Same framing as protocol v1; results are Result values whose error codes extend the broker's.
  */
 import { z } from 'zod';
-import {
-  accountSummarySchema,
-  BROKER_ERROR_CODES,
-  brokerErrorSchema,
-  statusSchema,
-  toolGroupSchema,
-} from './protocol.ts';
-import type { Result } from './protocol.ts';
+import { accountSummarySchema, brokerErrorSchema, statusSchema, toolGroupSchema } from '../shared/bridge-contract.ts';
+import { BROKER_ERROR_CODES } from '../shared/constants.ts';
+import type { Result } from '../shared/result.ts';
 import { settingsSchema } from './settings/settings-schema.ts';
+import { auditEntrySchema } from '../shared/audit-contract.ts';
 
 export const ADMIN_PROTOCOL_VERSION = 2;
 
@@ -52,15 +48,6 @@ export const adminErrorSchema = brokerErrorSchema.extend({
   attemptsLeft: z.number().int().min(0).optional(),
 });
 export type AdminError = z.infer<typeof adminErrorSchema>;
-export type AdminResult<T> = { ok: true; value: T } | { ok: false; error: AdminError };
-
-export function adminResultSchema<T extends z.ZodType>(value: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: adminErrorSchema }),
-  ]);
-}
-
 /** The code a person typed, for the challenge it answers. */
 export const confirmationSchema = z
   .object({ challengeId: z.string().min(1).max(64), code: z.string().regex(/^[0-9]{6}$/) })
@@ -105,22 +92,6 @@ export const adminStatusSchema = z.object({
   interactiveApprovals: z.boolean(),
 });
 export type AdminStatus = z.infer<typeof adminStatusSchema>;
-
-/**
- * One audit trail entry as stored in audit.jsonl and shown by the CLI and the status window (the one
- * definition all three parse with). Never bodies or tokens: the path is a template.
- */
-export const auditEntrySchema = z.object({
-  time: z.string().max(40),
-  client: z.string().max(100),
-  tool: z.string().max(100),
-  method: z.string().max(10),
-  pathTemplate: z.string().max(500),
-  status: z.number().int(),
-  durationMs: z.number(),
-  requestId: z.string().max(100).optional(),
-});
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** Server -> CLI notification while `login` with deviceCode runs. */
 export const DEVICE_CODE_NOTIFICATION = 'login.deviceCode';
@@ -213,7 +184,7 @@ export type AdminValue<M extends AdminMethodName> = z.infer<(typeof ADMIN_METHOD
 /** The methods that may ask for a confirmation code (the others answer with the broker's error codes only). */
 export type ConfirmableMethod = 'clients.decide' | 'approvals.decide' | 'pause' | 'settings.update';
 export type AdminAnswer<M extends AdminMethodName> = M extends ConfirmableMethod
-  ? AdminResult<AdminValue<M>>
+  ? Result<AdminValue<M>, AdminError>
   : Result<AdminValue<M>>;
 
 export const ADMIN_SOCKET_NAME = 'admin.sock';

@@ -3,14 +3,14 @@
  * one with `createBroker(deps)` (broker.ts) and drive it through this interface. Bridges never see
  * it — they speak protocol v1 over the socket.
  */
-import type { AccountSummary, BrokerStatus, Result, ToolGroup } from './protocol.ts';
-import type { AuditEntry } from './admin-protocol.ts';
+import type { AccountSummary, BrokerStatus } from '../shared/bridge-contract.ts';
+import type { Result } from '../shared/result.ts';
+import type { ToolGroup } from '../shared/tool-groups.ts';
+import type { AuditEntry } from '../shared/audit-contract.ts';
 import type { AuthService, DeviceCodeOptions, GrantConsentOptions, SignInOptions } from './auth/auth-service.ts';
 
 export type WriteDecision = 'allow-once' | 'allow-always' | 'deny';
 export type ClientDecision = 'approve' | 'deny' | 'revoke';
-
-export type { AuditEntry } from './admin-protocol.ts';
 
 export interface AuditQuery {
   client?: string;

@@ -2,7 +2,7 @@
  * What the broker core needs from the settings (app/broker/settings owns the file and its parsing;
  * the host maps Settings -> BrokerConfig). Read through a getter so tray edits apply at once.
  */
-import type { ToolGroup } from './protocol.ts';
+import type { ToolGroup } from '../shared/tool-groups.ts';
 import type { ClientPolicy } from './approvals/client-registry.ts';
 import type { WritePolicy } from './approvals/write-approvals.ts';
 import type { Settings } from './settings/settings-schema.ts';

@@ -1,11 +1,11 @@
 /** What a host gives createBroker (broker.ts): the broker's OS edges, files, host facts and test seams. */
-import type { BrokerEndpoint } from './protocol.ts';
+import type { BrokerEndpoint } from '../shared/endpoint.ts';
 import type { AuthService } from './auth/auth-service.ts';
 import type { BrokerConfig } from './broker-config.ts';
 import type { ShowConfirmation } from './admin/confirmations.ts';
 import type { SettingsControl } from './admin/settings-control.ts';
 import type { RpcServerLimits } from './ipc/rpc-server.ts';
-import type { SetTimer } from './ipc/timers.ts';
+import type { SetTimer } from '../shared/timers.ts';
 import type { Logger, SecretRegistry } from './log/logger.ts';
 
 export interface BrokerDeps {
@@ -39,7 +39,7 @@ export interface BrokerDeps {
   settings?: SettingsControl;
   now?: () => Date;
   newId?: () => string;
-  /** What one connection may cost (both sockets); defaults from protocol.ts. Tests shorten the deadline. */
+  /** What one connection may cost (both sockets); defaults from app/shared/constants.ts. Tests shorten the deadline. */
   ipcLimits?: Partial<RpcServerLimits>;
   /** Timers of the IPC servers (hello deadlines); default unref'd setTimeout. */
   setTimer?: SetTimer;

@@ -1,12 +1,11 @@
 /**
  * The broker's state and the bridges' protocol over it, wired to each other: client approvals
- * (clients.json + editor credentials), write approvals under the write policy, the consent queue,
- * the audit log, the bridge protocol and the one-time confirmation codes of the admin channel.
+ * (clients.json + editor credentials), write approvals under the write policy, the audit log, the bridge protocol and the one-time confirmation codes of the admin channel.
  * Every part reports a change through `changed` (status listeners, broker-status.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { BrokerStatus } from './protocol.ts';
+import type { BrokerStatus } from '../shared/bridge-contract.ts';
 import type { BrokerDeps } from './broker-deps.ts';
 import { createAuditLog, type AuditLog } from './audit/audit-log.ts';
 import { createClientRegistry, type ClientRegistry } from './approvals/client-registry.ts';
@@ -15,7 +14,6 @@ import { adminEndpointFor, type AdminEndpoint } from './admin/admin-endpoint.ts'
 import { createConfirmations, type Confirmations } from './admin/confirmations.ts';
 import { createWriteApprovals, type WriteApprovals } from './approvals/write-approvals.ts';
 import type { WritePolicy } from './approvals/write-approvals.ts';
-import { createConsentQueue, type ConsentQueue } from './consent/consent-queue.ts';
 import { createBridgeProtocol, type BridgeProtocol } from './ipc/bridge-protocol.ts';
 
 export interface BrokerParts {
@@ -23,7 +21,6 @@ export interface BrokerParts {
   adminEndpoint: AdminEndpoint;
   clients: ClientRegistry;
   writes: WriteApprovals;
-  consent: ConsentQueue;
   audit: AuditLog;
   bridgeProtocol: BridgeProtocol;
   confirmations: Confirmations;
@@ -72,14 +69,12 @@ export function createBrokerParts(deps: BrokerDeps, hooks: BrokerHooks): BrokerP
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? (() => randomUUID().slice(0, 8));
   const { clients, writes } = createApprovals(deps, now, newId, hooks.changed);
-  const consent = createConsentQueue({ now, newId, onChange: hooks.changed });
   const audit = createAuditLog({ filePath: join(deps.stateDir, 'audit.jsonl') });
   const bridgeProtocol = createBridgeProtocol({
     version: deps.version,
     auth: deps.auth,
     clients,
     writes,
-    consent,
     audit,
     config: deps.config,
     isPaused: hooks.isPaused,
@@ -94,5 +89,5 @@ export function createBrokerParts(deps: BrokerDeps, hooks: BrokerHooks): BrokerP
     ...(deps.hideConfirmation === undefined ? {} : { hide: deps.hideConfirmation }),
   });
   const adminEndpoint = adminEndpointFor(deps.endpoint, deps.isPipe);
-  return { now, adminEndpoint, clients, writes, consent, audit, bridgeProtocol, confirmations };
+  return { now, adminEndpoint, clients, writes, audit, bridgeProtocol, confirmations };
 }

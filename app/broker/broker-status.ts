@@ -3,7 +3,8 @@
  * richer status, the scopes the enabled groups need, and status listeners — told once per microtask
  * however many changes came in it.
  */
-import { userConsentableScopes, type BrokerStatus } from './protocol.ts';
+import { userConsentableScopes } from '../shared/tool-groups.ts';
+import type { BrokerStatus } from '../shared/bridge-contract.ts';
 import type { AdminStatus } from './admin-protocol.ts';
 import type { BrokerDeps } from './broker-deps.ts';
 import type { BrokerParts } from './broker-parts.ts';
@@ -54,7 +55,7 @@ export function brokerStatus(deps: BrokerDeps, parts: BrokerParts, paused: boole
     readOnly: cfg.readOnly,
     clients: parts.clients.list(),
     pendingApprovals: parts.writes.list(),
-    pendingConsent: deps.auth.pendingConsent?.() ?? parts.consent.list(),
+    pendingConsent: deps.auth.pendingConsent(),
   });
 }
 

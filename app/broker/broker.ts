@@ -12,18 +12,20 @@
  *
  * This file is the facade (broker-api.ts) over the parts; each is its own file:
  *   broker-deps.ts       what a host passes in
- *   broker-parts.ts      approvals, consent, audit, the bridge protocol, confirmation codes, wired together
+ *   broker-parts.ts      approvals, audit, the bridge protocol, confirmation codes, wired together
  *   broker-status.ts     status, admin status, needed scopes, status listeners
  *   broker-lifecycle.ts  start and stop (ipc/broker-sockets.ts: run dirs, sockets, keys)
  */
-import type { BrokerEndpoint, Result, ToolGroup } from './protocol.ts';
+import type { BrokerEndpoint } from '../shared/endpoint.ts';
+import type { Result } from '../shared/result.ts';
+import type { ToolGroup } from '../shared/tool-groups.ts';
 import type { Broker } from './broker-api.ts';
 import type { AdminStatus } from './admin-protocol.ts';
 import type { GrantConsentOptions } from './auth/auth-service.ts';
 import type { AdminEndpoint } from './admin/admin-endpoint.ts';
 import type { BrokerDeps } from './broker-deps.ts';
 import { createBrokerLifecycle } from './broker-lifecycle.ts';
-import { createBrokerParts, type BrokerParts } from './broker-parts.ts';
+import { createBrokerParts } from './broker-parts.ts';
 import { adminStatus, brokerStatus, createStatusNotifier, neededScopes } from './broker-status.ts';
 import { grantScopesFor } from './consent/grant-scopes.ts';
 
@@ -43,10 +45,9 @@ export interface BrokerCore extends Broker {
 
 export { adminEndpointFor } from './admin/admin-endpoint.ts';
 
-/** Consent for a group's (or explicit) scopes; the consent items it covers are dropped. */
+/** Consent for a group's (or explicit) scopes; the auth service drops the consent items it covers. */
 async function grantConsent(
   deps: BrokerDeps,
-  parts: BrokerParts,
   target: { group: ToolGroup } | { scopes: string[] },
   options: GrantConsentOptions | undefined,
   changed: () => void,
@@ -54,7 +55,6 @@ async function grantConsent(
   const scopes = grantScopesFor(target, deps.config());
   if (!scopes.ok) return scopes;
   const result = await deps.auth.grantConsent(scopes.value, options);
-  if (result.ok) parts.consent.resolveGranted([...deps.auth.snapshot().grantedScopes, ...result.value]);
   changed();
   return result;
 }
@@ -82,7 +82,7 @@ export function createBroker(deps: BrokerDeps): BrokerCore {
     signInWithDeviceCode: (options) => auth.signInDeviceCode(options),
     signOut: (homeAccountId) => auth.signOut(homeAccountId),
     useAccount: (id) => auth.useAccount(id),
-    grantConsent: (target, options) => grantConsent(deps, parts, target, options, changed),
+    grantConsent: (target, options) => grantConsent(deps, target, options, changed),
     decideClient: (id, decision) => clients.decide(id, decision),
     decideWrite: (id, decision) => writes.decide(id, decision),
     setPaused(value) {

@@ -4,26 +4,25 @@
  * running — or when the admin dir is not private to this user (nothing is sent to a socket another
  * user could have placed) — so commands can fall back to running the broker core in-process.
  */
-import { lstat, readFile } from 'node:fs/promises';
-import { ADMIN_METHODS, ADMIN_PROTOCOL_VERSION, adminResultSchema } from '../broker/admin-protocol.ts';
-import type { AdminAnswer, AdminMethodName, AdminParams } from '../broker/admin-protocol.ts';
+import { readFile } from 'node:fs/promises';
+import {
+  ADMIN_METHODS,
+  ADMIN_PROTOCOL_VERSION,
+  adminErrorSchema,
+  type AdminAnswer,
+  type AdminMethodName,
+  type AdminParams,
+} from '../broker/admin-protocol.ts';
+import { resultSchema } from '../shared/bridge-contract.ts';
 import { adminEndpointFor } from '../broker/admin/admin-endpoint.ts';
-import type { BrokerEndpoint } from '../broker/protocol.ts';
-import { connectRpc } from '../broker/ipc/rpc-client.ts';
-import type { RpcClient } from '../broker/ipc/rpc-client.ts';
-import { checkPrivateDirStat } from '../broker/ipc/private-dir.ts';
+import type { BrokerEndpoint } from '../shared/endpoint.ts';
+import { connectRpc, type RpcClient } from '../shared/rpc-client.ts';
+import { checkPrivate } from '../shared/private-dir.ts';
 
 export interface AdminClient {
   call<M extends Exclude<AdminMethodName, 'hello'>>(method: M, params: AdminParams<M>): Promise<AdminAnswer<M>>;
   onNotification(listener: (method: string, params: unknown) => void): void;
   close(): void;
-}
-
-async function isPrivateDir(dir: string, uid: number | undefined): Promise<boolean> {
-  if (uid === undefined) return true;
-  const st = await lstat(dir).catch(() => null);
-  if (st === null) return false;
-  return checkPrivateDirStat(dir, { isDirectory: st.isDirectory(), uid: st.uid, mode: st.mode }, uid).ok;
 }
 
 export async function connectAdmin(
@@ -32,7 +31,7 @@ export async function connectAdmin(
   uid: number | undefined = process.getuid?.(),
 ): Promise<AdminClient | null> {
   const admin = adminEndpointFor(endpoint, isPipe);
-  if (!isPipe && !(await isPrivateDir(admin.dir, uid))) return null;
+  if (!isPipe && !(await checkPrivate(admin.dir, 'directory', { uid })).ok) return null;
   let key: string;
   try {
     key = (await readFile(admin.keyPath, 'utf8')).trim();
@@ -45,7 +44,7 @@ export async function connectAdmin(
   } catch {
     return null;
   }
-  const hello = adminResultSchema(ADMIN_METHODS.hello.result).safeParse(
+  const hello = resultSchema(ADMIN_METHODS.hello.result, adminErrorSchema).safeParse(
     await rpc.call('hello', { protocolVersion: ADMIN_PROTOCOL_VERSION, key }).catch(() => null),
   );
   if (!hello.success || !hello.data.ok) {
@@ -56,7 +55,7 @@ export async function connectAdmin(
     async call(method, params) {
       const raw = await rpc.call(method, params);
       // Only the confirmable methods answer with the admin-only error codes (admin-protocol.ts).
-      return adminResultSchema(ADMIN_METHODS[method].result).parse(raw) as AdminAnswer<typeof method>;
+      return resultSchema(ADMIN_METHODS[method].result, adminErrorSchema).parse(raw) as AdminAnswer<typeof method>;
     },
     onNotification: (l) => rpc.onNotification(l),
     close: () => rpc.close(),

@@ -3,7 +3,7 @@
  * broker core in-process (same settings, same keychain). Commands that only make sense while a broker
  * runs (approvals, pause) pass no `local` handler and get a clear message instead.
  */
-import { escapeControls } from '../broker/text/terminal-safe.ts';
+import { escapeControls } from '../shared/terminal-safe.ts';
 import type { AdminClient } from './admin-client.ts';
 import { connectAdmin } from './admin-client.ts';
 import type { AuthFactory } from './auth-factory.ts';

@@ -4,10 +4,10 @@
  * then asks for the one-time code the broker showed in the Graph Bridge window or in the terminal
  * running `graph-bridge agent`, and retries the action with it (see app/broker/admin/confirmations.ts).
  */
-import type { AdminParams, AdminResult, AdminValue, Confirmation } from '../broker/admin-protocol.ts';
+import type { AdminParams, AdminValue, Confirmation, AdminError } from '../broker/admin-protocol.ts';
 import type { AdminClient } from './admin-client.ts';
-import { EXIT } from './command.ts';
-import type { CliDeps } from './command.ts';
+import { EXIT, type CliDeps } from './command.ts';
+import type { Result } from '../shared/result.ts';
 
 export const NEEDS_A_PERSON =
   'this needs a person at a terminal: approve it in the Graph Bridge window (tray icon), or run this command in ' +
@@ -36,9 +36,9 @@ export async function callConfirmed<M extends Confirmable>(
   admin: Pick<AdminClient, 'call'>,
   method: M,
   params: AdminParams<M>,
-): Promise<AdminResult<AdminValue<M>> | null> {
-  // Confirmable methods answer AdminResult (admin-protocol.ts AdminAnswer); TS cannot narrow the generic.
-  const call = (p: AdminParams<M>) => admin.call(method, p) as Promise<AdminResult<AdminValue<M>>>;
+): Promise<Result<AdminValue<M>, AdminError> | null> {
+  // Confirmable methods answer Result<_, AdminError> (admin-protocol.ts AdminAnswer); TS cannot narrow the generic.
+  const call = (p: AdminParams<M>) => admin.call(method, p) as Promise<Result<AdminValue<M>, AdminError>>;
   let answer = await call(params);
   if (answer.ok || answer.error.code !== 'CONFIRMATION_REQUIRED' || answer.error.confirmation === undefined) {
     return answer;

@@ -4,7 +4,7 @@
  * passed through escapeControls, so none of them can add a line or reach the terminal as an escape.
  */
 import type { AdminStatus } from '../broker/admin-protocol.ts';
-import { escapeControls, shellArg } from '../broker/text/terminal-safe.ts';
+import { escapeControls, shellArg } from '../shared/terminal-safe.ts';
 
 export interface StatusView extends Omit<AdminStatus, 'host' | 'interactiveApprovals'> {
   running: boolean;

@@ -7,10 +7,10 @@ import type { BrokerCore } from '../broker/broker.ts';
 import type { BrokerConfig } from '../broker/broker-config.ts';
 import type { LogLevel, Logger } from '../broker/log/logger.ts';
 import type { LoadedSettings } from '../broker/settings/settings-store.ts';
-import type { Result } from '../broker/protocol.ts';
+import type { Result } from '../shared/result.ts';
 import type { CliDeps, TextSink } from './command.ts';
 import type { AuthFactory } from './auth-factory.ts';
-import { escapeControls } from '../broker/text/terminal-safe.ts';
+import { escapeControls } from '../shared/terminal-safe.ts';
 import type { ConfirmationPrompt } from '../broker/admin/confirmations.ts';
 import { createBrokerHost } from '../broker/host/broker-host.ts';
 

@@ -12,7 +12,7 @@ import {
   signInBrowserNotificationSchema,
 } from '../broker/admin-protocol.ts';
 import type { AdminClient } from './admin-client.ts';
-import { escapeControls as printable } from '../broker/text/terminal-safe.ts';
+import { escapeControls as printable } from '../shared/terminal-safe.ts';
 import type { CliDeps } from './command.ts';
 
 export interface SignInOutput {

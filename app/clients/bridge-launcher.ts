@@ -8,7 +8,8 @@
  * - Checkout / agent: command = the absolute path of node (process.execPath),
  *   args = [<repo>/dist/bridge.js]; the broker is started with [node, <repo>/dist/cli.js, agent].
  */
-import { BRIDGE_ENV, type ToolGroup } from '../broker/protocol.ts';
+import { BRIDGE_ENV } from '../shared/constants.ts';
+import type { ToolGroup } from '../shared/tool-groups.ts';
 
 export interface BridgeLauncher {
   /** Absolute path of the executable the editor runs. */

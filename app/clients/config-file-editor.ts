@@ -10,13 +10,15 @@
  */
 import { constants as fsConstants } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from './fs/atomic-write.ts';
+import { writeFileAtomic } from '../platform/atomic-file.ts';
 import { pruneBackups, writeBackup } from './fs/backup.ts';
-import { errnoOf, fsErrorResult, type ConfigFs } from './fs/config-fs.ts';
+import { errnoOf } from '../shared/errno.ts';
+import { fsErrorResult, type ConfigFs } from './fs/config-fs.ts';
 import { withFileLock, type LockDeps } from '../platform/file-lock.ts';
 import { parseConfig, type ConfigSyntax, type ParsedConfig } from './jsonc/parse-config.ts';
 import { joinBom } from './jsonc/text-style.ts';
-import { errResult, okResult, type ClientsResult } from './result.ts';
+import { errResult, type ClientsError } from './result.ts';
+import { ok, type Result } from '../shared/result.ts';
 
 export interface ConfigEditDeps {
   fs: ConfigFs;
@@ -37,7 +39,7 @@ export interface ConfigEditRequest {
   /** What to tell the user to do by hand if we cannot write, e.g. "run `graph-bridge connect --print zed`". */
   manualHint: string;
   /** New body text (without BOM), or null for "nothing to change". */
-  transform(parsed: ParsedConfig): ClientsResult<string | null>;
+  transform(parsed: ParsedConfig): Result<string | null, ClientsError>;
 }
 
 export interface ConfigEditOutcome {
@@ -76,7 +78,7 @@ async function snapshot(fs: ConfigFs, file: string): Promise<Snapshot> {
   }
 }
 
-function decodeUtf8(bytes: Buffer, file: string): ClientsResult<string> {
+function decodeUtf8(bytes: Buffer, file: string): Result<string, ClientsError> {
   const text = bytes.toString('utf8');
   if (!Buffer.from(text, 'utf8').equals(bytes)) {
     return errResult(
@@ -86,7 +88,7 @@ function decodeUtf8(bytes: Buffer, file: string): ClientsResult<string> {
       { file },
     );
   }
-  return okResult(text);
+  return ok(text);
 }
 
 /**
@@ -108,9 +110,9 @@ async function attempt(
   req: ConfigEditRequest,
   deps: ConfigEditDeps,
   file: string,
-): Promise<ClientsResult<ConfigEditOutcome> | 'retry'> {
+): Promise<Result<ConfigEditOutcome, ClientsError> | 'retry'> {
   const snap = await snapshot(deps.fs, file);
-  const decoded = snap.bytes === null ? okResult('') : decodeUtf8(snap.bytes, file);
+  const decoded = snap.bytes === null ? ok('') : decodeUtf8(snap.bytes, file);
   if (!decoded.ok) return decoded;
   const parsed = parseConfig(decoded.value, req.syntax, file);
   if (!parsed.ok) return parsed;
@@ -118,7 +120,7 @@ async function attempt(
   if (!next.ok) return next;
   const nextText = next.value === null ? null : joinBom(parsed.value.style.bom, next.value);
   if (nextText === null || (snap.bytes !== null && nextText === decoded.value)) {
-    return okResult({ file, changed: false, created: false, backup: null });
+    return ok({ file, changed: false, created: false, backup: null });
   }
   const notWritable = snap.bytes === null ? null : await whyNotWritable(deps.fs, file, snap.mode);
   if (notWritable !== null) {
@@ -140,20 +142,24 @@ async function attempt(
     return 'retry';
   }
   try {
-    await writeFileAtomic(deps.fs, file, nextText, { mode: snap.mode, ...(snap.owner ? { owner: snap.owner } : {}) });
+    await writeFileAtomic(file, nextText, {
+      fs: deps.fs,
+      mode: snap.mode,
+      ...(snap.owner ? { owner: snap.owner } : {}),
+    });
   } catch (err) {
     // The file is unchanged, so its backup would only be clutter.
     if (backup !== null) await deps.fs.unlink(backup).catch(() => undefined);
     throw err;
   }
   if (backup !== null) await pruneBackups(deps.fs, file);
-  return okResult({ file, changed: true, created: snap.bytes === null, backup });
+  return ok({ file, changed: true, created: snap.bytes === null, backup });
 }
 
 export async function editConfigFile(
   req: ConfigEditRequest,
   deps: ConfigEditDeps,
-): Promise<ClientsResult<ConfigEditOutcome>> {
+): Promise<Result<ConfigEditOutcome, ClientsError>> {
   const file = await resolveTarget(deps.fs, req.file);
   try {
     await deps.fs.mkdir(dirname(file), { recursive: true, mode: req.dirMode });

@@ -5,16 +5,17 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { EditorCredentials } from '../broker/approvals/editor-credentials.ts';
-import { BRIDGE_ENV } from '../broker/protocol.ts';
+import { BRIDGE_ENV } from '../shared/constants.ts';
 import { editorLocation, EDITOR_IDS, type EditorId, type EditorPathInput } from '../platform/editor-paths.ts';
 import { bridgeServerSpec, type BridgeLauncher, type BridgeOptions } from './bridge-launcher.ts';
 import { editConfigFile, type ConfigEditDeps, type ConfigEditOutcome } from './config-file-editor.ts';
 import { EDITORS, type EditorDefinition } from './editors/index.ts';
 import { stdioEntrySchema } from './editors/editor.ts';
-import { errnoOf } from './fs/config-fs.ts';
+import { errnoOf } from '../shared/errno.ts';
 import { entryNames, readEntry, removeEntry, setEntry, type EntryPath } from './jsonc/entry-edits.ts';
 import { parseConfig } from './jsonc/parse-config.ts';
-import { errResult, okResult, type ClientsResult } from './result.ts';
+import { errResult, type ClientsError } from './result.ts';
+import { ok, type Result } from '../shared/result.ts';
 
 /** Our entry's name in every editor. Stable: connect/disconnect/status find it by this name. */
 export const ENTRY_NAME = 'graph-bridge';
@@ -95,7 +96,7 @@ export async function connectEditor(
   editor: EditorId,
   bridge: BridgeOptions,
   options: EntryOptions = {},
-): Promise<ClientsResult<ConnectOutcome>> {
+): Promise<Result<ConnectOutcome, ClientsError>> {
   const def = EDITORS[editor];
   const { configPath } = editorLocation(editor, ctx.paths);
   const path = entryPath(def, options);
@@ -109,12 +110,12 @@ export async function connectEditor(
       dirMode: EDITOR_DIR_MODE,
       manualHint: manualHint(editor),
       transform: (parsed) =>
-        isDeepStrictEqual(readEntry(parsed, path), entry) ? okResult(null) : setEntry(parsed, path, entry, configPath),
+        isDeepStrictEqual(readEntry(parsed, path), entry) ? ok(null) : setEntry(parsed, path, entry, configPath),
     },
     ctx,
   );
   if (!result.ok) return result;
-  return okResult({
+  return ok({
     ...result.value,
     editor,
     displayName: def.displayName,
@@ -127,7 +128,7 @@ export async function disconnectEditor(
   ctx: ClientsContext,
   editor: EditorId,
   options: EntryOptions = {},
-): Promise<ClientsResult<ConnectOutcome>> {
+): Promise<Result<ConnectOutcome, ClientsError>> {
   const def = EDITORS[editor];
   const { configPath } = editorLocation(editor, ctx.paths);
   const path = entryPath(def, options);
@@ -139,7 +140,7 @@ export async function disconnectEditor(
     if (errnoOf(err) === 'ENOENT') {
       const revoked = await revokeCredential(ctx, editor);
       if (!revoked.ok) return revoked;
-      return okResult({ ...base, file: configPath, changed: false, created: false, backup: null });
+      return ok({ ...base, file: configPath, changed: false, created: false, backup: null });
     }
   }
   const result = await editConfigFile(
@@ -148,13 +149,13 @@ export async function disconnectEditor(
       syntax: def.syntax,
       dirMode: EDITOR_DIR_MODE,
       manualHint: `remove "${path.name}" from "${def.container.join('.')}" by hand`,
-      transform: (parsed) => okResult(removeEntry(parsed, path)),
+      transform: (parsed) => ok(removeEntry(parsed, path)),
     },
     ctx,
   );
   if (!result.ok) return result;
   const revoked = await revokeCredential(ctx, editor);
-  return revoked.ok ? okResult({ ...result.value, ...base }) : revoked;
+  return revoked.ok ? ok({ ...result.value, ...base }) : revoked;
 }
 
 /** The editor key its current entry carries, if any (an unreadable file simply has none). */
@@ -181,11 +182,11 @@ export async function editorKeyFor(
   ctx: ClientsContext,
   editor: EditorId,
   options: EntryOptions = {},
-): Promise<ClientsResult<string | null>> {
-  if (ctx.credentials === undefined) return okResult(null);
+): Promise<Result<string | null, ClientsError>> {
+  if (ctx.credentials === undefined) return ok(null);
   try {
     const { key } = await ctx.credentials.ensure(editor, await currentEditorKey(ctx, editor, options));
-    return okResult(key);
+    return ok(key);
   } catch (err) {
     return errResult(
       'IO_ERROR',
@@ -195,10 +196,10 @@ export async function editorKeyFor(
   }
 }
 
-async function revokeCredential(ctx: ClientsContext, editor: EditorId): Promise<ClientsResult<null>> {
+async function revokeCredential(ctx: ClientsContext, editor: EditorId): Promise<Result<null, ClientsError>> {
   try {
     await ctx.credentials?.revoke(editor);
-    return okResult(null);
+    return ok(null);
   } catch (err) {
     return errResult(
       'IO_ERROR',

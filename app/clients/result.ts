@@ -3,6 +3,7 @@
  * file and tells the user what to do. Nothing here throws for expected failures (parse errors,
  * permissions, locks); unexpected bugs still throw.
  */
+import type { Result } from '../shared/result.ts';
 
 export const CLIENTS_ERROR_CODES = [
   /** The editor's config file is not valid JSON/JSONC. Nothing was written. */
@@ -30,16 +31,10 @@ export interface ClientsError {
   column?: number;
 }
 
-export type ClientsResult<T> = { ok: true; value: T } | { ok: false; error: ClientsError };
-
-export function okResult<T>(value: T): ClientsResult<T> {
-  return { ok: true, value };
-}
-
 export function errResult<T = never>(
   code: ClientsErrorCode,
   message: string,
   extra: Omit<ClientsError, 'code' | 'message'> = {},
-): ClientsResult<T> {
+): Result<T, ClientsError> {
   return { ok: false, error: { code, message, ...extra } };
 }

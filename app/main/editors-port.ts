@@ -6,7 +6,7 @@ import { EDITOR_IDS } from '../platform/editor-paths.ts';
 import type { BridgeOptions } from '../clients/bridge-launcher.ts';
 import { connectEditor, editorStatus, isEditorId, type ClientsContext } from '../clients/connections.ts';
 import type { EditorsPort } from './window-handlers.ts';
-import type { EditorInfo } from './window-ipc.ts';
+import type { EditorInfo } from '../shared/window-contract.ts';
 
 export interface EditorsPortDeps {
   clients: ClientsContext;

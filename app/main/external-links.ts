@@ -4,8 +4,9 @@
  * against an allow-list of https origins (the configured authority, the cloud's Entra portal, the
  * Graph permissions docs, and the device-login page Entra handed us) before calling shell.openExternal.
  */
-import type { CloudName } from '../broker/settings/clouds.ts';
-import type { ExternalTarget, WindowResult } from './window-ipc.ts';
+import type { CloudName } from '../shared/clouds.ts';
+import type { ExternalTarget, WindowError } from '../shared/window-contract.ts';
+import type { Result } from '../shared/result.ts';
 
 /** Where app registrations are managed, per national cloud (a custom cloud uses the global portal). */
 export const ENTRA_PORTALS: Readonly<Record<CloudName, string>> = {
@@ -102,7 +103,7 @@ export interface ExternalOpenerDeps {
 }
 
 export function createExternalOpener(deps: ExternalOpenerDeps) {
-  return async (target: ExternalTarget): Promise<WindowResult<null>> => {
+  return async (target: ExternalTarget): Promise<Result<null, WindowError>> => {
     const ctx = deps.context();
     const url = buildExternalUrl(target, ctx);
     if (url === null) {

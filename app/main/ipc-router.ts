@@ -9,15 +9,17 @@
  *     leaves main, so nothing outside the contract reaches the renderer.
  * The registrar is `ipcMain` in production and a fake in unit tests.
  */
-import { redactSecrets } from '../broker/protocol.ts';
+import { redactSecrets } from '../shared/redact.ts';
+import { isOwnPage } from './window-security.ts';
 import {
   isWindowChannel,
   WINDOW_REQUESTS,
   type WindowChannel,
   type WindowRequest,
   type WindowResponse,
-  type WindowResult,
-} from './window-ipc.ts';
+  type WindowError,
+} from '../shared/window-contract.ts';
+import type { Result } from '../shared/result.ts';
 
 /** The parts of Electron's IpcMainInvokeEvent the router reads. */
 export interface InvokeEventLike {
@@ -33,7 +35,7 @@ export interface IpcRegistrar {
 
 export type WindowHandler<C extends WindowChannel> = (
   request: WindowRequest<C>,
-) => Promise<WindowResult<WindowResponse<C>>> | WindowResult<WindowResponse<C>>;
+) => Promise<Result<WindowResponse<C>, WindowError>> | Result<WindowResponse<C>, WindowError>;
 export type WindowHandlers = { [C in WindowChannel]: WindowHandler<C> };
 
 export interface IpcRouterOptions {
@@ -45,7 +47,7 @@ export interface IpcRouterOptions {
 export interface IpcRouter {
   /** Registers every channel; returns a function that removes them again. */
   register(handlers: WindowHandlers): () => void;
-  dispatch(event: InvokeEventLike, channel: string, payload: unknown): Promise<WindowResult<unknown>>;
+  dispatch(event: InvokeEventLike, channel: string, payload: unknown): Promise<Result<unknown, WindowError>>;
 }
 
 function errorText(err: unknown): string {
@@ -56,7 +58,11 @@ export function createIpcRouter(options: IpcRouterOptions): IpcRouter {
   const log = options.log ?? (() => undefined);
   let handlers: WindowHandlers | null = null;
 
-  async function dispatch(event: InvokeEventLike, channel: string, payload: unknown): Promise<WindowResult<unknown>> {
+  async function dispatch(
+    event: InvokeEventLike,
+    channel: string,
+    payload: unknown,
+  ): Promise<Result<unknown, WindowError>> {
     if (!options.isTrustedSender(event)) {
       log(
         `window-ipc: refused ${channel.slice(0, 64)} from an untrusted sender (${event.senderFrame?.url ?? 'no frame'})`,
@@ -75,9 +81,11 @@ export function createIpcRouter(options: IpcRouterOptions): IpcRouter {
       const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
       return { ok: false, error: { code: 'INVALID_PAYLOAD', message: `Invalid request for ${channel}: ${where}` } };
     }
-    let result: WindowResult<unknown>;
+    let result: Result<unknown, WindowError>;
     try {
-      const handler = handlers[channel] as (request: unknown) => Promise<WindowResult<unknown>> | WindowResult<unknown>;
+      const handler = handlers[channel] as (
+        request: unknown,
+      ) => Promise<Result<unknown, WindowError>> | Result<unknown, WindowError>;
       result = await handler(parsed.data);
     } catch (err: unknown) {
       log(redactSecrets(`window-ipc: ${channel} failed: ${errorText(err)}`));
@@ -122,16 +130,6 @@ export interface TrustedWindow {
   pageUrl: string;
 }
 
-function sameDocument(a: string, b: string): boolean {
-  try {
-    const x = new URL(a);
-    const y = new URL(b);
-    return x.protocol === y.protocol && x.host === y.host && x.pathname === y.pathname;
-  } catch {
-    return false;
-  }
-}
-
 /** Only our window, only its main frame, only while it shows our page. */
 export function createTrustedSenderCheck(trusted: TrustedWindow): (event: InvokeEventLike) => boolean {
   const page = new URL(trusted.pageUrl);
@@ -143,6 +141,6 @@ export function createTrustedSenderCheck(trusted: TrustedWindow): (event: Invoke
     if (id === undefined || event.sender.id !== id) return false;
     const frame = event.senderFrame;
     if (frame === null || frame.parent !== null) return false;
-    return sameDocument(frame.url, trusted.pageUrl);
+    return isOwnPage(frame.url, trusted.pageUrl);
   };
 }

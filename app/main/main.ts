@@ -27,7 +27,7 @@ import { createTrayView } from './tray.ts';
 import type { EditorsPort } from './window-handlers.ts';
 import { applySessionSecurity } from './window-security.ts';
 import { createWindowServices, type WindowServices } from './window-services.ts';
-import type { EditorInfo, WindowEvent } from './window-ipc.ts';
+import type { EditorInfo, WindowEvent } from '../shared/window-contract.ts';
 
 const PAGE_URL = new URL('./window/index.html', import.meta.url).href;
 const PRELOAD_PATH = fileURLToPath(new URL('./preload.cjs', import.meta.url));

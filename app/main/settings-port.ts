@@ -6,11 +6,18 @@
  * overrides are never written from the form.
  */
 import { readFile } from 'node:fs/promises';
-import { GROUP_SCOPES, scopesForGroup, TOOL_GROUPS } from '../broker/protocol.ts';
+import { GROUP_SCOPES, scopesForGroup, TOOL_GROUPS } from '../shared/tool-groups.ts';
 import { loadSettings, readRawSettings, saveSettings, settingsPath } from '../broker/settings/settings-store.ts';
 import type { Settings } from '../broker/settings/settings-schema.ts';
 import type { SettingsPort } from './window-handlers.ts';
-import type { AppRegistration, FieldIssue, SettingsForm, SettingsView, WindowResult } from './window-ipc.ts';
+import type {
+  AppRegistration,
+  FieldIssue,
+  SettingsForm,
+  SettingsView,
+  WindowError,
+} from '../shared/window-contract.ts';
+import type { Result } from '../shared/result.ts';
 
 export interface SettingsPortDeps {
   configDir: string;
@@ -20,7 +27,7 @@ export interface SettingsPortDeps {
    * the host can apply them — and restart its sign-in core when sign-in settings changed. A failure
    * result is reported to the window (the file is saved either way).
    */
-  onSaved?(settings: Settings): Promise<WindowResult<null>> | void;
+  onSaved?(settings: Settings): Promise<Result<null, WindowError>> | void;
   /** True when saved settings differ from those the running sign-in core was built with. */
   restartNeeded?(): boolean;
   readText?: (path: string) => Promise<string>;
@@ -80,7 +87,7 @@ export function mergeForm(
   return out;
 }
 
-function invalid(message: string, issues: FieldIssue[]): WindowResult<never> {
+function invalid(message: string, issues: FieldIssue[]): Result<never, WindowError> {
   return { ok: false, error: { code: 'SETTINGS_INVALID', message, issues } };
 }
 
@@ -88,7 +95,7 @@ export function createSettingsPort(deps: SettingsPortDeps): SettingsPort {
   const readText = deps.readText ?? ((path: string) => readFile(path, 'utf8'));
   const path = settingsPath(deps.configDir);
 
-  async function view(): Promise<WindowResult<SettingsView>> {
+  async function view(): Promise<Result<SettingsView, WindowError>> {
     const loaded = await loadSettings({ configDir: deps.configDir, env: deps.env });
     if (!loaded.ok) {
       return invalid(

@@ -5,7 +5,7 @@
  */
 import { createAuthService } from '../broker/auth/create-auth-service.ts';
 import { createBrokerHost, type BrokerHost } from '../broker/host/broker-host.ts';
-import type { Result } from '../broker/protocol.ts';
+import type { Result } from '../shared/result.ts';
 import type { ConfirmationPrompt } from '../broker/admin/confirmations.ts';
 import type { Platform } from '../platform/platform.ts';
 

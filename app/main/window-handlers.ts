@@ -3,7 +3,7 @@
  * so the unit tests and the e2e harness run exactly the handlers the app runs.
  */
 import type { Broker } from '../broker/broker-api.ts';
-import type { Result } from '../broker/protocol.ts';
+import { ok, type Result } from '../shared/result.ts';
 import type { WindowHandlers } from './ipc-router.ts';
 import type { SignInController } from './sign-in-controller.ts';
 import type {
@@ -14,22 +14,22 @@ import type {
   ExternalTarget,
   SettingsForm,
   SettingsView,
-  WindowResult,
-} from './window-ipc.ts';
+  WindowError,
+} from '../shared/window-contract.ts';
 
 export interface SettingsPort {
-  view(): Promise<WindowResult<SettingsView>>;
-  save(form: SettingsForm): Promise<WindowResult<SettingsView>>;
+  view(): Promise<Result<SettingsView, WindowError>>;
+  save(form: SettingsForm): Promise<Result<SettingsView, WindowError>>;
 }
 
 export interface EditorsPort {
   list(): Promise<EditorInfo[]>;
-  connect(id: string): Promise<WindowResult<EditorInfo>>;
+  connect(id: string): Promise<Result<EditorInfo, WindowError>>;
 }
 
 export interface DemoPort {
   /** Only from a source checkout: starts the emulator tenant and points this app at it. */
-  start(): Promise<WindowResult<DemoTryResult>>;
+  start(): Promise<Result<DemoTryResult, WindowError>>;
 }
 
 export interface WindowHandlerDeps {
@@ -38,7 +38,7 @@ export interface WindowHandlerDeps {
   settings: SettingsPort;
   editors: EditorsPort;
   appInfo(): AppInfo;
-  openExternal(target: ExternalTarget): Promise<WindowResult<null>>;
+  openExternal(target: ExternalTarget): Promise<Result<null, WindowError>>;
   /** shell.openPath: resolves to '' on success or an error message. */
   openPath(path: string): Promise<string>;
   demo: DemoPort | null;
@@ -46,16 +46,12 @@ export interface WindowHandlerDeps {
   confirmationCodes(): ConfirmationCode[];
 }
 
-function ok<T>(value: T): WindowResult<T> {
-  return { ok: true, value };
-}
-
 /** Broker results are window results (broker codes are a subset); `void` becomes `null`. */
-function fromBroker<T>(result: Result<T>): WindowResult<T> {
+function fromBroker<T>(result: Result<T>): Result<T, WindowError> {
   return result;
 }
 
-function toNull(result: Result<void>): WindowResult<null> {
+function toNull(result: Result<void>): Result<null, WindowError> {
   return result.ok ? ok(null) : result;
 }
 

@@ -10,7 +10,7 @@ import { createSettingsPort } from './settings-port.ts';
 import { createSignInController, type SignInController } from './sign-in-controller.ts';
 import type { TrayHost } from './tray-host.ts';
 import { createWindowHandlers, type DemoPort, type EditorsPort } from './window-handlers.ts';
-import type { AppInfo } from './window-ipc.ts';
+import type { AppInfo } from '../shared/window-contract.ts';
 
 export interface WindowServicesDeps {
   host: TrayHost;

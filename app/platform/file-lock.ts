@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import type * as fsp from 'node:fs/promises';
-import { errnoOf } from './process.ts';
+import { errnoOf } from '../shared/errno.ts';
 
 /** The file operations the lock needs (node:fs/promises in production; a failing fake in tests). */
 export type LockFs = Pick<typeof fsp, 'open' | 'stat' | 'readFile' | 'unlink'>;

@@ -16,9 +16,11 @@
  * An AppImage is mounted at a new path on every run; the stable path is the `APPIMAGE` environment
  * variable the AppImage runtime sets, so that is what the entry runs.
  */
-import { randomBytes } from 'node:crypto';
+import type * as fsp from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { OsKind } from './paths.ts';
+import { errnoOf } from '../shared/errno.ts';
+import { writeFileAtomic, type AtomicFs } from './atomic-file.ts';
 
 export const AUTOSTART_FILE_NAME = 'graph-bridge.desktop';
 
@@ -44,13 +46,7 @@ export interface ElectronLoginItemApi {
 }
 
 /** The file operations the XDG implementation needs (node:fs/promises satisfies it). */
-export interface AutostartFs {
-  readFile(path: string, encoding: 'utf8'): Promise<string>;
-  writeFile(path: string, data: string, options: { mode: number; flag: 'wx' }): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
-  unlink(path: string): Promise<void>;
-  mkdir(path: string, options: { recursive: true; mode: number }): Promise<unknown>;
-}
+export type AutostartFs = AtomicFs & Pick<typeof fsp, 'readFile'>;
 
 // ---------------------------------------------------------------------------------------------
 // Desktop Entry encoding (https://specifications.freedesktop.org/desktop-entry-spec/latest/)
@@ -175,7 +171,6 @@ export interface XdgLoginItemDeps {
   /** What a login should start when not run as an AppImage (packaged: the executable; checkout: electron + main). */
   command: LaunchCommand;
   fs: AutostartFs;
-  randomSuffix?: () => string;
 }
 
 /** `$XDG_CONFIG_HOME/autostart` (a relative XDG_CONFIG_HOME is invalid per the base-dir spec → ~/.config). */
@@ -191,22 +186,17 @@ export function autostartCommand(env: Readonly<Record<string, string | undefined
   return appImage !== undefined && posix.isAbsolute(appImage) ? { executable: appImage, args: [] } : command;
 }
 
-function isMissing(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
-}
-
 export function createXdgLoginItem(deps: XdgLoginItemDeps): LoginItem {
   const dir = autostartDir(deps.env, deps.homedir);
   const file = posix.join(dir, AUTOSTART_FILE_NAME);
   const command = autostartCommand(deps.env, deps.command);
-  const suffix = deps.randomSuffix ?? (() => randomBytes(6).toString('hex'));
   return {
     kind: 'xdg-autostart',
     async isEnabled() {
       try {
         return entryStarts(await deps.fs.readFile(file, 'utf8'), command);
       } catch (err: unknown) {
-        if (isMissing(err)) return false;
+        if (errnoOf(err) === 'ENOENT') return false;
         throw err;
       }
     },
@@ -215,7 +205,7 @@ export function createXdgLoginItem(deps: XdgLoginItemDeps): LoginItem {
         try {
           await deps.fs.unlink(file);
         } catch (err: unknown) {
-          if (!isMissing(err)) {
+          if (errnoOf(err) !== 'ENOENT') {
             throw new Error(`Could not remove ${file}: ${(err as Error).message}. Delete it by hand.`, {
               cause: err,
             });
@@ -228,13 +218,9 @@ export function createXdgLoginItem(deps: XdgLoginItemDeps): LoginItem {
           `Cannot start ${command.executable} at login: the Desktop Entry spec forbids "=" in the program path. Move the app to a folder without "=".`,
         );
       }
-      const tmp = posix.join(dir, `.${AUTOSTART_FILE_NAME}.${suffix()}.tmp`);
       try {
-        await deps.fs.mkdir(dir, { recursive: true, mode: 0o700 });
-        await deps.fs.writeFile(tmp, autostartEntry(command), { mode: 0o644, flag: 'wx' });
-        await deps.fs.rename(tmp, file);
+        await writeFileAtomic(file, autostartEntry(command), { mode: 0o644, fs: deps.fs });
       } catch (err: unknown) {
-        await deps.fs.unlink(tmp).catch(() => undefined);
         throw new Error(`Could not write ${file}: ${(err as Error).message}. Check that the folder is writable.`, {
           cause: err,
         });

@@ -12,7 +12,7 @@
  * `$GRAPH_BRIDGE_HOME/state` (tests, portable installs). Logs always live in `<stateDir>/logs`.
  */
 import { posix, win32 } from 'node:path';
-import { resolveBrokerEndpoint, type BrokerEndpoint } from '../broker/protocol.ts';
+import { resolveBrokerEndpoint, type BrokerEndpoint } from '../shared/endpoint.ts';
 
 export type OsKind = 'linux' | 'darwin' | 'win32';
 

@@ -11,8 +11,8 @@ import type {
   WindowEvent,
   WindowInvoke,
   WindowSubscribe,
-} from '../main/window-ipc.ts';
-import type { ToolGroup } from '../broker/protocol.ts';
+} from '../shared/window-contract.ts';
+import type { ToolGroup } from '../shared/tool-groups.ts';
 
 export type ClientDecisionInput = 'approve' | 'deny' | 'revoke';
 export type WriteDecisionInput = 'allow-once' | 'allow-always' | 'deny';

@@ -4,12 +4,13 @@
  * `sender`, i.e. ipcRenderer itself); listeners get the payload only.
  */
 import { ipcRenderer } from 'electron';
-import type { WindowInvoke, WindowResult, WindowSubscribe } from '../main/window-ipc.ts';
+import type { WindowInvoke, WindowSubscribe, WindowError } from '../shared/window-contract.ts';
+import type { Result } from '../shared/result.ts';
 
 export const invoke: WindowInvoke = async (channel, request) => {
   try {
     // Main parses its answer against the contract before sending it (app/main/ipc-router.ts).
-    return (await ipcRenderer.invoke(channel, request)) as WindowResult<never>;
+    return (await ipcRenderer.invoke(channel, request)) as Result<never, WindowError>;
   } catch (err: unknown) {
     const message = err instanceof Error ? err.message : String(err);
     return { ok: false, error: { code: 'INTERNAL', message: `The Graph Bridge app did not answer: ${message}` } };

@@ -1,6 +1,6 @@
 /**
  * One request to the broker and what can come of it: the answer parsed against the contract
- * (protocol.ts), or a failure whose message says what to check — BROKER_UNAVAILABLE for a broker that
+ * (app/shared/bridge-contract.ts), or a failure whose message says what to check — BROKER_UNAVAILABLE for a broker that
  * is absent, stopped or stuck (every call has a deadline: BROKER_DEADLINES_MS; approval.request the
  * approval window the broker announced in hello + APPROVAL_DEADLINE_MARGIN_MS), PROTOCOL_MISMATCH for an
  * answer in an unexpected shape, BAD_REQUEST for a request the broker rejected. A caller's AbortSignal
@@ -10,13 +10,19 @@ import {
   METHODS,
   resultSchema,
   type BrokerError,
-  type BrokerErrorCode,
   type HelloResult,
   type MethodName,
   type MethodValue,
-} from '../../app/broker/protocol.ts';
+} from '../../app/shared/bridge-contract.ts';
+import type { BrokerErrorCode } from '../../app/shared/constants.ts';
 import type { Logger } from '../log.ts';
-import { ConnectionClosedError, RequestTimeoutError, RpcProtocolError, type RpcConnection } from './rpc-connection.ts';
+import type { Result } from '../../app/shared/result.ts';
+import {
+  ConnectionClosedError,
+  RequestTimeoutError,
+  RpcProtocolError,
+  type RpcClient,
+} from '../../app/shared/rpc-client.ts';
 
 export type BridgeFailureCode = BrokerErrorCode | 'BROKER_UNAVAILABLE' | 'BROKER_UNTRUSTED';
 
@@ -24,7 +30,8 @@ export interface BridgeFailure extends Omit<BrokerError, 'code'> {
   code: BridgeFailureCode;
 }
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: BridgeFailure };
+/** The bridge's result: the shared Result with the bridge's own failures added to the broker's codes. */
+export type Outcome<T> = Result<T, BridgeFailure>;
 
 export const START_HINT =
   'Start Graph Bridge from its tray icon (open the Graph Bridge app) or run `graph-bridge agent` in a terminal, then try again.';
@@ -117,14 +124,14 @@ export function parseResult<M extends MethodName>(method: M, raw: unknown): Outc
 
 /** One request on `conn`, parsed; timeouts and protocol errors become failures, a lost connection 'lost'. */
 export async function request<M extends MethodName>(
-  conn: RpcConnection,
+  conn: RpcClient,
   log: Logger,
   method: M,
   params: unknown,
   opts: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<Outcome<MethodValue<M>> | 'lost'> {
   try {
-    return parseResult(method, await conn.request(method, params, opts));
+    return parseResult(method, await conn.call(method, params, opts));
   } catch (error) {
     if (error instanceof RequestTimeoutError) {
       log.warn(`broker did not answer ${method} within ${opts.timeoutMs} ms`);

@@ -1,5 +1,5 @@
 /**
- * The bridge's side of the broker IPC (protocol v1, app/broker/protocol.ts). Parts: broker-calls.ts
+ * The bridge's side of the broker IPC (protocol v1, app/shared/bridge-contract.ts). Parts: broker-calls.ts
  * (one request: deadline, parsed answer, failures), broker-session.ts (connect, hello, tools.declare,
  * launch, the one live session), and here the client: calls with one retry after a broker restart,
  * session re-reads.
@@ -15,7 +15,7 @@
  * BROKER_UNAVAILABLE failure that says what to check, never a hang. A caller's AbortSignal ends the
  * wait at once (the call rejects with the signal's reason).
  */
-import type { HelloResult, MethodName, MethodParams, MethodValue } from '../../app/broker/protocol.ts';
+import type { HelloResult, MethodName, MethodParams, MethodValue } from '../../app/shared/bridge-contract.ts';
 import { describeError } from '../log.ts';
 import { connectionLost, deadlineFor, raceAbort, request, type Outcome } from './broker-calls.ts';
 import { createLiveSession, type LaunchOptions, type Session, type SessionOpenOptions } from './broker-session.ts';

@@ -6,13 +6,9 @@
  * socket.
  */
 import type { Duplex } from 'node:stream';
-import {
-  PROTOCOL_VERSION,
-  type BrokerEndpoint,
-  type HelloResult,
-  type MethodParams,
-  type ToolCatalogEntry,
-} from '../../app/broker/protocol.ts';
+import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
+import type { BrokerEndpoint } from '../../app/shared/endpoint.ts';
+import type { HelloResult, MethodParams, ToolCatalogEntry } from '../../app/shared/bridge-contract.ts';
 import type { Logger } from '../log.ts';
 import { describeError } from '../log.ts';
 import {
@@ -26,15 +22,16 @@ import {
   type DeadlineOptions,
   type Outcome,
 } from './broker-calls.ts';
-import { checkBrokerDir, type PrivateDirDeps } from './private-dir.ts';
-import { createRpcConnection, RequestTimeoutError, RpcProtocolError, type RpcConnection } from './rpc-connection.ts';
+import type { PrivateCheckDeps } from '../../app/shared/private-dir.ts';
+import { checkBrokerDir } from './broker-trust.ts';
+import { createRpcClient, RequestTimeoutError, RpcProtocolError, type RpcClient } from '../../app/shared/rpc-client.ts';
 
 export interface SessionOpenOptions extends DeadlineOptions {
   endpoint: BrokerEndpoint;
   /** Opens the socket / pipe; rejects quickly (ENOENT/ECONNREFUSED) when nothing listens. */
   connect(path: string): Promise<Duplex>;
   readFile(path: string): Promise<string>;
-  privateDir: PrivateDirDeps;
+  privateDir: PrivateCheckDeps;
   /** Who we are: the editor name comes from MCP initialize.clientInfo (known only after initialize). */
   clientInfo(): { name: string; version: string };
   pid: number;
@@ -58,7 +55,7 @@ export interface LaunchOptions {
 }
 
 export interface Session {
-  conn: RpcConnection;
+  conn: RpcClient;
   hello: HelloResult;
 }
 
@@ -85,7 +82,7 @@ async function reach(o: SessionOpenOptions): Promise<{ key: string; stream: Dupl
 }
 
 /** hello with the key and who we are; the connection is closed when it fails. */
-async function sayHello(o: SessionOpenOptions, conn: RpcConnection, key: string): Promise<Outcome<HelloResult>> {
+async function sayHello(o: SessionOpenOptions, conn: RpcClient, key: string): Promise<Outcome<HelloResult>> {
   const info = o.clientInfo();
   const params: MethodParams<'hello'> = {
     protocolVersion: PROTOCOL_VERSION,
@@ -96,7 +93,7 @@ async function sayHello(o: SessionOpenOptions, conn: RpcConnection, key: string)
   const helloTimeoutMs = deadlineFor('hello', undefined, o);
   let raw: unknown;
   try {
-    raw = await conn.request('hello', params, { timeoutMs: helloTimeoutMs });
+    raw = await conn.call('hello', params, { timeoutMs: helloTimeoutMs });
   } catch (error) {
     conn.close();
     if (error instanceof RpcProtocolError) {
@@ -123,7 +120,7 @@ export async function openSession(
 ): Promise<Outcome<Session> | 'absent'> {
   const reached = await reach(o);
   if (reached === 'absent' || 'ok' in reached) return reached;
-  const conn = createRpcConnection(reached.stream);
+  const conn = createRpcClient(reached.stream);
   const hello = await sayHello(o, conn, reached.key);
   if (!hello.ok) return hello;
   // The catalog goes after hello: hello must fit the broker's small pre-hello frame cap.
@@ -212,7 +209,7 @@ export function createLiveSession(
     current = session;
     onOpened(session.hello);
   };
-  const live = (): Session | undefined => (current && !current.conn.closed ? current : undefined);
+  const live = (): Session | undefined => (current && !current.conn.isClosed ? current : undefined);
   return {
     async ensure() {
       if (warming) await warming;

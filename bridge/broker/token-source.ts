@@ -4,7 +4,8 @@
  * broker client's token.get deadline); a caller's AbortSignal ends only that caller's wait.
  * Tokens live only in this process's memory; they are never logged or written anywhere.
  */
-import type { TokenGetResult } from '../../app/broker/protocol.ts';
+import type { TokenGetResult } from '../../app/shared/bridge-contract.ts';
+import { scopeKey } from '../../app/shared/scopes.ts';
 import { raceAbort, type BrokerClient, type Outcome } from './broker-client.ts';
 
 export const TOKEN_MARGIN_MS = 5 * 60 * 1000;
@@ -27,12 +28,10 @@ export interface TokenSource {
 export function createTokenSource(broker: Pick<BrokerClient, 'call'>, now: () => number): TokenSource {
   const cache = new Map<string, TokenGetResult>();
   const inflight = new Map<string, Promise<Outcome<TokenGetResult>>>();
-  const keyOf = (scopes: readonly string[]): string =>
-    [...new Set(scopes.map((s) => s.toLowerCase()))].sort().join(' ');
 
   /** The cached token, the shared call in flight, or a new broker call (shared unless forced). */
   const fetchToken = (request: TokenRequest): Promise<Outcome<TokenGetResult>> => {
-    const key = keyOf(request.scopes);
+    const key = scopeKey(request.scopes);
     const fresh = request.forceRefresh === true || request.claims !== undefined;
     if (!fresh) {
       const cached = cache.get(key);

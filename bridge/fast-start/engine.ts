@@ -11,7 +11,9 @@
  * (`startFullServer`: full.ts), and then shares this runtime.
  */
 import type { Readable, Writable } from 'node:stream';
-import { BRIDGE_ENV, resolveBrokerEndpoint, type HelloResult } from '../../app/broker/protocol.ts';
+import { BRIDGE_ENV } from '../../app/shared/constants.ts';
+import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
+import type { HelloResult } from '../../app/shared/bridge-contract.ts';
 import { ALL_TOOLS, selectTools, toCatalog } from '../catalog.ts';
 import type { BridgeConfig, Selection } from '../config.ts';
 import type { Logger } from '../log.ts';

@@ -8,16 +8,12 @@
  * settings replace this as soon as the broker answers (full.ts re-lists and notifies the editor).
  *
  * The path rules are app/platform/paths.ts's (which the bridge may not import: it loads zod);
- * test/unit/bridge/settings-file.test.ts checks both agree, and that the defaults equal
- * app/broker/settings/settings-schema.ts's.
+ * test/unit/bridge/settings-file.test.ts checks both agree. The default groups are the settings
+ * schema's own (DEFAULT_TOOL_GROUPS in app/shared/tool-groups.ts).
  */
 import { posix, win32 } from 'node:path';
-import type { ToolGroup } from '../../app/broker/protocol.ts';
+import { DEFAULT_TOOL_GROUPS, TOOL_GROUPS } from '../../app/shared/tool-groups.ts';
 import type { SettingsAllowance } from '../config.ts';
-import { TOOL_GROUP_NAMES } from '../protocol-names.ts';
-
-/** settings-schema.ts DEFAULT_TOOL_GROUPS. */
-export const DEFAULT_SETTINGS_GROUPS: readonly ToolGroup[] = ['profile', 'mail', 'calendar', 'files', 'tasks'];
 
 export interface SettingsPathInput {
   /** `process.platform`. */
@@ -60,7 +56,7 @@ export function parseSettingsAllowance(text: string | null): SettingsAllowance {
   const groups = obj.toolGroups;
   const toolGroups =
     Array.isArray(groups) && groups.every((g) => typeof g === 'string')
-      ? TOOL_GROUP_NAMES.filter((g) => groups.includes(g))
-      : [...DEFAULT_SETTINGS_GROUPS];
+      ? TOOL_GROUPS.filter((g) => groups.includes(g))
+      : [...DEFAULT_TOOL_GROUPS];
   return { toolGroups, readOnly: obj.readOnly === true };
 }

@@ -3,7 +3,7 @@
  * the broker (token/approval: NOT_SIGNED_IN, CONSENT_REQUIRED, …) and Microsoft Graph (HTTP status
  * plus the `{error:{code,message}}` body).
  */
-import type { ToolGroup } from '../../app/broker/protocol.ts';
+import type { ToolGroup } from '../../app/shared/tool-groups.ts';
 import type { BridgeFailure } from '../broker/broker-client.ts';
 import { ToolError } from '../tools/tool.ts';
 

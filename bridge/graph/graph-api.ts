@@ -12,7 +12,8 @@
  * Paging cursors stand for nextLinks (short handles or encoded links), validated to stay on the Graph origin (cursor.ts).
  */
 import type { Readable } from 'node:stream';
-import type { AuditRecordParams, ToolGroup } from '../../app/broker/protocol.ts';
+import type { AuditRecordParams } from '../../app/shared/bridge-contract.ts';
+import type { ToolGroup } from '../../app/shared/tool-groups.ts';
 import { DownloadTooLargeError, DownloadWriteError } from '../downloads.ts';
 import { formatBytes } from '../tools/shared/file-types.ts';
 import {

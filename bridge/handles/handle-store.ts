@@ -19,6 +19,7 @@
 import { open, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.ts';
+import { errnoOf } from '../../app/shared/errno.ts';
 import { MAX_BODY, MIN_BODY, handleBody, handleMatches, isHandle, storable } from './handle-code.ts';
 
 export type HandleLookup =
@@ -61,12 +62,6 @@ interface Journal {
 
 const EMPTY: Journal = { signature: '', owners: new Map() };
 
-function errno(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
-    ? (error as { code: string }).code
-    : undefined;
-}
-
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -99,14 +94,14 @@ async function readJournal(path: string, cached: Journal): Promise<Journal> {
     const facts = await stat(path);
     signature = `${facts.ino}:${facts.size}:${facts.mtimeMs}`;
   } catch (error) {
-    if (errno(error) === 'ENOENT') return EMPTY;
+    if (errnoOf(error) === 'ENOENT') return EMPTY;
     throw error;
   }
   if (signature === cached.signature) return cached;
   try {
     return { signature, owners: parseJournal(await readFile(path, 'utf8')) };
   } catch (error) {
-    if (errno(error) === 'ENOENT') return EMPTY;
+    if (errnoOf(error) === 'ENOENT') return EMPTY;
     throw error;
   }
 }

@@ -4,7 +4,7 @@
  * are refused in read-only mode and otherwise need the user's approval first. Output is capped.
  */
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { readOnlyError, ToolError, type ToolDefinition } from './tool.ts';
 import { defineTool } from './shared/define.ts';
 import { parseRelativePath } from './shared/paths.ts';

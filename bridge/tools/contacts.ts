@@ -7,7 +7,7 @@
  */
 import type { Contact, ContactFolder } from '@microsoft/microsoft-graph-types';
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { ToolError, type ToolAnnotations, type ToolContext, type ToolDefinition } from './tool.ts';
 import { READ_ANNOTATIONS, defineTool } from './shared/define.ts';
 import { resolveId, shortId } from './shared/ids.ts';

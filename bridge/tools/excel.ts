@@ -13,7 +13,7 @@
  */
 import type { DriveItem, WorkbookRange, WorkbookSessionInfo } from '@microsoft/microsoft-graph-types';
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { ToolError, type GraphCall, type ToolContext, type ToolDefinition } from './tool.ts';
 import { READ_ANNOTATIONS, defineTool } from './shared/define.ts';
 import {

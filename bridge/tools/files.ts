@@ -13,7 +13,7 @@
  */
 import type { DriveItem } from '@microsoft/microsoft-graph-types';
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { uploadToDrive } from '../uploads/drive-upload.ts';
 import { excelTools } from './excel.ts';
 import { manageFileTool } from './manage-file.ts';

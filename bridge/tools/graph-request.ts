@@ -10,7 +10,7 @@
  * capped at ctx.limits.maxResultChars.
  */
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { saveBinaryFields } from '../graph/binary-fields.ts';
 import { readOnlyError, ToolError, type GraphCall, type ToolDefinition } from './tool.ts';
 import { approvalDetails, checkBatch, isBatchPath, normalizePath } from './graph-request-approval.ts';

@@ -12,7 +12,7 @@
  */
 import type { DriveItem, Permission } from '@microsoft/microsoft-graph-types';
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from './tool.ts';
 import { defineTool } from './shared/define.ts';
 import {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { OnenotePage, OnenoteSection } from '@microsoft/microsoft-graph-types';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import type { ToolContext, ToolDefinition } from './tool.ts';
 import { CREATE_ANNOTATIONS, READ_ANNOTATIONS, defineTool } from './shared/define.ts';
 import { cursorInput, listPage } from './shared/list.ts';

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { PlannerBucket, PlannerPlan, PlannerTask } from '@microsoft/microsoft-graph-types';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from './tool.ts';
 import { CREATE_ANNOTATIONS, READ_ANNOTATIONS, defineTool } from './shared/define.ts';
 import { cursorInput, listText, pageIds } from './shared/list.ts';

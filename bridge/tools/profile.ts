@@ -6,7 +6,7 @@
  */
 import type { DirectoryObject, Person, Presence, User } from '@microsoft/microsoft-graph-types';
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { compactJson, prune, select } from '../graph/shape.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from './tool.ts';
 import { READ_ANNOTATIONS, defineTool } from './shared/define.ts';

@@ -16,7 +16,7 @@ import type {
   Site,
 } from '@microsoft/microsoft-graph-types';
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from './tool.ts';
 import { READ_ANNOTATIONS, defineTool, formatAddress } from './shared/define.ts';
 import { shortId, type IdKind } from './shared/ids.ts';

@@ -9,7 +9,7 @@
  */
 import type { ColumnDefinition, Drive, List, ListItem, Site } from '@microsoft/microsoft-graph-types';
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from './tool.ts';
 import { CREATE_ANNOTATIONS, READ_ANNOTATIONS, defineTool } from './shared/define.ts';
 import { resolveId, shortIds } from './shared/ids.ts';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { TodoTask, TodoTaskList } from '@microsoft/microsoft-graph-types';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from './tool.ts';
 import { CREATE_ANNOTATIONS, READ_ANNOTATIONS, defineTool, safeZoneName } from './shared/define.ts';
 import { cursorInput, listPage } from './shared/list.ts';

@@ -7,7 +7,7 @@
  * broker's write approval. A tool reports failure by throwing ToolError (message says what to do).
  */
 import type { z } from 'zod';
-import type { ToolGroup } from '../../app/broker/protocol.ts';
+import type { ToolGroup } from '../../app/shared/tool-groups.ts';
 import type { LocalFiles } from '../uploads/types.ts';
 import type { HandleStore } from '../handles/handle-store.ts';
 

@@ -4,7 +4,7 @@
  * folder, the broker's private dir), resolved on disk at each open; and the upload-URL sender behind
  * the call's write gate and audit.
  */
-import type { AuditRecordParams, ApprovedHello } from '../../app/broker/protocol.ts';
+import type { AuditRecordParams, ApprovedHello } from '../../app/shared/bridge-contract.ts';
 import type { Logger } from '../log.ts';
 import type { HttpMethod } from '../tools/tool.ts';
 import { openLocalFile, type LocalFs } from './local-file.ts';

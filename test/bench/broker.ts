@@ -19,10 +19,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../emulator/index.ts';
 import { startTestBroker, writeEmulatorSettings } from '../helpers/broker.ts';
-import { connectRpc } from '../../app/broker/ipc/rpc-client.ts';
-import type { RpcClient } from '../../app/broker/ipc/rpc-client.ts';
-import { MAX_FRAME_BYTES, PROTOCOL_VERSION, resolveBrokerEndpoint } from '../../app/broker/protocol.ts';
-import { FrameDecoder } from '../../app/broker/ipc/frame-decoder.ts';
+import { connectRpc, type RpcClient } from '../../app/shared/rpc-client.ts';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from '../../app/shared/constants.ts';
+import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
+import { FrameDecoder } from '../../app/shared/framing.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -19,7 +19,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { startTestBroker } from '../helpers/broker.ts';
 import { startEmulator } from '../helpers/emulator.ts';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';

@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { startTestBroker } from '../helpers/broker.ts';
 import { startEmulator } from '../helpers/emulator.ts';
 import { resultText, startBridgeClient } from '../helpers/mcp-client.ts';

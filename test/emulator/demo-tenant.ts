@@ -17,12 +17,13 @@ import { spawn } from 'node:child_process';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Result } from '../../app/broker/protocol.ts';
+import type { Result } from '../../app/shared/result.ts';
+import { errnoOf } from '../../app/shared/errno.ts';
 import { loadSettings, readRawSettings, saveSettings, settingsPath } from '../../app/broker/settings/settings-store.ts';
 import type { Settings } from '../../app/broker/settings/settings-schema.ts';
 
 /** A result whose error names what failed and what to do (codes as the window used them). */
-type DemoResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+type DemoResult<T> = Result<T, { code: string; message: string }>;
 
 /** test/emulator/main.ts prints its ready line with this prefix, typed by EmulatorReady. */
 export const EMULATOR_READY_PREFIX = 'graph-bridge-emulator-ready ';
@@ -175,7 +176,7 @@ export function createDemoEmulator(deps: DemoEmulatorDeps): DemoEmulator {
       });
       proc.once('error', (err) => {
         const hint =
-          (err as NodeJS.ErrnoException).code === 'ENOENT'
+          errnoOf(err) === 'ENOENT'
             ? ` "${deps.nodeCommand}" was not found: install Node.js 20 or later and make sure it is on PATH.`
             : '';
         settle(failure(`Could not start the demo tenant: ${err.message}.${hint}`));

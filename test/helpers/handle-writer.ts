@@ -5,13 +5,13 @@
  *
  *   node --import tsx test/helpers/handle-writer.ts <dir> <tag> <count> <maxBytes>
  */
-import { ensurePrivateDir } from '../../bridge/downloads.ts';
+import { ensureUserTempDir } from '../../bridge/downloads.ts';
 import { createHandleStore } from '../../bridge/handles/handle-store.ts';
 
 const [dir = '', tag = 'w', countText = '100', maxBytesText = '262144'] = process.argv.slice(2);
 const store = createHandleStore({
   dir,
-  ensureDir: () => ensurePrivateDir(dir, false, undefined),
+  ensureDir: () => ensureUserTempDir(dir, undefined),
   maxBytes: Number(maxBytesText),
   log: { warn: (m) => process.stderr.write(`${m}\n`), debug: () => undefined },
 });

@@ -5,7 +5,7 @@
  * the harness feeds through `__gbEmit`.
  */
 import { createStatusApi, STATUS_API_KEY } from '../../app/preload/api.ts';
-import type { WindowInvoke, WindowSubscribe } from '../../app/main/window-ipc.ts';
+import type { WindowInvoke, WindowSubscribe } from '../../app/shared/window-contract.ts';
 
 interface HarnessWindow {
   __gbInvoke(channel: string, payload: unknown): Promise<unknown>;

@@ -17,7 +17,7 @@
  * broker to the page through the contract's event schemas.
  */
 import { randomUUID } from 'node:crypto';
-import { copyFile, lstat, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ import { createIpcRouter, createTrustedSenderCheck, type IpcRouter } from '../..
 import { createTrayHost, type TrayHost } from '../../app/main/tray-host.ts';
 import { createEditorsPort } from '../../app/main/editors-port.ts';
 import { createWindowServices, type WindowServices } from '../../app/main/window-services.ts';
-import { WINDOW_EVENTS, type WindowEventChannel } from '../../app/main/window-ipc.ts';
+import { WINDOW_EVENTS, type WindowEventChannel } from '../../app/shared/window-contract.ts';
 import { nodeLauncher } from '../../app/clients/bridge-launcher.ts';
 import { isProcessAlive, nodeConfigFs } from '../../app/clients/fs/config-fs.ts';
 import { createPlatform } from '../../app/platform/platform.ts';
@@ -283,7 +283,7 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
               s.once('error', reject);
             }),
           readFile: (p) => readFile(p, 'utf8'),
-          privateDir: { stat, lstat, uid: process.getuid?.() },
+          privateDir: { lstat, uid: process.getuid?.() },
           clientInfo: () => ({ name, version: '1.0.0' }),
           pid: process.pid,
           tools: [{ name: 'mail_send', group: 'mail', scopes: ['Mail.Send'], readOnly: false }],

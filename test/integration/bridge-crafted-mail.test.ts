@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
 import { CRAFTED_HTML } from '../helpers/crafted-html.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';

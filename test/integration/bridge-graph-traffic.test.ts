@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
 import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';

@@ -16,10 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ensurePrivateDir } from '../../bridge/downloads.ts';
+import { ensureUserTempDir } from '../../bridge/downloads.ts';
 import { createHandleStore } from '../../bridge/handles/handle-store.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { TOOL_GROUPS } from '../../app/broker/protocol.ts';
+import { TOOL_GROUPS } from '../../app/shared/tool-groups.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
 import { headerOf, nextCursorOf, parseMessageList, type ListedMessage } from '../helpers/mail-text.ts';
 import { REPO_ROOT, resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
@@ -239,7 +239,7 @@ void describe('short ids and cursors across bridge processes', () => {
     assert.equal(pairs.length, 800);
     const fresh = createHandleStore({
       dir,
-      ensureDir: () => ensurePrivateDir(dir, false, undefined),
+      ensureDir: () => ensureUserTempDir(dir, undefined),
       log: { warn: () => undefined, debug: () => undefined },
     });
     for (const [value, handle] of pairs) {

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TOOL_GROUPS } from '../../app/broker/protocol.ts';
+import { TOOL_GROUPS } from '../../app/shared/tool-groups.ts';
 import type { TestBroker } from '../helpers/broker.ts';
 import type { RunningEmulator } from '../helpers/emulator.ts';
 import { resultText, type BridgeClient } from '../helpers/mcp-client.ts';

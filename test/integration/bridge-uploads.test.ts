@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
 import { resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';

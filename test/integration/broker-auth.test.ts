@@ -16,7 +16,7 @@ import { createPlatform } from '../../app/platform/platform.ts';
 import { parseSettings } from '../../app/broker/settings/settings-store.ts';
 import { createAuthService, type ProductionAuthService } from '../../app/broker/auth/create-auth-service.ts';
 import { DEFAULT_KEYCHAIN_ACCOUNT } from '../../app/broker/auth/token-cache.ts';
-import { redactSecrets } from '../../app/broker/protocol.ts';
+import { redactSecrets } from '../../app/shared/redact.ts';
 import type * as KeytarModule from 'keytar';
 
 type Keytar = typeof KeytarModule;

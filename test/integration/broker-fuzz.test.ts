@@ -10,8 +10,9 @@ import { startEmulator } from '../emulator/index.ts';
 import type { RunningEmulator } from '../emulator/index.ts';
 import { startTestBroker } from '../helpers/broker.ts';
 import type { TestBroker } from '../helpers/broker.ts';
-import { connectRpc } from '../../app/broker/ipc/rpc-client.ts';
-import { MAX_FRAME_BYTES, PROTOCOL_VERSION, resultSchema, tokenGetResultSchema } from '../../app/broker/protocol.ts';
+import { connectRpc } from '../../app/shared/rpc-client.ts';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION } from '../../app/shared/constants.ts';
+import { resultSchema, tokenGetResultSchema } from '../../app/shared/bridge-contract.ts';
 
 const SEED = Number(process.env.GB_FUZZ_SEED ?? 0x5eed);
 const FRAMES = 10_000;

@@ -8,9 +8,10 @@ import { startEmulator } from '../emulator/index.ts';
 import type { RunningEmulator } from '../emulator/index.ts';
 import { startTestBroker } from '../helpers/broker.ts';
 import type { TestBroker } from '../helpers/broker.ts';
-import { connectRpc } from '../../app/broker/ipc/rpc-client.ts';
-import type { RpcClient } from '../../app/broker/ipc/rpc-client.ts';
-import { PROTOCOL_VERSION, resultSchema, tokenGetResultSchema } from '../../app/broker/protocol.ts';
+import { connectRpc } from '../../app/shared/rpc-client.ts';
+import type { RpcClient } from '../../app/shared/rpc-client.ts';
+import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
+import { resultSchema, tokenGetResultSchema } from '../../app/shared/bridge-contract.ts';
 
 const tokenResult = resultSchema(tokenGetResultSchema);
 let emulator: RunningEmulator;

@@ -14,15 +14,10 @@ import { readFile } from 'node:fs/promises';
 import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
 import { startTestBroker } from '../helpers/broker.ts';
 import { startAgentProcess } from '../helpers/agent-process.ts';
-import { connectRpc } from '../../app/broker/ipc/rpc-client.ts';
-import {
-  MAX_UNAUTHENTICATED_CONNECTIONS,
-  PROTOCOL_VERSION,
-  RPC_ERROR,
-  resultSchema,
-  tokenGetResultSchema,
-  type BrokerEndpoint,
-} from '../../app/broker/protocol.ts';
+import { connectRpc } from '../../app/shared/rpc-client.ts';
+import { MAX_UNAUTHENTICATED_CONNECTIONS, PROTOCOL_VERSION, RPC_ERROR } from '../../app/shared/constants.ts';
+import { resultSchema, tokenGetResultSchema } from '../../app/shared/bridge-contract.ts';
+import type { BrokerEndpoint } from '../../app/shared/endpoint.ts';
 
 let emulator: RunningEmulator;
 before(async () => {

@@ -13,17 +13,12 @@ import { startEmulator } from '../emulator/index.ts';
 import type { RunningEmulator } from '../emulator/index.ts';
 import { issuedRefreshTokens, scanForSecrets, startTestBroker } from '../helpers/broker.ts';
 import type { TestBroker, TestBrokerOptions } from '../helpers/broker.ts';
-import { connectRpc, RpcCallError } from '../../app/broker/ipc/rpc-client.ts';
-import type { RpcClient } from '../../app/broker/ipc/rpc-client.ts';
+import { connectRpc, RpcProtocolError } from '../../app/shared/rpc-client.ts';
+import type { RpcClient } from '../../app/shared/rpc-client.ts';
 import { connectAdmin } from '../../app/cli/admin-client.ts';
 import { ADMIN_PROTOCOL_VERSION } from '../../app/broker/admin-protocol.ts';
-import {
-  PROTOCOL_VERSION,
-  RPC_ERROR,
-  approvalRequestResultSchema,
-  resultSchema,
-  tokenGetResultSchema,
-} from '../../app/broker/protocol.ts';
+import { PROTOCOL_VERSION, RPC_ERROR } from '../../app/shared/constants.ts';
+import { approvalRequestResultSchema, resultSchema, tokenGetResultSchema } from '../../app/shared/bridge-contract.ts';
 
 const tokenResult = resultSchema(tokenGetResultSchema);
 let emulator: RunningEmulator;
@@ -81,7 +76,7 @@ void test('wrong or missing key: disconnected, nothing served, no request reache
     const since = lastSeq();
     await assert.rejects(
       hello(tb, 'intruder', randomBytes(32).toString('hex')),
-      (e: unknown) => e instanceof RpcCallError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
+      (e: unknown) => e instanceof RpcProtocolError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
     );
     const noKey = await connectRpc(tb.endpoint.path);
     await assert.rejects(
@@ -89,13 +84,13 @@ void test('wrong or missing key: disconnected, nothing served, no request reache
         protocolVersion: PROTOCOL_VERSION,
         client: { name: 'x', version: '1', pid: 1 },
       }),
-      (e: unknown) => e instanceof RpcCallError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
+      (e: unknown) => e instanceof RpcProtocolError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
     );
     await noKey.closed;
     const direct = await connectRpc(tb.endpoint.path);
     await assert.rejects(
       direct.call('token.get', { scopes: ['User.Read'] }),
-      (e: unknown) => e instanceof RpcCallError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
+      (e: unknown) => e instanceof RpcProtocolError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
     );
     await direct.closed;
     assert.deepEqual(tokenRequests(since), []);
@@ -250,7 +245,7 @@ void test('a bridge cannot approve itself: no admin methods on the bridge socket
     const { client } = await hello(tb, 'sneaky');
     await assert.rejects(
       client.call('clients.decide', { id: 'session-1', decision: 'approve' }),
-      (e: unknown) => e instanceof RpcCallError && e.rpcCode === RPC_ERROR.METHOD_NOT_FOUND,
+      (e: unknown) => e instanceof RpcProtocolError && e.rpcCode === RPC_ERROR.METHOD_NOT_FOUND,
     );
     const adminSock = await connectRpc(tb.broker.adminEndpoint.path);
     await assert.rejects(
@@ -258,7 +253,7 @@ void test('a bridge cannot approve itself: no admin methods on the bridge socket
         protocolVersion: ADMIN_PROTOCOL_VERSION,
         key: (await readFile(tb.endpoint.keyPath, 'utf8')).trim(),
       }),
-      (e: unknown) => e instanceof RpcCallError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
+      (e: unknown) => e instanceof RpcProtocolError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
     );
     assert.ok(
       tb.broker.status().clients.every((c) => c.approval !== 'approved'),

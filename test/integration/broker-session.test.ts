@@ -10,15 +10,15 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
 import { startTestBroker, type TestBroker } from '../helpers/broker.ts';
-import { connectRpc, type RpcClient } from '../../app/broker/ipc/rpc-client.ts';
+import { connectRpc, type RpcClient } from '../../app/shared/rpc-client.ts';
 import { connectAdmin } from '../../app/cli/admin-client.ts';
+import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
 import {
-  PROTOCOL_VERSION,
   bridgeStatusSchema,
   helloResultSchema,
   resultSchema,
   type ToolCatalogEntry,
-} from '../../app/broker/protocol.ts';
+} from '../../app/shared/bridge-contract.ts';
 
 const helloResult = resultSchema(helloResultSchema);
 let emulator: RunningEmulator;

@@ -15,13 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../emulator/index.ts';
 import type { RunningEmulator } from '../emulator/index.ts';
 import { issuedRefreshTokens, scanForSecrets, writeEmulatorSettings } from '../helpers/broker.ts';
-import { connectRpc } from '../../app/broker/ipc/rpc-client.ts';
-import {
-  PROTOCOL_VERSION,
-  resolveBrokerEndpoint,
-  resultSchema,
-  tokenGetResultSchema,
-} from '../../app/broker/protocol.ts';
+import { connectRpc } from '../../app/shared/rpc-client.ts';
+import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
+import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
+import { resultSchema, tokenGetResultSchema } from '../../app/shared/bridge-contract.ts';
 import { adminStatusSchema } from '../../app/broker/admin-protocol.ts';
 import { createEditorCredentials } from '../../app/broker/approvals/editor-credentials.ts';
 

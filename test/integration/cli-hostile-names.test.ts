@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
-import { PROTOCOL_VERSION } from '../../app/broker/protocol.ts';
+import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
 import { HOSTILE_TEXT, RAW_UNSAFE } from '../helpers/hostile-text.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

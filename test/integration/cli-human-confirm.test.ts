@@ -15,13 +15,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectRpc, type RpcClient } from '../../app/broker/ipc/rpc-client.ts';
-import {
-  PROTOCOL_VERSION,
-  approvalRequestResultSchema,
-  resolveBrokerEndpoint,
-  resultSchema,
-} from '../../app/broker/protocol.ts';
+import { connectRpc, type RpcClient } from '../../app/shared/rpc-client.ts';
+import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
+import { approvalRequestResultSchema, resultSchema } from '../../app/shared/bridge-contract.ts';
+import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
 import { startPty } from '../helpers/pty.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -12,13 +12,9 @@ import { startEmulator, type RunningEmulator } from '../emulator/index.ts';
 import { TENANT_DOMAIN } from '../emulator/fixtures.ts';
 import { scanForSecrets, startTestBroker, type TestBroker } from '../helpers/broker.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { connectRpc, type RpcClient } from '../../app/broker/ipc/rpc-client.ts';
-import {
-  PROTOCOL_VERSION,
-  resultSchema,
-  tokenGetResultSchema,
-  type TokenGetResult,
-} from '../../app/broker/protocol.ts';
+import { connectRpc, type RpcClient } from '../../app/shared/rpc-client.ts';
+import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
+import { resultSchema, tokenGetResultSchema, type TokenGetResult } from '../../app/shared/bridge-contract.ts';
 import { createAuthService } from '../../app/broker/auth/create-auth-service.ts';
 import { createPlatform } from '../../app/platform/platform.ts';
 import { loadSettings } from '../../app/broker/settings/settings-store.ts';

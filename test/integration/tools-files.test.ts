@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import type { TestBroker } from '../helpers/broker.ts';
 import type { RunningEmulator } from '../helpers/emulator.ts';
 import { resultText, type BridgeClient } from '../helpers/mcp-client.ts';

@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import type { TestBroker } from '../helpers/broker.ts';
 import type { RunningEmulator } from '../helpers/emulator.ts';
 import { resultText, type BridgeClient } from '../helpers/mcp-client.ts';

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { GROUP_SCOPES } from '../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../app/shared/tool-groups.ts';
 import type { TestBroker } from '../helpers/broker.ts';
 import type { RunningEmulator } from '../helpers/emulator.ts';
 import type { BridgeClient } from '../helpers/mcp-client.ts';

@@ -7,8 +7,7 @@
  * editor receives and a model's context holds); a tool's size is the bytes of its entry. KB here is
  * 1,000 bytes.
  */
-import { DEFAULT_TOOL_GROUPS } from '../../app/broker/settings/settings-schema.ts';
-import { TOOL_GROUPS } from '../../app/broker/protocol.ts';
+import { DEFAULT_TOOL_GROUPS, TOOL_GROUPS } from '../../app/shared/tool-groups.ts';
 import type { FastStartManifest } from '../../bridge/fast-start/manifest.ts';
 
 export const CATALOG_BUDGET = {

@@ -5,7 +5,7 @@
  * nothing a bridge process is given — its environment, its private-dir check, its key file — leads to
  * the admin key. Windows: the pipe `<pipe>-admin`, its key in `<run dir>-admin\admin.key`.
  */
-import type { BrokerEndpoint } from '../protocol.ts';
+import type { BrokerEndpoint } from '../../shared/endpoint.ts';
 import { ADMIN_KEY_NAME, ADMIN_SOCKET_NAME } from '../admin-protocol.ts';
 
 export interface AdminEndpoint {

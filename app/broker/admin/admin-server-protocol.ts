@@ -13,10 +13,12 @@ import {
   ADMIN_PROTOCOL_VERSION,
   DEVICE_CODE_NOTIFICATION,
   SIGN_IN_BROWSER_NOTIFICATION,
+  type AdminParams,
+  type AdminStatus,
+  type Confirmation,
+  type AdminError,
 } from '../admin-protocol.ts';
-import type { AdminParams, AdminResult, AdminStatus, Confirmation } from '../admin-protocol.ts';
-import { fail, ok } from '../protocol.ts';
-import type { Result } from '../protocol.ts';
+import { fail, ok, type Result } from '../../shared/result.ts';
 import type { Broker } from '../broker-api.ts';
 import type { BrowserEvent, DeviceCodePrompt } from '../auth/auth-service.ts';
 import type { RpcMethod, RpcPeer, RpcProtocol } from '../ipc/rpc-connection.ts';
@@ -37,7 +39,7 @@ export interface AdminProtocolDeps {
   settings: SettingsControl | null;
 }
 
-type Answer = Result<unknown> | AdminResult<unknown>;
+type Answer = Result<unknown> | Result<unknown, AdminError>;
 
 function method<M extends keyof typeof ADMIN_METHODS>(
   name: M,

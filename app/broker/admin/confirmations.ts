@@ -11,8 +11,9 @@
  * see). At most 5 challenges are open at once; a new one retires the oldest.
  */
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import type { AdminResult, Confirmation, ConfirmationChallenge } from '../admin-protocol.ts';
-import { printable } from '../text/terminal-safe.ts';
+import type { Confirmation, ConfirmationChallenge, AdminError } from '../admin-protocol.ts';
+import { printable } from '../../shared/terminal-safe.ts';
+import type { Result } from '../../shared/result.ts';
 
 export interface ConfirmationPrompt {
   challengeId: string;
@@ -81,14 +82,14 @@ export function createConfirmations(options: ConfirmationsOptions) {
     const until = Math.ceil(((failures[0] ?? t) + lockoutMs - t) / 1000);
     return `Too many wrong confirmation codes. Wait ${until} s, then try again — and if you did not type them, something on this computer is guessing: decide in the Graph Bridge window instead.`;
   };
-  const failed = (message: string, attemptsLeft: number): AdminResult<never> => ({
+  const failed = (message: string, attemptsLeft: number): Result<never, AdminError> => ({
     ok: false,
     error: { code: 'CONFIRMATION_FAILED', message, attemptsLeft },
   });
 
   return {
     /** A new challenge for `actionKey` (answer CONFIRMATION_REQUIRED with it), or why there is none. */
-    request(actionKey: string, action: string): AdminResult<never> {
+    request(actionKey: string, action: string): Result<never, AdminError> {
       const t = options.now().getTime();
       sweep(t);
       if (options.show === null) return { ok: false, error: { code: 'NO_CONFIRMATION_DISPLAY', message: NO_DISPLAY } };
@@ -125,7 +126,7 @@ export function createConfirmations(options: ConfirmationsOptions) {
       };
     },
     /** Checks a typed code for `actionKey`; a match consumes the challenge. */
-    verify(given: Confirmation, actionKey: string): AdminResult<null> {
+    verify(given: Confirmation, actionKey: string): Result<null, AdminError> {
       const t = options.now().getTime();
       sweep(t);
       const locked = lockedOut(t);

@@ -5,8 +5,8 @@
  * committed only after the caller decided the plan may go ahead (a running broker asks for the one-time
  * code when it loosens; the CLI without a broker only ever commits a tightening).
  */
-import { fail, ok } from '../protocol.ts';
-import type { Result } from '../protocol.ts';
+import { fail, ok } from '../../shared/result.ts';
+import type { Result } from '../../shared/result.ts';
 import type { SettingChange, SettingsSnapshot } from '../admin-protocol.ts';
 import {
   loadSettings,

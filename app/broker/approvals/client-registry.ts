@@ -17,11 +17,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { clientApprovalSchema, fail, ok } from '../protocol.ts';
-import type { BrokerStatus, ClientApproval, Result, ToolCatalogEntry } from '../protocol.ts';
+import { clientApprovalSchema } from '../../shared/bridge-contract.ts';
+import { fail, ok } from '../../shared/result.ts';
+import type { BrokerStatus, ClientApproval, ToolCatalogEntry } from '../../shared/bridge-contract.ts';
+import type { Result } from '../../shared/result.ts';
 import type { ClientDecision } from '../broker-api.ts';
 import type { Logger } from '../log/logger.ts';
-import { createSerialQueue, writeFileAtomic } from '../state/atomic-write.ts';
+import { writeFileAtomic } from '../../platform/atomic-file.ts';
+import { createSerialQueue } from '../state/serial-queue.ts';
 import type { EditorCredentials } from './editor-credentials.ts';
 
 const editorRecordSchema = z.object({

@@ -17,8 +17,9 @@ import * as fsp from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { withFileLock, type LockFs } from '../../platform/file-lock.ts';
-import { errnoOf, isProcessAlive } from '../../platform/process.ts';
-import { writeFileAtomic } from '../state/atomic-write.ts';
+import { errnoOf } from '../../shared/errno.ts';
+import { isProcessAlive } from '../../platform/process.ts';
+import { writeFileAtomic } from '../../platform/atomic-file.ts';
 
 export const EDITOR_KEYS_FILE = 'editor-keys.json';
 /** An editor id: what `connect` names the editor (`cursor`, `claude-desktop`, …). */

@@ -8,8 +8,9 @@
  * Every `reason` goes back to the bridge and so to the MODEL: it says what happened and what the user
  * can do, never a command that grants access (a model with a shell would run it).
  */
-import { fail, ok } from '../protocol.ts';
-import type { ApprovalRequestParams, ApprovalRequestResult, BrokerStatus, Result } from '../protocol.ts';
+import { fail, ok } from '../../shared/result.ts';
+import type { ApprovalRequestParams, ApprovalRequestResult, BrokerStatus } from '../../shared/bridge-contract.ts';
+import type { Result } from '../../shared/result.ts';
 import type { WriteDecision } from '../broker-api.ts';
 
 export type WritePolicy = 'ask' | 'allow' | 'deny';

@@ -9,10 +9,10 @@
  */
 import { appendFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { redactSecrets } from '../protocol.ts';
-import { auditEntrySchema } from '../admin-protocol.ts';
-import type { AuditEntry, AuditQuery } from '../broker-api.ts';
-import { createSerialQueue } from '../state/atomic-write.ts';
+import { redactSecrets } from '../../shared/redact.ts';
+import { auditEntrySchema, type AuditEntry } from '../../shared/audit-contract.ts';
+import type { AuditQuery } from '../broker-api.ts';
+import { createSerialQueue } from '../state/serial-queue.ts';
 import { createRotation } from '../log/rotation.ts';
 
 export interface AuditLogOptions {

@@ -5,7 +5,7 @@
  * drops the state of accounts gone from the cache.
  */
 import type { AccountInfo } from '@azure/msal-node';
-import type { AccountSummary } from '../protocol.ts';
+import type { AccountSummary } from '../../shared/bridge-contract.ts';
 import type { AccountStateStore } from './account-state.ts';
 import type { AccountTokenStates } from './account-token-state.ts';
 import type { AuthClients } from './auth-clients.ts';

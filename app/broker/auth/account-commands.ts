@@ -4,7 +4,8 @@
  * tokens never cross accounts and never outlive a sign-out.
  */
 import type { AccountInfo } from '@azure/msal-node';
-import type { AccountSummary, Result } from '../protocol.ts';
+import type { AccountSummary } from '../../shared/bridge-contract.ts';
+import type { Result } from '../../shared/result.ts';
 import { findAccount } from './account-match.ts';
 import { summarizeAccount } from './account-book.ts';
 import type { AuthCore } from './auth-core.ts';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writePrivateFileAtomic } from '../../platform/atomic-file.ts';
+import { writeFileAtomic } from '../../platform/atomic-file.ts';
 
 export const ACCOUNT_STATE_FILE = 'accounts.json';
 
@@ -32,7 +32,7 @@ export function createAccountStateStore(stateDir: string): AccountStateStore {
       }
     },
     async writeActive(homeAccountId) {
-      await writePrivateFileAtomic(path, `${JSON.stringify({ version: 1, activeHomeAccountId: homeAccountId })}\n`);
+      await writeFileAtomic(path, `${JSON.stringify({ version: 1, activeHomeAccountId: homeAccountId })}\n`);
     },
   };
 }

@@ -26,7 +26,7 @@ export interface AuthEvents {
 export function createAuthEvents(now: () => number, log: LogSink): AuthEvents {
   const listeners = new Set<() => void>();
   const consentListeners = new Set<(item: ConsentItem) => void>();
-  const consent = createConsentQueue(now);
+  const consent = createConsentQueue({ now });
   const changed = () => {
     for (const l of listeners) {
       try {

@@ -5,7 +5,8 @@
  *
  * Tokens returned here go to authenticated bridges only — never to logs, the window or stdout.
  */
-import type { AccountSummary, CacheBackend, Result, TokenGetResult } from '../protocol.ts';
+import type { AccountSummary, CacheBackend, TokenGetResult } from '../../shared/bridge-contract.ts';
+import type { Result } from '../../shared/result.ts';
 
 export interface TokenRequest {
   scopes: readonly string[];
@@ -104,11 +105,13 @@ export interface AuthService {
   onChange(listener: () => void): () => void;
   close(): Promise<void>;
 
-  // Additive (optional so existing fakes still compile); the production service implements all of them.
-  /** Consent items waiting for the user, oldest first. Cleared by grantConsent for the scopes granted. */
-  pendingConsent?(): ConsentItem[];
+  /**
+   * Consent items waiting for the user, oldest first (the one consent queue, auth/consent-queue.ts).
+   * Cleared by grantConsent, sign-in and tokens that carry the scopes.
+   */
+  pendingConsent(): ConsentItem[];
   /** Called when getToken records a NEW consent item. Returns an unsubscribe function. */
-  onConsentNeeded?(listener: (item: ConsentItem) => void): () => void;
+  onConsentNeeded(listener: (item: ConsentItem) => void): () => void;
   /** Drops a consent item without granting (the user dismissed it). */
-  dismissConsent?(id: string): boolean;
+  dismissConsent(id: string): boolean;
 }

@@ -40,7 +40,7 @@ import { createAuthEvents } from './auth-events.ts';
 import { failure } from './error-mapping.ts';
 import type { InteractiveTimers } from './interactive.ts';
 import { redactingSink, silentSink, type LogSink } from './msal-logger.ts';
-import { normalizeScopes } from './scopes.ts';
+import { normalizeScopes } from '../../shared/scopes.ts';
 import { createGetToken } from './silent-token.ts';
 import { defaultSignInScopes, grantConsent, signInDeviceCode, signInInteractive } from './sign-in.ts';
 import type { TokenMemoStats } from './token-memo.ts';

@@ -5,8 +5,10 @@
  * `instanceof`, because msal-node-extensions bundles its own copy of msal-common (a brokered error is
  * an instance of a different class with the same fields).
  */
-import { needsAdminConsent, type BrokerError, type BrokerErrorCode } from '../protocol.ts';
-import { missingScopes } from './scopes.ts';
+import { needsAdminConsent } from '../../shared/tool-groups.ts';
+import type { BrokerError } from '../../shared/bridge-contract.ts';
+import type { BrokerErrorCode } from '../../shared/constants.ts';
+import { missingScopes } from '../../shared/scopes.ts';
 
 /** For the person at the terminal or tray (CLI output, sign-in results). */
 export const SIGN_IN_REMEDY = 'Run `graph-bridge login` or use Sign in… in the Graph Bridge tray menu.';

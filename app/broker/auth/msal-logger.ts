@@ -1,11 +1,11 @@
 /**
- * MSAL's logger, piped through redactSecrets() (protocol.ts) into the broker's log sink. PII logging
+ * MSAL's logger, piped through redactSecrets() (app/shared/redact.ts) into the broker's log sink. PII logging
  * stays off; every line is redacted anyway.
  */
 import { LogLevel, type NodeSystemOptions } from '@azure/msal-node';
 
 type LoggerOptions = NonNullable<NodeSystemOptions['loggerOptions']>;
-import { redactSecrets } from '../protocol.ts';
+import { redactSecrets } from '../../shared/redact.ts';
 
 export type LogSink = (level: 'error' | 'warn' | 'info' | 'debug', line: string) => void;
 

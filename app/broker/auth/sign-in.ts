@@ -5,13 +5,15 @@
  * and the consent items it granted dropped.
  */
 import type { AuthenticationResult } from '@azure/msal-node';
-import { userConsentableScopes, type AccountSummary, type Result } from '../protocol.ts';
+import { userConsentableScopes } from '../../shared/tool-groups.ts';
+import type { AccountSummary } from '../../shared/bridge-contract.ts';
+import type { Result } from '../../shared/result.ts';
 import type { Settings } from '../settings/settings-schema.ts';
 import { summarizeAccount } from './account-book.ts';
 import type { AuthCore } from './auth-core.ts';
 import type { DeviceCodeOptions, GrantConsentOptions, SignInOptions } from './auth-service.ts';
 import { describeMsalError, failure } from './error-mapping.ts';
-import { normalizeScopes, OIDC_SCOPES } from './scopes.ts';
+import { normalizeScopes, OIDC_SCOPES } from '../../shared/scopes.ts';
 import { browserFlow, deviceCodeFlow } from './sign-in-flows.ts';
 
 /**

@@ -7,12 +7,13 @@
  * consent item.
  */
 import type { AccountInfo, AuthenticationResult } from '@azure/msal-node';
-import type { Result, TokenGetResult } from '../protocol.ts';
+import type { Result } from '../../shared/result.ts';
+import type { TokenGetResult } from '../../shared/bridge-contract.ts';
 import { summarizeAccount } from './account-book.ts';
 import type { AuthCore } from './auth-core.ts';
 import type { TokenRequest } from './auth-service.ts';
 import { classifySilentError, describeMsalError, failure, notSignedIn, USER_MUST_SIGN_IN } from './error-mapping.ts';
-import { normalizeScopes, scopeKey } from './scopes.ts';
+import { normalizeScopes, scopeKey } from '../../shared/scopes.ts';
 import { createSingleFlight } from './single-flight.ts';
 import type { MemoTicket } from './token-memo.ts';
 

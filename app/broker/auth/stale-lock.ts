@@ -8,6 +8,7 @@
  */
 import { readFile, stat, unlink } from 'node:fs/promises';
 import { isProcessAlive } from '../../platform/process.ts';
+import { errnoOf } from '../../shared/errno.ts';
 
 export type LockState = 'absent' | 'held' | 'removed-dead-pid' | 'removed-empty' | 'fresh-empty';
 
@@ -29,7 +30,7 @@ export async function clearStaleLock(
   try {
     text = await readFile(lockPath, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'absent' };
+    if (errnoOf(err) === 'ENOENT') return { state: 'absent' };
     throw err;
   }
   const trimmed = text.trim();

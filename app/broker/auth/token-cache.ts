@@ -20,7 +20,7 @@ import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
 import type { IPersistence, IPersistenceConfiguration } from '@azure/msal-node-extensions';
-import type { CacheBackend } from '../protocol.ts';
+import type { CacheBackend } from '../../shared/bridge-contract.ts';
 import type { OsKind } from '../../platform/platform.ts';
 import { withFileLock, type LockDeps } from '../../platform/file-lock.ts';
 import { isProcessAlive } from '../../platform/process.ts';

@@ -20,8 +20,8 @@
  * Tokens are held here only, never logged; the broker adds every token it returns to the secrets
  * registry as before. Bounded: at most `maxEntries` (account, scope set) pairs, oldest dropped first.
  */
-import type { TokenGetResult } from '../protocol.ts';
-import { scopeKey } from './scopes.ts';
+import type { TokenGetResult } from '../../shared/bridge-contract.ts';
+import { scopeKey } from '../../shared/scopes.ts';
 
 /** MSAL's default `tokenRenewalOffsetSeconds`: it refreshes a cached token this close to expiry. */
 export const MSAL_RENEWAL_MS = 300_000;

@@ -3,7 +3,8 @@
  * the configured API's scope on its own (Entra issues a token for one resource per request, so it is
  * never mixed with Graph scopes), or the explicit scopes of `graph-bridge consent <scope…>`.
  */
-import { userConsentableScopes, type Result, type ToolGroup } from '../protocol.ts';
+import { userConsentableScopes, type ToolGroup } from '../../shared/tool-groups.ts';
+import type { Result } from '../../shared/result.ts';
 import type { BrokerConfig } from '../broker-config.ts';
 
 export type GrantTarget = { group: ToolGroup } | { scopes: string[] };

@@ -17,7 +17,7 @@ import type { AuthService } from '../auth/auth-service.ts';
 import { createBroker, type BrokerCore, type BrokerDeps } from '../broker.ts';
 import { brokerConfigFromSettings, brokerPlacement, type BrokerConfig } from '../broker-config.ts';
 import { createLogger, createSecretRegistry, type LogLevel, type Logger } from '../log/logger.ts';
-import { fail, ok, type Result } from '../protocol.ts';
+import { fail, ok, type Result } from '../../shared/result.ts';
 import { deriveEndpoints, type EndpointConfig } from '../settings/derive.ts';
 import type { Settings } from '../settings/settings-schema.ts';
 import { loadSettings, type LoadedSettings } from '../settings/settings-store.ts';

@@ -1,6 +1,6 @@
 /** The stable broker facade a host hands out while its sign-in core is rebuilt (broker-host.ts). */
 import type { BrokerCore } from '../broker.ts';
-import type { BrokerStatus } from '../protocol.ts';
+import type { BrokerStatus } from '../../shared/bridge-contract.ts';
 
 /** A BrokerCore that forwards to a replaceable core and keeps its status listeners across swaps. */
 export function createSwitchableBroker(initial: BrokerCore): { broker: BrokerCore; swap(next: BrokerCore): void } {

@@ -9,7 +9,10 @@
  * checked before pause or any setting, so not even those leak. The broker's settings are enforced
  * here (session-policy.ts), whatever a bridge's own flags say.
  */
-import { METHODS, PROTOCOL_VERSION, fail, ok, scopesForGroup } from '../protocol.ts';
+import { METHODS } from '../../shared/bridge-contract.ts';
+import { PROTOCOL_VERSION } from '../../shared/constants.ts';
+import { fail, ok } from '../../shared/result.ts';
+import { scopesForGroup } from '../../shared/tool-groups.ts';
 import type {
   ApprovalRequestParams,
   AuditRecordParams,
@@ -17,17 +20,16 @@ import type {
   BrokerStatus,
   HelloParams,
   HelloResult,
-  Result,
   ToolCatalogEntry,
   TokenGetParams,
   TokenGetResult,
   ToolsDeclareParams,
-} from '../protocol.ts';
+} from '../../shared/bridge-contract.ts';
+import type { Result } from '../../shared/result.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { ClientRegistry } from '../approvals/client-registry.ts';
 import type { WriteApprovals } from '../approvals/write-approvals.ts';
-import type { ConsentQueue } from '../consent/consent-queue.ts';
 import type { BrokerConfig } from '../broker-config.ts';
 import type { Logger, SecretRegistry } from '../log/logger.ts';
 import type { RpcMethod, RpcPeer, RpcProtocol } from './rpc-connection.ts';
@@ -49,7 +51,6 @@ export interface BridgeProtocolDeps {
   auth: AuthService;
   clients: ClientRegistry;
   writes: WriteApprovals;
-  consent: ConsentQueue;
   audit: AuditLog;
   config: () => BrokerConfig;
   isPaused: () => boolean;
@@ -167,12 +168,8 @@ async function tokenGet(
   });
   if (result.ok) {
     deps.secrets.add(result.value.accessToken);
-    deps.consent.resolveGranted(result.value.grantedScopes);
   } else {
-    // The production AuthService keeps its own consent queue; the broker's is for those that don't.
-    if (result.error.code === 'CONSENT_REQUIRED' && deps.auth.pendingConsent === undefined) {
-      deps.consent.add(result.error.missingScopes ?? p.scopes, s.client);
-    }
+    // A CONSENT_REQUIRED answer has queued a consent item in the auth service (auth/consent-queue.ts).
     deps.logger.info(`token.get for "${s.client}"${p.tool === undefined ? '' : ` (${p.tool})`}: ${result.error.code}`);
   }
   return result;

@@ -12,22 +12,23 @@ import {
   MAX_IN_FLIGHT_PER_CONNECTION,
   MAX_PRE_HELLO_FRAME_BYTES,
   MAX_UNAUTHENTICATED_CONNECTIONS,
-} from '../protocol.ts';
-import type { BrokerEndpoint, Result } from '../protocol.ts';
+} from '../../shared/constants.ts';
+import type { BrokerEndpoint } from '../../shared/endpoint.ts';
+import { fail, ok, type Result } from '../../shared/result.ts';
 import type { AdminEndpoint } from '../admin/admin-endpoint.ts';
 import type { Logger, SecretRegistry } from '../log/logger.ts';
-import { ensurePrivateDir } from './private-dir.ts';
+import { ensurePrivateDir } from '../../shared/private-dir.ts';
 import { generateKey, writeKeyFile } from './key.ts';
 import type { RpcProtocol } from './rpc-connection.ts';
 import { createRpcServer, removeStaleSocket } from './rpc-server.ts';
 import type { RpcServer, RpcServerLimits } from './rpc-server.ts';
-import type { SetTimer } from './timers.ts';
+import type { SetTimer } from '../../shared/timers.ts';
 
 export class BrokerStartError extends Error {
   override readonly name = 'BrokerStartError';
 }
 
-/** Production IPC limits (protocol.ts), overridable per field. */
+/** Production IPC limits (app/shared/constants.ts), overridable per field. */
 export function ipcLimitsWith(overrides: Partial<RpcServerLimits> = {}): RpcServerLimits {
   return {
     maxFrameBytes: MAX_FRAME_BYTES,
@@ -60,10 +61,21 @@ export function startStep(r: Result<unknown>): void {
   if (!r.ok) throw new BrokerStartError(r.error.message);
 }
 
+/** A run dir exists (created 0700 when missing), is ours and private (app/shared/private-dir.ts). */
+async function privateRunDir(dir: string, uid: number | undefined): Promise<Result<void>> {
+  const check = await ensurePrivateDir(dir, { uid });
+  if (check.ok) return ok(undefined);
+  return fail(
+    'INTERNAL',
+    `Refusing to start: ${check.problem}. Another user could reach the broker's socket or read its key. ` +
+      `Remove the directory, or make it yours and private (chown ${uid ?? ''} '${dir}' && chmod 700 '${dir}'), then start again.`,
+  );
+}
+
 /** Both run dirs exist, are private and ours (created 0700 when missing). */
 export async function checkRunDirs(o: BrokerSocketsOptions, uid: number | undefined): Promise<void> {
-  startStep(await ensurePrivateDir(o.endpoint.dir, { uid }));
-  startStep(await ensurePrivateDir(o.adminEndpoint.dir, { uid }));
+  startStep(await privateRunDir(o.endpoint.dir, uid));
+  startStep(await privateRunDir(o.adminEndpoint.dir, uid));
 }
 
 /** Refuses while another broker answers on a socket path; removes a stale socket file. */

@@ -14,12 +14,14 @@
  */
 import type { Socket } from 'node:net';
 import type { z } from 'zod';
-import { RPC_ERROR, rpcRequestSchema } from '../protocol.ts';
-import type { Result, RpcId } from '../protocol.ts';
+import { RPC_ERROR } from '../../shared/constants.ts';
+import { rpcRequestSchema } from '../../shared/bridge-contract.ts';
+import type { Result } from '../../shared/result.ts';
+import type { RpcId } from '../../shared/bridge-contract.ts';
 import type { Logger } from '../log/logger.ts';
-import { FrameDecoder } from './frame-decoder.ts';
+import { FrameDecoder } from '../../shared/framing.ts';
 import { keysMatch } from './key.ts';
-import type { SetTimer } from './timers.ts';
+import type { SetTimer } from '../../shared/timers.ts';
 
 export interface RpcPeer {
   readonly id: number;
@@ -51,7 +53,7 @@ export interface RpcProtocol<S> {
   onClose?(session: S): void;
 }
 
-/** What one connection may cost the broker (see protocol.ts for the production values). */
+/** What one connection may cost the broker (app/shared/constants.ts has the production values). */
 export interface RpcLimits {
   /** Largest frame once hello succeeded. */
   maxFrameBytes: number;

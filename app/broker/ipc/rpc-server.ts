@@ -12,15 +12,15 @@
  */
 import { createConnection, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import { chmod, unlink } from 'node:fs/promises';
-import type { Result } from '../protocol.ts';
-import { fail, ok } from '../protocol.ts';
+import { chmod, lstat, unlink } from 'node:fs/promises';
+import type { Result } from '../../shared/result.ts';
+import { fail, ok } from '../../shared/result.ts';
 import type { Logger } from '../log/logger.ts';
 import { attachRpcConnection } from './rpc-connection.ts';
 import type { RpcConnectionHandle, RpcLimits, RpcProtocol } from './rpc-connection.ts';
-import { isErrno, lstatOrNull } from './private-dir.ts';
-import type { SetTimer } from './timers.ts';
-import { unrefTimer } from './timers.ts';
+import { errnoOf } from '../../shared/errno.ts';
+import type { SetTimer } from '../../shared/timers.ts';
+import { unrefTimer } from '../../shared/timers.ts';
 
 export interface RpcServerLimits extends RpcLimits {
   /** Connections that may be waiting for hello at once. */
@@ -93,7 +93,7 @@ export function createRpcServer<S>(options: RpcServerOptions<S>): RpcServer {
       const srv = createServer(onConnection);
       const listened = await new Promise<Result<void>>((resolve) => {
         srv.once('error', (e) => {
-          if (isErrno(e, 'EADDRINUSE')) {
+          if (errnoOf(e) === 'EADDRINUSE') {
             resolve(
               fail(
                 'INTERNAL',
@@ -125,7 +125,10 @@ export function createRpcServer<S>(options: RpcServerOptions<S>): RpcServer {
 
 /** Removes a socket file nobody answers on; refuses when a live broker answers. */
 export async function removeStaleSocket(path: string): Promise<Result<void>> {
-  const st = await lstatOrNull(path);
+  const st = await lstat(path).catch((e: unknown) => {
+    if (errnoOf(e) === 'ENOENT') return null;
+    throw e;
+  });
   if (st === null) return ok(undefined);
   if (!st.isSocket()) {
     return fail('INTERNAL', `${path} exists and is not a socket. Remove it and start Graph Bridge again.`);

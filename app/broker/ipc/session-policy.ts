@@ -18,8 +18,10 @@
  * (it issues every consented scope of the resource), so this approval refusal — not the scope check —
  * is what stops a write in read-only mode.
  */
-import { TOOL_GROUPS, fail, scopesForGroup } from '../protocol.ts';
-import type { Result, ToolGroup } from '../protocol.ts';
+import { TOOL_GROUPS, scopesForGroup } from '../../shared/tool-groups.ts';
+import { fail } from '../../shared/result.ts';
+import type { Result } from '../../shared/result.ts';
+import type { ToolGroup } from '../../shared/tool-groups.ts';
 import type { BrokerConfig } from '../broker-config.ts';
 
 export type SessionPolicyConfig = Pick<BrokerConfig, 'toolGroups' | 'readOnly' | 'api'>;

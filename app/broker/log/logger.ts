@@ -1,7 +1,7 @@
 /**
- * The broker's leveled logger. Every line goes through redactSecrets() (protocol.ts) plus masking of
+ * The broker's leveled logger. Every line goes through redactSecrets() (app/shared/redact.ts) plus masking of
  * secrets the broker knows at runtime (its keys, access tokens it issued), then escapeControls()
- * (text/terminal-safe.ts): messages and fields carry peer-controlled text (client names and versions,
+ * (app/shared/terminal-safe.ts): messages and fields carry peer-controlled text (client names and versions,
  * tool names, error messages), and none of it may start a new line, reach a terminal as an escape
  * sequence or reorder the line with bidi controls — one entry is always exactly one line. Then to the
  * log file in the log dir (`broker.log`, appended, 0600; rotated by size like the audit log:
@@ -10,8 +10,8 @@
  */
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { redactSecrets } from '../protocol.ts';
-import { escapeControls } from '../text/terminal-safe.ts';
+import { redactSecrets } from '../../shared/redact.ts';
+import { escapeControls } from '../../shared/terminal-safe.ts';
 import { createRotation, type Rotation } from './rotation.ts';
 
 export const LOG_MAX_BYTES = 5 * 1024 * 1024;

@@ -4,7 +4,7 @@
  * instance discovery), the Graph base URL, and the hostname the Graph client must treat as Graph
  * (`customHosts`). Pure.
  */
-import { CLOUDS, MICROSOFT_AUTHORITY_HOSTS, withTrailingSlash, withoutTrailingSlash } from './clouds.ts';
+import { CLOUDS, MICROSOFT_AUTHORITY_HOSTS, withTrailingSlash, withoutTrailingSlash } from '../../shared/clouds.ts';
 import type { Settings } from './settings-schema.ts';
 
 export interface EndpointConfig {

@@ -13,7 +13,7 @@
  * | GRAPH_BRIDGE_USE_BROKER               | useBroker             | 1/0, true/false                         |
  * | GRAPH_BRIDGE_ALLOW_PLAINTEXT_CACHE    | allowPlaintextCache   | 1/0, true/false                         |
  */
-import { CLOUDS, withoutTrailingSlash, type CloudName } from './clouds.ts';
+import { CLOUDS, withoutTrailingSlash, type CloudName } from '../../shared/clouds.ts';
 
 export const SETTINGS_ENV = {
   clientId: 'GRAPH_BRIDGE_CLIENT_ID',

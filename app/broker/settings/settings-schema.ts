@@ -4,8 +4,9 @@
  * (a typo must not silently turn a safety setting off).
  */
 import { z } from 'zod';
-import { TOOL_GROUPS, toolGroupSchema } from '../protocol.ts';
-import { CLOUD_NAMES } from './clouds.ts';
+import { DEFAULT_TOOL_GROUPS, TOOL_GROUPS } from '../../shared/tool-groups.ts';
+import { toolGroupSchema } from '../../shared/bridge-contract.ts';
+import { CLOUD_NAMES } from '../../shared/clouds.ts';
 
 /**
  * Default public client: "Microsoft Graph Command Line Tools" (the first-party public client used by
@@ -66,8 +67,6 @@ export const uploadFolderSchema = z
   .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'must not contain control characters');
 
 export const DEFAULT_SIGN_IN_TIMEOUT_SECONDS = 600;
-
-export const DEFAULT_TOOL_GROUPS = ['profile', 'mail', 'calendar', 'files', 'tasks'] as const;
 
 export const settingsSchema = z
   .object({

@@ -4,9 +4,11 @@
  * Environment variables (env-overrides.ts) are applied on top when loading; `saveSettings` writes only
  * what it is given (never the environment's values).
  */
+import { errnoOf } from '../../shared/errno.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writePrivateFileAtomic } from '../../platform/atomic-file.ts';
+import { writeFileAtomic } from '../../platform/atomic-file.ts';
+import type { Result } from '../../shared/result.ts';
 import { applyEnvOverrides } from './env-overrides.ts';
 import { deriveEndpoints, type EndpointConfig } from './derive.ts';
 import { formatSettingsIssues, type SettingsProblem } from './format-issues.ts';
@@ -24,12 +26,13 @@ export interface LoadedSettings {
   envOrigins: Record<string, string>;
 }
 
-export type SettingsResult =
-  | { ok: true; value: LoadedSettings }
-  | {
-      ok: false;
-      error: { code: 'SETTINGS_INVALID' | 'SETTINGS_UNREADABLE'; message: string; problems: SettingsProblem[] };
-    };
+export interface SettingsLoadError {
+  code: 'SETTINGS_INVALID' | 'SETTINGS_UNREADABLE';
+  message: string;
+  problems: SettingsProblem[];
+}
+
+export type SettingsResult = Result<LoadedSettings, SettingsLoadError>;
 
 export interface LoadSettingsOptions {
   configDir: string;
@@ -53,7 +56,7 @@ export async function readRawSettings(
   try {
     text = await readText(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { raw: {}, exists: false };
+    if (errnoOf(err) === 'ENOENT') return { raw: {}, exists: false };
     return { error: `Cannot read ${path}: ${(err as Error).message}. Check the file's permissions.` };
   }
   if (text.trim() === '') return { raw: {}, exists: true };
@@ -113,7 +116,7 @@ export async function saveSettings(
   if (!parsed.success) {
     return { ok: false, problems: formatSettingsIssues(parsed.error.issues, settings, { source: 'the new settings' }) };
   }
-  await writePrivateFileAtomic(path, `${JSON.stringify(parsed.data, null, 2)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(parsed.data, null, 2)}\n`);
   return { ok: true, settings: parsed.data };
 }
 

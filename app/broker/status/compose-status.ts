@@ -1,6 +1,7 @@
-/** Builds the BrokerStatus (protocol.ts statusSchema) from the broker's parts. Pure. */
-import { TOOL_GROUPS, isOnDemand, needsAdminConsent, scopesForGroup, writeScopesOf } from '../protocol.ts';
-import type { BrokerStatus, ToolGroup } from '../protocol.ts';
+/** Builds the BrokerStatus (statusSchema, app/shared/bridge-contract.ts) from the broker's parts. Pure. */
+import { TOOL_GROUPS, isOnDemand, needsAdminConsent, scopesForGroup, writeScopesOf } from '../../shared/tool-groups.ts';
+import type { BrokerStatus } from '../../shared/bridge-contract.ts';
+import type { ToolGroup } from '../../shared/tool-groups.ts';
 import type { AuthSnapshot } from '../auth/auth-service.ts';
 
 export interface StatusInputs {

@@ -1,5 +1,6 @@
 /** `graph-bridge login | logout | use`: account commands (running broker first, else in-process). */
-import type { AccountSummary, Result } from '../../broker/protocol.ts';
+import type { AccountSummary } from '../../shared/bridge-contract.ts';
+import type { Result } from '../../shared/result.ts';
 import { parseCommandArgs } from '../args.ts';
 import { reportResult, withBroker } from '../broker-access.ts';
 import { EXIT, usageError } from '../command.ts';

@@ -2,7 +2,8 @@
  * `graph-bridge agent`: the headless broker in the foreground (Linux without a tray, SSH, WSL, CI).
  * Prints the endpoint, account and cache backend; Ctrl-C (SIGINT/SIGTERM) stops it cleanly.
  */
-import type { AccountSummary, Result } from '../../broker/protocol.ts';
+import type { AccountSummary } from '../../shared/bridge-contract.ts';
+import type { Result } from '../../shared/result.ts';
 import type { BrokerCore } from '../../broker/broker.ts';
 import { parseCommandArgs } from '../args.ts';
 import { errorText } from '../broker-access.ts';
@@ -10,7 +11,7 @@ import { EXIT, usageError } from '../command.ts';
 import type { CliDeps, CommandSpec } from '../command.ts';
 import type { AuthFactory } from '../auth-factory.ts';
 import { createHost } from '../host.ts';
-import { escapeControls } from '../../broker/text/terminal-safe.ts';
+import { escapeControls } from '../../shared/terminal-safe.ts';
 import { cliCommand } from '../invocation.ts';
 import { withHome } from '../profile.ts';
 

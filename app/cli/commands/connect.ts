@@ -3,7 +3,7 @@
  * editor's MCP config, safely (JSONC-aware edit, backup, lock, atomic write — see app/clients).
  */
 import { dirname, join } from 'node:path';
-import { TOOL_GROUPS, type ToolGroup } from '../../broker/protocol.ts';
+import { TOOL_GROUPS, type ToolGroup } from '../../shared/tool-groups.ts';
 import { loadSettings } from '../../broker/settings/settings-store.ts';
 import { createEditorCredentials, EDITOR_KEYS_FILE } from '../../broker/approvals/editor-credentials.ts';
 import { connectAdmin } from '../admin-client.ts';
@@ -27,10 +27,11 @@ import {
 } from '../../clients/connections.ts';
 import { EDITORS } from '../../clients/editors/index.ts';
 import { isProcessAlive, nodeConfigFs } from '../../clients/fs/config-fs.ts';
-import type { ClientsResult } from '../../clients/result.ts';
+import type { ClientsError } from '../../clients/result.ts';
 import { EDITOR_IDS, type EditorId } from '../../platform/editor-paths.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, usageError, type CliDeps, type CommandSpec } from '../command.ts';
+import type { Result } from '../../shared/result.ts';
 
 /** Hosts that know better (the tray) pass their own launcher; the CLI derives it from its own process. */
 export type ConnectDeps = CliDeps & { bridgeLauncher?: BridgeLauncher; clients?: Partial<ClientsContext> };
@@ -138,7 +139,11 @@ async function bridgeOptions(
   return options;
 }
 
-function reportChange(deps: ConnectDeps, verb: 'connect' | 'disconnect', r: ClientsResult<ConnectOutcome>): number {
+function reportChange(
+  deps: ConnectDeps,
+  verb: 'connect' | 'disconnect',
+  r: Result<ConnectOutcome, ClientsError>,
+): number {
   if (!r.ok) {
     deps.stderr.write(`graph-bridge: ${r.error.message}\n`);
     return EXIT.FAILURE;

@@ -3,8 +3,10 @@
  * scopes, editors and writes, sent to the running broker over the admin channel (or applied
  * in-process when the command can work without one).
  */
-import { TOOL_GROUPS } from '../../broker/protocol.ts';
-import type { BrokerStatus, Result, ToolGroup } from '../../broker/protocol.ts';
+import { TOOL_GROUPS } from '../../shared/tool-groups.ts';
+import type { BrokerStatus } from '../../shared/bridge-contract.ts';
+import type { Result } from '../../shared/result.ts';
+import type { ToolGroup } from '../../shared/tool-groups.ts';
 import { parseCommandArgs } from '../args.ts';
 import { needsRunningBroker, reportResult, withBroker } from '../broker-access.ts';
 import { callConfirmed, requireTerminal } from '../confirm.ts';
@@ -13,7 +15,7 @@ import { EXIT, usageError } from '../command.ts';
 import type { CliDeps, CommandSpec } from '../command.ts';
 import type { AuthFactory } from '../auth-factory.ts';
 import { createAuditLog } from '../../broker/audit/audit-log.ts';
-import { escapeControls, printable, terminalJson } from '../../broker/text/terminal-safe.ts';
+import { escapeControls, printable, terminalJson } from '../../shared/terminal-safe.ts';
 import {
   followSignIn,
   printBrowserEvent,

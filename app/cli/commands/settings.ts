@@ -7,7 +7,7 @@
  */
 import type { SettingChange, SettingsSnapshot } from '../../broker/admin-protocol.ts';
 import { createSettingsControl } from '../../broker/admin/settings-control.ts';
-import { TOOL_GROUPS } from '../../broker/protocol.ts';
+import { TOOL_GROUPS } from '../../shared/tool-groups.ts';
 import { parseCommandArgs } from '../args.ts';
 import type { AuthFactory } from '../auth-factory.ts';
 import { reportResult, withBroker } from '../broker-access.ts';

@@ -5,7 +5,7 @@ import { EXIT, usageError } from '../command.ts';
 import type { CommandSpec } from '../command.ts';
 import type { AuthFactory } from '../auth-factory.ts';
 import { formatStatus } from '../format-status.ts';
-import { terminalJson } from '../../broker/text/terminal-safe.ts';
+import { terminalJson } from '../../shared/terminal-safe.ts';
 import { cliInvocation } from '../invocation.ts';
 import type { StatusView } from '../format-status.ts';
 

@@ -5,7 +5,8 @@
  * KEEP_BACKUPS per file are kept; older ones of ours are deleted (never anything else).
  */
 import { basename, dirname, join } from 'node:path';
-import { errnoOf, type ConfigFs } from './config-fs.ts';
+import { errnoOf } from '../../shared/errno.ts';
+import type { ConfigFs } from './config-fs.ts';
 
 export const BACKUP_MARKER = '.graph-bridge-backup-';
 export const KEEP_BACKUPS = 5;

@@ -3,10 +3,11 @@
  * full disk) without touching real permissions. Production code passes `nodeConfigFs`.
  */
 import * as fsp from 'node:fs/promises';
-import { errnoOf } from '../../platform/process.ts';
-import { errResult, type ClientsResult } from '../result.ts';
+import { errnoOf } from '../../shared/errno.ts';
+import { errResult, type ClientsError } from '../result.ts';
+import type { Result } from '../../shared/result.ts';
 
-export { errnoOf, isProcessAlive } from '../../platform/process.ts';
+export { isProcessAlive } from '../../platform/process.ts';
 
 export type ConfigFs = Pick<
   typeof fsp,
@@ -16,7 +17,12 @@ export type ConfigFs = Pick<
 export const nodeConfigFs: ConfigFs = fsp;
 
 /** Maps an unexpected file-system error to a user-facing result that says what to do. */
-export function fsErrorResult<T>(err: unknown, action: string, file: string, editorHint: string): ClientsResult<T> {
+export function fsErrorResult<T>(
+  err: unknown,
+  action: string,
+  file: string,
+  editorHint: string,
+): Result<T, ClientsError> {
   const code = errnoOf(err);
   const detail = err instanceof Error ? err.message : String(err);
   switch (code) {

@@ -13,9 +13,10 @@
  * might be the user's).
  */
 import { applyEdits, createScanner, findNodeAtLocation, getNodeValue, type Edit, type Node } from 'jsonc-parser';
-import { errResult, okResult, type ClientsResult } from '../result.ts';
+import { errResult, type ClientsError } from '../result.ts';
 import { lineIndentAt, prettyValue, startsLine, type TextStyle } from './text-style.ts';
 import type { ParsedConfig } from './parse-config.ts';
+import { ok, type Result } from '../../shared/result.ts';
 
 /** Where our entry lives: `container` is the path of the object that maps names to servers. */
 export interface EntryPath {
@@ -151,11 +152,16 @@ export function entryNames(parsed: ParsedConfig, container: readonly string[]): 
 }
 
 /** New body text with our entry set to `value` (added, or its value replaced). */
-export function setEntry(parsed: ParsedConfig, path: EntryPath, value: unknown, file: string): ClientsResult<string> {
+export function setEntry(
+  parsed: ParsedConfig,
+  path: EntryPath,
+  value: unknown,
+  file: string,
+): Result<string, ClientsError> {
   const { body, style, root } = parsed;
   if (root === null) {
     const doc = nestedValue([...path.container, path.name], value);
-    return okResult(prettyValue(doc, '', style) + style.eol);
+    return ok(prettyValue(doc, '', style) + style.eol);
   }
   let obj = root;
   for (let i = 0; i < path.container.length; i++) {
@@ -163,7 +169,7 @@ export function setEntry(parsed: ParsedConfig, path: EntryPath, value: unknown, 
     const child = findNodeAtLocation(obj, [key]);
     if (child === undefined) {
       const rest = nestedValue([...path.container.slice(i + 1), path.name], value);
-      return okResult(applyEdits(body, insertProperty(body, obj, key, rest, style)));
+      return ok(applyEdits(body, insertProperty(body, obj, key, rest, style)));
     }
     if (child.type !== 'object') {
       return errResult(
@@ -176,11 +182,11 @@ export function setEntry(parsed: ParsedConfig, path: EntryPath, value: unknown, 
     obj = child;
   }
   const existing = findNodeAtLocation(obj, [path.name]);
-  if (existing === undefined) return okResult(applyEdits(body, insertProperty(body, obj, path.name, value, style)));
+  if (existing === undefined) return ok(applyEdits(body, insertProperty(body, obj, path.name, value, style)));
   const propNode = existing.parent as Node;
   const indent = lineIndentAt(body, propNode.offset);
   const edit: Edit = { offset: existing.offset, length: existing.length, content: prettyValue(value, indent, style) };
-  return okResult(applyEdits(body, [edit]));
+  return ok(applyEdits(body, [edit]));
 }
 
 /** New body text without our entry, or null when it is not there. */

@@ -7,8 +7,9 @@
  * An empty (or whitespace-only) file counts as `{}`.
  */
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { errResult, okResult, type ClientsResult } from '../result.ts';
+import { errResult, type ClientsError } from '../result.ts';
 import { detectStyle, lineAndColumn, splitBom, type TextStyle } from './text-style.ts';
+import { ok, type Result } from '../../shared/result.ts';
 
 export type ConfigSyntax = 'json' | 'jsonc';
 
@@ -44,10 +45,10 @@ function describe(error: ParseError): string {
   return EXPLANATIONS[name] ?? name;
 }
 
-export function parseConfig(text: string, syntax: ConfigSyntax, file: string): ClientsResult<ParsedConfig> {
+export function parseConfig(text: string, syntax: ConfigSyntax, file: string): Result<ParsedConfig, ClientsError> {
   const { body } = splitBom(text);
   const style = detectStyle(text);
-  if (body.trim() === '') return okResult({ body, style, root: null });
+  if (body.trim() === '') return ok({ body, style, root: null });
   const errors: ParseError[] = [];
   const root = parseTree(body, errors, {
     disallowComments: syntax === 'json',
@@ -73,5 +74,5 @@ export function parseConfig(text: string, syntax: ConfigSyntax, file: string): C
       { file },
     );
   }
-  return okResult({ body, style, root });
+  return ok({ body, style, root });
 }

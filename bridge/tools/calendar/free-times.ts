@@ -5,7 +5,7 @@
  */
 import type { DateTimeTimeZone, ScheduleInformation } from '@microsoft/microsoft-graph-types';
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../../app/shared/tool-groups.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from '../tool.ts';
 import { READ_ANNOTATIONS, defineTool } from '../shared/define.ts';
 import { computeFreeSlots, workingWindows, type Interval } from '../shared/free-slots.ts';

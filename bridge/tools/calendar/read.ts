@@ -5,7 +5,7 @@
  * get_event.
  */
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../../app/shared/tool-groups.ts';
 import type { ToolContext, ToolDefinition } from '../tool.ts';
 import { READ_ANNOTATIONS, defineTool, formatAddress } from '../shared/define.ts';
 import { resolveId, shortId } from '../shared/ids.ts';

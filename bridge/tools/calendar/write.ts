@@ -5,7 +5,7 @@
  * tentativelyAccept). Writes go to the user's own mailbox only (no Calendars.ReadWrite.Shared).
  */
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../../app/shared/tool-groups.ts';
 import { ToolError, type ToolAnnotations, type ToolContext } from '../tool.ts';
 import { CREATE_ANNOTATIONS, defineTool } from '../shared/define.ts';
 import { resolveId, shortId } from '../shared/ids.ts';

@@ -8,7 +8,7 @@
  */
 import type { DriveItem } from '@microsoft/microsoft-graph-types';
 import { z } from 'zod';
-import { GROUP_SCOPES } from '../../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../../app/shared/tool-groups.ts';
 import { HANDLE_PREFIX, handlePrefix, isHandle } from '../../handles/handle-code.ts';
 import { ToolError, type ToolContext, type ToolResult } from '../tool.ts';
 import { formatBytes } from './file-types.ts';

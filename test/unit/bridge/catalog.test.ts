@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GROUP_SCOPES, TOOL_GROUPS, toolCatalogEntrySchema } from '../../../app/broker/protocol.ts';
-import { DEFAULT_TOOL_GROUPS } from '../../../app/broker/settings/settings-schema.ts';
+import { DEFAULT_TOOL_GROUPS, GROUP_SCOPES, TOOL_GROUPS } from '../../../app/shared/tool-groups.ts';
+import { toolCatalogEntrySchema } from '../../../app/shared/bridge-contract.ts';
 import { ALL_TOOLS, selectTools, toCatalog } from '../../../bridge/catalog.ts';
 import { buildToolList, compactAnnotations } from '../../../bridge/tool-list.ts';
 import { mailTools } from '../../../bridge/tools/mail.ts';

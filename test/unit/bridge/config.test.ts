@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ToolGroup } from '../../../app/broker/protocol.ts';
+import { TOOL_GROUPS, type ToolGroup } from '../../../app/shared/tool-groups.ts';
 import { DEFAULT_GROUPS, effectiveSelection, parseBridgeConfig, sameSelection } from '../../../bridge/config.ts';
-import { TOOL_GROUP_NAMES } from '../../../bridge/protocol-names.ts';
 
 test('defaults: the entry does not narrow (every group, read-write), nothing explicit', () => {
   const r = parseBridgeConfig([], {});
@@ -13,7 +12,7 @@ test('defaults: the entry does not narrow (every group, read-write), nothing exp
     groupsExplicit: false,
     readOnlyExplicit: false,
   });
-  assert.deepEqual(r.config.groups, [...TOOL_GROUP_NAMES]);
+  assert.deepEqual(r.config.groups, [...TOOL_GROUPS]);
 });
 
 test('flags only narrow the settings: groups are intersected, read-only is OR-ed', () => {
@@ -80,11 +79,4 @@ test('errors name the bad value and the allowed values', () => {
   assert.match(!unknown.ok ? unknown.message : '', /unknown argument "--verbose"/);
   const env = parseBridgeConfig([], { GRAPH_BRIDGE_READ_ONLY: 'maybe' });
   assert.match(!env.ok ? env.message : '', /GRAPH_BRIDGE_READ_ONLY="maybe"/);
-});
-
-test('the zod-free names config.ts reads are protocol.ts TOOL_GROUPS and BRIDGE_ENV', async () => {
-  const protocol = await import('../../../app/broker/protocol.ts');
-  const names = await import('../../../bridge/protocol-names.ts');
-  assert.deepEqual([...names.TOOL_GROUP_NAMES], [...protocol.TOOL_GROUPS]);
-  assert.deepEqual(names.BRIDGE_ENV_NAMES, protocol.BRIDGE_ENV);
 });

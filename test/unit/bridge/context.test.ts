@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TOOL_GROUPS, type ApprovedHello, type HelloResult, type MethodName } from '../../../app/broker/protocol.ts';
+import { TOOL_GROUPS } from '../../../app/shared/tool-groups.ts';
+import type { ApprovedHello, HelloResult, MethodName } from '../../../app/shared/bridge-contract.ts';
 import type { BridgeFailure, Outcome } from '../../../bridge/broker/broker-client.ts';
 import { createTokenSource } from '../../../bridge/broker/token-source.ts';
 import { createApiClient } from '../../../bridge/api-client.ts';

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import type { HelloResult, Result } from '../../../app/broker/protocol.ts';
+import type { HelloResult } from '../../../app/shared/bridge-contract.ts';
+import type { Result } from '../../../app/shared/result.ts';
 
 export interface FakeBrokerRequest {
   method: string;

@@ -2,12 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { join } from 'node:path';
 import { resolveAppPaths, type OsKind } from '../../../app/platform/paths.ts';
-import { DEFAULT_TOOL_GROUPS, settingsSchema } from '../../../app/broker/settings/settings-schema.ts';
-import {
-  DEFAULT_SETTINGS_GROUPS,
-  parseSettingsAllowance,
-  settingsFilePath,
-} from '../../../bridge/fast-start/settings-file.ts';
+import { settingsSchema } from '../../../app/broker/settings/settings-schema.ts';
+import { DEFAULT_TOOL_GROUPS } from '../../../app/shared/tool-groups.ts';
+import { parseSettingsAllowance, settingsFilePath } from '../../../bridge/fast-start/settings-file.ts';
 
 const ENVS: Record<string, string | undefined>[] = [
   {},
@@ -39,7 +36,6 @@ test('settings.json is where app/platform/paths.ts puts it, on every OS and over
 });
 
 test('the defaults are the settings schema defaults', () => {
-  assert.deepEqual([...DEFAULT_SETTINGS_GROUPS], [...DEFAULT_TOOL_GROUPS]);
   const defaults = settingsSchema.parse({});
   assert.deepEqual(parseSettingsAllowance('{}'), { toolGroups: defaults.toolGroups, readOnly: defaults.readOnly });
   assert.deepEqual(parseSettingsAllowance(null), parseSettingsAllowance('{}'));
@@ -51,7 +47,7 @@ test('toolGroups and readOnly are read; anything unusable falls back to the defa
     readOnly: true,
   });
   assert.deepEqual(parseSettingsAllowance('{"toolGroups":[]}').toolGroups, []);
-  const fallback = { toolGroups: [...DEFAULT_SETTINGS_GROUPS], readOnly: false };
+  const fallback = { toolGroups: [...DEFAULT_TOOL_GROUPS], readOnly: false };
   for (const text of [
     'not json',
     '[]',

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { ApprovedHello } from '../../../app/broker/protocol.ts';
+import type { ApprovedHello } from '../../../app/shared/bridge-contract.ts';
 import { ALL_TOOLS, selectTools } from '../../../bridge/catalog.ts';
 import { parseBridgeConfig } from '../../../bridge/config.ts';
 import { brokerDeadline, followBrokerListing } from '../../../bridge/fast-start/full.ts';

@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectRpc, RpcCallError } from '../../../app/broker/ipc/rpc-client.ts';
+import { connectRpc, RpcProtocolError } from '../../../app/shared/rpc-client.ts';
+import { PROTOCOL_VERSION, RPC_ERROR } from '../../../app/shared/constants.ts';
 import {
-  PROTOCOL_VERSION,
-  RPC_ERROR,
   approvalRequestResultSchema,
   bridgeStatusSchema,
   helloResultSchema,
   resultSchema,
   tokenGetResultSchema,
-} from '../../../app/broker/protocol.ts';
-import type { ToolCatalogEntry, ToolGroup } from '../../../app/broker/protocol.ts';
+} from '../../../app/shared/bridge-contract.ts';
+import type { ToolCatalogEntry } from '../../../app/shared/bridge-contract.ts';
+import type { ToolGroup } from '../../../app/shared/tool-groups.ts';
 import { MAIL_LIST, SEND_MAIL, startHarness } from './broker-harness.ts';
 import { createFakeAuth } from './fake-auth-service.ts';
 
@@ -95,14 +95,14 @@ void test('a wrong key or a request before hello is disconnected with nothing se
         client: { name: 'x', version: '1', pid: 1 },
         tools: [],
       }),
-      (e: unknown) => e instanceof RpcCallError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
+      (e: unknown) => e instanceof RpcProtocolError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
     );
     await wrong.closed;
 
     const early = await connectRpc(h.broker.endpoint.path);
     await assert.rejects(
       early.call('token.get', { scopes: ['User.Read'] }),
-      (e: unknown) => e instanceof RpcCallError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
+      (e: unknown) => e instanceof RpcProtocolError && e.rpcCode === RPC_ERROR.UNAUTHENTICATED,
     );
     await early.closed;
     assert.equal(h.auth.calls.length, 0);

@@ -1,7 +1,9 @@
 /** A hand-written AuthService fake for broker unit tests (the OS/network edge of the broker core). */
-import { fail, ok } from '../../../app/broker/protocol.ts';
-import type { AccountSummary, Result, TokenGetResult } from '../../../app/broker/protocol.ts';
-import type { AuthService, AuthSnapshot, TokenRequest } from '../../../app/broker/auth/auth-service.ts';
+import { fail, ok } from '../../../app/shared/result.ts';
+import type { AccountSummary, TokenGetResult } from '../../../app/shared/bridge-contract.ts';
+import type { Result } from '../../../app/shared/result.ts';
+import type { AuthService, AuthSnapshot, ConsentItem, TokenRequest } from '../../../app/broker/auth/auth-service.ts';
+import { createConsentQueue } from '../../../app/broker/auth/consent-queue.ts';
 
 export const FAKE_ACCOUNT: AccountSummary = {
   homeAccountId: 'oid-1.tid-1',
@@ -21,6 +23,18 @@ export interface FakeAuth extends AuthService {
 
 export function createFakeAuth(options: { granted?: string[]; signedIn?: boolean } = {}): FakeAuth {
   const listeners = new Set<() => void>();
+  const consentListeners = new Set<(item: ConsentItem) => void>();
+  // The real consent queue: only the sign-in edge (MSAL) is faked.
+  const consent = createConsentQueue({
+    now: () => 0,
+    newId: (() => {
+      let n = 0;
+      return () => `consent-${++n}`;
+    })(),
+  });
+  const changed = () => {
+    for (const l of listeners) l();
+  };
   const fake: FakeAuth = {
     calls: [],
     consentCalls: [],
@@ -32,6 +46,9 @@ export function createFakeAuth(options: { granted?: string[]; signedIn?: boolean
       if (!fake.signedIn) return Promise.resolve(fail('NOT_SIGNED_IN', 'Sign in with: graph-bridge login'));
       const missing = request.scopes.filter((s) => !fake.granted.has(s));
       if (missing.length > 0) {
+        const { item, added } = consent.record(missing, request.requestedBy);
+        if (added) for (const l of consentListeners) l(item);
+        changed();
         return Promise.resolve(fail('CONSENT_REQUIRED', 'Grant consent', { missingScopes: missing }));
       }
       return Promise.resolve(
@@ -60,12 +77,13 @@ export function createFakeAuth(options: { granted?: string[]; signedIn?: boolean
     grantConsent: (scopes) => {
       fake.consentCalls.push([...scopes]);
       for (const s of scopes) fake.granted.add(s);
-      for (const l of listeners) l();
+      consent.resolve([...fake.granted]);
+      changed();
       return Promise.resolve(ok([...fake.granted]));
     },
     signOut: () => {
       fake.signedIn = false;
-      for (const l of listeners) l();
+      changed();
       return Promise.resolve(ok(undefined));
     },
     useAccount: (id) =>
@@ -82,6 +100,12 @@ export function createFakeAuth(options: { granted?: string[]; signedIn?: boolean
       listeners.add(l);
       return () => listeners.delete(l);
     },
+    pendingConsent: () => consent.list(),
+    onConsentNeeded: (l) => {
+      consentListeners.add(l);
+      return () => consentListeners.delete(l);
+    },
+    dismissConsent: (id) => consent.dismiss(id),
     close: () => Promise.resolve(),
   };
   return fake;

@@ -11,7 +11,7 @@ import type { AuthFactory } from '../../../app/cli/auth-factory.ts';
 import type { CliDeps } from '../../../app/cli/command.ts';
 import { runCli } from '../../../app/cli/router.ts';
 import { createPlatform } from '../../../app/platform/platform.ts';
-import type { CacheBackend } from '../../../app/broker/protocol.ts';
+import type { CacheBackend } from '../../../app/shared/bridge-contract.ts';
 import { createFakeAuth } from '../broker/fake-auth-service.ts';
 
 const DETAIL =

@@ -49,7 +49,14 @@ const fixtures = loadFixtures();
 
 test('there is a fixture for every boundary rule', () => {
   const rules = new Set(fixtures.map((f) => f.expect));
-  for (const rule of ['no-restricted-imports', 'no-console', 'no-restricted-globals', 'no-restricted-syntax', 'none']) {
+  for (const rule of [
+    'no-restricted-imports',
+    '@typescript-eslint/no-restricted-imports',
+    'no-console',
+    'no-restricted-globals',
+    'no-restricted-syntax',
+    'none',
+  ]) {
     assert.ok(rules.has(rule), `no fixture expects ${rule}`);
   }
 });

@@ -7,7 +7,7 @@ import {
   type IpcRegistrar,
   type WindowHandlers,
 } from '../../../app/main/ipc-router.ts';
-import { WINDOW_REQUESTS } from '../../../app/main/window-ipc.ts';
+import { WINDOW_REQUESTS } from '../../../app/shared/window-contract.ts';
 import { signedIn } from './status-fixture.ts';
 
 const PAGE = 'file:///opt/graph-bridge/dist/window/index.html';

@@ -1,5 +1,5 @@
 /** BrokerStatus values for the tray/window unit tests; each test states the part it changes. */
-import { statusSchema, type BrokerStatus } from '../../../app/broker/protocol.ts';
+import { statusSchema, type BrokerStatus } from '../../../app/shared/bridge-contract.ts';
 
 export const ADA = {
   homeAccountId: 'oid-ada.tid-contoso',

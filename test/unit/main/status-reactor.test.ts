@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createStatusReactor, newWriteApprovals } from '../../../app/main/status-reactor.ts';
-import type { BrokerStatus } from '../../../app/broker/protocol.ts';
+import type { BrokerStatus } from '../../../app/shared/bridge-contract.ts';
 import { signedIn, writeApproval } from './status-fixture.ts';
 
 function recorder() {

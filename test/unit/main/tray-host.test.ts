@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrokerCore } from '../../../app/broker/broker.ts';
-import type { BrokerStatus } from '../../../app/broker/protocol.ts';
+import type { BrokerStatus } from '../../../app/shared/bridge-contract.ts';
 import { createSwitchableBroker } from '../../../app/main/tray-host.ts';
 import { signedIn, status as signedOut } from './status-fixture.ts';
 

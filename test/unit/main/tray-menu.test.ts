@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTrayMenu, type MenuItemModel, type MenuModel, type TrayAction } from '../../../app/main/tray-menu.ts';
-import type { EditorInfo } from '../../../app/main/window-ipc.ts';
+import type { EditorInfo } from '../../../app/shared/window-contract.ts';
 import { client, consentRequest, signedIn, status, writeApproval } from './status-fixture.ts';
 
 const idle = { signingIn: false, startAtLogin: false, useOsBroker: false };

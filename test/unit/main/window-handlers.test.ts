@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createWindowHandlers, type WindowHandlerDeps } from '../../../app/main/window-handlers.ts';
 import { createIpcRouter, type IpcRegistrar } from '../../../app/main/ipc-router.ts';
 import type { Broker, WriteDecision } from '../../../app/broker/broker-api.ts';
-import type { BrokerStatus } from '../../../app/broker/protocol.ts';
+import type { BrokerStatus } from '../../../app/shared/bridge-contract.ts';
 import { signedIn, writeApproval } from './status-fixture.ts';
 
 /** A broker fake that keeps pending write approvals and records decisions (the approval flow's edge). */

@@ -154,10 +154,6 @@ test('Linux: a failed write leaves neither a temp file nor a half-written entry,
   const home = await tempHome(t);
   const failingRename: AutostartFs = {
     ...fs,
-    readFile: (p, e) => fs.readFile(p, e),
-    writeFile: (p, d, o) => fs.writeFile(p, d, o),
-    unlink: (p) => fs.unlink(p),
-    mkdir: (p, o) => fs.mkdir(p, o),
     rename: () => Promise.reject(Object.assign(new Error('EXDEV: cross-device link'), { code: 'EXDEV' })),
   };
   const item = createXdgLoginItem({

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { chmod, lstat, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { afterEach, beforeEach, test } from 'node:test';
-import { resolveBrokerEndpoint, type ApprovedHello } from '../../../../app/broker/protocol.ts';
+import { resolveBrokerEndpoint } from '../../../../app/shared/endpoint.ts';
+import type { ApprovedHello } from '../../../../app/shared/bridge-contract.ts';
 import {
   APPROVAL_DEADLINE_MARGIN_MS,
   BROKER_DEADLINES_MS,
@@ -59,7 +60,7 @@ function client(extra: Partial<BrokerClientOptions> = {}) {
     endpoint,
     connect,
     readFile: (p) => readFile(p, 'utf8'),
-    privateDir: { stat, lstat, uid: process.getuid!() },
+    privateDir: { lstat, uid: process.getuid!() },
     clientInfo: () => ({ name: 'claude-ai', version: '1.2.3' }),
     pid: 4242,
     tools: [{ name: 'get_my_profile', group: 'profile', scopes: ['User.Read'], readOnly: true }],
@@ -210,7 +211,7 @@ test('refuses a broker dir with group/other permissions (impersonation defence)'
 
 test('refuses a dir owned by another uid', async () => {
   broker = await startFakeBroker({ home, graphBaseUrl: 'https://graph.example.com/' });
-  const c = client({ privateDir: { stat, lstat, uid: process.getuid!() + 1 } });
+  const c = client({ privateDir: { lstat, uid: process.getuid!() + 1 } });
   const r = await c.session();
   assert.equal(r.ok ? '' : r.error.code, 'BROKER_UNTRUSTED');
   assert.match(r.ok ? '' : r.error.message, /owned by uid/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { TokenGetParams } from '../../../../app/broker/protocol.ts';
+import type { TokenGetParams } from '../../../../app/shared/bridge-contract.ts';
 import { createTokenSource, TOKEN_MARGIN_MS } from '../../../../bridge/broker/token-source.ts';
 
 function fakeBroker(expiresInMs: () => number, now: () => number) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it, test } from 'node:test';
-import { ensurePrivateDir } from '../../../../bridge/downloads.ts';
+import { ensureUserTempDir } from '../../../../bridge/downloads.ts';
 import { createCursorCodec, decodeCursor, encodeCursor } from '../../../../bridge/graph/cursor.ts';
 import { createHandleStore } from '../../../../bridge/handles/handle-store.ts';
 import { withTempDir } from '../../../helpers/temp-dir.ts';
@@ -44,8 +44,7 @@ void describe('createCursorCodec with a handle store', () => {
   void it('gives a short handle that a new store resolves, and still validates the link it stands for', async () => {
     await withTempDir('gb-cursor-', async (tmp) => {
       const dir = join(tmp, 'handles');
-      const open = () =>
-        createHandleStore({ dir, ensureDir: () => ensurePrivateDir(dir, false, undefined), log: quiet });
+      const open = () => createHandleStore({ dir, ensureDir: () => ensureUserTempDir(dir, undefined), log: quiet });
       const link = 'https://graph.microsoft.com/v1.0/me/messages?$top=10&$skiptoken=abcdefghijklmnopqrstuvwxyz';
       const cursor = await createCursorCodec(open()).encode(link);
       assert.match(cursor, /^p[0-9a-z]{8}$/);
@@ -63,7 +62,7 @@ void describe('createCursorCodec with a handle store', () => {
   void it('an unknown cursor handle says to start again without a cursor', async () => {
     await withTempDir('gb-cursor-', async (tmp) => {
       const dir = join(tmp, 'handles');
-      const store = createHandleStore({ dir, ensureDir: () => ensurePrivateDir(dir, false, undefined), log: quiet });
+      const store = createHandleStore({ dir, ensureDir: () => ensureUserTempDir(dir, undefined), log: quiet });
       const r = await createCursorCodec(store).decode('p00000000', BASE);
       assert.equal(r.ok, false);
       assert.match(!r.ok ? r.message : '', /cursor "p00000000" is no longer known .*without a cursor/);

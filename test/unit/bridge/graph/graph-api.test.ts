@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AuditRecordParams } from '../../../../app/broker/protocol.ts';
+import type { AuditRecordParams } from '../../../../app/shared/bridge-contract.ts';
 import { encodeCursor } from '../../../../bridge/graph/cursor.ts';
 import {
   buildUrl,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { appendFile, chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ensurePrivateDir } from '../../../../bridge/downloads.ts';
+import { ensureUserTempDir } from '../../../../bridge/downloads.ts';
 import {
   HANDLE_PREFIX,
   handleBody,
@@ -41,7 +41,7 @@ function storeIn(dir: string, extra: Partial<HandleStoreOptions> = {}) {
   const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   const store = createHandleStore({
     dir: handlesDir,
-    ensureDir: () => ensurePrivateDir(handlesDir, false, uid),
+    ensureDir: () => ensureUserTempDir(handlesDir, uid),
     log,
     ...extra,
   });
@@ -153,7 +153,7 @@ void describe('createHandleStore', () => {
       await writeFile(blocked, 'a file where the directory should be');
       const store = createHandleStore({
         dir: join(blocked, 'handles'),
-        ensureDir: () => ensurePrivateDir(join(blocked, 'handles'), false, undefined),
+        ensureDir: () => ensureUserTempDir(join(blocked, 'handles'), undefined),
         log,
       });
       assert.deepEqual(await store.issue('m', [ID]), [ID]);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ensurePrivateDir } from '../../../../bridge/downloads.ts';
+import { ensureUserTempDir } from '../../../../bridge/downloads.ts';
 import { HANDLE_PREFIX } from '../../../../bridge/handles/handle-code.ts';
 import { createHandleStore } from '../../../../bridge/handles/handle-store.ts';
 import { MAX_SIMPLE_UPLOAD_BYTES, createFileTools } from '../../../../bridge/tools/files.ts';
@@ -359,7 +359,7 @@ void describe('the drive input', () => {
     await withTempDir('gb-drive-', async (dir) => {
       const handles = createHandleStore({
         dir,
-        ensureDir: () => ensurePrivateDir(dir, false, undefined),
+        ensureDir: () => ensureUserTempDir(dir, undefined),
         log: { warn: () => undefined, debug: () => undefined },
       });
       const siteId = 'contoso.sharepoint.com,5b1f0000-0000-4000-8000-000000000001,6c2f0000-0000-4000-8000-000000000002';

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { GROUP_SCOPES } from '../../../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../../../app/shared/tool-groups.ts';
 import {
   createDraft,
   createMailFolder,

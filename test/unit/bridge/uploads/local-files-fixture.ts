@@ -2,7 +2,7 @@
  * The production LocalFiles (createLocalFiles over node:fs in a temp dir) for unit tests, with the
  * network edge — the upload-URL sender — replaced by a recorder that answers like Graph's upload URL.
  */
-import type { AuditRecordParams } from '../../../../app/broker/protocol.ts';
+import type { AuditRecordParams } from '../../../../app/shared/bridge-contract.ts';
 import { createLocalFiles, type LocalFilesEnv } from '../../../../bridge/uploads/local-files.ts';
 import { nodeLocalFs, policyFactsFor } from '../../../../bridge/uploads/node-fs.ts';
 import type { LocalFiles, UploadUrlRequest, UploadUrlResponse } from '../../../../bridge/uploads/types.ts';

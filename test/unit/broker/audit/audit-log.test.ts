@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAuditLog } from '../../../../app/broker/audit/audit-log.ts';
-import type { AuditEntry } from '../../../../app/broker/broker-api.ts';
+import type { AuditEntry } from '../../../../app/shared/audit-contract.ts';
 import { withTempDir } from '../../../helpers/temp-dir.ts';
 
 const entry = (i: number, client = 'cursor', tool = 'mail_list'): AuditEntry => ({

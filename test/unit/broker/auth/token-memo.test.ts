@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TokenGetResult } from '../../../../app/broker/protocol.ts';
+import type { TokenGetResult } from '../../../../app/shared/bridge-contract.ts';
 import { createTokenMemo, type TokenMemo } from '../../../../app/broker/auth/token-memo.ts';
 import { deferred } from '../../../helpers/fake-msal.ts';
 

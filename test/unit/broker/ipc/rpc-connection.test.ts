@@ -7,8 +7,8 @@ import {
   MAX_PRE_HELLO_FRAME_BYTES,
   PROTOCOL_VERSION,
   RPC_ERROR,
-} from '../../../../app/broker/protocol.ts';
-import { RpcCallError } from '../../../../app/broker/ipc/rpc-client.ts';
+} from '../../../../app/shared/constants.ts';
+import { RpcProtocolError } from '../../../../app/shared/rpc-client.ts';
 import { startHarness } from '../broker-harness.ts';
 
 /** Sends raw bytes, collects everything the broker answers until it closes the connection. */
@@ -44,13 +44,13 @@ void test('after hello: unknown methods and bad params are protocol errors that 
     const a = await h.bridge('a');
     await assert.rejects(
       a.client.call('token.steal', {}),
-      (e: unknown) => e instanceof RpcCallError && e.rpcCode === RPC_ERROR.METHOD_NOT_FOUND,
+      (e: unknown) => e instanceof RpcProtocolError && e.rpcCode === RPC_ERROR.METHOD_NOT_FOUND,
     );
     await a.client.closed;
     const b = await h.bridge('b');
     await assert.rejects(
       b.client.call('token.get', { scopes: 'User.Read' }),
-      (e: unknown) => e instanceof RpcCallError && e.rpcCode === RPC_ERROR.INVALID_PARAMS,
+      (e: unknown) => e instanceof RpcProtocolError && e.rpcCode === RPC_ERROR.INVALID_PARAMS,
     );
     await b.client.closed;
     const c = await h.bridge('c');
@@ -74,7 +74,7 @@ void test(`more than ${MAX_IN_FLIGHT_PER_CONNECTION} requests in flight get BUSY
       client.call('token.get', { scopes: ['User.Read'] }).catch((e: unknown) => e),
     );
     const busy = await calls[MAX_IN_FLIGHT_PER_CONNECTION];
-    assert.ok(busy instanceof RpcCallError && busy.rpcCode === RPC_ERROR.BUSY);
+    assert.ok(busy instanceof RpcProtocolError && busy.rpcCode === RPC_ERROR.BUSY);
   } finally {
     await h.close();
   }

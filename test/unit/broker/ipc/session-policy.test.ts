@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { refuseScopes } from '../../../../app/broker/ipc/session-policy.ts';
-import type { ToolGroup } from '../../../../app/broker/protocol.ts';
+import type { ToolGroup } from '../../../../app/shared/tool-groups.ts';
 
 const cfg = (toolGroups: ToolGroup[], readOnly = false) => ({ toolGroups, readOnly, api: null });
 const code = (r: ReturnType<typeof refuseScopes>): string | null => (r === null ? null : r.ok ? 'ok' : r.error.code);

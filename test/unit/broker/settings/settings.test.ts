@@ -10,7 +10,7 @@ import {
   saveSettings,
   settingsPath,
 } from '../../../../app/broker/settings/settings-store.ts';
-import { CLOUDS } from '../../../../app/broker/settings/clouds.ts';
+import { CLOUDS } from '../../../../app/shared/clouds.ts';
 import { deriveEndpoints } from '../../../../app/broker/settings/derive.ts';
 
 function problems(raw: Record<string, unknown>, env: Record<string, string> = {}) {

@@ -5,9 +5,9 @@ import {
   TOOL_GROUPS,
   isOnDemand,
   needsAdminConsent,
-  statusSchema,
   userConsentableScopes,
-} from '../../../../app/broker/protocol.ts';
+} from '../../../../app/shared/tool-groups.ts';
+import { statusSchema } from '../../../../app/shared/bridge-contract.ts';
 
 void test('the consent matrix lists every group with its scopes, write flags and granted state', () => {
   const m = consentMatrix(['mail'], false, ['mail.read', 'User.Read']);

@@ -5,7 +5,7 @@
  * real context).
  */
 import assert from 'node:assert/strict';
-import { GROUP_SCOPES } from '../../../../../app/broker/protocol.ts';
+import { GROUP_SCOPES } from '../../../../../app/shared/tool-groups.ts';
 import {
   ToolError,
   type ApiClient,

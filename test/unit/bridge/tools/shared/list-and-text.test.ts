@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ensurePrivateDir } from '../../../../../bridge/downloads.ts';
+import { ensureUserTempDir } from '../../../../../bridge/downloads.ts';
 import { createHandleStore } from '../../../../../bridge/handles/handle-store.ts';
 import { resolvePathHandles, resolveId, shortIds } from '../../../../../bridge/tools/shared/ids.ts';
 import { listPage, listText } from '../../../../../bridge/tools/shared/list.ts';
@@ -18,7 +18,7 @@ const quiet = { warn: () => undefined, debug: () => undefined };
 
 function storeIn(tmp: string) {
   const dir = join(tmp, 'handles');
-  return createHandleStore({ dir, ensureDir: () => ensurePrivateDir(dir, false, undefined), log: quiet });
+  return createHandleStore({ dir, ensureDir: () => ensureUserTempDir(dir, undefined), log: quiet });
 }
 
 void describe('listText', () => {

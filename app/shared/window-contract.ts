@@ -6,14 +6,17 @@
  * (app/main/ipc-router.ts) and parses each response/event with it before sending — zod objects strip
  * unknown keys, so a field that is not in the contract (a token, say) can never reach the renderer.
  *
- * The preload imports this module TYPE-ONLY (`WindowRequestMap`, `WindowEventMap`); the window derives
- * its types from the preload API. Responses always travel as `WindowResult` values, never as thrown
- * errors (Electron keeps only `message` of an error thrown in a handler).
+ * Lives in app/shared because both sides use it: main (Electron) and the preload, which imports it
+ * TYPE-ONLY (`WindowInvoke`, `WindowSubscribe`; lint enforces it); the window derives
+ * its types from the preload API. Responses always travel as `Result<T, WindowError>` values (result.ts),
+ * never as thrown errors (Electron keeps only `message` of an error thrown in a handler).
  */
 import { z } from 'zod';
-import { accountSummarySchema, BROKER_ERROR_CODES, statusSchema, toolGroupSchema } from '../broker/protocol.ts';
-import { auditEntrySchema } from '../broker/admin-protocol.ts';
-import { CLOUD_NAMES } from '../broker/settings/clouds.ts';
+import { accountSummarySchema, statusSchema, toolGroupSchema } from './bridge-contract.ts';
+import { BROKER_ERROR_CODES } from './constants.ts';
+import { auditEntrySchema } from './audit-contract.ts';
+import { CLOUD_NAMES } from './clouds.ts';
+import type { Result } from './result.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -45,15 +48,6 @@ export const windowErrorSchema = z.object({
   issues: z.array(fieldIssueSchema).max(50).optional(),
 });
 export type WindowError = z.infer<typeof windowErrorSchema>;
-
-export type WindowResult<T> = { ok: true; value: T } | { ok: false; error: WindowError };
-
-export function windowResultSchema<T extends z.ZodType>(value: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: windowErrorSchema }),
-  ]);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Shapes that only the window sees
@@ -222,11 +216,11 @@ export type WindowRequest<C extends WindowChannel> = z.infer<(typeof WINDOW_REQU
 export type WindowResponse<C extends WindowChannel> = z.infer<(typeof WINDOW_REQUESTS)[C]['response']>;
 export type WindowEvent<E extends WindowEventChannel> = z.infer<(typeof WINDOW_EVENTS)[E]>;
 
-/** The preload's view: `invoke(channel, request) → WindowResult<response>`. */
+/** The preload's view: `invoke(channel, request) → Result<response, WindowError>`. */
 export type WindowInvoke = <C extends WindowChannel>(
   channel: C,
   request: WindowRequest<C>,
-) => Promise<WindowResult<WindowResponse<C>>>;
+) => Promise<Result<WindowResponse<C>, WindowError>>;
 /** The preload's view of events: subscribe and get an unsubscribe function back. */
 export type WindowSubscribe = <E extends WindowEventChannel>(
   channel: E,

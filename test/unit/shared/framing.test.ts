@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameDecoder } from '../../../../app/broker/ipc/frame-decoder.ts';
+import { FrameDecoder } from '../../../app/shared/framing.ts';
 
 void test('splits newline-delimited frames across chunk boundaries and drops blank lines', () => {
   const d = new FrameDecoder(100);

@@ -1,4 +1,7 @@
-/** Scope-set helpers. Graph scope names compare case-insensitively (Entra treats them so). */
+/**
+ * Scope-set helpers for the broker and the bridge. Graph scope names compare case-insensitively
+ * (Entra treats them so). Zod-free.
+ */
 
 /** OIDC scopes MSAL adds itself; they are never "missing consent". */
 export const OIDC_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'offline_access', 'email']);
@@ -26,6 +29,7 @@ export function missingScopes(requested: readonly string[], granted: Iterable<st
   return normalizeScopes(requested).filter((s) => !OIDC_SCOPES.has(s.toLowerCase()) && !have.has(comparable(s)));
 }
 
+/** One key per scope set (case, order, padding and repeats ignored): caches and queues index by it. */
 export function scopeKey(scopes: readonly string[]): string {
   return normalizeScopes(scopes)
     .map((s) => s.toLowerCase())

@@ -1,14 +1,14 @@
 /**
- * Broker <-> bridge contract, protocol v1.
+ * Broker <-> bridge contract, protocol v1: the zod schemas of everything that crosses the local IPC
+ * channel; TypeScript types are inferred from them. Both sides parse every frame they receive with
+ * these schemas. The zod-free parts live beside it (constants.ts, tool-groups.ts, endpoint.ts,
+ * result.ts) so the bridge's fast start can use them without loading zod.
  *
- * The ONLY module in `app/` that `bridge/` may import. Everything that crosses the local IPC
- * channel is defined here as a zod schema; TypeScript types are inferred from the schemas.
- * Both sides parse every frame they receive with these schemas.
- *
- * Wire format: newline-delimited JSON-RPC 2.0 over a Unix domain socket (Windows: named pipe).
- * The first request on a connection must be `hello`, which proves possession of the broker key;
- * nothing else is served before it succeeds. Before hello a frame is at most MAX_PRE_HELLO_FRAME_BYTES
- * and hello must arrive within HELLO_DEADLINE_MS; after it, frames are at most MAX_FRAME_BYTES.
+ * Wire format: newline-delimited JSON-RPC 2.0 (framing.ts, rpc-client.ts) over a Unix domain socket
+ * (Windows: named pipe). The first request on a connection must be `hello`, which proves possession
+ * of the broker key; nothing else is served before it succeeds. Before hello a frame is at most
+ * MAX_PRE_HELLO_FRAME_BYTES and hello must arrive within HELLO_DEADLINE_MS; after it, frames are at
+ * most MAX_FRAME_BYTES.
  *
  * Session contract (what a bridge learns, and when):
  *  - `hello` answers only the client's approval state. Approved: the account and the broker settings
@@ -22,195 +22,21 @@
  *
  * Two error channels:
  *  - protocol errors (malformed JSON, unknown method, params that fail the schema, no hello yet)
- *    are JSON-RPC `error` objects (see RPC_ERROR) and may close the connection;
+ *    are JSON-RPC `error` objects (RPC_ERROR in constants.ts) and may close the connection;
  *  - everything else is a normal JSON-RPC `result` shaped `{ok:false, error:{code, message, ...}}`
  *    with a stable `code` from BROKER_ERROR_CODES and a message that tells the user what to do.
  */
 import { z } from 'zod';
-import { normaliseClientName } from './text/terminal-safe.ts';
+import { BROKER_ERROR_CODES } from './constants.ts';
+import { normaliseClientName } from './terminal-safe.ts';
+import { TOOL_GROUPS } from './tool-groups.ts';
 
-export const PROTOCOL_VERSION = 1;
-/** Largest frame (one JSON line, excluding the newline) either side accepts once hello succeeded. */
-export const MAX_FRAME_BYTES = 1024 * 1024;
-/** Largest frame the broker reads before hello succeeded (hello is small: the catalog comes after it). */
-export const MAX_PRE_HELLO_FRAME_BYTES = 8 * 1024;
-/** A connection that has not said hello within this is closed. */
-export const HELLO_DEADLINE_MS = 5_000;
-/** Connections awaiting hello per socket; one more closes the oldest of them. */
-export const MAX_UNAUTHENTICATED_CONNECTIONS = 64;
-/** Requests a single connection may have in flight before the broker refuses more. */
-export const MAX_IN_FLIGHT_PER_CONNECTION = 32;
-
-// ---------------------------------------------------------------------------------------------
-// Tool groups and the least-privilege Graph scopes each needs.
-// Shared here because the broker (consent model, status) and the bridge (tool catalog) both need
-// them and the bridge may import nothing else from app/.
-
-export const TOOL_GROUPS = [
-  'profile',
-  'mail',
-  'calendar',
-  'files',
-  'teams',
-  'tasks',
-  'contacts',
-  'search',
-  'notes',
-  'planner',
-  'sites',
-  'graph',
-  'api',
-] as const;
 export const toolGroupSchema = z.enum(TOOL_GROUPS);
-export type ToolGroup = z.infer<typeof toolGroupSchema>;
-
-export interface GroupScopes {
-  /** Scopes every read tool of the group needs. */
-  readonly read: readonly string[];
-  /** Extra scopes the group's write tools need (not requested in read-only mode). */
-  readonly write: readonly string[];
-  /** One line for the consent screen. */
-  readonly description: string;
-  /**
-   * Scopes of `read`/`write` that only a tenant administrator can grant (Entra: "Admin consent
-   * required"). They are never part of a sign-in or a group's Grant — asking for them would put an
-   * ordinary user in front of "Need admin approval" and block everything else — and are requested
-   * only by the tools that need them, which then point at the admin-consent link.
-   */
-  readonly adminConsent?: readonly string[];
-  /**
-   * Scopes only some calls of the group's tools need (a shared mailbox, a SharePoint site, another
-   * person's presence): never asked for at sign-in or by the group's Grant — least privilege for
-   * everyone who never makes such a call. A call that needs one gets CONSENT_REQUIRED naming it, and
-   * the status window offers its Grant. Write ones are not issued in read-only mode.
-   */
-  readonly onDemand?: { readonly read: readonly string[]; readonly write: readonly string[] };
-}
-
-export const GROUP_SCOPES: Readonly<Record<ToolGroup, GroupScopes>> = {
-  profile: {
-    read: ['User.Read', 'User.ReadBasic.All', 'People.Read'],
-    write: [],
-    description: 'Your profile, people you work with, managers, presence and the directory',
-    // Presence: your own (get_presence without users), other people's.
-    onDemand: { read: ['Presence.Read', 'Presence.Read.All'], write: [] },
-  },
-  mail: {
-    read: ['Mail.Read'],
-    write: ['Mail.ReadWrite', 'Mail.Send'],
-    description: 'Read, draft and send mail',
-    // A mailbox shared with the user (the `mailbox` parameter of the mail tools); inbox rules.
-    onDemand: {
-      read: ['Mail.Read.Shared', 'MailboxSettings.Read'],
-      write: ['Mail.ReadWrite.Shared', 'Mail.Send.Shared'],
-    },
-  },
-  calendar: {
-    read: ['Calendars.Read'],
-    write: ['Calendars.ReadWrite'],
-    description: 'Read calendars and events; create, change and cancel events; respond to invitations',
-    // Another person's calendar read from their mailbox (the `calendar` parameter given an email).
-    onDemand: { read: ['Calendars.Read.Shared'], write: [] },
-  },
-  files: {
-    read: ['Files.Read'],
-    write: ['Files.ReadWrite'],
-    description: 'OneDrive and SharePoint files, Excel workbooks',
-    // A SharePoint document library (the file tools' `drive` parameter): Files.Read covers only your own OneDrive.
-    onDemand: { read: ['Files.Read.All'], write: ['Files.ReadWrite.All'] },
-  },
-  teams: {
-    read: ['Chat.Read', 'Team.ReadBasic.All', 'Channel.ReadBasic.All', 'ChannelMessage.Read.All'],
-    // User.ReadBasic.All: who a new chat is with (the approval names them, and members are bound by id).
-    write: ['ChatMessage.Send', 'ChannelMessage.Send', 'Chat.Create', 'User.ReadBasic.All'],
-    description: 'Teams chats, channels and channel messages',
-    adminConsent: ['ChannelMessage.Read.All'],
-  },
-  tasks: { read: ['Tasks.Read'], write: ['Tasks.ReadWrite'], description: 'Microsoft To Do lists and tasks' },
-  contacts: { read: ['Contacts.Read'], write: ['Contacts.ReadWrite'], description: 'Your Outlook contacts' },
-  search: {
-    read: ['Mail.Read', 'Calendars.Read'],
-    write: [],
-    description: 'Microsoft Search across mail, events, files, sites and list items',
-    // Searching files (driveItem) and SharePoint (site, listItem) reads everything the user can reach.
-    onDemand: { read: ['Files.Read.All', 'Sites.Read.All'], write: [] },
-  },
-  // Notes.Create: create pages (and read notebook/section names), not edit or delete existing notes.
-  notes: { read: ['Notes.Read'], write: ['Notes.Create'], description: 'OneNote notebooks, sections and pages' },
-  // Plans of the user's groups need no Group.Read.All: Tasks.Read/Tasks.ReadWrite cover them (and To Do).
-  planner: { read: ['Tasks.Read'], write: ['Tasks.ReadWrite'], description: 'Microsoft Planner plans and tasks' },
-  sites: { read: ['Sites.Read.All'], write: ['Sites.ReadWrite.All'], description: 'SharePoint sites and lists' },
-  graph: {
-    read: ['User.Read'],
-    write: [],
-    description: 'Generic Microsoft Graph requests (uses whatever you have granted)',
-  },
-  api: { read: [], write: [], description: 'Your own Entra-protected API (configured in settings)' },
-};
-
-/**
- * Scopes a group's tools may use in the given mode: its read and write scopes, those only an admin can
- * grant, and its on-demand ones.
- */
-export function scopesForGroup(group: ToolGroup, readOnly: boolean): string[] {
-  const g = GROUP_SCOPES[group];
-  const onDemand = g.onDemand ?? { read: [], write: [] };
-  return readOnly ? [...g.read, ...onDemand.read] : [...g.read, ...g.write, ...onDemand.read, ...onDemand.write];
-}
-
-/** Write scopes of a group: its `write` list and its on-demand write scopes. */
-export function writeScopesOf(group: ToolGroup): string[] {
-  const g = GROUP_SCOPES[group];
-  return [...g.write, ...(g.onDemand?.write ?? [])];
-}
-
-/** Whether a scope is one some group asks for only when a call needs it (see GroupScopes.onDemand). */
-export function isOnDemand(scope: string): boolean {
-  const s = scope.toLowerCase();
-  return TOOL_GROUPS.some((g) => {
-    const d = GROUP_SCOPES[g].onDemand;
-    return d !== undefined && [...d.read, ...d.write].some((x) => x.toLowerCase() === s);
-  });
-}
-
-/** Whether only a tenant administrator can grant this scope (see GroupScopes.adminConsent). */
-export function needsAdminConsent(scope: string): boolean {
-  const s = scope.toLowerCase();
-  return TOOL_GROUPS.some((g) => GROUP_SCOPES[g].adminConsent?.some((a) => a.toLowerCase() === s) === true);
-}
-
-/**
- * What signing in or a group's Grant asks for: the group's scopes a user can consent to themselves,
- * without its on-demand ones.
- */
-export function userConsentableScopes(group: ToolGroup, readOnly: boolean): string[] {
-  return scopesForGroup(group, readOnly).filter((s) => !needsAdminConsent(s) && !isOnDemand(s));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Error codes
 
-export const BROKER_ERROR_CODES = [
-  'NOT_SIGNED_IN',
-  'CONSENT_REQUIRED',
-  'INTERACTION_REQUIRED',
-  'CLIENT_NOT_APPROVED',
-  'APPROVAL_DENIED',
-  'PAUSED',
-  'KEYCHAIN_UNAVAILABLE',
-  'PROTOCOL_MISMATCH',
-  'BAD_REQUEST',
-  /** The broker's settings are read-only: no write approvals, no write scopes. */
-  'READ_ONLY',
-  /** The tool's group (or the scope's group) is turned off in the broker's settings. */
-  'GROUP_DISABLED',
-  /** Entra ID could not be reached or answered 5xx/429; retrying later may help. */
-  'ENTRA_UNAVAILABLE',
-  /** Bug or unexpected state inside the broker; the message says where to look (log path). */
-  'INTERNAL',
-] as const;
 export const brokerErrorCodeSchema = z.enum(BROKER_ERROR_CODES);
-export type BrokerErrorCode = z.infer<typeof brokerErrorCodeSchema>;
 
 export const brokerErrorSchema = z.object({
   code: brokerErrorCodeSchema,
@@ -223,40 +49,20 @@ export const brokerErrorSchema = z.object({
 });
 export type BrokerError = z.infer<typeof brokerErrorSchema>;
 
-/** A typed result: the domain error channel. */
-export function resultSchema<T extends z.ZodType>(value: T) {
+/**
+ * A typed result on the wire (result.ts `Result`): `{ok:true, value}` or `{ok:false, error}` with the
+ * broker's error, or the error schema given (the admin channel's, the window's).
+ */
+export function resultSchema<T extends z.ZodType, E extends z.ZodType = typeof brokerErrorSchema>(value: T, error?: E) {
+  const errorSchema = (error ?? brokerErrorSchema) as E;
   return z.discriminatedUnion('ok', [
     z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: brokerErrorSchema }),
+    z.object({ ok: z.literal(false), error: errorSchema }),
   ]);
-}
-export type Result<T> = { ok: true; value: T } | { ok: false; error: BrokerError };
-
-export function ok<T>(value: T): Result<T> {
-  return { ok: true, value };
-}
-export function fail<T = never>(
-  code: BrokerErrorCode,
-  message: string,
-  extra?: Pick<BrokerError, 'missingScopes' | 'adminConsentRequired'>,
-): Result<T> {
-  return { ok: false, error: { code, message, ...extra } };
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON-RPC framing
-
-/** JSON-RPC protocol error codes (the protocol channel). */
-export const RPC_ERROR = {
-  PARSE_ERROR: -32700,
-  INVALID_REQUEST: -32600,
-  METHOD_NOT_FOUND: -32601,
-  INVALID_PARAMS: -32602,
-  /** A request other than hello before hello succeeded, or a bad key. The connection is closed. */
-  UNAUTHENTICATED: -32001,
-  /** Too many requests in flight on this connection. */
-  BUSY: -32002,
-} as const;
+// JSON-RPC messages (framing.ts splits the stream into them)
 
 export const rpcIdSchema = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().max(64)]);
 export type RpcId = z.infer<typeof rpcIdSchema>;
@@ -315,7 +121,7 @@ export type ClientApproval = z.infer<typeof clientApprovalSchema>;
  * keeps, lists and approves it. Normalised, never refused: control, bidi and invisible characters
  * become visible escapes ("evil\x0aINFO…") and the name is cut to 100 code points, so a name can forge
  * no log or `clients list` line and the user approves exactly what they were shown
- * (app/broker/text/terminal-safe.ts). Refusing instead would only tell the user "Unauthenticated".
+ * (app/shared/terminal-safe.ts). Refusing instead would only tell the user "Unauthenticated".
  */
 export const clientNameSchema = z.string().min(1).transform(normaliseClientName);
 
@@ -561,100 +367,3 @@ export const METHODS = {
 export type MethodName = keyof typeof METHODS;
 export type MethodParams<M extends MethodName> = z.infer<(typeof METHODS)[M]['params']>;
 export type MethodValue<M extends MethodName> = z.infer<(typeof METHODS)[M]['result']>;
-
-// ---------------------------------------------------------------------------------------------
-// Where the broker listens. Pure: callers pass the OS facts in (app/platform for the broker, the
-// bridge's entry point for the bridge), so both sides agree on the same path.
-
-export interface EndpointInput {
-  /** `process.platform` of the caller (a string so the DOM-only window can type-check this module). */
-  platform: string;
-  env: Readonly<Record<string, string | undefined>>;
-  homedir: string;
-  /** OS user name (Windows pipe name is derived from it). */
-  username: string;
-}
-
-export interface BrokerEndpoint {
-  /** Private 0700 directory holding the socket (POSIX) and the key file. */
-  dir: string;
-  /** Socket path (POSIX) or pipe name (Windows) */
-  path: string;
-  /** 0600 file with the hex key. */
-  keyPath: string;
-}
-
-/** Join without importing node:path (keeps this module platform-neutral). */
-function join(sep: '/' | '\\', ...parts: string[]): string {
-  return parts.map((p, i) => (i === 0 ? p.replace(/[\\/]+$/, '') : p.replace(/^[\\/]+|[\\/]+$/g, ''))).join(sep);
-}
-
-/** FNV-1a 32-bit, hex; only to make a stable, non-identifying pipe suffix from the user name. */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
-
-export function resolveBrokerEndpoint(input: EndpointInput): BrokerEndpoint {
-  const { platform, env, homedir, username } = input;
-  const home = env.GRAPH_BRIDGE_HOME;
-  if (platform === 'win32') {
-    const base = home ?? join('\\', env.LOCALAPPDATA ?? join('\\', homedir, 'AppData', 'Local'), 'Graph Bridge');
-    const dir = join('\\', base, 'run');
-    const suffix = home === undefined ? fnv1a(username.toLowerCase()) : fnv1a(`${username.toLowerCase()}|${home}`);
-    return { dir, path: `\\\\.\\pipe\\graph-bridge-${suffix}`, keyPath: join('\\', dir, 'broker.key') };
-  }
-  let dir: string;
-  if (home !== undefined) dir = join('/', home, 'run');
-  else if (platform === 'darwin') dir = join('/', homedir, 'Library', 'Application Support', 'Graph Bridge', 'run');
-  else if (env.XDG_RUNTIME_DIR) dir = join('/', env.XDG_RUNTIME_DIR, 'graph-bridge');
-  else dir = join('/', env.XDG_STATE_HOME ?? join('/', homedir, '.local', 'state'), 'graph-bridge', 'run');
-  return { dir, path: join('/', dir, 'broker.sock'), keyPath: join('/', dir, 'broker.key') };
-}
-
-/** Environment variables the bridge reads (set in the editor's MCP entry by `graph-bridge connect`). */
-export const BRIDGE_ENV = {
-  /** Comma-separated tool groups. */
-  tools: 'GRAPH_BRIDGE_TOOLS',
-  /** "1" for read-only. */
-  readOnly: 'GRAPH_BRIDGE_READ_ONLY',
-  /** Config/state root override (tests, portable installs). */
-  home: 'GRAPH_BRIDGE_HOME',
-  /** Command line that starts Graph Bridge (the tray) when the broker is absent, as a JSON array. */
-  launch: 'GRAPH_BRIDGE_LAUNCH',
-  /** Directory where read_file saves large/binary downloads. */
-  downloadDir: 'GRAPH_BRIDGE_DOWNLOAD_DIR',
-  /** This editor's credential (64 hex chars), sent in hello; the broker keeps only its hash. */
-  editorKey: 'GRAPH_BRIDGE_EDITOR_KEY',
-} as const;
-
-// ---------------------------------------------------------------------------------------------
-// Redaction: the one helper every log line (broker and bridge) goes through before it is written.
-
-const REDACTIONS: readonly [RegExp, string][] = [
-  // JWTs (access tokens, id tokens): header.payload.signature
-  [/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, '[REDACTED_JWT]'],
-  // Authorization headers
-  [/\b(Bearer|Basic|PoP)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [REDACTED]'],
-  // key=value / "key": "value" forms of secret fields
-  [
-    /(["']?\b(?:access_?token|refresh_?token|id_?token|client_?secret|code_?verifier|code|password|key|secret|assertion|device_?code)\b["']?\s*[:=]\s*["']?)([^"'&\s,}]{6,})/gi,
-    '$1[REDACTED]',
-  ],
-  // Long hex strings (the broker key and similar)
-  [/\b[0-9a-f]{48,}\b/gi, '[REDACTED_HEX]'],
-];
-
-/** Removes token-shaped strings and secret fields from a log line. Extra known secrets are masked too. */
-export function redactSecrets(text: string, knownSecrets: Iterable<string> = []): string {
-  let out = text;
-  for (const secret of knownSecrets) {
-    if (secret.length >= 8) out = out.split(secret).join('[REDACTED]');
-  }
-  for (const [re, replacement] of REDACTIONS) out = out.replace(re, replacement);
-  return out;
-}

@@ -1,4 +1,7 @@
-/** The one timer seam of the IPC layer (hello deadlines, closing a connection): injected in tests. */
+/**
+ * The one timer seam of the IPC layer (the broker's hello deadlines and connection closing, the RPC
+ * client's request deadlines): injected in tests.
+ */
 export type SetTimer = (fn: () => void, ms: number) => { clear(): void };
 
 /** setTimeout that never keeps the process alive. */

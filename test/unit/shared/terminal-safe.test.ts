@@ -7,9 +7,9 @@ import {
   normaliseClientName,
   shellArg,
   terminalJson,
-} from '../../../../app/broker/text/terminal-safe.ts';
-import { clientNameSchema } from '../../../../app/broker/protocol.ts';
-import { HOSTILE_TEXT as HOSTILE } from '../../../helpers/hostile-text.ts';
+} from '../../../app/shared/terminal-safe.ts';
+import { clientNameSchema } from '../../../app/shared/bridge-contract.ts';
+import { HOSTILE_TEXT as HOSTILE } from '../../helpers/hostile-text.ts';
 
 void test('escapeControls: every control, separator, bidi and invisible character becomes a visible escape', () => {
   assert.equal(escapeControls('a\nb\r\tc\x1b[2J'), 'a\\x0ab\\x0d\\x09c\\x1b[2J');
