@@ -36,12 +36,11 @@ import { shortId } from './shared/ids.ts';
 import { cursorInput } from './shared/list.ts';
 import { pathSegment } from './shared/paths.ts';
 import { plainLine } from './shared/text.ts';
+import { MAX_DOWNLOAD_BYTES } from './shared/download-limit.ts';
 
 const READ = GROUP_SCOPES.files.read;
 const WRITE = GROUP_SCOPES.files.write;
 export { MAX_SIMPLE_UPLOAD_BYTES } from '../uploads/drive-upload.ts';
-/** read_file refuses to pull bigger files into memory. */
-export const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 
 // ------------------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import { saveBinaryFields } from '../graph/binary-fields.ts';
 import { readOnlyError, ToolError, type GraphCall, type ToolDefinition } from './tool.ts';
 import { approvalDetails, checkBatch, isBatchPath, normalizePath } from './graph-request-approval.ts';
 import { defineTool } from './shared/define.ts';
+import { MAX_DOWNLOAD_BYTES } from './shared/download-limit.ts';
 import { resolvePathHandles } from './shared/ids.ts';
 import { parseRelativePath, templatePath } from './shared/paths.ts';
 import { capText, clip } from './shared/text.ts';
@@ -163,12 +164,12 @@ export const graphRequestTool: ToolDefinition = defineTool({
     }
 
     if (input.method === 'GET' && /\/(content|\$value)$/i.test(target.path)) {
-      const download = await ctx.graph.download(call);
+      // Streamed to a file in constant memory and capped, like read_file (a model-chosen path may be huge).
       const name = `${target.path.split('/').filter(Boolean).slice(-2, -1)[0] ?? 'download'}.bin`;
-      const savedPath = await ctx.saveDownload(name, download.bytes);
+      const saved = await ctx.graph.downloadToFile(call, { fileName: name, maxBytes: MAX_DOWNLOAD_BYTES });
       return {
-        text: `${download.bytes.length} bytes (${download.contentType || 'unknown type'}) saved to ${savedPath}`,
-        structured: { method: input.method, path: target.path, truncated: false, savedPath },
+        text: `${saved.bytes} bytes (${saved.contentType || 'unknown type'}) saved to ${saved.path}`,
+        structured: { method: input.method, path: target.path, truncated: false, savedPath: saved.path },
       };
     }
 

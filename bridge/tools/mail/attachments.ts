@@ -20,14 +20,13 @@ import { plainLine } from '../shared/text.ts';
 import { ToolError, type ToolContext, type ToolDefinition } from '../tool.ts';
 import { listAttachments, type ListedAttachment } from './read.ts';
 import { READ, idField, mailboxField, mailboxOf, messagePath, type Mailbox } from './shared.ts';
+import { MAX_DOWNLOAD_BYTES as MAX_SAVE_BYTES } from '../shared/download-limit.ts';
 
 /** Graph: attach with one POST below 3 MB; an upload session from 3 MB to 150 MB. */
 export const MAX_INLINE_ATTACHMENT_BYTES = 3 * 1024 * 1024;
 export const MAX_ATTACHMENT_BYTES = 150 * 1024 * 1024;
 /** Outlook takes less than 4 MB per upload request: 10 × 320 KiB. */
 export const ATTACHMENT_FRAGMENT_BYTES = 10 * UPLOAD_FRAGMENT_UNIT;
-/** save_attachments does not pull larger attachments into memory (as read_file). */
-export const MAX_SAVE_BYTES = 100 * 1024 * 1024;
 const MAX_FILES = 10;
 
 // ------------------------------------------------------------------------------------------------
@@ -66,14 +65,17 @@ async function saveOne(ctx: ToolContext, box: Mailbox, path: string, a: ListedAt
     return `- ${a.name}: a link to a cloud file, nothing to save; open the message in Outlook`;
   if ((a.size ?? 0) > MAX_SAVE_BYTES)
     return `- ${a.name}: ${formatBytes(a.size ?? 0)}, larger than the ${formatBytes(MAX_SAVE_BYTES)} Graph Bridge saves; open the message in Outlook`;
-  const content = await ctx.graph.download({
-    method: 'GET',
-    path: `${path}/attachments/${encodeURIComponent(a.id)}/$value`,
-    pathTemplate: `${box.template}/messages/{id}/attachments/{id}/$value`,
-    scopes: box.scopes('read'),
-  });
-  const saved = await ctx.saveDownload(fileNameOf(a), content.bytes);
-  return `- ${a.name} (${formatBytes(content.bytes.length)}) saved to ${saved}`;
+  // Streamed from the socket to the file (constant memory), capped at MAX_SAVE_BYTES on the bytes received.
+  const saved = await ctx.graph.downloadToFile(
+    {
+      method: 'GET',
+      path: `${path}/attachments/${encodeURIComponent(a.id)}/$value`,
+      pathTemplate: `${box.template}/messages/{id}/attachments/{id}/$value`,
+      scopes: box.scopes('read'),
+    },
+    { fileName: fileNameOf(a), maxBytes: MAX_SAVE_BYTES },
+  );
+  return `- ${a.name} (${formatBytes(saved.bytes)}) saved to ${saved.path}`;
 }
 
 export const saveAttachments = defineTool({

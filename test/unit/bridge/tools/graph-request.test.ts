@@ -191,11 +191,11 @@ void describe('graph_request', () => {
     assert.match(result.text, /truncated: \d+ more characters not shown; use \$select\/\$top/);
   });
 
-  void it('saves binary content to disk', async () => {
+  void it('streams binary content to disk, capped like read_file', async () => {
     const bytes = new Uint8Array([0xff, 0xd8, 0xff]);
     const fake = fakeContext({ routes: { 'GET /me/photo/$value': { bytes, contentType: 'image/jpeg' } } });
     const result = await runTool(graphRequestTool, { path: '/me/photo/$value' }, fake.ctx);
-    assert.equal(fake.graph[0]?.kind, 'download');
+    assert.equal(fake.graph[0]?.kind, 'downloadToFile', 'socket → file, never the whole body in memory');
     assert.equal(fake.saved[0]?.bytes, bytes);
     assert.match(result.text, /3 bytes \(image\/jpeg\) saved to \/tmp\/downloads\/photo\.bin/);
   });

@@ -168,6 +168,12 @@ test('save_attachments: files and attached messages to disk, links named, inline
   assert.match(r.text, /deck\.pptx: a link to a cloud file, nothing to save/);
   assert.ok(!f.log.some((l) => l.includes('a3/$value')), 'no $value for a link');
   assert.equal(f.approvals.length, 0, 'saving is a read');
+  const values = f.graph.filter((g) => g.call.path.endsWith('/$value'));
+  assert.deepEqual(
+    values.map((g) => g.kind),
+    ['downloadToFile', 'downloadToFile'],
+    'attachments stream socket → file, never whole in memory',
+  );
   const one = await saveAttachments.run({ id: 'm1', attachmentIds: ['a4'] }, f.ctx);
   assert.match(one.text, /logo\.png \(5 bytes\) saved to \/tmp\/downloads\/logo\.png/);
   await rejectsWithCode(saveAttachments.run({ id: 'm1', attachmentIds: ['zz'] }, f.ctx), 'UNKNOWN_ID', /get_message/);
