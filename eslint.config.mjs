@@ -10,7 +10,7 @@ const ipcBan = {
   name: 'electron',
   importNames: ['ipcMain', 'ipcRenderer'],
   message:
-    'Use the typed wrapper (app/main/ipc-main.ts or app/preload/ipc-renderer.ts) instead of raw ipcMain/ipcRenderer.',
+    'Use the typed wrapper (app/main/window/ipc-main.ts or app/preload/ipc-renderer.ts) instead of raw ipcMain/ipcRenderer.',
 };
 const platformBan = {
   selector: "MemberExpression[object.name='process'][property.name='platform']",
@@ -154,20 +154,40 @@ export default tseslint.config(
       }),
     },
   },
+  // app/main/window/ is main's side of the status window; app/window/ is the renderer, which main never
+  // imports. A relative path reaches app/window from app/main/*.ts as ../window/, from a subfolder as ../../window/.
   {
-    files: ['app/main/**/*.ts'],
+    files: ['app/main/*.ts'],
     rules: {
       'no-restricted-imports': restrict({
         paths: [ipcBan],
         patterns: [
           { group: ['**/bridge/**'], message: 'app/main launches the bridge bundle; it never imports bridge/.' },
-          { group: ['**/window/**'], message: 'app/main must not import app/window (the renderer).' },
+          {
+            group: ['**/app/window/**', '../window/**'],
+            message: 'app/main must not import app/window (the renderer).',
+          },
         ],
       }),
     },
   },
   {
-    files: ['app/main/ipc-main.ts'],
+    files: ['app/main/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict({
+        paths: [ipcBan],
+        patterns: [
+          { group: ['**/bridge/**'], message: 'app/main launches the bridge bundle; it never imports bridge/.' },
+          {
+            group: ['**/app/window/**', '../../window/**', '../../../window/**'],
+            message: 'app/main must not import app/window (the renderer).',
+          },
+        ],
+      }),
+    },
+  },
+  {
+    files: ['app/main/window/ipc-main.ts'],
     rules: { 'no-restricted-imports': restrict({}) },
   },
   {

@@ -267,7 +267,7 @@ await Promise.all([
 for (const file of want('window') ? readdirSync(join(root, 'app/window')) : []) {
   if (/\.(html|css|svg|png)$/.test(file)) copyFileSync(join(root, 'app/window', file), join(dist, 'window', file));
 }
-// The checked-in tray icons (+ @2x, macOS templates) and the window icon, loaded by app/main/tray-icons.ts.
+// The checked-in tray icons (+ @2x, macOS templates) and the window icon, loaded by app/main/tray/tray-icons.ts.
 if (want('main')) {
   const trayIcons = join(root, 'build/resources/tray');
   mkdirSync(join(dist, 'icons', 'tray'), { recursive: true });

@@ -9,7 +9,7 @@ import type { Result } from '../shared/result.ts';
 
 export const invoke: WindowInvoke = async (channel, request) => {
   try {
-    // Main parses its answer against the contract before sending it (app/main/ipc-router.ts).
+    // Main parses its answer against the contract before sending it (app/main/window/ipc-router.ts).
     return (await ipcRenderer.invoke(channel, request)) as Result<never, WindowError>;
   } catch (err: unknown) {
     const message = err instanceof Error ? err.message : String(err);

@@ -3,7 +3,7 @@
  *
  * Every request the window may make (`WINDOW_REQUESTS`) and every event main pushes to it
  * (`WINDOW_EVENTS`) is a zod schema here. Main parses each request payload with it before acting
- * (app/main/ipc-router.ts) and parses each response/event with it before sending — zod objects strip
+ * (app/main/window/ipc-router.ts) and parses each response/event with it before sending — zod objects strip
  * unknown keys, so a field that is not in the contract (a token, say) can never reach the renderer.
  *
  * Lives in app/shared because both sides use it: main (Electron) and the preload, which imports it

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 /**
  * Draws the checked-in icons (anti-aliased by supersampling, encoded as PNG with no dependencies).
- * The app never draws: it loads these files (app/main/tray-icons.ts). Run after changing a shape:
+ * The app never draws: it loads these files (app/main/tray/tray-icons.ts). Run after changing a shape:
  *   node --import tsx build/resources/generate-icons.ts
  * It writes:
  *   build/resources/icon.png                  512×512 app icon (electron-builder derives .icns/.ico)

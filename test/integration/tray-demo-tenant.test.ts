@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { prepareTrayDemo } from '../emulator/demo-tenant.ts';
-import { createTrayHost } from '../../app/main/tray-host.ts';
+import { createTrayHost } from '../../app/main/tray/tray-host.ts';
 import { createPlatform } from '../../app/platform/platform.ts';
 import { chromiumOpenBrowser, type ChromiumOpenBrowser } from '../helpers/browser.ts';
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTrayHost } from '../../app/main/tray-host.ts';
+import { createTrayHost } from '../../app/main/tray/tray-host.ts';
 import { createPlatform } from '../../app/platform/platform.ts';
 import { connectAdmin } from '../../app/cli/admin-client.ts';
 import type { ConfirmationPrompt } from '../../app/broker/admin/confirmations.ts';

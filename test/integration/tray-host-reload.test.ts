@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTrayHost } from '../../app/main/tray-host.ts';
+import { createTrayHost } from '../../app/main/tray/tray-host.ts';
 import { createPlatform } from '../../app/platform/platform.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
 

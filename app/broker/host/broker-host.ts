@@ -1,6 +1,6 @@
 /**
  * The ONE assembly of a broker host — settings → logger → AuthService → createBroker — used by the
- * tray (app/main/tray-host.ts) and by the CLI (`graph-bridge agent` and in-process commands,
+ * tray (app/main/tray/tray-host.ts) and by the CLI (`graph-bridge agent` and in-process commands,
  * app/cli/host.ts), so they cannot drift apart (keychain service, log rotation, settings control).
  *
  * Saved settings apply at once to what the broker reads through `config()` (tool groups, read-only,

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createStatusReactor, newWriteApprovals } from '../../../app/main/status-reactor.ts';
-import type { BrokerStatus } from '../../../app/shared/bridge-contract.ts';
-import { signedIn, writeApproval } from './status-fixture.ts';
+import { createStatusReactor, newWriteApprovals } from '../../../../app/main/tray/status-reactor.ts';
+import type { BrokerStatus } from '../../../../app/shared/bridge-contract.ts';
+import { signedIn, writeApproval } from '../status-fixture.ts';
 
 function recorder() {
   const calls: string[] = [];

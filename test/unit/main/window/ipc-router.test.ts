@@ -6,9 +6,9 @@ import {
   type InvokeEventLike,
   type IpcRegistrar,
   type WindowHandlers,
-} from '../../../app/main/ipc-router.ts';
-import { WINDOW_REQUESTS } from '../../../app/shared/window-contract.ts';
-import { signedIn } from './status-fixture.ts';
+} from '../../../../app/main/window/ipc-router.ts';
+import { WINDOW_REQUESTS } from '../../../../app/shared/window-contract.ts';
+import { signedIn } from '../status-fixture.ts';
 
 const PAGE = 'file:///opt/graph-bridge/dist/window/index.html';
 const WINDOW_ID = 7;

@@ -5,7 +5,7 @@
  */
 import { ipcMain, type WebContents } from 'electron';
 import { createIpcRouter, type IpcRouter, type IpcRouterOptions } from './ipc-router.ts';
-import { WINDOW_EVENTS, type WindowEvent, type WindowEventChannel } from '../shared/window-contract.ts';
+import { WINDOW_EVENTS, type WindowEvent, type WindowEventChannel } from '../../shared/window-contract.ts';
 
 export function createWindowIpc(options: Omit<IpcRouterOptions, 'registrar'>): IpcRouter {
   return createIpcRouter({ ...options, registrar: ipcMain });

@@ -9,7 +9,7 @@ import {
   withCsp,
   type SessionLike,
   type WebContentsLike,
-} from '../../../app/main/window-security.ts';
+} from '../../../../app/main/window/window-security.ts';
 
 const PAGE = 'file:///opt/Graph%20Bridge/resources/app.asar/dist/window/index.html';
 
@@ -39,7 +39,7 @@ test('CSP: no remote anything, scripts and styles only from our files', () => {
 });
 
 test('the <meta> CSP in index.html carries the same directives (minus header-only frame-ancestors)', () => {
-  const html = readFileSync(new URL('../../../app/window/index.html', import.meta.url), 'utf8');
+  const html = readFileSync(new URL('../../../../app/window/index.html', import.meta.url), 'utf8');
   const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
   assert.equal(meta, CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", ''));
   assert.ok(!/<script>|style="/.test(html), 'no inline script or style in index.html');

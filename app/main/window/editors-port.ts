@@ -2,11 +2,11 @@
  * The window's and tray's "Connect editor" over app/clients (the same functions `graph-bridge
  * connect` uses): list every supported editor with installed/connected state, and connect one.
  */
-import { EDITOR_IDS } from '../platform/editor-paths.ts';
-import type { BridgeOptions } from '../clients/bridge-launcher.ts';
-import { connectEditor, editorStatus, isEditorId, type ClientsContext } from '../clients/connections.ts';
+import { EDITOR_IDS } from '../../platform/editor-paths.ts';
+import type { BridgeOptions } from '../../clients/bridge-launcher.ts';
+import { connectEditor, editorStatus, isEditorId, type ClientsContext } from '../../clients/connections.ts';
 import type { EditorsPort } from './window-handlers.ts';
-import type { EditorInfo } from '../shared/window-contract.ts';
+import type { EditorInfo } from '../../shared/window-contract.ts';
 
 export interface EditorsPortDeps {
   clients: ClientsContext;

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BrokerCore } from '../../../app/broker/broker.ts';
-import type { BrokerStatus } from '../../../app/shared/bridge-contract.ts';
-import { createSwitchableBroker } from '../../../app/main/tray-host.ts';
-import { signedIn, status as signedOut } from './status-fixture.ts';
+import type { BrokerCore } from '../../../../app/broker/broker.ts';
+import type { BrokerStatus } from '../../../../app/shared/bridge-contract.ts';
+import { createSwitchableBroker } from '../../../../app/main/tray/tray-host.ts';
+import { signedIn, status as signedOut } from '../status-fixture.ts';
 
 /** A broker core fake: status, listeners and pause, as the facade sees them. */
 function fakeCore(name: string, initial: BrokerStatus) {

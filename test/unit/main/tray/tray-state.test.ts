@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attentionCounts, trayIconState, trayTooltip } from '../../../app/main/tray-state.ts';
-import { client, consentRequest, signedIn, status, writeApproval } from './status-fixture.ts';
+import { attentionCounts, trayIconState, trayTooltip } from '../../../../app/main/tray/tray-state.ts';
+import { client, consentRequest, signedIn, status, writeApproval } from '../status-fixture.ts';
 
 test('icon: signed out / signed in', () => {
   assert.equal(trayIconState(status()), 'signed-out');

@@ -2,10 +2,10 @@
  * The tray menu as data: `buildTrayMenu(status, editors, state)` is pure and unit-tested for every
  * state; tray.ts renders the model to an Electron Menu and maps each item's `action` to a call.
  */
-import type { BrokerStatus } from '../shared/bridge-contract.ts';
+import type { BrokerStatus } from '../../shared/bridge-contract.ts';
 import { attentionCounts } from './tray-state.ts';
-import type { EditorInfo } from '../shared/window-contract.ts';
-import { escapeControls } from '../shared/terminal-safe.ts';
+import type { EditorInfo } from '../../shared/window-contract.ts';
+import { escapeControls } from '../../shared/terminal-safe.ts';
 
 export type TrayAction =
   | { type: 'sign-in' }

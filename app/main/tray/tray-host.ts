@@ -3,13 +3,13 @@
  * assembly `graph-bridge agent` uses) with interactive approvals on, its log in `tray.log`, and
  * confirmation codes shown on a board the status window displays.
  */
-import { createAuthService } from '../broker/auth/create-auth-service.ts';
-import { createBrokerHost, type BrokerHost } from '../broker/host/broker-host.ts';
-import type { Result } from '../shared/result.ts';
-import type { ConfirmationPrompt } from '../broker/admin/confirmations.ts';
-import type { Platform } from '../platform/platform.ts';
+import { createAuthService } from '../../broker/auth/create-auth-service.ts';
+import { createBrokerHost, type BrokerHost } from '../../broker/host/broker-host.ts';
+import type { Result } from '../../shared/result.ts';
+import type { ConfirmationPrompt } from '../../broker/admin/confirmations.ts';
+import type { Platform } from '../../platform/platform.ts';
 
-export { createSwitchableBroker } from '../broker/host/broker-host.ts';
+export { createSwitchableBroker } from '../../broker/host/broker-host.ts';
 
 export interface TrayHostDeps {
   platform: Platform;

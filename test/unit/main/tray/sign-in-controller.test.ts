@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSignInController } from '../../../app/main/sign-in-controller.ts';
-import type { DeviceCodeOptions, SignInOptions } from '../../../app/broker/auth/auth-service.ts';
-import type { AccountSummary } from '../../../app/shared/bridge-contract.ts';
-import type { Result } from '../../../app/shared/result.ts';
-import { ADA } from './status-fixture.ts';
+import { createSignInController } from '../../../../app/main/tray/sign-in-controller.ts';
+import type { DeviceCodeOptions, SignInOptions } from '../../../../app/broker/auth/auth-service.ts';
+import type { AccountSummary } from '../../../../app/shared/bridge-contract.ts';
+import type { Result } from '../../../../app/shared/result.ts';
+import { ADA } from '../status-fixture.ts';
 
 function deferred<T>() {
   let resolve!: (v: T) => void;

@@ -4,10 +4,10 @@
  * needs only Electron's types; `toMenuTemplate` is pure.
  */
 import type { MenuItemConstructorOptions, NativeImage } from 'electron';
-import type { BrokerStatus } from '../shared/bridge-contract.ts';
+import type { BrokerStatus } from '../../shared/bridge-contract.ts';
 import { buildTrayMenu, type MenuModel, type TrayAction, type TrayMenuState } from './tray-menu.ts';
 import { trayIconState, trayTooltip, type TrayIconState } from './tray-state.ts';
-import type { EditorInfo } from '../shared/window-contract.ts';
+import type { EditorInfo } from '../../shared/window-contract.ts';
 
 export function toMenuTemplate(model: MenuModel, onAction: (action: TrayAction) => void): MenuItemConstructorOptions[] {
   return model.map((item): MenuItemConstructorOptions => {

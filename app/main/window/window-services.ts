@@ -3,14 +3,14 @@
  * "open in browser", and the broker calls. Shared by main.ts and the e2e harness, so the page under
  * test talks to exactly what the app wires up.
  */
-import type { DeviceCodePrompt } from '../broker/auth/auth-service.ts';
+import type { DeviceCodePrompt } from '../../broker/auth/auth-service.ts';
 import { createExternalOpener, portalFor, type LinkContext } from './external-links.ts';
 import type { WindowHandlers } from './ipc-router.ts';
 import { createSettingsPort } from './settings-port.ts';
-import { createSignInController, type SignInController } from './sign-in-controller.ts';
-import type { TrayHost } from './tray-host.ts';
+import { createSignInController, type SignInController } from '../tray/sign-in-controller.ts';
+import type { TrayHost } from '../tray/tray-host.ts';
 import { createWindowHandlers, type DemoPort, type EditorsPort } from './window-handlers.ts';
-import type { AppInfo } from '../shared/window-contract.ts';
+import type { AppInfo } from '../../shared/window-contract.ts';
 
 export interface WindowServicesDeps {
   host: TrayHost;

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTrayActions } from '../../../app/main/tray-actions.ts';
-import type { TrayAction } from '../../../app/main/tray-menu.ts';
-import { createTrayView, toMenuTemplate } from '../../../app/main/tray.ts';
+import { createTrayActions } from '../../../../app/main/tray/tray-actions.ts';
+import type { TrayAction } from '../../../../app/main/tray/tray-menu.ts';
+import { createTrayView, toMenuTemplate } from '../../../../app/main/tray/tray.ts';
 
 type MenuItemConstructorOptions = ReturnType<typeof toMenuTemplate>[number];
-import { client, signedIn } from './status-fixture.ts';
+import { client, signedIn } from '../status-fixture.ts';
 
 test('menu model → Electron template: labels disabled, checkboxes, submenus, clicks dispatch actions', () => {
   const actions: TrayAction[] = [];

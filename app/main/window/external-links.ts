@@ -4,9 +4,9 @@
  * against an allow-list of https origins (the configured authority, the cloud's Entra portal, the
  * Graph permissions docs, and the device-login page Entra handed us) before calling shell.openExternal.
  */
-import type { CloudName } from '../shared/clouds.ts';
-import type { ExternalTarget, WindowError } from '../shared/window-contract.ts';
-import type { Result } from '../shared/result.ts';
+import type { CloudName } from '../../shared/clouds.ts';
+import type { ExternalTarget, WindowError } from '../../shared/window-contract.ts';
+import type { Result } from '../../shared/result.ts';
 
 /** Where app registrations are managed, per national cloud (a custom cloud uses the global portal). */
 export const ENTRA_PORTALS: Readonly<Record<CloudName, string>> = {

@@ -9,7 +9,7 @@
  *     leaves main, so nothing outside the contract reaches the renderer.
  * The registrar is `ipcMain` in production and a fake in unit tests.
  */
-import { redactSecrets } from '../shared/redact.ts';
+import { redactSecrets } from '../../shared/redact.ts';
 import { isOwnPage } from './window-security.ts';
 import {
   isWindowChannel,
@@ -18,8 +18,8 @@ import {
   type WindowRequest,
   type WindowResponse,
   type WindowError,
-} from '../shared/window-contract.ts';
-import type { Result } from '../shared/result.ts';
+} from '../../shared/window-contract.ts';
+import type { Result } from '../../shared/result.ts';
 
 /** The parts of Electron's IpcMainInvokeEvent the router reads. */
 export interface InvokeEventLike {

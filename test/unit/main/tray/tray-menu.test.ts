@@ -1,8 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTrayMenu, type MenuItemModel, type MenuModel, type TrayAction } from '../../../app/main/tray-menu.ts';
-import type { EditorInfo } from '../../../app/shared/window-contract.ts';
-import { client, consentRequest, signedIn, status, writeApproval } from './status-fixture.ts';
+import {
+  buildTrayMenu,
+  type MenuItemModel,
+  type MenuModel,
+  type TrayAction,
+} from '../../../../app/main/tray/tray-menu.ts';
+import type { EditorInfo } from '../../../../app/shared/window-contract.ts';
+import { client, consentRequest, signedIn, status, writeApproval } from '../status-fixture.ts';
 
 const idle = { signingIn: false, startAtLogin: false, useOsBroker: false };
 const editors: EditorInfo[] = [

@@ -5,8 +5,8 @@
  * account must sign in again) >
  * signed in > signed out. Paused wins because while paused nothing is served, so pending items can wait.
  */
-import type { BrokerStatus } from '../shared/bridge-contract.ts';
-import { escapeControls } from '../shared/terminal-safe.ts';
+import type { BrokerStatus } from '../../shared/bridge-contract.ts';
+import { escapeControls } from '../../shared/terminal-safe.ts';
 
 export const TRAY_ICON_STATES = ['signed-out', 'signed-in', 'attention', 'paused'] as const;
 export type TrayIconState = (typeof TRAY_ICON_STATES)[number];

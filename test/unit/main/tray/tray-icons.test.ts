@@ -4,11 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, inflateSync } from 'node:zlib';
-import { iconFiles } from '../../../build/resources/generate-icons.ts';
-import { createTrayIcons, trayIconFile } from '../../../app/main/tray-icons.ts';
-import { TRAY_ICON_STATES } from '../../../app/main/tray-state.ts';
+import { iconFiles } from '../../../../build/resources/generate-icons.ts';
+import { createTrayIcons, trayIconFile } from '../../../../app/main/tray/tray-icons.ts';
+import { TRAY_ICON_STATES } from '../../../../app/main/tray/tray-state.ts';
 
-const resources = fileURLToPath(new URL('../../../build/resources/', import.meta.url));
+const resources = fileURLToPath(new URL('../../../../build/resources/', import.meta.url));
 const trayDir = join(resources, 'tray');
 
 /** Decodes an unfiltered RGBA PNG (what the generator writes), checking every chunk CRC. */

@@ -6,9 +6,9 @@
  * overrides are never written from the form.
  */
 import { readFile } from 'node:fs/promises';
-import { GROUP_SCOPES, scopesForGroup, TOOL_GROUPS } from '../shared/tool-groups.ts';
-import { loadSettings, readRawSettings, saveSettings, settingsPath } from '../broker/settings/settings-store.ts';
-import type { Settings } from '../broker/settings/settings-schema.ts';
+import { GROUP_SCOPES, scopesForGroup, TOOL_GROUPS } from '../../shared/tool-groups.ts';
+import { loadSettings, readRawSettings, saveSettings, settingsPath } from '../../broker/settings/settings-store.ts';
+import type { Settings } from '../../broker/settings/settings-schema.ts';
 import type { SettingsPort } from './window-handlers.ts';
 import type {
   AppRegistration,
@@ -16,8 +16,8 @@ import type {
   SettingsForm,
   SettingsView,
   WindowError,
-} from '../shared/window-contract.ts';
-import type { Result } from '../shared/result.ts';
+} from '../../shared/window-contract.ts';
+import type { Result } from '../../shared/result.ts';
 
 export interface SettingsPortDeps {
   configDir: string;

@@ -4,10 +4,10 @@
  * code…" should not have to wait for the browser flow to time out). The device code and its URL go to
  * `onDeviceCode` (the window shows them); they never reach a log.
  */
-import type { AccountSummary } from '../shared/bridge-contract.ts';
-import type { Result } from '../shared/result.ts';
-import type { Broker } from '../broker/broker-api.ts';
-import type { DeviceCodePrompt } from '../broker/auth/auth-service.ts';
+import type { AccountSummary } from '../../shared/bridge-contract.ts';
+import type { Result } from '../../shared/result.ts';
+import type { Broker } from '../../broker/broker-api.ts';
+import type { DeviceCodePrompt } from '../../broker/auth/auth-service.ts';
 
 export interface SignInControllerDeps {
   broker: Pick<Broker, 'signIn' | 'signInWithDeviceCode'>;

@@ -3,7 +3,7 @@
  * window, raises notifications for new items, and brings the window forward when a write approval
  * arrives (the approval prompt lives there; the broker denies it on timeout, the window counts down).
  */
-import type { BrokerStatus } from '../shared/bridge-contract.ts';
+import type { BrokerStatus } from '../../shared/bridge-contract.ts';
 import { notificationsFor, type NotificationModel } from './notifications.ts';
 
 export interface StatusReactorDeps {

@@ -2,10 +2,10 @@
  * What each status-window request does. Pure over injected ports (broker, settings, editors, shell),
  * so the unit tests and the e2e harness run exactly the handlers the app runs.
  */
-import type { Broker } from '../broker/broker-api.ts';
-import { ok, type Result } from '../shared/result.ts';
+import type { Broker } from '../../broker/broker-api.ts';
+import { ok, type Result } from '../../shared/result.ts';
 import type { WindowHandlers } from './ipc-router.ts';
-import type { SignInController } from './sign-in-controller.ts';
+import type { SignInController } from '../tray/sign-in-controller.ts';
 import type {
   AppInfo,
   ConfirmationCode,
@@ -15,7 +15,7 @@ import type {
   SettingsForm,
   SettingsView,
   WindowError,
-} from '../shared/window-contract.ts';
+} from '../../shared/window-contract.ts';
 
 export interface SettingsPort {
   view(): Promise<Result<SettingsView, WindowError>>;

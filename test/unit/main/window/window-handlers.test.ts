@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWindowHandlers, type WindowHandlerDeps } from '../../../app/main/window-handlers.ts';
-import { createIpcRouter, type IpcRegistrar } from '../../../app/main/ipc-router.ts';
-import type { Broker, WriteDecision } from '../../../app/broker/broker-api.ts';
-import type { BrokerStatus } from '../../../app/shared/bridge-contract.ts';
-import { signedIn, writeApproval } from './status-fixture.ts';
+import { createWindowHandlers, type WindowHandlerDeps } from '../../../../app/main/window/window-handlers.ts';
+import { createIpcRouter, type IpcRegistrar } from '../../../../app/main/window/ipc-router.ts';
+import type { Broker, WriteDecision } from '../../../../app/broker/broker-api.ts';
+import type { BrokerStatus } from '../../../../app/shared/bridge-contract.ts';
+import { signedIn, writeApproval } from '../status-fixture.ts';
 
 /** A broker fake that keeps pending write approvals and records decisions (the approval flow's edge). */
 function fakeBroker(initial: BrokerStatus) {

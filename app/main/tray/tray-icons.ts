@@ -6,7 +6,7 @@
  * the menu bar tints for light and dark mode.
  */
 import { join } from 'node:path';
-import type { OsKind } from '../platform/platform.ts';
+import type { OsKind } from '../../platform/platform.ts';
 import type { TrayIconState } from './tray-state.ts';
 
 /** Relative to dist/: where build/build.mjs copies build/resources/tray and the window icon. */

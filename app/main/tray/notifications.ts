@@ -4,8 +4,8 @@
  * opens the status window, where the user acts. Peer-controlled text (client names, tools, summaries)
  * is passed through escapeControls: one notification cannot pose as two or carry escape sequences.
  */
-import type { BrokerStatus } from '../shared/bridge-contract.ts';
-import { escapeControls as e } from '../shared/terminal-safe.ts';
+import type { BrokerStatus } from '../../shared/bridge-contract.ts';
+import { escapeControls as e } from '../../shared/terminal-safe.ts';
 
 export type NotificationKind = 'sign-in-needed' | 'client-approval' | 'consent-needed' | 'write-approval';
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { notificationsFor } from '../../../app/main/notifications.ts';
-import { client, consentRequest, signedIn, status, writeApproval } from './status-fixture.ts';
-import { HOSTILE_TEXT, RAW_UNSAFE } from '../../helpers/hostile-text.ts';
+import { notificationsFor } from '../../../../app/main/tray/notifications.ts';
+import { client, consentRequest, signedIn, status, writeApproval } from '../status-fixture.ts';
+import { HOSTILE_TEXT, RAW_UNSAFE } from '../../../helpers/hostile-text.ts';
 
 const kinds = (ns: { kind: string; id: string }[]) => ns.map((n) => `${n.kind}:${n.id}`);
 

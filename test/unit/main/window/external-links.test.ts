@@ -7,7 +7,7 @@ import {
   isAllowedExternalUrl,
   portalFor,
   type LinkContext,
-} from '../../../app/main/external-links.ts';
+} from '../../../../app/main/window/external-links.ts';
 
 const ctx: LinkContext = {
   portal: portalFor('global'),
