@@ -22,6 +22,8 @@
  * the first start after an install or update is shown as "cold".
  *
  *   npm run bench -- bridge              BENCH_RUNS=15 BENCH_CALLS=5000 BENCH_BRIDGE=/x/bridge.js …
+ *   BENCH_GC=1 adds the heap still used after a full GC at both marks (changes the RSS figure; see
+ *   fixtures/memory-probe.mjs).
  */
 import { execFile, spawn } from 'node:child_process';
 import { connect } from 'node:net';
@@ -213,7 +215,12 @@ async function echoRoundTrips(path: string, count: number): Promise<number[]> {
   return samples.slice(EARLY_CALLS);
 }
 
-type Memory = Record<'rss' | 'heapTotal' | 'heapUsed' | 'external' | 'arrayBuffers', number>;
+type Memory = Record<'rss' | 'heapTotal' | 'heapUsed' | 'external' | 'arrayBuffers', number> & {
+  /** V8's heap spaces: bytes reserved and used (memory-probe.mjs). */
+  spaces: Record<string, { size: number; used: number }>;
+  /** heapUsed after a full collection, only with BENCH_GC=1. */
+  liveHeap?: number;
+};
 
 function memoryOf(rpc: StdioRpc): () => Promise<Memory> {
   let waiting: ((m: Memory) => void) | undefined;
@@ -303,6 +310,26 @@ function catalogRows(c: ClientCatalogFigures): [string, string, string][] {
     ],
     ['first client.listTools() in this process (Ajv cold, with outputSchemas)', `${c.firstListMs.toFixed(1)} ms`, ''],
   ];
+}
+
+/**
+ * V8's heap spaces at both marks (reserved, used): a grown young generation (new_space), old-space
+ * garbage a full collection has not yet reclaimed and JIT code are heap sizing, not retention;
+ * BENCH_GC=1 adds the heap still used after a full collection (what is really retained).
+ */
+function memorySpaces({ early, late }: Steady): void {
+  process.stdout.write('V8 heap spaces, reserved (used) in MiB:\n');
+  for (const name of Object.keys(late.spaces)) {
+    const at = (m: Memory): string => {
+      const s = m.spaces[name];
+      return s === undefined ? '—' : `${mib(s.size)} (${mib(s.used)})`;
+    };
+    process.stdout.write(`  ${name.padEnd(24)} ${at(early).padStart(13)} → ${at(late)}\n`);
+  }
+  if (early.liveHeap !== undefined && late.liveHeap !== undefined)
+    process.stdout.write(
+      `  heap used after a full GC (BENCH_GC=1)  ${mib(early.liveHeap)} → ${mib(late.liveHeap)}  (+${mib(late.liveHeap - early.liveHeap)})\n`,
+    );
 }
 
 function table(rows: [string, string, string][]): void {
@@ -468,6 +495,7 @@ export async function run(): Promise<void> {
     process.stdout.write(
       `  ${'rss − heapTotal − external (native: malloc, code, stacks)'} ${mib(outside(steady.early))} → ${mib(outside(steady.late))}\n`,
     );
+    memorySpaces(steady);
   } finally {
     for (const stop of stops.reverse()) await stop();
     await rm(dir, { recursive: true, force: true });
