@@ -4,7 +4,7 @@
  * start: both run dirs private → clients.json loaded → (POSIX) refuse a live broker, remove stale
  *   sockets → fresh keys → (POSIX) key files → listen on the bridges' socket, then the admin one →
  *   (Windows) key files → status follows sign-in changes.
- * stop: pending writes denied → sockets closed, key files removed → clients.json flushed → auth closed.
+ * stop: pending writes denied → sockets closed, key files removed → audit log and clients.json flushed → auth closed.
  */
 import type { Broker } from './broker-api.ts';
 import type { AdminStatus } from './admin-protocol.ts';
@@ -83,6 +83,9 @@ export function createBrokerLifecycle(deps: BrokerDeps, parts: BrokerParts, hook
     const running = servers;
     servers = [];
     await closeSockets(sockets, running);
+    // Nothing new arrives once the sockets are closed: what was accepted is written before stop returns
+    // (a quitting tray or agent, or a test removing its temp dir, never races a late append).
+    await parts.audit.flush();
     await parts.clients.flush();
     await deps.auth.close();
     deps.logger.info('Broker stopped');

@@ -206,17 +206,20 @@ function createTrayUnit(deps: TrayUnitDeps) {
   return { tray, refresh, refreshEditors, setSigningIn };
 }
 
+/** An OS notification; clicking it brings the status window forward. */
+function notifyUser(statusWindow: StatusWindow, n: { title: string; body: string }): void {
+  if (!Notification.isSupported()) return;
+  const note = new Notification({ title: n.title, body: n.body });
+  note.on('click', () => statusWindow.show());
+  note.show();
+}
+
 /** Status changes → tray, window, notifications; confirmation codes → the window only. */
 function connectStatus(host: TrayHost, statusWindow: StatusWindow, toWindow: WindowSender, refresh: () => void): void {
   const reactor = createStatusReactor({
     updateTray: refresh,
     sendToWindow: (status) => toWindow('status:changed', status),
-    notify: (n) => {
-      if (!Notification.isSupported()) return;
-      const note = new Notification({ title: n.title, body: n.body });
-      note.on('click', () => statusWindow.show());
-      note.show();
-    },
+    notify: (n) => notifyUser(statusWindow, n),
     showWindow: () => statusWindow.show(),
   });
   host.broker.onStatusChanged((status) => reactor.handle(status));
@@ -228,6 +231,11 @@ function connectStatus(host: TrayHost, statusWindow: StatusWindow, toWindow: Win
   });
   reactor.handle(host.broker.status());
 }
+
+const BROWSER_FAILED_NOTICE = {
+  title: 'Could not open your browser to sign in',
+  body: 'Choose "Sign in with a code…" in the Graph Bridge menu to sign in from any browser or device.',
+};
 
 async function onReady(): Promise<Shell | null> {
   const platform = createPlatform();
@@ -274,6 +282,10 @@ async function onReady(): Promise<Shell | null> {
     // The demo tenant is a development entry (`npm run tray:demo`), never part of the app.
     demo: null,
     onDeviceCode: (p) => toWindow('auth:device-code', { ...p, expiresOn: p.expiresOn.toISOString() }),
+    onBrowserFailed: (reason) => {
+      log(`sign-in: the browser could not be opened (${reason})`);
+      notifyUser(statusWindow, BROWSER_FAILED_NOTICE);
+    },
     onSignInBusyChanged: trayUnit.setSigningIn,
   });
   ipc.register(services.handlers);

@@ -202,10 +202,18 @@ export async function startToolRig(options: ToolRigOptions): Promise<ToolRig> {
   const folders = await workFolders(options.workPrefix);
   const emulator = await startEmulator();
   let broker: TestBroker | undefined;
+  // Each step runs even if an earlier one fails: a failed teardown must not leave the emulator serving
+  // (the file's process would then hang until the tier's timeout instead of reporting the failure).
   const stop = async (): Promise<void> => {
-    await broker?.stop();
-    await emulator.close();
-    if (folders.work) await rm(folders.work, { recursive: true, force: true });
+    try {
+      await broker?.stop();
+    } finally {
+      try {
+        await emulator.close();
+      } finally {
+        if (folders.work) await rm(folders.work, { recursive: true, force: true });
+      }
+    }
   };
   try {
     const adele = emulator.users.find((u) => u.upn.startsWith('adele'));
@@ -224,8 +232,11 @@ export async function startToolRig(options: ToolRigOptions): Promise<ToolRig> {
       env: { ...folders.env, ...options.bridge.env },
     });
     const close = async (): Promise<void> => {
-      await bridge.close();
-      await stop();
+      try {
+        await bridge.close();
+      } finally {
+        await stop();
+      }
     };
     return { emulator, adeleOid: adele.oid, broker, bridge, work: folders.work, downloads: folders.downloads, close };
   } catch (e) {

@@ -72,6 +72,8 @@ export function createAuditLog(options: AuditLogOptions) {
         rotation.appended(bytes);
       });
     },
+    /** Resolves once every record accepted so far is on disk (the broker awaits it when it stops). */
+    flush: (): Promise<void> => serial(() => Promise.resolve()),
     /** Oldest first; `limit` keeps the newest N. Unparsable lines are skipped. */
     async query(q: AuditQuery = {}): Promise<AuditEntry[]> {
       await serial(() => Promise.resolve());

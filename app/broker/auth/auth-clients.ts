@@ -72,6 +72,8 @@ export interface AuthClients {
    * OS broker cannot serve it (`onFallback` says so); else on the browser client.
    */
   eitherClient<T>(op: (client: MsalClient) => Promise<T>, onFallback: (err: unknown) => void): Promise<T>;
+  /** Resolves when the cache operations already started or queued have finished (nothing new is started). */
+  settle(): Promise<void>;
   /** Closes the network client's connections. */
   close(): void;
 }
@@ -143,6 +145,7 @@ export async function openAuthClients(deps: AuthClientsDeps): Promise<AuthClient
     memo,
     eitherClient: (op, onFallback) =>
       withBrokerFallback(brokered !== null ? () => op(brokered) : null, () => op(browser), onFallback),
+    settle: () => gate.run(() => Promise.resolve()),
     close: () => network.close(),
   };
 }

@@ -140,12 +140,14 @@ function serviceOver(core: AuthCore): ProductionAuthService {
     pendingConsent: () => events.pendingConsent(),
     onConsentNeeded: (listener) => events.onConsentNeeded(listener),
     dismissConsent: (id) => events.dismissConsent(id),
-    close() {
+    async close() {
       closed = true;
       clients.memo.clear(); // no token outlives the service in memory (a sign-in settings change builds a new one)
       events.clear();
+      // A token request that was already running (its editor may be gone) finishes its cache access first,
+      // so nothing touches the cache files or their lock after close returns.
+      await clients.settle();
       clients.close();
-      return Promise.resolve();
     },
   };
 }

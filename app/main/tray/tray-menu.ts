@@ -53,7 +53,9 @@ function signInSection(status: BrokerStatus, state: TrayMenuState): MenuItemMode
       action: { type: 'sign-in' },
       enabled: idle,
     },
-    { kind: 'action', label: 'Sign in with a code…', action: { type: 'sign-in-code' }, enabled: idle },
+    // Stays enabled during a browser sign-in: choosing it aborts that flow (sign-in-controller: the latest
+    // click wins), the way out when the browser did not open.
+    { kind: 'action', label: 'Sign in with a code…', action: { type: 'sign-in-code' }, enabled: true },
   ];
   if (status.account !== null) {
     items.push({ kind: 'action', label: 'Sign out', action: { type: 'sign-out' }, enabled: idle });

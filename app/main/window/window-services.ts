@@ -23,6 +23,8 @@ export interface WindowServicesDeps {
   openPath: (path: string) => Promise<string>;
   demo: DemoPort | null;
   onDeviceCode: (prompt: DeviceCodePrompt) => void;
+  /** A browser sign-in could not open the browser (main shows a notification). */
+  onBrowserFailed?: (reason: string) => void;
   onSignInBusyChanged: (busy: boolean) => void;
 }
 
@@ -37,6 +39,7 @@ export function createWindowServices(deps: WindowServicesDeps): WindowServices {
   const signIn = createSignInController({
     broker: host.broker,
     onDeviceCode: deps.onDeviceCode,
+    ...(deps.onBrowserFailed ? { onBrowserFailed: deps.onBrowserFailed } : {}),
     onBusyChanged: deps.onSignInBusyChanged,
   });
   const linkContext = (): LinkContext => {

@@ -62,3 +62,14 @@ void test('never writes a token: only the whitelisted fields, and the path templ
     assert.doesNotMatch(text, /eyJ/);
     assert.doesNotMatch(text, /secret body/);
   }));
+
+void test('flush resolves only after every record accepted before it is on disk (the broker awaits it at stop)', () =>
+  withTempDir('gb-audit-', async (dir) => {
+    const log = createAuditLog({ filePath: join(dir, 'audit.jsonl') });
+    // Not awaited, as the bridge protocol's audit.record is not: the broker's stop must not outrun them.
+    const pending = Array.from({ length: 20 }, (_, i) => log.record(entry(i)));
+    await log.flush();
+    const lines = (await readFile(log.path(), 'utf8')).split('\n').filter(Boolean);
+    assert.equal(lines.length, 20);
+    await Promise.all(pending);
+  }));

@@ -66,3 +66,35 @@ test('a new sign-in aborts the one in progress (latest click wins)', async () =>
   assert.equal((await a).ok, false);
   assert.equal(controller.busy, false);
 });
+
+test('a browser that does not open is reported at once; "Sign in with a code…" then aborts the browser flow', async () => {
+  const browserFlow = deferred<Result<AccountSummary>>();
+  let browserSignal: AbortSignal | undefined;
+  const failures: string[] = [];
+  const controller = createSignInController({
+    broker: {
+      signIn: (o?: SignInOptions) => {
+        browserSignal = o?.signal;
+        o?.onBrowser?.({ kind: 'url', url: 'https://login.example/authorize?x=1' });
+        o?.onBrowser?.({
+          kind: 'browser-failed',
+          url: 'https://login.example/authorize?x=1',
+          reason: 'xdg-open exited with 3',
+        });
+        return browserFlow.promise;
+      },
+      signInWithDeviceCode: () => Promise.resolve({ ok: true as const, value: ADA }),
+    },
+    onDeviceCode: () => undefined,
+    onBrowserFailed: (reason) => failures.push(reason),
+    onBusyChanged: () => undefined,
+  });
+  const browser = controller.signIn();
+  assert.deepEqual(failures, ['xdg-open exited with 3'], 'only the failure is reported, with its reason');
+  assert.equal(controller.busy, true, 'the browser flow still waits (the user may open the URL another way)');
+  const code = await controller.signInWithCode();
+  assert.equal(code.ok, true);
+  assert.equal(browserSignal?.aborted, true, 'the code sign-in replaced the browser flow');
+  browserFlow.resolve({ ok: false, error: { code: 'INTERACTION_REQUIRED', message: 'cancelled' } });
+  assert.equal((await browser).ok, false);
+});

@@ -57,10 +57,11 @@ test('OS broker enabled: the sign-in label says it uses the system account', () 
   assert.equal(action(menu, 'sign-in').label, 'Sign in… (system account)');
 });
 
-test('while signing in, every sign-in/out item is disabled', () => {
+test('while signing in, sign-in/out are disabled but "Sign in with a code…" stays: it replaces a stuck browser flow', () => {
   const menu = buildTrayMenu(signedIn(), editors, { ...idle, signingIn: true });
   assert.equal(action(menu, 'sign-in').label, 'Signing in…');
-  for (const t of ['sign-in', 'sign-in-code', 'sign-out'] as const) assert.equal(action(menu, t).enabled, false, t);
+  for (const t of ['sign-in', 'sign-out'] as const) assert.equal(action(menu, t).enabled, false, t);
+  assert.equal(action(menu, 'sign-in-code').enabled, true);
 });
 
 test('needs attention: a line counts pending clients, consent and write approvals', () => {
