@@ -31,6 +31,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { posix, win32 } from 'node:path';
+import { privacyProblem, type PathFacts } from '../../app/shared/private-dir.ts';
 
 export const CODE_CACHE_ENV = 'GRAPH_BRIDGE_CODE_CACHE';
 const FORMAT = 'graph-bridge-code-cache/1';
@@ -103,12 +104,11 @@ type Outcome = { ok: true; data: Buffer } | { ok: false; reason: string };
 
 const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
-/** Why `stat` (of the cache dir or file) may not be trusted, or null. */
-function untrusted(stat: { uid: number; mode: number }, uid: number | undefined, what: string): string | null {
-  if (uid === undefined) return null;
-  if (stat.uid !== uid) return `${what} is owned by another user`;
-  if ((stat.mode & 0o022) !== 0) return `${what} is writable by other users`;
-  return null;
+/** Why the cache dir or file may not be trusted (the one private-path rule, app/shared), or null. */
+function untrusted(path: string, facts: PathFacts, kind: 'directory' | 'file', uid: number | undefined): string | null {
+  if (uid === undefined)
+    return kind === 'directory' ? (facts.isDirectory() ? null : `${path} is not a directory`) : null;
+  return privacyProblem(path, facts, kind, uid);
 }
 
 function header(key: CodeCacheKey, payload: Uint8Array): string {
@@ -135,8 +135,7 @@ export function readCodeCache(file: CodeCacheFile): Outcome {
   } catch {
     return { ok: false, reason: 'no cache yet' };
   }
-  if (!dirStat.isDirectory()) return { ok: false, reason: `${file.dir} is not a directory` };
-  const dirProblem = untrusted(dirStat, file.uid, file.dir);
+  const dirProblem = untrusted(file.dir, dirStat, 'directory', file.uid);
   if (dirProblem !== null) return { ok: false, reason: dirProblem };
   let fd: number;
   try {
@@ -147,7 +146,7 @@ export function readCodeCache(file: CodeCacheFile): Outcome {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { ok: false, reason: `${path} is not a regular file` };
-    const problem = untrusted(stat, file.uid, path);
+    const problem = untrusted(path, stat, 'file', file.uid);
     if (problem !== null) return { ok: false, reason: problem };
     if (stat.size > MAX_BYTES) return { ok: false, reason: `${path} is too big` };
     const whole = readWhole(fd, stat.size);
@@ -166,12 +165,11 @@ export function readCodeCache(file: CodeCacheFile): Outcome {
 function ensureCacheDir(dir: string, uid: number | undefined): string | null {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stat = lstatSync(dir);
-  if (!stat.isDirectory()) return `${dir} is not a directory`;
-  if (uid !== undefined && stat.uid === uid && (stat.mode & 0o077) !== 0) {
+  if (stat.isDirectory() && uid !== undefined && stat.uid === uid && (stat.mode & 0o077) !== 0) {
     chmodSync(dir, 0o700);
     return null;
   }
-  return untrusted(stat, uid, dir);
+  return untrusted(dir, stat, 'directory', uid);
 }
 
 /** Writes the cache for this bundle and runtime atomically; returns why not, or null. */
