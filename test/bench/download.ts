@@ -189,7 +189,8 @@ export async function run(): Promise<void> {
         if (r.isError) throw new Error(`read_file failed: ${resultText(r)}`);
         growth.push(((await memKiB(pid, 'VmHWM')) - before) / 1024);
         held.push(((await memKiB(pid, 'VmRSS')) - before) / 1024);
-        const saved = (r.structuredContent as { savedPath?: string } | undefined)?.savedPath;
+        // read_file answers text: "… saved to <path>" (no structured copy since #12).
+        const saved = /saved to (.+)$/.exec(resultText(r))?.[1];
         if (!saved || (await stat(saved)).size !== SIZE) throw new Error('read_file saved the wrong size');
         await rm(saved);
       } finally {
