@@ -16,41 +16,11 @@ import { rpcResponseSchema, type RpcResponse } from './bridge-contract.ts';
 import { MAX_FRAME_BYTES } from './constants.ts';
 import { FrameDecoder } from './framing.ts';
 import { unrefTimer, type SetTimer } from './timers.ts';
+import { ConnectionClosedError, RpcProtocolError } from './rpc-errors.ts';
+import { createClientState, sendRequest, shutdown, type CallOptions, type ClientState } from './rpc-client-state.ts';
 
-/** The connection is closed (by either side, or it failed); `message` says why. */
-export class ConnectionClosedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConnectionClosedError';
-  }
-}
-
-/** A JSON-RPC `error` answer (the protocol channel): the peer rejected the frame itself. */
-export class RpcProtocolError extends Error {
-  constructor(
-    readonly rpcCode: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RpcProtocolError';
-  }
-}
-
-/** The peer did not answer a request within its deadline. */
-export class RequestTimeoutError extends Error {
-  constructor(
-    readonly method: string,
-    readonly timeoutMs: number,
-  ) {
-    super(`the broker did not answer ${method} within ${timeoutMs} ms`);
-    this.name = 'RequestTimeoutError';
-  }
-}
-
-export interface CallOptions {
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
+export { ConnectionClosedError, RequestTimeoutError, RpcProtocolError } from './rpc-errors.ts';
+export type { CallOptions } from './rpc-client-state.ts';
 
 export interface RpcClient {
   /** Sends a request; resolves with the raw `result` (still to be parsed by the caller with its schema). */
@@ -63,10 +33,41 @@ export interface RpcClient {
   close(): void;
 }
 
-/** One request in flight; settling it also clears its deadline and abort listener. */
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
+export interface RpcClientOptions {
+  maxFrameBytes?: number;
+  /** Request deadlines (default: unref-ed setTimeout, so a pending deadline never keeps the process up). */
+  setTimer?: SetTimer;
+}
+
+export function createRpcClient(stream: Duplex, options: RpcClientOptions = {}): RpcClient {
+  const state = createClientState(stream, options.setTimer ?? unrefTimer);
+  const decoder = new FrameDecoder(options.maxFrameBytes ?? MAX_FRAME_BYTES);
+  stream.on('data', (chunk: Buffer | string) => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    const tooLarge = decoder.each(bytes, (line) => onFrame(state, line)) === 'FRAME_TOO_LARGE';
+    if (tooLarge) shutdown(state, 'the broker sent an oversized frame');
+  });
+  stream.on('error', () => shutdown(state, 'the connection to the broker failed'));
+  stream.on('close', () => shutdown(state, 'the broker closed the connection'));
+  stream.on('end', () => shutdown(state, 'the broker closed the connection'));
+
+  return {
+    get isClosed() {
+      return state.isClosed;
+    },
+    closed: state.closed,
+    call: (method, params, callOptions = {}) => sendRequest(state, { method, params }, callOptions),
+    onNotification(listener) {
+      state.notify.push(listener);
+    },
+    onClose(listener) {
+      if (state.isClosed) listener();
+      else state.closeListeners.push(listener);
+    },
+    close() {
+      shutdown(state, 'the connection was closed');
+    },
+  };
 }
 
 function isNotification(json: unknown): json is { method: string; params?: unknown } {
@@ -75,115 +76,32 @@ function isNotification(json: unknown): json is { method: string; params?: unkno
   );
 }
 
-export interface RpcClientOptions {
-  maxFrameBytes?: number;
-  /** Request deadlines (default: unref-ed setTimeout, so a pending deadline never keeps the process up). */
-  setTimer?: SetTimer;
-}
-
-export function createRpcClient(stream: Duplex, options: RpcClientOptions = {}): RpcClient {
-  const setTimer = options.setTimer ?? unrefTimer;
-  const pending = new Map<number, Pending>();
-  const notify: ((method: string, params: unknown) => void)[] = [];
-  const closeListeners: (() => void)[] = [];
-  const decoder = new FrameDecoder(options.maxFrameBytes ?? MAX_FRAME_BYTES);
-  let nextId = 1;
-  let isClosed = false;
-  let resolveClosed = (): void => undefined;
-  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
-
-  const shutdown = (reason: string): void => {
-    if (isClosed) return;
-    isClosed = true;
-    stream.destroy();
-    for (const p of [...pending.values()]) p.reject(new ConnectionClosedError(reason));
-    pending.clear();
-    resolveClosed();
-    for (const l of closeListeners) l();
-  };
-
-  /** Handles one frame; false when it closed the connection. */
-  const onFrame = (line: string): boolean => {
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      shutdown('the broker sent a malformed frame');
-      return false;
-    }
-    if (isNotification(json)) {
-      for (const l of notify) l(json.method, json.params);
-      return true;
-    }
-    const parsed = rpcResponseSchema.safeParse(json);
-    if (!parsed.success) {
-      shutdown('the broker sent a malformed frame');
-      return false;
-    }
-    const response: RpcResponse = parsed.data;
-    const target = typeof response.id === 'number' ? pending.get(response.id) : undefined;
-    if ('error' in response) {
-      const error = new RpcProtocolError(response.error.code, response.error.message);
-      if (target !== undefined) target.reject(error);
-      else for (const p of [...pending.values()]) p.reject(error);
-    } else target?.resolve(response.result);
+/** Handles one frame; false when it closed the connection. */
+function onFrame(state: ClientState, line: string): boolean {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    shutdown(state, 'the broker sent a malformed frame');
+    return false;
+  }
+  if (isNotification(json)) {
+    for (const l of state.notify) l(json.method, json.params);
     return true;
-  };
-
-  stream.on('data', (chunk: Buffer | string) => {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    if (decoder.each(bytes, onFrame) === 'FRAME_TOO_LARGE') shutdown('the broker sent an oversized frame');
-  });
-  stream.on('error', () => shutdown('the connection to the broker failed'));
-  stream.on('close', () => shutdown('the broker closed the connection'));
-  stream.on('end', () => shutdown('the broker closed the connection'));
-
-  return {
-    get isClosed() {
-      return isClosed;
-    },
-    closed,
-    call(method, params, callOptions = {}) {
-      const { timeoutMs, signal } = callOptions;
-      if (signal?.aborted) return Promise.reject(signal.reason as Error);
-      if (isClosed) return Promise.reject(new ConnectionClosedError('not connected to the broker'));
-      const id = nextId++;
-      return new Promise<unknown>((resolve, reject) => {
-        let done = false;
-        let timer: { clear(): void } | undefined;
-        const finish = (settle: () => void): void => {
-          if (done) return;
-          done = true;
-          pending.delete(id);
-          timer?.clear();
-          signal?.removeEventListener('abort', onAbort);
-          settle();
-        };
-        const onAbort = (): void => finish(() => reject(signal?.reason as Error));
-        if (timeoutMs !== undefined) {
-          timer = setTimer(() => finish(() => reject(new RequestTimeoutError(method, timeoutMs))), timeoutMs);
-        }
-        pending.set(id, {
-          resolve: (value) => finish(() => resolve(value)),
-          reject: (error) => finish(() => reject(error)),
-        });
-        signal?.addEventListener('abort', onAbort, { once: true });
-        stream.write(
-          `${JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) })}\n`,
-        );
-      });
-    },
-    onNotification(listener) {
-      notify.push(listener);
-    },
-    onClose(listener) {
-      if (isClosed) listener();
-      else closeListeners.push(listener);
-    },
-    close() {
-      shutdown('the connection was closed');
-    },
-  };
+  }
+  const parsed = rpcResponseSchema.safeParse(json);
+  if (!parsed.success) {
+    shutdown(state, 'the broker sent a malformed frame');
+    return false;
+  }
+  const response: RpcResponse = parsed.data;
+  const target = typeof response.id === 'number' ? state.pending.get(response.id) : undefined;
+  if ('error' in response) {
+    const error = new RpcProtocolError(response.error.code, response.error.message);
+    if (target !== undefined) target.reject(error);
+    else for (const p of [...state.pending.values()]) p.reject(error);
+  } else target?.resolve(response.result);
+  return true;
 }
 
 /** Connects to a socket/pipe and wraps it; rejects when nothing answers within `timeoutMs` (5 s). */

@@ -1,0 +1,138 @@
+/**
+ * The state of a broker host — the settings in force, the broker config derived from them, what the
+ * running sign-in core was built with — and building and starting one sign-in core from it.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { AuthService } from '../auth/auth-service.ts';
+import { createBroker, type BrokerCore } from '../broker.ts';
+import { brokerConfigFromSettings, brokerPlacement, type BrokerConfig } from '../broker-config.ts';
+import { createSecretRegistry, type Logger } from '../log/logger.ts';
+import { fail, ok, type Result } from '../../shared/result.ts';
+import { deriveEndpoints, type EndpointConfig } from '../settings/derive.ts';
+import type { Settings } from '../settings/settings-schema.ts';
+import type { LoadedSettings } from '../settings/settings-store.ts';
+import { createSettingsControl, type SettingsControl } from '../admin/settings-control.ts';
+import type { BrokerHostDeps } from './broker-host-types.ts';
+import { hostLogger } from './broker-host-logger.ts';
+import type { CoreTarget } from './broker-host-reloader.ts';
+
+export interface HostState {
+  readonly deps: BrokerHostDeps;
+  readonly loaded: LoadedSettings;
+  readonly secrets: ReturnType<typeof createSecretRegistry>;
+  readonly logger: Logger;
+  readonly logPath: string;
+  readonly keychainService: string | undefined;
+  /** `graph-bridge settings set` with this host running: applied like a save in the window. */
+  readonly settingsControl: SettingsControl;
+  settings: Settings;
+  endpoints: EndpointConfig;
+  config: BrokerConfig;
+  /** What the running sign-in core was built with (reloadSignIn moves it on). */
+  core: CoreTarget;
+}
+
+const SIGN_IN_KEYS = [
+  'clientId',
+  'tenant',
+  'cloud',
+  'authority',
+  'useBroker',
+  'extraCaFile',
+  'allowPlaintextCache',
+] as const;
+
+export function signInChanged(a: Settings, b: Settings): boolean {
+  return SIGN_IN_KEYS.some((k) => !isDeepStrictEqual(a[k], b[k]));
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The host's state from the loaded settings; `started` raises the console log once the core runs. */
+export function createHostState(
+  deps: BrokerHostDeps,
+  env: NonNullable<BrokerHostDeps['env']>,
+  loaded: LoadedSettings,
+): { state: HostState; started: () => void } {
+  const secrets = createSecretRegistry();
+  const { logger, started, logPath } = hostLogger(deps, secrets);
+  const { settings, endpoints } = loaded;
+  const state: HostState = {
+    deps,
+    loaded,
+    secrets,
+    logger,
+    logPath,
+    keychainService: deps.keychainService ?? env.GRAPH_BRIDGE_KEYCHAIN_SERVICE,
+    settings,
+    endpoints,
+    config: brokerConfigFromSettings(settings, endpoints, deps.platform),
+    core: { settings, endpoints },
+    settingsControl: createSettingsControl({
+      configDir: deps.platform.paths.configDir,
+      env,
+      apply: (next) => {
+        applySettings(state, next);
+        return Promise.resolve(ok(restartNeeded(state) ? deps.restartNote : null));
+      },
+    }),
+  };
+  return { state, started };
+}
+
+export function applySettings(state: HostState, next: Settings): void {
+  state.settings = next;
+  state.endpoints = deriveEndpoints(next);
+  state.config = brokerConfigFromSettings(next, state.endpoints, state.deps.platform);
+}
+
+export function restartNeeded(state: HostState): boolean {
+  return signInChanged(state.settings, state.core.settings);
+}
+
+/** A new sign-in core (AuthService + broker) for `target`, not started yet. */
+export async function buildCore(state: HostState, target: CoreTarget): Promise<Result<BrokerCore>> {
+  const { deps, logger, logPath, keychainService } = state;
+  let auth: AuthService;
+  try {
+    auth = await deps.createAuth({
+      settings: target.settings,
+      endpoints: target.endpoints,
+      loaded: { ...state.loaded, settings: target.settings, endpoints: target.endpoints },
+      logger,
+      ...(keychainService === undefined || keychainService === '' ? {} : { keychainService }),
+    });
+  } catch (e: unknown) {
+    return fail('INTERNAL', `Could not start the sign-in core: ${errorText(e)}. See ${logPath}.`);
+  }
+  return ok(
+    createBroker({
+      auth,
+      ...brokerPlacement(deps.platform),
+      config: () => state.config,
+      version: deps.version,
+      logger,
+      secrets: state.secrets,
+      logPath,
+      host: deps.host,
+      interactiveApprovals: deps.interactiveApprovals,
+      settings: state.settingsControl,
+      ...(deps.showConfirmation === undefined ? {} : { showConfirmation: deps.showConfirmation }),
+      ...(deps.hideConfirmation === undefined ? {} : { hideConfirmation: deps.hideConfirmation }),
+    }),
+  );
+}
+
+/** Builds and starts a sign-in core for a reload (paused like the one it replaces); a failed start is stopped. */
+export async function startCore(state: HostState, target: CoreTarget, paused: boolean): Promise<Result<BrokerCore>> {
+  const built = await buildCore(state, target);
+  if (!built.ok) return built;
+  built.value.setPaused(paused);
+  try {
+    await built.value.start();
+  } catch (e: unknown) {
+    await built.value.stop().catch(() => undefined);
+    return fail('INTERNAL', `Could not start the broker: ${errorText(e)}. See ${state.logPath}.`);
+  }
+  return built;
+}
