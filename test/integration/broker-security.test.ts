@@ -19,6 +19,7 @@ import { connectAdmin } from '../../app/cli/admin-client.ts';
 import { ADMIN_PROTOCOL_VERSION } from '../../app/broker/admin-protocol.ts';
 import { PROTOCOL_VERSION, RPC_ERROR } from '../../app/shared/constants.ts';
 import { approvalRequestResultSchema, resultSchema, tokenGetResultSchema } from '../../app/shared/bridge-contract.ts';
+import { systemTool } from '../helpers/system-tool.ts';
 
 const tokenResult = resultSchema(tokenGetResultSchema);
 let emulator: RunningEmulator;
@@ -146,8 +147,12 @@ void test('a run dir with group/other bits or another owner: the broker refuses 
 void test('a second OS user cannot connect to the socket or read the key', async (t) => {
   if (process.getuid?.() !== 0) return t.skip('needs root to create a second user (useradd); not root here');
   const user = `gbt${randomBytes(3).toString('hex')}`;
-  const add = spawnSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', user]);
-  if (add.status !== 0) return t.skip(`useradd failed: ${add.stderr.toString().trim()}`);
+  const [useradd, runuser, userdel] = [systemTool('useradd'), systemTool('runuser'), systemTool('userdel')];
+  if (useradd === null || runuser === null || userdel === null) {
+    return t.skip('useradd, runuser or userdel not found (on PATH, /usr/sbin or /sbin)');
+  }
+  const add = spawnSync(useradd, ['--no-create-home', '--shell', '/usr/sbin/nologin', user], { encoding: 'utf8' });
+  if (add.status !== 0) return t.skip(`useradd failed: ${(add.stderr || String(add.error)).trim()}`);
   const tb = await broker();
   try {
     const script = `
@@ -156,7 +161,7 @@ void test('a second OS user cannot connect to the socket or read the key', async
       const s = net.createConnection(${JSON.stringify(tb.endpoint.path)});
       s.on('connect', () => { console.log('CONNECTED ' + key); process.exit(0); });
       s.on('error', (e) => { console.log('REFUSED ' + e.code + ' ' + key); process.exit(0); });`;
-    const r = spawnSync('runuser', ['-u', user, '--', process.execPath, '-e', script], {
+    const r = spawnSync(runuser, ['-u', user, '--', process.execPath, '-e', script], {
       encoding: 'utf8',
       timeout: 20_000,
     });
@@ -167,7 +172,7 @@ void test('a second OS user cannot connect to the socket or read the key', async
     assert.match(own.stdout, /^CONNECTED READ/);
   } finally {
     await tb.stop();
-    spawnSync('userdel', [user]);
+    spawnSync(userdel, [user]);
   }
 });
 

@@ -19,11 +19,13 @@ import { build } from 'esbuild';
 import { connectEditor } from '../../app/clients/connections.ts';
 import { editorLocation } from '../../app/platform/editor-paths.ts';
 import { FIXTURES, listBackups, listLeftovers, tempHome, testContext } from '../unit/clients/helpers.ts';
+import { systemTool } from '../helpers/system-tool.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CHILD = join(ROOT, 'test', 'fixtures', 'editors', 'connect-child.ts');
 const isRoot = process.getuid?.() === 0;
-const hasRunuser = spawnSync('runuser', ['--help']).status === 0;
+const RUNUSER = systemTool('runuser');
+const hasRunuser = RUNUSER !== null && spawnSync(RUNUSER, ['--help']).status === 0;
 const nobodyId = spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' });
 const NOBODY = nobodyId.status === 0 ? Number(nobodyId.stdout.trim()) : null;
 
@@ -48,7 +50,7 @@ async function stageChild(): Promise<Staged> {
   });
   await chmod(file, 0o644);
   const probe = spawnSync(
-    'runuser',
+    RUNUSER ?? 'runuser',
     ['-u', 'nobody', '--', process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(file)}, 4)`],
     {
       cwd: dir,
@@ -71,7 +73,7 @@ after(async () => {
 
 function asNobody(home: string, editor: string): { ok: boolean; code?: string; message?: string } {
   if (staged.skip !== false) throw new Error(`asNobody called although skipped: ${staged.skip}`);
-  const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, staged.file, home, editor], {
+  const r = spawnSync(RUNUSER ?? 'runuser', ['-u', 'nobody', '--', process.execPath, staged.file, home, editor], {
     cwd: staged.dir,
     encoding: 'utf8',
     env: { ...process.env, HOME: home },
