@@ -24,10 +24,10 @@ function accountToSignOut(core: AuthCore, idOrUsername: string | undefined): Res
 
 /** Removes the account through every client; a failure is KEYCHAIN_UNAVAILABLE with what to do. */
 async function removeFromCache(core: AuthCore, target: AccountInfo): Promise<Result<void>> {
-  const { brokered, browser, cache, keychainService } = core.clients;
+  const { osBrokered, browser, cache, keychainService } = core.clients;
   try {
-    await (brokered ?? browser).signOut(target);
-    if (brokered !== null) await browser.signOut(target).catch(() => undefined);
+    await (osBrokered ?? browser).signOut(target);
+    if (osBrokered !== null) await browser.signOut(target).catch(() => undefined);
   } catch (err) {
     core.log('error', `auth: sign-out failed: ${describeMsalError(err)}`);
     return failure(

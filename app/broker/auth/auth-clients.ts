@@ -5,7 +5,7 @@
  * - the network client (node:https with system roots + settings.extraCaFile, network-client.ts);
  * - one PublicClientApplication per authority (accounts of the same authority share it), and a second,
  *   broker-less one for the browser fallback and device code when the OS broker is in use
- *   (native-broker.ts). Both share the cache, and MSAL must not run two operations on it at once, so
+ *   (os-broker.ts). Both share the cache, and MSAL must not run two operations on it at once, so
  *   every call goes through the cache gate (cache-gate.ts);
  * - the token memo in front of MSAL (token-memo.ts), which misses after any process writes the cache
  *   (cache-stamp.ts).
@@ -20,7 +20,7 @@ import { createCacheGate, gateMsalClient } from './cache-gate.ts';
 import { countCacheWrites, createCacheStamp } from './cache-stamp.ts';
 import { msalLoggerOptions, type LogSink } from './msal-logger.ts';
 import { createPublicClient, type MsalClient, type MsalClientFactory } from './msal-client.ts';
-import { selectNativeBroker, withBrokerFallback } from './native-broker.ts';
+import { selectOsBroker, withBrokerFallback } from './os-broker.ts';
 import { createNetworkClient } from './network-client.ts';
 import { createTokenMemo, type TokenMemo } from './token-memo.ts';
 import { openTokenCache, type TokenCache, type TokenCacheOptions } from './token-cache.ts';
@@ -37,7 +37,7 @@ export interface MsalEdgeOptions {
   tokenCache?: TokenCache;
   tokenCacheOptions?: Partial<Pick<TokenCacheOptions, 'createPersistence' | 'verifyTimeoutMs' | 'lockDeps'>>;
   /** Factory for the OS broker plugin (OS edge). Default: msal-node-extensions NativeBrokerPlugin. */
-  createNativeBroker?: () => INativeBrokerPlugin;
+  createOsBroker?: () => INativeBrokerPlugin;
   /** Verbose MSAL logging (still redacted). */
   verboseMsal?: boolean;
   /**
@@ -61,14 +61,14 @@ export interface AuthClients {
   /** The keychain entry the cache lives in (named in a failed sign-out's remedy). */
   keychainService: string;
   /** Why the OS broker is or is not used. */
-  brokerDetail: string;
+  osBrokerDetail: string;
   /** Broker-less: device code, cached scopes, and the fallback when the OS broker cannot serve a call. */
   browser: MsalClient;
   /** Through the OS broker when it is enabled and available. */
-  brokered: MsalClient | null;
+  osBrokered: MsalClient | null;
   memo: TokenMemo;
   /**
-   * Runs `op` on the brokered client when there is one and falls back to the browser client when the
+   * Runs `op` on the OS-broker client when there is one and falls back to the browser client when the
    * OS broker cannot serve it (`onFallback` says so); else on the browser client.
    */
   eitherClient<T>(op: (client: MsalClient) => Promise<T>, onFallback: (err: unknown) => void): Promise<T>;
@@ -110,8 +110,8 @@ export async function openAuthClients(deps: AuthClientsDeps): Promise<AuthClient
   const keychainService = deps.keychainService ?? deps.platform.paths.keychainService;
   const cache = await openCache(deps, keychainService);
   const network = createNetworkClient({ extraCaPem: await readCaFile(settings.extraCaFile) });
-  const broker = selectNativeBroker(settings.useBroker, deps.createNativeBroker);
-  log('info', `auth: cache backend ${cache.backend}; ${broker.detail}`);
+  const osBroker = selectOsBroker(settings.useBroker, deps.createOsBroker);
+  log('info', `auth: cache backend ${cache.backend}; ${osBroker.detail}`);
   const factory = deps.createMsalClient ?? createPublicClient;
   const gate = createCacheGate();
   const counted = countCacheWrites(cache.plugin);
@@ -135,16 +135,16 @@ export async function openAuthClients(deps: AuthClientsDeps): Promise<AuthClient
       gate,
     );
   const browser = makeClient();
-  const brokered = broker.plugin !== null ? makeClient(broker.plugin) : null;
+  const osBrokered = osBroker.plugin !== null ? makeClient(osBroker.plugin) : null;
   return {
     cache,
     keychainService,
-    brokerDetail: broker.detail,
+    osBrokerDetail: osBroker.detail,
     browser,
-    brokered,
+    osBrokered,
     memo,
     eitherClient: (op, onFallback) =>
-      withBrokerFallback(brokered !== null ? () => op(brokered) : null, () => op(browser), onFallback),
+      withBrokerFallback(osBrokered !== null ? () => op(osBrokered) : null, () => op(browser), onFallback),
     settle: () => gate.run(() => Promise.resolve()),
     close: () => network.close(),
   };

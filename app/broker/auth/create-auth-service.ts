@@ -68,7 +68,7 @@ export interface ProductionAuthService extends AuthService {
   onConsentNeeded(listener: (item: ConsentItem) => void): () => void;
   dismissConsent(id: string): boolean;
   /** Why the OS broker is or is not used. */
-  readonly brokerDetail: string;
+  readonly osBrokerDetail: string;
   /** Paths of the cache marker/lock files (for diagnostics and tests). */
   readonly cacheFiles: { cachePath: string; lockPath: string };
   /** The token memo's counts (token-memo.ts; diagnostics, tests, the benchmark). */
@@ -126,7 +126,7 @@ function serviceOver(core: AuthCore): ProductionAuthService {
         ? Promise.resolve(failure('INTERNAL', 'The sign-in service has been stopped. Restart Graph Bridge.'))
         : command(...args);
   return {
-    brokerDetail: clients.brokerDetail,
+    osBrokerDetail: clients.osBrokerDetail,
     cacheFiles: { cachePath: clients.cache.cachePath, lockPath: clients.cache.lockPath },
     tokenMemoStats: () => clients.memo.stats(),
     getToken: whileOpen(getToken),

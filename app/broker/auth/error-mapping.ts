@@ -2,7 +2,7 @@
  * MSAL errors → broker errors with a stable code and a message that says how to fix it.
  *
  * Classification uses the fields MSAL sets (errorCode, subError, errorNo, status, name) rather than
- * `instanceof`, because msal-node-extensions bundles its own copy of msal-common (a brokered error is
+ * `instanceof`, because msal-node-extensions bundles its own copy of msal-common (a osBrokered error is
  * an instance of a different class with the same fields).
  */
 import { needsAdminConsent } from '../../shared/tool-groups.ts';

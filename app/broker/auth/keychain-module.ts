@@ -3,7 +3,7 @@
  * at import. Loading it loads keytar's native module (`keytar/build/Release/keytar.node`) and
  * msal-node-runtime at once, so a missing or broken native build (an offline `npm rebuild` that
  * deleted it, a Node/Electron ABI mismatch) must cost the keychain — a memory-mode start with the
- * reason (token-cache.ts) and the browser instead of the OS broker (native-broker.ts) — not every
+ * reason (token-cache.ts) and the browser instead of the OS broker (os-broker.ts) — not every
  * command: `graph-bridge --version` never touches it.
  *
  * `require` rather than `import()`: the bundles are CommonJS, and a dynamic import() of an external

@@ -1,7 +1,7 @@
 /**
  * The MSAL edge: the few PublicClientApplication operations the auth service uses, behind an
  * interface so unit tests can put a hand-written fake here (and nowhere else). Production builds a
- * real PublicClientApplication per (authority, brokered) from `createPublicClient`.
+ * real PublicClientApplication per (authority, osBrokered) from `createPublicClient`.
  */
 import {
   PublicClientApplication,

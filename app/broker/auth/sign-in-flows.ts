@@ -3,7 +3,7 @@
  *
  * - browser: system browser + loopback + PKCE (interactive.ts), through the OS broker when it is
  *   enabled and available, falling back to the browser when the OS broker cannot serve the call
- *   (native-broker.ts). It carries the claims Entra asked for when the active account's silent
+ *   (os-broker.ts). It carries the claims Entra asked for when the active account's silent
  *   refresh last needed the user (MFA, a compliant device);
  * - device code (device-code.ts), always on the broker-less client.
  */

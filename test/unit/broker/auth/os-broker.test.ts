@@ -1,30 +1,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientAuthError, InteractionRequiredAuthError, type INativeBrokerPlugin } from '@azure/msal-node';
-import {
-  isBrokerUnavailableError,
-  selectNativeBroker,
-  withBrokerFallback,
-} from '../../../../app/broker/auth/native-broker.ts';
+import { isBrokerUnavailableError, selectOsBroker, withBrokerFallback } from '../../../../app/broker/auth/os-broker.ts';
 
 function fakePlugin(available: boolean): INativeBrokerPlugin {
   return { isBrokerAvailable: available } as unknown as INativeBrokerPlugin;
 }
 
 void test('the OS broker is used only when enabled and available', () => {
-  assert.equal(selectNativeBroker(false, () => fakePlugin(true)).plugin, null);
-  assert.equal(selectNativeBroker(true, () => fakePlugin(false)).plugin, null);
-  assert.match(selectNativeBroker(true, () => fakePlugin(false)).detail, /No OS broker/);
-  const failing = selectNativeBroker(true, () => {
+  assert.equal(selectOsBroker(false, () => fakePlugin(true)).plugin, null);
+  assert.equal(selectOsBroker(true, () => fakePlugin(false)).plugin, null);
+  assert.match(selectOsBroker(true, () => fakePlugin(false)).detail, /No OS broker/);
+  const failing = selectOsBroker(true, () => {
     throw new Error('msal-node-runtime missing');
   });
   assert.equal(failing.plugin, null);
   assert.match(failing.detail, /msal-node-runtime missing/);
-  assert.notEqual(selectNativeBroker(true, () => fakePlugin(true)).plugin, null);
+  assert.notEqual(selectOsBroker(true, () => fakePlugin(true)).plugin, null);
 });
 
 void test('on this Linux machine the real NativeBrokerPlugin reports no broker', () => {
-  assert.equal(selectNativeBroker(true).plugin, null);
+  assert.equal(selectOsBroker(true).plugin, null);
 });
 
 void test('a broker-unavailable failure falls back to the browser flow', async () => {
@@ -42,7 +38,7 @@ void test('a broker-unavailable failure falls back to the browser flow', async (
   assert.deepEqual(fallbacks, [unavailable]);
 });
 
-void test('other brokered failures (user said no, consent) are NOT retried in the browser', async () => {
+void test('other osBrokered failures (user said no, consent) are NOT retried in the browser', async () => {
   const consent = new InteractionRequiredAuthError('interaction_required', 'c', 'consent');
   let browserCalls = 0;
   await assert.rejects(

@@ -1,7 +1,7 @@
 /**
  * The OS authentication broker (WAM on Windows, Enterprise SSO on macOS) through msal-node-extensions'
  * NativeBrokerPlugin, when `settings.useBroker` is on and the plugin reports itself available. MSAL
- * itself does not fall back when a brokered call fails because the broker is unusable, so we do:
+ * itself does not fall back when a osBrokered call fails because the broker is unusable, so we do:
  * `withBrokerFallback` retries the same operation on the browser-based client.
  */
 import type { INativeBrokerPlugin } from '@azure/msal-node';
@@ -14,14 +14,11 @@ export interface BrokerChoice {
 }
 
 /** Loads msal-node-extensions only when the OS broker is enabled; a load failure means "use the browser". */
-export function defaultNativeBroker(): INativeBrokerPlugin {
+export function defaultOsBroker(): INativeBrokerPlugin {
   return new (loadMsalExtensions().NativeBrokerPlugin)();
 }
 
-export function selectNativeBroker(
-  useBroker: boolean,
-  create: () => INativeBrokerPlugin = defaultNativeBroker,
-): BrokerChoice {
+export function selectOsBroker(useBroker: boolean, create: () => INativeBrokerPlugin = defaultOsBroker): BrokerChoice {
   if (!useBroker) return { plugin: null, detail: 'OS broker disabled in settings (useBroker: false).' };
   let plugin: INativeBrokerPlugin;
   try {
@@ -52,17 +49,17 @@ export function isBrokerUnavailableError(err: unknown): boolean {
 }
 
 /**
- * Runs `brokered` when there is a brokered path; if it fails because the broker is unusable, runs
+ * Runs `osBrokered` when there is a osBrokered path; if it fails because the broker is unusable, runs
  * `browser` instead and reports the fallback through `onFallback`.
  */
 export async function withBrokerFallback<T>(
-  brokered: (() => Promise<T>) | null,
+  osBrokered: (() => Promise<T>) | null,
   browser: () => Promise<T>,
   onFallback: (err: unknown) => void,
 ): Promise<T> {
-  if (brokered === null) return browser();
+  if (osBrokered === null) return browser();
   try {
-    return await brokered();
+    return await osBrokered();
   } catch (err) {
     if (!isBrokerUnavailableError(err)) throw err;
     onFallback(err);
