@@ -11,6 +11,7 @@ import type {
   InteractiveRequest,
   SilentFlowRequest,
 } from '@azure/msal-node';
+import { InteractionRequiredAuthError } from '@azure/msal-node';
 import { createAuthService } from '../../app/broker/auth/create-auth-service.ts';
 import type { MsalClient } from '../../app/broker/auth/msal-client.ts';
 import { createMemoryCachePlugin, type TokenCache } from '../../app/broker/auth/token-cache.ts';
@@ -159,4 +160,18 @@ export function deferred<T>() {
   let resolve!: (v: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+/** What MSAL throws when a scope was never consented to (AADSTS65001, consent_required). */
+export function consentRequired(): InteractionRequiredAuthError {
+  return new InteractionRequiredAuthError(
+    'invalid_grant',
+    'c',
+    'AADSTS65001: consent',
+    'consent_required',
+    '',
+    '',
+    '',
+    '65001',
+  );
 }

@@ -8,11 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthFactory } from '../../../app/cli/auth-factory.ts';
-import type { CliDeps } from '../../../app/cli/command.ts';
-import { runCli } from '../../../app/cli/router.ts';
-import { createPlatform } from '../../../app/platform/platform.ts';
 import type { CacheBackend } from '../../../app/shared/bridge-contract.ts';
 import { createFakeAuth } from '../broker/fake-auth-service.ts';
+import { runTestCli } from './run-cli.ts';
 
 const DETAIL =
   'The OS keychain is unavailable (Cannot autolaunch D-Bus without X11 $DISPLAY): sign-ins are kept in memory for ' +
@@ -34,24 +32,8 @@ function factory(backend: CacheBackend): AuthFactory {
 
 async function run(backend: CacheBackend, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const home = await mkdtemp(join(tmpdir(), 'gb-cli-notice-'));
-  const env = { GRAPH_BRIDGE_HOME: home };
-  let out = '';
-  let err = '';
-  const deps: CliDeps = {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env,
-    cwd: home,
-    platform: createPlatform({ env, platform: 'linux', homedir: home, username: 'u', uid: process.getuid?.() ?? 0 }),
-    version: '9.9.9',
-    signal: new AbortController().signal,
-    bridgeEntry: '/nowhere/bridge.js',
-    execPath: process.execPath,
-    terminal: { interactive: false, ask: () => Promise.resolve(null) },
-  };
   try {
-    const code = await runCli(argv, deps, { authFactory: factory(backend) });
-    return { code, out, err };
+    return await runTestCli(argv, { home, authFactory: factory(backend) });
   } finally {
     await rm(home, { recursive: true, force: true });
   }

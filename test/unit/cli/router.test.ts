@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCommands, COMMAND_TABLE, runCli } from '../../../app/cli/router.ts';
-import type { CliDeps } from '../../../app/cli/command.ts';
-import { createPlatform } from '../../../app/platform/platform.ts';
+import { buildCommands, COMMAND_TABLE } from '../../../app/cli/router.ts';
 import { createFakeAuth } from '../broker/fake-auth-service.ts';
+import { runTestCli } from './run-cli.ts';
 
 interface Run {
   code: number;
@@ -18,34 +17,12 @@ type Cli = (...argv: [{ interactive: boolean }, ...string[]] | string[]) => Prom
 
 async function withCli(fn: (cli: Cli, home: string) => Promise<void>): Promise<void> {
   const home = await mkdtemp(join(tmpdir(), 'gb-cli-unit-'));
-  const env = { GRAPH_BRIDGE_HOME: home };
   try {
     await fn(async (...input) => {
       const [first, ...others] = input;
       const interactive = typeof first === 'object' && first.interactive;
       const argv = typeof first === 'object' ? (others as string[]) : (input as string[]);
-      let out = '';
-      let err = '';
-      const deps: CliDeps = {
-        stdout: { write: (t: string) => (out += t) },
-        stderr: { write: (t: string) => (err += t) },
-        env,
-        cwd: home,
-        platform: createPlatform({
-          env,
-          platform: 'linux',
-          homedir: home,
-          username: 'u',
-          uid: process.getuid?.() ?? 0,
-        }),
-        version: '9.9.9',
-        signal: new AbortController().signal,
-        bridgeEntry: '/nowhere/bridge.js',
-        execPath: process.execPath,
-        terminal: { interactive, ask: () => Promise.resolve(null) },
-      };
-      const code = await runCli(argv, deps, { authFactory: () => Promise.resolve(createFakeAuth()) });
-      return { code, out, err };
+      return runTestCli(argv, { home, interactive });
     }, home);
   } finally {
     await rm(home, { recursive: true, force: true });

@@ -8,7 +8,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InteractionRequiredAuthError, type SilentFlowRequest } from '@azure/msal-node';
-import { account, deferred, FakeMsal, memoryStore, NOW, result, setup } from '../../../helpers/fake-msal.ts';
+import {
+  account,
+  consentRequired,
+  deferred,
+  FakeMsal,
+  memoryStore,
+  NOW,
+  result,
+  setup,
+} from '../../../helpers/fake-msal.ts';
 
 /** A fake whose every silent answer is a new token (`at-1`, `at-2`, …). */
 function issuing(accounts = [account(1)]) {
@@ -158,19 +167,7 @@ void test("a silent failure that needs the user clears the account's tokens; a m
   const { auth } = await setup(fake);
   await tokenOf(auth.getToken({ scopes: ['User.Read'] })); // at-1
   const ok = fake.onSilent;
-  fake.onSilent = () =>
-    Promise.reject(
-      new InteractionRequiredAuthError(
-        'invalid_grant',
-        'c',
-        'AADSTS65001: consent',
-        'consent_required',
-        '',
-        '',
-        '',
-        '65001',
-      ),
-    );
+  fake.onSilent = () => Promise.reject(consentRequired());
   const consent = await auth.getToken({ scopes: ['Mail.Send'] });
   assert.equal(consent.ok ? '' : consent.error.code, 'CONSENT_REQUIRED');
   fake.onSilent = ok;

@@ -6,7 +6,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InteractionRequiredAuthError, type AuthenticationResult, type DeviceCodeRequest } from '@azure/msal-node';
 import type { InteractiveTimers } from '../../../../app/broker/auth/interactive.ts';
-import { account, deferred, FakeMsal, memoryStore, NOW, result, setup } from '../../../helpers/fake-msal.ts';
+import {
+  account,
+  consentRequired,
+  deferred,
+  FakeMsal,
+  memoryStore,
+  NOW,
+  result,
+  setup,
+} from '../../../helpers/fake-msal.ts';
 
 void test('N concurrent getToken calls for the same account and scope set share ONE acquisition', async () => {
   const fake = new FakeMsal();
@@ -98,19 +107,7 @@ void test('consent: CONSENT_REQUIRED lists requested − granted, queues one ite
   fake.accounts = [account(1)];
   const { auth, opened } = await setup(fake);
   assert.ok((await auth.getToken({ scopes: ['User.Read'] })).ok); // granted: User.Read
-  fake.onSilent = () =>
-    Promise.reject(
-      new InteractionRequiredAuthError(
-        'invalid_grant',
-        'c',
-        'AADSTS65001: consent',
-        'consent_required',
-        '',
-        '',
-        '',
-        '65001',
-      ),
-    );
+  fake.onSilent = () => Promise.reject(consentRequired());
   const items: string[][] = [];
   auth.onConsentNeeded((i) => items.push(i.scopes));
   for (let i = 0; i < 2; i++) {

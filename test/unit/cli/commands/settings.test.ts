@@ -7,32 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli } from '../../../../app/cli/router.ts';
-import type { CliDeps } from '../../../../app/cli/command.ts';
 import { parseSettingValue } from '../../../../app/cli/commands/settings.ts';
-import { createPlatform } from '../../../../app/platform/platform.ts';
 import { defaultSettings } from '../../../../app/broker/settings/settings-store.ts';
-import { createFakeAuth } from '../../broker/fake-auth-service.ts';
 import { withTempDir } from '../../../helpers/temp-dir.ts';
+import { runTestCli } from '../run-cli.ts';
 
 async function cli(home: string, argv: string[], extraEnv: Record<string, string> = {}) {
-  let out = '';
-  let err = '';
-  const env = { GRAPH_BRIDGE_HOME: home, ...extraEnv };
-  const deps: CliDeps = {
-    stdout: { write: (t: string) => (out += t) },
-    stderr: { write: (t: string) => (err += t) },
-    env,
-    cwd: home,
-    platform: createPlatform({ env, platform: 'linux', homedir: home, username: 'u', uid: process.getuid?.() ?? 0 }),
-    version: '9.9.9',
-    signal: new AbortController().signal,
-    bridgeEntry: '/nowhere/bridge.js',
-    execPath: process.execPath,
-    terminal: { interactive: true, ask: () => Promise.resolve(null) },
-  };
-  const code = await runCli(argv, deps, { authFactory: () => Promise.resolve(createFakeAuth()) });
-  return { code, out, err };
+  return runTestCli(argv, { home, env: extraEnv, interactive: true });
 }
 
 async function settingsFile(home: string, value: object): Promise<void> {
