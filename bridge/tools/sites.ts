@@ -104,10 +104,20 @@ function columnType(c: ColumnDefinition): string {
   return FACETS.find((f) => c[f] !== undefined && c[f] !== null) ?? 'other';
 }
 
-function fieldText(v: unknown): string {
+function rawText(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return plainLine(String(v), 300);
-  return plainLine(JSON.stringify(v), 300);
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}
+
+function fieldText(v: unknown): string {
+  return plainLine(rawText(v), 300);
+}
+
+/** A field's value as its approval entry shows it; a cut one says how long it really is. */
+function approvalValue(v: unknown): string {
+  const text = rawText(v);
+  const line = plainLine(text, FIELD_SHOWN_CHARS);
+  return text.length > FIELD_SHOWN_CHARS ? `${line} (${text.length.toLocaleString('en-US')} characters)` : line;
 }
 
 async function listItems(
@@ -192,6 +202,10 @@ const listSiteLists = defineTool({
 // ------------------------------------------------------------------------------------------------
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+/** An approval holds 20 entries: site, list and one per field. */
+const MAX_ITEM_FIELDS = 18;
+/** Characters of a field's value the approval shows (the approval cuts an entry at 2,000). */
+const FIELD_SHOWN_CHARS = 1500;
 
 const createListItem: ToolDefinition = defineTool({
   name: 'create_list_item',
@@ -210,8 +224,11 @@ const createListItem: ToolDefinition = defineTool({
   annotations: CREATE_ANNOTATIONS,
   async run(input, ctx) {
     const entries = Object.entries(input.fields);
-    if (entries.length === 0 || entries.length > 50)
-      throw new ToolError('INVALID_INPUT', 'fields needs 1–50 entries, e.g. {"Title": "New item"}.');
+    if (entries.length === 0 || entries.length > MAX_ITEM_FIELDS)
+      throw new ToolError(
+        'INVALID_INPUT',
+        `fields needs 1–${MAX_ITEM_FIELDS} entries (each is shown in the approval), e.g. {"Title": "New item"}.`,
+      );
     const bad = entries.find(([k]) => !FIELD_NAME.test(k));
     if (bad)
       throw new ToolError(
@@ -237,10 +254,12 @@ const createListItem: ToolDefinition = defineTool({
     const listName = plainLine(listInfo.displayName, 200);
     const siteName = plainLine(siteInfo.displayName, 200);
     const shown = entries.map(([k, v]) => `${k}: ${fieldText(v)}`);
+    // Every field is its own approval entry: a long value cannot push a later field out of view (the
+    // summary line is cut; the entries are not).
     await ctx.approve(clip(`Add an item to list "${listName}" of site "${siteName}": ${shown.join('; ')}`, 1000), {
       Site: `${siteName} (${plainLine(siteInfo.webUrl, 500)})`,
       List: listName,
-      Fields: clip(shown.join('\n'), 2000),
+      ...Object.fromEntries(entries.map(([k, v]) => [`Field ${k}`, approvalValue(v)])),
     });
     const item = await ctx.graph.request<ListItem>({
       method: 'POST',

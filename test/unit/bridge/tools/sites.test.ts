@@ -149,4 +149,36 @@ void describe('sites tools', () => {
     }
     assert.equal(bad.graph.length, 0);
   });
+
+  void it('create_list_item: a padded value cannot hide a later field from the approval; too many fields are refused', async () => {
+    const routes = {
+      [`GET /sites/${SITE}`]: {
+        displayName: 'Contoso Marketing',
+        webUrl: 'https://contoso.sharepoint.com/sites/Marketing',
+      },
+      [`GET ${BASE}`]: { displayName: 'Campaign tasks' },
+      [`POST ${BASE}/items`]: { id: '5' },
+    };
+    const padding = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`Notes${i}`, 'x'.repeat(10_000)]));
+    const fields = { ...padding, Title: 'Harmless', Approved: true };
+    const fake = fakeContext({ routes });
+    await runTool(byName(sitesTools, 'create_list_item'), { site: SITE, list: LIST, fields }, fake.ctx);
+    const details = fake.approvals[0]?.details ?? {};
+    assert.equal(details['Field Approved'], 'true', 'the last field is shown, after 160,000 characters of padding');
+    assert.match(details['Field Notes0'] ?? '', /\(10,000 characters\)$/, 'a cut value says how long it is');
+    assert.ok(
+      Object.values(details).every((v) => v.length <= 2000),
+      'no entry the approval would cut',
+    );
+    assert.equal(Object.keys(details).length, 20);
+
+    const many = fakeContext({ routes });
+    const tooMany = Object.fromEntries(Array.from({ length: 19 }, (_, i) => [`F${i}`, i]));
+    await rejectsWithCode(
+      runTool(byName(sitesTools, 'create_list_item'), { site: SITE, list: LIST, fields: tooMany }, many.ctx),
+      'INVALID_INPUT',
+      /at most|1–18/,
+    );
+    assert.equal(many.graph.length + many.approvals.length, 0);
+  });
 });
