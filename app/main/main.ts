@@ -27,7 +27,7 @@ import { createTrayView } from './tray/tray.ts';
 import type { EditorsPort } from './window/window-handlers.ts';
 import { applySessionSecurity } from './window/window-security.ts';
 import { createWindowServices, type WindowServices } from './window/window-services.ts';
-import type { EditorInfo, WindowEvent } from '../shared/window-contract.ts';
+import type { EditorInfo, WindowEvent, WindowEventChannel } from '../shared/window-contract.ts';
 
 const PAGE_URL = new URL('./window/index.html', import.meta.url).href;
 const PRELOAD_PATH = fileURLToPath(new URL('./preload.cjs', import.meta.url));
@@ -41,10 +41,7 @@ interface Shell {
   stop(): Promise<void>;
 }
 
-type WindowSender = <E extends 'status:changed' | 'auth:device-code' | 'codes:changed'>(
-  channel: E,
-  payload: WindowEvent<E>,
-) => void;
+type WindowSender = <E extends WindowEventChannel>(channel: E, payload: WindowEvent<E>) => void;
 
 /** A file under dist/ (beside this bundle, in a checkout and inside the packaged app.asar alike). */
 const distFile = (relative: string): string => fileURLToPath(new URL(`./${relative}`, import.meta.url));
@@ -270,17 +267,8 @@ async function onReady(): Promise<Shell | null> {
     configDir: platform.paths.configDir,
     env: platform.env,
     editors,
-    appInfo: () => ({
-      version: app.getVersion(),
-      os: platform.os,
-      // No "Try the demo tenant" in the app: the demo is `npm run tray:demo` in a checkout.
-      fromCheckout: false,
-      bridgeCommand: bridgeCommand(),
-    }),
     openExternal: (url) => shell.openExternal(url),
     openPath: (path) => shell.openPath(path),
-    // The demo tenant is a development entry (`npm run tray:demo`), never part of the app.
-    demo: null,
     onDeviceCode: (p) => toWindow('auth:device-code', { ...p, expiresOn: p.expiresOn.toISOString() }),
     onBrowserFailed: (reason) => {
       log(`sign-in: the browser could not be opened (${reason})`);

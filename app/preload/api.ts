@@ -19,7 +19,6 @@ export type WriteDecisionInput = 'allow-once' | 'allow-always' | 'deny';
 
 export function createStatusApi(invoke: WindowInvoke, subscribe: WindowSubscribe) {
   return {
-    getAppInfo: () => invoke('app:info', {}),
     getStatus: () => invoke('status:get', {}),
     onStatusChanged: (listener: (status: WindowEvent<'status:changed'>) => void) =>
       subscribe('status:changed', listener),
@@ -43,7 +42,6 @@ export function createStatusApi(invoke: WindowInvoke, subscribe: WindowSubscribe
     listEditors: () => invoke('editors:list', {}),
     connectEditor: (id: string) => invoke('editors:connect', { id }),
     openExternal: (target: ExternalTarget) => invoke('external:open', { target }),
-    tryDemoTenant: () => invoke('demo:try', {}),
   };
 }
 

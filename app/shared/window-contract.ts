@@ -29,13 +29,12 @@ export const WINDOW_ERROR_CODES = [
   'INVALID_PAYLOAD',
   /** Settings failed validation; `issues` names each field. */
   'SETTINGS_INVALID',
-  /** The feature is not available in this build (e.g. the demo tenant outside a checkout). */
+  /** The action cannot run yet (e.g. "open the sign-in page" with no code sign-in in progress). */
   'NOT_AVAILABLE',
   /** An editor config could not be read or written. */
   'EDITOR_FAILED',
 ] as const;
 export const windowErrorCodeSchema = z.enum(WINDOW_ERROR_CODES);
-export type WindowErrorCode = z.infer<typeof windowErrorCodeSchema>;
 
 export const fieldIssueSchema = z.object({ field: z.string().max(100), message: z.string().max(1000) });
 export type FieldIssue = z.infer<typeof fieldIssueSchema>;
@@ -52,7 +51,7 @@ export type WindowError = z.infer<typeof windowErrorSchema>;
 // ---------------------------------------------------------------------------------------------
 // Shapes that only the window sees
 
-/** Named clouds plus 'custom' (an authority/Graph pair set in the file or environment, e.g. the demo). */
+/** Named clouds plus 'custom' (an authority/Graph pair set in the file or environment). */
 export const FORM_CLOUDS = [...CLOUD_NAMES, 'custom'] as const;
 
 /** Settings as the form edits them; main maps them onto settings.json (app/broker/settings) and validates. */
@@ -98,8 +97,6 @@ export const settingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
-export type AuditEntryView = z.infer<typeof auditEntrySchema>;
-
 export const auditFilterSchema = z
   .object({
     client: z.string().min(1).max(100).optional(),
@@ -120,23 +117,12 @@ export const editorInfoSchema = z.object({
 });
 export type EditorInfo = z.infer<typeof editorInfoSchema>;
 
-export const appInfoSchema = z.object({
-  version: z.string().max(50),
-  os: z.enum(['linux', 'darwin', 'win32']),
-  /** Running from a source checkout (not packaged): enables "Try the demo tenant". */
-  fromCheckout: z.boolean(),
-  /** The command editors run (for "copy bridge command" and manual setup). */
-  bridgeCommand: z.string().max(2000),
-});
-export type AppInfo = z.infer<typeof appInfoSchema>;
-
 export const deviceCodeEventSchema = z.object({
   userCode: z.string().max(50),
   verificationUri: z.url(),
   expiresOn: z.iso.datetime(),
   message: z.string().max(1000),
 });
-export type DeviceCodeEvent = z.infer<typeof deviceCodeEventSchema>;
 
 /**
  * A one-time code for a `graph-bridge` command a person typed in a terminal (approve, allow, resume, a
@@ -152,18 +138,8 @@ export const confirmationCodeSchema = z.object({
 });
 export type ConfirmationCode = z.infer<typeof confirmationCodeSchema>;
 
-/** What "Try the demo tenant" reports: what happened, and whom to sign in as on the emulator's page. */
-export const demoTryResultSchema = z.object({
-  message: z.string().max(2000),
-  /** The demo user to type into the sign-in page (fixtures of the local emulator, not real secrets). */
-  demoUser: z.object({ upn: z.string().max(200), password: z.string().max(200) }).nullable(),
-  /** The authority the app now signs in against. */
-  authority: z.string().max(500),
-});
-export type DemoTryResult = z.infer<typeof demoTryResultSchema>;
-
 /** Links the window may ask main to open. Main builds each URL itself; the window never sends one. */
-export const EXTERNAL_TARGETS = ['entra-portal', 'admin-consent', 'device-login', 'permissions-docs'] as const;
+export const EXTERNAL_TARGETS = ['entra-portal', 'admin-consent', 'device-login'] as const;
 export const externalTargetSchema = z.enum(EXTERNAL_TARGETS);
 export type ExternalTarget = z.infer<typeof externalTargetSchema>;
 
@@ -174,7 +150,6 @@ const empty = z.object({}).strict();
 const nothing = z.null();
 
 export const WINDOW_REQUESTS = {
-  'app:info': { request: empty, response: appInfoSchema },
   'status:get': { request: empty, response: statusSchema },
   'auth:sign-in': { request: empty, response: accountSummarySchema },
   'auth:sign-in-code': { request: empty, response: accountSummarySchema },
@@ -199,7 +174,6 @@ export const WINDOW_REQUESTS = {
   'editors:list': { request: empty, response: z.array(editorInfoSchema) },
   'editors:connect': { request: z.object({ id: z.string().min(1).max(50) }).strict(), response: editorInfoSchema },
   'external:open': { request: z.object({ target: externalTargetSchema }).strict(), response: nothing },
-  'demo:try': { request: empty, response: demoTryResultSchema },
   'codes:get': { request: empty, response: z.array(confirmationCodeSchema).max(10) },
 } as const;
 

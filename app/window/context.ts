@@ -1,9 +1,7 @@
 /** State the window renders from, and the context every section renderer receives. */
 import type {
-  AppInfo,
   AuditEntry,
   ConfirmationCode,
-  DemoResult,
   DeviceCode,
   EditorInfo,
   SettingsView,
@@ -13,7 +11,6 @@ import type {
 } from './types.ts';
 
 export interface ViewState {
-  appInfo: AppInfo | null;
   status: Status | null;
   settings: SettingsView | null;
   editors: EditorInfo[];
@@ -26,8 +23,6 @@ export interface ViewState {
   settingsIssues: Record<string, string>;
   /** Groups whose last Grant failed because an admin must consent. */
   adminConsentNeeded: boolean;
-  /** What the last "Try the demo tenant" did (with the demo user to sign in as). */
-  demo: DemoResult | null;
 }
 
 export interface Ctx {
@@ -49,7 +44,6 @@ export interface Ctx {
 
 export function emptyState(): ViewState {
   return {
-    appInfo: null,
     status: null,
     settings: null,
     editors: [],
@@ -59,6 +53,5 @@ export function emptyState(): ViewState {
     codes: [],
     settingsIssues: {},
     adminConsentNeeded: false,
-    demo: null,
   };
 }

@@ -5,7 +5,6 @@ export interface Props {
   class?: string;
   /** Attributes; `true` sets an empty attribute, `false`/undefined omits it. */
   attrs?: Record<string, string | number | boolean | undefined>;
-  on?: { [K in keyof HTMLElementEventMap]?: (event: HTMLElementEventMap[K]) => void };
   /** Restores keyboard focus across re-renders (see keepFocus). */
   key?: string;
 }
@@ -20,9 +19,6 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   for (const [name, value] of Object.entries(props.attrs ?? {})) {
     if (value === undefined || value === false) continue;
     el.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const [type, listener] of Object.entries(props.on ?? {})) {
-    el.addEventListener(type, listener as EventListener);
   }
   if (props.key !== undefined) el.dataset.key = props.key;
   for (const child of children.flat()) {

@@ -85,11 +85,8 @@ export function listen(loader: Loader): void {
   });
 }
 
-/** App info, then everything else; scrolls to Settings until the app is configured; marks the page ready. */
+/** Everything the window shows; scrolls to Settings until the app is configured; marks the page ready. */
 export async function firstLoad(loader: Loader): Promise<void> {
-  const info = await loader.api.getAppInfo();
-  if (info.ok) loader.state.appInfo = info.value;
-  else announce(errorText(info.error), 'error');
   await refreshSideData(loader);
   if (loader.state.settings !== null && !loader.state.settings.configured) byId('settings').scrollIntoView();
   document.body.dataset.ready = 'true';

@@ -21,11 +21,9 @@ import { copyFile, lstat, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { prepareTrayDemo } from '../emulator/demo-tenant.ts';
-import type { DemoPort } from '../../app/main/window/window-handlers.ts';
 import { createIpcRouter, createTrustedSenderCheck, type IpcRouter } from '../../app/main/window/ipc-router.ts';
 import { createTrayHost, type TrayHost } from '../../app/main/tray/tray-host.ts';
 import { createEditorsPort } from '../../app/main/window/editors-port.ts';
@@ -50,13 +48,6 @@ export interface StatusHarnessOptions {
   keychainUnavailable?: boolean;
   /** false: start with no settings file (first-run setup). */
   writeSettings?: boolean;
-  /**
-   * Wire "Try the demo tenant" to the dev demo (test/emulator/demo-tenant.ts, what `npm run tray:demo`
-   * runs): it starts the emulator as a child process from this checkout, writes its settings, and the
-   * host's sign-in core restarts on them. The packaged app has no demo (production passes null).
-   * Default: a stub that only answers.
-   */
-  realDemo?: boolean;
 }
 
 export interface StatusHarness {
@@ -69,7 +60,6 @@ export interface StatusHarness {
   opened: string[];
   /** Approves the device code the page is showing (what the user does on the Microsoft page). */
   approveDeviceCode(): Promise<void>;
-  /** A bridge-side client of the broker socket, as an editor's bridge would connect. */
   /** A bridge's broker client reporting `name`; with an editor credential (see editorKey) it is that editor. */
   bridgeClient(name: string, editorKey?: string): BrokerClient;
   /** Mints a credential for `editor` in this profile, as `graph-bridge connect` does. */
@@ -152,38 +142,6 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
     const page = await context.newPage();
     const pageUrl = await buildWindowPage(join(home, 'window'));
 
-    let demoPort: DemoPort = {
-      start: async () => ({ ok: true, value: { message: 'demo', demoUser: null, authority: '' } }),
-    };
-    if (options.realDemo === true) {
-      demoPort = {
-        async start() {
-          const demo = await prepareTrayDemo({
-            checkoutRoot: fileURLToPath(ROOT),
-            nodeCommand: process.execPath,
-            env: process.env,
-            stateDir: platform.paths.stateDir,
-            configDir: platform.paths.configDir,
-            log: () => undefined,
-          });
-          if (!demo.ok) return { ok: false, error: { code: 'INTERNAL', message: demo.error.message } };
-          cleanups.push(() => demo.value.emulator.stop());
-          host.applySettings(demo.value.settings);
-          const reloaded = await host.reloadSignIn();
-          if (!reloaded.ok) return reloaded;
-          const user = demo.value.ready.users[0];
-          return {
-            ok: true,
-            value: {
-              message: demo.value.message,
-              demoUser: user === undefined ? null : { upn: user.upn, password: user.password },
-              authority: demo.value.ready.authority,
-            },
-          };
-        },
-      };
-    }
-
     const opened: string[] = [];
     let lastCode: string | null = null;
     const send = <E extends WindowEventChannel>(channel: E, payload: unknown) =>
@@ -213,15 +171,8 @@ export async function startStatusHarness(options: StatusHarnessOptions = {}): Pr
         },
         bridgeOptions: () => ({ home }),
       }),
-      appInfo: () => ({
-        version: '0.0.0-e2e',
-        os: 'linux',
-        fromCheckout: true,
-        bridgeCommand: `${process.execPath} /opt/graph-bridge/dist/bridge.js`,
-      }),
       openExternal: async (url) => void opened.push(url),
       openPath: async (path) => (opened.push(path), ''),
-      demo: demoPort,
       onDeviceCode: (prompt) => {
         lastCode = prompt.userCode;
         void send('auth:device-code', { ...prompt, expiresOn: prompt.expiresOn.toISOString() });

@@ -1,12 +1,13 @@
 /**
  * The only links the app opens in the user's browser. The window names a TARGET
  * (`external:open {target}`), never a URL; main builds the URL here from settings and then checks it
- * against an allow-list of https origins (the configured authority, the cloud's Entra portal, the
- * Graph permissions docs, and the device-login page Entra handed us) before calling shell.openExternal.
+ * against an allow-list of https origins (the configured authority, the cloud's Entra portal and the
+ * device-login page Entra handed us) before calling shell.openExternal.
  */
 import type { CloudName } from '../../shared/clouds.ts';
 import type { ExternalTarget, WindowError } from '../../shared/window-contract.ts';
 import type { Result } from '../../shared/result.ts';
+import { ENTRA_REDIRECT_URI } from './settings-port.ts';
 
 /** Where app registrations are managed, per national cloud (a custom cloud uses the global portal). */
 export const ENTRA_PORTALS: Readonly<Record<CloudName, string>> = {
@@ -19,10 +20,6 @@ export const ENTRA_PORTALS: Readonly<Record<CloudName, string>> = {
 export function portalFor(cloud: CloudName | 'custom'): string {
   return cloud === 'custom' ? ENTRA_PORTALS.global : ENTRA_PORTALS[cloud];
 }
-
-export const PERMISSIONS_DOCS_URL = 'https://learn.microsoft.com/graph/permissions-reference';
-/** Redirect URI registered for the app (public client, loopback). */
-export const REDIRECT_URI = 'http://localhost';
 
 export interface LinkContext {
   /** Entra portal origin for the configured cloud (see portalFor). */
@@ -49,7 +46,7 @@ export function adminConsentUrl(ctx: LinkContext): string {
   const url = new URL(`${encodeURIComponent(ctx.tenant)}/v2.0/adminconsent`, withSlash(ctx.authorityHost));
   url.searchParams.set('client_id', ctx.clientId);
   url.searchParams.set('scope', scopes.map((s) => `${resource}${s}`).join(' '));
-  url.searchParams.set('redirect_uri', REDIRECT_URI);
+  url.searchParams.set('redirect_uri', ENTRA_REDIRECT_URI);
   return url.toString();
 }
 
@@ -62,19 +59,12 @@ export function buildExternalUrl(target: ExternalTarget, ctx: LinkContext): stri
       return ctx.clientId === '' ? null : adminConsentUrl(ctx);
     case 'device-login':
       return ctx.deviceLoginUrl;
-    case 'permissions-docs':
-      return PERMISSIONS_DOCS_URL;
   }
 }
 
 /** Origins we ever open: https only, and only these hosts. */
 export function allowedOrigins(ctx: LinkContext): Set<string> {
-  const origins = [
-    ctx.portal,
-    PERMISSIONS_DOCS_URL,
-    ctx.authorityHost,
-    ...(ctx.deviceLoginUrl === null ? [] : [ctx.deviceLoginUrl]),
-  ];
+  const origins = [ctx.portal, ctx.authorityHost, ...(ctx.deviceLoginUrl === null ? [] : [ctx.deviceLoginUrl])];
   const out = new Set<string>();
   for (const o of origins) {
     try {

@@ -2,7 +2,7 @@
  * The one status window: created on demand (none at start), locked down (window-security.ts), shown
  * and focused again when it exists. Closing it destroys it; the app keeps running in the tray.
  */
-import type { BrowserWindow, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import type { BrowserWindow, BrowserWindowConstructorOptions, WebContents } from 'electron';
 import { hardenWebContents, secureWebPreferences } from './window-security.ts';
 
 export interface StatusWindowDeps {
@@ -12,7 +12,6 @@ export interface StatusWindowDeps {
   preloadPath: string;
   icon?: Electron.NativeImage;
   log(line: string): void;
-  onCreated?(contents: WebContents): void;
 }
 
 export function createStatusWindow(deps: StatusWindowDeps) {
@@ -47,11 +46,9 @@ export function createStatusWindow(deps: StatusWindowDeps) {
         win = null;
       });
       win = created;
-      deps.onCreated?.(created.webContents);
       void created.loadURL(deps.pageUrl);
     },
   };
 }
 
 export type StatusWindow = ReturnType<typeof createStatusWindow>;
-export type { Session };

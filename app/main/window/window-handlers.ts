@@ -7,9 +7,7 @@ import { ok, type Result } from '../../shared/result.ts';
 import type { WindowHandlers } from './ipc-router.ts';
 import type { SignInController } from '../tray/sign-in-controller.ts';
 import type {
-  AppInfo,
   ConfirmationCode,
-  DemoTryResult,
   EditorInfo,
   ExternalTarget,
   SettingsForm,
@@ -27,21 +25,14 @@ export interface EditorsPort {
   connect(id: string): Promise<Result<EditorInfo, WindowError>>;
 }
 
-export interface DemoPort {
-  /** Only from a source checkout: starts the emulator tenant and points this app at it. */
-  start(): Promise<Result<DemoTryResult, WindowError>>;
-}
-
 export interface WindowHandlerDeps {
   broker: Broker;
   signIn: SignInController;
   settings: SettingsPort;
   editors: EditorsPort;
-  appInfo(): AppInfo;
   openExternal(target: ExternalTarget): Promise<Result<null, WindowError>>;
   /** shell.openPath: resolves to '' on success or an error message. */
   openPath(path: string): Promise<string>;
-  demo: DemoPort | null;
   /** The confirmation codes to show (TrayHost.confirmationCodes). */
   confirmationCodes(): ConfirmationCode[];
 }
@@ -58,7 +49,6 @@ function toNull(result: Result<void>): Result<null, WindowError> {
 export function createWindowHandlers(deps: WindowHandlerDeps): WindowHandlers {
   const { broker } = deps;
   return {
-    'app:info': () => ok(deps.appInfo()),
     'status:get': () => ok(broker.status()),
     'auth:sign-in': async () => fromBroker(await deps.signIn.signIn()),
     'auth:sign-in-code': async () => fromBroker(await deps.signIn.signInWithCode()),
@@ -82,15 +72,5 @@ export function createWindowHandlers(deps: WindowHandlerDeps): WindowHandlers {
     'editors:connect': ({ id }) => deps.editors.connect(id),
     'external:open': ({ target }) => deps.openExternal(target),
     'codes:get': () => ok(deps.confirmationCodes()),
-    'demo:try': () =>
-      deps.demo === null
-        ? {
-            ok: false,
-            error: {
-              code: 'NOT_AVAILABLE',
-              message: 'The demo tenant is not part of the app: in a source checkout, run npm run tray:demo.',
-            },
-          }
-        : deps.demo.start(),
   };
 }

@@ -9,19 +9,16 @@ import type { WindowHandlers } from './ipc-router.ts';
 import { createSettingsPort } from './settings-port.ts';
 import { createSignInController, type SignInController } from '../tray/sign-in-controller.ts';
 import type { TrayHost } from '../tray/tray-host.ts';
-import { createWindowHandlers, type DemoPort, type EditorsPort } from './window-handlers.ts';
-import type { AppInfo } from '../../shared/window-contract.ts';
+import { createWindowHandlers, type EditorsPort } from './window-handlers.ts';
 
 export interface WindowServicesDeps {
   host: TrayHost;
   configDir: string;
   env: Readonly<Record<string, string | undefined>>;
   editors: EditorsPort;
-  appInfo: () => AppInfo;
   /** shell.openExternal; only ever called with a URL that passed the allow-list. */
   openExternal: (url: string) => Promise<void>;
   openPath: (path: string) => Promise<string>;
-  demo: DemoPort | null;
   onDeviceCode: (prompt: DeviceCodePrompt) => void;
   /** A browser sign-in could not open the browser (main shows a notification). */
   onBrowserFailed?: (reason: string) => void;
@@ -31,7 +28,6 @@ export interface WindowServicesDeps {
 export interface WindowServices {
   handlers: WindowHandlers;
   signIn: SignInController;
-  linkContext(): LinkContext;
 }
 
 export function createWindowServices(deps: WindowServicesDeps): WindowServices {
@@ -78,11 +74,9 @@ export function createWindowServices(deps: WindowServicesDeps): WindowServices {
     signIn,
     settings,
     editors: deps.editors,
-    appInfo: deps.appInfo,
     openExternal: createExternalOpener({ openExternal: deps.openExternal, context: linkContext }),
     openPath: deps.openPath,
-    demo: deps.demo,
     confirmationCodes: () => host.confirmationCodes(),
   });
-  return { handlers, signIn, linkContext };
+  return { handlers, signIn };
 }

@@ -216,52 +216,6 @@ function registrationGuide(view: SettingsView): HTMLElement {
   );
 }
 
-/** "Try the demo tenant" (source checkout only): starts the emulator tenant and shows whom to sign in as. */
-function demoPanel(ctx: Ctx): HTMLElement {
-  const b = h('button', { key: 'try-demo', attrs: { type: 'button' } }, 'Try the demo tenant');
-  b.addEventListener('click', () => {
-    void ctx.act(
-      b,
-      async () => {
-        const r = await ctx.api.tryDemoTenant();
-        if (r.ok) ctx.state.demo = r.value;
-        return r;
-      },
-      'Demo tenant ready.',
-    );
-  });
-  const result = ctx.state.demo;
-  return h(
-    'div',
-    { class: 'demo', attrs: { 'data-testid': 'demo' } },
-    h(
-      'p',
-      {},
-      'Running from a source checkout: try Graph Bridge against the bundled emulator tenant (no Microsoft account needed). ',
-      b,
-    ),
-    result === null
-      ? null
-      : h(
-          'div',
-          { class: 'cache ok', attrs: { role: 'status', 'data-testid': 'demo-result' } },
-          h('p', {}, result.message),
-          result.demoUser === null
-            ? null
-            : h(
-                'dl',
-                { class: 'facts' },
-                h('dt', {}, 'Demo user'),
-                h('dd', {}, h('code', {}, result.demoUser.upn)),
-                h('dt', {}, 'Password'),
-                h('dd', {}, h('code', {}, result.demoUser.password)),
-                h('dt', {}, 'Authority'),
-                h('dd', {}, h('code', {}, result.authority)),
-              ),
-        ),
-  );
-}
-
 export function renderSettings(ctx: Ctx): HTMLElement[] {
   const view = ctx.state.settings;
   if (view === null) return [h('p', {}, 'Loading settings…')];
@@ -336,7 +290,6 @@ export function renderSettings(ctx: Ctx): HTMLElement[] {
     e.preventDefault();
     void submit(ctx, form);
   });
-  const demo = ctx.state.appInfo?.fromCheckout === true ? demoPanel(ctx) : null;
   return [
     view.configured
       ? null
@@ -355,6 +308,5 @@ export function renderSettings(ctx: Ctx): HTMLElement[] {
     form,
     registrationGuide(view),
     h('p', {}, portal),
-    demo,
   ].filter((x): x is HTMLElement => x !== null);
 }

@@ -34,7 +34,7 @@ test('admin-consent URL: v2 endpoint, our client, fully qualified missing scopes
 });
 
 test('each target builds an allowed URL; national clouds use their portal', () => {
-  for (const target of ['entra-portal', 'admin-consent', 'permissions-docs'] as const) {
+  for (const target of ['entra-portal', 'admin-consent'] as const) {
     const url = buildExternalUrl(target, ctx);
     assert.ok(url !== null && isAllowedExternalUrl(url, ctx), `${target}: ${url}`);
   }
@@ -66,7 +66,7 @@ test('allow-list: https only, only our hosts, no credentials in the URL', () => 
 test('the opener opens only what it built, and explains what is missing', async () => {
   const opened: string[] = [];
   const open = createExternalOpener({ openExternal: async (u) => void opened.push(u), context: () => ctx });
-  assert.deepEqual(await open('permissions-docs'), { ok: true, value: null });
+  assert.deepEqual(await open('entra-portal'), { ok: true, value: null });
   const r = await open('device-login');
   assert.equal(r.ok === false && r.error.code, 'NOT_AVAILABLE');
   const noClient = createExternalOpener({
@@ -74,7 +74,7 @@ test('the opener opens only what it built, and explains what is missing', async 
     context: () => ({ ...ctx, clientId: '' }),
   });
   assert.equal((await noClient('admin-consent')).ok, false);
-  assert.deepEqual(opened, ['https://learn.microsoft.com/graph/permissions-reference']);
+  assert.deepEqual(opened, ['https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade']);
 });
 
 test('a misconfigured non-https authority is never opened', async () => {

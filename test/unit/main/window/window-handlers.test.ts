@@ -52,10 +52,8 @@ function deps(broker: Broker, extra: Partial<WindowHandlerDeps> = {}): WindowHan
     signIn: { busy: false, deviceLoginUrl: null, signIn: unused, signInWithCode: unused },
     settings: { view: unused, save: unused },
     editors: { list: unused, connect: unused },
-    appInfo: () => ({ version: '0.1.0', os: 'linux', fromCheckout: false, bridgeCommand: 'node bridge.js' }),
     openExternal: unused,
     openPath: async () => '',
-    demo: null,
     confirmationCodes: () => [],
     ...extra,
   };
@@ -107,10 +105,4 @@ test('pause, audit (bounded, with the filter) and open-log', async () => {
   const failing = router(deps(broker, { openPath: async () => 'No application is associated' }));
   const r = await failing('audit:open-log', {});
   assert.equal(r.ok === false && r.error.message, 'Could not open the audit log: No application is associated');
-});
-
-test('demo outside a checkout is NOT_AVAILABLE', async () => {
-  const { broker } = fakeBroker(signedIn());
-  const r = await router(deps(broker))('demo:try', {});
-  assert.equal(r.ok === false && r.error.code, 'NOT_AVAILABLE');
 });
