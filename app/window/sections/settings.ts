@@ -31,14 +31,16 @@ function errorSlot(ctx: Ctx, field: FormField): HTMLElement {
   );
 }
 
-function textField(
-  ctx: Ctx,
-  field: 'clientId' | 'tenant',
-  label: string,
-  value: string,
-  hint: string,
-  overridden: string | undefined,
-): HTMLElement {
+interface TextFieldSpec {
+  field: 'clientId' | 'tenant';
+  label: string;
+  value: string;
+  hint: string;
+  /** The environment variable that sets this field, if any (the input is then read-only). */
+  overridden: string | undefined;
+}
+
+function textField(ctx: Ctx, { field, label, value, hint, overridden }: TextFieldSpec): HTMLElement {
   const invalid = ctx.state.settingsIssues[field] !== undefined;
   return h(
     'div',
@@ -66,13 +68,15 @@ function textField(
   );
 }
 
-function select<T extends string>(
-  ctx: Ctx,
-  field: FormField,
-  label: string,
-  value: T,
-  options: [T, string, boolean?][],
-): HTMLElement {
+interface SelectSpec<T extends string> {
+  field: FormField;
+  label: string;
+  value: T;
+  /** [value, text, disabled?] per option. */
+  options: [T, string, boolean?][];
+}
+
+function select<T extends string>(ctx: Ctx, { field, label, value, options }: SelectSpec<T>): HTMLElement {
   return h(
     'div',
     { class: 'field' },
@@ -88,7 +92,14 @@ function select<T extends string>(
   );
 }
 
-function checkbox(field: 'useBroker' | 'readOnly', label: string, checked: boolean, hint: string): HTMLElement {
+interface CheckboxSpec {
+  field: 'useBroker' | 'readOnly';
+  label: string;
+  checked: boolean;
+  hint: string;
+}
+
+function checkbox({ field, label, checked, hint }: CheckboxSpec): HTMLElement {
   return h(
     'div',
     { class: 'field check' },
@@ -216,69 +227,84 @@ function registrationGuide(view: SettingsView): HTMLElement {
   );
 }
 
-export function renderSettings(ctx: Ctx): HTMLElement[] {
-  const view = ctx.state.settings;
-  if (view === null) return [h('p', {}, 'Loading settings…')];
+/** Client ID, tenant, cloud and OS broker: what the sign-in core is built from. */
+function signInFields(ctx: Ctx, view: SettingsView): HTMLElement[] {
   const env = new Map(view.envOverrides.map((o) => [o.key, o.variable]));
   const v = view.values;
-  const portal = h(
-    'button',
-    { class: 'link', key: 'open-portal', attrs: { type: 'button' } },
-    'Open the Entra admin center',
-  );
-  portal.addEventListener('click', () => void ctx.act(portal, () => ctx.api.openExternal('entra-portal')));
+  return [
+    textField(ctx, {
+      field: 'clientId',
+      label: 'Application (client) ID',
+      value: v.clientId,
+      hint: 'From your app registration (or the default public client).',
+      overridden: env.get('clientId'),
+    }),
+    textField(ctx, {
+      field: 'tenant',
+      label: 'Tenant',
+      value: v.tenant,
+      hint: 'Tenant ID, domain, or "organizations" / "common".',
+      overridden: env.get('tenant'),
+    }),
+    select(ctx, { field: 'cloud', label: 'Cloud', value: v.cloud, options: cloudOptions(v.cloud) }),
+    checkbox({
+      field: 'useBroker',
+      label: 'Use the OS account broker (Windows WAM / macOS Enterprise SSO) where available',
+      checked: v.useBroker,
+      hint: 'Falls back to the browser when the broker is unavailable.',
+    }),
+  ];
+}
+
+/** Every cloud; 'custom' only stays selectable when the file or environment already set one. */
+function cloudOptions(current: SettingsForm['cloud']): [SettingsForm['cloud'], string, boolean][] {
+  return (Object.keys(CLOUD_LABELS) as SettingsForm['cloud'][]).map((c) => [
+    c,
+    CLOUD_LABELS[c],
+    c === 'custom' && current !== 'custom',
+  ]);
+}
+
+/** Tool groups, read-only and the approval policies: what editors may do. */
+function accessFields(ctx: Ctx, view: SettingsView): HTMLElement[] {
+  const v = view.values;
+  return [
+    groupsFieldset(ctx, view),
+    checkbox({
+      field: 'readOnly',
+      label: 'Read-only: list no write tools at all',
+      checked: v.readOnly,
+      hint: 'Editors can read mail, files and calendars but never send, write or delete.',
+    }),
+    select(ctx, {
+      field: 'writeApproval',
+      label: 'When an editor wants to write',
+      value: v.writeApproval,
+      options: [
+        ['ask', 'Ask me every time'],
+        ['allow', 'Allow without asking'],
+        ['deny', 'Always deny'],
+      ],
+    }),
+    select(ctx, {
+      field: 'clientApproval',
+      label: 'When a new editor connects',
+      value: v.clientApproval,
+      options: [
+        ['ask', 'Ask me'],
+        ['allow', 'Allow automatically'],
+      ],
+    }),
+  ];
+}
+
+/** The settings form; submitting validates it here, then saves it through main. */
+function settingsForm(ctx: Ctx, view: SettingsView): HTMLFormElement {
   const form = h(
     'form',
     { attrs: { novalidate: true, 'aria-label': 'Settings' } },
-    textField(
-      ctx,
-      'clientId',
-      'Application (client) ID',
-      v.clientId,
-      'From your app registration (or the default public client).',
-      env.get('clientId'),
-    ),
-    textField(
-      ctx,
-      'tenant',
-      'Tenant',
-      v.tenant,
-      'Tenant ID, domain, or "organizations" / "common".',
-      env.get('tenant'),
-    ),
-    select(
-      ctx,
-      'cloud',
-      'Cloud',
-      v.cloud,
-      (Object.keys(CLOUD_LABELS) as SettingsForm['cloud'][]).map((c) => [
-        c,
-        CLOUD_LABELS[c],
-        c === 'custom' && v.cloud !== 'custom',
-      ]),
-    ),
-    checkbox(
-      'useBroker',
-      'Use the OS account broker (Windows WAM / macOS Enterprise SSO) where available',
-      v.useBroker,
-      'Falls back to the browser when the broker is unavailable.',
-    ),
-    groupsFieldset(ctx, view),
-    checkbox(
-      'readOnly',
-      'Read-only: list no write tools at all',
-      v.readOnly,
-      'Editors can read mail, files and calendars but never send, write or delete.',
-    ),
-    select(ctx, 'writeApproval', 'When an editor wants to write', v.writeApproval, [
-      ['ask', 'Ask me every time'],
-      ['allow', 'Allow without asking'],
-      ['deny', 'Always deny'],
-    ]),
-    select(ctx, 'clientApproval', 'When a new editor connects', v.clientApproval, [
-      ['ask', 'Ask me'],
-      ['allow', 'Allow automatically'],
-    ]),
+    signInFields(ctx, view),
+    accessFields(ctx, view),
     h(
       'div',
       { class: 'actions' },
@@ -290,23 +316,47 @@ export function renderSettings(ctx: Ctx): HTMLElement[] {
     e.preventDefault();
     void submit(ctx, form);
   });
+  return form;
+}
+
+/** First run (no settings file yet): a greeting above the form. */
+function welcome(view: SettingsView): HTMLElement | null {
+  if (view.configured) return null;
+  return h(
+    'p',
+    { class: 'lead' },
+    'Welcome! Choose how Graph Bridge signs you in. The defaults work for most work and school accounts.',
+  );
+}
+
+/** Saved sign-in settings the running app could not switch to. */
+function restartNotice(view: SettingsView): HTMLElement | null {
+  if (!view.restartNeeded) return null;
+  return h(
+    'p',
+    { class: 'cache warning', attrs: { role: 'status' } },
+    'Restart Graph Bridge (Quit from the tray menu, then start it again) to use the new sign-in settings.',
+  );
+}
+
+function portalButton(ctx: Ctx): HTMLElement {
+  const portal = h(
+    'button',
+    { class: 'link', key: 'open-portal', attrs: { type: 'button' } },
+    'Open the Entra admin center',
+  );
+  portal.addEventListener('click', () => void ctx.act(portal, () => ctx.api.openExternal('entra-portal')));
+  return h('p', {}, portal);
+}
+
+export function renderSettings(ctx: Ctx): HTMLElement[] {
+  const view = ctx.state.settings;
+  if (view === null) return [h('p', {}, 'Loading settings…')];
   return [
-    view.configured
-      ? null
-      : h(
-          'p',
-          { class: 'lead' },
-          'Welcome! Choose how Graph Bridge signs you in. The defaults work for most work and school accounts.',
-        ),
-    view.restartNeeded
-      ? h(
-          'p',
-          { class: 'cache warning', attrs: { role: 'status' } },
-          'Restart Graph Bridge (Quit from the tray menu, then start it again) to use the new sign-in settings.',
-        )
-      : null,
-    form,
+    welcome(view),
+    restartNotice(view),
+    settingsForm(ctx, view),
     registrationGuide(view),
-    h('p', {}, portal),
+    portalButton(ctx),
   ].filter((x): x is HTMLElement => x !== null);
 }
