@@ -4,6 +4,7 @@ import type {
   ConfirmationCode,
   DeviceCode,
   EditorInfo,
+  SettingsForm,
   SettingsView,
   Status,
   StatusApi,
@@ -21,6 +22,8 @@ export interface ViewState {
   codes: ConfirmationCode[];
   /** Field → message from the last failed settings save. */
   settingsIssues: Record<string, string>;
+  /** The values of a settings save that was refused (the form keeps showing them); null once one succeeds. */
+  settingsDraft: SettingsForm | null;
   /** Groups whose last Grant failed because an admin must consent. */
   adminConsentNeeded: boolean;
 }
@@ -52,6 +55,7 @@ export function emptyState(): ViewState {
     deviceCode: null,
     codes: [],
     settingsIssues: {},
+    settingsDraft: null,
     adminConsentNeeded: false,
   };
 }

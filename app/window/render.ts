@@ -20,7 +20,7 @@ const SECTIONS: Section[] = [
   ['editors-body', renderEditors, (s) => [s.status?.clients, s.editors]],
   ['audit-body', renderAudit, (s) => [s.audit, s.auditFilter, s.status?.clients]],
   // Not on status changes: that would wipe what the user is typing.
-  ['settings-body', renderSettings, (s) => [s.settings, s.settingsIssues]],
+  ['settings-body', renderSettings, (s) => [s.settings, s.settingsIssues, s.settingsDraft]],
 ];
 
 /** Renders the window for `ctx`; `force` re-renders every section. */

@@ -1,9 +1,11 @@
 /**
- * Saving sign-in settings in the REAL status window page (headless Chromium) switches the running
- * app to them in place: window-services' onSaved applies them to the REAL tray host, whose sign-in
- * core restarts (reloadSignIn) — no "Restart Graph Bridge" notice, the form shows what was saved,
- * and the next sign-in goes to the new authority. Screenshot:
- * test-artifacts/status-window/20-settings-applied.png.
+ * The settings form in the REAL status window page (headless Chromium) against a REAL tray host:
+ *  - saving sign-in settings switches the running app to them in place: window-services' onSaved
+ *    applies them to the host, whose sign-in core restarts (reloadSignIn) — no "Restart Graph Bridge"
+ *    notice, the form shows what was saved, and the next sign-in goes to the new authority;
+ *  - refused values (by the form's own checks or by main) stay in the form next to their messages,
+ *    and the first one has the focus.
+ * Screenshots: test-artifacts/status-window/20-settings-applied.png, 21-settings-refused.png.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,5 +41,40 @@ describe('status window: saved sign-in settings apply without a restart', () => 
     const user = emulator.users[0]?.upn ?? '';
     await page.locator('#header-account', { hasText: user }).waitFor({ timeout: 30_000 });
     assert.equal(h.host.broker.status().account?.username, user);
+  });
+
+  test('refused values stay in the form with their messages, and the first one is focused', async () => {
+    const { page, emulator } = h;
+    const focused = async () => (await page.locator(':focus').getAttribute('id')) ?? '';
+    const clientId = page.getByLabel('Application (client) ID');
+    const tenant = page.getByLabel('Tenant', { exact: true });
+    const save = page.getByRole('button', { name: 'Save settings' });
+
+    // Refused by the form: no tool group (and a bad client ID further up).
+    await clientId.fill('not-a-guid');
+    for (const box of await page.locator('input[name="toolGroups"]').all()) await box.uncheck();
+    await save.click();
+    await page.locator('#settings-toolGroups-error').waitFor();
+    assert.equal(await clientId.inputValue(), 'not-a-guid');
+    assert.equal(await page.locator('input[name="toolGroups"]:checked').count(), 0);
+    assert.equal(await focused(), 'settings-clientId');
+
+    // Only the groups left: the first group's box gets the focus.
+    await clientId.fill(emulator.clientId);
+    await save.click();
+    await page.locator('#settings-clientId-error').waitFor({ state: 'hidden' });
+    assert.match(await focused(), /^settings-group-/);
+
+    // Refused by main: a tenant that is not one.
+    await page.locator('input[name="toolGroups"]').first().check();
+    await tenant.fill('not a tenant!');
+    await save.click();
+    await page.locator('#settings-tenant-error').waitFor();
+    assert.equal(await tenant.inputValue(), 'not a tenant!');
+    assert.equal(await focused(), 'settings-tenant');
+    assert.equal(await page.locator('input[name="toolGroups"]:checked').count(), 1);
+    await page.locator('#settings').scrollIntoViewIfNeeded();
+    await h.screenshot('21-settings-refused');
+    assert.equal(h.host.settings().tenant, emulator.tenantDomain, 'nothing refused was applied');
   });
 });

@@ -117,7 +117,7 @@ function checkbox({ field, label, checked, hint }: CheckboxSpec): HTMLElement {
   );
 }
 
-function groupsFieldset(ctx: Ctx, view: SettingsView): HTMLElement {
+function groupsFieldset(ctx: Ctx, view: SettingsView, values: SettingsForm): HTMLElement {
   return h(
     'fieldset',
     { class: 'groups', attrs: { 'aria-describedby': 'settings-toolGroups-error' } },
@@ -132,7 +132,7 @@ function groupsFieldset(ctx: Ctx, view: SettingsView): HTMLElement {
             type: 'checkbox',
             name: 'toolGroups',
             value: group,
-            checked: view.values.toolGroups.includes(group),
+            checked: values.toolGroups.includes(group),
           },
         }),
         h(
@@ -166,36 +166,53 @@ function readForm(form: HTMLFormElement): SettingsForm {
   };
 }
 
+/** Refused values: shown at their fields, the first one focused (which scrolls it into view). */
+function showIssues(ctx: Ctx, issues: Partial<Record<FormField, string>>): void {
+  ctx.state.settingsIssues = { ...issues };
+  ctx.rerender();
+  const first = Object.keys(issues)[0];
+  if (first === undefined) return;
+  const field =
+    first === 'toolGroups'
+      ? document.querySelector<HTMLElement>('#settings-body input[name="toolGroups"]')
+      : document.getElementById(`settings-${first}`);
+  field?.focus();
+}
+
+/** main's issues (settings keys) mapped onto the form's fields. */
+function issuesByField(issues: readonly { field: string; message: string }[]): Partial<Record<FormField, string>> {
+  const out: Partial<Record<FormField, string>> = {};
+  for (const i of issues) {
+    const field = formFieldForKey(i.field);
+    if (field !== null) out[field] = i.message;
+  }
+  return out;
+}
+
 async function submit(ctx: Ctx, form: HTMLFormElement): Promise<void> {
   const values = readForm(form);
+  // Re-renders (the issues, the refresh after saving) show what the user entered until a save succeeds.
+  ctx.state.settingsDraft = values;
   const local = validateSettingsForm(values);
-  ctx.state.settingsIssues = { ...local };
   if (Object.keys(local).length > 0) {
-    ctx.rerender();
-    form.querySelector<HTMLElement>('[aria-invalid="true"], .field-error[role="alert"]')?.scrollIntoView();
-    const first = Object.keys(local)[0];
-    if (first !== undefined) document.getElementById(`settings-${first}`)?.focus();
+    showIssues(ctx, local);
     return;
   }
+  ctx.state.settingsIssues = {};
   const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
   const error = await ctx.act(
     button,
     async () => {
       const r = await ctx.api.saveSettings(values);
-      if (r.ok) ctx.state.settings = r.value;
+      if (r.ok) {
+        ctx.state.settings = r.value;
+        ctx.state.settingsDraft = null;
+      }
       return r;
     },
     'Settings saved.',
   );
-  if (error?.issues !== undefined) {
-    const issues: Record<string, string> = {};
-    for (const i of error.issues) {
-      const field = formFieldForKey(i.field);
-      if (field !== null) issues[field] = i.message;
-    }
-    ctx.state.settingsIssues = issues;
-    ctx.rerender();
-  }
+  if (error?.issues !== undefined) showIssues(ctx, issuesByField(error.issues));
 }
 
 function registrationGuide(view: SettingsView): HTMLElement {
@@ -228,9 +245,8 @@ function registrationGuide(view: SettingsView): HTMLElement {
 }
 
 /** Client ID, tenant, cloud and OS broker: what the sign-in core is built from. */
-function signInFields(ctx: Ctx, view: SettingsView): HTMLElement[] {
+function signInFields(ctx: Ctx, view: SettingsView, v: SettingsForm): HTMLElement[] {
   const env = new Map(view.envOverrides.map((o) => [o.key, o.variable]));
-  const v = view.values;
   return [
     textField(ctx, {
       field: 'clientId',
@@ -266,10 +282,9 @@ function cloudOptions(current: SettingsForm['cloud']): [SettingsForm['cloud'], s
 }
 
 /** Tool groups, read-only and the approval policies: what editors may do. */
-function accessFields(ctx: Ctx, view: SettingsView): HTMLElement[] {
-  const v = view.values;
+function accessFields(ctx: Ctx, view: SettingsView, v: SettingsForm): HTMLElement[] {
   return [
-    groupsFieldset(ctx, view),
+    groupsFieldset(ctx, view, v),
     checkbox({
       field: 'readOnly',
       label: 'Read-only: list no write tools at all',
@@ -298,13 +313,17 @@ function accessFields(ctx: Ctx, view: SettingsView): HTMLElement[] {
   ];
 }
 
-/** The settings form; submitting validates it here, then saves it through main. */
+/**
+ * The settings form, showing the values the user last submitted while they are refused, else the saved
+ * ones; submitting validates it here, then saves it through main.
+ */
 function settingsForm(ctx: Ctx, view: SettingsView): HTMLFormElement {
+  const values = ctx.state.settingsDraft ?? view.values;
   const form = h(
     'form',
     { attrs: { novalidate: true, 'aria-label': 'Settings' } },
-    signInFields(ctx, view),
-    accessFields(ctx, view),
+    signInFields(ctx, view, values),
+    accessFields(ctx, view, values),
     h(
       'div',
       { class: 'actions' },
