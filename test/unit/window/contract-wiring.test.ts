@@ -6,8 +6,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { createStatusApi } from '../../../app/preload/api.ts';
 import {
   EXTERNAL_TARGETS,
@@ -16,18 +14,10 @@ import {
   type WindowInvoke,
   type WindowSubscribe,
 } from '../../../app/shared/window-contract.ts';
+import { windowSources } from './window-sources.ts';
 
-const WINDOW = join(import.meta.dirname, '..', '..', '..', 'app', 'window');
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? sources(p) : name.endsWith('.ts') ? [p] : [];
-  });
-}
-
-const windowSource = sources(WINDOW)
-  .map((file) => readFileSync(file, 'utf8'))
+const windowSource = windowSources()
+  .map((s) => s.text)
   .join('\n');
 
 /** The StatusApi over recording primitives, with every function called once. */
