@@ -33,6 +33,7 @@ import type { FullServer } from './fast-start/full.ts';
 import type { FastStartManifest } from './fast-start/manifest.ts';
 import type { Sdk, SdkBundle } from './fast-start/sdk.ts';
 import { parseSettingsAllowance, settingsFilePath } from './fast-start/settings-file.ts';
+import { holdYoungGeneration } from './young-gc.ts';
 
 type EngineModule = typeof EngineModuleExports;
 
@@ -242,8 +243,14 @@ function startBridge(config: BridgeConfig, manifest: FastStartManifest): { shutd
     callTool: async (call, signal) => {
       const { engine: e, cache } = await engine();
       const result = await e.callTool(call.name, call.arguments, signal);
-      // The engine has served a call: its code cache now holds what calls need. Written when idle.
-      if (!served && cache) setImmediate(() => cache.flush());
+      // The engine has served a call: its code cache now holds what calls need. Written when idle,
+      // then the young generation keeps its size (after the cache: young-gc.ts says why).
+      if (!served)
+        setImmediate(() => {
+          cache?.flush();
+          const held = holdYoungGeneration();
+          debug(held === null ? 'young generation left to V8' : `young generation held at ${held}`);
+        });
       served = true;
       return result;
     },
