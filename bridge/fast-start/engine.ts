@@ -10,6 +10,8 @@
  * `callTool` answers as McpServer would (tool-call.ts). The SDK itself is loaded only for a handover
  * (`startFullServer`: full.ts), and then shares this runtime.
  */
+// First: zod's settings apply to schemas built after it (zod-jitless.ts).
+import '../zod-jitless.ts';
 import type { Readable, Writable } from 'node:stream';
 import { BRIDGE_ENV } from '../../app/shared/constants.ts';
 import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
