@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { ALL_TOOLS, selectTools } from '../../bridge/catalog.ts';
@@ -237,6 +238,12 @@ test('the engine code cache: written once after a call (0600 in a 0700 dir), the
   await rm(dir, { recursive: true, force: true });
   assert.match(await oneCall({ GRAPH_BRIDGE_CODE_CACHE: '0' }), /code cache not used \(turned off\)/);
   await assert.rejects(stat(dir), 'nothing written when turned off');
+});
+
+test('a start and a tool call compile no code from strings (zod runs jitless: bridge/zod-jitless.ts)', async () => {
+  const probe = join(REPO_ROOT, 'test/fixtures/preload/count-code-from-strings.mjs');
+  const stderr = await oneCall({ NODE_OPTIONS: `--import ${pathToFileURL(probe).href}` });
+  assert.match(stderr, /^code-from-strings 0$/m);
 });
 
 test('a bad --tools value is reported on stderr at start and the bridge exits 2', async () => {
