@@ -33,6 +33,7 @@ import type { FullServer } from './fast-start/full.ts';
 import type { FastStartManifest } from './fast-start/manifest.ts';
 import type { Sdk, SdkBundle } from './fast-start/sdk.ts';
 import { parseSettingsAllowance, settingsFilePath } from './fast-start/settings-file.ts';
+import { holdYoungGeneration } from './young-gc.ts';
 
 type EngineModule = typeof EngineModuleExports;
 
@@ -56,6 +57,11 @@ function currentUserName(): string {
 }
 
 const DEBUG = process.env.GRAPH_BRIDGE_LOG_LEVEL === 'debug';
+
+/** This file: __filename in the built CommonJS bundle (no URL parsing at start), else import.meta.url. */
+function ownFile(): string {
+  return typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url);
+}
 
 /** The same line shape as log.ts (which cannot be loaded before zod). Holds no secrets. */
 function logLine(level: 'debug' | 'error', message: string): string {
@@ -113,20 +119,22 @@ function cacheFile(hash: string): CodeCacheFile | undefined {
 
 /** Compiles the inlined engine (with its code cache when a trustworthy one exists). */
 function compileEngine(source: string, hash: string): { module: EngineModule; cache: CacheWriter } {
-  const filename = fileURLToPath(import.meta.url);
+  const filename = ownFile();
   const file = cacheFile(hash);
   const cached = file ? readCodeCache(file) : { ok: false as const, reason: 'turned off' };
-  const started = performance.now();
-  const cpu = process.cpuUsage();
+  // Timed only for the debug log: the first performance/cpuUsage use costs ~1.5 ms at start.
+  const started = DEBUG ? performance.now() : 0;
+  const cpu = DEBUG ? process.cpuUsage() : undefined;
   const bundle = evaluateCommonJs<EngineModule>(source, {
     filename,
     dirname: dirname(filename),
     require: createRequire(filename),
     ...(cached.ok ? { cachedData: cached.data } : {}),
   });
-  debug(
-    `engine compiled in ${(performance.now() - started).toFixed(1)} ms (${(process.cpuUsage(cpu).user / 1000).toFixed(1)} ms of CPU); code cache ${cached.ok ? bundle.cache : `not used (${cached.reason})`}`,
-  );
+  if (DEBUG)
+    debug(
+      `engine compiled in ${(performance.now() - started).toFixed(1)} ms (${(process.cpuUsage(cpu).user / 1000).toFixed(1)} ms of CPU); code cache ${cached.ok ? bundle.cache : `not used (${cached.reason})`}`,
+    );
   let pending = file !== undefined && bundle.cache !== 'accepted';
   return {
     module: bundle.exports,
@@ -150,7 +158,7 @@ function sdkLoader(): (() => Promise<Sdk>) | undefined {
   if (typeof GRAPH_BRIDGE_SDK_SOURCE === 'undefined') return undefined;
   const source = GRAPH_BRIDGE_SDK_SOURCE;
   return () => {
-    const filename = fileURLToPath(import.meta.url);
+    const filename = ownFile();
     const code = brotliDecompressSync(Buffer.from(source, 'base64')).toString('utf8');
     const bundle = evaluateCommonJs<SdkBundle>(code, {
       filename,
@@ -242,8 +250,14 @@ function startBridge(config: BridgeConfig, manifest: FastStartManifest): { shutd
     callTool: async (call, signal) => {
       const { engine: e, cache } = await engine();
       const result = await e.callTool(call.name, call.arguments, signal);
-      // The engine has served a call: its code cache now holds what calls need. Written when idle.
-      if (!served && cache) setImmediate(() => cache.flush());
+      // The engine has served a call: its code cache now holds what calls need. Written when idle,
+      // then the young generation keeps its size (after the cache: young-gc.ts says why).
+      if (!served)
+        setImmediate(() => {
+          cache?.flush();
+          const held = holdYoungGeneration();
+          debug(held === null ? 'young generation left to V8' : `young generation held at ${held}`);
+        });
       served = true;
       return result;
     },

@@ -3,7 +3,7 @@
  * child_process, the Graph client). server.ts imports this lazily at the first tool call so that
  * `initialize` and `tools/list` never load it and never contact the broker.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { lstat, readFile } from 'node:fs/promises';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createConnection } from 'node:net';
@@ -100,13 +100,17 @@ export function launchEnv(env: Readonly<Record<string, string | undefined>>): Re
   return out;
 }
 
-/** Starts Graph Bridge detached (it outlives this bridge) with launchEnv(env); failures are only logged. */
-export function launchGraphBridge(
+/**
+ * Starts Graph Bridge detached (it outlives this bridge) with launchEnv(env); failures are only logged.
+ * node:child_process is loaded here, not at start: most bridges never launch anything (~1 ms saved).
+ */
+export async function launchGraphBridge(
   argv: readonly [string, ...string[]],
   env: Readonly<Record<string, string | undefined>>,
   log: Pick<Logger, 'warn'>,
-): ChildProcess {
+): Promise<ChildProcess> {
   const [command, ...args] = argv;
+  const { spawn } = await import('node:child_process');
   const child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true, env: launchEnv(env) });
   child.on('error', (e) => log.warn(`launching Graph Bridge failed: ${e.message}`));
   child.unref();
@@ -175,7 +179,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     ...(launchArgv
       ? {
           launch: () => {
-            launchGraphBridge(launchArgv as [string, ...string[]], options.env, log);
+            void launchGraphBridge(launchArgv as [string, ...string[]], options.env, log);
           },
         }
       : {}),

@@ -4,12 +4,13 @@
  * build/build.mjs bundles this module as the string main.ts compiles at the first need (V8 code
  * cache: code-cache.ts), which is at the first tools/call or, earlier, right after the front answered
  * tools/list (`warm`: the model is thinking, the bridge is idle): then it also connects to the broker
- * (hello, tools.declare; never launching it) and prepares the Graph connection, so the first call
- * pays neither.
+ * (hello, tools.declare; never launching it), so the first call does not wait for that.
  *
  * `callTool` answers as McpServer would (tool-call.ts). The SDK itself is loaded only for a handover
  * (`startFullServer`: full.ts), and then shares this runtime.
  */
+// First: zod's settings apply to schemas built after it (zod-jitless.ts).
+import '../zod-jitless.ts';
 import type { Readable, Writable } from 'node:stream';
 import { BRIDGE_ENV } from '../../app/shared/constants.ts';
 import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
@@ -46,7 +47,7 @@ export interface Engine {
   log: Logger;
   /** The result McpServer would send for this tools/call (never rejects). */
   callTool(name: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<ToolCallResult>;
-  /** Connects to the broker if it runs (never launches it) and prepares the Graph connection. */
+  /** Connects to the broker if it runs (never launches it). */
   warm(): void;
   /** Every broker hello/session.get answer; returns the unsubscribe function. */
   onSession(listener: (hello: HelloResult) => void): () => void;

@@ -38,18 +38,18 @@ export const apiRequestTool: ToolDefinition = defineTool({
     'the user first. Returns status, content type and body (capped).',
   scopes: GROUP_SCOPES.api.read,
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET').describe('HTTP method.'),
     path: z.string().min(1).max(2000).describe('Path under the API base URL, e.g. /orders/42. A ?query is allowed.'),
     query: z.record(z.string().max(100), z.string().max(2000)).optional().describe('Query parameters.'),
     body: z.unknown().optional().describe('JSON request body for POST/PUT/PATCH.'),
-  },
-  outputSchema: {
+  }),
+  outputSchema: () => ({
     status: z.number(),
     contentType: z.string(),
     body: z.string(),
     truncated: z.boolean(),
-  },
+  }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, ctx) {
     if (ctx.api.baseUrl === null) throw new ToolError('API_NOT_CONFIGURED', NOT_CONFIGURED);

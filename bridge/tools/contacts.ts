@@ -72,12 +72,12 @@ export const listContacts = defineTool({
     'Your Outlook contacts (default folder, or folder by name): name, emails, company, phones, id. query matches the start of a name or company, or a whole email address.',
   scopes: READ,
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     query: z.string().min(1).max(200).optional(),
     folder: z.string().min(1).max(200).optional(),
     top: z.number().int().min(1).max(50).default(25),
     cursor: cursorInput,
-  },
+  }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const path = input.folder ? await folderPath(ctx, input.folder, READ) : '/me/contacts';
@@ -162,7 +162,7 @@ export const saveContact = defineTool({
     'Creates a contact, or with contactId changes only the fields given (emails and businessPhones replace the lists), after the user approves.',
   scopes: WRITE,
   write: true,
-  inputSchema: {
+  inputSchema: () => ({
     contactId: z.string().min(1).max(1000).optional().describe('From list_contacts; omit to create.'),
     givenName: shortText(200),
     surname: shortText(200),
@@ -174,7 +174,7 @@ export const saveContact = defineTool({
     jobTitle: shortText(200),
     notes: shortText(5000),
     folder: z.string().min(1).max(200).optional().describe('Create in this folder (by name).'),
-  },
+  }),
   annotations: SAVE_ANNOTATIONS,
   async run(input, ctx) {
     const { body, details } = contactBody(input);

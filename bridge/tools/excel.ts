@@ -172,13 +172,13 @@ const readWorkbook = defineTool({
     "a sheet's used range, a range, or a table as a text table (big ranges also saved as CSV).",
   scopes: GROUP_SCOPES.files.read,
   write: false,
-  inputSchema: {
-    ...itemInputs,
+  inputSchema: () => ({
+    ...itemInputs(),
     sheet: z.string().max(31).optional(),
     range: z.string().max(30).optional().describe('A1 range in sheet, e.g. A1:D20. Default: the used range'),
     table: z.string().max(255).optional(),
     drive: driveInput,
-  },
+  }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     if (input.range !== undefined && input.sheet === undefined)
@@ -359,14 +359,14 @@ const writeWorkbook = defineTool({
     '.xlsx, in a workbook session. The user approves first.',
   scopes: GROUP_SCOPES.files.write,
   write: true,
-  inputSchema: {
-    ...itemInputs,
+  inputSchema: () => ({
+    ...itemInputs(),
     sheet: z.string().max(31).optional(),
     range: z.string().max(30).optional().describe('A1 range or start cell, e.g. B2'),
     table: z.string().max(255).optional().describe('Append values as rows of this table'),
     values: z.array(z.array(cellInput).min(1).max(1000)).min(1).max(5000).describe('Rows of cells'),
     drive: driveInput,
-  },
+  }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, ctx) {
     rectangular(input.values);

@@ -53,13 +53,13 @@ const listFiles = defineTool({
     'Returns [id] path (size, modified) per item.',
   scopes: READ,
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     path: z.string().max(1000).optional().describe('Folder, e.g. Documents/Reports. Default: the root'),
     query: z.string().min(1).max(200).optional().describe('Search text instead of listing a folder'),
     drive: driveInput,
     top: z.number().int().min(1).max(200).default(50),
     cursor: cursorInput,
-  },
+  }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const t = await driveTarget(ctx, input.drive, 'read');
@@ -105,7 +105,7 @@ const readFileTool = defineTool({
     'local folder and the path returned. For Excel data use read_workbook.',
   scopes: READ,
   write: false,
-  inputSchema: { ...itemInputs, drive: driveInput },
+  inputSchema: () => ({ ...itemInputs(), drive: driveInput }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const t = await driveTarget(ctx, input.drive, 'read');
@@ -162,13 +162,13 @@ const uploadFile: ToolDefinition = defineTool({
     'OneDrive or a SharePoint library (drive), after the user approves. Returns the new item.',
   scopes: WRITE,
   write: true,
-  inputSchema: {
+  inputSchema: () => ({
     path: z.string().min(1).max(1000).describe('Destination including the file name'),
     content: z.string().optional().describe('Text (UTF-8); or give localPath'),
     localPath: z.string().max(4000).optional(),
     conflictBehavior: z.enum(['fail', 'replace', 'rename']).default('fail').describe('If the file exists'),
     drive: driveInput,
-  },
+  }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, ctx) {
     const t = await driveTarget(ctx, input.drive, 'write');

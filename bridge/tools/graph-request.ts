@@ -85,7 +85,7 @@ export const graphRequestTool: ToolDefinition = defineTool({
     'user first and a $batch may hold GETs only. Returns the JSON (capped; base64 content saved to files) and nextPath for the next page.',
   scopes: DEFAULT_SCOPES,
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET').describe('HTTP method.'),
     path: z
       .string()
@@ -106,8 +106,8 @@ export const graphRequestTool: ToolDefinition = defineTool({
       .max(10)
       .optional()
       .describe('Delegated permissions the endpoint needs, e.g. ["Contacts.Read"]. Default ["User.Read"].'),
-  },
-  outputSchema: {
+  }),
+  outputSchema: () => ({
     method: z.string(),
     path: z.string(),
     json: z.unknown().optional().describe('The response body (omitted when it did not fit the cap)'),
@@ -115,7 +115,7 @@ export const graphRequestTool: ToolDefinition = defineTool({
     nextPath: z.string().optional().describe('Path for the next page of a collection'),
     savedPath: z.string().optional().describe('Local file path for binary content'),
     savedPaths: z.array(z.string()).optional().describe('Local files for base64 content inside the JSON'),
-  },
+  }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, ctx) {
     const parsed = parseRelativePath(input.path, { what: 'Graph', graphVersionRoot: true });

@@ -248,9 +248,9 @@ export const manageFileTool: ToolDefinition = defineTool({
     'SharePoint library (drive). The user approves first.',
   scopes: GROUP_SCOPES.files.write,
   write: true,
-  inputSchema: {
+  inputSchema: () => ({
     action: z.enum(ACTIONS),
-    ...itemInputs,
+    ...itemInputs(),
     to: z.string().max(1000).optional().describe('move/copy: destination folder path ("" = root)'),
     name: z.string().max(255).optional().describe('rename: new name; move/copy: optional new name'),
     link: z.enum(['view', 'edit']).default('view').describe('share: what the link allows'),
@@ -259,7 +259,7 @@ export const manageFileTool: ToolDefinition = defineTool({
       .default('organization')
       .describe('share: anonymous = anyone with the link'),
     drive: driveInput,
-  },
+  }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(input, ctx) {
     const t = await driveTarget(ctx, input.drive, 'write');

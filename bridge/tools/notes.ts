@@ -44,11 +44,11 @@ const listNotes = defineTool({
     'last edited first.',
   scopes: READ,
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     sectionId: z.string().min(1).max(500).optional(),
     top: z.number().int().min(1).max(100).default(50),
     cursor: cursorInput,
-  },
+  }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     if (input.sectionId === undefined) {
@@ -118,10 +118,10 @@ const readNotePage = defineTool({
     'for a result is also saved whole to a file whose path is returned.',
   scopes: READ,
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     pageId: z.string().min(1).max(1000).describe('From list_notes with sectionId.'),
     maxChars: z.number().int().min(200).max(100_000).optional(),
-  },
+  }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const pageId = await resolveId(ctx, 'notePage', input.pageId);
@@ -179,11 +179,11 @@ const createNotePage = defineTool({
     'user approves first.',
   scopes: CREATE,
   write: true,
-  inputSchema: {
+  inputSchema: () => ({
     sectionId: z.string().min(1).max(500).describe('From list_notes.'),
     title: z.string().min(1).max(255),
     text: z.string().max(MAX_PAGE_TEXT),
-  },
+  }),
   annotations: CREATE_ANNOTATIONS,
   async run(input, ctx) {
     const sectionId = await resolveId(ctx, 'noteSection', input.sectionId);

@@ -84,7 +84,7 @@ const listPlanner = defineTool({
     'priority) with ids.',
   scopes: READ,
   write: false,
-  inputSchema: { planId: z.string().min(1).max(500).optional(), cursor: cursorInput },
+  inputSchema: () => ({ planId: z.string().min(1).max(500).optional(), cursor: cursorInput }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     if (input.planId === undefined) {
@@ -189,7 +189,7 @@ const savePlannerTask = defineTool({
     'the task after it was read, nothing is saved and it says so.',
   scopes: [...READ, ...WRITE],
   write: true,
-  inputSchema: {
+  inputSchema: () => ({
     taskId: z.string().min(1).max(500).optional().describe('Update this task.'),
     planId: z.string().min(1).max(500).optional().describe('Create in this plan.'),
     bucketId: z.string().min(1).max(500).optional(),
@@ -201,7 +201,7 @@ const savePlannerTask = defineTool({
       .describe('YYYY-MM-DD, or "none" to clear.'),
     percentComplete: z.number().int().min(0).max(100).optional().describe('100 completes it.'),
     priority: z.enum(['urgent', 'important', 'medium', 'low']).optional(),
-  },
+  }),
   annotations: CREATE_ANNOTATIONS,
   async run(input, ctx) {
     if ((input.taskId === undefined) === (input.planId === undefined))

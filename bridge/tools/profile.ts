@@ -71,7 +71,7 @@ export const getMyProfile = defineTool({
     "The signed-in user's profile (name, email, job title, department, office, phones): who 'me' is before acting for them.",
   scopes: ['User.Read'],
   write: false,
-  inputSchema: {},
+  inputSchema: () => ({}),
   annotations: READ_ANNOTATIONS,
   async run(_input, ctx) {
     const me = await ctx.graph.request<GraphUser>({
@@ -92,7 +92,7 @@ export const searchUsers = defineTool({
   description: 'People in your organization whose name, email or UPN starts with query, with ids for get_user.',
   scopes: ['User.ReadBasic.All'],
   write: false,
-  inputSchema: { query: z.string().min(1).max(200), top: topField(50, 10), cursor: cursorInput },
+  inputSchema: () => ({ query: z.string().min(1).max(200), top: topField(50, 10), cursor: cursorInput }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const q = odataString(input.query.trim());
@@ -157,13 +157,13 @@ export const getUser = defineTool({
   description: 'One directory user (id, name, email, UPN), optionally with their manager and direct reports.',
   scopes: ['User.ReadBasic.All'],
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     user: z.string().min(1).max(320).describe('Id from search_users, email/UPN, or "me".'),
     include: z
       .array(z.enum(['manager', 'directReports']))
       .max(2)
       .default([]),
-  },
+  }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const path = await userPath(ctx, input.user);
@@ -190,10 +190,10 @@ export const searchPeople = defineTool({
     'People relevant to you (colleagues, frequent contacts), most relevant first, fuzzy on name/email: turns "Ada" into an address.',
   scopes: ['People.Read'],
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     query: z.string().max(200).optional().describe('Omit to list the people you work with most.'),
     top: topField(50, 10),
-  },
+  }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const q = input.query?.replace(/"/g, '').trim();
@@ -263,9 +263,9 @@ export const getPresence = defineTool({
     'Teams presence (Available, Busy, Away, …; out of office; status message) of you, or of the users given.',
   scopes: [PRESENCE_MINE],
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     users: z.array(z.string().min(1).max(320)).max(20).default([]).describe('Ids or emails; empty: you.'),
-  },
+  }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     if (input.users.length === 0) {

@@ -123,7 +123,7 @@ export const microsoftSearch = defineTool({
     'Searches your mail, events, or files, SharePoint sites and list items (Microsoft Search, ranked) and returns one line per hit with its id or link.',
   scopes: [MAIL_READ, CALENDARS_READ, FILES_READ_ALL, SITES_READ_ALL],
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     query: z.string().min(1).max(500).describe('Keywords; KQL such as "exact phrase", AND, OR, author:name.'),
     entityTypes: z
       .array(z.enum(ENTITY_TYPES))
@@ -132,7 +132,7 @@ export const microsoftSearch = defineTool({
       .describe('message or event each alone; driveItem, site, listItem together.'),
     from: z.number().int().min(0).max(1000).default(0).describe('Offset, for the next page.'),
     size: z.number().int().min(1).max(25).default(10),
-  },
+  }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const types = checkCombination(input.entityTypes);

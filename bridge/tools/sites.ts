@@ -64,11 +64,11 @@ const searchSites = defineTool({
     '[library id], which list_files, read_file and the other file tools take as drive.',
   scopes: READ,
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     query: z.string().min(1).max(200),
     top: z.number().int().min(1).max(25).default(10),
     cursor: cursorInput,
-  },
+  }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const page = await ctx.graph.page<Site>(
@@ -166,12 +166,12 @@ const listSiteLists = defineTool({
     'create_list_item takes them).',
   scopes: READ,
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     site: siteInput,
     list: listInput.optional(),
     top: z.number().int().min(1).max(200).default(50),
     cursor: cursorInput,
-  },
+  }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const site = await siteSegment(ctx, input.site);
@@ -216,11 +216,11 @@ const createListItem: ToolDefinition = defineTool({
     'to values.',
   scopes: WRITE,
   write: true,
-  inputSchema: {
+  inputSchema: () => ({
     site: siteInput,
     list: listInput,
     fields: z.record(z.string(), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()])),
-  },
+  }),
   annotations: CREATE_ANNOTATIONS,
   async run(input, ctx) {
     const entries = Object.entries(input.fields);

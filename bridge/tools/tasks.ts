@@ -107,7 +107,7 @@ const listTaskLists = defineTool({
   description: 'Lists your Microsoft To Do task lists (name, id; the default list is marked).',
   scopes: READ,
   write: false,
-  inputSchema: { cursor: cursorInput },
+  inputSchema: () => ({ cursor: cursorInput }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const { text } = await listPage(
@@ -136,12 +136,12 @@ const listTasks = defineTool({
     'includeCompleted.',
   scopes: READ,
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     listId: listIdInput,
     includeCompleted: z.boolean().default(false),
     top: z.number().int().min(1).max(100).default(50),
     cursor: cursorInput,
-  },
+  }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const query: Record<string, string | number> = { $top: input.top };
@@ -170,14 +170,14 @@ const createTask = defineTool({
   description: 'Creates a task in a To Do list, with optional notes, due date and importance. The user approves first.',
   scopes: [...READ, ...WRITE],
   write: true,
-  inputSchema: {
+  inputSchema: () => ({
     listId: listIdInput,
     title: z.string().min(1).max(255),
     notes: z.string().max(10000).optional(),
     dueDate: z.string().regex(DATE, 'use YYYY-MM-DD').optional().describe('YYYY-MM-DD.'),
     timeZone: timeZoneInput,
     importance: z.enum(['low', 'normal', 'high']).default('normal'),
-  },
+  }),
   annotations: CREATE_ANNOTATIONS,
   async run(input, ctx) {
     const due = input.dueDate !== undefined ? dueOf(input.dueDate, input.timeZone) : undefined;
@@ -254,7 +254,7 @@ const updateTask = defineTool({
     'approves first.',
   scopes: [...READ, ...WRITE],
   write: true,
-  inputSchema: {
+  inputSchema: () => ({
     listId: listIdInput,
     taskId: z.string().min(1).max(500).describe('From list_tasks.'),
     action: z.enum(['update', 'complete', 'reopen', 'delete']),
@@ -267,7 +267,7 @@ const updateTask = defineTool({
       .describe('YYYY-MM-DD, or "none" to clear.'),
     timeZone: timeZoneInput,
     importance: z.enum(['low', 'normal', 'high']).optional(),
-  },
+  }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async run(input, ctx) {
     const fields = input.action === 'update' ? updateBody(input) : undefined;

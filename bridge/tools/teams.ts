@@ -85,7 +85,7 @@ const listChats = defineTool({
   description: 'Lists your Teams chats (1:1, group, meeting): topic or members, and the chat id.',
   scopes: CHAT_READ,
   write: false,
-  inputSchema: { top, cursor: cursorInput },
+  inputSchema: () => ({ top, cursor: cursorInput }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const result = await listPage(
@@ -117,7 +117,7 @@ const listChatMessages = defineTool({
   description: 'Lists messages of one Teams chat, newest first, as plain text with sender, time and message id.',
   scopes: CHAT_READ,
   write: false,
-  inputSchema: { chatId: chatIdInput, top, cursor: cursorInput },
+  inputSchema: () => ({ chatId: chatIdInput, top, cursor: cursorInput }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const chatId = await resolveId(ctx, 'chat', input.chatId);
@@ -138,13 +138,13 @@ const sendChatMessage = defineTool({
     'person gets your 1:1 chat (reused if it exists), several a new group chat. Chats have no threads: replyTo quotes a message of the chat.',
   scopes: [...CHAT_READ, ...CHAT_SEND, ...CHAT_CREATE, ...PEOPLE_READ],
   write: true,
-  inputSchema: {
+  inputSchema: () => ({
     chatId: chatIdInput.optional(),
     to: z.array(z.string().min(1).max(320)).min(1).max(20).optional().describe('Email addresses or user ids.'),
     topic: z.string().min(1).max(250).optional().describe('Name of a new group chat.'),
     text,
     replyTo: z.string().min(1).max(100).optional().describe('Message id in chatId to quote.'),
-  },
+  }),
   annotations: CREATE_ANNOTATIONS,
   async run(input, ctx) {
     if ((input.chatId === undefined) === (input.to === undefined))
@@ -250,7 +250,7 @@ const listTeams = defineTool({
   description: "Lists the teams you are a member of; with teamId, that team's channels. Returns ids.",
   scopes: [...TEAM_READ, ...CHANNEL_LIST],
   write: false,
-  inputSchema: { teamId: id.optional() },
+  inputSchema: () => ({ teamId: id.optional() }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     if (input.teamId === undefined) {
@@ -300,13 +300,13 @@ const listChannelMessages = defineTool({
     'text. Needs ChannelMessage.Read.All, which only a tenant admin can grant.',
   scopes: CHANNEL_READ,
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     teamId: teamIdInput,
     channelId: channelIdInput,
     messageId: z.string().min(1).max(100).optional().describe("A thread's message id: list its replies."),
     top,
     cursor: cursorInput,
-  },
+  }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const base = channelPath(
@@ -347,13 +347,13 @@ const postChannelMessage = defineTool({
     'in that thread. The user approves first.',
   scopes: [...TEAM_READ, ...CHANNEL_LIST, ...CHANNEL_SEND],
   write: true,
-  inputSchema: {
+  inputSchema: () => ({
     teamId: teamIdInput,
     channelId: channelIdInput,
     text,
     subject: z.string().min(1).max(250).optional(),
     replyTo: z.string().min(1).max(100).optional().describe('Message id of the thread to reply in.'),
-  },
+  }),
   annotations: CREATE_ANNOTATIONS,
   async run(input, ctx) {
     if (input.subject !== undefined && input.replyTo !== undefined)

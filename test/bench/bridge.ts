@@ -70,8 +70,10 @@ async function bundle(entry: string, outfile: string): Promise<number> {
     minify: true,
     legalComments: 'none',
     logLevel: 'error',
-    define: { 'import.meta.url': '__gbImportMetaUrl' },
-    banner: { js: "const __gbImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__gbImportMeta.url' },
+    banner: {
+      js: "var __gbImportMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };",
+    },
   });
   return (await readFile(outfile)).byteLength;
 }

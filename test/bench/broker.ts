@@ -53,8 +53,9 @@ interface Call {
  * hits both alike) after a warm-up: latencies in ms, each list sorted. `pauseMs` > 0 waits that long
  * (not measured) before each pair, as bridges call token.get between tool calls; 0 = back to back.
  */
-async function interleaved(calls: Call[], pauseMs: number): Promise<number[][]> {
+async function interleaved(calls: Call[], pauseMs: number, onMeasuring: () => void): Promise<number[][]> {
   for (let i = 0; i < WARM_UP; i++) for (const c of calls) await c.client.call(c.method, c.params);
+  onMeasuring();
   const samples = calls.map((): number[] => []);
   for (let i = 0; i < CALLS; i++) {
     if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
@@ -121,7 +122,9 @@ export async function tokenLatency(): Promise<void> {
       ['back to back', 0],
       ['1 ms apart', 1],
     ] as const) {
-      const [real = [], base = []] = await interleaved(pair, pauseMs);
+      let before = tb.auth.tokenMemoStats();
+      const [real = [], base = []] = await interleaved(pair, pauseMs, () => (before = tb.auth.tokenMemoStats()));
+      const after = tb.auth.tokenMemoStats();
       const [p50, p99, b50, b99] = [pct(real, 50), pct(real, 99), pct(base, 50), pct(base, 99)];
       console.log(`  ${label}:`);
       console.log(
@@ -129,6 +132,9 @@ export async function tokenLatency(): Promise<void> {
       );
       console.log(`    JSON echo  p50 ${ms(b50)}   p99 ${ms(b99)}   max ${ms(base.at(-1) ?? NaN)}`);
       console.log(`    ratio      p50 ${(p50 / b50).toFixed(1)}x echo   p99 ${(p99 / b99).toFixed(1)}x echo`);
+      console.log(
+        `    memo       ${after.hits - before.hits} answers, ${after.misses - before.misses} went on to MSAL`,
+      );
     }
     const cpuToken = await cpuPerCallUs(pair[0] as Call);
     const cpuEcho = await cpuPerCallUs(pair[1] as Call);

@@ -136,7 +136,7 @@ export function findFreeTimes(deps: CalendarToolDeps): ToolDefinition {
       'Free ranges at least durationMinutes long when you and the attendees (their free/busy) are all free, earliest first; by default weekdays 09:00–17:00 in timeZone.',
     scopes: READ,
     write: false,
-    inputSchema: {
+    inputSchema: () => ({
       attendees: z.array(z.email()).max(20).default([]),
       includeMe: z.boolean().default(true).describe('Include your own calendar.'),
       start: z.string().max(40).optional().describe('ISO 8601; no offset = UTC. Default now.'),
@@ -148,7 +148,7 @@ export function findFreeTimes(deps: CalendarToolDeps): ToolDefinition {
       workdayEnd: z.string().max(5).default('17:00'),
       tentativeIsBusy: z.boolean().default(true),
       maxSlots: z.number().int().min(1).max(50).default(10),
-    },
+    }),
     annotations: READ_ANNOTATIONS,
     async run(input, ctx) {
       if (!input.includeMe && input.attendees.length === 0) {

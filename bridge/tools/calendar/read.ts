@@ -57,7 +57,7 @@ export const listCalendars = defineTool({
     'Your calendars, including ones others shared with you: name, owner, whether you can edit, and the id to pass as calendar.',
   scopes: READ,
   write: false,
-  inputSchema: { cursor: cursorInput },
+  inputSchema: () => ({ cursor: cursorInput }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const page = await ctx.graph.page<GraphCalendar>(
@@ -89,14 +89,14 @@ export function listEvents(deps: CalendarToolDeps): ToolDefinition {
       'One line each with its id (get_event shows details).',
     scopes: READ,
     write: false,
-    inputSchema: {
+    inputSchema: () => ({
       start: z.string().max(40).optional().describe('ISO 8601; no offset = UTC. Default now.'),
       end: z.string().max(40).optional().describe('Default start + 7 days; at most 92 days after start.'),
       timeZone: zoneInput,
       calendar: calendarInput,
       top: z.number().int().min(1).max(50).default(25),
       cursor: cursorInput,
-    },
+    }),
     annotations: READ_ANNOTATIONS,
     async run(input, ctx) {
       const window = resolveWindow(input, deps.now(), 92);
@@ -161,7 +161,7 @@ export const getEvent = defineTool({
     'One event: time, place, organizer, every attendee with their response, join link and the body as text (long bodies are cut with a note).',
   scopes: READ,
   write: false,
-  inputSchema: {
+  inputSchema: () => ({
     eventId: eventIdInput,
     calendar: z
       .string()
@@ -170,7 +170,7 @@ export const getEvent = defineTool({
       .describe("The owner's email when the event came from list_events on their calendar."),
     timeZone: zoneInput,
     maxBodyChars: maxBodyCharsInput,
-  },
+  }),
   annotations: READ_ANNOTATIONS,
   async run(input, ctx) {
     const e = await fetchEvent(ctx, input);

@@ -56,7 +56,7 @@ export const createEvent = defineTool({
     'Creates an event (with attendees: a meeting, and Outlook sends the invitations) after the user approves. Times are wall-clock in timeZone.',
   scopes: WRITE,
   write: true,
-  inputSchema: {
+  inputSchema: () => ({
     subject: textField(255),
     start: z.string().max(40).describe('e.g. 2026-05-04T09:00:00'),
     end: z.string().max(40),
@@ -66,7 +66,7 @@ export const createEvent = defineTool({
     body: z.string().max(20000).optional().describe('Plain text.'),
     isOnlineMeeting: z.boolean().default(false).describe('Add a Teams link.'),
     calendar: z.string().max(1000).optional().describe('Calendar id from list_calendars; default yours.'),
-  },
+  }),
   annotations: CREATE_ANNOTATIONS,
   async run(input, ctx) {
     const { start, end } = wallRange(input);
@@ -195,7 +195,7 @@ export const updateEvent = defineTool({
     'notifies attendees with comment; delete removes it (an organizer deleting a meeting cancels it for attendees).',
   scopes: WRITE,
   write: true,
-  inputSchema: {
+  inputSchema: () => ({
     eventId: eventIdInput,
     action: z.enum(['update', 'cancel', 'delete']).default('update'),
     comment: z.string().max(2000).optional().describe('cancel: message to attendees.'),
@@ -206,7 +206,7 @@ export const updateEvent = defineTool({
     location: z.string().max(255).optional(),
     body: z.string().max(20000).optional().describe('New description (plain text).'),
     attendees: attendeesInput.optional(),
-  },
+  }),
   annotations: UPDATE_ANNOTATIONS,
   async run(input, ctx) {
     const { path, event } = await currentEvent(ctx, input.eventId);
@@ -273,12 +273,12 @@ export const respondToEvent = defineTool({
     'Accepts, declines or tentatively accepts an invitation, optionally with a comment, after the user approves.',
   scopes: WRITE,
   write: true,
-  inputSchema: {
+  inputSchema: () => ({
     eventId: eventIdInput,
     response: z.enum(['accept', 'decline', 'tentative']),
     comment: z.string().max(2000).optional().describe('To the organizer.'),
     sendResponse: z.boolean().default(true).describe('Tell the organizer.'),
-  },
+  }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(input, ctx) {
     const { path, event } = await currentEvent(ctx, input.eventId);

@@ -32,11 +32,11 @@ const MAX_FILES = 10;
 // ------------------------------------------------------------------------------------------------
 // save_attachments
 
-const saveInput = {
+const saveInput = () => ({
   id: idField.describe('Message id'),
   attachmentIds: z.array(idField).min(1).max(20).optional().describe('Default: all but inline images'),
   mailbox: mailboxField,
-};
+});
 
 /** Name on disk: the attachment's name as one clean line, `.eml` for an attached message. */
 function fileNameOf(a: ListedAttachment): string {

@@ -48,7 +48,7 @@ interface Compose {
   bodyType?: 'text' | 'html' | undefined;
 }
 
-const composeFields = {
+const composeFields = () => ({
   to: addressList.optional(),
   cc: addressList.optional(),
   bcc: addressList.optional(),
@@ -57,7 +57,7 @@ const composeFields = {
   bodyType: z.enum(['text', 'html']).optional().describe('Default text'),
   attachments: localAttachmentsField,
   mailbox: mailboxField,
-};
+});
 
 export function composeDetails(input: Compose): Record<string, string> {
   const details: Partial<Record<string, string>> = prune({
@@ -130,7 +130,7 @@ export const createDraft = defineTool({
     'Saves a new message in Drafts (nothing is sent), optionally with local files attached. Returns the draft id.',
   scopes: ['Mail.ReadWrite'],
   write: true,
-  inputSchema: { ...composeFields, subject: z.string().max(500), body: z.string().max(200_000) },
+  inputSchema: () => ({ ...composeFields(), subject: z.string().max(500), body: z.string().max(200_000) }),
   annotations: WRITE,
   async run(input, ctx) {
     const box = mailboxOf(input.mailbox);
@@ -152,7 +152,7 @@ export const createDraft = defineTool({
   },
 });
 
-const updateInput = { id: idField.describe('Draft id'), ...composeFields };
+const updateInput = () => ({ id: idField.describe('Draft id'), ...composeFields() });
 
 export const updateDraft = defineTool({
   name: 'update_draft',
@@ -206,7 +206,7 @@ export const updateDraft = defineTool({
 // ------------------------------------------------------------------------------------------------
 // send_mail
 
-const sendInput = { ...composeFields, draftId: idField.optional().describe('Send this draft as it is') };
+const sendInput = () => ({ ...composeFields(), draftId: idField.optional().describe('Send this draft as it is') });
 
 async function sendDraft(ctx: ToolContext, box: Mailbox, draftId: string): Promise<string> {
   const target = await messagePath(ctx, box, draftId);
@@ -301,13 +301,13 @@ export const sendMail = defineTool({
 // ------------------------------------------------------------------------------------------------
 // reply_to_message
 
-const replyInput = {
+const replyInput = () => ({
   id: idField,
   comment: z.string().min(1).max(100_000).describe('Text above the quoted original'),
   mode: z.enum(['reply', 'replyAll', 'forward']).optional().describe('Default reply'),
   to: addressList.min(1).optional().describe('Forward recipients'),
   mailbox: mailboxField,
-};
+});
 
 export const replyToMessage = defineTool({
   name: 'reply_to_message',

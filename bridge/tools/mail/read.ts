@@ -84,7 +84,7 @@ function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-const listInput = {
+const listInput = () => ({
   folder: z
     .string()
     .min(1)
@@ -97,7 +97,7 @@ const listInput = {
   top: topField(50).describe('Default 10'),
   cursor: cursorInput,
   mailbox: mailboxField,
-};
+});
 
 export const listMessages = defineTool({
   name: 'list_messages',
@@ -136,12 +136,12 @@ export const listMessages = defineTool({
   },
 });
 
-const searchInput = {
+const searchInput = () => ({
   query: z.string().min(1).max(500).describe('Words, or KQL such as from:ada subject:"Q3 plan" hasAttachments:true'),
   top: topField(50).describe('Default 10'),
   cursor: cursorInput,
   mailbox: mailboxField,
-};
+});
 
 export const searchMessages = defineTool({
   name: 'search_messages',
@@ -230,11 +230,11 @@ function notListed(error: unknown): ListedAttachment[] {
   throw error;
 }
 
-const getInput = {
+const getInput = () => ({
   id: idField,
   maxBodyChars: maxBodyCharsInput,
   mailbox: mailboxField,
-};
+});
 
 export const getMessage = defineTool({
   name: 'get_message',
@@ -308,13 +308,13 @@ function ruleLine(r: MessageRule): string {
   return `- ${r.sequence ?? '?'}. ${plainLine(r.displayName, 200)}${r.isEnabled === false ? ' (off)' : ''}: if ${plainLine(when, 500)} then ${plainLine(then, 500)}`;
 }
 
-const foldersInput = {
+const foldersInput = () => ({
   parent: z.string().min(1).max(400).optional().describe("List this folder's subfolders"),
   rules: z.boolean().optional().describe('List the inbox rules instead (your mailbox)'),
   top: topField(100).describe('Default 50'),
   cursor: cursorInput,
   mailbox: mailboxField,
-};
+});
 
 async function listRules(ctx: ToolContext): Promise<ToolResult> {
   const page = await ctx.graph.page<MessageRule>({

@@ -30,15 +30,15 @@ const CONCURRENCY = 4;
 const ACTIONS = ['move', 'delete', 'markRead', 'markUnread', 'flag', 'unflag', 'categorize', 'setImportance'] as const;
 type Action = (typeof ACTIONS)[number];
 
-const updateInput = {
+const updateInput = () => ({
   ids: z.array(idField).min(1).max(20).describe('Message ids'),
   action: z.enum(ACTIONS),
   folder: z.string().min(1).max(400).optional().describe('move: folder id or well-known name'),
   categories: z.array(z.string().min(1).max(255)).max(25).optional().describe('categorize: replaces them; [] clears'),
   importance: z.enum(['low', 'normal', 'high']).optional(),
   mailbox: mailboxField,
-};
-type UpdateInput = z.infer<z.ZodObject<typeof updateInput>>;
+});
+type UpdateInput = z.infer<z.ZodObject<ReturnType<typeof updateInput>>>;
 
 /** Runs `work` over `items` with at most CONCURRENCY at once, keeping order. */
 async function inBatches<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
@@ -187,11 +187,11 @@ export const updateMessages = defineTool({
   },
 });
 
-const folderInput = {
+const folderInput = () => ({
   name: z.string().min(1).max(255),
   parent: z.string().min(1).max(400).optional().describe('Parent folder id or well-known name; default top level'),
   mailbox: mailboxField,
-};
+});
 
 export const createMailFolder = defineTool({
   name: 'create_mail_folder',

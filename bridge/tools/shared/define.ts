@@ -5,10 +5,29 @@ import type { z } from 'zod';
 import type { ToolAnnotations, ToolDefinition } from '../tool.ts';
 import { plainLine } from './text.ts';
 
-/** Keeps the input/output generics while the module exports a plain ToolDefinition[]. */
-export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
-  def: ToolDefinition<I, O>,
-): ToolDefinition {
+/**
+ * A tool as its module writes it: the schemas as functions, built at their first use.
+ * Building zod schemas is most of what loading the tools costs (~1,000 builder calls for 52 tools,
+ * ~8 ms at every bridge start); a call needs the schemas of one tool, and tools/list is answered
+ * from the manifest recorded at build time (docs/bridge.md "Fast start").
+ */
+export type ToolSpec<I extends z.ZodRawShape, O extends z.ZodRawShape> = Omit<
+  ToolDefinition<I, O>,
+  'inputSchema' | 'outputSchema'
+> & { inputSchema: () => I; outputSchema?: () => O };
+
+/** Keeps the input/output generics while the module exports a plain ToolDefinition[]; schemas built once, when first read. */
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(spec: ToolSpec<I, O>): ToolDefinition {
+  const { inputSchema, outputSchema, ...rest } = spec;
+  let input: I | undefined;
+  let output: O | undefined;
+  // Accessors, not values: a spread or a conditional spread would call them (and build) right away.
+  const def = Object.defineProperty({ ...rest } as ToolDefinition<I, O>, 'inputSchema', {
+    get: (): I => (input ??= inputSchema()),
+    enumerable: true,
+  });
+  if (outputSchema !== undefined)
+    Object.defineProperty(def, 'outputSchema', { get: (): O => (output ??= outputSchema()), enumerable: true });
   return def;
 }
 

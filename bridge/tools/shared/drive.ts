@@ -30,10 +30,10 @@ export const driveInput = z
   .describe('SharePoint library or site id from search_sites. Default: your OneDrive');
 
 /** The `itemId`/`path` inputs of the tools that take one file or folder. */
-export const itemInputs = {
+export const itemInputs = () => ({
   itemId: z.string().max(500).optional().describe('Id from list_files'),
   path: z.string().max(1000).optional().describe("Path from the drive's root, e.g. Documents/a.txt"),
-};
+});
 
 export interface DriveTarget {
   /** `/me/drive`, `/drives/{id}` or `/sites/{id}/drive`. */
