@@ -33,6 +33,8 @@ export const WINDOW_ERROR_CODES = [
   'NOT_AVAILABLE',
   /** An editor config could not be read or written. */
   'EDITOR_FAILED',
+  /** A link the window asked to open is not an https address of the sign-in or portal hosts. */
+  'LINK_REFUSED',
 ] as const;
 export const windowErrorCodeSchema = z.enum(WINDOW_ERROR_CODES);
 

@@ -86,6 +86,17 @@ export function isAllowedExternalUrl(url: string, ctx: LinkContext): boolean {
   }
 }
 
+/** Why a built link is not opened, and what to check (the address comes from the sign-in settings). */
+function refusedLinkMessage(url: string): string {
+  let origin = 'that address';
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    // keep the generic wording
+  }
+  return `Graph Bridge opens only https addresses of your cloud's sign-in and portal hosts, and ${origin} is not one. Check the authority (or cloud) in Settings.`;
+}
+
 export interface ExternalOpenerDeps {
   /** shell.openExternal in production. */
   openExternal(url: string): Promise<void>;
@@ -104,7 +115,7 @@ export function createExternalOpener(deps: ExternalOpenerDeps) {
       return { ok: false, error: { code: 'NOT_AVAILABLE', message } };
     }
     if (!isAllowedExternalUrl(url, ctx)) {
-      return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: `Refusing to open ${new URL(url).origin}.` } };
+      return { ok: false, error: { code: 'LINK_REFUSED', message: refusedLinkMessage(url) } };
     }
     await deps.openExternal(url);
     return { ok: true, value: null };

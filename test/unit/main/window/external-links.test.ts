@@ -84,6 +84,10 @@ test('a misconfigured non-https authority is never opened', async () => {
     context: () => ({ ...ctx, authorityHost: 'http://login.example' }),
   });
   const r = await open('admin-consent');
-  assert.equal(r.ok === false && r.error.code, 'FORBIDDEN_SENDER');
+  assert.equal(r.ok === false && r.error.code, 'LINK_REFUSED');
+  assert.match(
+    r.ok === false ? r.error.message : '',
+    /http:\/\/login\.example is not one\. Check the authority \(or cloud\) in Settings\./,
+  );
   assert.deepEqual(opened, []);
 });
