@@ -83,103 +83,136 @@ export class EditorCredentialError extends Error {
 }
 
 export function createEditorCredentials(deps: EditorCredentialDeps): EditorCredentials {
-  const now = deps.now ?? (() => new Date());
-  const randomKey = deps.randomKey ?? (() => randomBytes(32).toString('hex'));
-  const lockPath = `${deps.filePath}.lock`;
-
-  const parse = (text: string | null): KeysFile => {
-    if (text === null) return { version: 1, editors: {} };
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
-    }
-    const parsed = fileSchema.safeParse(json);
-    // A damaged file identifies nobody (every editor is a new pending client) until connect rewrites it.
-    return parsed.success ? parsed.data : { version: 1, editors: {} };
-  };
-  const orMissing = (e: unknown): null => {
-    if (errnoOf(e) === 'ENOENT') return null;
-    throw e;
-  };
-  const read = async (): Promise<KeysFile> => parse(await fsp.readFile(deps.filePath, 'utf8').catch(orMissing));
-  const readSync = (): KeysFile => {
-    try {
-      return parse(readFileSync(deps.filePath, 'utf8'));
-    } catch (e) {
-      return parse(orMissing(e));
-    }
-  };
-
-  const update = async <T>(change: (file: KeysFile) => T): Promise<T> => {
-    await fsp.mkdir(dirname(deps.filePath), { recursive: true, mode: 0o700 });
-    const locked = await withFileLock(
-      lockPath,
-      {
-        fs: deps.lockFs ?? fsp,
-        pid: deps.pid ?? process.pid,
-        isProcessAlive: deps.isProcessAlive ?? isProcessAlive,
-        now,
-      },
-      async () => {
-        const file = await read();
-        const result = change(file);
-        await writeFileAtomic(deps.filePath, `${JSON.stringify(file, null, 2)}\n`);
-        return result;
-      },
-    );
-    if (!locked.acquired) {
-      throw new EditorCredentialError(
-        `${deps.filePath} is being changed by ${locked.holder} (lock file ${lockPath}). Wait for it to finish and ` +
-          `try again; if no Graph Bridge command is running, delete the lock file.`,
-      );
-    }
-    return locked.value;
-  };
-
+  const store = keysStore(deps);
   return {
-    async ensure(editor, current) {
-      editorIdSchema.parse(editor);
-      const editors = (await read()).editors;
-      const known = Object.hasOwn(editors, editor) ? editors[editor] : undefined;
-      if (current !== undefined && editorKeySchema.safeParse(current).success && known !== undefined) {
-        if (sameHash(known.hash, hashEditorKey(current))) return { key: current, minted: false };
-      }
-      const key = randomKey();
-      await update((file) => {
-        file.editors[editor] = { hash: hashEditorKey(key), createdAt: now().toISOString() };
-      });
-      return { key, minted: true };
-    },
-    async revoke(editor) {
-      editorIdSchema.parse(editor);
-      if (!Object.hasOwn((await read()).editors, editor)) return false;
-      return update((file) => {
-        const had = Object.hasOwn(file.editors, editor);
-        delete file.editors[editor];
-        return had;
-      });
-    },
-    identify(key) {
-      if (!editorKeySchema.safeParse(key).success) return null;
-      const hash = hashEditorKey(key);
-      let file: KeysFile;
-      try {
-        file = readSync();
-      } catch {
-        return null;
-      }
-      let found: EditorIdentity | null = null;
-      // Compare against every entry (no early exit), each in constant time.
-      for (const [editor, rec] of Object.entries(file.editors)) {
-        if (sameHash(rec.hash, hash) && found === null) found = { editor, hash };
-      }
-      return found;
-    },
-    async hashes() {
-      const file = await read().catch(() => null);
-      return Object.fromEntries(Object.entries(file?.editors ?? {}).map(([id, r]) => [id, r.hash]));
-    },
+    ensure: (editor, current) => ensureKey(store, editor, current),
+    revoke: (editor) => revokeKey(store, editor),
+    identify: (key) => identifyKey(deps.filePath, key),
+    hashes: () => keyHashes(deps.filePath),
   };
+}
+
+/** The keys file with its defaults filled in: where it is, its lock, the clock and the key source. */
+interface KeysStore {
+  deps: EditorCredentialDeps;
+  now: () => Date;
+  randomKey: () => string;
+  lockPath: string;
+}
+
+function keysStore(deps: EditorCredentialDeps): KeysStore {
+  return {
+    deps,
+    now: deps.now ?? (() => new Date()),
+    randomKey: deps.randomKey ?? (() => randomBytes(32).toString('hex')),
+    lockPath: `${deps.filePath}.lock`,
+  };
+}
+
+async function ensureKey(
+  store: KeysStore,
+  editor: string,
+  current: string | undefined,
+): Promise<{ key: string; minted: boolean }> {
+  editorIdSchema.parse(editor);
+  const editors = (await readKeysFile(store.deps.filePath)).editors;
+  const known = Object.hasOwn(editors, editor) ? editors[editor] : undefined;
+  if (current !== undefined && editorKeySchema.safeParse(current).success && known !== undefined) {
+    if (sameHash(known.hash, hashEditorKey(current))) return { key: current, minted: false };
+  }
+  const key = store.randomKey();
+  await updateKeysFile(store, (file) => {
+    file.editors[editor] = { hash: hashEditorKey(key), createdAt: store.now().toISOString() };
+  });
+  return { key, minted: true };
+}
+
+async function revokeKey(store: KeysStore, editor: string): Promise<boolean> {
+  editorIdSchema.parse(editor);
+  if (!Object.hasOwn((await readKeysFile(store.deps.filePath)).editors, editor)) return false;
+  return updateKeysFile(store, (file) => {
+    const had = Object.hasOwn(file.editors, editor);
+    delete file.editors[editor];
+    return had;
+  });
+}
+
+function identifyKey(filePath: string, key: string): EditorIdentity | null {
+  if (!editorKeySchema.safeParse(key).success) return null;
+  const hash = hashEditorKey(key);
+  let file: KeysFile;
+  try {
+    file = readKeysFileSync(filePath);
+  } catch {
+    return null;
+  }
+  let found: EditorIdentity | null = null;
+  // Compare against every entry (no early exit), each in constant time.
+  for (const [editor, rec] of Object.entries(file.editors)) {
+    if (sameHash(rec.hash, hash) && found === null) found = { editor, hash };
+  }
+  return found;
+}
+
+async function keyHashes(filePath: string): Promise<Record<string, string>> {
+  const file = await readKeysFile(filePath).catch(() => null);
+  return Object.fromEntries(Object.entries(file?.editors ?? {}).map(([id, r]) => [id, r.hash]));
+}
+
+function parseKeysFile(text: string | null): KeysFile {
+  if (text === null) return { version: 1, editors: {} };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  const parsed = fileSchema.safeParse(json);
+  // A damaged file identifies nobody (every editor is a new pending client) until connect rewrites it.
+  return parsed.success ? parsed.data : { version: 1, editors: {} };
+}
+
+function orMissing(e: unknown): null {
+  if (errnoOf(e) === 'ENOENT') return null;
+  throw e;
+}
+
+async function readKeysFile(filePath: string): Promise<KeysFile> {
+  return parseKeysFile(await fsp.readFile(filePath, 'utf8').catch(orMissing));
+}
+
+function readKeysFileSync(filePath: string): KeysFile {
+  try {
+    return parseKeysFile(readFileSync(filePath, 'utf8'));
+  } catch (e) {
+    return parseKeysFile(orMissing(e));
+  }
+}
+
+/** Read-modify-write of the keys file under its cross-process lock; `change` edits the file in place. */
+async function updateKeysFile<T>(store: KeysStore, change: (file: KeysFile) => T): Promise<T> {
+  const { deps, lockPath } = store;
+  await fsp.mkdir(dirname(deps.filePath), { recursive: true, mode: 0o700 });
+  const locked = await withFileLock(
+    lockPath,
+    {
+      fs: deps.lockFs ?? fsp,
+      pid: deps.pid ?? process.pid,
+      isProcessAlive: deps.isProcessAlive ?? isProcessAlive,
+      now: store.now,
+    },
+    async () => {
+      const file = await readKeysFile(deps.filePath);
+      const result = change(file);
+      await writeFileAtomic(deps.filePath, `${JSON.stringify(file, null, 2)}\n`);
+      return result;
+    },
+  );
+  if (!locked.acquired) {
+    throw new EditorCredentialError(
+      `${deps.filePath} is being changed by ${locked.holder} (lock file ${lockPath}). Wait for it to finish and ` +
+        `try again; if no Graph Bridge command is running, delete the lock file.`,
+    );
+  }
+  return locked.value;
 }

@@ -49,78 +49,95 @@ export interface RpcServer {
 }
 
 export function createRpcServer<S>(options: RpcServerOptions<S>): RpcServer {
-  const sockets = new Set<Socket>();
-  /** Connections waiting for hello, oldest first (Map keeps insertion order). */
-  const waiting = new Map<Socket, RpcConnectionHandle>();
-  let nextId = 1;
-  let server: Server | null = null;
-  const { limits } = options;
-
-  const onConnection = (socket: Socket): void => {
-    sockets.add(socket);
-    if (waiting.size >= limits.maxUnauthenticated) {
-      const [oldest] = waiting;
-      if (oldest !== undefined) {
-        waiting.delete(oldest[0]);
-        oldest[1].reject(
-          `Unauthenticated: more than ${limits.maxUnauthenticated} connections were waiting to say hello; this one, the oldest, was closed.`,
-        );
-      }
-    }
-    socket.on('close', () => {
-      sockets.delete(socket);
-      waiting.delete(socket);
-    });
-    const handle = attachRpcConnection({
-      socket,
-      id: nextId++,
-      protocol: options.protocol,
-      expectedKey: options.expectedKey,
-      logger: options.logger,
-      limits,
-      setTimer: options.setTimer ?? unrefTimer,
-      onAuthenticated: () => waiting.delete(socket),
-    });
-    if (!socket.destroyed) waiting.set(socket, handle);
-  };
-
+  const state: ServerState<S> = { options, sockets: new Set(), waiting: new Map(), nextId: 1, server: null };
   return {
-    async listen() {
-      if (!options.isPipe) {
-        const stale = await removeStaleSocket(options.path);
-        if (!stale.ok) return stale;
-      }
-      const srv = createServer(onConnection);
-      const listened = await new Promise<Result<void>>((resolve) => {
-        srv.once('error', (e) => {
-          if (errnoOf(e) === 'EADDRINUSE') {
-            resolve(
-              fail(
-                'INTERNAL',
-                `Another Graph Bridge broker is already listening on ${options.path}. Stop it (quit the tray or ` +
-                  `the other "graph-bridge agent") and try again.`,
-              ),
-            );
-          } else resolve(fail('INTERNAL', `Could not listen on ${options.path}: ${e.message}`));
-        });
-        srv.listen(options.path, () => resolve(ok(undefined)));
-      });
-      if (!listened.ok) return listened;
-      if (!options.isPipe) await chmod(options.path, 0o600);
-      srv.on('error', (e) => options.logger.error(`${options.protocol.name} server error`, { error: e }));
-      server = srv;
-      return ok(undefined);
-    },
-    async close() {
-      const srv = server;
-      server = null;
-      if (srv === null) return;
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => srv.close(() => resolve()));
-    },
-    connectionCount: () => sockets.size,
-    waitingForHello: () => waiting.size,
+    listen: () => startListening(state),
+    close: () => closeServer(state),
+    connectionCount: () => state.sockets.size,
+    waitingForHello: () => state.waiting.size,
   };
+}
+
+/** One server's connections and listening socket. */
+interface ServerState<S> {
+  options: RpcServerOptions<S>;
+  sockets: Set<Socket>;
+  /** Connections waiting for hello, oldest first (Map keeps insertion order). */
+  waiting: Map<Socket, RpcConnectionHandle>;
+  nextId: number;
+  server: Server | null;
+}
+
+async function startListening<S>(state: ServerState<S>): Promise<Result<void>> {
+  const { options } = state;
+  if (!options.isPipe) {
+    const stale = await removeStaleSocket(options.path);
+    if (!stale.ok) return stale;
+  }
+  const srv = createServer((socket) => onConnection(state, socket));
+  const listened = await listenOn(srv, options.path);
+  if (!listened.ok) return listened;
+  if (!options.isPipe) await chmod(options.path, 0o600);
+  srv.on('error', (e) => options.logger.error(`${options.protocol.name} server error`, { error: e }));
+  state.server = srv;
+  return ok(undefined);
+}
+
+/** Starts listening; an address in use means another broker. */
+function listenOn(srv: Server, path: string): Promise<Result<void>> {
+  return new Promise<Result<void>>((resolve) => {
+    srv.once('error', (e) => {
+      if (errnoOf(e) === 'EADDRINUSE') {
+        resolve(
+          fail(
+            'INTERNAL',
+            `Another Graph Bridge broker is already listening on ${path}. Stop it (quit the tray or ` +
+              `the other "graph-bridge agent") and try again.`,
+          ),
+        );
+      } else resolve(fail('INTERNAL', `Could not listen on ${path}: ${e.message}`));
+    });
+    srv.listen(path, () => resolve(ok(undefined)));
+  });
+}
+
+async function closeServer<S>(state: ServerState<S>): Promise<void> {
+  const srv = state.server;
+  state.server = null;
+  if (srv === null) return;
+  for (const s of state.sockets) s.destroy();
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+}
+
+function onConnection<S>(state: ServerState<S>, socket: Socket): void {
+  const { options, sockets, waiting } = state;
+  sockets.add(socket);
+  if (waiting.size >= options.limits.maxUnauthenticated) closeOldestWaiting(state);
+  socket.on('close', () => {
+    sockets.delete(socket);
+    waiting.delete(socket);
+  });
+  const handle = attachRpcConnection({
+    socket,
+    id: state.nextId++,
+    protocol: options.protocol,
+    expectedKey: options.expectedKey,
+    logger: options.logger,
+    limits: options.limits,
+    setTimer: options.setTimer ?? unrefTimer,
+    onAuthenticated: () => waiting.delete(socket),
+  });
+  if (!socket.destroyed) waiting.set(socket, handle);
+}
+
+/** Makes room for a newcomer: the connection that has waited longest for hello is told why and closed. */
+function closeOldestWaiting<S>(state: ServerState<S>): void {
+  const [oldest] = state.waiting;
+  if (oldest === undefined) return;
+  state.waiting.delete(oldest[0]);
+  oldest[1].reject(
+    `Unauthenticated: more than ${state.options.limits.maxUnauthenticated} connections were waiting to say hello; this one, the oldest, was closed.`,
+  );
 }
 
 /** Removes a socket file nobody answers on; refuses when a live broker answers. */

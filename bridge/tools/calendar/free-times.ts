@@ -127,6 +127,21 @@ async function othersBusy(
   return out;
 }
 
+const freeTimesInput = () => ({
+  attendees: z.array(z.email()).max(20).default([]),
+  includeMe: z.boolean().default(true).describe('Include your own calendar.'),
+  start: z.string().max(40).optional().describe('ISO 8601; no offset = UTC. Default now.'),
+  end: z.string().max(40).optional().describe('Default start + 7 days; at most 62 days.'),
+  durationMinutes: z.number().int().min(5).max(1440).default(30),
+  timeZone: z.string().max(100).default('UTC').describe('IANA zone for working hours and shown times.'),
+  workingHoursOnly: z.boolean().default(true),
+  workdayStart: z.string().max(5).default('09:00'),
+  workdayEnd: z.string().max(5).default('17:00'),
+  tentativeIsBusy: z.boolean().default(true),
+  maxSlots: z.number().int().min(1).max(50).default(10),
+});
+type FreeTimesInput = z.infer<z.ZodObject<ReturnType<typeof freeTimesInput>>>;
+
 export function findFreeTimes(deps: CalendarToolDeps): ToolDefinition {
   return defineTool({
     name: 'find_free_times',
@@ -136,67 +151,88 @@ export function findFreeTimes(deps: CalendarToolDeps): ToolDefinition {
       'Free ranges at least durationMinutes long when you and the attendees (their free/busy) are all free, earliest first; by default weekdays 09:00–17:00 in timeZone.',
     scopes: READ,
     write: false,
-    inputSchema: () => ({
-      attendees: z.array(z.email()).max(20).default([]),
-      includeMe: z.boolean().default(true).describe('Include your own calendar.'),
-      start: z.string().max(40).optional().describe('ISO 8601; no offset = UTC. Default now.'),
-      end: z.string().max(40).optional().describe('Default start + 7 days; at most 62 days.'),
-      durationMinutes: z.number().int().min(5).max(1440).default(30),
-      timeZone: z.string().max(100).default('UTC').describe('IANA zone for working hours and shown times.'),
-      workingHoursOnly: z.boolean().default(true),
-      workdayStart: z.string().max(5).default('09:00'),
-      workdayEnd: z.string().max(5).default('17:00'),
-      tentativeIsBusy: z.boolean().default(true),
-      maxSlots: z.number().int().min(1).max(50).default(10),
-    }),
+    inputSchema: freeTimesInput,
     annotations: READ_ANNOTATIONS,
     async run(input, ctx) {
-      if (!input.includeMe && input.attendees.length === 0) {
-        throw new ToolError('INVALID_INPUT', 'Give at least one attendee or set includeMe to true.');
-      }
-      if (!isValidTimeZone(input.timeZone)) {
-        throw new ToolError(
-          'INVALID_INPUT',
-          `timeZone "${input.timeZone}" is not an IANA time zone such as Europe/Berlin.`,
-        );
-      }
-      const dayStart = parseClock(input.workdayStart, 'workdayStart');
-      const dayEnd = parseClock(input.workdayEnd, 'workdayEnd');
-      if (input.workingHoursOnly && dayEnd <= dayStart)
-        throw new ToolError('INVALID_INPUT', 'workdayEnd must be after workdayStart.');
-      const raw = resolveWindow(input, deps.now(), 62);
-      const quarter = VIEW_INTERVAL_MINUTES * 60_000;
-      const window = { start: Math.ceil(raw.start / quarter) * quarter, end: raw.end };
-      if (window.end <= window.start) throw new ToolError('INVALID_INPUT', 'The window is too short.');
-
-      const busy: Interval[] = input.includeMe ? await myBusy(ctx, window, input.tentativeIsBusy) : [];
-      const others: Others =
-        input.attendees.length > 0
-          ? await othersBusy(ctx, input.attendees, window, input.tentativeIsBusy)
-          : { busy: [], participants: [], unavailable: [] };
-      const participants = [...(input.includeMe ? ['me'] : []), ...others.participants];
-      const allowed = input.workingHoursOnly
-        ? workingWindows(window, { timeZone: input.timeZone, dayStart, dayEnd, weekdaysOnly: true })
-        : [window];
-      const { slots, more } = computeFreeSlots({
-        window,
-        busy: [...busy, ...others.busy],
-        allowed,
+      const search = checkSearch(input, deps);
+      const everyone = await everyonesBusy(ctx, input, search.window);
+      const found = computeFreeSlots({
+        window: search.window,
+        busy: everyone.busy,
+        allowed: allowedWindows(input, search),
         durationMs: input.durationMinutes * 60_000,
         maxSlots: input.maxSlots,
       });
-      const lines = [
-        `Free for ${input.durationMinutes}+ min (${participants.join(', ')}; times in ${input.timeZone}):`,
-        ...(slots.length > 0
-          ? slots.map(
-              (s) =>
-                `- ${formatInZone(s.start, input.timeZone)}–${formatInZone(s.end, input.timeZone).slice(-5)}  (${toIsoUtc(s.start)} → ${toIsoUtc(s.end)})`,
-            )
-          : ['(none in this window)']),
-      ];
-      if (more) lines.push('More free ranges exist; narrow the window or raise maxSlots (max 50).');
-      for (const u of others.unavailable) lines.push(`Not included: ${u}`);
-      return { text: capText(lines.join('\n'), ctx.limits.maxResultChars, 'narrow the window').text };
+      return {
+        text: capText(freeTimesText(input, everyone, found), ctx.limits.maxResultChars, 'narrow the window').text,
+      };
     },
   });
+}
+
+/** The checked search: the window (its start on a quarter hour) and the workday in minutes. */
+interface Search {
+  window: Interval;
+  dayStart: number;
+  dayEnd: number;
+}
+
+/** Every input check, in this order, before Graph is called. */
+function checkSearch(input: FreeTimesInput, deps: CalendarToolDeps): Search {
+  if (!input.includeMe && input.attendees.length === 0) {
+    throw new ToolError('INVALID_INPUT', 'Give at least one attendee or set includeMe to true.');
+  }
+  if (!isValidTimeZone(input.timeZone)) {
+    throw new ToolError(
+      'INVALID_INPUT',
+      `timeZone "${input.timeZone}" is not an IANA time zone such as Europe/Berlin.`,
+    );
+  }
+  const dayStart = parseClock(input.workdayStart, 'workdayStart');
+  const dayEnd = parseClock(input.workdayEnd, 'workdayEnd');
+  if (input.workingHoursOnly && dayEnd <= dayStart)
+    throw new ToolError('INVALID_INPUT', 'workdayEnd must be after workdayStart.');
+  const raw = resolveWindow(input, deps.now(), 62);
+  const quarter = VIEW_INTERVAL_MINUTES * 60_000;
+  const window = { start: Math.ceil(raw.start / quarter) * quarter, end: raw.end };
+  if (window.end <= window.start) throw new ToolError('INVALID_INPUT', 'The window is too short.');
+  return { window, dayStart, dayEnd };
+}
+
+/** The busy time of the user (unless left out) and of the attendees, and who could not be included. */
+async function everyonesBusy(ctx: ToolContext, input: FreeTimesInput, window: Interval): Promise<Others> {
+  const busy: Interval[] = input.includeMe ? await myBusy(ctx, window, input.tentativeIsBusy) : [];
+  const others: Others =
+    input.attendees.length > 0
+      ? await othersBusy(ctx, input.attendees, window, input.tentativeIsBusy)
+      : { busy: [], participants: [], unavailable: [] };
+  return {
+    busy: [...busy, ...others.busy],
+    participants: [...(input.includeMe ? ['me'] : []), ...others.participants],
+    unavailable: others.unavailable,
+  };
+}
+
+/** Where a slot may lie: weekday working hours in the zone, or the whole window. */
+function allowedWindows(input: FreeTimesInput, search: Search): Interval[] {
+  const { window, dayStart, dayEnd } = search;
+  return input.workingHoursOnly
+    ? workingWindows(window, { timeZone: input.timeZone, dayStart, dayEnd, weekdaysOnly: true })
+    : [window];
+}
+
+function freeTimesText(input: FreeTimesInput, everyone: Others, found: { slots: Interval[]; more: boolean }): string {
+  const zone = input.timeZone;
+  const lines = [
+    `Free for ${input.durationMinutes}+ min (${everyone.participants.join(', ')}; times in ${zone}):`,
+    ...(found.slots.length > 0
+      ? found.slots.map(
+          (s) =>
+            `- ${formatInZone(s.start, zone)}–${formatInZone(s.end, zone).slice(-5)}  (${toIsoUtc(s.start)} → ${toIsoUtc(s.end)})`,
+        )
+      : ['(none in this window)']),
+  ];
+  if (found.more) lines.push('More free ranges exist; narrow the window or raise maxSlots (max 50).');
+  for (const u of everyone.unavailable) lines.push(`Not included: ${u}`);
+  return lines.join('\n');
 }

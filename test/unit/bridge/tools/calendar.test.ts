@@ -469,6 +469,94 @@ void describe('find_free_times', () => {
     );
     assert.equal(fake.graph.length, 0);
   });
+  void it('checks its input in this order, with these messages, before calling Graph', async () => {
+    const fake = fakeContext();
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ includeMe: false, timeZone: 'Mars/Olympus' }, /^Give at least one attendee or set includeMe to true\.$/],
+      [
+        { timeZone: 'Mars/Olympus', workdayStart: '9am' },
+        /^timeZone "Mars\/Olympus" is not an IANA time zone such as Europe\/Berlin\.$/,
+      ],
+      [{ workdayStart: '25:00', workdayEnd: 'x' }, /^workdayStart "25:00" is not a time of day/],
+      [{ workdayEnd: 'x' }, /^workdayEnd "x" is not a time of day/],
+      [{ workdayStart: '17:00', workdayEnd: '09:00', start: 'bad' }, /^workdayEnd must be after workdayStart\.$/],
+      [
+        {
+          workingHoursOnly: false,
+          workdayStart: '17:00',
+          workdayEnd: '09:00',
+          start: '2026-05-04T09:01:00Z',
+          end: '2026-05-04T09:10:00Z',
+        },
+        /^The window is too short\.$/,
+      ],
+    ];
+    for (const [input, message] of cases) {
+      await rejectsWithCode(runTool(byName(tools, 'find_free_times'), input, fake.ctx), 'INVALID_INPUT', message);
+    }
+    assert.equal(fake.graph.length, 0);
+  });
+
+  void it('attendees only, all day: no calendarView, no "me", an attendee without an answer is named', async () => {
+    const fake = fakeContext({
+      routes: {
+        'POST /me/calendar/getSchedule': { value: [{ scheduleId: 'bob@contoso.com', availabilityView: '2222' }] },
+      },
+    });
+    const result = await runTool(
+      byName(tools, 'find_free_times'),
+      {
+        includeMe: false,
+        attendees: ['bob@contoso.com', 'gone@contoso.com'],
+        workingHoursOnly: false,
+        start: '2026-05-04T09:00:00Z',
+        end: '2026-05-04T10:00:00Z',
+      },
+      fake.ctx,
+    );
+    assert.deepEqual(
+      fake.graph.map((g) => g.call.path),
+      ['/me/calendar/getSchedule'],
+    );
+    assert.equal(
+      result.text,
+      [
+        'Free for 30+ min (bob@contoso.com; times in UTC):',
+        '(none in this window)',
+        'Not included: gone@contoso.com — no free/busy information returned',
+      ].join('\n'),
+    );
+  });
+
+  void it('says when more free ranges exist than maxSlots', async () => {
+    const fake = fakeContext({
+      routes: {
+        'GET /me/calendarView': {
+          items: [
+            {
+              id: 'a',
+              start: { dateTime: '2026-05-04T10:00:00', timeZone: 'UTC' },
+              end: { dateTime: '2026-05-04T11:00:00', timeZone: 'UTC' },
+            },
+          ],
+          nextCursor: null,
+        },
+      },
+    });
+    const result = await runTool(
+      byName(tools, 'find_free_times'),
+      { workingHoursOnly: false, start: '2026-05-04T09:00:00Z', end: '2026-05-04T12:00:00Z', maxSlots: 1 },
+      fake.ctx,
+    );
+    assert.equal(
+      result.text,
+      [
+        'Free for 30+ min (me; times in UTC):',
+        '- Mon 2026-05-04 09:00–10:00  (2026-05-04T09:00:00Z → 2026-05-04T10:00:00Z)',
+        'More free ranges exist; narrow the window or raise maxSlots (max 50).',
+      ].join('\n'),
+    );
+  });
 });
 
 void describe('list_calendars and the calendar parameter', () => {

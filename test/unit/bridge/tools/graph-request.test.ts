@@ -356,4 +356,58 @@ void describe('graph_request', () => {
     assert.equal((result.structured?.savedPaths as string[]).length, 3);
     assert.match(result.text, /Base64 content saved to files: value\[0\]\.contentBytes \(4500 bytes\)/);
   });
+  void it('checks in a fixed order: path, scopes, headers, a body on GET/DELETE, then the $batch', async () => {
+    const fake = fakeContext();
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ path: 'https://evil.example/x', scopes: ['.default'] }, /must be relative/],
+      [{ path: '/me', scopes: ['.default'], headers: { Authorization: 'x' } }, /^".default" is not a delegated/],
+      [{ path: '/me', headers: { Authorization: 'x' }, body: { a: 1 } }, /^Header "Authorization" cannot be set/],
+      [
+        { method: 'POST', path: '/$batch', headers: { Host: 'x' }, body: { requests: [] } },
+        /^Header "Host" cannot be set/,
+      ],
+      [
+        { path: '/$batch', body: { requests: [] } },
+        /^A GET request cannot have a body; use query parameters instead\.$/,
+      ],
+      [{ method: 'DELETE', path: '/me/events/e1', body: { a: 1 } }, /^A DELETE request cannot have a body\.$/],
+    ];
+    for (const [input, message] of cases) {
+      await rejectsWithCode(runTool(graphRequestTool, input, fake.ctx), 'INVALID_INPUT', message);
+    }
+    assert.equal(fake.graph.length, 0);
+  });
+
+  void it('read-only refuses a write naming method and path; the approval summary shows the query', async () => {
+    const readOnly = fakeContext({ readOnly: true });
+    await rejectsWithCode(
+      runTool(graphRequestTool, { method: 'DELETE', path: '/me/events/e1' }, readOnly.ctx),
+      'READ_ONLY',
+      /^Graph Bridge is in read-only mode, so graph_request can only GET; DELETE \/me\/events\/e1 was not sent\. /,
+    );
+    const fake = fakeContext({ routes: { 'DELETE /me/events/e1': undefined } });
+    const result = await runTool(
+      graphRequestTool,
+      { method: 'DELETE', path: '/me/events/e1?a=1', query: { b: '2' }, scopes: ['Calendars.ReadWrite'] },
+      fake.ctx,
+    );
+    assert.equal(fake.approvals[0]?.summary, 'Microsoft Graph DELETE /me/events/e1?a=1&b=2');
+    assert.equal(result.text, 'DELETE /me/events/e1: done (no content)\n');
+    assert.deepEqual(result.structured, { method: 'DELETE', path: '/me/events/e1', truncated: false });
+  });
+
+  void it('an answer that is not an object is returned whole', async () => {
+    const fake = fakeContext({
+      routes: { 'GET /me/x': [{ '@odata.nextLink': 'https://graph.microsoft.com/v1.0/n' }] },
+    });
+    const result = await runTool(graphRequestTool, { path: '/me/x' }, fake.ctx);
+    assert.deepEqual(result.structured, {
+      method: 'GET',
+      path: '/me/x',
+      json: [{ '@odata.nextLink': 'https://graph.microsoft.com/v1.0/n' }],
+      truncated: false,
+    });
+    assert.match(result.text, /^GET \/me\/x: OK\n/);
+    assert.doesNotMatch(result.text, /More results/);
+  });
 });

@@ -6,6 +6,7 @@ import type { WritePolicy } from '../../../../app/broker/approvals/write-approva
 function setup(options: { policy?: WritePolicy; interactive?: boolean } = {}) {
   const timers: { fn: () => void; ms: number; cleared: boolean }[] = [];
   const remembered: string[] = [];
+  const changes = { count: 0 };
   let n = 0;
   const approvals = createWriteApprovals({
     now: () => new Date(Date.UTC(2026, 0, 1)),
@@ -14,14 +15,14 @@ function setup(options: { policy?: WritePolicy; interactive?: boolean } = {}) {
     policy: () => options.policy ?? 'ask',
     interactive: options.interactive ?? true,
     rememberAllowed: (t) => remembered.push(t),
-    onChange: () => undefined,
+    onChange: () => void changes.count++,
     setTimer: (fn, ms) => {
       const t = { fn, ms, cleared: false };
       timers.push(t);
       return { clear: () => (t.cleared = true) };
     },
   });
-  return { approvals, timers, remembered };
+  return { approvals, timers, remembered, changes };
 }
 const params = { tool: 'mail_send', summary: "Send mail to ada@contoso.com: 'Q3'", details: { To: 'ada@contoso.com' } };
 
@@ -99,4 +100,67 @@ void test('denyAll settles everything pending (pause, shutdown)', async () => {
     { approved: false, reason: 'paused' },
     { approved: false, reason: 'paused' },
   ]);
+});
+
+void test('every reason and error is worded exactly as the user and the model are told it', async () => {
+  const { approvals, timers } = setup();
+  const timedOut = approvals.request('c', params);
+  timers[0]?.fn();
+  assert.deepEqual(await timedOut, {
+    approved: false,
+    reason:
+      'Nobody approved within 120 s, so the write was not made. The user approves writes in the Graph Bridge window ' +
+      '(tray icon) or in the terminal running the Graph Bridge agent; ask them, then try again.',
+  });
+  const denied = approvals.request('c', params);
+  approvals.decide('id2', 'deny');
+  assert.deepEqual(await denied, { approved: false, reason: 'The user denied this write.' });
+  assert.deepEqual(await setup({ policy: 'deny' }).approvals.request('c', params), {
+    approved: false,
+    reason:
+      `The user's Graph Bridge settings deny writes by "mail_send", so nothing was changed. Only the user can change ` +
+      'that policy, in the Graph Bridge window (Settings).',
+  });
+  assert.deepEqual(await setup({ interactive: false }).approvals.request('c', params), {
+    approved: false,
+    reason:
+      'Nobody can approve "mail_send" here, so nothing was changed: the Graph Bridge agent runs without approval ' +
+      'prompts. The user can start the agent with approvals on (--approvals=ask) or use the Graph Bridge app, and ' +
+      'approve writes there.',
+  });
+  assert.deepEqual(approvals.decide('id1', 'allow-once'), {
+    ok: false,
+    error: {
+      code: 'BAD_REQUEST',
+      message:
+        'No pending approval "id1": it may have timed out or been decided already. The list of pending approvals ' +
+        'shows what is waiting.',
+    },
+  });
+});
+
+void test('the list shows exactly what is asked; each change is announced once; a late timer changes nothing', async () => {
+  const { approvals, timers, changes } = setup();
+  const p = approvals.request('cursor', { tool: 'files_delete', summary: 'Delete a.txt' });
+  assert.equal(changes.count, 1);
+  assert.deepEqual(approvals.list(), [
+    {
+      id: 'id1',
+      client: 'cursor',
+      tool: 'files_delete',
+      summary: 'Delete a.txt',
+      details: {},
+      requestedAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2026-01-01T00:02:00.000Z',
+    },
+  ]);
+  approvals.decide('id1', 'allow-once');
+  assert.equal(changes.count, 2);
+  timers[0]?.fn();
+  assert.equal(changes.count, 2, 'the timer of a decided approval does nothing');
+  assert.deepEqual(await p, { approved: true, remember: false });
+  await setup({ policy: 'allow' }).approvals.request('c', params);
+  const quiet = setup({ interactive: false });
+  await quiet.approvals.request('c', params);
+  assert.equal(quiet.changes.count, 0, 'an answer given at once changes no pending list');
 });
