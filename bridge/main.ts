@@ -191,54 +191,76 @@ interface Loaded {
   cache?: CacheWriter;
 }
 
+/** The module of the engine, compiled (our own bundle failing to compile is reported as such: no token exists yet). */
+async function compiledEngine(): Promise<{ module: EngineModule; cache?: CacheWriter }> {
+  try {
+    return await loadEngineModule();
+  } catch (error) {
+    throw new Error(`the bundled MCP server could not be loaded (${describe(error)}). ${REINSTALL}`, {
+      cause: error,
+    });
+  }
+}
+
+/** When the broker's settings change what is served, the front lists the new tools. */
+function followBrokerSelection(engine: Engine, config: BridgeConfig, front: Front<Selection>): void {
+  engine.onSession((hello: HelloResult) => {
+    if (hello.approval !== 'approved' || front.handedOver) return;
+    const next = effectiveSelection(config, hello);
+    if (front.setSelection(next))
+      engine.log.info(
+        `the broker serves ${next.groups.join(',') || 'no groups'}${next.readOnly ? ' (read-only)' : ''}: tool list changed`,
+      );
+  });
+}
+
+/** Compiles and starts the engine for this process; `front` answers the editor. */
+async function startEngine(config: BridgeConfig, front: () => Front<Selection>): Promise<Loaded> {
+  const { module, cache } = await compiledEngine();
+  const loadSdk = sdkLoader();
+  try {
+    const engine = module.startEngine({
+      config,
+      env: process.env,
+      platform: process.platform,
+      pid: process.pid,
+      uid: typeof process.getuid === 'function' ? process.getuid() : undefined,
+      username: currentUserName(),
+      homedir: homedir(),
+      tmpdir: tmpdir(),
+      writeLog: (line) => process.stderr.write(line),
+      clientInfo: () => front().clientInfo() ?? { name: 'unknown-editor', version: '' },
+      ...(loadSdk ? { loadSdk } : {}),
+    });
+    followBrokerSelection(engine, config, front());
+    return { engine, ...(cache ? { cache } : {}) };
+  } catch (error) {
+    throw new Error(module.describeStartFailure(error), { cause: error });
+  }
+}
+
+/**
+ * After the first call, when idle: the engine's code cache now holds what calls need, so it is
+ * written; then the young generation keeps its size (after the cache: young-gc.ts says why).
+ */
+function afterFirstCall(cache: CacheWriter | undefined): void {
+  setImmediate(() => {
+    cache?.flush();
+    const held = holdYoungGeneration();
+    debug(held === null ? 'young generation left to V8' : `young generation held at ${held}`);
+  });
+}
+
+const reportFatal = (error: unknown): void => fatal(error instanceof Error ? error.message : String(error));
+
 function startBridge(config: BridgeConfig, manifest: FastStartManifest): { shutdown(): Promise<void> } {
   let loaded: Promise<Loaded> | undefined;
   let full: Promise<FullServer> | undefined;
-
-  const loadSdk = sdkLoader();
-  const startEngine = async (): Promise<Loaded> => {
-    let loadedModule: { module: EngineModule; cache?: CacheWriter };
-    try {
-      loadedModule = await loadEngineModule();
-    } catch (error) {
-      // Our own bundle failed to compile: no token exists yet.
-      throw new Error(`the bundled MCP server could not be loaded (${describe(error)}). ${REINSTALL}`, {
-        cause: error,
-      });
-    }
-    const { module } = loadedModule;
-    try {
-      const engine = module.startEngine({
-        config,
-        env: process.env,
-        platform: process.platform,
-        pid: process.pid,
-        uid: typeof process.getuid === 'function' ? process.getuid() : undefined,
-        username: currentUserName(),
-        homedir: homedir(),
-        tmpdir: tmpdir(),
-        writeLog: (line) => process.stderr.write(line),
-        clientInfo: () => front.clientInfo() ?? { name: 'unknown-editor', version: '' },
-        ...(loadSdk ? { loadSdk } : {}),
-      });
-      engine.onSession((hello: HelloResult) => {
-        if (hello.approval !== 'approved' || front.handedOver) return;
-        const next = effectiveSelection(config, hello);
-        if (front.setSelection(next))
-          engine.log.info(
-            `the broker serves ${next.groups.join(',') || 'no groups'}${next.readOnly ? ' (read-only)' : ''}: tool list changed`,
-          );
-      });
-      return { engine, ...(loadedModule.cache ? { cache: loadedModule.cache } : {}) };
-    } catch (error) {
-      throw new Error(module.describeStartFailure(error), { cause: error });
-    }
-  };
   let served = false;
   const engine = (): Promise<Loaded> => {
     if (loaded === undefined) {
-      loaded = startEngine();
-      loaded.catch((error: unknown) => fatal(error instanceof Error ? error.message : String(error)));
+      loaded = startEngine(config, () => front);
+      loaded.catch(reportFatal);
     }
     return loaded;
   };
@@ -250,14 +272,7 @@ function startBridge(config: BridgeConfig, manifest: FastStartManifest): { shutd
     callTool: async (call, signal) => {
       const { engine: e, cache } = await engine();
       const result = await e.callTool(call.name, call.arguments, signal);
-      // The engine has served a call: its code cache now holds what calls need. Written when idle,
-      // then the young generation keeps its size (after the cache: young-gc.ts says why).
-      if (!served)
-        setImmediate(() => {
-          cache?.flush();
-          const held = holdYoungGeneration();
-          debug(held === null ? 'young generation left to V8' : `young generation held at ${held}`);
-        });
+      if (!served) afterFirstCall(cache);
       served = true;
       return result;
     },
@@ -270,7 +285,7 @@ function startBridge(config: BridgeConfig, manifest: FastStartManifest): { shutd
       input.write(first);
       const listing = front.selection;
       full = engine().then(({ engine: e }) => e.startFullServer({ listing, input, output: process.stdout }));
-      full.catch((error: unknown) => fatal(error instanceof Error ? error.message : String(error)));
+      full.catch(reportFatal);
       return (chunk) => void input.write(chunk);
     },
   });

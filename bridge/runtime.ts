@@ -13,10 +13,10 @@ import { BRIDGE_ENV } from '../app/shared/constants.ts';
 import type { BrokerEndpoint } from '../app/shared/endpoint.ts';
 import type { HelloResult, ToolCatalogEntry } from '../app/shared/bridge-contract.ts';
 import { createApiClient } from './api-client.ts';
-import { createBrokerClient } from './broker/broker-client.ts';
+import { createBrokerClient, type BrokerClient } from './broker/broker-client.ts';
 import { createTokenSource } from './broker/token-source.ts';
 import type { BridgeConfig } from './config.ts';
-import { createToolRunner, DEFAULT_LIMITS, type ToolRunner } from './context.ts';
+import { createToolRunner, DEFAULT_LIMITS, type ToolRunner, type ToolRunnerDeps } from './context.ts';
 import { ensureUserTempDir, saveDownload, streamDownload, userTempDir, type DownloadDirOptions } from './downloads.ts';
 import { HTTP_TIMEOUT_ENV } from './graph/deadline.ts';
 import { youngGc } from './young-gc.ts';
@@ -146,23 +146,38 @@ function connectSocket(path: string, timeoutMs: number): Promise<Duplex> {
   });
 }
 
-export function createRuntime(options: RuntimeOptions): Runtime {
-  const { log } = options;
+/** What the environment asks for, checked: a bad value is logged and ignored (the default applies). */
+interface RuntimeEnv {
+  launchArgv: string[] | undefined;
+  timeoutMs: number | undefined;
+  editorKey: string | undefined;
+}
+
+function checkedEnv(options: RuntimeOptions): RuntimeEnv {
+  const { log, env } = options;
   const launchArgv = parseLaunchCommand(options.launchCommand);
   if (options.launchCommand !== undefined && launchArgv === undefined) {
     log.warn('GRAPH_BRIDGE_LAUNCH is not a JSON array of strings; ignoring it');
   }
-  const now = (): number => Date.now();
-  const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-    delay(ms, undefined, signal ? { signal } : {}).then(() => undefined);
-  const timeoutMs = httpTimeoutFrom(options.env);
-  if (options.env[HTTP_TIMEOUT_ENV] !== undefined && timeoutMs === undefined)
+  const timeoutMs = httpTimeoutFrom(env);
+  if (env[HTTP_TIMEOUT_ENV] !== undefined && timeoutMs === undefined)
     log.warn(`${HTTP_TIMEOUT_ENV} must be a whole number of milliseconds from 1000 to 600000; using the default`);
-  const editorKey = options.env[BRIDGE_ENV.editorKey]?.trim();
+  const editorKey = env[BRIDGE_ENV.editorKey]?.trim();
   const keyOk = editorKey !== undefined && /^[0-9a-f]{64}$/.test(editorKey);
   if (editorKey !== undefined && editorKey !== '' && !keyOk) {
     log.warn(`${BRIDGE_ENV.editorKey} is not 64 hex characters; ignoring it (run graph-bridge connect again)`);
   }
+  return { launchArgv, timeoutMs, editorKey: keyOk ? editorKey : undefined };
+}
+
+interface Clock {
+  now: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+function runtimeBroker(options: RuntimeOptions, env: RuntimeEnv, clock: Clock): BrokerClient {
+  const { log } = options;
+  const { launchArgv, editorKey } = env;
   const broker = createBrokerClient({
     endpoint: options.endpoint,
     connect: (path) => connectSocket(path, 1000),
@@ -171,10 +186,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     clientInfo: () => options.clientInfo(),
     pid: options.pid,
     tools: options.catalog,
-    ...(keyOk ? { editorKey } : {}),
+    ...(editorKey !== undefined ? { editorKey } : {}),
     log,
-    sleep,
-    now,
+    ...clock,
     ...(options.brokerDeadlineMs !== undefined ? { deadlineMs: options.brokerDeadlineMs } : {}),
     ...(launchArgv
       ? {
@@ -185,34 +199,33 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       : {}),
   });
   if (options.onSession) broker.onSession(options.onSession);
-  const tokens = createTokenSource(broker, now);
-  // One keep-alive TLS connection pool for every Graph call of this process (keep-alive-fetch.ts).
-  const graphFetch = createKeepAliveFetch({ request: httpsRequest, agent: new HttpsAgent({ keepAlive: true }) });
-  const uploadsEnv = localFilesEnv(options, { sleep, now });
-  // Short ids and cursors, shared by every bridge of this user (bridge/handles).
-  const handlesDir = userTempDir(options, 'handles');
-  const handles = createHandleStore({
-    dir: handlesDir,
-    ensureDir: () => ensureUserTempDir(handlesDir, options.uid),
-    log,
-  });
+  return broker;
+}
+
+/** Where downloads go, and the young-generation collection long downloads offer V8 (young-gc.ts). */
+function downloadsFor(options: RuntimeOptions): Pick<ToolRunnerDeps, 'saveDownload' | 'streamDownload'> {
   const downloadDir: DownloadDirOptions = {
     tmpdir: options.tmpdir,
     userTag: options.userTag,
     uid: options.uid,
     ...(options.downloadDir ? { dir: options.downloadDir } : {}),
   };
-  // Taken at the first download only (young-gc.ts), so a start never pays for it.
+  // Taken at the first download only, so a start never pays for it.
   let youngCollect: (() => void) | undefined | null = null;
   const collect = (): void => {
     if (youngCollect === null) youngCollect = youngGc();
     youngCollect?.();
   };
-  const runner = createToolRunner({
-    broker,
-    handles,
-    tokens,
-    config: options.config,
+  return {
+    saveDownload: (fileName, bytes) => saveDownload(downloadDir, fileName, bytes),
+    streamDownload: (fileName, body, maxBytes) => streamDownload(downloadDir, { fileName, body, maxBytes, collect }),
+  };
+}
+
+/** The Graph transport (one keep-alive TLS pool for every Graph call: keep-alive-fetch.ts) and api_request's client. */
+function transportsFor(timeoutMs: number | undefined): Pick<ToolRunnerDeps, 'createTransport' | 'createApiClient'> {
+  const graphFetch = createKeepAliveFetch({ request: httpsRequest, agent: new HttpsAgent({ keepAlive: true }) });
+  return {
     createTransport: (graphBaseUrl, getToken) =>
       createGraphClientTransport({ graphBaseUrl, getToken, fetch: graphFetch }),
     createApiClient: (getHello, getToken) =>
@@ -223,16 +236,39 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         maxBodyChars: DEFAULT_LIMITS.maxResultChars,
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       }),
-    saveDownload: (fileName, bytes) => saveDownload(downloadDir, fileName, bytes),
-    streamDownload: (fileName, body, maxBytes) => streamDownload(downloadDir, { fileName, body, maxBytes, collect }),
+  };
+}
+
+/** Short ids and cursors, shared by every bridge of this user (bridge/handles). */
+function handlesFor(options: RuntimeOptions) {
+  const dir = userTempDir(options, 'handles');
+  return createHandleStore({ dir, ensureDir: () => ensureUserTempDir(dir, options.uid), log: options.log });
+}
+
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const { log } = options;
+  const env = checkedEnv(options);
+  const clock: Clock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}).then(() => undefined),
+  };
+  const broker = runtimeBroker(options, env, clock);
+  const tokens = createTokenSource(broker, clock.now);
+  const uploadsEnv = localFilesEnv(options, clock);
+  const runner = createToolRunner({
+    broker,
+    handles: handlesFor(options),
+    tokens,
+    config: options.config,
+    ...transportsFor(env.timeoutMs),
+    ...downloadsFor(options),
     localFiles: (call) => createLocalFiles(uploadsEnv, call),
     clientName: () => options.clientInfo().name,
     log,
-    sleep,
-    now,
+    ...clock,
     graphPolicy: {
       ...(options.throttleBudgetMs !== undefined ? { throttleBudgetMs: options.throttleBudgetMs } : {}),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(env.timeoutMs !== undefined ? { timeoutMs: env.timeoutMs } : {}),
     },
   });
   return {
