@@ -4,19 +4,24 @@ import { z } from 'zod';
 import { ALL_TOOLS } from '../../../../../bridge/catalog.ts';
 import { READ_ANNOTATIONS, defineTool } from '../../../../../bridge/tools/shared/define.ts';
 
+/** Everything of a tool but its schemas. */
+const PROBE = {
+  name: 'probe',
+  group: 'profile',
+  title: 'Probe',
+  description: 'A probe.',
+  scopes: ['User.Read'],
+  write: false,
+  annotations: READ_ANNOTATIONS,
+  run: () => Promise.resolve({ text: 'ok' }),
+} as const;
+
 test('defineTool builds a tool’s schemas at their first read, once, and keeps the rest as written', () => {
   const built: string[] = [];
   const tool = defineTool({
-    name: 'probe',
-    group: 'profile',
-    title: 'Probe',
-    description: 'A probe.',
-    scopes: ['User.Read'],
-    write: false,
+    ...PROBE,
     inputSchema: () => (built.push('input'), { q: z.string().max(5) }),
     outputSchema: () => (built.push('output'), { n: z.number() }),
-    annotations: READ_ANNOTATIONS,
-    run: () => Promise.resolve({ text: 'ok' }),
   });
   assert.deepEqual(built, [], 'nothing built by defining the tool');
   assert.equal(tool.name, 'probe');
@@ -30,17 +35,7 @@ test('defineTool builds a tool’s schemas at their first read, once, and keeps 
 });
 
 test('a tool without an output schema has none', () => {
-  const tool = defineTool({
-    name: 'probe',
-    group: 'profile',
-    title: 'Probe',
-    description: 'A probe.',
-    scopes: ['User.Read'],
-    write: false,
-    inputSchema: () => ({}),
-    annotations: READ_ANNOTATIONS,
-    run: () => Promise.resolve({ text: 'ok' }),
-  });
+  const tool = defineTool({ ...PROBE, inputSchema: () => ({}) });
   assert.equal(tool.outputSchema, undefined);
   assert.equal('outputSchema' in tool, false);
 });
