@@ -164,8 +164,10 @@ export const ADMIN_METHODS = {
     }),
     result: z.object({
       snapshot: settingsSnapshotSchema,
-      /** E.g. that new sign-in settings apply after a restart of the agent. */
+      /** What applying it did beyond the settings, e.g. the sign-in restarted in place and signed the user out. */
       note: z.string().max(1000).nullable(),
+      /** Present when new sign-in settings were applied in place: who is signed in under them. */
+      signIn: z.object({ account: accountSummarySchema.nullable() }).optional(),
     }),
   },
   'audit.query': {

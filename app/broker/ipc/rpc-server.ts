@@ -50,6 +50,7 @@ export interface RpcServer {
 
 export function createRpcServer<S>(options: RpcServerOptions<S>): RpcServer {
   const sockets = new Set<Socket>();
+  const handles = new Map<Socket, RpcConnectionHandle>();
   /** Connections waiting for hello, oldest first (Map keeps insertion order). */
   const waiting = new Map<Socket, RpcConnectionHandle>();
   let nextId = 1;
@@ -69,6 +70,7 @@ export function createRpcServer<S>(options: RpcServerOptions<S>): RpcServer {
     }
     socket.on('close', () => {
       sockets.delete(socket);
+      handles.delete(socket);
       waiting.delete(socket);
     });
     const handle = attachRpcConnection({
@@ -81,7 +83,10 @@ export function createRpcServer<S>(options: RpcServerOptions<S>): RpcServer {
       setTimer: options.setTimer ?? unrefTimer,
       onAuthenticated: () => waiting.delete(socket),
     });
-    if (!socket.destroyed) waiting.set(socket, handle);
+    if (!socket.destroyed) {
+      waiting.set(socket, handle);
+      handles.set(socket, handle);
+    }
   };
 
   return {
@@ -115,8 +120,15 @@ export function createRpcServer<S>(options: RpcServerOptions<S>): RpcServer {
       const srv = server;
       server = null;
       if (srv === null) return;
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => srv.close(() => resolve()));
+      let draining = 0;
+      for (const s of sockets) {
+        if (handles.get(s)?.drain() === true) draining++;
+        else s.destroy();
+      }
+      const closed = new Promise<void>((resolve) => srv.close(() => resolve()));
+      // The server stops listening at once; a connection still answering its last request (RpcMethod
+      // outlivesClose) closes itself afterwards and does not hold up the close.
+      if (draining === 0) await closed;
     },
     connectionCount: () => sockets.size,
     waitingForHello: () => waiting.size,
