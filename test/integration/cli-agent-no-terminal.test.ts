@@ -10,15 +10,15 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBridgeClient, resultText, type BridgeClient } from '../helpers/mcp-client.ts';
 import { startPty, type PtyProcess } from '../helpers/pty.ts';
-import { connectRpc, type RpcClient } from '../../app/shared/rpc-client.ts';
-import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
-import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
+import { filesUnder, helloBridge, runScript } from '../helpers/cli-script.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+import type { RpcClient } from '../../app/shared/rpc-client.ts';
 import { adminStatusSchema } from '../../app/broker/admin-protocol.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -55,7 +55,7 @@ async function stopBackgroundAgent(): Promise<void> {
   const pid = backgroundPid;
   if (pid === null || !alive(pid)) return;
   process.kill(pid, 'SIGTERM');
-  await waitUntil(() => !alive(pid), 'the background agent to stop');
+  await waitFor(() => !alive(pid), 'the background agent to stop');
 }
 
 function alive(pid: number): boolean {
@@ -67,35 +67,8 @@ function alive(pid: number): boolean {
   }
 }
 
-async function waitUntil(ok: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Runs the CLI the way a script does: stdin is not a terminal. */
-function script(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    c.on('close', (code) => resolve({ code, out, err }));
-  });
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
+const script = (args: string[]) => runScript(args, env);
 
 /**
  * Runs a loosening command at a person's terminal and returns what it said; fails if it asks for a code
@@ -111,21 +84,7 @@ async function refusedAtTerminal(args: string[]): Promise<string> {
   return t.output().replace(/\r?\n/g, ' ');
 }
 
-async function pendingClient(): Promise<RpcClient> {
-  const endpoint = resolveBrokerEndpoint({
-    platform: 'linux',
-    env: { GRAPH_BRIDGE_HOME: home },
-    homedir: home,
-    username: 'x',
-  });
-  const c = await connectRpc(endpoint.path);
-  await c.call('hello', {
-    protocolVersion: PROTOCOL_VERSION,
-    key: (await readFile(endpoint.keyPath, 'utf8')).trim(),
-    client: { name: 'after-restart', version: '1', pid: process.pid },
-  });
-  return c;
-}
+const pendingClient = (): Promise<RpcClient> => helloBridge(home, 'after-restart');
 
 async function pendingId(name: string): Promise<string> {
   const r = await script(['clients', 'list', '--json']);
@@ -190,7 +149,7 @@ void test('an agent launched by a bridge has no terminal: no code is made, the C
     const freshEnv = { ...fresh, HOME: homedir() };
     const killed = startPty(['sh', '-c', kill], { env: freshEnv, cwd: homedir() });
     assert.equal(await killed.exit, 0, killed.output());
-    await waitUntil(() => !alive(pid), 'the background agent to stop');
+    await waitFor(() => !alive(pid), 'the background agent to stop');
     terminalAgent = startPty(['sh', '-c', agentCommand], { env: freshEnv, cwd: homedir() });
     await terminalAgent.waitFor(/Press Ctrl-C/);
 
@@ -223,7 +182,7 @@ void test('an agent whose output is a pipe (a model running it in its shell tool
   agent.stderr.on('data', (d: Buffer) => (piped += d.toString()));
   const exited = new Promise((resolve) => agent.once('close', resolve));
   try {
-    await waitUntil(() => /Press Ctrl-C/.test(piped), 'the agent to start');
+    await waitFor(() => /Press Ctrl-C/.test(piped), 'the agent to start');
     const editor = await pendingClient();
     const id = await pendingId('after-restart');
     const said = await refusedAtTerminal(['clients', 'approve', id]);

@@ -11,15 +11,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectRpc, type RpcClient } from '../../app/shared/rpc-client.ts';
-import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
+import type { RpcClient } from '../../app/shared/rpc-client.ts';
 import { approvalRequestResultSchema, resultSchema } from '../../app/shared/bridge-contract.ts';
-import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
 import { startPty, type PtyProcess } from '../helpers/pty.ts';
+import { filesUnder, helloBridge, runScript } from '../helpers/cli-script.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
@@ -52,7 +51,7 @@ after(async () => {
   agent.type('\x03');
   await agent.exit;
   // The codes were shown in the agent's terminal only: never in its log, state or audit files.
-  for (const file of await walk(home)) {
+  for (const file of await filesUnder(home)) {
     const text = await readFile(file, 'utf8').catch(() => '');
     assert.doesNotMatch(text, /Confirmation code/, file);
     for (const code of codesSeen)
@@ -60,16 +59,6 @@ after(async () => {
   }
   await rm(home, { recursive: true, force: true });
 });
-
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
 
 async function waitFor(ok: () => boolean, what: string, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -91,16 +80,7 @@ async function nextCode(since: number): Promise<string> {
 }
 
 /** Runs the CLI the way a script or a model's shell tool does: stdin is not a terminal. */
-function script(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    c.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const script = (args: string[]) => runScript(args, env);
 
 /**
  * At a real terminal: runs `argv` on a pty, waits for the code prompt, reads the code the agent printed
@@ -125,25 +105,9 @@ async function clients(): Promise<{ id: string; name: string; approval: string; 
   return JSON.parse(r.out) as { id: string; name: string; approval: string; remembered: boolean }[];
 }
 
-async function hello(name: string): Promise<RpcClient> {
-  const endpoint = resolveBrokerEndpoint({
-    platform: 'linux',
-    env: { GRAPH_BRIDGE_HOME: home },
-    homedir: home,
-    username: 'x',
-  });
-  const c = await connectRpc(endpoint.path);
-  await c.call('hello', {
-    protocolVersion: PROTOCOL_VERSION,
-    key: (await readFile(endpoint.keyPath, 'utf8')).trim(),
-    client: { name, version: '1', pid: process.pid },
-  });
-  // The catalog approval.request is checked against (the mail group is on by default).
-  await c.call('tools.declare', {
-    tools: [{ name: 'send_mail', group: 'mail', scopes: ['Mail.Send'], readOnly: false }],
-  });
-  return c;
-}
+/** A bridge with the catalog approval.request is checked against (the mail group is on by default). */
+const hello = (name: string): Promise<RpcClient> =>
+  helloBridge(home, name, [{ name: 'send_mail', group: 'mail', scopes: ['Mail.Send'], readOnly: false }]);
 
 const wrongOf = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 

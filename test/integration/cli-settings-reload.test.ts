@@ -9,7 +9,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -19,10 +18,9 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator, OTHER_CLIENT_ID, type RunningEmulator } from '../emulator/index.ts';
 import { writeEmulatorSettings } from '../helpers/broker.ts';
 import { startPty, type PtyProcess } from '../helpers/pty.ts';
-import { connectRpc, type RpcClient } from '../../app/shared/rpc-client.ts';
-import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
+import { helloBridge, runScript } from '../helpers/cli-script.ts';
+import type { RpcClient } from '../../app/shared/rpc-client.ts';
 import { resultSchema, tokenGetResultSchema } from '../../app/shared/bridge-contract.ts';
-import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
@@ -63,16 +61,7 @@ after(async () => {
 });
 
 /** Runs the CLI the way a script does: stdin is not a terminal. */
-function script(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    c.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const script = (args: string[]) => runScript(args, env);
 
 /** At a person's terminal: runs `argv`, types the code the agent shows in its own terminal. */
 async function atTerminal(argv: string[], options = { env }): Promise<{ exit: number | null; output: string }> {
@@ -90,22 +79,8 @@ async function statusJson(): Promise<{ status: { account: { username: string } |
   return JSON.parse(r.out) as { status: { account: { username: string } | null } };
 }
 
-async function bridge(): Promise<RpcClient> {
-  const endpoint = resolveBrokerEndpoint({
-    platform: 'linux',
-    env: { GRAPH_BRIDGE_HOME: home },
-    homedir: home,
-    username: 'x',
-  });
-  const c = await connectRpc(endpoint.path);
-  await c.call('hello', {
-    protocolVersion: PROTOCOL_VERSION,
-    key: (await readFile(endpoint.keyPath, 'utf8')).trim(),
-    client: { name: 'reload-test', version: '1', pid: process.pid },
-  });
-  await c.call('tools.declare', { tools: [{ name: 'me', group: 'profile', scopes: ['User.Read'], readOnly: true }] });
-  return c;
-}
+const bridge = (): Promise<RpcClient> =>
+  helloBridge(home, 'reload-test', [{ name: 'me', group: 'profile', scopes: ['User.Read'], readOnly: true }]);
 
 function tokenFrom(c: RpcClient) {
   return c.call('token.get', { scopes: ['User.Read'] }).then((r) => tokenResult.parse(r));

@@ -30,6 +30,16 @@ function protocol(restart: () => Promise<string>): RpcProtocol<object> {
   };
 }
 
+const serve = (path: string, p: RpcProtocol<object>): RpcServer =>
+  createRpcServer({
+    path,
+    isPipe: false,
+    protocol: p,
+    expectedKey: KEY,
+    logger: silentLogger,
+    limits: ipcLimitsWith(),
+  });
+
 void test(
   'a request that closes its own server is answered; the path is free at once; other connections close',
   { skip: process.platform === 'win32' ? 'Unix socket paths' : false },
@@ -37,15 +47,7 @@ void test(
     const dir = await mkdtemp(join(tmpdir(), 'gb-rpc-close-'));
     const path = join(dir, 's.sock');
     let next: RpcServer | null = null;
-    const start = (restart: () => Promise<string>): RpcServer =>
-      createRpcServer({
-        path,
-        isPipe: false,
-        protocol: protocol(restart),
-        expectedKey: KEY,
-        logger: silentLogger,
-        limits: ipcLimitsWith(),
-      });
+    const start = (restart: () => Promise<string>): RpcServer => serve(path, protocol(restart));
     const first = start(async () => {
       await first.close();
       next = start(() => Promise.resolve('second'));
@@ -81,21 +83,11 @@ void test(
   async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gb-rpc-close-'));
     const path = join(dir, 's.sock');
-    const server: RpcServer = createRpcServer({
-      path,
-      isPipe: false,
-      protocol: {
-        ...protocol(() => Promise.resolve('')),
-        methods: {
-          restart: {
-            params: z.object({}),
-            handle: async () => (await server.close(), ok('closed')),
-          },
-        },
+    const server: RpcServer = serve(path, {
+      ...protocol(() => Promise.resolve('')),
+      methods: {
+        restart: { params: z.object({}), handle: async () => (await server.close(), ok('closed')) },
       },
-      expectedKey: KEY,
-      logger: silentLogger,
-      limits: ipcLimitsWith(),
     });
     assert.ok((await server.listen()).ok);
     try {
