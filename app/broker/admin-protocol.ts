@@ -90,6 +90,13 @@ export const adminStatusSchema = z.object({
   /** 'agent' or 'tray'. */
   host: z.string(),
   interactiveApprovals: z.boolean(),
+  /** The host's process id (to stop an agent that runs in the background). */
+  pid: z.number().int().optional(),
+  /**
+   * False when this host has nowhere to show a one-time code (an agent without a terminal): nothing
+   * that loosens access can be confirmed over the admin channel then.
+   */
+  showsCodes: z.boolean().optional(),
 });
 export type AdminStatus = z.infer<typeof adminStatusSchema>;
 
@@ -164,8 +171,10 @@ export const ADMIN_METHODS = {
     }),
     result: z.object({
       snapshot: settingsSnapshotSchema,
-      /** E.g. that new sign-in settings apply after a restart of the agent. */
+      /** What applying it did beyond the settings, e.g. the sign-in restarted in place and signed the user out. */
       note: z.string().max(1000).nullable(),
+      /** Present when new sign-in settings were applied in place: who is signed in under them. */
+      signIn: z.object({ account: accountSummarySchema.nullable() }).optional(),
     }),
   },
   'audit.query': {

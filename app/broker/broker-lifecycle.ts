@@ -83,6 +83,7 @@ export function createBrokerLifecycle(deps: BrokerDeps, parts: BrokerParts, hook
     const running = servers;
     servers = [];
     await closeSockets(sockets, running);
+    deps.logger.debug('Sockets closed: writing the audit records and client decisions accepted before');
     // Nothing new arrives once the sockets are closed: what was accepted is written before stop returns
     // (a quitting tray or agent, or a test removing its temp dir, never races a late append).
     await parts.audit.flush();

@@ -75,5 +75,7 @@ export function adminStatus(deps: BrokerDeps, parts: BrokerParts, status: Broker
     auditPath: parts.audit.path(),
     host: deps.host ?? 'agent',
     interactiveApprovals: deps.interactiveApprovals,
+    pid: process.pid,
+    showsCodes: deps.showConfirmation !== undefined,
   };
 }

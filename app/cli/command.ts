@@ -16,6 +16,11 @@ export interface TextSink {
 export interface CliTerminal {
   /** stdin is an interactive terminal (not a pipe, a file or /dev/null). */
   interactive: boolean;
+  /**
+   * stdout is a terminal a person reads (not a pipe, a file or /dev/null — an agent started in the
+   * background by an editor's GRAPH_BRIDGE_LAUNCH has none): only then may the agent show a one-time code.
+   */
+  showsOutput: boolean;
   /** Prints `question` and reads one line typed by the user; null on end of input or Ctrl-C. */
   ask(question: string): Promise<string | null>;
 }

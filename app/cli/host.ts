@@ -39,9 +39,6 @@ export interface Host {
   stop(): Promise<void>;
 }
 
-const AGENT_RESTART_NOTE =
-  'Sign-in settings (client, tenant, cloud, authority, CA, OS broker, plaintext cache) take effect when the agent restarts.';
-
 export async function createHost(deps: CliDeps, options: HostOptions): Promise<Result<Host>> {
   const { platform } = deps;
   const created = await createBrokerHost({
@@ -57,9 +54,11 @@ export async function createHost(deps: CliDeps, options: HostOptions): Promise<R
     interactiveApprovals: options.interactiveApprovals,
     createAuth: ({ loaded, logger, keychainService }) =>
       options.authFactory({ platform, loaded, logger, ...(keychainService === undefined ? {} : { keychainService }) }),
-    // The agent's own terminal is where a person sees confirmation codes (never the log file).
-    ...(options.kind === 'agent' ? { showConfirmation: (p: ConfirmationPrompt) => printCode(deps.stdout, p) } : {}),
-    restartNote: AGENT_RESTART_NOTE,
+    // The agent's own terminal is where a person sees confirmation codes: never the log file, and never
+    // a stdout that is no terminal (a pipe a model reads, a file, /dev/null of a background agent).
+    ...(options.kind === 'agent' && deps.terminal.showsOutput
+      ? { showConfirmation: (p: ConfirmationPrompt) => printCode(deps.stdout, p) }
+      : {}),
   });
   if (!created.ok) return created;
   const host = created.value;

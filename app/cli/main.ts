@@ -48,7 +48,7 @@ async function main(): Promise<number> {
     signal: abort.signal,
     bridgeEntry: bridgeEntry(),
     execPath: process.execPath,
-    terminal: createTerminal(process.stdin, process.stderr),
+    terminal: createTerminal(process.stdin, process.stdout, process.stderr),
   };
   return runCli(argv, deps, { authFactory: defaultAuthFactory });
 }

@@ -4,7 +4,7 @@
  *  1. starts the emulator (HTTPS on localhost:8443 / :8445 with a CA it generates),
  *  2. writes a demo profile in ./.graph-bridge-demo (settings.json: authority, Graph URL, trusted CA —
  *     configuration only; nothing in app/ or bridge/ knows about the emulator),
- *  3. starts the real headless broker: `node dist/cli.js agent --approvals=ask`,
+ *  3. starts the real headless broker: `node dist/cli.js agent --approvals=ask` on a terminal of its own (a pty),
  *  4. signs the demo user in for real: `graph-bridge login --device-code`, with headless Chromium
  *     entering the code, the password and the consent on the emulator's pages,
  *  5. spawns the real bridge (dist/bridge.js) with the MCP SDK client, shows the editor held as
@@ -19,7 +19,7 @@
  *
  * Flags: --once, --entra-port N, --graph-port N (0 = any free port).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, userInfo } from 'node:os';
@@ -31,7 +31,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { startEmulator, type RunningEmulator } from './index.ts';
 import { yourTurn } from './demo-your-turn.ts';
 import { chromiumSession } from '../helpers/browser.ts';
-import { startPty } from '../helpers/pty.ts';
+import { startPty, type PtyProcess } from '../helpers/pty.ts';
 import { cliCommand } from '../../app/cli/invocation.ts';
 import { osKindOf, resolveAppPaths } from '../../app/platform/paths.ts';
 import { DEFAULT_KEYCHAIN_ACCOUNT } from '../../app/broker/auth/token-cache.ts';
@@ -49,7 +49,7 @@ const { values: flags } = parseArgs({
   },
 });
 const home = resolve(flags.home);
-const children: ChildProcess[] = [];
+let agentTerminal: PtyProcess | null = null;
 /** What the agent printed in its terminal (this one): confirmation codes appear here. */
 let agentOutput = '';
 /** A command line for this profile that works pasted anywhere (app/cli/invocation.ts). */
@@ -68,14 +68,9 @@ function say(line: string): void {
   process.stdout.write(`\x1b[1m[demo]\x1b[0m ${line}\n`);
 }
 
-function pipe(child: ChildProcess, tag: string): void {
-  const forward = (chunk: Buffer): void => {
-    if (tag === '[agent]') agentOutput += chunk.toString('utf8');
-    for (const line of chunk.toString('utf8').split('\n'))
-      if (line.trim() !== '') process.stdout.write(`  ${tag} ${line}\n`);
-  };
-  child.stdout?.on('data', forward);
-  child.stderr?.on('data', forward);
+function forward(text: string, tag: string): void {
+  if (tag === '[agent]') agentOutput += text;
+  for (const line of text.split(/\r?\n/)) if (line.trim() !== '') process.stdout.write(`  ${tag} ${line}\n`);
 }
 
 function runCli(
@@ -228,9 +223,9 @@ async function main(): Promise<void> {
   say(`Demo profile: ${home} (GRAPH_BRIDGE_HOME)`);
 
   const env = { ...process.env, GRAPH_BRIDGE_HOME: home };
-  const agent = spawn(process.execPath, [cli, 'agent', '--approvals=ask'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(agent);
-  pipe(agent, '[agent]');
+  // On a terminal of its own (a pty): the agent shows confirmation codes only where a person reads them.
+  agentTerminal = startPty([process.execPath, cli, 'agent', '--approvals=ask'], { env });
+  agentTerminal.onOutput((text) => forward(text, '[agent]'));
   await waitForAgent(env);
   say('Agent is up. Signing in with a device code; headless Chromium plays your browser.');
 
@@ -305,7 +300,8 @@ async function main(): Promise<void> {
 }
 
 async function shutdown(emulatorClose?: () => Promise<void>): Promise<void> {
-  for (const c of children) c.kill('SIGTERM');
+  agentTerminal?.type('\x03');
+  await agentTerminal?.exit;
   await emulatorClose?.();
 }
 

@@ -44,6 +44,8 @@ export interface PtyProcess {
   /** Types text into the terminal (include '\n' for Enter). */
   type(text: string): void;
   waitFor(re: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** Calls `listener` with each piece of new output (cursor-control escapes removed). */
+  onOutput(listener: (text: string) => void): void;
   exit: Promise<number | null>;
   kill(): void;
 }
@@ -56,9 +58,12 @@ export function startPty(argv: string[], options: { env: NodeJS.ProcessEnv; cwd?
   });
   let out = '';
   const waiters = new Set<() => void>();
+  const listeners: ((text: string) => void)[] = [];
   child.stdout.on('data', (d: Buffer) => {
     // eslint-disable-next-line no-control-regex
-    out += d.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    const text = d.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    out += text;
+    for (const l of listeners) l(text);
     for (const w of [...waiters]) w();
   });
   const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -67,6 +72,7 @@ export function startPty(argv: string[], options: { env: NodeJS.ProcessEnv; cwd?
     type: (text) => void child.stdin.write(text),
     exit,
     kill: () => void child.kill('SIGTERM'),
+    onOutput: (listener) => void listeners.push(listener),
     waitFor: (re, ms = 30_000) =>
       new Promise((resolve, reject) => {
         const check = (): void => {

@@ -8,25 +8,25 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectRpc, type RpcClient } from '../../app/shared/rpc-client.ts';
-import { PROTOCOL_VERSION } from '../../app/shared/constants.ts';
+import type { RpcClient } from '../../app/shared/rpc-client.ts';
 import { approvalRequestResultSchema, resultSchema } from '../../app/shared/bridge-contract.ts';
-import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
-import { startPty } from '../helpers/pty.ts';
+import { startPty, type PtyProcess } from '../helpers/pty.ts';
+import { filesUnder, helloBridge, runScript } from '../helpers/cli-script.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
 let home: string;
 let env: NodeJS.ProcessEnv;
-let agent: ChildProcessWithoutNullStreams;
-let agentOut = '';
+/** The agent runs on a terminal of its own (a pty): it shows codes only there. */
+let agent: PtyProcess;
+const agentOutput = (): string => agent.output();
 const codesSeen: string[] = [];
 
 before(async () => {
@@ -43,17 +43,15 @@ before(async () => {
   );
   const { GRAPH_BRIDGE_HOME: _drop, ...rest } = process.env;
   env = { ...rest, GRAPH_BRIDGE_HOME: home, GRAPH_BRIDGE_KEYCHAIN_SERVICE: `graph-bridge-test-${randomUUID()}` };
-  agent = spawn(process.execPath, [CLI, 'agent', '--approvals=ask'], { env });
-  agent.stdout.on('data', (d: Buffer) => (agentOut += d.toString('utf8')));
-  agent.stderr.on('data', (d: Buffer) => (agentOut += d.toString('utf8')));
-  await waitFor(() => /Press Ctrl-C/.test(agentOut), 'the agent to start');
+  agent = startPty([process.execPath, CLI, 'agent', '--approvals=ask'], { env });
+  await agent.waitFor(/Press Ctrl-C/);
 });
 
 after(async () => {
-  agent.kill('SIGINT');
-  await new Promise((r) => agent.once('close', r));
+  agent.type('\x03');
+  await agent.exit;
   // The codes were shown in the agent's terminal only: never in its log, state or audit files.
-  for (const file of await walk(home)) {
+  for (const file of await filesUnder(home)) {
     const text = await readFile(file, 'utf8').catch(() => '');
     assert.doesNotMatch(text, /Confirmation code/, file);
     for (const code of codesSeen)
@@ -62,20 +60,10 @@ after(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
-
 async function waitFor(ok: () => boolean, what: string, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; agent said:\n${agentOut}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; agent said:\n${agentOutput()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -84,7 +72,7 @@ async function waitFor(ok: () => boolean, what: string, ms = 30_000): Promise<vo
 async function nextCode(since: number): Promise<string> {
   let code: string | undefined;
   await waitFor(() => {
-    code = /Confirmation code: ([0-9]{6})/.exec(agentOut.slice(since))?.[1];
+    code = /Confirmation code: ([0-9]{6})/.exec(agentOutput().slice(since))?.[1];
     return code !== undefined;
   }, 'a confirmation code in the agent terminal');
   codesSeen.push(code as string);
@@ -92,23 +80,14 @@ async function nextCode(since: number): Promise<string> {
 }
 
 /** Runs the CLI the way a script or a model's shell tool does: stdin is not a terminal. */
-function script(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    c.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const script = (args: string[]) => runScript(args, env);
 
 /**
  * At a real terminal: runs `argv` on a pty, waits for the code prompt, reads the code the agent printed
  * in its own terminal and types what `answer` returns (the last entry should be the right code).
  */
 async function atTerminal(argv: string[], answer: (code: string) => string[], options = { env }) {
-  const since = agentOut.length;
+  const since = agentOutput().length;
   const t = startPty(argv, options);
   await t.waitFor(/Code: $/m);
   const code = await nextCode(since);
@@ -126,25 +105,9 @@ async function clients(): Promise<{ id: string; name: string; approval: string; 
   return JSON.parse(r.out) as { id: string; name: string; approval: string; remembered: boolean }[];
 }
 
-async function hello(name: string): Promise<RpcClient> {
-  const endpoint = resolveBrokerEndpoint({
-    platform: 'linux',
-    env: { GRAPH_BRIDGE_HOME: home },
-    homedir: home,
-    username: 'x',
-  });
-  const c = await connectRpc(endpoint.path);
-  await c.call('hello', {
-    protocolVersion: PROTOCOL_VERSION,
-    key: (await readFile(endpoint.keyPath, 'utf8')).trim(),
-    client: { name, version: '1', pid: process.pid },
-  });
-  // The catalog approval.request is checked against (the mail group is on by default).
-  await c.call('tools.declare', {
-    tools: [{ name: 'send_mail', group: 'mail', scopes: ['Mail.Send'], readOnly: false }],
-  });
-  return c;
-}
+/** A bridge with the catalog approval.request is checked against (the mail group is on by default). */
+const hello = (name: string): Promise<RpcClient> =>
+  helloBridge(home, name, [{ name: 'send_mail', group: 'mail', scopes: ['Mail.Send'], readOnly: false }]);
 
 const wrongOf = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
@@ -154,11 +117,11 @@ void test('approving a client: refused from a script (no code made); at a termin
     const [client] = await clients();
     assert.ok(client && !client.remembered && client.approval === 'pending');
 
-    const before = agentOut.length;
+    const before = agentOutput().length;
     const refused = await script(['clients', 'approve', client.id]);
     assert.equal(refused.code, 1);
     assert.match(refused.err, /needs a person at a terminal: approve it in the Graph Bridge window/);
-    assert.doesNotMatch(agentOut.slice(before), /Confirmation code/, 'a script makes no code');
+    assert.doesNotMatch(agentOutput().slice(before), /Confirmation code/, 'a script makes no code');
     assert.equal((await clients())[0]?.approval, 'pending');
 
     const run = await atTerminal([process.execPath, CLI, 'clients', 'approve', client.id], (code) => [
@@ -169,7 +132,7 @@ void test('approving a client: refused from a script (no code made); at a termin
     assert.match(run.output, /To confirm: Allow "inspector-cli" \(session-\d+: not a connected editor/);
     assert.match(run.output, /Wrong confirmation code \(2 attempts left\)/);
     assert.match(run.output, new RegExp(`${client.id}: approved`));
-    assert.match(agentOut, /To: Allow "inspector-cli"/, 'the agent terminal says what the code is for');
+    assert.match(agentOutput(), /To: Allow "inspector-cli"/, 'the agent terminal says what the code is for');
     assert.equal((await clients())[0]?.approval, 'approved');
 
     // A write from the approved client: allowing it needs the code as well; deny does not.
@@ -216,14 +179,14 @@ void test('settings: tightening applies from a script; loosening is refused ther
   assert.equal(on.code, 0, on.err);
   assert.match(on.out, /readOnly = true \(applied\)/);
 
-  const before = agentOut.length;
+  const before = agentOutput().length;
   const off = await script(['settings', 'set', 'readOnly', 'false']);
   assert.equal(off.code, 1);
   assert.match(off.err, /loosens access \(read-only off\)/);
   assert.match(off.err, /needs a person at a terminal/);
   const group = await script(['settings', 'set', 'toolGroups', '+teams']);
   assert.equal(group.code, 1);
-  assert.doesNotMatch(agentOut.slice(before), /Confirmation code/);
+  assert.doesNotMatch(agentOutput().slice(before), /Confirmation code/);
 
   const bad = await script(['settings', 'set', 'approvalPolicy.writes.default', 'sometimes']);
   assert.equal(bad.code, 1);

@@ -35,9 +35,10 @@ export interface AdminProtocolDeps {
 function method<M extends keyof typeof ADMIN_METHODS>(
   name: M,
   handle: (p: AdminParams<M>, s: AdminSession) => Answer | Promise<Answer>,
+  options: Pick<RpcMethod<AdminSession>, 'outlivesClose'> = {},
 ): RpcMethod<AdminSession> {
   // The connection sends whatever Result the handler returns; admin results only add error codes.
-  return { params: ADMIN_METHODS[name].params, handle: handle as RpcMethod<AdminSession>['handle'] };
+  return { params: ADMIN_METHODS[name].params, handle: handle as RpcMethod<AdminSession>['handle'], ...options };
 }
 
 const toEmpty = (r: Result<void>): Result<object> => (r.ok ? ok({}) : r);
@@ -69,7 +70,9 @@ export function adminMethods(deps: AdminProtocolDeps): Record<string, RpcMethod<
       }),
     ),
     'settings.get': method('settings.get', () => (deps.settings === null ? noSettings() : deps.settings.view())),
-    'settings.update': method('settings.update', (p) => updateSettings(deps, p)),
+    // New sign-in settings rebuild the broker in place, this admin socket included: the answer still
+    // reaches the CLI that asked (and says how the reload went), then its connection closes.
+    'settings.update': method('settings.update', (p) => updateSettings(deps, p), { outlivesClose: true }),
     'audit.query': method('audit.query', async (p) => ok(await broker.audit(p))),
   };
 }

@@ -59,102 +59,148 @@ const NO_DISPLAY =
   'Nobody can be shown a confirmation code here. Decide it in the Graph Bridge window (tray icon), or run ' +
   'the broker with `graph-bridge agent` in a terminal of your own, which shows the code.';
 
-export function createConfirmations(options: ConfirmationsOptions) {
-  const ttlMs = options.ttlMs ?? 120_000;
-  const maxAttempts = options.maxAttempts ?? 3;
-  const maxOpen = options.maxOpen ?? 5;
-  const maxFailures = options.maxFailures ?? 10;
-  const lockoutMs = options.lockoutMs ?? 5 * 60_000;
-  const randomCode = options.randomCode ?? (() => String(randomInt(0, 1_000_000)).padStart(6, '0'));
-  const randomId = options.randomId ?? (() => randomBytes(9).toString('base64url'));
-  const open = new Map<string, Challenge>();
-  let failures: number[] = [];
+/** The options with their defaults, and the open challenges and recent failures. */
+interface ConfirmationState {
+  options: ConfirmationsOptions;
+  ttlMs: number;
+  maxAttempts: number;
+  maxOpen: number;
+  maxFailures: number;
+  lockoutMs: number;
+  randomCode: () => string;
+  randomId: () => string;
+  open: Map<string, Challenge>;
+  /** When each recent wrong code was typed (ms). */
+  failures: number[];
+}
 
-  const retire = (id: string): void => {
-    if (open.delete(id)) options.hide?.(id);
+function createState(options: ConfirmationsOptions): ConfirmationState {
+  return {
+    options,
+    ttlMs: options.ttlMs ?? 120_000,
+    maxAttempts: options.maxAttempts ?? 3,
+    maxOpen: options.maxOpen ?? 5,
+    maxFailures: options.maxFailures ?? 10,
+    lockoutMs: options.lockoutMs ?? 5 * 60_000,
+    randomCode: options.randomCode ?? (() => String(randomInt(0, 1_000_000)).padStart(6, '0')),
+    randomId: options.randomId ?? (() => randomBytes(9).toString('base64url')),
+    open: new Map(),
+    failures: [],
   };
-  const sweep = (t: number): void => {
-    for (const c of [...open.values()]) if (c.expiresAt <= t) retire(c.id);
-    failures = failures.filter((f) => t - f < lockoutMs);
-  };
-  const lockedOut = (t: number): string | null => {
-    if (failures.length < maxFailures) return null;
-    const until = Math.ceil(((failures[0] ?? t) + lockoutMs - t) / 1000);
-    return `Too many wrong confirmation codes. Wait ${until} s, then try again — and if you did not type them, something on this computer is guessing: decide in the Graph Bridge window instead.`;
-  };
-  const failed = (message: string, attemptsLeft: number): Result<never, AdminError> => ({
-    ok: false,
-    error: { code: 'CONFIRMATION_FAILED', message, attemptsLeft },
+}
+
+/** Drops a challenge and tells the host to stop showing it. */
+function retire(state: ConfirmationState, id: string): void {
+  if (state.open.delete(id)) state.options.hide?.(id);
+}
+
+/** Retires expired challenges and forgets failures older than the lockout window. */
+function sweep(state: ConfirmationState, t: number): void {
+  for (const c of [...state.open.values()]) if (c.expiresAt <= t) retire(state, c.id);
+  state.failures = state.failures.filter((f) => t - f < state.lockoutMs);
+}
+
+/** Why no code is taken now (too many wrong ones lately), or null. */
+function lockedOut(state: ConfirmationState, t: number): string | null {
+  if (state.failures.length < state.maxFailures) return null;
+  const until = Math.ceil(((state.failures[0] ?? t) + state.lockoutMs - t) / 1000);
+  return `Too many wrong confirmation codes. Wait ${until} s, then try again — and if you did not type them, something on this computer is guessing: decide in the Graph Bridge window instead.`;
+}
+
+function failed(message: string, attemptsLeft: number): Result<never, AdminError> {
+  return { ok: false, error: { code: 'CONFIRMATION_FAILED', message, attemptsLeft } };
+}
+
+const noDisplay = (): Result<never, AdminError> => ({
+  ok: false,
+  error: { code: 'NO_CONFIRMATION_DISPLAY', message: NO_DISPLAY },
+});
+
+/** Makes room for one more challenge: the oldest open ones are retired. */
+function makeRoom(state: ConfirmationState): void {
+  while (state.open.size >= state.maxOpen) {
+    const oldest = state.open.keys().next().value;
+    if (oldest === undefined) break;
+    retire(state, oldest);
+  }
+}
+
+/** A new challenge for `actionKey`, shown at the host; CONFIRMATION_REQUIRED, or why there is none. */
+function challenge(
+  state: ConfirmationState,
+  show: ShowConfirmation,
+  t: number,
+  key: { actionKey: string; action: string },
+): Result<never, AdminError> {
+  makeRoom(state);
+  const id = state.randomId();
+  const code = state.randomCode();
+  const action = printable(key.action, 500);
+  const expiresAt = t + state.ttlMs;
+  const expires = new Date(expiresAt).toISOString();
+  const shownIn = show({ challengeId: id, code, action, expiresAt: expires });
+  if (shownIn === null) return noDisplay();
+  state.open.set(id, {
+    id,
+    code: Buffer.from(code, 'utf8'),
+    actionKey: key.actionKey,
+    action,
+    expiresAt,
+    attemptsLeft: state.maxAttempts,
   });
+  const confirmation: ConfirmationChallenge = { challengeId: id, shownIn, expiresAt: expires, action };
+  return {
+    ok: false,
+    error: {
+      code: 'CONFIRMATION_REQUIRED',
+      message: `A person must confirm this: type the 6-digit code shown in ${shownIn}.`,
+      confirmation,
+    },
+  };
+}
 
+/** The typed code against an open challenge: a match consumes it, a miss costs an attempt. */
+function check(state: ConfirmationState, c: Challenge, given: Confirmation, actionKey: string, t: number) {
+  const typed = Buffer.from(given.code, 'utf8');
+  const match = typed.length === c.code.length && timingSafeEqual(typed, c.code) && c.actionKey === actionKey;
+  if (match) {
+    retire(state, c.id);
+    return { ok: true as const, value: null };
+  }
+  state.failures.push(t);
+  c.attemptsLeft--;
+  if (c.attemptsLeft <= 0) {
+    retire(state, c.id);
+    return failed('Wrong confirmation code, and no attempts are left. Run the command again for a new code.', 0);
+  }
+  return failed(
+    `Wrong confirmation code (${c.attemptsLeft} attempt${c.attemptsLeft === 1 ? '' : 's'} left).`,
+    c.attemptsLeft,
+  );
+}
+
+export function createConfirmations(options: ConfirmationsOptions) {
+  const state = createState(options);
   return {
     /** A new challenge for `actionKey` (answer CONFIRMATION_REQUIRED with it), or why there is none. */
     request(actionKey: string, action: string): Result<never, AdminError> {
       const t = options.now().getTime();
-      sweep(t);
-      if (options.show === null) return { ok: false, error: { code: 'NO_CONFIRMATION_DISPLAY', message: NO_DISPLAY } };
-      const locked = lockedOut(t);
+      sweep(state, t);
+      if (options.show === null) return noDisplay();
+      const locked = lockedOut(state, t);
       if (locked !== null) return failed(locked, 0);
-      while (open.size >= maxOpen) {
-        const oldest = open.keys().next().value;
-        if (oldest === undefined) break;
-        retire(oldest);
-      }
-      const id = randomId();
-      const code = randomCode();
-      const shown = printable(action, 500);
-      const challenge: Challenge = {
-        id,
-        code: Buffer.from(code, 'utf8'),
-        actionKey,
-        action: shown,
-        expiresAt: t + ttlMs,
-        attemptsLeft: maxAttempts,
-      };
-      const expiresAt = new Date(challenge.expiresAt).toISOString();
-      const shownIn = options.show({ challengeId: id, code, action: shown, expiresAt });
-      if (shownIn === null) return { ok: false, error: { code: 'NO_CONFIRMATION_DISPLAY', message: NO_DISPLAY } };
-      open.set(id, challenge);
-      const confirmation: ConfirmationChallenge = { challengeId: id, shownIn, expiresAt, action: shown };
-      return {
-        ok: false,
-        error: {
-          code: 'CONFIRMATION_REQUIRED',
-          message: `A person must confirm this: type the 6-digit code shown in ${shownIn}.`,
-          confirmation,
-        },
-      };
+      return challenge(state, options.show, t, { actionKey, action });
     },
     /** Checks a typed code for `actionKey`; a match consumes the challenge. */
     verify(given: Confirmation, actionKey: string): Result<null, AdminError> {
       const t = options.now().getTime();
-      sweep(t);
-      const locked = lockedOut(t);
+      sweep(state, t);
+      const locked = lockedOut(state, t);
       if (locked !== null) return failed(locked, 0);
-      const c = open.get(given.challengeId);
-      if (c === undefined) {
-        failures.push(t);
-        return failed(
-          'That confirmation code has expired or was already used. Run the command again for a new one.',
-          0,
-        );
-      }
-      const typed = Buffer.from(given.code, 'utf8');
-      const match = typed.length === c.code.length && timingSafeEqual(typed, c.code) && c.actionKey === actionKey;
-      if (match) {
-        retire(c.id);
-        return { ok: true, value: null };
-      }
-      failures.push(t);
-      c.attemptsLeft--;
-      if (c.attemptsLeft <= 0) {
-        retire(c.id);
-        return failed('Wrong confirmation code, and no attempts are left. Run the command again for a new code.', 0);
-      }
-      return failed(
-        `Wrong confirmation code (${c.attemptsLeft} attempt${c.attemptsLeft === 1 ? '' : 's'} left).`,
-        c.attemptsLeft,
-      );
+      const c = state.open.get(given.challengeId);
+      if (c !== undefined) return check(state, c, given, actionKey, t);
+      state.failures.push(t);
+      return failed('That confirmation code has expired or was already used. Run the command again for a new one.', 0);
     },
   };
 }

@@ -7,6 +7,7 @@
  */
 import { fail, ok } from '../../shared/result.ts';
 import type { Result } from '../../shared/result.ts';
+import type { AccountSummary, BrokerError } from '../../shared/bridge-contract.ts';
 import type { SettingChange, SettingsSnapshot } from '../admin-protocol.ts';
 import {
   loadSettings,
@@ -18,19 +19,30 @@ import {
 import type { Settings } from '../settings/settings-schema.ts';
 import { settingsLoosening } from './settings-loosening.ts';
 
+/** What applying committed settings to the running host did. */
+export interface AppliedSettings {
+  /** For the user: what changed beyond the settings themselves (the sign-in core restarted, signed out). */
+  note: string | null;
+  /** Present when new sign-in settings were applied in place: who is signed in under them. */
+  signIn?: { account: AccountSummary | null };
+}
+
 export interface SettingsControlDeps {
   configDir: string;
   env: Readonly<Record<string, string | undefined>>;
   /**
    * Applies committed settings to the running host (tool groups, read-only, policies at once; sign-in
-   * settings by a restart of the sign-in core). Resolves to a note for the user, or a failure.
+   * settings by rebuilding the sign-in core in place). A failure means the host runs on with the
+   * previous settings, and the file is put back as it was.
    */
-  apply?: (settings: Settings) => Promise<Result<string | null>>;
+  apply?: (settings: Settings) => Promise<Result<AppliedSettings>>;
 }
 
 export interface SettingsPlan {
   /** The file's new content (before defaults), as the window would save it. */
   raw: Record<string, unknown>;
+  /** The file's content before the change (put back when the running host cannot apply the change). */
+  previousRaw: Record<string, unknown>;
   before: Settings;
   after: Settings;
   /** Human descriptions of what the change loosens; empty for a pure tightening. */
@@ -40,7 +52,7 @@ export interface SettingsPlan {
 export interface SettingsControl {
   view(): Promise<Result<SettingsSnapshot>>;
   plan(changes: readonly SettingChange[]): Promise<Result<SettingsPlan>>;
-  commit(plan: SettingsPlan): Promise<Result<{ snapshot: SettingsSnapshot; note: string | null }>>;
+  commit(plan: SettingsPlan): Promise<Result<{ snapshot: SettingsSnapshot } & AppliedSettings>>;
 }
 
 const FORBIDDEN_PARTS = new Set(['__proto__', 'prototype', 'constructor']);
@@ -102,23 +114,37 @@ export function createSettingsControl(deps: SettingsControlDeps): SettingsContro
         raw = next.value;
       }
       const file = parseSettings(raw, { source: 'the new settings' });
-      if (!file.ok) return fail('BAD_REQUEST', `Settings not saved: ${file.problems.map((p) => p.message).join(' ')}`);
+      if (!file.ok) return fail('BAD_REQUEST', `Settings not saved: ${problemsText(file.problems)}`);
       const effective = parseSettings(raw, { source: 'the new settings', env: deps.env });
-      if (!effective.ok) {
-        return fail('BAD_REQUEST', `Settings not saved: ${effective.problems.map((p) => p.message).join(' ')}`);
-      }
+      if (!effective.ok) return fail('BAD_REQUEST', `Settings not saved: ${problemsText(effective.problems)}`);
       const before = loaded.value.settings;
-      return ok({ raw, before, after: effective.settings, loosening: settingsLoosening(before, effective.settings) });
+      const after = effective.settings;
+      return ok({ raw, previousRaw: current.raw, before, after, loosening: settingsLoosening(before, after) });
     },
     async commit(plan) {
       const saved = await saveSettings(deps.configDir, plan.raw);
-      if (!saved.ok)
-        return fail('BAD_REQUEST', `Settings not saved: ${saved.problems.map((p) => p.message).join(' ')}`);
+      if (!saved.ok) return fail('BAD_REQUEST', `Settings not saved: ${problemsText(saved.problems)}`);
       const snapshot = await view();
       if (!snapshot.ok) return snapshot;
-      const applied = deps.apply === undefined ? ok(null) : await deps.apply(snapshot.value.settings);
-      if (!applied.ok) return fail(applied.error.code, `Settings saved, but ${applied.error.message}`);
-      return ok({ snapshot: snapshot.value, note: applied.value });
+      if (deps.apply === undefined) return ok({ snapshot: snapshot.value, note: null });
+      const applied = await deps.apply(snapshot.value.settings);
+      if (applied.ok) return ok({ snapshot: snapshot.value, ...applied.value });
+      return putBack(deps, plan, applied.error);
     },
   };
+}
+
+const problemsText = (problems: readonly { message: string }[]): string => problems.map((p) => p.message).join(' ');
+
+/** The running host could not apply the change: settings.json goes back to what the host runs with. */
+async function putBack(deps: SettingsControlDeps, plan: SettingsPlan, error: BrokerError): Promise<Result<never>> {
+  const restored = await saveSettings(deps.configDir, plan.previousRaw);
+  if (!restored.ok) {
+    return fail(
+      error.code,
+      `${error.message} Putting settings.json back failed too (${problemsText(restored.problems)}): check it with "settings show".`,
+    );
+  }
+  await deps.apply?.(plan.before);
+  return fail(error.code, `Settings not changed: ${error.message} settings.json is as it was.`);
 }

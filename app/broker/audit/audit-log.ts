@@ -6,20 +6,26 @@
  *   {"time":ISO,"client":"cursor","tool":"mail_send","method":"POST","pathTemplate":"/me/sendMail",
  *    "status":202,"durationMs":312,"requestId":"…"}
  * Never tokens, query strings or bodies: only the fields above (pathTemplate is also redacted).
+ *
+ * The size bound holds for every file and every `files` value: a record that would take the current
+ * file past `maxBytes` first rotates it — with `files: 1` the one file is emptied instead (it keeps the
+ * newest records, up to `maxBytes`) — and a record longer than `maxBytes` on its own is written with its
+ * text fields cut to fit (audit-line.ts). `maxBytes` is at least AUDIT_MIN_BYTES.
  */
-import { appendFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { redactSecrets } from '../../shared/redact.ts';
 import { auditEntrySchema, type AuditEntry } from '../../shared/audit-contract.ts';
 import type { AuditQuery } from '../broker-api.ts';
 import { createSerialQueue } from '../state/serial-queue.ts';
 import { createRotation } from '../log/rotation.ts';
+import { AUDIT_MIN_BYTES, auditLine } from './audit-line.ts';
 
 export interface AuditLogOptions {
   /** Path of the current file, e.g. <stateDir>/audit.jsonl. */
   filePath: string;
+  /** Size bound of each file (default AUDIT_MAX_BYTES, at least AUDIT_MIN_BYTES). */
   maxBytes?: number;
-  /** Total files kept including the current one. */
+  /** Total files kept including the current one (at least 1). */
   files?: number;
 }
 
@@ -29,30 +35,27 @@ export const AUDIT_MAX_BYTES = 5 * 1024 * 1024;
 export const AUDIT_FILES = 3;
 
 export function createAuditLog(options: AuditLogOptions) {
-  const maxBytes = options.maxBytes ?? AUDIT_MAX_BYTES;
+  const maxBytes = Math.max(AUDIT_MIN_BYTES, options.maxBytes ?? AUDIT_MAX_BYTES);
   const files = Math.max(1, options.files ?? AUDIT_FILES);
   const serial = createSerialQueue();
   const rotation = createRotation({ filePath: options.filePath, maxBytes, files });
 
-  const rotate = async (): Promise<void> => {
-    for (const [from, to] of rotation.renames()) await rename(from, to).catch(() => undefined);
-    rotation.rotated();
+  /** Appends `line`, rotating first when it would pass the bound (one file: nothing to rename, it is replaced). */
+  const write = async (line: string): Promise<void> => {
+    const bytes = Buffer.byteLength(line);
+    const due = rotation.due(bytes);
+    if (due) {
+      for (const [from, to] of rotation.renames()) await rename(from, to).catch(() => undefined);
+      rotation.rotated();
+    }
+    await (due && files === 1 ? writeFile : appendFile)(options.filePath, line, { mode: 0o600 });
+    rotation.appended(bytes);
   };
 
   return {
     path: () => options.filePath,
     record(entry: AuditEntry): Promise<void> {
-      const clean: AuditEntry = {
-        time: entry.time,
-        client: entry.client,
-        tool: entry.tool,
-        method: entry.method,
-        pathTemplate: redactSecrets(entry.pathTemplate),
-        status: entry.status,
-        durationMs: Math.round(entry.durationMs),
-        ...(entry.requestId === undefined ? {} : { requestId: entry.requestId }),
-      };
-      const line = `${JSON.stringify(clean)}\n`;
+      const line = auditLine(entry, maxBytes);
       return serial(async () => {
         if (rotation.knownSize() === null) {
           await mkdir(dirname(options.filePath), { recursive: true, mode: 0o700 });
@@ -63,13 +66,7 @@ export function createAuditLog(options: AuditLogOptions) {
             ),
           );
         }
-        const bytes = Buffer.byteLength(line);
-        if (rotation.due(bytes)) {
-          if (files === 1) rotation.rotated();
-          else await rotate();
-        }
-        await appendFile(options.filePath, line, { mode: 0o600 });
-        rotation.appended(bytes);
+        await write(line);
       });
     },
     /** Resolves once every record accepted so far is on disk (the broker awaits it when it stops). */

@@ -2,7 +2,6 @@
  * The state of a broker host — the settings in force, the broker config derived from them, what the
  * running sign-in core was built with — and building and starting one sign-in core from it.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { AuthService } from '../auth/auth-service.ts';
 import { createBroker, type BrokerCore } from '../broker.ts';
 import { brokerConfigFromSettings, brokerPlacement, type BrokerConfig } from '../broker-config.ts';
@@ -11,10 +10,11 @@ import { fail, ok, type Result } from '../../shared/result.ts';
 import { deriveEndpoints, type EndpointConfig } from '../settings/derive.ts';
 import type { Settings } from '../settings/settings-schema.ts';
 import type { LoadedSettings } from '../settings/settings-store.ts';
-import { createSettingsControl, type SettingsControl } from '../admin/settings-control.ts';
+import { createSettingsControl, type SettingsControl, type SettingsControlDeps } from '../admin/settings-control.ts';
 import type { BrokerHostDeps } from './broker-host-types.ts';
 import { hostLogger } from './broker-host-logger.ts';
 import type { CoreTarget } from './broker-host-reloader.ts';
+import { signInChanged } from './settings-apply.ts';
 
 export interface HostState {
   readonly deps: BrokerHostDeps;
@@ -23,7 +23,7 @@ export interface HostState {
   readonly logger: Logger;
   readonly logPath: string;
   readonly keychainService: string | undefined;
-  /** `graph-bridge settings set` with this host running: applied like a save in the window. */
+  /** `graph-bridge settings set` with this host running: applied like a save in the window, in place. */
   readonly settingsControl: SettingsControl;
   settings: Settings;
   endpoints: EndpointConfig;
@@ -32,27 +32,17 @@ export interface HostState {
   core: CoreTarget;
 }
 
-const SIGN_IN_KEYS = [
-  'clientId',
-  'tenant',
-  'cloud',
-  'authority',
-  'useBroker',
-  'extraCaFile',
-  'allowPlaintextCache',
-] as const;
-
-export function signInChanged(a: Settings, b: Settings): boolean {
-  return SIGN_IN_KEYS.some((k) => !isDeepStrictEqual(a[k], b[k]));
-}
-
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-/** The host's state from the loaded settings; `started` raises the console log once the core runs. */
+/**
+ * The host's state from the loaded settings; `started` raises the console log once the core runs.
+ * `apply` applies what `graph-bridge settings set` saved (settings-apply.ts).
+ */
 export function createHostState(
   deps: BrokerHostDeps,
   env: NonNullable<BrokerHostDeps['env']>,
   loaded: LoadedSettings,
+  apply: NonNullable<SettingsControlDeps['apply']>,
 ): { state: HostState; started: () => void } {
   const secrets = createSecretRegistry();
   const { logger, started, logPath } = hostLogger(deps, secrets);
@@ -68,14 +58,7 @@ export function createHostState(
     endpoints,
     config: brokerConfigFromSettings(settings, endpoints, deps.platform),
     core: { settings, endpoints },
-    settingsControl: createSettingsControl({
-      configDir: deps.platform.paths.configDir,
-      env,
-      apply: (next) => {
-        applySettings(state, next);
-        return Promise.resolve(ok(restartNeeded(state) ? deps.restartNote : null));
-      },
-    }),
+    settingsControl: createSettingsControl({ configDir: deps.platform.paths.configDir, env, apply }),
   };
   return { state, started };
 }

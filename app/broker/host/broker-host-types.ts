@@ -37,8 +37,6 @@ export interface BrokerHostDeps {
   keychainService?: string;
   showConfirmation?: BrokerDeps['showConfirmation'];
   hideConfirmation?: BrokerDeps['hideConfirmation'];
-  /** Said to `graph-bridge settings set` when a saved sign-in setting waits for a restart. */
-  restartNote: string;
 }
 
 export interface BrokerHost {

@@ -9,7 +9,9 @@
  * old broker stops (its sockets close; bridges reconnect with the new key on their next call), a new
  * AuthService and broker start from the current settings, and `broker` — a stable facade — forwards
  * to the new one, so listeners never hold a stale broker. `restartNeeded()` is true only between a
- * save and the reload (or when a reload failed).
+ * save and the reload (or when a reload failed). The window saves, then calls reloadSignIn; a
+ * `graph-bridge settings set` over the admin channel does both in one request (settings-apply.ts) and
+ * is answered after the reload, on the socket the reload closed.
  */
 import { ok, fail, type Result } from '../../shared/result.ts';
 import { loadSettings } from '../settings/settings-store.ts';
@@ -17,16 +19,32 @@ import type { BrokerHost, BrokerHostDeps } from './broker-host-types.ts';
 import { applySettings, buildCore, createHostState, restartNeeded, startCore } from './broker-host-core.ts';
 import { createReloader } from './broker-host-reloader.ts';
 import { createSwitchableBroker } from './switchable-broker.ts';
+import { applySavedSettings } from './settings-apply.ts';
 
 export { createSwitchableBroker } from './switchable-broker.ts';
 export type { AuthInput, BrokerHost, BrokerHostDeps } from './broker-host-types.ts';
-export { signInChanged } from './broker-host-core.ts';
+export { signInChanged } from './settings-apply.ts';
+
+/** Who asked for the token that checks the sign-in after new sign-in settings (a consent item names it). */
+const SIGN_IN_CHECK = 'Graph Bridge (checking the sign-in after a settings change)';
 
 export async function createBrokerHost(deps: BrokerHostDeps): Promise<Result<BrokerHost>> {
   const env = deps.env ?? deps.platform.env;
   const loaded = await loadSettings({ configDir: deps.platform.paths.configDir, env });
   if (!loaded.ok) return fail('BAD_REQUEST', loaded.error.message);
-  const { state, started } = createHostState(deps, env, loaded.value);
+  // The closures run only once the host is built (a `settings set` over the admin channel).
+  const { state, started } = createHostState(deps, env, loaded.value, (next) =>
+    applySavedSettings(
+      {
+        adopt: (s) => (applySettings(state, s), restartNeeded(state)),
+        running: () => state.core.settings,
+        account: () => switchable.broker.status().account,
+        silentToken: () => switchable.broker.auth.getToken({ scopes: ['User.Read'], requestedBy: SIGN_IN_CHECK }),
+        reloadSignIn: () => reloads.reload(),
+      },
+      next,
+    ),
+  );
   const first = await buildCore(state, state.core);
   if (!first.ok) return first;
   started();

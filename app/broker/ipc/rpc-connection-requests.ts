@@ -97,6 +97,8 @@ function dispatch<S>(state: ConnectionState<S>, { id, method, params }: Request,
     return;
   }
   state.inFlight++;
+  const outlives = entry.outlivesClose === true;
+  if (outlives) state.outliving++;
   Promise.resolve()
     .then(() => entry.handle(parsed.data as never, session))
     .catch((e: unknown) => {
@@ -108,7 +110,9 @@ function dispatch<S>(state: ConnectionState<S>, { id, method, params }: Request,
     })
     .then((result) => {
       state.inFlight--;
+      if (outlives) state.outliving--;
       send(state, { jsonrpc: '2.0', id, result });
+      if (state.draining && state.outliving === 0) closeConnection(state);
     })
     .catch(() => undefined);
 }

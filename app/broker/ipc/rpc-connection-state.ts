@@ -18,6 +18,10 @@ export interface ConnectionState<S> {
   session: S | null;
   closed: boolean;
   inFlight: number;
+  /** Requests in flight of `outlivesClose` methods. */
+  outliving: number;
+  /** The server closed: close once the `outliving` requests are answered. */
+  draining: boolean;
 }
 
 /** A new connection, unauthenticated, with its hello deadline running. */
@@ -42,6 +46,8 @@ export function createConnectionState<S>(options: RpcConnectionOptions<S>): Conn
     session: null,
     closed: false,
     inFlight: 0,
+    outliving: 0,
+    draining: false,
   };
   return state;
 }

@@ -18,6 +18,12 @@ export interface RpcPeer {
 export interface RpcMethod<S> {
   params: z.ZodType;
   handle(params: never, session: S): Result<unknown> | Promise<Result<unknown>>;
+  /**
+   * A request of this method is answered even when the server closes while it runs (it may be what
+   * restarts the server: a settings change that rebuilds the broker); its connection then reads
+   * nothing more and closes once the answer is sent.
+   */
+  outlivesClose?: boolean;
 }
 
 export interface RpcProtocol<S> {
@@ -65,4 +71,9 @@ export interface RpcConnectionOptions<S> {
 export interface RpcConnectionHandle {
   /** Closes a connection that has not said hello yet, telling the peer why (no-op after hello). */
   reject(message: string): void;
+  /**
+   * The server is closing. False: close it now. True: an `outlivesClose` request is running, so the
+   * connection reads nothing more and closes itself once that request is answered.
+   */
+  drain(): boolean;
 }

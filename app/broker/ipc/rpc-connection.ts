@@ -41,6 +41,12 @@ export function attachRpcConnection<S>(options: RpcConnectionOptions<S>): RpcCon
     reject(message) {
       if (state.session === null) protocolError(state, null, { code: RPC_ERROR.UNAUTHENTICATED, message });
     },
+    drain() {
+      if (state.closed || state.outliving === 0) return false;
+      state.draining = true;
+      socket.pause();
+      return true;
+    },
   };
 }
 

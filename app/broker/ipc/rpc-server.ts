@@ -49,7 +49,14 @@ export interface RpcServer {
 }
 
 export function createRpcServer<S>(options: RpcServerOptions<S>): RpcServer {
-  const state: ServerState<S> = { options, sockets: new Set(), waiting: new Map(), nextId: 1, server: null };
+  const state: ServerState<S> = {
+    options,
+    sockets: new Set(),
+    handles: new Map(),
+    waiting: new Map(),
+    nextId: 1,
+    server: null,
+  };
   return {
     listen: () => startListening(state),
     close: () => closeServer(state),
@@ -62,6 +69,8 @@ export function createRpcServer<S>(options: RpcServerOptions<S>): RpcServer {
 interface ServerState<S> {
   options: RpcServerOptions<S>;
   sockets: Set<Socket>;
+  /** Every open connection's handle (close drains the ones still answering: RpcMethod outlivesClose). */
+  handles: Map<Socket, RpcConnectionHandle>;
   /** Connections waiting for hello, oldest first (Map keeps insertion order). */
   waiting: Map<Socket, RpcConnectionHandle>;
   nextId: number;
@@ -105,16 +114,24 @@ async function closeServer<S>(state: ServerState<S>): Promise<void> {
   const srv = state.server;
   state.server = null;
   if (srv === null) return;
-  for (const s of state.sockets) s.destroy();
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  let draining = 0;
+  for (const s of state.sockets) {
+    if (state.handles.get(s)?.drain() === true) draining++;
+    else s.destroy();
+  }
+  const closed = new Promise<void>((resolve) => srv.close(() => resolve()));
+  // The server stops listening at once; a connection still answering its last request (RpcMethod
+  // outlivesClose) closes itself afterwards and does not hold up the close.
+  if (draining === 0) await closed;
 }
 
 function onConnection<S>(state: ServerState<S>, socket: Socket): void {
-  const { options, sockets, waiting } = state;
+  const { options, sockets, handles, waiting } = state;
   sockets.add(socket);
   if (waiting.size >= options.limits.maxUnauthenticated) closeOldestWaiting(state);
   socket.on('close', () => {
     sockets.delete(socket);
+    handles.delete(socket);
     waiting.delete(socket);
   });
   const handle = attachRpcConnection({
@@ -127,7 +144,10 @@ function onConnection<S>(state: ServerState<S>, socket: Socket): void {
     setTimer: options.setTimer ?? unrefTimer,
     onAuthenticated: () => waiting.delete(socket),
   });
-  if (!socket.destroyed) waiting.set(socket, handle);
+  if (!socket.destroyed) {
+    waiting.set(socket, handle);
+    handles.set(socket, handle);
+  }
 }
 
 /** Makes room for a newcomer: the connection that has waited longest for hello is told why and closed. */

@@ -15,6 +15,7 @@ import { EXIT, usageError } from '../command.ts';
 import type { CliDeps, CommandSpec } from '../command.ts';
 import { callConfirmed, NEEDS_A_PERSON } from '../confirm.ts';
 import { cliCommand } from '../invocation.ts';
+import { escapeControls } from '../../shared/terminal-safe.ts';
 import type { AdminClient } from '../admin-client.ts';
 
 const USAGE = `Usage: graph-bridge settings [show] [--json]
@@ -31,7 +32,8 @@ Reads and changes settings.json (the same checks as the Graph Bridge window). Ke
   tenant, clientId, cloud, authority, extraCaFile, api
 Values are text, or JSON for objects and lists; null clears a nullable key.
 
-While Graph Bridge runs, a change applies at once. A change that loosens access (read-only off, a tool
+While Graph Bridge runs, a change applies at once — sign-in settings too: Graph Bridge restarts its
+sign-in in place and says whether you are still signed in. A change that loosens access (read-only off, a tool
 group enabled, a policy moved towards allow, …) needs you at a terminal: you are asked for the code
 Graph Bridge shows in its window or in the terminal running the agent. With Graph Bridge not running,
 only changes that tighten access are saved.`;
@@ -146,7 +148,10 @@ async function setRunning(deps: CliDeps, admin: AdminClient, key: string, text: 
     return reportResult(deps, r);
   }
   deps.stdout.write(`${key} = ${show(valueAt(r.value.snapshot.settings, key).value)} (applied).\n`);
-  if (r.value.note !== null) deps.stdout.write(`${r.value.note}\n`);
+  if (r.value.note !== null) deps.stdout.write(`${escapeControls(r.value.note)}\n`);
+  if (r.value.signIn?.account === null) {
+    deps.stdout.write(`Sign in with: ${cliCommand(deps, 'login')} (add --device-code to sign in on another device)\n`);
+  }
   return EXIT.OK;
 }
 

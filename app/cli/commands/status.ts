@@ -8,6 +8,7 @@ import { formatStatus } from '../format-status.ts';
 import { terminalJson } from '../../shared/terminal-safe.ts';
 import { cliInvocation } from '../invocation.ts';
 import type { StatusView } from '../format-status.ts';
+import { noTerminalAdvice } from '../confirm.ts';
 
 const USAGE = `Usage: graph-bridge status [--json]
 
@@ -34,7 +35,12 @@ export function createStatusCommand(authFactory: AuthFactory): CommandSpec {
         async running(admin) {
           const r = await admin.call('status', {});
           if (!r.ok) return reportResult(deps, r);
-          return print({ ...r.value, running: true, host: r.value.host });
+          const code = print({ ...r.value, running: true, host: r.value.host });
+          if (r.value.showsCodes === false && args.values.json !== true) {
+            const then = 'and approve editors and writes from another terminal there.';
+            deps.stdout.write(`\n${noTerminalAdvice(deps, r.value.pid, then)}\n`);
+          }
+          return code;
         },
         local(host) {
           const a = host.broker.adminStatus();

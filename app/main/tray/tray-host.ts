@@ -36,8 +36,6 @@ export interface TrayHost extends Omit<BrokerHost, 'loaded' | 'config'> {
 
 /** Where the tray shows codes, as the CLI's prompt names it. */
 export const TRAY_CODE_PLACE = 'the Graph Bridge window (open it from the tray icon)';
-const TRAY_RESTART_NOTE =
-  'Sign-in settings take effect after a restart of Graph Bridge (Quit from the tray menu, then start it again).';
 
 function createCodeBoard(now: () => Date) {
   const codes = new Map<string, ConfirmationPrompt>();
@@ -88,7 +86,6 @@ export async function createTrayHost(deps: TrayHostDeps): Promise<Result<TrayHos
     ...(deps.keychainService === undefined ? {} : { keychainService: deps.keychainService }),
     showConfirmation: (prompt) => codeBoard.show(prompt),
     hideConfirmation: (id) => codeBoard.hide(id),
-    restartNote: TRAY_RESTART_NOTE,
   });
   if (!created.ok) return created;
   const host = created.value;

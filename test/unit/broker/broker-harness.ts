@@ -6,7 +6,7 @@ import { createBroker } from '../../../app/broker/broker.ts';
 import type { BrokerCore, BrokerDeps } from '../../../app/broker/broker.ts';
 import { defaultBrokerConfig } from '../../../app/broker/broker-config.ts';
 import type { BrokerConfig } from '../../../app/broker/broker-config.ts';
-import { createSecretRegistry, silentLogger } from '../../../app/broker/log/logger.ts';
+import { createSecretRegistry, silentLogger, type Logger } from '../../../app/broker/log/logger.ts';
 import { PROTOCOL_VERSION } from '../../../app/shared/constants.ts';
 import { resolveBrokerEndpoint } from '../../../app/shared/endpoint.ts';
 import type { ToolCatalogEntry } from '../../../app/shared/bridge-contract.ts';
@@ -46,6 +46,7 @@ export async function startHarness(
     showCodes?: boolean;
     settings?: SettingsControl;
     now?: () => Date;
+    logger?: Logger;
   } = {},
 ): Promise<Harness> {
   const home = await mkdtemp(join(tmpdir(), 'gb-broker-'));
@@ -66,7 +67,7 @@ export async function startHarness(
     stateDir: join(home, 'state'),
     config: () => config,
     version: '0.0.0-test',
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     secrets: createSecretRegistry(),
     interactiveApprovals: options.interactiveApprovals ?? true,
     ...(options.ipcLimits === undefined ? {} : { ipcLimits: options.ipcLimits }),

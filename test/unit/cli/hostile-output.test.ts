@@ -39,7 +39,7 @@ async function withHome(fn: (cli: (...argv: string[]) => Promise<string>, stateD
         signal: new AbortController().signal,
         bridgeEntry: '/nowhere/bridge.js',
         execPath: process.execPath,
-        terminal: { interactive: false, ask: () => Promise.resolve(null) },
+        terminal: { interactive: false, showsOutput: false, ask: () => Promise.resolve(null) },
       };
       const code = await runCli(argv, deps, { authFactory: () => Promise.resolve(createFakeAuth()) });
       assert.equal(code, 0, out);

@@ -15,6 +15,8 @@ export interface RunCliOptions {
   env?: Record<string, string>;
   /** A terminal a person types in (the one-time codes need one); default false. */
   interactive?: boolean;
+  /** stdout is a terminal a person reads (the agent shows codes only there); default false. */
+  showsOutput?: boolean;
   authFactory?: AuthFactory;
 }
 
@@ -35,7 +37,11 @@ export async function runTestCli(
     signal: new AbortController().signal,
     bridgeEntry: '/nowhere/bridge.js',
     execPath: process.execPath,
-    terminal: { interactive: o.interactive ?? false, ask: () => Promise.resolve(null) },
+    terminal: {
+      interactive: o.interactive ?? false,
+      showsOutput: o.showsOutput ?? false,
+      ask: () => Promise.resolve(null),
+    },
   };
   const code = await runCli(argv, deps, { authFactory: o.authFactory ?? (() => Promise.resolve(createFakeAuth())) });
   return { code, out, err };

@@ -217,7 +217,7 @@ void test('settings over the admin channel: tightening applies at once; loosenin
   const settings = createSettingsControl({
     configDir,
     env: {},
-    apply: (s) => (applied.push(s.readOnly), Promise.resolve({ ok: true, value: null })),
+    apply: (s) => (applied.push(s.readOnly), Promise.resolve({ ok: true, value: { note: null } })),
   });
   const h = await startHarness({ settings });
   const a = await admin(h);

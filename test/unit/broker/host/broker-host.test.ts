@@ -1,7 +1,7 @@
 /**
  * The one broker host (app/broker/host/broker-host.ts) that the tray and the CLI both use: the keychain
- * service override from the environment, saved settings applied live, sign-in settings reported as
- * waiting for a restart and applied by reloadSignIn, stop after a reload.
+ * service override from the environment, saved settings applied live, sign-in settings marked as
+ * waiting (restartNeeded) until reloadSignIn applies them, stop after a reload.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,7 +27,6 @@ async function hostFor(t: { after(fn: () => Promise<void>): void }, env: Record<
       builds.push(input);
       return Promise.resolve(createFakeAuth());
     },
-    restartNote: 'restart me',
   });
   assert.ok(created.ok, created.ok ? '' : created.error.message);
   return { host: created.value, builds, platform };
@@ -40,7 +39,7 @@ test('GRAPH_BRIDGE_KEYCHAIN_SERVICE reaches the sign-in core (tray and agent ali
   assert.equal(plain.builds[0]?.keychainService, undefined, 'unset: the profile default');
 });
 
-test('a sign-in setting waits for a restart (the note says so); reloadSignIn rebuilds the core with it', async (t) => {
+test('a sign-in setting marks restartNeeded until reloadSignIn rebuilds the core with it', async (t) => {
   const { host, builds } = await hostFor(t);
   assert.equal(host.restartNeeded(), false);
   host.applySettings({ ...host.settings(), readOnly: true });

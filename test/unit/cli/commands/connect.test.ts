@@ -21,7 +21,7 @@ function cli(home: string, extraEnv: Record<string, string> = {}) {
     signal: new AbortController().signal,
     bridgeEntry: '/opt/gb/dist/bridge.js',
     execPath: '/usr/bin/node',
-    terminal: { interactive: false, ask: () => Promise.resolve(null) },
+    terminal: { interactive: false, showsOutput: false, ask: () => Promise.resolve(null) },
   };
   return { deps, out: () => out.join(''), err: () => err.join('') };
 }
