@@ -3,7 +3,7 @@
  * child_process, the Graph client). server.ts imports this lazily at the first tool call so that
  * `initialize` and `tools/list` never load it and never contact the broker.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { lstat, readFile } from 'node:fs/promises';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createConnection } from 'node:net';
@@ -102,15 +102,15 @@ export function launchEnv(env: Readonly<Record<string, string | undefined>>): Re
 
 /**
  * Starts Graph Bridge detached (it outlives this bridge) with launchEnv(env); failures are only logged.
- * node:child_process is loaded here, not at start: most bridges never launch anything (~1 ms saved).
+ * (node:child_process is imported statically: the engine runs as code compiled by vm, where a dynamic
+ * import() has no loader — cli-agent-no-terminal.test.ts launches through the built bridge.)
  */
-export async function launchGraphBridge(
+export function launchGraphBridge(
   argv: readonly [string, ...string[]],
   env: Readonly<Record<string, string | undefined>>,
   log: Pick<Logger, 'warn'>,
-): Promise<ChildProcess> {
+): ChildProcess {
   const [command, ...args] = argv;
-  const { spawn } = await import('node:child_process');
   const child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true, env: launchEnv(env) });
   child.on('error', (e) => log.warn(`launching Graph Bridge failed: ${e.message}`));
   child.unref();
@@ -193,7 +193,7 @@ function runtimeBroker(options: RuntimeOptions, env: RuntimeEnv, clock: Clock): 
     ...(launchArgv
       ? {
           launch: () => {
-            void launchGraphBridge(launchArgv as [string, ...string[]], options.env, log);
+            launchGraphBridge(launchArgv as [string, ...string[]], options.env, log);
           },
         }
       : {}),

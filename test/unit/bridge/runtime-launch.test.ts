@@ -32,7 +32,7 @@ test('the launched process does not inherit ELECTRON_RUN_AS_NODE', async () => {
     const argv = parseLaunchCommand(JSON.stringify([process.execPath, '-e', script]));
     assert.ok(argv);
     const warnings: string[] = [];
-    const child = await launchGraphBridge(
+    const child = launchGraphBridge(
       argv as [string, ...string[]],
       { ...process.env, ELECTRON_RUN_AS_NODE: '1', GRAPH_BRIDGE_HOME: dir },
       { warn: (m) => warnings.push(m) },
@@ -58,7 +58,7 @@ test('the launched process does not inherit ELECTRON_RUN_AS_NODE', async () => {
 
 test('a launch command that cannot start is logged, not thrown', async () => {
   const warnings: string[] = [];
-  const child = await launchGraphBridge(['/nonexistent/graph-bridge-app'], {}, { warn: (m) => warnings.push(m) });
+  const child = launchGraphBridge(['/nonexistent/graph-bridge-app'], {}, { warn: (m) => warnings.push(m) });
   await new Promise((resolve) => child.once('error', resolve));
   assert.equal(warnings.length, 1);
   assert.match(warnings[0] ?? '', /launching Graph Bridge failed: .*ENOENT/);
