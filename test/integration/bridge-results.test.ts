@@ -24,6 +24,7 @@ import { startEmulator, type RunningEmulator } from '../helpers/emulator.ts';
 import { headerOf, nextCursorOf, parseMessageList, type ListedMessage } from '../helpers/mail-text.ts';
 import { REPO_ROOT, resultText, startBridgeClient, type BridgeClient } from '../helpers/mcp-client.ts';
 import { BASE_SCOPES, okStructured, toolHarness } from '../helpers/tool-harness.ts';
+import { isProcessAlive } from '../../app/platform/process.ts';
 
 interface MessagePage {
   messages: ListedMessage[];
@@ -54,15 +55,6 @@ function startBridge(): Promise<BridgeClient> {
     args: ['--tools', 'all'],
     env: { TMPDIR: bridgeTmp, TMP: bridgeTmp, TEMP: bridgeTmp },
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 before(async () => {
@@ -146,7 +138,7 @@ void describe('short ids and cursors across bridge processes', () => {
     const [message] = page.messages;
     assert.ok(message && page.nextCursor);
     await firstBridge.close();
-    assert.ok(pid !== null && !isAlive(pid), 'the first bridge has exited');
+    assert.ok(pid !== null && !isProcessAlive(pid), 'the first bridge has exited');
 
     const second = await startBridge();
     try {

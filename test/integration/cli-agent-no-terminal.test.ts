@@ -20,6 +20,7 @@ import { filesUnder, helloBridge, runScript } from '../helpers/cli-script.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import type { RpcClient } from '../../app/shared/rpc-client.ts';
 import { adminStatusSchema } from '../../app/broker/admin-protocol.ts';
+import { isProcessAlive } from '../../app/platform/process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.js');
@@ -53,18 +54,9 @@ after(async () => {
 /** A background agent left by a failed test would hold the profile's socket. */
 async function stopBackgroundAgent(): Promise<void> {
   const pid = backgroundPid;
-  if (pid === null || !alive(pid)) return;
+  if (pid === null || !isProcessAlive(pid)) return;
   process.kill(pid, 'SIGTERM');
-  await waitFor(() => !alive(pid), 'the background agent to stop');
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  await waitFor(() => !isProcessAlive(pid), 'the background agent to stop');
 }
 
 /** Runs the CLI the way a script does: stdin is not a terminal. */
@@ -120,7 +112,7 @@ void test('an agent launched by a bridge has no terminal: no code is made, the C
     backgroundPid = pid;
     assert.equal(admin.host, 'agent');
     assert.equal(admin.showsCodes, false, 'the launched agent knows it has no terminal');
-    assert.ok(alive(pid));
+    assert.ok(isProcessAlive(pid));
 
     const text = await script(['status']);
     assert.match(text.out, new RegExp(`agent \\(process ${pid}\\) has no terminal`));
@@ -149,7 +141,7 @@ void test('an agent launched by a bridge has no terminal: no code is made, the C
     const freshEnv = { ...fresh, HOME: homedir() };
     const killed = startPty(['sh', '-c', kill], { env: freshEnv, cwd: homedir() });
     assert.equal(await killed.exit, 0, killed.output());
-    await waitFor(() => !alive(pid), 'the background agent to stop');
+    await waitFor(() => !isProcessAlive(pid), 'the background agent to stop');
     terminalAgent = startPty(['sh', '-c', agentCommand], { env: freshEnv, cwd: homedir() });
     await terminalAgent.waitFor(/Press Ctrl-C/);
 
