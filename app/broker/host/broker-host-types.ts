@@ -37,6 +37,8 @@ export interface BrokerHostDeps {
   keychainService?: string;
   showConfirmation?: BrokerDeps['showConfirmation'];
   hideConfirmation?: BrokerDeps['hideConfirmation'];
+  /** Clock of the confirmation codes, which outlive each sign-in core (default: the system clock). */
+  now?: () => Date;
 }
 
 export interface BrokerHost {
