@@ -10,9 +10,11 @@
  * AuthService and broker start from the current settings, and `broker` — a stable facade — forwards
  * to the new one, so listeners never hold a stale broker. The one-time confirmation codes outlive the
  * cores; those open when a core stops for a rebuild are withdrawn at once (broker-host-core.ts withdrawCodes). `restartNeeded()` is true only between a
- * save and the reload (or when a reload failed). The window saves, then calls reloadSignIn; a
- * `graph-bridge settings set` over the admin channel does both in one request (settings-apply.ts) and
- * is answered after the reload, on the socket the reload closed.
+ * save and the reload (or when a reload failed). The window's save (`commitSettings`) and a
+ * `graph-bridge settings set` over the admin channel take the same path (admin/settings-control.ts
+ * commit → settings-apply.ts): save, apply, reload — and when the reload fails, the previous core runs
+ * again and settings.json is put back. The admin request is answered after the reload, on the socket
+ * the reload closed.
  */
 import { ok, fail, type Result } from '../../shared/result.ts';
 import { loadSettings } from '../settings/settings-store.ts';
@@ -84,6 +86,7 @@ export async function createBrokerHost(deps: BrokerHostDeps): Promise<Result<Bro
     applySettings: (next) => applySettings(state, next),
     restartNeeded: () => restartNeeded(state),
     reloadSignIn: () => reloads.reload(),
+    commitSettings: (change) => state.settingsControl.commit({ ...change, before: state.settings }),
     async stop() {
       await reloads.idle();
       await switchable.broker.stop();
