@@ -2,7 +2,7 @@
 import type { BrokerEndpoint } from '../shared/endpoint.ts';
 import type { AuthService } from './auth/auth-service.ts';
 import type { BrokerConfig } from './broker-config.ts';
-import type { ShowConfirmation } from './admin/confirmations.ts';
+import type { Confirmations, ShowConfirmation } from './admin/confirmations.ts';
 import type { SettingsControl } from './admin/settings-control.ts';
 import type { RpcServerLimits } from './ipc/rpc-server.ts';
 import type { SetTimer } from '../shared/timers.ts';
@@ -35,6 +35,11 @@ export interface BrokerDeps {
   showConfirmation?: ShowConfirmation;
   /** The code is no longer valid (used, expired): stop showing it. */
   hideConfirmation?: (challengeId: string) => void;
+  /**
+   * The host's codes when they outlive this broker (a host that rebuilds its sign-in core withdraws the
+   * old core's codes, app/broker/host); made with showConfirmation/hideConfirmation. Default: the broker's own.
+   */
+  confirmations?: Confirmations;
   /** settings.json for the admin channel's settings.get/update (`graph-bridge settings`). */
   settings?: SettingsControl;
   now?: () => Date;

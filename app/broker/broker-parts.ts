@@ -83,11 +83,13 @@ export function createBrokerParts(deps: BrokerDeps, hooks: BrokerHooks): BrokerP
     logger: deps.logger,
     now,
   });
-  const confirmations = createConfirmations({
-    now,
-    show: deps.showConfirmation ?? null,
-    ...(deps.hideConfirmation === undefined ? {} : { hide: deps.hideConfirmation }),
-  });
+  const confirmations =
+    deps.confirmations ??
+    createConfirmations({
+      now,
+      show: deps.showConfirmation ?? null,
+      ...(deps.hideConfirmation === undefined ? {} : { hide: deps.hideConfirmation }),
+    });
   const adminEndpoint = adminEndpointFor(deps.endpoint, deps.isPipe);
   return { now, adminEndpoint, clients, writes, audit, bridgeProtocol, confirmations };
 }

@@ -1,7 +1,7 @@
 /**
  * The settings form in the REAL status window page (headless Chromium) against a REAL tray host:
- *  - saving sign-in settings switches the running app to them in place: window-services' onSaved
- *    applies them to the host, whose sign-in core restarts (reloadSignIn) — no "Restart Graph Bridge"
+ *  - saving sign-in settings switches the running app to them in place: the host's commitSettings (the path
+ *    `graph-bridge settings set` takes) applies them, and the sign-in core restarts — no "Restart Graph Bridge"
  *    notice, the form shows what was saved, and the next sign-in goes to the new authority;
  *  - refused values (by the form's own checks or by main) stay in the form next to their messages,
  *    and the first one has the focus.

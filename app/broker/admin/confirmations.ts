@@ -9,6 +9,10 @@
  * attempts across all challenges are counted: after 10 within the lockout window no new challenge is
  * made until it passes (a process guessing codes also fills the user's window with codes it cannot
  * see). At most 5 challenges are open at once; a new one retires the oldest.
+ *
+ * A host that rebuilds its sign-in core withdraws every open code at once (`withdrawAll`): they were made
+ * for the core that stopped. A withdrawn code typed later is refused with the reason and told to ask
+ * again; that is no wrong guess, so it does not count towards the lockout.
  */
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Confirmation, ConfirmationChallenge, AdminError } from '../admin-protocol.ts';
@@ -70,6 +74,8 @@ interface ConfirmationState {
   randomCode: () => string;
   randomId: () => string;
   open: Map<string, Challenge>;
+  /** Why recently withdrawn challenges were withdrawn, by id (the newest WITHDRAWN_KEPT). */
+  withdrawn: Map<string, string>;
   /** When each recent wrong code was typed (ms). */
   failures: number[];
 }
@@ -85,6 +91,7 @@ function createState(options: ConfirmationsOptions): ConfirmationState {
     randomCode: options.randomCode ?? (() => String(randomInt(0, 1_000_000)).padStart(6, '0')),
     randomId: options.randomId ?? (() => randomBytes(9).toString('base64url')),
     open: new Map(),
+    withdrawn: new Map(),
     failures: [],
   };
 }
@@ -92,6 +99,22 @@ function createState(options: ConfirmationsOptions): ConfirmationState {
 /** Drops a challenge and tells the host to stop showing it. */
 function retire(state: ConfirmationState, id: string): void {
   if (state.open.delete(id)) state.options.hide?.(id);
+}
+
+/** How many withdrawn challenges are remembered (a later one forgets the oldest). */
+const WITHDRAWN_KEPT = 50;
+
+/** Retires every open challenge, remembering why (`withdrawAll`). */
+function withdrawOpen(state: ConfirmationState, reason: string): void {
+  for (const id of [...state.open.keys()]) {
+    state.withdrawn.delete(id);
+    state.withdrawn.set(id, reason);
+    retire(state, id);
+  }
+  for (const id of state.withdrawn.keys()) {
+    if (state.withdrawn.size <= WITHDRAWN_KEPT) break;
+    state.withdrawn.delete(id);
+  }
 }
 
 /** Retires expired challenges and forgets failures older than the lockout window. */
@@ -199,8 +222,14 @@ export function createConfirmations(options: ConfirmationsOptions) {
       if (locked !== null) return failed(locked, 0);
       const c = state.open.get(given.challengeId);
       if (c !== undefined) return check(state, c, given, actionKey, t);
+      const withdrawn = state.withdrawn.get(given.challengeId);
+      if (withdrawn !== undefined) return failed(`${withdrawn} Run the command again for a new code.`, 0);
       state.failures.push(t);
       return failed('That confirmation code has expired or was already used. Run the command again for a new one.', 0);
+    },
+    /** Withdraws every open code at once (the window stops showing them); typed later, they are refused with `reason`. */
+    withdrawAll(reason: string): void {
+      withdrawOpen(state, reason);
     },
   };
 }

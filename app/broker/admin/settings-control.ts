@@ -49,10 +49,13 @@ export interface SettingsPlan {
   loosening: string[];
 }
 
+/** What commit needs of a plan (the status window's save builds one from its form: app/main/window/settings-port.ts). */
+export type SettingsCommit = Pick<SettingsPlan, 'raw' | 'previousRaw' | 'before'>;
+
 export interface SettingsControl {
   view(): Promise<Result<SettingsSnapshot>>;
   plan(changes: readonly SettingChange[]): Promise<Result<SettingsPlan>>;
-  commit(plan: SettingsPlan): Promise<Result<{ snapshot: SettingsSnapshot } & AppliedSettings>>;
+  commit(plan: SettingsCommit): Promise<Result<{ snapshot: SettingsSnapshot } & AppliedSettings>>;
 }
 
 const FORBIDDEN_PARTS = new Set(['__proto__', 'prototype', 'constructor']);
@@ -137,7 +140,7 @@ export function createSettingsControl(deps: SettingsControlDeps): SettingsContro
 const problemsText = (problems: readonly { message: string }[]): string => problems.map((p) => p.message).join(' ');
 
 /** The running host could not apply the change: settings.json goes back to what the host runs with. */
-async function putBack(deps: SettingsControlDeps, plan: SettingsPlan, error: BrokerError): Promise<Result<never>> {
+async function putBack(deps: SettingsControlDeps, plan: SettingsCommit, error: BrokerError): Promise<Result<never>> {
   const restored = await saveSettings(deps.configDir, plan.previousRaw);
   if (!restored.ok) {
     return fail(

@@ -10,6 +10,7 @@ import { fail, ok, type Result } from '../../shared/result.ts';
 import { deriveEndpoints, type EndpointConfig } from '../settings/derive.ts';
 import type { Settings } from '../settings/settings-schema.ts';
 import type { LoadedSettings } from '../settings/settings-store.ts';
+import { createConfirmations, type Confirmations } from '../admin/confirmations.ts';
 import { createSettingsControl, type SettingsControl, type SettingsControlDeps } from '../admin/settings-control.ts';
 import type { BrokerHostDeps } from './broker-host-types.ts';
 import { hostLogger } from './broker-host-logger.ts';
@@ -25,6 +26,8 @@ export interface HostState {
   readonly keychainService: string | undefined;
   /** `graph-bridge settings set` with this host running: applied like a save in the window, in place. */
   readonly settingsControl: SettingsControl;
+  /** One-time codes, shared by every sign-in core; a rebuild withdraws the open ones (withdrawCodes). */
+  readonly confirmations: Confirmations;
   settings: Settings;
   endpoints: EndpointConfig;
   config: BrokerConfig;
@@ -59,6 +62,11 @@ export function createHostState(
     config: brokerConfigFromSettings(settings, endpoints, deps.platform),
     core: { settings, endpoints },
     settingsControl: createSettingsControl({ configDir: deps.platform.paths.configDir, env, apply }),
+    confirmations: createConfirmations({
+      now: deps.now ?? (() => new Date()),
+      show: deps.showConfirmation ?? null,
+      ...(deps.hideConfirmation === undefined ? {} : { hide: deps.hideConfirmation }),
+    }),
   };
   return { state, started };
 }
@@ -67,6 +75,13 @@ export function applySettings(state: HostState, next: Settings): void {
   state.settings = next;
   state.endpoints = deriveEndpoints(next);
   state.config = brokerConfigFromSettings(next, state.endpoints, state.deps.platform);
+}
+
+/** The sign-in core stopped for a rebuild: the codes made while it ran are withdrawn from the window at once. */
+export function withdrawCodes(state: HostState): void {
+  state.confirmations.withdrawAll(
+    'That confirmation code was withdrawn: Graph Bridge restarted its sign-in with new settings after it was shown.',
+  );
 }
 
 export function restartNeeded(state: HostState): boolean {
@@ -100,6 +115,7 @@ export async function buildCore(state: HostState, target: CoreTarget): Promise<R
       host: deps.host,
       interactiveApprovals: deps.interactiveApprovals,
       settings: state.settingsControl,
+      confirmations: state.confirmations,
       ...(deps.showConfirmation === undefined ? {} : { showConfirmation: deps.showConfirmation }),
       ...(deps.hideConfirmation === undefined ? {} : { hideConfirmation: deps.hideConfirmation }),
     }),

@@ -20,6 +20,8 @@ export interface ReloaderDeps {
   current(): CoreTarget;
   running(): CoreTarget;
   start(target: CoreTarget, paused: boolean): Promise<Result<void>>;
+  /** The running core has stopped for the reload (before a new one starts). */
+  stopped(): void;
 }
 
 /** One reload at a time (a second caller waits, then reloads again); failure restores the previous core. */
@@ -31,6 +33,7 @@ export function createReloader(deps: ReloaderDeps) {
     const paused = deps.broker.status().paused;
     deps.logger.info('Sign-in settings changed: restarting the sign-in core');
     await deps.broker.stop();
+    deps.stopped();
     const started = await deps.start(wanted, paused);
     if (started.ok) return started;
     deps.logger.error(`Sign-in core did not start with the new settings: ${started.error.message}`);

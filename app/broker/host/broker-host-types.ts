@@ -4,6 +4,8 @@ import type { BrokerCore, BrokerDeps } from '../broker.ts';
 import type { BrokerConfig } from '../broker-config.ts';
 import type { LogLevel, Logger } from '../log/logger.ts';
 import type { Result } from '../../shared/result.ts';
+import type { SettingsSnapshot } from '../admin-protocol.ts';
+import type { AppliedSettings, SettingsPlan } from '../admin/settings-control.ts';
 import type { EndpointConfig } from '../settings/derive.ts';
 import type { Settings } from '../settings/settings-schema.ts';
 import type { LoadedSettings } from '../settings/settings-store.ts';
@@ -37,6 +39,8 @@ export interface BrokerHostDeps {
   keychainService?: string;
   showConfirmation?: BrokerDeps['showConfirmation'];
   hideConfirmation?: BrokerDeps['hideConfirmation'];
+  /** Clock of the confirmation codes, which outlive each sign-in core (default: the system clock). */
+  now?: () => Date;
 }
 
 export interface BrokerHost {
@@ -55,6 +59,14 @@ export interface BrokerHost {
   restartNeeded: () => boolean;
   /** Rebuilds the sign-in core from the current settings; on failure the previous one starts again. */
   reloadSignIn: () => Promise<Result<void>>;
+  /**
+   * Writes `raw` as settings.json and applies it to this host — the one path for the window's save and
+   * `graph-bridge settings set`. When the host cannot apply it (sign-in settings that do not start), the
+   * previous sign-in core runs again and settings.json is put back to `previousRaw`.
+   */
+  commitSettings: (
+    change: Pick<SettingsPlan, 'raw' | 'previousRaw'>,
+  ) => Promise<Result<{ snapshot: SettingsSnapshot } & AppliedSettings>>;
   /** Stops the running core after any reload in progress (sockets, keys, approvals flushed, cache closed). */
   stop: () => Promise<void>;
 }

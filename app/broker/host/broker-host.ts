@@ -8,15 +8,25 @@
  * cache) are baked into the AuthService: `reloadSignIn()` rebuilds the sign-in core in place — the
  * old broker stops (its sockets close; bridges reconnect with the new key on their next call), a new
  * AuthService and broker start from the current settings, and `broker` — a stable facade — forwards
- * to the new one, so listeners never hold a stale broker. `restartNeeded()` is true only between a
- * save and the reload (or when a reload failed). The window saves, then calls reloadSignIn; a
- * `graph-bridge settings set` over the admin channel does both in one request (settings-apply.ts) and
- * is answered after the reload, on the socket the reload closed.
+ * to the new one, so listeners never hold a stale broker. The one-time confirmation codes outlive the
+ * cores; those open when a core stops for a rebuild are withdrawn at once (broker-host-core.ts withdrawCodes). `restartNeeded()` is true only between a
+ * save and the reload (or when a reload failed). The window's save (`commitSettings`) and a
+ * `graph-bridge settings set` over the admin channel take the same path (admin/settings-control.ts
+ * commit → settings-apply.ts): save, apply, reload — and when the reload fails, the previous core runs
+ * again and settings.json is put back. The admin request is answered after the reload, on the socket
+ * the reload closed.
  */
 import { ok, fail, type Result } from '../../shared/result.ts';
 import { loadSettings } from '../settings/settings-store.ts';
 import type { BrokerHost, BrokerHostDeps } from './broker-host-types.ts';
-import { applySettings, buildCore, createHostState, restartNeeded, startCore } from './broker-host-core.ts';
+import {
+  applySettings,
+  buildCore,
+  createHostState,
+  restartNeeded,
+  startCore,
+  withdrawCodes,
+} from './broker-host-core.ts';
 import { createReloader } from './broker-host-reloader.ts';
 import { createSwitchableBroker } from './switchable-broker.ts';
 import { applySavedSettings } from './settings-apply.ts';
@@ -55,6 +65,7 @@ export async function createBrokerHost(deps: BrokerHostDeps): Promise<Result<Bro
     logPath: state.logPath,
     current: () => ({ settings: state.settings, endpoints: state.endpoints }),
     running: () => state.core,
+    stopped: () => withdrawCodes(state),
     start: async (target, paused) => {
       const built = await startCore(state, target, paused);
       if (!built.ok) return built;
@@ -75,6 +86,7 @@ export async function createBrokerHost(deps: BrokerHostDeps): Promise<Result<Bro
     applySettings: (next) => applySettings(state, next),
     restartNeeded: () => restartNeeded(state),
     reloadSignIn: () => reloads.reload(),
+    commitSettings: (change) => state.settingsControl.commit({ ...change, before: state.settings }),
     async stop() {
       await reloads.idle();
       await switchable.broker.stop();

@@ -100,6 +100,7 @@ export async function createTrayHost(deps: TrayHostDeps): Promise<Result<TrayHos
       applySettings: host.applySettings,
       restartNeeded: host.restartNeeded,
       reloadSignIn: host.reloadSignIn,
+      commitSettings: host.commitSettings,
       stop: host.stop,
       onConfirmationCodes: (listener) => codeBoard.subscribe(listener),
       confirmationCodes: () => codeBoard.current(),

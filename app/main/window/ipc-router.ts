@@ -54,56 +54,63 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+type Log = (line: string) => void;
+type Outcome = Result<unknown, WindowError>;
+type AnyHandler = (request: unknown) => Promise<Outcome> | Outcome;
+
+const refused = (code: WindowError['code'], message: string): Result<never, WindowError> => ({
+  ok: false,
+  error: { code, message },
+});
+
+/** Step 1: FORBIDDEN_SENDER (logged) unless the request comes from our window's page, else null. */
+function refuseUntrusted(options: IpcRouterOptions, log: Log, event: InvokeEventLike, channel: string) {
+  if (options.isTrustedSender(event)) return null;
+  log(`window-ipc: refused ${channel.slice(0, 64)} from an untrusted sender (${event.senderFrame?.url ?? 'no frame'})`);
+  return refused('FORBIDDEN_SENDER', 'This request did not come from the Graph Bridge window.');
+}
+
+const unknownChannel = (channel: string) => refused('INVALID_PAYLOAD', `Unknown request "${channel.slice(0, 64)}".`);
+
+/** Step 2: the payload parsed with the channel's request schema, else INVALID_PAYLOAD. */
+function parseRequest(channel: WindowChannel, payload: unknown): Outcome {
+  const parsed = WINDOW_REQUESTS[channel].request.safeParse(payload ?? {});
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
+  return refused('INVALID_PAYLOAD', `Invalid request for ${channel}: ${where}`);
+}
+
+/** Step 3: the handler's result; a throw becomes INTERNAL (logged, redacted). */
+async function runHandler(log: Log, channel: WindowChannel, handler: AnyHandler, request: unknown): Promise<Outcome> {
+  try {
+    return await handler(request);
+  } catch (err: unknown) {
+    log(redactSecrets(`window-ipc: ${channel} failed: ${errorText(err)}`));
+    return refused('INTERNAL', `${channel} failed unexpectedly; see the Graph Bridge log.`);
+  }
+}
+
+/** Step 4: the handler's value parsed with the response schema (unknown keys stripped), else INTERNAL. */
+function parseResponse(log: Log, channel: WindowChannel, value: unknown): Outcome {
+  const out = WINDOW_REQUESTS[channel].response.safeParse(value);
+  if (out.success) return { ok: true, value: out.data };
+  log(`window-ipc: ${channel} produced a value outside the contract: ${out.error.message.slice(0, 500)}`);
+  return refused('INTERNAL', `${channel} returned malformed data; see the Graph Bridge log.`);
+}
+
 export function createIpcRouter(options: IpcRouterOptions): IpcRouter {
   const log = options.log ?? (() => undefined);
   let handlers: WindowHandlers | null = null;
 
-  async function dispatch(
-    event: InvokeEventLike,
-    channel: string,
-    payload: unknown,
-  ): Promise<Result<unknown, WindowError>> {
-    if (!options.isTrustedSender(event)) {
-      log(
-        `window-ipc: refused ${channel.slice(0, 64)} from an untrusted sender (${event.senderFrame?.url ?? 'no frame'})`,
-      );
-      return {
-        ok: false,
-        error: { code: 'FORBIDDEN_SENDER', message: 'This request did not come from the Graph Bridge window.' },
-      };
-    }
-    if (!isWindowChannel(channel) || handlers === null) {
-      return { ok: false, error: { code: 'INVALID_PAYLOAD', message: `Unknown request "${channel.slice(0, 64)}".` } };
-    }
-    const contract = WINDOW_REQUESTS[channel];
-    const parsed = contract.request.safeParse(payload ?? {});
-    if (!parsed.success) {
-      const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
-      return { ok: false, error: { code: 'INVALID_PAYLOAD', message: `Invalid request for ${channel}: ${where}` } };
-    }
-    let result: Result<unknown, WindowError>;
-    try {
-      const handler = handlers[channel] as (
-        request: unknown,
-      ) => Promise<Result<unknown, WindowError>> | Result<unknown, WindowError>;
-      result = await handler(parsed.data);
-    } catch (err: unknown) {
-      log(redactSecrets(`window-ipc: ${channel} failed: ${errorText(err)}`));
-      return {
-        ok: false,
-        error: { code: 'INTERNAL', message: `${channel} failed unexpectedly; see the Graph Bridge log.` },
-      };
-    }
+  async function dispatch(event: InvokeEventLike, channel: string, payload: unknown): Promise<Outcome> {
+    const untrusted = refuseUntrusted(options, log, event, channel);
+    if (untrusted !== null) return untrusted;
+    if (!isWindowChannel(channel) || handlers === null) return unknownChannel(channel);
+    const request = parseRequest(channel, payload);
+    if (!request.ok) return request;
+    const result = await runHandler(log, channel, handlers[channel] as AnyHandler, request.value);
     if (!result.ok) return result;
-    const out = contract.response.safeParse(result.value);
-    if (!out.success) {
-      log(`window-ipc: ${channel} produced a value outside the contract: ${out.error.message.slice(0, 500)}`);
-      return {
-        ok: false,
-        error: { code: 'INTERNAL', message: `${channel} returned malformed data; see the Graph Bridge log.` },
-      };
-    }
-    return { ok: true, value: out.data };
+    return parseResponse(log, channel, result.value);
   }
 
   return {

@@ -4,10 +4,17 @@
  * and writes atomically). Keys the form does not edit (authority, extraCaFile, api, per-tool write
  * rules, a custom cloud) are carried over from the file untouched, and keys an environment variable
  * overrides are never written from the form.
+ *
+ * A save is checked here (so every refused field gets its message), then committed through the host
+ * (`commit`, BrokerHost.commitSettings): the same path as `graph-bridge settings set`, so when new
+ * sign-in settings cannot start, the previous sign-in runs on and settings.json is put back — the form
+ * keeps what the user typed and says why and what to do.
  */
 import { readFile } from 'node:fs/promises';
 import { GROUP_SCOPES, scopesForGroup, TOOL_GROUPS } from '../../shared/tool-groups.ts';
-import { loadSettings, readRawSettings, saveSettings, settingsPath } from '../../broker/settings/settings-store.ts';
+import { loadSettings, parseSettings, readRawSettings, settingsPath } from '../../broker/settings/settings-store.ts';
+import type { SettingsPlan } from '../../broker/admin/settings-control.ts';
+import type { BrokerError } from '../../shared/bridge-contract.ts';
 import type { Settings } from '../../broker/settings/settings-schema.ts';
 import type { SettingsPort } from './window-handlers.ts';
 import type {
@@ -23,11 +30,10 @@ export interface SettingsPortDeps {
   configDir: string;
   env: Readonly<Record<string, string | undefined>>;
   /**
-   * Called after a successful save with the effective settings (file + environment overrides) so
-   * the host can apply them — and restart its sign-in core when sign-in settings changed. A failure
-   * result is reported to the window (the file is saved either way).
+   * Writes the checked file content and applies it to the host (BrokerHost.commitSettings): a failure
+   * means the host could not apply it, runs on as before, and settings.json is as it was.
    */
-  onSaved?(settings: Settings): Promise<Result<null, WindowError>> | void;
+  commit(change: Pick<SettingsPlan, 'raw' | 'previousRaw'>): Promise<Result<unknown, BrokerError>>;
   /** True when saved settings differ from those the running sign-in core was built with. */
   restartNeeded?(): boolean;
   readText?: (path: string) => Promise<string>;
@@ -91,6 +97,17 @@ function invalid(message: string, issues: FieldIssue[]): Result<never, WindowErr
   return { ok: false, error: { code: 'SETTINGS_INVALID', message, issues } };
 }
 
+/** The host could not apply the save (it runs on as before; settings.json is as it was): why, and what to do. */
+function notApplied(error: BrokerError): Result<never, WindowError> {
+  return {
+    ok: false,
+    error: {
+      code: error.code,
+      message: `${error.message} What you entered is still in the form: correct what the message names, then save again.`,
+    },
+  };
+}
+
 export function createSettingsPort(deps: SettingsPortDeps): SettingsPort {
   const readText = deps.readText ?? ((path: string) => readFile(path, 'utf8'));
   const path = settingsPath(deps.configDir);
@@ -126,15 +143,14 @@ export function createSettingsPort(deps: SettingsPortDeps): SettingsPort {
       // An unreadable or broken file is reported, never replaced by defaults plus the form.
       const current = await readRawSettings(path, readText);
       if ('error' in current) return invalid(`${current.error} Then save again.`, []);
-      const saved = await saveSettings(deps.configDir, mergeForm(current.raw, form, overridden));
-      if (!saved.ok) {
-        const issues = saved.problems.map((p) => ({ field: p.key, message: p.message }));
+      const raw = mergeForm(current.raw, form, overridden);
+      const checked = parseSettings(raw, { source: 'the new settings' });
+      if (!checked.ok) {
+        const issues = checked.problems.map((p) => ({ field: p.key, message: p.message }));
         return invalid(`Settings not saved: ${issues.map((i) => i.message).join(' ')}`, issues);
       }
-      // The effective settings include environment overrides the file does not have.
-      const effective = await loadSettings({ configDir: deps.configDir, env: deps.env });
-      const applied = await deps.onSaved?.(effective.ok ? effective.value.settings : saved.settings);
-      if (applied !== undefined && !applied.ok) return applied;
+      const committed = await deps.commit({ raw, previousRaw: current.raw });
+      if (!committed.ok) return notApplied(committed.error);
       return view();
     },
   };

@@ -57,16 +57,7 @@ export function createWindowServices(deps: WindowServicesDeps): WindowServices {
   const settings = createSettingsPort({
     configDir: deps.configDir,
     env: deps.env,
-    onSaved: async (s) => {
-      host.applySettings(s);
-      if (!host.restartNeeded()) return { ok: true, value: null };
-      const reloaded = await host.reloadSignIn();
-      if (reloaded.ok) return { ok: true, value: null };
-      return {
-        ok: false,
-        error: { code: reloaded.error.code, message: `Settings saved, but ${reloaded.error.message}` },
-      };
-    },
+    commit: (change) => host.commitSettings(change),
     restartNeeded: () => host.restartNeeded(),
   });
   const handlers = createWindowHandlers({

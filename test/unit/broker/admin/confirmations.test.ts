@@ -202,6 +202,38 @@ void test('codes expire, allow three attempts, and too many failures lock out ne
   assert.equal(id(c.request('k', 'do it')).length > 0, true, 'the lockout passes');
 });
 
+void test('withdrawAll retires every open code at once; typed later it says why and to ask again, and is no wrong guess', () => {
+  const hidden: string[] = [];
+  let n = 0;
+  const c = createConfirmations({
+    now: () => new Date(),
+    show: () => 'here',
+    hide: (id) => hidden.push(id),
+    randomCode: () => String(111111 + n++),
+    maxFailures: 2,
+  });
+  const id = (r: ReturnType<typeof c.request>) => (r.ok ? '' : (r.error.confirmation?.challengeId ?? ''));
+  const a = id(c.request('a', 'do a'));
+  const b = id(c.request('b', 'do b'));
+  c.withdrawAll('Withdrawn: the sign-in restarted.');
+  assert.deepEqual(hidden, [a, b], 'the display is told at once');
+  for (let i = 0; i < 3; i++) {
+    const r = c.verify({ challengeId: a, code: '111111' }, 'a');
+    assert.equal(r.ok ? null : r.error.code, 'CONFIRMATION_FAILED');
+    assert.equal(
+      r.ok ? '' : r.error.message,
+      'Withdrawn: the sign-in restarted. Run the command again for a new code.',
+    );
+  }
+  const again = c.request('a', 'do a');
+  assert.equal(
+    again.ok ? null : again.error.code,
+    'CONFIRMATION_REQUIRED',
+    'withdrawn codes typed back do not lock out',
+  );
+  assert.deepEqual(c.verify({ challengeId: id(again), code: '111113' }, 'a'), { ok: true, value: null });
+});
+
 void test('an action text with control characters is shown escaped', () => {
   const actions: string[] = [];
   const c = createConfirmations({ now: () => new Date(), show: (p) => (actions.push(p.action), 'here') });
