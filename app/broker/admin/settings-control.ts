@@ -145,7 +145,7 @@ async function putBack(deps: SettingsControlDeps, plan: SettingsCommit, error: B
   if (!restored.ok) {
     return fail(
       error.code,
-      `${error.message} Putting settings.json back failed too (${problemsText(restored.problems)}): check it with "settings show".`,
+      `${error.message} Putting settings.json back failed too (${problemsText(restored.problems)}): open ${settingsPath(deps.configDir)}, correct or remove the values named here, then save the settings again.`,
     );
   }
   await deps.apply?.(plan.before);
