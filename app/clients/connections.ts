@@ -218,6 +218,47 @@ async function exists(ctx: ClientsContext, path: string): Promise<boolean> {
   }
 }
 
+/** True when any of the paths exists (checked in order, stopping at the first). */
+async function anyExists(ctx: ClientsContext, paths: readonly string[]): Promise<boolean> {
+  let found = false;
+  for (const path of paths) if (!found) found = await exists(ctx, path);
+  return found;
+}
+
+/** What a status knows before its state: the editor, its file, and the servers in it. */
+type StatusFacts = Omit<EditorStatus, 'state' | 'detail'>;
+
+/** The status with its fields in the order every caller (and `connect --list --json`) has seen. */
+function withState(facts: StatusFacts, state: ConnectionState, detail: string | null): EditorStatus {
+  const { servers, ...rest } = facts;
+  return { ...rest, state, detail, servers };
+}
+
+/** The state of our entry as found in the file: is it the current launcher, with a valid credential? */
+function entryState(
+  ctx: ClientsContext,
+  editor: EditorId,
+  entry: unknown,
+): { state: ConnectionState; detail: string | null } {
+  const shaped = stdioEntrySchema.safeParse(entry);
+  if (!shaped.success) return { state: 'outdated', detail: 'the entry is not a stdio command' };
+  const args = shaped.data.args ?? [];
+  const ours = ctx.launcher.args;
+  const isCurrent = shaped.data.command === ctx.launcher.command && ours.every((a, i) => args[i] === a);
+  const extra = args.slice(ours.length).join(' ');
+  if (isCurrent && ctx.credentials !== undefined) {
+    const key = shaped.data.env?.[BRIDGE_ENV.editorKey];
+    if (key === undefined || ctx.credentials.identify(key)?.editor !== editor) {
+      const detail = 'has no valid Graph Bridge editor credential, so its approval is not remembered';
+      return { state: 'outdated', detail };
+    }
+  }
+  return {
+    state: isCurrent ? 'connected' : 'outdated',
+    detail: isCurrent ? extra || null : `runs ${[shaped.data.command, ...args].join(' ')}`,
+  };
+}
+
 /**
  * Installed? (any install marker exists) and connected? — `connected` when our entry runs the current
  * launcher (whatever its flags), `outdated` when it runs something else (a moved or older install).
@@ -230,67 +271,24 @@ export async function editorStatus(
   const def = EDITORS[editor];
   const location = editorLocation(editor, ctx.paths);
   const base = { editor, displayName: def.displayName, configPath: location.configPath };
-  let installed = false;
-  for (const marker of location.installMarkers) if (!installed) installed = await exists(ctx, marker);
+  const installed = await anyExists(ctx, location.installMarkers);
   let text: string;
   try {
     text = await ctx.fs.readFile(location.configPath, 'utf8');
   } catch (err) {
     const missing = errnoOf(err) === 'ENOENT';
-    return {
-      ...base,
-      installed,
-      configExists: !missing,
-      state: missing ? 'not-connected' : 'unreadable',
-      detail: missing ? null : `cannot read the file (${errnoOf(err) ?? String(err)})`,
-      servers: [],
-    };
+    const facts = { ...base, installed, configExists: !missing, servers: [] };
+    if (missing) return withState(facts, 'not-connected', null);
+    return withState(facts, 'unreadable', `cannot read the file (${errnoOf(err) ?? String(err)})`);
   }
   const parsed = parseConfig(text, def.syntax, location.configPath);
-  if (!parsed.ok) {
-    return {
-      ...base,
-      installed: true,
-      configExists: true,
-      state: 'unreadable',
-      detail: parsed.error.message,
-      servers: [],
-    };
-  }
+  const found = { ...base, installed: true, configExists: true };
+  if (!parsed.ok) return withState({ ...found, servers: [] }, 'unreadable', parsed.error.message);
   const servers = entryNames(parsed.value, def.container);
   const current = readEntry(parsed.value, entryPath(def, options));
-  if (current === undefined)
-    return { ...base, installed: true, configExists: true, state: 'not-connected', detail: null, servers };
-  const shaped = stdioEntrySchema.safeParse(current);
-  if (!shaped.success) {
-    return {
-      ...base,
-      installed: true,
-      configExists: true,
-      state: 'outdated',
-      detail: 'the entry is not a stdio command',
-      servers,
-    };
-  }
-  const args = shaped.data.args ?? [];
-  const ours = ctx.launcher.args;
-  const isCurrent = shaped.data.command === ctx.launcher.command && ours.every((a, i) => args[i] === a);
-  const extra = args.slice(ours.length).join(' ');
-  if (isCurrent && ctx.credentials !== undefined) {
-    const key = shaped.data.env?.[BRIDGE_ENV.editorKey];
-    if (key === undefined || ctx.credentials.identify(key)?.editor !== editor) {
-      const detail = 'has no valid Graph Bridge editor credential, so its approval is not remembered';
-      return { ...base, installed: true, configExists: true, state: 'outdated', detail, servers };
-    }
-  }
-  return {
-    ...base,
-    installed: true,
-    configExists: true,
-    state: isCurrent ? 'connected' : 'outdated',
-    detail: isCurrent ? extra || null : `runs ${[shaped.data.command, ...args].join(' ')}`,
-    servers,
-  };
+  if (current === undefined) return withState({ ...found, servers }, 'not-connected', null);
+  const { state, detail } = entryState(ctx, editor, current);
+  return withState({ ...found, servers }, state, detail);
 }
 
 /** Status of every editor, in EDITOR_IDS order. */

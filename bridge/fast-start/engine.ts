@@ -13,14 +13,15 @@
 import '../zod-jitless.ts';
 import type { Readable, Writable } from 'node:stream';
 import { BRIDGE_ENV } from '../../app/shared/constants.ts';
-import { resolveBrokerEndpoint } from '../../app/shared/endpoint.ts';
+import { resolveBrokerEndpoint, type BrokerEndpoint } from '../../app/shared/endpoint.ts';
 import type { HelloResult } from '../../app/shared/bridge-contract.ts';
 import { ALL_TOOLS, selectTools, toCatalog } from '../catalog.ts';
 import type { BridgeConfig, Selection } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { createLogger, type LogLevel } from '../log.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
-import { brokerDeadline, describeStartFailure, startFullServer, type FullServer } from './full.ts';
+import type { ToolDefinition } from '../tools/tool.ts';
+import { brokerDeadline, describeStartFailure, startFullServer, type FullServer, type FullServerDeps } from './full.ts';
 import { loadSdk, type Sdk } from './sdk.ts';
 import { createSdkToolCaller, runToolCall, type ToolCallResult } from './tool-call.ts';
 
@@ -62,29 +63,28 @@ function throttleBudget(value: string | undefined): { throttleBudgetMs?: number 
   return value !== undefined && Number.isInteger(ms) && ms >= 0 && ms <= 300_000 ? { throttleBudgetMs: ms } : {};
 }
 
-export function startEngine(deps: EngineDeps): Engine {
-  const { config, env } = deps;
-  let runtime: Runtime | undefined;
-  const level = env.GRAPH_BRIDGE_LOG_LEVEL as LogLevel | undefined;
-  const log = createLogger({
-    write: (line) => deps.writeLog(line),
-    pid: deps.pid,
-    ...(level && ['debug', 'info', 'warn', 'error'].includes(level) ? { level } : {}),
-    secrets: () => runtime?.heldSecrets() ?? [],
-  });
-  const endpoint = resolveBrokerEndpoint({
-    platform: deps.platform,
-    env,
-    homedir: deps.homedir,
-    username: deps.username,
-  });
-  const tools = selectTools(ALL_TOOLS, config);
-  const listeners = new Set<(hello: HelloResult) => void>();
+/** GRAPH_BRIDGE_LOG_LEVEL, when it names a level (else the logger's default). */
+function logLevel(value: string | undefined): { level?: LogLevel } {
+  const level = value as LogLevel | undefined;
+  return level && ['debug', 'info', 'warn', 'error'].includes(level) ? { level } : {};
+}
+
+/** What the runtime is built from. */
+interface RuntimeParts {
+  deps: EngineDeps;
+  endpoint: BrokerEndpoint;
+  tools: readonly ToolDefinition[];
+  log: Logger;
+  listeners: ReadonlySet<(hello: HelloResult) => void>;
+}
+
+/** Creates the runtime when called (startEngine keeps the one); launch and download settings are read now. */
+function runtimeFactory({ deps, endpoint, tools, log, listeners }: RuntimeParts): () => Runtime {
+  const { env } = deps;
   const launchCommand = env[BRIDGE_ENV.launch];
   const downloadDir = env[BRIDGE_ENV.downloadDir];
-
-  const getRuntime = (): Runtime =>
-    (runtime ??= createRuntime({
+  return () =>
+    createRuntime({
       env,
       endpoint,
       pid: deps.pid,
@@ -95,7 +95,7 @@ export function startEngine(deps: EngineDeps): Engine {
       ...(downloadDir ? { downloadDir } : {}),
       platform: deps.platform,
       homedir: deps.homedir,
-      config,
+      config: deps.config,
       catalog: toCatalog(tools),
       clientInfo: () => deps.clientInfo(),
       log,
@@ -104,36 +104,61 @@ export function startEngine(deps: EngineDeps): Engine {
       onSession: (hello) => {
         for (const listener of listeners) listener(hello);
       },
-    }));
+    });
+}
+
+/** The engine's side of a handover: loads the SDK and starts its server over this runtime. */
+async function handOver(
+  engine: Omit<FullServerDeps, 'sdk' | 'listing' | 'input' | 'output'> & { loadSdk: () => Promise<Sdk> },
+  { listing, input, output }: { listing: Selection; input: Readable; output: Writable },
+): Promise<FullServer> {
+  const sdk = await engine.loadSdk();
+  return startFullServer({
+    sdk,
+    config: engine.config,
+    tools: engine.tools,
+    listing,
+    runner: engine.runner,
+    onSession: engine.onSession,
+    log: engine.log,
+    input,
+    output,
+  });
+}
+
+export function startEngine(deps: EngineDeps): Engine {
+  const { config, env } = deps;
+  let runtime: Runtime | undefined;
+  const log = createLogger({
+    write: (line) => deps.writeLog(line),
+    pid: deps.pid,
+    ...logLevel(env.GRAPH_BRIDGE_LOG_LEVEL),
+    secrets: () => runtime?.heldSecrets() ?? [],
+  });
+  const endpoint = resolveBrokerEndpoint({
+    platform: deps.platform,
+    env,
+    homedir: deps.homedir,
+    username: deps.username,
+  });
+  const tools = selectTools(ALL_TOOLS, config);
+  const listeners = new Set<(hello: HelloResult) => void>();
+  const create = runtimeFactory({ deps, endpoint, tools, log, listeners });
+  const getRuntime = (): Runtime => (runtime ??= create());
   const runner = (): Promise<Runtime> => Promise.resolve(getRuntime());
   const caller = createSdkToolCaller(tools, (tool, args, signal) => runToolCall(tool, args, { runner, log, signal }));
   log.debug(`engine ready: ${tools.length} tools registered, broker ${endpoint.path}`);
-
+  const onSession = (listener: (hello: HelloResult) => void): (() => void) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
   return {
     log,
     callTool: (name, args, signal) => caller.call(name, args, signal),
     warm: () => getRuntime().warm(),
-    onSession(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async startFullServer({ listing, input, output }) {
-      const sdk = await (deps.loadSdk ?? loadSdk)();
-      return startFullServer({
-        sdk,
-        config,
-        tools,
-        listing,
-        runner,
-        onSession: (listener) => {
-          listeners.add(listener);
-          return () => listeners.delete(listener);
-        },
-        log,
-        input,
-        output,
-      });
-    },
+    onSession,
+    startFullServer: (streams) =>
+      handOver({ config, tools, runner, onSession, log, loadSdk: deps.loadSdk ?? loadSdk }, streams),
     close: () => runtime?.close(),
   };
 }

@@ -108,46 +108,77 @@ export interface SdkToolCaller {
   call(name: string, args: Record<string, unknown> | undefined, signal: AbortSignal): Promise<ToolCallResult>;
 }
 
+/** One zod/v4-mini object per tool name, built at its first use (zod-compat.js objectFromShape). */
+function schemaCache(): (name: string, shape: zm.core.$ZodLooseShape) => MiniObject {
+  const cache = new Map<string, MiniObject>();
+  return (name, shape) => {
+    let schema = cache.get(name);
+    if (schema === undefined) cache.set(name, (schema = zm.object(shape)));
+    return schema;
+  };
+}
+
+type SchemaOf = ReturnType<typeof schemaCache>;
+
+/** The tool's arguments as its input schema parses them; throws McpServer's input validation error. */
+async function parseInput(
+  tool: ToolDefinition,
+  args: Record<string, unknown> | undefined,
+  inputOf: SchemaOf,
+): Promise<unknown> {
+  const input = await zm.safeParseAsync(inputOf(tool.name, tool.inputSchema), args ?? {});
+  if (!input.success) {
+    throw mcpError(
+      INVALID_PARAMS,
+      `Input validation error: Invalid arguments for tool ${tool.name}: ${parseErrorMessage(input.error)}`,
+    );
+  }
+  return input.data;
+}
+
+/** A successful result of a tool with an output schema must match it; throws McpServer's output validation error. */
+async function checkOutput(tool: ToolDefinition, result: ToolCallResult, outputOf: SchemaOf): Promise<ToolCallResult> {
+  if (tool.outputSchema === undefined || result.isError) return result;
+  if (!result.structuredContent) {
+    throw mcpError(
+      INVALID_PARAMS,
+      `Output validation error: Tool ${tool.name} has an output schema but no structured content was provided`,
+    );
+  }
+  const output = await zm.safeParseAsync(outputOf(tool.name, tool.outputSchema), result.structuredContent);
+  if (!output.success) {
+    throw mcpError(
+      INVALID_PARAMS,
+      `Output validation error: Invalid structured content for tool ${tool.name}: ${parseErrorMessage(output.error)}`,
+    );
+  }
+  return result;
+}
+
+/** The result as CallToolResultSchema parses it (the order of its shape; record-copied structured content). */
+function asParsed(result: ToolCallResult): ToolCallResult {
+  return {
+    content: result.content.map((c) => ({ type: c.type, text: c.text })),
+    ...(result.structuredContent !== undefined
+      ? { structuredContent: STRUCTURED.parse(result.structuredContent) }
+      : {}),
+    ...(result.isError !== undefined ? { isError: result.isError } : {}),
+  };
+}
+
 export function createSdkToolCaller(
   tools: readonly ToolDefinition[],
   run: (tool: ToolDefinition, args: unknown, signal: AbortSignal) => Promise<ToolCallResult>,
 ): SdkToolCaller {
   const byName = new Map(tools.map((t) => [t.name, t]));
-  // zod-compat.js objectFromShape: a raw shape of zod v4 schemas becomes a zod/v4-mini object.
-  const inputs = new Map<string, MiniObject>();
-  const outputs = new Map<string, MiniObject>();
-  const objectOf = (cache: Map<string, MiniObject>, name: string, shape: zm.core.$ZodLooseShape): MiniObject => {
-    let schema = cache.get(name);
-    if (schema === undefined) cache.set(name, (schema = zm.object(shape)));
-    return schema;
-  };
+  const inputOf = schemaCache();
+  const outputOf = schemaCache();
 
   const handle = async (name: string, args: Record<string, unknown> | undefined, signal: AbortSignal) => {
     const tool = byName.get(name);
     if (tool === undefined) throw mcpError(INVALID_PARAMS, `Tool ${name} not found`);
-    const input = await zm.safeParseAsync(objectOf(inputs, name, tool.inputSchema), args ?? {});
-    if (!input.success) {
-      throw mcpError(
-        INVALID_PARAMS,
-        `Input validation error: Invalid arguments for tool ${name}: ${parseErrorMessage(input.error)}`,
-      );
-    }
-    const result = await run(tool, input.data, signal);
-    if (tool.outputSchema === undefined || result.isError) return result;
-    if (!result.structuredContent) {
-      throw mcpError(
-        INVALID_PARAMS,
-        `Output validation error: Tool ${name} has an output schema but no structured content was provided`,
-      );
-    }
-    const output = await zm.safeParseAsync(objectOf(outputs, name, tool.outputSchema), result.structuredContent);
-    if (!output.success) {
-      throw mcpError(
-        INVALID_PARAMS,
-        `Output validation error: Invalid structured content for tool ${name}: ${parseErrorMessage(output.error)}`,
-      );
-    }
-    return result;
+    const input = await parseInput(tool, args, inputOf);
+    return checkOutput(tool, await run(tool, input, signal), outputOf);
   };
 
   return {
@@ -158,14 +189,7 @@ export function createSdkToolCaller(
       } catch (error) {
         result = errorResult(error instanceof Error ? error.message : String(error));
       }
-      // As CallToolResultSchema parses it (the order of its shape; record-copied structured content).
-      return {
-        content: result.content.map((c) => ({ type: c.type, text: c.text })),
-        ...(result.structuredContent !== undefined
-          ? { structuredContent: STRUCTURED.parse(result.structuredContent) }
-          : {}),
-        ...(result.isError !== undefined ? { isError: result.isError } : {}),
-      };
+      return asParsed(result);
     },
   };
 }

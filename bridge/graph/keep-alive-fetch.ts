@@ -161,6 +161,109 @@ function abortReason(signal: AbortSignal | null | undefined): Error {
   return reason instanceof Error ? reason : new DOMException('The operation was aborted.', 'AbortError');
 }
 
+/** The Content-Encoding of an answer, when it has exactly one header of it. */
+function contentEncoding(res: IncomingMessage): string | undefined {
+  const encoding = res.headers['content-encoding'];
+  return typeof encoding === 'string' ? encoding : undefined;
+}
+
+/** Asks for the encodings fetch decodes and sets the body's length, unless the caller set them. */
+function addDefaultHeaders(headers: Record<string, string>, body: string | Uint8Array | undefined): void {
+  const lower = Object.keys(headers).map((k) => k.toLowerCase());
+  if (!lower.includes('accept-encoding')) headers['accept-encoding'] = 'gzip, deflate, br';
+  if (body !== undefined && !lower.includes('content-length'))
+    headers['content-length'] = String(Buffer.byteLength(body));
+}
+
+/** One request this sender sends itself (a string https URL with a string/bytes body). */
+interface Outgoing {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: string | Uint8Array | undefined;
+  signal: AbortSignal | null | undefined;
+  sink: BodySink | undefined;
+}
+
+/** Settles one request's promise (both also stop listening for its abort). */
+interface Settle {
+  readonly resolve: (response: ResponseLike) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** A 2xx answer with a sink: its decoded body streams to the sink; a sink that fails destroys the request. */
+function sinkAnswer(res: IncomingMessage, req: ClientRequest, sink: BodySink, settle: Settle): void {
+  const decoder = streamDecoder(contentEncoding(res));
+  const body: Readable = decoder ? pipeline(res, decoder, () => undefined) : res;
+  sink(body).then(
+    () =>
+      settle.resolve(
+        new ReadResponse(
+          res.statusCode ?? 0,
+          res.statusMessage ?? '',
+          responseHeaders(res.rawHeaders),
+          Buffer.alloc(0),
+          true,
+        ),
+      ),
+    (error: unknown) => {
+      req.destroy();
+      settle.reject(error);
+    },
+  );
+}
+
+/** Any other answer: its body is read whole and decoded; one cut before its end rejects. */
+function readAnswer(res: IncomingMessage, settle: Settle): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('error', settle.reject);
+  res.on('close', () => {
+    if (!res.complete) settle.reject(new Error('the connection closed before the answer was complete'));
+  });
+  res.on('end', () => {
+    const headers = responseHeaders(res.rawHeaders);
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    decode(contentEncoding(res), body).then((bytes) => {
+      const status = res.statusCode ?? 0;
+      const kept = NULL_BODY_STATUSES.has(status) ? Buffer.alloc(0) : bytes;
+      settle.resolve(new ReadResponse(status, res.statusMessage ?? '', headers, kept));
+    }, settle.reject);
+  });
+}
+
+/** Sends one request over the keep-alive agent; an abort destroys the request, its socket and the answer. */
+function send(deps: KeepAliveFetchDeps, out: Outgoing): Promise<ResponseLike> {
+  const { signal, sink } = out;
+  return new Promise<ResponseLike>((resolvePromise, rejectPromise) => {
+    let answer: IncomingMessage | undefined;
+    const onAbort = (): void => {
+      answer?.destroy(abortReason(signal));
+      req.destroy(abortReason(signal));
+    };
+    const done = (): void => signal?.removeEventListener('abort', onAbort);
+    const settle: Settle = {
+      resolve: (r) => {
+        done();
+        resolvePromise(r);
+      },
+      reject: (e) => {
+        done();
+        rejectPromise(signal?.aborted ? abortReason(signal) : e instanceof Error ? e : new Error(String(e)));
+      },
+    };
+    const req = deps.request(out.url, { method: out.method, headers: out.headers, agent: deps.agent }, (res) => {
+      answer = res;
+      const status = res.statusCode ?? 0;
+      if (sink && status >= 200 && status <= 299) sinkAnswer(res, req, sink, settle);
+      else readAnswer(res, settle);
+    });
+    req.on('error', settle.reject);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    req.end(out.body);
+  });
+}
+
 export function createKeepAliveFetch(deps: KeepAliveFetchDeps): FetchLike {
   const fallback: FetchLike = deps.fallback ?? ((input, init) => fetch(input, init));
   return (input, init = {}) => {
@@ -172,70 +275,7 @@ export function createKeepAliveFetch(deps: KeepAliveFetchDeps): FetchLike {
     if (url.protocol !== 'https:') return fallback(input, { ...init, redirect: 'manual' });
     const { signal } = init;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    const lower = Object.keys(headers).map((k) => k.toLowerCase());
-    if (!lower.includes('accept-encoding')) headers['accept-encoding'] = 'gzip, deflate, br';
-    if (body !== undefined && !lower.includes('content-length'))
-      headers['content-length'] = String(Buffer.byteLength(body));
-    const { sink } = init;
-    return new Promise<ResponseLike>((resolvePromise, rejectPromise) => {
-      let answer: IncomingMessage | undefined;
-      const onAbort = (): void => {
-        answer?.destroy(abortReason(signal));
-        req.destroy(abortReason(signal));
-      };
-      const done = (): void => signal?.removeEventListener('abort', onAbort);
-      const resolve = (r: ResponseLike): void => {
-        done();
-        resolvePromise(r);
-      };
-      const reject = (e: unknown): void => {
-        done();
-        rejectPromise(signal?.aborted ? abortReason(signal) : e instanceof Error ? e : new Error(String(e)));
-      };
-      const req = deps.request(url, { method: init.method ?? 'GET', headers, agent: deps.agent }, (res) => {
-        answer = res;
-        const status = res.statusCode ?? 0;
-        if (sink && status >= 200 && status <= 299) {
-          const encoding = res.headers['content-encoding'];
-          const decoder = streamDecoder(typeof encoding === 'string' ? encoding : undefined);
-          const body: Readable = decoder ? pipeline(res, decoder, () => undefined) : res;
-          sink(body).then(
-            () =>
-              resolve(
-                new ReadResponse(
-                  status,
-                  res.statusMessage ?? '',
-                  responseHeaders(res.rawHeaders),
-                  Buffer.alloc(0),
-                  true,
-                ),
-              ),
-            (error: unknown) => {
-              req.destroy();
-              reject(error);
-            },
-          );
-          return;
-        }
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('close', () => {
-          if (!res.complete) reject(new Error('the connection closed before the answer was complete'));
-        });
-        res.on('end', () => {
-          const headers = responseHeaders(res.rawHeaders);
-          const encoding = res.headers['content-encoding'];
-          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-          decode(typeof encoding === 'string' ? encoding : undefined, body).then((bytes) => {
-            const kept = NULL_BODY_STATUSES.has(status) ? Buffer.alloc(0) : bytes;
-            resolve(new ReadResponse(status, res.statusMessage ?? '', headers, kept));
-          }, reject);
-        });
-      });
-      req.on('error', reject);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      req.end(body);
-    });
+    addDefaultHeaders(headers, body);
+    return send(deps, { url, method: init.method ?? 'GET', headers, body, signal, sink: init.sink });
   };
 }

@@ -34,22 +34,85 @@ export type AuditLog = ReturnType<typeof createAuditLog>;
 export const AUDIT_MAX_BYTES = 5 * 1024 * 1024;
 export const AUDIT_FILES = 3;
 
+type Rotation = ReturnType<typeof createRotation>;
+
+/** The files of one log (the current one at filePath), and how many to keep. */
+interface LogFiles {
+  filePath: string;
+  files: number;
+  rotation: Rotation;
+}
+
+/** Learns the current file's size once (creating its directory): 0 when there is no file yet. */
+async function learnSize({ filePath, rotation }: LogFiles): Promise<void> {
+  if (rotation.knownSize() !== null) return;
+  await mkdir(dirname(filePath), { recursive: true, mode: 0o700 });
+  rotation.setSize(
+    await stat(filePath).then(
+      (s) => s.size,
+      () => 0,
+    ),
+  );
+}
+
+/** Appends `line`, rotating first when it would pass the bound (one file: nothing to rename, it is replaced). */
+async function write({ filePath, files, rotation }: LogFiles, line: string): Promise<void> {
+  const bytes = Buffer.byteLength(line);
+  const due = rotation.due(bytes);
+  if (due) {
+    for (const [from, to] of rotation.renames()) await rename(from, to).catch(() => undefined);
+    rotation.rotated();
+  }
+  await (due && files === 1 ? writeFile : appendFile)(filePath, line, { mode: 0o600 });
+  rotation.appended(bytes);
+}
+
+/** Every file of the log, oldest first. */
+function oldestFirst(filePath: string, files: number): string[] {
+  const paths = [];
+  for (let i = files - 1; i >= 1; i--) paths.push(`${filePath}.${i}`);
+  paths.push(filePath);
+  return paths;
+}
+
+/** The entries of one file's text that parse and match the query's client and tool. */
+function matchingEntries(text: string, q: AuditQuery): AuditEntry[] {
+  const out: AuditEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let parsed;
+    try {
+      parsed = auditEntrySchema.safeParse(JSON.parse(line));
+    } catch {
+      continue;
+    }
+    if (!parsed.success) continue;
+    const e = parsed.data;
+    if (q.client !== undefined && e.client !== q.client) continue;
+    if (q.tool !== undefined && e.tool !== q.tool) continue;
+    out.push(e);
+  }
+  return out;
+}
+
+/** Oldest first; `limit` keeps the newest N. Unparsable lines are skipped. */
+async function readEntries(filePath: string, files: number, q: AuditQuery): Promise<AuditEntry[]> {
+  const out: AuditEntry[] = [];
+  for (const p of oldestFirst(filePath, files)) {
+    const text = await readFile(p, 'utf8').catch(() => '');
+    out.push(...matchingEntries(text, q));
+  }
+  return q.limit !== undefined ? out.slice(Math.max(0, out.length - q.limit)) : out;
+}
+
 export function createAuditLog(options: AuditLogOptions) {
   const maxBytes = Math.max(AUDIT_MIN_BYTES, options.maxBytes ?? AUDIT_MAX_BYTES);
   const files = Math.max(1, options.files ?? AUDIT_FILES);
   const serial = createSerialQueue();
-  const rotation = createRotation({ filePath: options.filePath, maxBytes, files });
-
-  /** Appends `line`, rotating first when it would pass the bound (one file: nothing to rename, it is replaced). */
-  const write = async (line: string): Promise<void> => {
-    const bytes = Buffer.byteLength(line);
-    const due = rotation.due(bytes);
-    if (due) {
-      for (const [from, to] of rotation.renames()) await rename(from, to).catch(() => undefined);
-      rotation.rotated();
-    }
-    await (due && files === 1 ? writeFile : appendFile)(options.filePath, line, { mode: 0o600 });
-    rotation.appended(bytes);
+  const log: LogFiles = {
+    filePath: options.filePath,
+    files,
+    rotation: createRotation({ filePath: options.filePath, maxBytes, files }),
   };
 
   return {
@@ -57,16 +120,8 @@ export function createAuditLog(options: AuditLogOptions) {
     record(entry: AuditEntry): Promise<void> {
       const line = auditLine(entry, maxBytes);
       return serial(async () => {
-        if (rotation.knownSize() === null) {
-          await mkdir(dirname(options.filePath), { recursive: true, mode: 0o700 });
-          rotation.setSize(
-            await stat(options.filePath).then(
-              (s) => s.size,
-              () => 0,
-            ),
-          );
-        }
-        await write(line);
+        await learnSize(log);
+        await write(log, line);
       });
     },
     /** Resolves once every record accepted so far is on disk (the broker awaits it when it stops). */
@@ -74,28 +129,7 @@ export function createAuditLog(options: AuditLogOptions) {
     /** Oldest first; `limit` keeps the newest N. Unparsable lines are skipped. */
     async query(q: AuditQuery = {}): Promise<AuditEntry[]> {
       await serial(() => Promise.resolve());
-      const paths = [];
-      for (let i = files - 1; i >= 1; i--) paths.push(`${options.filePath}.${i}`);
-      paths.push(options.filePath);
-      const out: AuditEntry[] = [];
-      for (const p of paths) {
-        const text = await readFile(p, 'utf8').catch(() => '');
-        for (const line of text.split('\n')) {
-          if (line === '') continue;
-          let parsed;
-          try {
-            parsed = auditEntrySchema.safeParse(JSON.parse(line));
-          } catch {
-            continue;
-          }
-          if (!parsed.success) continue;
-          const e = parsed.data;
-          if (q.client !== undefined && e.client !== q.client) continue;
-          if (q.tool !== undefined && e.tool !== q.tool) continue;
-          out.push(e);
-        }
-      }
-      return q.limit !== undefined ? out.slice(Math.max(0, out.length - q.limit)) : out;
+      return readEntries(options.filePath, files, q);
     },
   };
 }

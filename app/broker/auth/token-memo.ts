@@ -79,73 +79,97 @@ const copy = (t: TokenGetResult): TokenGetResult => ({
   account: { ...t.account },
 });
 
-export function createTokenMemo(deps: TokenMemoDeps): TokenMemo {
-  const entries = new Map<string, Entry>();
-  const maxEntries = deps.maxEntries ?? DEFAULT_MAX_ENTRIES;
-  let generation = 0;
-  let hits = 0;
-  let misses = 0;
-  const keyOf = (homeAccountId: string, scopes: readonly string[]): string => `${homeAccountId}\n${scopeKey(scopes)}`;
+const keyOf = (homeAccountId: string, scopes: readonly string[]): string => `${homeAccountId}\n${scopeKey(scopes)}`;
 
-  const ticket = async (): Promise<MemoTicket> => {
-    const at = generation;
-    return { generation: at, stamp: await deps.cacheStamp() };
+/** One memo's state (per createTokenMemo call, never shared). */
+interface MemoState {
+  readonly deps: TokenMemoDeps;
+  readonly entries: Map<string, Entry>;
+  readonly maxEntries: number;
+  generation: number;
+  hits: number;
+  misses: number;
+}
+
+type PutEntry = Parameters<TokenMemo['put']>[1];
+
+/** MSAL would not hand out this token any more: too close to expiry for the caller or MSAL, or past refreshOn. */
+function mustRenew(entry: Entry, now: number, minValidityMs: number): boolean {
+  return entry.expiresAt - now < Math.max(minValidityMs, MSAL_RENEWAL_MS) || now >= entry.refreshAt;
+}
+
+async function lookup(
+  memo: MemoState,
+  query: { homeAccountId: string; scopes: readonly string[]; minValidityMs: number },
+): Promise<MemoLookup> {
+  const key = keyOf(query.homeAccountId, query.scopes);
+  const entry = memo.entries.get(key);
+  const at = memo.generation;
+  const stamp = await memo.deps.cacheStamp();
+  const miss = (): MemoLookup => {
+    memo.misses++;
+    return { token: null, ticket: { generation: at, stamp } };
   };
+  // Cleared or replaced while the stamp was read: not this entry's answer any more.
+  if (entry === undefined || memo.entries.get(key) !== entry || memo.generation !== at) return miss();
+  if (stamp === null || stamp !== entry.stamp) {
+    memo.entries.delete(key);
+    return miss();
+  }
+  if (mustRenew(entry, memo.deps.now(), query.minValidityMs)) return miss();
+  memo.hits++;
+  return { token: copy(entry.token) };
+}
 
+function put(memo: MemoState, t: MemoTicket, { homeAccountId, scopes, token, refreshOn }: PutEntry): void {
+  if (t.generation !== memo.generation || t.stamp === null) return;
+  const expiresAt = Date.parse(token.expiresOn);
+  if (!Number.isFinite(expiresAt)) return;
+  const refreshAt = refreshOn?.getTime() ?? Number.NaN;
+  const key = keyOf(homeAccountId, scopes);
+  memo.entries.delete(key);
+  memo.entries.set(key, {
+    homeAccountId,
+    token: copy(token),
+    expiresAt,
+    refreshAt: Number.isFinite(refreshAt) ? refreshAt : Number.POSITIVE_INFINITY,
+    stamp: t.stamp,
+  });
+  dropOldest(memo);
+}
+
+/** Keeps at most maxEntries, dropping the oldest first (Map order is insertion order). */
+function dropOldest(memo: MemoState): void {
+  for (const oldest of memo.entries.keys()) {
+    if (memo.entries.size <= memo.maxEntries) break;
+    memo.entries.delete(oldest);
+  }
+}
+
+export function createTokenMemo(deps: TokenMemoDeps): TokenMemo {
+  const memo: MemoState = {
+    deps,
+    entries: new Map(),
+    maxEntries: deps.maxEntries ?? DEFAULT_MAX_ENTRIES,
+    generation: 0,
+    hits: 0,
+    misses: 0,
+  };
   return {
-    async lookup(homeAccountId, scopes, minValidityMs) {
-      const key = keyOf(homeAccountId, scopes);
-      const entry = entries.get(key);
-      const at = generation;
-      const stamp = await deps.cacheStamp();
-      const miss = (): MemoLookup => {
-        misses++;
-        return { token: null, ticket: { generation: at, stamp } };
-      };
-      // Cleared or replaced while the stamp was read: not this entry's answer any more.
-      if (entry === undefined || entries.get(key) !== entry || generation !== at) return miss();
-      if (stamp === null || stamp !== entry.stamp) {
-        entries.delete(key);
-        return miss();
-      }
-      const now = deps.now();
-      if (entry.expiresAt - now < Math.max(minValidityMs, MSAL_RENEWAL_MS) || now >= entry.refreshAt) return miss();
-      hits++;
-      return { token: copy(entry.token) };
+    lookup: (homeAccountId, scopes, minValidityMs) => lookup(memo, { homeAccountId, scopes, minValidityMs }),
+    ticket: async () => {
+      const at = memo.generation;
+      return { generation: at, stamp: await deps.cacheStamp() };
     },
-
-    ticket,
-
-    put(t, { homeAccountId, scopes, token, refreshOn }) {
-      if (t.generation !== generation || t.stamp === null) return;
-      const expiresAt = Date.parse(token.expiresOn);
-      if (!Number.isFinite(expiresAt)) return;
-      const refreshAt = refreshOn?.getTime() ?? Number.NaN;
-      const key = keyOf(homeAccountId, scopes);
-      entries.delete(key);
-      entries.set(key, {
-        homeAccountId,
-        token: copy(token),
-        expiresAt,
-        refreshAt: Number.isFinite(refreshAt) ? refreshAt : Number.POSITIVE_INFINITY,
-        stamp: t.stamp,
-      });
-      for (const oldest of entries.keys()) {
-        if (entries.size <= maxEntries) break;
-        entries.delete(oldest);
-      }
-    },
-
+    put: (t, entry) => put(memo, t, entry),
     clear() {
-      generation++;
-      entries.clear();
+      memo.generation++;
+      memo.entries.clear();
     },
-
     clearAccount(homeAccountId) {
-      generation++;
-      for (const [key, entry] of entries) if (entry.homeAccountId === homeAccountId) entries.delete(key);
+      memo.generation++;
+      for (const [key, entry] of memo.entries) if (entry.homeAccountId === homeAccountId) memo.entries.delete(key);
     },
-
-    stats: () => ({ entries: entries.size, hits, misses }),
+    stats: () => ({ entries: memo.entries.size, hits: memo.hits, misses: memo.misses }),
   };
 }

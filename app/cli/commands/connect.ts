@@ -187,8 +187,8 @@ function formatList(deps: ConnectDeps, rows: EditorStatus[]): string {
   return [line(header), ...table.map(line), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n') + '\n';
 }
 
-export async function runConnect(argv: string[], deps: ConnectDeps): Promise<number> {
-  const args = parseCommandArgs(argv, {
+function parseConnectArgs(argv: string[]) {
+  return parseCommandArgs(argv, {
     'read-only': { type: 'boolean' },
     tools: { type: 'string' },
     'all-installed': { type: 'boolean' },
@@ -196,6 +196,18 @@ export async function runConnect(argv: string[], deps: ConnectDeps): Promise<num
     print: { type: 'string' },
     json: { type: 'boolean' },
   });
+}
+
+/** A connect command line that names exactly one thing to do. */
+interface ConnectLine {
+  values: Extract<ReturnType<typeof parseConnectArgs>, { ok: true }>['values'];
+  positionals: string[];
+  tools: ToolGroup[] | undefined;
+}
+
+/** The checked command line, or the exit code once a usage error or --help is written. */
+function checkConnectArgs(argv: string[], deps: ConnectDeps): ConnectLine | number {
+  const args = parseConnectArgs(argv);
   if (!args.ok) return usageError(deps, args.message, CONNECT_USAGE);
   const v = args.values;
   if (v.help === true) return (deps.stdout.write(`${CONNECT_USAGE}\n`), EXIT.OK);
@@ -207,43 +219,60 @@ export async function runConnect(argv: string[], deps: ConnectDeps): Promise<num
     return usageError(deps, 'connect one editor at a time (or --all-installed).', CONNECT_USAGE);
   const tools = parseTools(v.tools);
   if (!tools.ok) return usageError(deps, tools.message, CONNECT_USAGE);
-  const ctx = clientsContext(deps);
+  return { values: v, positionals: args.positionals, tools: tools.groups };
+}
 
-  if (v.list === true) {
-    const rows = await listEditors(ctx);
-    deps.stdout.write(v.json === true ? `${JSON.stringify(rows, null, 2)}\n` : formatList(deps, rows));
-    return EXIT.OK;
+/** --list [--json]. */
+async function listConnections(deps: ConnectDeps, ctx: ClientsContext, json: boolean): Promise<number> {
+  const rows = await listEditors(ctx);
+  deps.stdout.write(json ? `${JSON.stringify(rows, null, 2)}\n` : formatList(deps, rows));
+  return EXIT.OK;
+}
+
+/** --print <editor>: the entry to paste (with the editor's credential when it has one); writes nothing. */
+async function printEntry(
+  deps: ConnectDeps,
+  { ctx, name, bridge }: { ctx: ClientsContext; name: string; bridge: BridgeOptions },
+): Promise<number> {
+  const editor = resolveEditor(name);
+  if (editor === null) return usageError(deps, `unknown editor "${name}". Editors: ${EDITOR_LIST}.`, CONNECT_USAGE);
+  const key = await editorKeyFor(ctx, editor);
+  if (!key.ok) return (deps.stderr.write(`graph-bridge: ${key.error.message}\n`), EXIT.FAILURE);
+  deps.stdout.write(
+    `${editorSnippet(ctx, editor, key.value === null ? bridge : { ...bridge, editorKey: key.value })}\n`,
+  );
+  deps.stderr.write(
+    `Merge this into ${EDITORS[editor].displayName}'s config (${cliCommand(deps, 'connect', '--list')} shows the file). ` +
+      `It holds the editor's credential: keep it out of shared files.\n`,
+  );
+  return EXIT.OK;
+}
+
+/** --all-installed: connects every editor found; exit 1 when none is, or when any connect failed. */
+async function connectAllInstalled(deps: ConnectDeps, ctx: ClientsContext, bridge: BridgeOptions): Promise<number> {
+  const installed = (await listEditors(ctx)).filter((r) => r.installed);
+  if (installed.length === 0) {
+    deps.stderr.write(`graph-bridge: no supported editor found (${EDITOR_LIST}). Name one to connect it anyway.\n`);
+    return EXIT.FAILURE;
   }
-  const bridge = await bridgeOptions(deps, { readOnly: v['read-only'] === true, tools: tools.groups });
-  if (v.print !== undefined) {
-    const editor = resolveEditor(v.print);
-    if (editor === null)
-      return usageError(deps, `unknown editor "${v.print}". Editors: ${EDITOR_LIST}.`, CONNECT_USAGE);
-    const key = await editorKeyFor(ctx, editor);
-    if (!key.ok) return (deps.stderr.write(`graph-bridge: ${key.error.message}\n`), EXIT.FAILURE);
-    deps.stdout.write(
-      `${editorSnippet(ctx, editor, key.value === null ? bridge : { ...bridge, editorKey: key.value })}\n`,
-    );
-    deps.stderr.write(
-      `Merge this into ${EDITORS[editor].displayName}'s config (${cliCommand(deps, 'connect', '--list')} shows the file). ` +
-        `It holds the editor's credential: keep it out of shared files.\n`,
-    );
-    return EXIT.OK;
+  let code: number = EXIT.OK;
+  for (const row of installed) {
+    const r = reportChange(deps, 'connect', await connectEditor(ctx, row.editor, bridge));
+    if (r !== EXIT.OK) code = r;
   }
-  if (v['all-installed'] === true) {
-    const installed = (await listEditors(ctx)).filter((r) => r.installed);
-    if (installed.length === 0) {
-      deps.stderr.write(`graph-bridge: no supported editor found (${EDITOR_LIST}). Name one to connect it anyway.\n`);
-      return EXIT.FAILURE;
-    }
-    let code: number = EXIT.OK;
-    for (const row of installed) {
-      const r = reportChange(deps, 'connect', await connectEditor(ctx, row.editor, bridge));
-      if (r !== EXIT.OK) code = r;
-    }
-    return code;
-  }
-  const name = args.positionals[0] as string;
+  return code;
+}
+
+export async function runConnect(argv: string[], deps: ConnectDeps): Promise<number> {
+  const line = checkConnectArgs(argv, deps);
+  if (typeof line === 'number') return line;
+  const v = line.values;
+  const ctx = clientsContext(deps);
+  if (v.list === true) return listConnections(deps, ctx, v.json === true);
+  const bridge = await bridgeOptions(deps, { readOnly: v['read-only'] === true, tools: line.tools });
+  if (v.print !== undefined) return printEntry(deps, { ctx, name: v.print, bridge });
+  if (v['all-installed'] === true) return connectAllInstalled(deps, ctx, bridge);
+  const name = line.positionals[0] as string;
   const editor = resolveEditor(name);
   if (editor === null) return usageError(deps, `unknown editor "${name}". Editors: ${EDITOR_LIST}.`, CONNECT_USAGE);
   return reportChange(deps, 'connect', await connectEditor(ctx, editor, bridge));

@@ -113,3 +113,16 @@ test('a 3xx is answered as is, never followed', async () => {
   assert.equal(r.status, 302);
   assert.equal(r.headers.get('location'), 'https://elsewhere.example/x');
 });
+
+test('an answer cut before its end rejects (not a short body); the pool still works', async () => {
+  graph.routes.set('GET /v1.0/cut', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+    res.write('{"value":[', () => res.socket?.destroy());
+  });
+  await assert.rejects(
+    send(`${graph.baseUrl}v1.0/cut`, { method: 'GET' }),
+    /aborted|closed before the answer was complete/,
+  );
+  const after = await send(`${graph.baseUrl}v1.0/me`, { method: 'GET' });
+  assert.equal(after.status, 200);
+});

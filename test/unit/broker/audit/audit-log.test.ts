@@ -171,3 +171,16 @@ void test('a record bigger than the bound is written cut to fit (marked), never 
     assert.equal(all?.pathTemplate, '', 'the path goes first');
     assert.ok([all?.requestId, all?.client, all?.tool].some((t) => t?.endsWith('…')));
   }));
+
+void test('query skips lines that are not JSON or not an audit entry, and reads a missing file as empty', () =>
+  withTempDir('gb-audit-', async (dir) => {
+    const path = join(dir, 'audit.jsonl');
+    const log = createAuditLog({ filePath: path });
+    assert.deepEqual(await log.query(), []);
+    const lines = [JSON.stringify(entry(1)), '{not json', '{"time":"x","token":"eyJ"}', '', JSON.stringify(entry(2))];
+    await writeFile(path, `${lines.join('\n')}\n`);
+    assert.deepEqual(
+      (await log.query()).map((e) => e.requestId),
+      ['r1', 'r2'],
+    );
+  }));

@@ -224,3 +224,33 @@ void test('the CLI run by the packaged app (ELECTRON_RUN_AS_NODE=1) writes an El
   assert.deepEqual(l.env, { ELECTRON_RUN_AS_NODE: '1' });
   assert.deepEqual(l.launch, ['/opt/Graph Bridge/graph-bridge']);
 });
+
+void test('--all-installed: none found is exit 1 with what to do; one failing editor makes the exit 1, the others still connect', async () => {
+  const { home, cleanup } = await tempHome();
+  try {
+    const none = cli(home);
+    assert.equal(await runConnect(['--all-installed'], none.deps), 1);
+    assert.match(none.err(), /no supported editor found \(.*zed.*\)\. Name one to connect it anyway\./);
+    await mkdir(join(home, '.cursor'));
+    await mkdir(dirname(zedFile(home)), { recursive: true });
+    await writeFile(zedFile(home), '{\n  "a": 1\n  "b": 2\n}');
+    const c = cli(home);
+    assert.equal(await runConnect(['--all-installed'], c.deps), 1);
+    assert.match(c.out(), /Connected Cursor/);
+    assert.match(c.err(), /settings\.json is not valid JSON with comments/);
+  } finally {
+    await cleanup();
+  }
+});
+
+void test('--print with an unknown editor is a usage error', async () => {
+  const { home, cleanup } = await tempHome();
+  try {
+    const c = cli(home);
+    assert.equal(await runConnect(['--print', 'notepad'], c.deps), 2);
+    assert.match(c.err(), /^graph-bridge: unknown editor "notepad"\. Editors: .*\n\nUsage:/s);
+    assert.equal(c.out(), '');
+  } finally {
+    await cleanup();
+  }
+});
