@@ -91,7 +91,7 @@ export const adminStatusSchema = z.object({
   host: z.string(),
   interactiveApprovals: z.boolean(),
   /** The host's process id (to stop an agent that runs in the background). */
-  pid: z.number().int().optional(),
+  pid: z.number().int().positive().optional(),
   /**
    * False when this host has nowhere to show a one-time code (an agent without a terminal): nothing
    * that loosens access can be confirmed over the admin channel then.

@@ -40,7 +40,9 @@ function stopCommand(os: OsKind, pid: number): string {
  * started in the background — by an editor's GRAPH_BRIDGE_LAUNCH — or its output goes elsewhere):
  * stop it and run the agent in a terminal of their own, or use the app. `then` ends the advice.
  */
-export function noTerminalAdvice(deps: InvocationDeps, pid: number | undefined, then: string): string {
+export function noTerminalAdvice(deps: InvocationDeps, reported: number | undefined, then: string): string {
+  // Printed into a kill command: only a real process id (kill -1 or kill 0 would stop far more than the agent).
+  const pid = reported !== undefined && Number.isSafeInteger(reported) && reported > 1 ? reported : undefined;
   const stop = pid === undefined ? 'stop it' : `stop it with: ${stopCommand(deps.platform.os, pid)}`;
   return (
     `The running Graph Bridge agent${pid === undefined ? '' : ` (process ${pid})`} has no terminal, so it cannot ` +
